@@ -1,0 +1,82 @@
+"""The message catalogue shared by core, the CLI and the GUI: a code plus parameters becomes text in zh or en.
+
+Core never formats user-facing sentences inline; it raises or returns a code with
+parameters, and whoever shows it (CLI, GUI, PDF) renders it through this catalogue.
+Catalogue files live in ``resources/i18n/messages/<area>.json`` as
+``{"code": {"zh": "...{param}...", "en": "..."}}`` so each feature area owns its own file.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+_current_language = DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    """Pick the process-wide language used when a caller does not say which."""
+    global _current_language
+    _current_language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return _current_language
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    folder = resources.files("resources") / "i18n" / "messages"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        for code, texts in data.items():
+            if code in merged:
+                raise RuntimeError(f"message code {code!r} defined twice ({entry.name})")
+            merged[code] = texts
+    return merged
+
+
+class _Lenient(string.Formatter):
+    """Leaves unknown placeholders visible instead of crashing a message box."""
+
+    def get_value(self, key: int | str, args: Any, kwargs: Any) -> Any:
+        if isinstance(key, str) and key not in kwargs:
+            return "{" + key + "}"
+        return super().get_value(key, args, kwargs)
+
+
+_formatter = _Lenient()
+
+
+def render(code: str, params: dict[str, Any] | None = None, lang: str | None = None) -> str:
+    """The text of message ``code`` in ``lang`` (default: the current language)."""
+    lang = lang or _current_language
+    texts = catalogue().get(code)
+    if texts is None:
+        return code if not params else f"{code} {params}"
+    template = texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or code
+    return _formatter.format(template, **(params or {}))
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence core wants someone to read, not yet in any language."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        return render(self.code, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.text()

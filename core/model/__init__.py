@@ -1,0 +1,66 @@
+"""Mapped classes of the company file; importing this package registers every table."""
+
+from core.model.audit import AuditEntry
+from core.model.base import Base
+from core.model.company import Company, FileMeta
+from core.model.employees import (
+    Achievement,
+    Attachment,
+    Competency,
+    Employee,
+    Feedback,
+    GradeChange,
+    ScoreEntry,
+    Store,
+    StoreOwnership,
+    TrainingRecord,
+)
+from core.model.facts import (
+    ImportBatch,
+    ImportProfile,
+    LiveSessionFact,
+    ManualMetricValue,
+    OrderFact,
+    StoreDayFact,
+    StoreMonthFact,
+)
+from core.model.ladder import (
+    Criterion,
+    CustomMetric,
+    EvaluationTemplate,
+    Level,
+    Track,
+    Transition,
+)
+from core.model.users import User
+
+__all__ = [
+    "Achievement",
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "Company",
+    "Competency",
+    "Criterion",
+    "CustomMetric",
+    "Employee",
+    "EvaluationTemplate",
+    "Feedback",
+    "FileMeta",
+    "GradeChange",
+    "ImportBatch",
+    "ImportProfile",
+    "Level",
+    "LiveSessionFact",
+    "ManualMetricValue",
+    "OrderFact",
+    "ScoreEntry",
+    "Store",
+    "StoreDayFact",
+    "StoreMonthFact",
+    "StoreOwnership",
+    "Track",
+    "TrainingRecord",
+    "Transition",
+    "User",
+]

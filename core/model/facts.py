@@ -1,0 +1,163 @@
+"""Imported data: import batches and the raw facts they added (store days/months, orders, live sessions).
+
+Every fact row points at the batch that added it, so a batch can be undone exactly. A fact that a
+later batch replaced is kept with ``superseded_by`` set (not deleted), so undoing the later batch
+brings it back. Only what the metrics need is stored: no buyer names, phones or addresses.
+Money is float yuan; rates are never stored, only the counts they are computed from.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.model.base import Base, utcnow
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(32))  # sycm-shop, taobao-orders, ... (CLI.md)
+    store_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stores.id", ondelete="SET NULL"), default=None
+    )
+    user_login: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rows: Mapped[int] = mapped_column(default=0)
+    imported: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    months: Mapped[list[Any]] = mapped_column(default=list)
+    profile: Mapped[str | None] = mapped_column(String(64), default=None)
+    undone_at: Mapped[datetime | None] = mapped_column(default=None)
+    undone_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    # what undo needs beyond deleting the batch's own rows (e.g. roster fields it overwrote)
+    undo_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ImportProfile(Base):
+    """A saved column mapping, reused automatically for the same header set."""
+
+    __tablename__ = "import_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(32))
+    header_signature: Mapped[str] = mapped_column(String(64), index=True)
+    mapping: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field -> column header
+
+
+class StoreDayFact(Base):
+    """One store-day from a daily shop overview (生意参谋 店铺整体_日)."""
+
+    __tablename__ = "store_day_facts"
+    __table_args__ = (Index("ix_store_day_store_day", "store_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    month: Mapped[str] = mapped_column(String(7))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
+    gmv: Mapped[float | None] = mapped_column(default=None)  # 支付金额
+    visitors: Mapped[int | None] = mapped_column(default=None)  # 访客数
+    page_views: Mapped[int | None] = mapped_column(default=None)
+    paid_buyers: Mapped[int | None] = mapped_column(default=None)  # 支付买家数
+    old_buyers: Mapped[int | None] = mapped_column(default=None)  # 老买家数
+    paid_orders: Mapped[int | None] = mapped_column(default=None)
+
+
+class StoreMonthFact(Base):
+    """One store-month: from a monthly overview, aggregated from days, or derived from orders.
+
+    ``source`` says which; a shop overview ("sycm-shop") is authoritative for GMV and traffic of a
+    store-month, order-derived rows ("orders") fill in where no overview exists.
+    """
+
+    __tablename__ = "store_month_facts"
+    __table_args__ = (Index("ix_store_month_store_month", "store_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))
+    source: Mapped[str] = mapped_column(String(16), default="sycm-shop")
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
+    gmv: Mapped[float | None] = mapped_column(default=None)
+    visitors: Mapped[int | None] = mapped_column(default=None)
+    paid_buyers: Mapped[int | None] = mapped_column(default=None)
+    old_buyers: Mapped[int | None] = mapped_column(default=None)
+    paid_orders: Mapped[int | None] = mapped_column(default=None)
+
+
+class OrderFact(Base):
+    """One (sub-)order from a Taobao or 抖店 order export; only what metrics need."""
+
+    __tablename__ = "order_facts"
+    __table_args__ = (Index("ix_order_store_month", "store_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    order_no: Mapped[str] = mapped_column(String(32))
+    sub_order_no: Mapped[str | None] = mapped_column(String(32), default=None)
+    month: Mapped[str] = mapped_column(String(7))
+    paid_at: Mapped[datetime | None] = mapped_column(default=None)
+    amount: Mapped[float] = mapped_column(default=0.0)
+    status: Mapped[str] = mapped_column(String(32), default="")
+    counted: Mapped[bool] = mapped_column(default=True)  # False for 交易关闭 / 已关闭
+    buyer_key: Mapped[str | None] = mapped_column(
+        String(32), default=None
+    )  # keyed hash, not a name
+    live_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stores.id", ondelete="SET NULL"), default=None
+    )
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
+
+
+class LiveSessionFact(Base):
+    """One live session of a live account (罗盘 直播间列表)."""
+
+    __tablename__ = "live_session_facts"
+    __table_args__ = (Index("ix_live_store_month", "store_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    month: Mapped[str] = mapped_column(String(7))
+    duration_min: Mapped[float | None] = mapped_column(default=None)
+    exposures: Mapped[int | None] = mapped_column(default=None)
+    viewers: Mapped[int | None] = mapped_column(default=None)
+    comments: Mapped[int | None] = mapped_column(default=None)
+    likes: Mapped[int | None] = mapped_column(default=None)
+    new_fans: Mapped[int | None] = mapped_column(default=None)
+    clicks: Mapped[int | None] = mapped_column(default=None)
+    orders: Mapped[int | None] = mapped_column(default=None)
+    buyers: Mapped[int | None] = mapped_column(default=None)
+    gmv: Mapped[float | None] = mapped_column(default=None)
+    refunds: Mapped[float | None] = mapped_column(default=None)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
+    superseded_by: Mapped[int | None] = mapped_column(default=None)
+
+
+class ManualMetricValue(Base):
+    """A monthly metric value entered by hand or from Tidui's metrics template (e.g. retention_30d)."""
+
+    __tablename__ = "manual_metric_values"
+    __table_args__ = (Index("ix_manual_metric_emp", "employee_id", "metric", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    metric: Mapped[str] = mapped_column(String(64))
+    month: Mapped[str] = mapped_column(String(7))
+    value: Mapped[float]
+    note: Mapped[str] = mapped_column(String(200), default="")
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), default=None
+    )

@@ -1,0 +1,170 @@
+"""Creating a company file, logging in, and recovering access with the recovery key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.domain.passwords import login_problems, problems
+from core.errors import UnknownUser, UserDisabled, ValidationError, WrongPassword
+from core.model import Company, User
+from core.permissions import Role
+from core.session import Actor, AppSession, append_audit
+from core.storage import company_file
+from core.storage.company_file import OpenFile
+from core.storage.migrations import Migration
+
+TEMPLATES = ("none", "home", "beauty")
+
+
+def _first_problem(found: list) -> None:  # type: ignore[type-arg]
+    if found:
+        msg = found[0]
+        raise ValidationError(msg.code, **msg.params)
+
+
+def template_populator(template: str) -> Callable[[Session], None] | None:
+    """The ladder template's seeding function (built-in templates A/B, seed-rules.md)."""
+    if template in ("", "none"):
+        return None
+    if template not in TEMPLATES:
+        raise ValidationError("company.unknown_template", template=template)
+    from core.services import ladder_templates
+
+    def populate(session: Session) -> None:
+        ladder_templates.apply_template(session, template)
+
+    return populate
+
+
+def create_company(
+    path: Path,
+    company_name: str,
+    owner_login: str,
+    owner_password: str,
+    owner_display_name: str | None = None,
+    template: str = "none",
+    language: str = "zh",
+    currency: str = "CNY",
+) -> tuple[AppSession, str]:
+    """Create the file and log the owner in; returns the session and the recovery key (show once)."""
+    company_name = company_name.strip()
+    owner_login = owner_login.strip()
+    if not company_name:
+        raise ValidationError("company.name_required")
+    _first_problem(login_problems(owner_login))
+    _first_problem(problems(owner_password))
+    seed = template_populator(template)
+    path = Path(path)
+    if path.suffix != company_file.FILE_SUFFIX:
+        path = path.with_name(path.name + company_file.FILE_SUFFIX)
+
+    def populate(session: Session) -> None:
+        session.add(Company(name=company_name, currency=currency, language=language))
+        owner = User(
+            login=owner_login,
+            display_name=owner_display_name or owner_login,
+            role=Role.OWNER.value,
+        )
+        session.add(owner)
+        session.flush()
+        append_audit(
+            session,
+            owner_login,
+            "company.create",
+            "company",
+            1,
+            after={"name": company_name, "owner": owner_login, "template": template},
+        )
+        if seed is not None:
+            seed(session)
+            append_audit(
+                session,
+                owner_login,
+                "ladder.template",
+                "ladder",
+                None,
+                after={"template": template},
+            )
+
+    opened = company_file.create(path, populate, owner_login, Role.OWNER.value, owner_password)
+    try:
+        app = _session_for(opened, owner_login)
+    except BaseException:
+        opened.close()
+        raise
+    return app, opened.recovery_key()
+
+
+def _session_for(opened: OpenFile, login: str) -> AppSession:
+    with opened.sessions() as session:
+        user = session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+        if user is None:
+            raise UnknownUser(login=login)
+        if user.disabled:
+            raise UserDisabled(login=user.login)
+        actor = Actor(
+            user_id=user.id,
+            login=user.login,
+            display_name=user.display_name,
+            role=user.role,
+            employee_id=user.employee_id,
+        )
+    opened.lock.set_login(actor.login)
+    return AppSession(file=opened, actor=actor)
+
+
+def log_in(
+    path: Path, login: str, password: str, migrations: list[Migration] | None = None
+) -> AppSession:
+    opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
+    try:
+        return _session_for(opened, login)
+    except BaseException:
+        opened.close()
+        raise
+
+
+def unlock_again(app: AppSession, login: str, password: str) -> AppSession:
+    """After 锁定 (lock screen): check the password against the slots without reopening the file."""
+    key = app.file.keyfile.unlock(login.strip(), password)
+    if key != app.file.key:
+        raise WrongPassword(login=login)
+    return _session_for(app.file, login)
+
+
+def company_name(app: AppSession) -> str:
+    with app.read() as session:
+        return session.scalar(select(Company.name)) or ""
+
+
+def recover(path: Path, recovery_key: str, owner_login: str, new_password: str) -> AppSession:
+    """Open with the recovery key and give ``owner_login`` (an owner) a new password."""
+    _first_problem(problems(new_password))
+    opened = company_file.open_with_recovery_key(Path(path), recovery_key)
+    try:
+        with opened.sessions() as session, session.begin():
+            user = session.scalar(
+                select(User).where(func.lower(User.login) == owner_login.strip().lower())
+            )
+            if user is None or user.role != Role.OWNER.value:
+                raise ValidationError("recovery.not_owner", login=owner_login)
+            user.disabled = False
+            opened.keyfile.set_slot(user.login, user.role, new_password, opened.key)
+            append_audit(
+                session,
+                user.login,
+                "user.recover",
+                "user",
+                user.id,
+                after={"login": user.login, "via": "recovery_key"},
+            )
+            session.flush()
+            opened.save_keys()
+        return _session_for(opened, owner_login)
+    except BaseException:
+        opened.close()
+        raise

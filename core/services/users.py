@@ -1,0 +1,210 @@
+"""User accounts: add, disable, reset or change a password, change a role — key slot and audit together.
+
+The database row and the key slot change in one step: the row is written and flushed, the key
+file is written atomically, then the transaction commits. If writing the key file fails the row
+rolls back; if the commit fails after the key file was written, the orphan slot opens nothing
+(log-in also needs an enabled user row).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.domain.passwords import login_problems, problems
+from core.errors import NotFound, ValidationError
+from core.model import Employee, User
+from core.permissions import Perm, Role, require
+from core.session import AppSession
+from core.storage.keyslots import KeyFile
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    login: str
+    display_name: str
+    role: str
+    disabled: bool
+    employee_no: str | None
+
+
+def _write_slots(app: AppSession, change: Callable[[KeyFile], None]) -> None:
+    """Apply ``change`` to the key slots and save them atomically; undo in memory if saving fails."""
+    old = copy.deepcopy(app.file.keyfile.slots)
+    change(app.file.keyfile)
+    try:
+        app.file.save_keys()
+    except OSError:
+        app.file.keyfile.slots = old
+        raise
+
+
+def _raise_first(found: list) -> None:  # type: ignore[type-arg]
+    if found:
+        raise ValidationError(found[0].code, **found[0].params)
+
+
+def _check_role(role: str) -> None:
+    if role not in {r.value for r in Role}:
+        raise ValidationError("user.bad_role", role=role)
+
+
+def list_users(app: AppSession) -> list[UserRow]:
+    require(app.actor, Perm.MANAGE_USERS)
+    with app.read() as s:
+        rows = s.execute(
+            select(User, Employee.no)
+            .outerjoin(Employee, Employee.id == User.employee_id)
+            .order_by(User.id)
+        ).all()
+        return [UserRow(u.id, u.login, u.display_name, u.role, u.disabled, no) for u, no in rows]
+
+
+def add_user(
+    app: AppSession,
+    login: str,
+    display_name: str,
+    role: str,
+    password: str,
+    employee_no: str | None = None,
+) -> UserRow:
+    require(app.actor, Perm.MANAGE_USERS)
+    login = login.strip()
+    _raise_first(login_problems(login))
+    _raise_first(problems(password))
+    _check_role(role)
+    with app.uow() as uow:
+        s = uow.session
+        if s.scalar(select(User.id).where(func.lower(User.login) == login.lower())) is not None:
+            raise ValidationError("user.exists", login=login)
+        if app.file.keyfile.find(login) is not None:
+            raise ValidationError("user.exists", login=login)
+        employee_id = None
+        if employee_no:
+            employee_id = s.scalar(select(Employee.id).where(Employee.no == employee_no.strip()))
+            if employee_id is None:
+                raise ValidationError("user.unknown_employee", no=employee_no)
+        user = User(
+            login=login,
+            display_name=display_name.strip() or login,
+            role=role,
+            employee_id=employee_id,
+        )
+        s.add(user)
+        s.flush()
+        uow.audit(
+            "user.add",
+            "user",
+            user.id,
+            after={
+                "login": login,
+                "display_name": user.display_name,
+                "role": role,
+                "employee": employee_no,
+            },
+        )
+        s.flush()
+        _write_slots(app, lambda kf: kf.set_slot(login, role, password, app.file.key))
+        uow.commit()
+        return UserRow(user.id, login, user.display_name, role, False, employee_no)
+
+
+def _get(session: Session, login: str) -> User:
+    user = session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
+    if user is None:
+        raise NotFound("user.not_found", login=login)
+    return user
+
+
+def reset_password(app: AppSession, login: str, new_password: str) -> None:
+    """Owner sets a new password for someone (the old one stops working at once)."""
+    require(app.actor, Perm.MANAGE_USERS)
+    _raise_first(problems(new_password))
+    with app.uow() as uow:
+        user = _get(uow.session, login)
+        uow.audit("user.reset_password", "user", user.id, after={"login": user.login})
+        uow.session.flush()
+        login_, role_ = user.login, user.role
+        _write_slots(app, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key))
+        uow.commit()
+
+
+def change_own_password(app: AppSession, old_password: str, new_password: str) -> None:
+    """Anyone may change their own password, proving the old one first."""
+    _raise_first(problems(new_password))
+    app.file.keyfile.unlock(app.actor.login, old_password)
+    with app.uow() as uow:
+        uow.audit(
+            "user.change_password", "user", app.actor.user_id, after={"login": app.actor.login}
+        )
+        uow.session.flush()
+        actor = app.actor
+        _write_slots(
+            app, lambda kf: kf.set_slot(actor.login, actor.role, new_password, app.file.key)
+        )
+        uow.commit()
+
+
+def set_disabled(
+    app: AppSession, login: str, disabled: bool, new_password: str | None = None
+) -> None:
+    """Disabling removes the key slot too, so the password no longer opens the file at all;
+    enabling again therefore needs a new password."""
+    require(app.actor, Perm.MANAGE_USERS)
+    if not disabled:
+        if not new_password:
+            raise ValidationError("user.enable_needs_password")
+        _raise_first(problems(new_password))
+    with app.uow() as uow:
+        user = _get(uow.session, login)
+        if user.id == app.actor.user_id and disabled:
+            raise ValidationError("user.cannot_disable_self")
+        if disabled and user.role == Role.OWNER.value:
+            owners = uow.session.scalar(
+                select(func.count(User.id)).where(
+                    User.role == Role.OWNER.value, User.disabled.is_(False)
+                )
+            )
+            if (owners or 0) <= 1:
+                raise ValidationError("user.last_owner")
+        before = {"disabled": user.disabled}
+        user.disabled = disabled
+        uow.audit(
+            "user.disable" if disabled else "user.enable",
+            "user",
+            user.id,
+            before=before,
+            after={"disabled": disabled, "login": user.login},
+        )
+        uow.session.flush()
+        login_, role_ = user.login, user.role
+        if disabled:
+            _write_slots(app, lambda kf: kf.remove_slot(login_))
+        else:
+            assert new_password is not None
+            _write_slots(app, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key))
+        uow.commit()
+
+
+def set_role(app: AppSession, login: str, role: str) -> None:
+    require(app.actor, Perm.MANAGE_USERS)
+    _check_role(role)
+    with app.uow() as uow:
+        user = _get(uow.session, login)
+        if user.id == app.actor.user_id and role != Role.OWNER.value:
+            raise ValidationError("user.cannot_demote_self")
+        before = {"role": user.role}
+        user.role = role
+        uow.audit(
+            "user.role", "user", user.id, before=before, after={"role": role, "login": user.login}
+        )
+        uow.session.flush()
+        if app.file.keyfile.find(user.login) is not None:
+            login_ = user.login
+            _write_slots(app, lambda kf: kf.relabel(login_, role))
+        uow.commit()

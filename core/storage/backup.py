@@ -1,0 +1,155 @@
+"""Encrypted backups: a zip holding the (still encrypted) data file, its key file and a manifest.
+
+The data file is copied byte for byte while a read transaction holds SQLite's SHARED lock, so no
+write can land half-way through the copy; the copy stays encrypted with the same key. Restoring
+checks the manifest's hashes first and writes through temp files, so a bad backup never replaces
+a good file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from core.errors import CorruptFile, FileInUse
+from core.storage.atomic import fsync_dir
+from core.storage.lock import CompanyLock
+
+BACKUP_SUFFIX = ".tidui.zip"
+KEEP_AUTOMATIC = 10
+_DATA = "data.tidui"
+_KEYS = "data.tidui.keys"
+_MANIFEST = "manifest.json"
+
+
+def default_backup_dir(data_path: Path) -> Path:
+    return data_path.with_name(data_path.stem + ".backups")
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def make_backup(
+    data_path: Path,
+    keys_path: Path,
+    engine: Engine,
+    dest_dir: Path | None = None,
+    reason: str = "manual",
+    schema_version: int = 0,
+) -> Path:
+    dest_dir = dest_dir or default_backup_dir(data_path)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
+    target = dest_dir / f"{data_path.stem}-{stamp}-{reason}{BACKUP_SUFFIX}"
+    fd, tmp_name = tempfile.mkstemp(prefix=".backup.", suffix=".tmp", dir=dest_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with engine.connect() as conn:
+            # Deferred transaction + a read = SHARED lock: writers wait until the copy is done.
+            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+            data_hash = _sha256_file(data_path)
+            keys_bytes = keys_path.read_bytes()
+            manifest = {
+                "format": "tidui-backup",
+                "version": 1,
+                "created": datetime.now().isoformat(timespec="seconds"),
+                "reason": reason,
+                "source": data_path.name,
+                "schema_version": schema_version,
+                "data_sha256": data_hash,
+                "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
+            }
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+                zf.write(data_path, _DATA)
+                zf.writestr(_KEYS, keys_bytes)
+                zf.writestr(_MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+            conn.exec_driver_sql("ROLLBACK")
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        fsync_dir(dest_dir)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return target
+
+
+def rotate(dest_dir: Path, stem: str, keep: int = KEEP_AUTOMATIC) -> list[Path]:
+    """Delete the oldest automatic backups of ``stem`` beyond ``keep``; manual ones stay."""
+    automatic = sorted(
+        p
+        for p in dest_dir.glob(f"{stem}-*{BACKUP_SUFFIX}")
+        if not p.name.endswith(f"-manual{BACKUP_SUFFIX}")
+    )
+    removed = automatic[:-keep] if keep > 0 else automatic
+    for path in removed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return removed
+
+
+def read_manifest(backup: Path) -> dict[str, object]:
+    try:
+        with zipfile.ZipFile(backup) as zf:
+            manifest = json.loads(zf.read(_MANIFEST).decode("utf-8"))
+            if manifest.get("format") != "tidui-backup":
+                raise ValueError("format")
+            data_hash = hashlib.sha256(zf.read(_DATA)).hexdigest()
+            keys_hash = hashlib.sha256(zf.read(_KEYS)).hexdigest()
+    except FileNotFoundError:
+        raise CorruptFile("backup.missing", file=str(backup)) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise CorruptFile("backup.corrupt", file=str(backup)) from None
+    if data_hash != manifest.get("data_sha256") or keys_hash != manifest.get("keys_sha256"):
+        raise CorruptFile("backup.hash_mismatch", file=str(backup))
+    return dict(manifest)
+
+
+def extract_to(backup: Path, data_target: Path) -> None:
+    """Write the backup's data and key files to ``data_target`` (+ .keys), replacing atomically.
+
+    Refuses while someone holds the target open. The caller verifies the result can be opened.
+    """
+    read_manifest(backup)
+    keys_target = data_target.with_name(data_target.name + ".keys")
+    data_target.parent.mkdir(parents=True, exist_ok=True)
+    lock = CompanyLock(data_target)
+    lock.acquire("restore")
+    try:
+        tmp_data = data_target.with_name(f".{data_target.name}.restore.tmp")
+        tmp_keys = keys_target.with_name(f".{keys_target.name}.restore.tmp")
+        try:
+            with zipfile.ZipFile(backup) as zf:
+                for member, tmp in ((_DATA, tmp_data), (_KEYS, tmp_keys)):
+                    with zf.open(member) as src, tmp.open("wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                        dst.flush()
+                        os.fsync(dst.fileno())
+            os.replace(tmp_keys, keys_target)
+            os.replace(tmp_data, data_target)
+            fsync_dir(data_target.parent)
+        finally:
+            for tmp in (tmp_data, tmp_keys):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+    except FileInUse:
+        raise
+    finally:
+        lock.release()

@@ -1,0 +1,76 @@
+"""The encrypted engine: SQLCipher 4 through SQLAlchemy, keyed with the raw 32-byte file key.
+
+This module (with the rest of core/storage) is the only place that knows the data file is
+SQLCipher. Settings are SQLCipher 4 defaults (page size, KDF, HMAC) on purpose: the recovery key
+then opens the file in any SQLCipher 4 client with ``PRAGMA key = "x'<64 hex digits>'"``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import CorruptFile, WrongPassword
+
+
+def make_engine(path: Path, key: bytes) -> Engine:
+    # The pysqlcipher dialect issues `pragma key="<password>"`; a password of the form x'..'
+    # becomes SQLCipher's raw-key syntax, which skips the per-open PBKDF2 (STACK.md).
+    url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
+    engine = create_engine(url, future=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        # A wrong key would otherwise print an HMAC error on stderr; we report it ourselves.
+        cur.execute("PRAGMA cipher_log_level = NONE")
+        cur.execute("PRAGMA foreign_keys = ON")
+        # Rollback journal, not WAL: the file may live on a shared folder where WAL is unsafe,
+        # and one file is easier to copy and back up.
+        cur.execute("PRAGMA journal_mode = DELETE")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA busy_timeout = 2000")
+        cur.close()
+
+    return engine
+
+
+def check_readable(engine: Engine, file_name: str) -> None:
+    """A wrong key only shows at the first read; turn that into a clear error."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
+    except DatabaseError as exc:
+        engine.dispose()
+        message = str(getattr(exc, "orig", exc))
+        if "file is not a database" in message:
+            raise WrongPassword(file=file_name) from None
+        raise CorruptFile("file.corrupt", file=file_name, reason=message) from None
+    except OperationalError as exc:
+        engine.dispose()
+        raise CorruptFile("file.corrupt", file=file_name, reason=str(exc.orig)) from None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+def integrity_problems(engine: Engine) -> list[str]:
+    """Results of SQLite's and SQLCipher's own integrity checks; empty when all is well."""
+    problems: list[str] = []
+    with engine.connect() as conn:
+        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").fetchall()]
+        if rows != ["ok"]:
+            problems.extend(str(r) for r in rows)
+        problems.extend(
+            str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+        )
+        problems.extend(
+            f"foreign key: {tuple(r)}"
+            for r in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        )
+    return problems
