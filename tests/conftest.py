@@ -1,10 +1,65 @@
-"""Test-wide settings: offscreen Qt, fast key derivation, a fresh temp folder per test."""
+"""Test-wide settings and fixtures: offscreen Qt, fast key derivation, fresh company files."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 # Qt aborts looking for xcb without a display; every GUI test runs offscreen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep scrypt cheap in tests; the cost is stored per key slot, so files stay openable.
 os.environ.setdefault("TIDUI_TEST_FAST_KDF", "1")
+
+from core.session import AppSession
+
+OWNER = "boss"
+OWNER_PASSWORD = "owner-pass-1"
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def make_company(
+    folder: Path, template: str = "none", name: str = "悦颜美妆"
+) -> tuple[AppSession, str]:
+    from core.services import auth
+
+    return auth.create_company(
+        folder / "company.tidui", name, OWNER, OWNER_PASSWORD, "王老板", template
+    )
+
+
+@pytest.fixture
+def company(tmp_path: Path) -> Iterator[AppSession]:
+    """A new, empty company file logged in as the owner; closed (without backup) afterwards."""
+    app, _ = make_company(tmp_path)
+    yield app
+    app.close(backup=False)
+
+
+@pytest.fixture
+def company_home(tmp_path: Path) -> Iterator[AppSession]:
+    """A company file started from built-in Template A (家居)."""
+    app, _ = make_company(tmp_path, "home")
+    yield app
+    app.close(backup=False)
+
+
+@pytest.fixture
+def company_beauty(tmp_path: Path) -> Iterator[AppSession]:
+    """A company file started from built-in Template B (美妆)."""
+    app, _ = make_company(tmp_path, "beauty")
+    yield app
+    app.close(backup=False)
+
+
+def as_role(app: AppSession, login: str, role: str, password: str = "other-pass-1") -> AppSession:
+    """Add a user with ``role`` and return a session acting as them on the same open file."""
+    from core.services import users
+
+    users.add_user(app, login, login, role, password)
+    from core.services.auth import unlock_again
+
+    return unlock_again(app, login, password)

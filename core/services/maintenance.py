@@ -1,0 +1,126 @@
+"""Keeping a company file healthy: verify integrity and the audit chain, restore backups safely."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core.errors import CorruptFile
+from core.i18n import Message
+from core.services import audit
+from core.session import AppSession
+from core.storage import backup as backups
+from core.storage.atomic import fsync_dir
+from core.storage.company_file import keys_path_for
+from core.storage.database import integrity_problems
+from core.storage.keyslots import KeyFile
+from core.storage.lock import CompanyLock
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    audit_entries: int
+    problems: list[Message]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(app: AppSession) -> VerifyReport:
+    found = [
+        Message("verify.integrity", {"detail": p}) for p in integrity_problems(app.file.engine)
+    ]
+    with app.read() as session:
+        chain = audit.verify_chain(session)
+    return VerifyReport(audit_entries=chain.entries, problems=found + chain.problems)
+
+
+def backup_owner_login(backup: Path) -> str:
+    """The first owner login in a backup's key file (the default --user for restore)."""
+    backups.read_manifest(backup)
+    with zipfile.ZipFile(backup) as zf:
+        data = json.loads(zf.read("data.tidui.keys").decode("utf-8"))
+    owners = [s["login"] for s in data.get("slots", []) if s.get("role") == "owner"]
+    return owners[0] if owners else ""
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    path: Path
+    previous_backup: str | None
+
+
+def restore(backup: Path, target: Path, login: str, password: str) -> RestoreResult:
+    """Restore ``backup`` to ``target`` after proving it opens and passes ``verify``.
+
+    The backup is first unpacked beside the target and checked there; an existing target is
+    kept as a raw copy (still encrypted) before being replaced.
+    """
+    from core.services import auth
+
+    backups.read_manifest(backup)
+    target = Path(target)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    staging = target.with_name(f".restore-{stamp}-{target.name}")
+    backups.extract_to(backup, staging)
+    try:
+        app = auth.log_in(staging, login, password)
+        try:
+            report = verify(app)
+        finally:
+            app.close(backup=False)
+        if not report.ok:
+            raise CorruptFile("backup.corrupt", file=str(backup))
+        previous: str | None = None
+        lock = CompanyLock(target)
+        lock.acquire("restore")
+        try:
+            if target.exists():
+                previous = str(_keep_raw_copy(target))
+            os.replace(keys_path_for(staging), keys_path_for(target))
+            os.replace(staging, target)
+            fsync_dir(target.parent)
+        finally:
+            lock.release()
+        return RestoreResult(target, previous)
+    finally:
+        for leftover in (staging, keys_path_for(staging), CompanyLock(staging).data_path):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        for extra in staging.parent.glob(f"{staging.name}.lock*"):
+            with contextlib.suppress(OSError):
+                extra.unlink()
+
+
+def _keep_raw_copy(target: Path) -> Path:
+    """Zip the current (encrypted) pair as it is on disk, so a restore never loses data."""
+    folder = backups.default_backup_dir(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = folder / f"{target.stem}-{stamp}-before-restore{backups.BACKUP_SUFFIX}"
+    keys = keys_path_for(target)
+    KeyFile.load(keys)  # refuse to shelve a pair we could never reopen
+    import hashlib
+
+    data_hash = hashlib.sha256(target.read_bytes()).hexdigest()
+    keys_bytes = keys.read_bytes()
+    manifest = {
+        "format": "tidui-backup",
+        "version": 1,
+        "created": datetime.now().isoformat(timespec="seconds"),
+        "reason": "before-restore",
+        "source": target.name,
+        "data_sha256": data_hash,
+        "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
+    }
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.write(target, "data.tidui")
+        zf.writestr("data.tidui.keys", keys_bytes)
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    return out

@@ -1,0 +1,74 @@
+"""GUI translation: Chinese is the source language; English comes from our JSON catalogue.
+
+All user-visible GUI strings are written ``tr("中文")``; ``tr`` goes through Qt's translation
+system (``QCoreApplication.translate``), and ``CatalogueTranslator`` answers it from
+``resources/i18n/ui/*.json`` ({"中文": "English"}). Core messages use the shared catalogue in
+core/i18n.py. No compiled .qm files are needed, and a test checks every tr() literal has English.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
+
+from core import i18n as core_i18n
+
+CONTEXT = "tidui"
+
+
+@cache
+def ui_catalogue() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    folder = resources.files("resources") / "i18n" / "ui"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            merged.update(json.loads(entry.read_text(encoding="utf-8")))
+    return merged
+
+
+class CatalogueTranslator(QTranslator):
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
+        if self.lang == "zh":
+            return source
+        return ui_catalogue().get(source, "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+_installed: CatalogueTranslator | None = None
+
+
+def install(lang: str) -> None:
+    """Switch GUI and core messages to ``lang`` for this process."""
+    global _installed
+    app = QCoreApplication.instance()
+    core_i18n.set_language(lang)
+    if app is None:
+        return
+    if _installed is not None:
+        app.removeTranslator(_installed)
+    _installed = CatalogueTranslator(lang)
+    app.installTranslator(_installed)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def saved_language() -> str:
+    value = QSettings().value("ui/language", "zh")
+    return value if value in core_i18n.LANGUAGES else "zh"
+
+
+def save_language(lang: str) -> None:
+    QSettings().setValue("ui/language", lang)

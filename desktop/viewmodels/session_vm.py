@@ -1,0 +1,39 @@
+"""The logged-in session as the GUI sees it: the open file, the actor, and a 'data changed' signal.
+
+Every page receives this object. A page that changes data calls ``notify_changed(area)``; pages
+that show derived data (eligibility, dashboard) listen to ``data_changed`` and recompute, so what
+a user sees is never stale after an import, an undo or a ladder edit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from core.permissions import Perm, can
+from core.session import AppSession
+
+
+class SessionViewModel(QObject):
+    data_changed = Signal(
+        str
+    )  # area: "ladder", "employees", "imports", "scores", "company", "users"
+    actor_changed = Signal()
+
+    def __init__(self, app: AppSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+
+    @property
+    def app(self) -> AppSession:
+        return self._app
+
+    def replace_app(self, app: AppSession) -> None:
+        """After 锁定 another user may log in on the same open file."""
+        self._app = app
+        self.actor_changed.emit()
+
+    def can(self, perm: Perm) -> bool:
+        return can(self._app.actor, perm)
+
+    def notify_changed(self, area: str) -> None:
+        self.data_changed.emit(area)

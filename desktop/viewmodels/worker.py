@@ -1,0 +1,82 @@
+"""Running core work off the GUI thread, reporting progress/result/error back on it (like Anki's ops).
+
+``start(fn, ...)`` runs ``fn(progress, *args)`` on the global QThreadPool. The function is core
+code: it never touches Qt. Its result or error arrives through the returned ``Job``'s signals,
+which Qt delivers on the thread that owns the job (the GUI thread).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from core.errors import TiduiError
+from core.i18n import Message, render
+from core.progress import Cancelled, Progress
+
+
+class Job(QObject):
+    """One background run. Signals are emitted on the GUI thread."""
+
+    progressed = Signal(int, int, str)  # done, total, note text
+    succeeded = Signal(object)
+    failed = Signal(str)  # a message for the user, already in their language
+    cancelled = Signal()
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.progress = Progress(self._report)
+        self.running = False
+
+    def _report(self, done: int, total: int, note: Message | None) -> None:
+        self.progressed.emit(done, total, note.text() if note else "")
+
+    @Slot()
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        super().__init__()
+        self.job, self.fn, self.args = job, fn, args
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        job = self.job
+        try:
+            result = self.fn(job.progress, *self.args)
+        except Cancelled:
+            job.cancelled.emit()
+        except TiduiError as err:
+            job.failed.emit(err.text())
+        except Exception as exc:  # a bug: say so plainly, keep the app alive
+            traceback.print_exc()
+            job.failed.emit(render("error.unexpected", {"detail": f"{type(exc).__name__}: {exc}"}))
+        else:
+            job.succeeded.emit(result)
+        finally:
+            job.running = False
+            job.finished.emit()
+
+
+_jobs: set[Job] = set()
+
+
+def start(fn: Callable[..., Any], *args: Any, parent: QObject | None = None) -> Job:
+    """Run ``fn(progress, *args)`` in the background; connect to the job's signals before events run."""
+    job = Job(parent)
+    job.running = True
+    _jobs.add(job)  # keep it alive until finished even without a parent
+    job.finished.connect(lambda: _jobs.discard(job))
+    QThreadPool.globalInstance().start(_Runnable(job, fn, args))
+    return job
+
+
+def wait_all(timeout_ms: int = 30000) -> bool:
+    """For tests and shutdown: wait until background jobs are done."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
