@@ -60,8 +60,7 @@ def make_backup(
     tmp = Path(tmp_name)
     try:
         with engine.connect() as conn:
-            # Deferred transaction + a read = SHARED lock: writers wait until the copy is done.
-            conn.exec_driver_sql("BEGIN")
+            # A transaction + a read = SQLite's SHARED lock: writers wait until the copy is done.
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
             data_hash = _sha256_file(data_path)
             keys_bytes = keys_path.read_bytes()
@@ -79,7 +78,7 @@ def make_backup(
                 zf.write(data_path, _DATA)
                 zf.writestr(_KEYS, keys_bytes)
                 zf.writestr(_MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-            conn.exec_driver_sql("ROLLBACK")
+            conn.rollback()
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)

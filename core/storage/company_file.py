@@ -46,7 +46,7 @@ class OpenFile:
     """An unlocked, locked-for-writing company file. Close it when done."""
 
     path: Path
-    key: bytes
+    key: bytes = field(repr=False)
     keyfile: KeyFile
     engine: Engine
     lock: CompanyLock
@@ -174,8 +174,12 @@ def _open_with_key(
         raise SchemaTooNew(file=path.name, version=version, known=known)
     opened = OpenFile(path=path, key=key, keyfile=keyfile, engine=engine, lock=lock)
     if pending(version, steps):
-        opened.backup(reason=f"before-migration-v{version}")
-        opened.migrated = migrate(engine, steps)
+        try:
+            opened.backup(reason=f"before-migration-v{version}")
+            opened.migrated = migrate(engine, steps)
+        except BaseException:
+            engine.dispose()
+            raise
     return opened
 
 

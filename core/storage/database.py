@@ -35,6 +35,13 @@ def make_engine(path: Path, key: bytes) -> Engine:
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA busy_timeout = 2000")
         cur.close()
+        # The DB-API module would otherwise open transactions lazily and never around DDL;
+        # we take over so every SQLAlchemy transaction (migrations included) is a real one.
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -24,6 +24,7 @@ class Job(QObject):
     progressed = Signal(int, int, str)  # done, total, note text
     succeeded = Signal(object)
     failed = Signal(str)  # a message for the user, already in their language
+    raised = Signal(object)  # the TiduiError itself, for callers that react to its type
     cancelled = Signal()
     finished = Signal()
 
@@ -53,6 +54,7 @@ class _Runnable(QRunnable):
         except Cancelled:
             job.cancelled.emit()
         except TiduiError as err:
+            job.raised.emit(err)
             job.failed.emit(err.text())
         except Exception as exc:  # a bug: say so plainly, keep the app alive
             traceback.print_exc()

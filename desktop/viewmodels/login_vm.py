@@ -1,0 +1,117 @@
+"""Logging in to a company file (or unlocking a locked session): three tries, clear messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from core.errors import FileInUse, TiduiError, WrongPassword
+from core.i18n import render
+from core.progress import Progress
+from core.session import AppSession
+from core.storage.company_file import keys_path_for
+from core.storage.keyslots import KeyFile
+from core.storage.lock import CompanyLock
+from desktop.viewmodels import worker
+
+MAX_ATTEMPTS = 3
+
+
+class LoginViewModel(QObject):
+    logged_in = Signal(object)  # AppSession
+    failed = Signal(str)
+    locked_out = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self, path: Path, current: AppSession | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.current = current  # set when unlocking a locked session
+        self.attempts_left = MAX_ATTEMPTS
+        self.busy = False
+
+    def logins(self) -> list[str]:
+        try:
+            return KeyFile.load(keys_path_for(self.path)).logins()
+        except TiduiError:
+            return []
+
+    def default_login(self) -> str:
+        if self.current is not None:
+            return self.current.actor.login
+        names = self.logins()
+        return names[0] if names else ""
+
+    def problem_before_login(self) -> str:
+        """A reason not to even ask for the password (missing, damaged or busy file), or ''."""
+        if self.current is not None:
+            return ""
+        if not self.path.is_file():
+            return render("file.not_found", {"file": str(self.path)})
+        try:
+            KeyFile.load(keys_path_for(self.path))
+        except TiduiError as err:
+            return err.text()
+        probe = CompanyLock(self.path)
+        try:
+            probe.acquire()
+        except FileInUse as err:
+            return err.text()
+        probe.release()
+        return ""
+
+    def log_in(self, login: str, password: str) -> None:
+        from core.services import auth
+
+        current = self.current
+
+        def work(progress: Progress) -> AppSession:
+            del progress
+            if current is not None:
+                return auth.unlock_again(current, login, password)
+            return auth.log_in(self.path, login, password)
+
+        self._set_busy(True)
+        job = worker.start(work, parent=self)
+        job.succeeded.connect(self._on_ok)
+        job.raised.connect(self._on_error)
+        job.failed.connect(self._on_failed)
+
+    def _on_ok(self, app: AppSession) -> None:
+        self._set_busy(False)
+        self.attempts_left = MAX_ATTEMPTS
+        self.logged_in.emit(app)
+
+    def _on_error(self, err: TiduiError) -> None:
+        if isinstance(err, WrongPassword):
+            self.attempts_left -= 1
+
+    def _on_failed(self, text: str) -> None:
+        self._set_busy(False)
+        if self.attempts_left <= 0:
+            self.locked_out.emit(render("auth.too_many_attempts"))
+            return
+        self.failed.emit(text)
+
+    def recover(self, recovery_key: str, owner_login: str, new_password: str) -> None:
+        from core.services import auth
+
+        def work(progress: Progress) -> AppSession:
+            del progress
+            return auth.recover(self.path, recovery_key, owner_login, new_password)
+
+        self._set_busy(True)
+        job = worker.start(work, parent=self)
+        job.succeeded.connect(self._on_ok)
+        job.failed.connect(self._on_failed_recovery)
+
+    def _on_failed_recovery(self, text: str) -> None:
+        self._set_busy(False)
+        self.failed.emit(text)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.busy_changed.emit(busy)

@@ -1,0 +1,222 @@
+"""Settings: company information, user accounts (owner only), own password, language, backups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from core.errors import TiduiError
+from core.i18n import render
+from core.permissions import Perm
+from core.services import company as company_service
+from core.services import users as user_service
+from core.services.users import UserRow
+from desktop.i18n import tr
+from desktop.viewmodels.session_vm import SessionViewModel
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class UsersTableModel(QAbstractTableModel):
+    LOGIN, NAME, ROLE, EMPLOYEE, STATUS = range(5)
+    HEADERS = ("登录名", "显示名", "角色", "关联员工", "状态")
+    LoginRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[UserRow] = []
+
+    def set_rows(self, rows: list[UserRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == self.LoginRole:
+            return row.login
+        if role == Qt.ItemDataRole.DisplayRole:
+            col = index.column()
+            if col == self.LOGIN:
+                return row.login
+            if col == self.NAME:
+                return row.display_name
+            if col == self.ROLE:
+                return render(f"role.{row.role}")
+            if col == self.EMPLOYEE:
+                return row.employee_no or ""
+            if col == self.STATUS:
+                return tr("已停用") if row.disabled else tr("正常")
+        if role == Qt.ItemDataRole.ForegroundRole and row.disabled:
+            from PySide6.QtGui import QColor
+
+            return QColor("#999999")
+        return None
+
+    def row_at(self, row: int) -> UserRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+
+class SettingsViewModel(QObject):
+    users_changed = Signal()
+    company_changed = Signal()
+    error_raised = Signal(str)
+    info = Signal(str)
+
+    def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.users = UsersTableModel(self)
+
+    # -- permissions ----------------------------------------------------------
+    @property
+    def can_manage_users(self) -> bool:
+        return self.session_vm.can(Perm.MANAGE_USERS)
+
+    @property
+    def can_edit_company(self) -> bool:
+        return self.session_vm.can(Perm.EDIT_COMPANY)
+
+    def _try(self, fn: Any, *args: Any, **kwargs: Any) -> bool:
+        try:
+            fn(*args, **kwargs)
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return False
+        return True
+
+    # -- users ----------------------------------------------------------------
+    def refresh_users(self) -> None:
+        if self.can_manage_users:
+            self.users.set_rows(user_service.list_users(self.session_vm.app))
+        else:
+            self.users.set_rows([])
+        self.users_changed.emit()
+
+    def add_user(
+        self, login: str, name: str, role: str, password: str, repeat: str, employee_no: str = ""
+    ) -> bool:
+        if password != repeat:
+            self.error_raised.emit(render("password.mismatch"))
+            return False
+        ok = self._try(
+            user_service.add_user,
+            self.session_vm.app,
+            login,
+            name,
+            role,
+            password,
+            employee_no or None,
+        )
+        if ok:
+            self.refresh_users()
+            self.session_vm.notify_changed("users")
+        return ok
+
+    def reset_password(self, login: str, password: str, repeat: str) -> bool:
+        if password != repeat:
+            self.error_raised.emit(render("password.mismatch"))
+            return False
+        ok = self._try(user_service.reset_password, self.session_vm.app, login, password)
+        if ok:
+            self.info.emit(render("cli.password_reset", {"login": login}))
+        return ok
+
+    def set_disabled(self, login: str, disabled: bool, new_password: str | None = None) -> bool:
+        ok = self._try(
+            user_service.set_disabled, self.session_vm.app, login, disabled, new_password
+        )
+        if ok:
+            self.refresh_users()
+        return ok
+
+    def set_role(self, login: str, role: str) -> bool:
+        ok = self._try(user_service.set_role, self.session_vm.app, login, role)
+        if ok:
+            self.refresh_users()
+        return ok
+
+    def change_own_password(self, old: str, new: str, repeat: str) -> bool:
+        if new != repeat:
+            self.error_raised.emit(render("password.mismatch"))
+            return False
+        ok = self._try(user_service.change_own_password, self.session_vm.app, old, new)
+        if ok:
+            self.info.emit(tr("密码已修改。下次登录请使用新密码。"))
+        return ok
+
+    # -- company --------------------------------------------------------------
+    def company(self) -> company_service.CompanyInfo:
+        return company_service.get_info(self.session_vm.app)
+
+    def save_company(
+        self, name: str, currency: str, language: str, logo_path: str = "", clear_logo: bool = False
+    ) -> bool:
+        logo = None
+        if logo_path:
+            try:
+                logo = Path(logo_path).read_bytes()
+            except OSError as exc:
+                self.error_raised.emit(str(exc))
+                return False
+        ok = self._try(
+            company_service.update_info,
+            self.session_vm.app,
+            name,
+            currency,
+            language,
+            logo,
+            None,
+            clear_logo,
+        )
+        if ok:
+            self.company_changed.emit()
+            self.session_vm.notify_changed("company")
+            self.info.emit(tr("公司信息已保存。"))
+        return ok
+
+    # -- backups --------------------------------------------------------------
+    def backup_now(self, folder: str = "") -> str:
+        try:
+            made = self.session_vm.app.file.backup(
+                Path(folder) if folder else None, reason="manual"
+            )
+        except (TiduiError, OSError) as err:
+            self.error_raised.emit(err.text() if isinstance(err, TiduiError) else str(err))
+            return ""
+        self.info.emit(render("backup.done", {"file": str(made)}))
+        return str(made)
+
+    def verify(self) -> bool:
+        from core.services import maintenance
+
+        report = maintenance.verify(self.session_vm.app)
+        if report.ok:
+            self.info.emit(render("verify.ok", {"entries": report.audit_entries}))
+        else:
+            self.error_raised.emit("\n".join(m.text() for m in report.problems))
+        return report.ok

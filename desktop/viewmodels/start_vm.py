@@ -1,0 +1,37 @@
+"""The start window's state: recently opened company files (kept in QSettings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, Signal
+
+MAX_RECENT = 10
+
+
+class StartViewModel(QObject):
+    recent_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+
+    def recent_files(self) -> list[Path]:
+        value = QSettings().value("recent/files", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [Path(p) for p in items if p]
+
+    def add_recent(self, path: Path) -> None:
+        path = Path(path).resolve()
+        items = [p for p in self.recent_files() if p.resolve() != path]
+        items.insert(0, path)
+        QSettings().setValue("recent/files", [str(p) for p in items[:MAX_RECENT]])
+        self.recent_changed.emit()
+
+    def forget(self, path: Path) -> None:
+        items = [p for p in self.recent_files() if p != Path(path)]
+        QSettings().setValue("recent/files", [str(p) for p in items])
+        self.recent_changed.emit()
+
+    @staticmethod
+    def exists(path: Path) -> bool:
+        return Path(path).is_file()

@@ -1,0 +1,114 @@
+"""Which window is showing: start window → log-in → main window, lock/unlock, close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.session import AppSession
+from desktop.i18n import tr
+from desktop.viewmodels.login_vm import LoginViewModel
+from desktop.viewmodels.new_company_vm import NewCompanyViewModel
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.start_vm import StartViewModel
+from desktop.views.login_dialog import LoginDialog
+from desktop.views.main_window import MainWindow
+from desktop.views.new_company_wizard import NewCompanyWizard
+from desktop.views.start_window import StartWindow
+
+
+class AppController(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.start_vm = StartViewModel(self)
+        self.start_window = StartWindow(self.start_vm)
+        self.start_window.open_requested.connect(self.open_file)
+        self.start_window.new_requested.connect(self.new_company)
+        self.main_window: MainWindow | None = None
+        self.session_vm: SessionViewModel | None = None
+
+    # -- start --------------------------------------------------------------------
+    def show_start(self) -> None:
+        self.start_window.show()
+        self.start_window.raise_()
+
+    @Slot(Path)
+    def open_file(self, path: Path, login: str = "") -> bool:
+        vm = LoginViewModel(Path(path), parent=self)
+        dialog = LoginDialog(vm, self.start_window)
+        if login:
+            dialog.login.setCurrentText(login)
+            dialog.password.setFocus()
+        self.login_dialog = dialog  # reachable from tests while modal
+        accepted = dialog.exec() == LoginDialog.DialogCode.Accepted and dialog.app is not None
+        if dialog.locked_out:
+            QMessageBox.warning(self.start_window, tr("登录"), dialog.error.text())
+        if not accepted or dialog.app is None:
+            return False
+        self.start_vm.add_recent(path)
+        self.show_main(dialog.app)
+        return True
+
+    @Slot()
+    def new_company(self) -> None:
+        vm = NewCompanyViewModel(self)
+        wizard = NewCompanyWizard(vm, self.start_window)
+        self.wizard = wizard
+        if wizard.exec() and vm.app is not None:
+            self.start_vm.add_recent(vm.path)
+            self.show_main(vm.app)
+
+    # -- main window ----------------------------------------------------------------
+    def show_main(self, app: AppSession) -> None:
+        self.session_vm = SessionViewModel(app, self)
+        self.main_window = MainWindow(self.session_vm)
+        self.main_window.lock_requested.connect(self.on_lock_requested)
+        self.main_window.close_requested.connect(self.close_file)
+        self.main_window.show()
+        self.start_window.hide()
+
+    @Slot()
+    def on_lock_requested(self) -> None:
+        assert self.session_vm is not None and self.main_window is not None
+        app = self.session_vm.app
+        vm = LoginViewModel(app.file.path, current=app, parent=self)
+        dialog = LoginDialog(vm, self.main_window)
+        self.login_dialog = dialog
+        if dialog.exec() == LoginDialog.DialogCode.Accepted and dialog.app is not None:
+            if dialog.app.actor == app.actor:
+                self.session_vm.replace_app(dialog.app)
+                self.main_window.unlock_view()
+            else:
+                self.session_vm.replace_app(dialog.app)
+            return
+        self.close_file()
+
+    @Slot()
+    def close_file(self) -> None:
+        if self.session_vm is None or self.main_window is None:
+            return
+        window, session_vm = self.main_window, self.session_vm
+        self.main_window = None
+        self.session_vm = None
+        try:
+            session_vm.app.close(backup=True)
+        except OSError as exc:
+            QMessageBox.warning(window, tr("备份"), tr("关闭时自动备份失败：") + str(exc))
+            session_vm.app.file.lock.release()
+        window.allow_close()
+        window.close()
+        window.deleteLater()
+        self.show_start()
+
+    def shutdown(self) -> None:
+        """On application exit: close the open file (with its automatic backup)."""
+        if self.session_vm is not None:
+            try:
+                self.session_vm.app.close(backup=True)
+            finally:
+                self.session_vm = None
+
+    def top_window(self) -> QWidget:
+        return self.main_window or self.start_window

@@ -1,0 +1,158 @@
+"""Log-in (or unlock after 锁定): login + password, three tries; recovery with the recovery key."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.session import AppSession
+from desktop.i18n import tr
+from desktop.viewmodels.login_vm import LoginViewModel
+
+
+class LoginDialog(QDialog):
+    def __init__(self, vm: LoginViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.app: AppSession | None = None
+        self.locked_out = False
+        unlocking = vm.current is not None
+        self.setWindowTitle(tr("已锁定 — 请重新登录") if unlocking else tr("登录公司档案"))
+        self.setMinimumWidth(460)
+
+        self.file_label = QLabel(
+            f"<b>{vm.path.stem}</b><br><span style='color:#777'>{vm.path}</span>"
+        )
+        self.file_label.setWordWrap(True)
+
+        # -- log-in form --
+        self.login = QComboBox()
+        self.login.setEditable(True)
+        self.login.addItems(vm.logins())
+        self.login.setCurrentText(vm.default_login())
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(tr("密码"))
+        self.recover_link = QPushButton(tr("忘记密码？用恢复密钥打开…"))
+        self.recover_link.setFlat(True)
+        self.recover_link.setStyleSheet("color: #1f4e79; text-align: left;")
+        self.recover_link.clicked.connect(self.on_recover_link_clicked)
+        self.recover_link.setVisible(not unlocking)
+        login_page = QWidget()
+        form = QFormLayout(login_page)
+        form.addRow(tr("登录名"), self.login)
+        form.addRow(tr("密码"), self.password)
+        form.addRow("", self.recover_link)
+
+        # -- recovery form --
+        self.recovery_key = QLineEdit()
+        self.recovery_key.setPlaceholderText("xxxxxxxx-xxxxxxxx-…")
+        self.owner_login = QLineEdit()
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_repeat = QLineEdit()
+        self.new_repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        recovery_page = QWidget()
+        rform = QFormLayout(recovery_page)
+        rform.addRow(QLabel(tr("输入打印的恢复密钥，为老板账号设置新密码。")))
+        rform.addRow(tr("恢复密钥"), self.recovery_key)
+        rform.addRow(tr("老板登录名"), self.owner_login)
+        rform.addRow(tr("新密码"), self.new_password)
+        rform.addRow(tr("再次输入"), self.new_repeat)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(login_page)
+        self.pages.addWidget(recovery_page)
+
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(tr("登录"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(
+            tr("关闭档案") if unlocking else tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.on_ok_clicked)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.file_label)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        vm.logged_in.connect(self.on_logged_in)
+        vm.failed.connect(self.on_failed)
+        vm.locked_out.connect(self.on_locked_out)
+        vm.busy_changed.connect(self.on_busy_changed)
+
+        problem = vm.problem_before_login()
+        if problem:
+            self.error.setText(problem)
+            self.ok_button.setEnabled(False)
+            self.password.setEnabled(False)
+        if self.login.currentText():
+            self.password.setFocus()
+
+    @Slot()
+    def on_recover_link_clicked(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.ok_button.setText(tr("恢复并登录"))
+        self.error.clear()
+        self.recovery_key.setFocus()
+
+    @Slot()
+    def on_ok_clicked(self) -> None:
+        self.error.clear()
+        if self.pages.currentIndex() == 1:
+            if self.new_password.text() != self.new_repeat.text():
+                from core.i18n import render
+
+                self.error.setText(render("password.mismatch"))
+                return
+            self.vm.recover(
+                self.recovery_key.text(), self.owner_login.text(), self.new_password.text()
+            )
+            return
+        self.vm.log_in(self.login.currentText(), self.password.text())
+
+    @Slot(bool)
+    def on_busy_changed(self, busy: bool) -> None:
+        self.ok_button.setEnabled(not busy)
+        if busy:
+            self.error.setStyleSheet("color: #555;")
+            self.error.setText(tr("正在解锁…"))
+        else:
+            self.error.setStyleSheet("color: #b00020;")
+
+    @Slot(object)
+    def on_logged_in(self, app: AppSession) -> None:
+        self.app = app
+        self.error.clear()
+        self.accept()
+
+    @Slot(str)
+    def on_failed(self, text: str) -> None:
+        left = self.vm.attempts_left
+        hint = tr("还可以再试 {n} 次。").format(n=left) if 0 < left < 3 else ""
+        self.error.setText(f"{text} {hint}".strip())
+        self.password.selectAll()
+        self.password.setFocus()
+
+    @Slot(str)
+    def on_locked_out(self, text: str) -> None:
+        self.locked_out = True
+        self.error.setText(text)
+        self.reject()

@@ -1,0 +1,235 @@
+"""The main window: sidebar navigation, the current screen, and who is logged in where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import render
+from core.services.auth import company_name
+from desktop.i18n import tr
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.navigation import PAGES, PageSpec, load_page_class
+
+IMPORTABLE = (".xlsx", ".xls", ".csv")
+
+
+class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    close_requested = Signal()
+
+    def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self._allow_close = False
+        self.pages: dict[str, QWidget] = {}
+        self.specs: list[PageSpec] = []
+
+        self.sidebar = QListWidget()
+        self.sidebar.setFixedWidth(150)
+        self.sidebar.setIconSize(QSize(18, 18))
+        self.sidebar.setStyleSheet(
+            "QListWidget { background: #1f2d3d; color: #e8eef5; border: none; font-size: 14px; }"
+            "QListWidget::item { padding: 12px 14px; }"
+            "QListWidget::item:selected { background: #2f6fad; color: white; }"
+        )
+        self.sidebar.currentRowChanged.connect(self.on_sidebar_row_changed)
+        self.stack = QStackedWidget()
+        self.locked_cover = QLabel(tr("已锁定。请重新登录。"))
+        self.locked_cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.locked_cover.setStyleSheet("font-size: 18px; color: #777;")
+
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        content = QVBoxLayout()
+        content.setContentsMargins(12, 12, 12, 12)
+        content.addWidget(self.stack)
+        layout.addLayout(content, 1)
+        self.body = body
+        self.central = QStackedWidget()
+        self.central.addWidget(body)
+        self.central.addWidget(self.locked_cover)
+        self.setCentralWidget(self.central)
+
+        self.company_label = QLabel()
+        self.user_label = QLabel()
+        self.statusBar().addWidget(self.company_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_menus()
+        session_vm.actor_changed.connect(self.on_actor_changed)
+        session_vm.data_changed.connect(self.on_data_changed)
+        self.rebuild()
+
+    # -- building -------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("文件(&F)"))
+        self.lock_action = QAction(tr("锁定(&L)"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.on_lock_triggered)
+        self.backup_action = QAction(tr("立即备份(&B)"), self)
+        self.backup_action.triggered.connect(self.on_backup_triggered)
+        self.close_action = QAction(tr("关闭档案(&C)"), self)
+        self.close_action.setShortcut(QKeySequence("Ctrl+W"))
+        self.close_action.triggered.connect(self.on_close_file_triggered)
+        self.quit_action = QAction(tr("退出(&Q)"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.lock_action, self.backup_action, self.close_action, self.quit_action):
+            file_menu.addAction(action)
+        self.addAction(self.lock_action)
+        help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
+        about = QAction(tr("关于 Tidui"), self)
+        about.triggered.connect(self.on_about_triggered)
+        help_menu.addAction(about)
+        # Ctrl+1..9 jump to a screen
+        for n in range(1, 10):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            action.triggered.connect(
+                lambda _checked=False, row=n - 1: self.sidebar.setCurrentRow(row)
+            )
+            self.addAction(action)
+
+    def rebuild(self) -> None:
+        """(Re)create the screens the current user may see."""
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.specs = []
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        for spec in PAGES:
+            if spec.perm is not None and not self.session_vm.can(spec.perm):
+                continue
+            cls = load_page_class(spec)
+            if cls is None:
+                continue
+            page = cls(self.session_vm, self)
+            self.pages[spec.key] = page
+            self.specs.append(spec)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(tr(spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.sidebar.addItem(item)
+        self.sidebar.blockSignals(False)
+        self.sidebar.setCurrentRow(0)
+        self.on_sidebar_row_changed(0)
+        self.refresh_labels()
+
+    def refresh_labels(self) -> None:
+        app = self.session_vm.app
+        name = company_name(app)
+        self.setWindowTitle(f"{name} — Tidui 梯队")
+        self.company_label.setText(f"{name}  ·  {app.file.path.name}")
+        actor = app.actor
+        self.user_label.setText(
+            tr("当前用户：{name}（{role}）").format(
+                name=actor.display_name, role=render(f"role.{actor.role}")
+            )
+        )
+
+    def page(self, key: str) -> QWidget | None:
+        return self.pages.get(key)
+
+    def show_page(self, key: str) -> None:
+        for row, spec in enumerate(self.specs):
+            if spec.key == key:
+                self.sidebar.setCurrentRow(row)
+
+    # -- slots ----------------------------------------------------------------
+    @Slot(int)
+    def on_sidebar_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.specs):
+            self.stack.setCurrentWidget(self.pages[self.specs[row].key])
+
+    @Slot()
+    def on_actor_changed(self) -> None:
+        self.unlock_view()
+        self.rebuild()
+
+    @Slot(str)
+    def on_data_changed(self, area: str) -> None:
+        if area == "company":
+            self.refresh_labels()
+
+    @Slot()
+    def on_lock_triggered(self) -> None:
+        self.lock_view()
+        self.lock_requested.emit()
+
+    def lock_view(self) -> None:
+        self.central.setCurrentWidget(self.locked_cover)
+        self.menuBar().setEnabled(False)
+
+    def unlock_view(self) -> None:
+        self.central.setCurrentWidget(self.body)
+        self.menuBar().setEnabled(True)
+
+    @Slot()
+    def on_backup_triggered(self) -> None:
+        try:
+            made = self.session_vm.app.file.backup(reason="manual")
+        except OSError as exc:
+            QMessageBox.warning(self, tr("备份"), str(exc))
+            return
+        self.statusBar().showMessage(render("backup.done", {"file": str(made)}), 8000)
+
+    @Slot()
+    def on_close_file_triggered(self) -> None:
+        self.close_requested.emit()
+
+    @Slot()
+    def on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            tr("关于 Tidui"),
+            tr(
+                "Tidui 梯队 0.1 — 小型电商团队的晋升与人才梯队工具。数据保存在本机的加密文件中（SQLCipher 4）。"
+            ),
+        )
+
+    # -- drag and drop: store exports go to the import screen --------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(Path(u.toLocalFile()).suffix.lower() in IMPORTABLE for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()]
+        paths = [p for p in paths if p.suffix.lower() in IMPORTABLE]
+        page = self.pages.get("imports")
+        if paths and page is not None and hasattr(page, "start_import"):
+            self.show_page("imports")
+            page.start_import(paths)
+            event.acceptProposedAction()
+
+    # -- closing ----------------------------------------------------------------
+    def allow_close(self) -> None:
+        self._allow_close = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._allow_close:
+            event.accept()
+            return
+        event.ignore()
+        self.close_requested.emit()

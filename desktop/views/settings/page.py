@@ -1,0 +1,394 @@
+"""设置: 公司信息, 用户管理 (owner only), 我的账号, 语言, 备份与校验."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import render
+from desktop.i18n import save_language, saved_language, tr
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.settings_vm import SettingsViewModel, UsersTableModel
+
+ROLES = ("owner", "hr", "supervisor")
+
+
+def _password_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class AddUserDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("添加用户"))
+        self.login = QLineEdit()
+        self.name = QLineEdit()
+        self.role = QComboBox()
+        for role in ROLES:
+            self.role.addItem(render(f"role.{role}"), role)
+        self.role.setCurrentIndex(1)
+        self.employee = QLineEdit()
+        self.employee.setPlaceholderText(tr("可选：关联的员工工号（主管必填，以便只看本团队）"))
+        self.password = _password_edit()
+        self.repeat = _password_edit()
+        form = QFormLayout(self)
+        form.addRow(tr("登录名"), self.login)
+        form.addRow(tr("显示名"), self.name)
+        form.addRow(tr("角色"), self.role)
+        form.addRow(tr("员工工号"), self.employee)
+        form.addRow(tr("初始密码"), self.password)
+        form.addRow(tr("再次输入"), self.repeat)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class PasswordDialog(QDialog):
+    def __init__(self, title: str, ask_old: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.old = _password_edit()
+        self.new = _password_edit()
+        self.repeat = _password_edit()
+        form = QFormLayout(self)
+        if ask_old:
+            form.addRow(tr("当前密码"), self.old)
+        form.addRow(tr("新密码"), self.new)
+        form.addRow(tr("再次输入"), self.repeat)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class CompanyTab(QWidget):
+    def __init__(self, vm: SettingsViewModel) -> None:
+        super().__init__()
+        self.vm = vm
+        self.name = QLineEdit()
+        self.currency = QComboBox()
+        for code, label in (("CNY", "人民币 CNY ¥"), ("HKD", "港币 HKD"), ("USD", "美元 USD $")):
+            self.currency.addItem(label, code)
+        self.language = QComboBox()
+        self.language.addItem("中文", "zh")
+        self.language.addItem("English", "en")
+        self.logo = QLabel(tr("（无标志）"))
+        self.logo.setFixedSize(160, 80)
+        self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo.setStyleSheet("border: 1px dashed #aaa;")
+        self.logo_path = ""
+        self.clear_logo = False
+        choose = QPushButton(tr("选择标志图片…"))
+        choose.clicked.connect(self.on_choose_logo_clicked)
+        remove = QPushButton(tr("移除标志"))
+        remove.clicked.connect(self.on_remove_logo_clicked)
+        self.save_button = QPushButton(tr("保存"))
+        self.save_button.setFixedWidth(120)
+        self.save_button.clicked.connect(self.on_save_clicked)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo)
+        logo_row.addWidget(choose)
+        logo_row.addWidget(remove)
+        logo_row.addStretch(1)
+        form = QFormLayout(self)
+        form.addRow(tr("公司名称"), self.name)
+        form.addRow(tr("币种"), self.currency)
+        form.addRow(tr("默认语言"), self.language)
+        form.addRow(tr("标志（用于报告和晋升通知）"), logo_row)
+        form.addRow("", self.save_button)
+        editable = vm.can_edit_company
+        for w in (self.name, self.currency, self.language, choose, remove, self.save_button):
+            w.setEnabled(editable)
+        self.load()
+
+    def load(self) -> None:
+        info = self.vm.company()
+        self.name.setText(info.name)
+        self.currency.setCurrentIndex(max(0, self.currency.findData(info.currency)))
+        self.language.setCurrentIndex(max(0, self.language.findData(info.language)))
+        self.logo_path, self.clear_logo = "", False
+        if info.logo:
+            pix = QPixmap()
+            pix.loadFromData(info.logo)
+            self.logo.setPixmap(pix.scaled(self.logo.size(), Qt.AspectRatioMode.KeepAspectRatio))
+        else:
+            self.logo.setText(tr("（无标志）"))
+
+    @Slot()
+    def on_choose_logo_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, tr("选择标志图片"), "", tr("图片 (*.png *.jpg *.jpeg)")
+        )
+        if name:
+            self.logo_path, self.clear_logo = name, False
+            pix = QPixmap(name)
+            self.logo.setPixmap(pix.scaled(self.logo.size(), Qt.AspectRatioMode.KeepAspectRatio))
+
+    @Slot()
+    def on_remove_logo_clicked(self) -> None:
+        self.logo_path, self.clear_logo = "", True
+        self.logo.setPixmap(QPixmap())
+        self.logo.setText(tr("（无标志）"))
+
+    @Slot()
+    def on_save_clicked(self) -> None:
+        if self.vm.save_company(
+            self.name.text(),
+            str(self.currency.currentData()),
+            str(self.language.currentData()),
+            self.logo_path,
+            self.clear_logo,
+        ):
+            self.load()
+
+
+class UsersTab(QWidget):
+    def __init__(self, vm: SettingsViewModel) -> None:
+        super().__init__()
+        self.vm = vm
+        self.table = QTableView()
+        self.table.setModel(vm.users)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.add_button = QPushButton(tr("添加用户…"))
+        self.reset_button = QPushButton(tr("重置密码…"))
+        self.role_button = QPushButton(tr("修改角色…"))
+        self.disable_button = QPushButton(tr("停用 / 启用"))
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.reset_button.clicked.connect(self.on_reset_clicked)
+        self.role_button.clicked.connect(self.on_role_clicked)
+        self.disable_button.clicked.connect(self.on_disable_clicked)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.reset_button, self.role_button, self.disable_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        note = QLabel(tr("每个账号的密码都能解锁加密档案。停用账号会立即删除它的密钥槽。"))
+        note.setStyleSheet("color: #777;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(note)
+        vm.refresh_users()
+
+    def _selected_login(self) -> str:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return ""
+        return str(rows[0].data(UsersTableModel.LoginRole))
+
+    @Slot()
+    def on_add_clicked(self) -> None:
+        dialog = AddUserDialog(self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            if self.vm.add_user(
+                dialog.login.text(),
+                dialog.name.text(),
+                str(dialog.role.currentData()),
+                dialog.password.text(),
+                dialog.repeat.text(),
+                dialog.employee.text().strip(),
+            ):
+                return
+
+    @Slot()
+    def on_reset_clicked(self) -> None:
+        login = self._selected_login()
+        if not login:
+            return
+        dialog = PasswordDialog(tr("为 {login} 重置密码").format(login=login), False, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            if self.vm.reset_password(login, dialog.new.text(), dialog.repeat.text()):
+                return
+
+    @Slot()
+    def on_role_clicked(self) -> None:
+        login = self._selected_login()
+        if not login:
+            return
+        labels = [render(f"role.{r}") for r in ROLES]
+        label, ok = QInputDialog.getItem(self, tr("修改角色"), login, labels, 1, False)
+        if ok:
+            self.vm.set_role(login, ROLES[labels.index(label)])
+
+    @Slot()
+    def on_disable_clicked(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = self.vm.users.row_at(rows[0].row())
+        if row is None:
+            return
+        if not row.disabled:
+            answer = QMessageBox.question(
+                self,
+                tr("停用用户"),
+                tr("停用 {login}？此账号将无法再打开档案。").format(login=row.login),
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.vm.set_disabled(row.login, True)
+            return
+        dialog = PasswordDialog(tr("启用 {login}：设置新密码").format(login=row.login), False, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            if dialog.new.text() != dialog.repeat.text():
+                QMessageBox.warning(self, tr("启用用户"), render("password.mismatch"))
+                continue
+            if self.vm.set_disabled(row.login, False, dialog.new.text()):
+                return
+
+
+class AccountTab(QWidget):
+    def __init__(self, vm: SettingsViewModel) -> None:
+        super().__init__()
+        self.vm = vm
+        actor = vm.session_vm.app.actor
+        self.old = _password_edit()
+        self.new = _password_edit()
+        self.repeat = _password_edit()
+        self.save_button = QPushButton(tr("修改密码"))
+        self.save_button.clicked.connect(self.on_save_clicked)
+        form = QFormLayout(self)
+        form.addRow(tr("登录名"), QLabel(actor.login))
+        form.addRow(tr("角色"), QLabel(render(f"role.{actor.role}")))
+        form.addRow(tr("当前密码"), self.old)
+        form.addRow(tr("新密码"), self.new)
+        form.addRow(tr("再次输入"), self.repeat)
+        form.addRow("", self.save_button)
+
+    @Slot()
+    def on_save_clicked(self) -> None:
+        if self.vm.change_own_password(self.old.text(), self.new.text(), self.repeat.text()):
+            for edit in (self.old, self.new, self.repeat):
+                edit.clear()
+
+
+class LanguageTab(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.zh = QRadioButton("中文（简体）")
+        self.en = QRadioButton("English")
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.zh)
+        self.group.addButton(self.en)
+        (self.en if saved_language() == "en" else self.zh).setChecked(True)
+        self.note = QLabel(tr("界面语言在重新启动 Tidui 后生效。"))
+        self.note.setStyleSheet("color: #777;")
+        self.zh.toggled.connect(self.on_changed)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.zh)
+        layout.addWidget(self.en)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+
+    @Slot()
+    def on_changed(self) -> None:
+        save_language("zh" if self.zh.isChecked() else "en")
+
+
+class BackupTab(QWidget):
+    def __init__(self, vm: SettingsViewModel) -> None:
+        super().__init__()
+        self.vm = vm
+        self.backup_button = QPushButton(tr("立即备份到…"))
+        self.backup_button.clicked.connect(self.on_backup_clicked)
+        self.verify_button = QPushButton(tr("校验档案完整性与审计日志"))
+        self.verify_button.clicked.connect(self.on_verify_clicked)
+        self.last = QLabel()
+        self.last.setWordWrap(True)
+        text = QLabel(
+            tr(
+                "关闭档案时会自动备份（保留最近 10 份），数据迁移前也会先备份。备份文件仍然是加密的，包含数据文件和密钥文件。"
+            )
+        )
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.backup_button)
+        layout.addWidget(self.verify_button)
+        layout.addWidget(self.last)
+        layout.addStretch(1)
+
+    @Slot()
+    def on_backup_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("选择备份文件夹"))
+        if folder:
+            made = self.vm.backup_now(folder)
+            if made:
+                self.last.setText(render("backup.done", {"file": made}))
+
+    @Slot()
+    def on_verify_clicked(self) -> None:
+        self.vm.verify()
+
+
+def _narrow(widget: QWidget, width: int = 720) -> QWidget:
+    """Forms read badly when stretched over a wide window; keep them at a comfortable width."""
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    widget.setMaximumWidth(width)
+    layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    layout.addStretch(1)
+    return holder
+
+
+class SettingsPage(QWidget):
+    def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = SettingsViewModel(session_vm, self)
+        self.tabs = QTabWidget()
+        self.company_tab = CompanyTab(self.vm)
+        self.tabs.addTab(_narrow(self.company_tab), tr("公司信息"))
+        self.users_tab: UsersTab | None = None
+        if self.vm.can_manage_users:
+            self.users_tab = UsersTab(self.vm)
+            self.tabs.addTab(self.users_tab, tr("用户管理"))
+        self.account_tab = AccountTab(self.vm)
+        self.tabs.addTab(_narrow(self.account_tab, 520), tr("我的账号"))
+        self.language_tab = LanguageTab()
+        self.tabs.addTab(self.language_tab, tr("语言"))
+        self.backup_tab = BackupTab(self.vm)
+        self.tabs.addTab(_narrow(self.backup_tab), tr("备份与校验"))
+        title = QLabel(tr("设置"))
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)
+        self.vm.error_raised.connect(self.on_error)
+        self.vm.info.connect(self.on_info)
+
+    @Slot(str)
+    def on_error(self, text: str) -> None:
+        QMessageBox.warning(self, tr("设置"), text)
+
+    @Slot(str)
+    def on_info(self, text: str) -> None:
+        QMessageBox.information(self, tr("设置"), text)
