@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "export",
     "backup",
     "verify",
+    "recover",
     "demo",
 ]
 

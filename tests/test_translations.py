@@ -1,0 +1,66 @@
+"""Every user-visible string exists in Chinese and English, in both the GUI and core catalogues."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from core.i18n import catalogue, render
+
+ROOT = Path(__file__).resolve().parents[1]
+TR_CALL = re.compile(r"""\btr\(\s*(?P<q>["'])(?P<text>(?:(?!(?P=q)).|\\.)*?)(?P=q)\s*[),]""")
+CODE_USE = re.compile(
+    r"""(?:Message|Error|render|Denied|NotFound|InUse|File|Password|Cancelled|TooNew|RecoveryKey|User)"""
+    r"""\(\s*f?["'](?P<code>[a-z_]+(?:\.[a-z0-9_]+)+)["']"""
+)
+CODE_ATTR = re.compile(r"""^\s+code = ["'](?P<code>[a-z_]+(?:\.[a-z0-9_]+)+)["']""", re.M)
+
+
+def _sources(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def test_every_gui_string_has_english() -> None:
+    from desktop.i18n import ui_catalogue
+
+    english = ui_catalogue()
+    missing: dict[str, list[str]] = {}
+    for path in _sources("desktop"):
+        for match in TR_CALL.finditer(path.read_text(encoding="utf-8")):
+            text = (
+                match.group("text")
+                .encode()
+                .decode("unicode_escape")
+                .encode("latin-1")
+                .decode("utf-8")
+                if "\\" in match.group("text")
+                else match.group("text")
+            )
+            if text not in english or not english[text].strip():
+                missing.setdefault(str(path.relative_to(ROOT)), []).append(text)
+    assert not missing, f"tr() strings without English: {missing}"
+
+
+def test_every_message_code_used_in_core_is_in_the_catalogue() -> None:
+    known = catalogue()
+    missing: dict[str, list[str]] = {}
+    for path in _sources("core") + _sources("desktop"):
+        text = path.read_text(encoding="utf-8")
+        codes = {m.group("code") for m in CODE_USE.finditer(text)}
+        codes |= {m.group("code") for m in CODE_ATTR.finditer(text)}
+        for code in sorted(codes):
+            if code not in known and not code.endswith("."):
+                missing.setdefault(str(path.relative_to(ROOT)), []).append(code)
+    assert not missing, f"message codes without catalogue entries: {missing}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_catalogue_has_both_languages_and_valid_placeholders(lang: str) -> None:
+    placeholder = re.compile(r"\{(\w+)\}")
+    for code, texts in catalogue().items():
+        assert lang in texts, f"{code} has no {lang}"
+        zh_params = set(placeholder.findall(texts["zh"]))
+        assert set(placeholder.findall(texts[lang])) == zh_params, code
+        render(code, {p: "x" for p in zh_params}, lang)
