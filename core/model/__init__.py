@@ -25,6 +25,7 @@ from core.model.facts import (
     StoreMonthFact,
 )
 from core.model.ladder import (
+    CriteriaVersion,
     Criterion,
     CustomMetric,
     EvaluationTemplate,
@@ -41,6 +42,7 @@ __all__ = [
     "Base",
     "Company",
     "Competency",
+    "CriteriaVersion",
     "Criterion",
     "CustomMetric",
     "Employee",

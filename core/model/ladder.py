@@ -7,12 +7,13 @@ percentage points as a fraction difference (2 pp = 0.02).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.model.base import Base
+from core.model.base import Base, utcnow
 
 
 class Track(Base):
@@ -47,6 +48,8 @@ class Level(Base):
     trainings: Mapped[list[Any]] = mapped_column(default=list)  # ["电商运营峰会", ...]
     competencies: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"数据分析": 3}
     description: Mapped[str] = mapped_column(Text, default="")
+    # A level that employees' history still refers to is archived instead of deleted.
+    archived: Mapped[bool] = mapped_column(default=False)
 
     track: Mapped[Track] = relationship(back_populates="levels")
 
@@ -110,6 +113,31 @@ class Criterion(Base):
     score_part: Mapped[str | None] = mapped_column(String(16), default=None)
 
     transition: Mapped[Transition] = relationship(back_populates="criteria")
+
+
+class CriteriaVersion(Base):
+    """The criteria of a transition as they were at one version, kept for cases decided under it.
+
+    A new row is written whenever a transition's criteria change (and Transition.version is
+    bumped), so a decided promotion case can show exactly the rules it was judged by. Rows
+    outlive their transition (transition_id becomes NULL), which is why the level titles are
+    copied in.
+    """
+
+    __tablename__ = "criteria_versions"
+    __table_args__ = (UniqueConstraint("transition_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transitions.id", ondelete="SET NULL"), default=None
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    from_level: Mapped[str] = mapped_column(String(140), default="")  # "店铺运营/运营助理"
+    to_level: Mapped[str] = mapped_column(String(140), default="")
+    min_tenure_months: Mapped[int] = mapped_column(default=0)
+    criteria: Mapped[list[Any]] = mapped_column(default=list)  # [CriterionSpec.to_dict(), ...]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class CustomMetric(Base):

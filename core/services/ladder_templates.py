@@ -1,0 +1,373 @@
+"""The built-in ladders a new company file can start from: Template A (家居) and Template B (美妆).
+
+Criteria follow shared/seed-rules.md exactly; where the brief leaves a number open the choice
+is written down here (and in the designer the owner can change any of it):
+
+- Template A, 运营助理→运营专员: "≥ 2 new-product launches" is counted over the same 3 months
+  as the KPI rules. 运营专员→运营主管: repurchase "≥ 30%" is averaged over the same 6 months;
+  the campaign rule counts successful 活动策划 with ROI ≥ 2 and 带领人数 ≥ 2 within 6 months.
+- Both templates add 运营主管→运营总监 (not in the brief, so that the dashboard can report a
+  pipeline gap for 总监): at least 12 months as 主管 and an evaluation total of at least 85.
+- Template B reads "Horizontal track: 店铺运营 → 用户运营 → 直播运营" as transfers (转岗) between
+  the specialist levels of those tracks (运营专员 → 用户运营专员 → 直播运营专员), and adds
+  DESIGN.md's 运营专员 → 数据分析师 → 运营主管 through a 数据运营 track. Transfers need 6 months
+  at the level; moving into live ops also needs 2 supported live sessions. Transfers use no
+  evaluation template (there are no KPI rules to score performance from).
+- Salary bands (CNY per month) are plausible figures for a small shop, not from the brief;
+  raises: 专员→主管 +30–50% (seed-rules.md "Incentives"), the others our choice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain import scoring
+from core.domain.rules import AchievementConditions, CriterionSpec
+from core.errors import ValidationError
+from core.model import Competency
+from core.services.ladder import (
+    DEFAULT_COMPETENCIES,
+    EvaluationTemplateSpec,
+    LadderDesign,
+    LevelSpec,
+    TrackSpec,
+    TransitionSpec,
+    write_design_unaudited,
+)
+
+TEMPLATE_NAMES: tuple[str, ...] = ("home", "beauty")
+
+# What each level of the competency model (1–5) looks like, per competency.
+COMPETENCY_DESCRIPTORS: dict[str, dict[str, str]] = {
+    "数据分析": {
+        "1": "会查看后台基础报表",
+        "2": "能解读GMV、转化率等核心指标的变化",
+        "3": "能独立做专题分析并提出改进建议",
+        "4": "能搭建分析框架，用数据指导团队决策",
+        "5": "能建立数据体系，预判经营趋势",
+    },
+    "策略制定": {
+        "1": "按既定方案执行",
+        "2": "能制定单个活动的执行方案",
+        "3": "能制定月度店铺运营策略",
+        "4": "能制定跨平台、跨季度的运营策略",
+        "5": "能制定公司级增长战略",
+    },
+    "团队协作": {
+        "1": "完成分配给自己的工作",
+        "2": "能与相关岗位顺畅配合",
+        "3": "能主动协调资源推进项目",
+        "4": "能组织跨岗位小组完成目标",
+        "5": "能建立高效的协作机制",
+    },
+    "学习能力": {
+        "1": "在指导下学习新工具",
+        "2": "能自学掌握新平台规则",
+        "3": "能快速掌握直播、私域等新技能并应用",
+        "4": "能把新知识转化为团队方法",
+        "5": "能引领团队持续学习",
+    },
+    "创新能力": {
+        "1": "偶尔提出想法",
+        "2": "能提出具体的改进建议",
+        "3": "有被采纳的创新提案",
+        "4": "多次落地创新并带来增长",
+        "5": "能开创新的业务模式",
+    },
+    "领导力": {
+        "1": "能管理好自己的工作",
+        "2": "能给新人提供帮助",
+        "3": "能带教新人",
+        "4": "能带领小组完成项目",
+        "5": "能带领团队并培养接班人",
+    },
+    "直播控场": {
+        "1": "能协助直播场控",
+        "2": "能独立完成一场直播的场控",
+        "3": "能根据数据实时调整直播节奏",
+        "4": "能策划并主持大型直播活动",
+        "5": "能培养主播并搭建直播团队",
+    },
+}
+
+
+class _Builder:
+    """Collects a template's design with temporary ids."""
+
+    def __init__(self) -> None:
+        self.design = LadderDesign()
+        template = EvaluationTemplateSpec(self.design.new_id(), scoring.DEFAULT_TEMPLATE, True)
+        self.design = self.design.put_template(template)
+        self.template_id = template.id
+
+    def track(self, name: str) -> int:
+        spec = TrackSpec(self.design.new_id(), name, sort_order=len(self.design.tracks))
+        self.design = self.design.put_track(spec)
+        return spec.id
+
+    def level(
+        self,
+        track_id: int,
+        title: str,
+        rank: int,
+        salary: tuple[int, int],
+        competencies: dict[str, int],
+        permissions: tuple[str, ...] = (),
+        trainings: tuple[str, ...] = (),
+        description: str = "",
+    ) -> int:
+        spec = LevelSpec(
+            id=self.design.new_id(),
+            track_id=track_id,
+            title=title,
+            rank=rank,
+            salary_min=salary[0],
+            salary_max=salary[1],
+            permissions=permissions,
+            trainings=trainings,
+            competencies=tuple(competencies.items()),
+            description=description,
+        )
+        self.design = self.design.put_level(spec)
+        return spec.id
+
+    def path(
+        self,
+        source: int,
+        target: int,
+        criteria: tuple[CriterionSpec, ...],
+        raise_pct: tuple[float, float] | None,
+        kind: str = "promotion",
+        min_tenure: int = 0,
+    ) -> None:
+        spec = TransitionSpec(
+            id=self.design.new_id(),
+            from_level_id=source,
+            to_level_id=target,
+            kind=kind,
+            min_tenure_months=min_tenure,
+            evaluation_template_id=self.template_id if kind == "promotion" else None,
+            raise_min_pct=raise_pct[0] if raise_pct else None,
+            raise_max_pct=raise_pct[1] if raise_pct else None,
+            criteria=criteria,
+        )
+        self.design = self.design.put_transition(spec)
+
+
+def each_month(metric: str, threshold: float, window: int) -> CriterionSpec:
+    return CriterionSpec(kind="each_month", metric=metric, threshold=threshold, window=window)
+
+
+def change(metric: str, threshold: float, window: int) -> CriterionSpec:
+    return CriterionSpec(kind="change", metric=metric, threshold=threshold, window=window)
+
+
+def average(metric: str, threshold: float, window: int) -> CriterionSpec:
+    return CriterionSpec(kind="average", metric=metric, threshold=threshold, window=window)
+
+
+def count(
+    achievement: str,
+    times: int,
+    window: int,
+    roi_min: float | None = None,
+    team_min: int | None = None,
+) -> CriterionSpec:
+    return CriterionSpec(
+        kind="count",
+        threshold=float(times),
+        window=window,
+        achievement_type=achievement,
+        conditions=AchievementConditions(roi_min=roi_min, team_min=team_min),
+    )
+
+
+def score_total(at_least: float) -> CriterionSpec:
+    return CriterionSpec(kind="score", threshold=at_least, score_part="total")
+
+
+SUPERVISOR_PERMISSIONS = ("决定新品上线策略", "团队招聘权")
+SUPERVISOR_TRAININGS = ("电商运营峰会", "团队管理技巧")
+
+
+def _operations_track(b: _Builder) -> dict[str, int]:
+    """店铺运营 with its four levels (both templates)."""
+    track = b.track("店铺运营")
+    return {
+        "助理": b.level(
+            track,
+            "运营助理",
+            1,
+            (4000, 6000),
+            {"数据分析": 1, "策略制定": 1, "团队协作": 2, "学习能力": 2},
+            description="协助店铺日常运营：上下架、活动报名、数据整理",
+        ),
+        "专员": b.level(
+            track,
+            "运营专员",
+            2,
+            (6000, 9000),
+            {"数据分析": 2, "策略制定": 2, "团队协作": 3, "学习能力": 3, "创新能力": 2},
+            trainings=("直播运营进阶",),
+            description="独立负责店铺或品类的运营指标",
+        ),
+        "主管": b.level(
+            track,
+            "运营主管",
+            3,
+            (9000, 14000),
+            {
+                "数据分析": 3,
+                "策略制定": 4,
+                "团队协作": 4,
+                "学习能力": 3,
+                "创新能力": 3,
+                "领导力": 3,
+            },
+            permissions=SUPERVISOR_PERMISSIONS,
+            trainings=SUPERVISOR_TRAININGS,
+            description="带领运营小组，决定新品上线策略，参与招聘",
+        ),
+        "总监": b.level(
+            track,
+            "运营总监",
+            4,
+            (15000, 25000),
+            {
+                "数据分析": 4,
+                "策略制定": 5,
+                "团队协作": 4,
+                "学习能力": 4,
+                "创新能力": 4,
+                "领导力": 5,
+            },
+            permissions=(*SUPERVISOR_PERMISSIONS, "营销预算审批"),
+            trainings=("电商运营峰会",),
+            description="负责全店经营目标与团队建设",
+        ),
+    }
+
+
+def _to_director(b: _Builder, levels: dict[str, int]) -> None:
+    b.path(levels["主管"], levels["总监"], (score_total(85),), (25, 40), min_tenure=12)
+
+
+def _template_home() -> LadderDesign:
+    b = _Builder()
+    ops = _operations_track(b)
+    b.path(
+        ops["助理"],
+        ops["专员"],
+        (
+            each_month("gmv_growth", 0.15, 3),
+            change("conversion_rate", 0.02, 3),
+            count("new_product", 2, 3),
+        ),
+        (20, 30),
+    )
+    b.path(
+        ops["专员"],
+        ops["主管"],
+        (
+            each_month("gmv_growth", 0.18, 6),
+            average("repurchase_rate", 0.30, 6),
+            count("campaign", 3, 6, roi_min=2, team_min=2),
+        ),
+        (30, 50),
+    )
+    _to_director(b, ops)
+    return b.design
+
+
+def _template_beauty() -> LadderDesign:
+    b = _Builder()
+    ops = _operations_track(b)
+    b.path(
+        ops["助理"],
+        ops["专员"],
+        (
+            each_month("gmv_growth", 0.12, 3),
+            change("conversion_rate", 0.015, 3),
+            count("live_support", 1, 3),
+        ),
+        (20, 30),
+    )
+    b.path(
+        ops["专员"],
+        ops["主管"],
+        (
+            each_month("gmv_growth", 0.18, 6),
+            average("repurchase_rate", 0.30, 6),
+            count("new_product", 3, 6, team_min=2),
+        ),
+        (30, 50),
+    )
+    _to_director(b, ops)
+
+    users = b.level(
+        b.track("用户运营"),
+        "用户运营专员",
+        2,
+        (6000, 9000),
+        {"数据分析": 3, "策略制定": 2, "团队协作": 3, "学习能力": 3, "创新能力": 2},
+        trainings=("私域运营",),
+        description="负责会员、复购与私域社群",
+    )
+    live = b.level(
+        b.track("直播运营"),
+        "直播运营专员",
+        2,
+        (6500, 10000),
+        {"数据分析": 2, "策略制定": 2, "团队协作": 3, "学习能力": 3, "直播控场": 3},
+        trainings=("直播运营进阶",),
+        description="负责抖音直播的排期、场控与复盘",
+    )
+    analyst = b.level(
+        b.track("数据运营"),
+        "数据分析师",
+        2,
+        (7000, 11000),
+        {"数据分析": 4, "策略制定": 3, "团队协作": 3, "学习能力": 3, "创新能力": 3},
+        trainings=("数据分析实战",),
+        description="负责经营报表、数据分析与策略复盘",
+    )
+    b.path(ops["专员"], users, (), (0, 10), kind="transfer", min_tenure=6)
+    b.path(users, live, (count("live_support", 2, 6),), (0, 10), kind="transfer", min_tenure=6)
+    b.path(ops["专员"], analyst, (), (0, 10), kind="transfer", min_tenure=6)
+    b.path(
+        analyst,
+        ops["主管"],
+        (average("report_accuracy", 0.95, 6), count("proposal", 2, 6)),
+        (30, 50),
+    )
+    return b.design
+
+
+_TEMPLATES = {"home": _template_home, "beauty": _template_beauty}
+
+
+def template_design(name: str) -> LadderDesign:
+    """The built-in design (temporary ids), e.g. to compare with what the owner built by hand."""
+    build = _TEMPLATES.get(name)
+    if build is None:
+        raise ValidationError("company.unknown_template", template=name)
+    return build()
+
+
+def ensure_competencies(session: Session) -> None:
+    """The default competency list with level descriptors, keeping whatever already exists."""
+    existing = set(session.scalars(select(Competency.name)))
+    for order, name in enumerate(DEFAULT_COMPETENCIES):
+        if name not in existing:
+            session.add(
+                Competency(name=name, descriptors=COMPETENCY_DESCRIPTORS[name], sort_order=order)
+            )
+
+
+def apply_template(session: Session, name: str) -> None:
+    """Seed a new company file's ladder (called inside the company-creating transaction)."""
+    design = template_design(name)
+    ensure_competencies(session)
+    write_design_unaudited(session, "", design)
+    session.flush()
