@@ -1,0 +1,41 @@
+"""GUI test set-up: isolated QSettings, the bundled font, Chinese UI, a screenshot folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
+
+
+@pytest.fixture(autouse=True)
+def gui_environment(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
+    QCoreApplication.setOrganizationName("TiduiTests")
+    QCoreApplication.setApplicationName("TiduiTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
+    from desktop import i18n
+    from desktop.fonts import install_app_font
+
+    install_app_font(qapp)
+    i18n.install("zh")
+    yield
+    i18n.install("zh")
+    from desktop.viewmodels import worker
+
+    worker.wait_all()
+
+
+def shot(widget: QWidget, name: str) -> Path:
+    """Save a screenshot for a human to look at (test-screenshots/, not committed)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"screenshot: {path}")
+    return path

@@ -1,0 +1,227 @@
+"""Driving the real widgets: create a company, log in, lock, unlock, manage users, change language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from core.services import auth
+from desktop.viewmodels.login_vm import LoginViewModel
+from desktop.viewmodels.new_company_vm import NewCompanyViewModel
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.start_vm import StartViewModel
+from desktop.views.login_dialog import LoginDialog
+from desktop.views.main_window import MainWindow
+from desktop.views.new_company_wizard import NewCompanyWizard
+from desktop.views.start_window import StartWindow
+from tests.conftest import OWNER, OWNER_PASSWORD, make_company
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+
+
+def test_start_window_lists_recent_files(qtbot: QtBot, tmp_path: Path) -> None:
+    vm = StartViewModel()
+    window = StartWindow(vm)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.recent.count() == 0 and window.empty_hint.isVisible()
+    shot(window, "start-empty")
+    app, _ = make_company(tmp_path)
+    app.close(backup=False)
+    vm.add_recent(app.file.path)
+    vm.add_recent(tmp_path / "gone.tidui")
+    assert window.recent.count() == 2
+    assert "文件不存在" in window.recent.item(0).text()
+    assert window.recent.item(1).text().startswith("company")
+    shot(window, "start-recent")
+    with qtbot.waitSignal(window.open_requested) as blocker:
+        window.recent.setCurrentRow(1)
+        window.on_recent_activated(window.recent.item(1))
+    assert blocker.args == [app.file.path.resolve()]
+
+
+def test_wizard_creates_company_and_shows_recovery_key_once(qtbot: QtBot, tmp_path: Path) -> None:
+    vm = NewCompanyViewModel()
+    wizard = NewCompanyWizard(vm)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.company_page
+    page.name.setText("悦颜美妆")  # QTest types ASCII only; an IME would deliver this text
+    page.folder.setText(str(tmp_path))
+    assert page.file_name.text() == "悦颜美妆.tidui"
+    shot(wizard, "wizard-1-company")
+    wizard.next()
+    assert wizard.currentPage() is wizard.owner_page
+    owner = wizard.owner_page
+    qtbot.keyClicks(owner.login, "boss")
+    owner.display.setText("王老板")
+    qtbot.keyClicks(owner.password, "short")
+    qtbot.keyClicks(owner.repeat, "short")
+    wizard.next()
+    assert wizard.currentPage() is owner  # refused
+    assert "至少" in owner.error.text()
+    shot(wizard, "wizard-2-owner-error")
+    owner.password.clear()
+    owner.repeat.clear()
+    qtbot.keyClicks(owner.password, "Good-Pass-2024")
+    qtbot.keyClicks(owner.repeat, "Good-Pass-2024")
+    assert owner.meter.value() >= 3 and owner.hint.text()
+    shot(wizard, "wizard-2-owner")
+    wizard.next()
+    recovery = wizard.recovery_page
+    qtbot.waitUntil(lambda: vm.app is not None, timeout=20000)
+    assert recovery.key.isVisible()
+    key = recovery.key.text().replace("\n", "")
+    assert key == vm.recovery_key and len(key.split("-")) == 8
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert not finish.isEnabled()  # must confirm the key is stored
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    shot(wizard, "wizard-3-recovery")
+    pdf = tmp_path / "key.pdf"
+    vm.save_recovery_sheet(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    recovery.saved.setChecked(True)
+    assert finish.isEnabled()
+    assert vm.app is not None
+    path = vm.app.file.path
+    assert path == tmp_path / "悦颜美妆.tidui" and path.exists()
+    vm.app.close(backup=False)
+
+
+def _login_dialog(qtbot: QtBot, path: Path, current: object = None) -> LoginDialog:
+    vm = LoginViewModel(path, current=current)  # type: ignore[arg-type]
+    dialog = LoginDialog(vm)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_login_three_wrong_passwords_then_out(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    app.close(backup=False)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    dialog = _login_dialog(qtbot, path)
+    assert dialog.login.currentText() == OWNER
+    for attempt in range(2):
+        dialog.password.setText(f"wrong-{attempt}")
+        with qtbot.waitSignal(dialog.vm.failed, timeout=10000):
+            qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert "用户名或密码不正确" in dialog.error.text()
+    assert "还可以再试 1 次" in dialog.error.text()
+    shot(dialog, "login-wrong-password")
+    dialog.password.setText("wrong-3")
+    with qtbot.waitSignal(dialog.vm.locked_out, timeout=10000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.locked_out and not dialog.isVisible()
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_login_refused_while_file_is_open_elsewhere(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    dialog = _login_dialog(qtbot, app.file.path)
+    assert "正在被使用" in dialog.error.text() and OWNER in dialog.error.text()
+    assert not dialog.ok_button.isEnabled()
+    shot(dialog, "login-file-in-use")
+    app.close(backup=False)
+
+
+def _log_in(qtbot: QtBot, path: Path) -> auth.AppSession:
+    dialog = _login_dialog(qtbot, path)
+    dialog.password.setText(OWNER_PASSWORD)
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=10000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.app is not None
+    return dialog.app
+
+
+def test_main_window_lock_and_unlock(qtbot: QtBot, tmp_path: Path) -> None:
+    created, _ = make_company(tmp_path)
+    path = created.file.path
+    created.close(backup=False)
+    app = _log_in(qtbot, path)
+    session_vm = SessionViewModel(app)
+    window = MainWindow(session_vm)
+    qtbot.addWidget(window)
+    window.show()
+    assert "悦颜美妆" in window.windowTitle()
+    assert "王老板" in window.user_label.text() and "老板" in window.user_label.text()
+    assert window.sidebar.count() >= 1
+    assert all(window.sidebar.item(i).text() for i in range(window.sidebar.count()))
+    shot(window, "main-window")
+    with qtbot.waitSignal(window.lock_requested):
+        window.lock_action.trigger()
+    assert window.central.currentWidget() is window.locked_cover
+    shot(window, "main-window-locked")
+    dialog = _login_dialog(qtbot, path, current=app)
+    assert dialog.windowTitle() == "已锁定 — 请重新登录"
+    dialog.password.setText(OWNER_PASSWORD)
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=10000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.app is not None
+    session_vm.replace_app(dialog.app)
+    assert window.central.currentWidget() is window.body
+    window.allow_close()
+    app.close(backup=False)
+
+
+def test_settings_users_and_language(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    session_vm = SessionViewModel(app)
+    window = MainWindow(session_vm)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("settings")
+    page = window.page("settings")
+    assert page is not None
+    from desktop.views.settings.page import SettingsPage
+
+    assert isinstance(page, SettingsPage)
+    assert page.vm.add_user("hr1", "小王", "hr", "hr-pass-123", "hr-pass-123")
+    assert page.vm.users.rowCount() == 2
+    page.tabs.setCurrentIndex(1)
+    shot(window, "settings-users")
+    errors: list[str] = []
+    page.vm.error_raised.connect(errors.append)
+    page.vm.error_raised.disconnect(page.on_error)
+    assert not page.vm.add_user("hr1", "重复", "hr", "hr-pass-123", "hr-pass-123")
+    assert "已存在" in errors[-1]
+    # language: saved now, applied at the next start
+    page.tabs.setCurrentIndex(3)
+    page.language_tab.en.setChecked(True)
+    from desktop import i18n
+
+    assert i18n.saved_language() == "en"
+    i18n.install(i18n.saved_language())
+    english = MainWindow(session_vm)
+    qtbot.addWidget(english)
+    english.show()
+    assert english.lock_action.text() == "&Lock"
+    assert english.sidebar.item(english.sidebar.count() - 1).text() == "Settings"
+    assert "Logged in" in english.user_label.text()
+    shot(english, "main-window-english")
+    for w in (window, english):
+        w.allow_close()
+    app.close(backup=False)
+
+
+def test_hr_does_not_see_user_management(qtbot: QtBot, tmp_path: Path) -> None:
+    from tests.conftest import as_role
+
+    app, _ = make_company(tmp_path)
+    hr = as_role(app, "hr1", "hr")
+    window = MainWindow(SessionViewModel(hr))
+    qtbot.addWidget(window)
+    page = window.page("settings")
+    from desktop.views.settings.page import SettingsPage
+
+    assert isinstance(page, SettingsPage)
+    assert page.users_tab is None
+    assert not page.company_tab.save_button.isEnabled()
+    window.allow_close()
+    app.close(backup=False)
