@@ -1,0 +1,510 @@
+"""Opens the spreadsheets users bring (.xlsx, .xls, .csv, and the HTML tables some back-ends name .xls) as raw grids.
+
+A ``Sheet`` gives the top rows for header detection and the preview, then, once the mapping
+is known, only the columns the import needs: a 100,000-row export is never turned into
+Python objects column by column it does not use. Cells stay as the reader produced them
+(str, float, int, bool, date, datetime, time, timedelta; "" for empty); ``values`` parses them.
+
+Every failure a user can meet (missing, empty, password-protected, corrupt, unsupported,
+undecodable file, empty sheet) is raised as an ``ImportFileError`` with a message code and
+the file name, never as a library exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Literal
+
+from core.errors import TiduiError
+from core.i18n import Message
+from core.importers.values import CellValue
+
+FileFormat = Literal["xlsx", "xls", "ods", "csv", "html"]
+
+SUPPORTED_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv"})
+
+# Rows read for header detection and the wizard's preview grid.
+PREVIEW_ROWS = 60
+
+# Bytes of a text file used to guess its encoding and delimiter.
+_SNIFF_BYTES = 256 * 1024
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Stream names (UTF-16LE in the OLE directory) of an Office file encrypted with a password:
+# Excel saves a protected .xlsx as an OLE container holding these instead of a zip.
+_ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+
+class ImportFileError(TiduiError):
+    """A spreadsheet that cannot be read; ``file`` names it, the code says why."""
+
+    code = "imports.file_unreadable"
+
+
+Cells = list[list[CellValue]]
+
+
+@dataclass
+class ColumnBlock:
+    """Some columns of a sheet from ``first_row`` (0-based sheet row) to its last row."""
+
+    first_row: int
+    n_rows: int
+    columns: Mapping[int, Sequence[CellValue]]
+
+
+class Sheet:
+    """One sheet of a file: its top rows now, the needed columns on request."""
+
+    def __init__(self, path: Path, name: str, file_format: FileFormat) -> None:
+        self.path = path
+        self.file_name = path.name
+        self.name = name
+        self.format: FileFormat = file_format
+        # Things the user should know about how the file was read (e.g. undecodable bytes).
+        self.notes: list[Message] = []
+        self.merged_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+    def top(self, n: int = PREVIEW_ROWS) -> Cells:
+        """The first ``n`` rows, row 0 being the sheet's first row, all of equal width."""
+        raise NotImplementedError
+
+    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
+        """Columns ``columns`` (0-based) of every row from ``first_row`` on."""
+        raise NotImplementedError
+
+
+def _square(rows: Cells) -> Cells:
+    width = max((len(row) for row in rows), default=0)
+    return [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
+
+
+def _is_blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class GridSheet(Sheet):
+    """A sheet already held in memory as rows (HTML tables, small files)."""
+
+    def __init__(self, path: Path, name: str, file_format: FileFormat, rows: Cells) -> None:
+        super().__init__(path, name, file_format)
+        self.rows = rows
+
+    def top(self, n: int = PREVIEW_ROWS) -> Cells:
+        return _square([list(row) for row in self.rows[:n]])
+
+    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
+        body = self.rows[first_row:]
+        picked: dict[int, Sequence[CellValue]] = {
+            j: [row[j] if j < len(row) else "" for row in body] for j in columns
+        }
+        return ColumnBlock(first_row, len(body), picked)
+
+
+class ExcelSheet(Sheet):
+    """A worksheet read by calamine (.xlsx, .xls, .ods)."""
+
+    def __init__(self, path: Path, name: str, file_format: FileFormat, sheet: object) -> None:
+        super().__init__(path, name, file_format)
+        self._sheet = sheet
+        self.merged_ranges = list(getattr(sheet, "merged_cell_ranges", None) or [])
+
+    def top(self, n: int = PREVIEW_ROWS) -> Cells:
+        rows = self._sheet.to_python(skip_empty_area=False, nrows=n)  # type: ignore[attr-defined]
+        return _square([list(row) for row in rows])
+
+    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
+        start = self._sheet.start  # type: ignore[attr-defined]
+        # iter_rows yields rows from the sheet's first row but columns from the first
+        # used column: shift the requested columns accordingly.
+        offset = start[1] if start else 0
+        wanted = [(j, j - offset) for j in columns]
+        picked: dict[int, list[CellValue]] = {j: [] for j in columns}
+        appenders = [(picked[j].append, k) for j, k in wanted]
+        n = 0
+        for index, row in enumerate(self._sheet.iter_rows()):  # type: ignore[attr-defined]
+            if index < first_row:
+                continue
+            width = len(row)
+            for append, k in appenders:
+                append(row[k] if 0 <= k < width else "")
+            n += 1
+        return ColumnBlock(first_row, n, picked)
+
+
+class CsvSheet(Sheet):
+    """A delimited text file; the data columns are read by pandas' C parser."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str, head_text: str) -> None:
+        super().__init__(path, path.stem, "csv")
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self._head_text = head_text
+
+    def _head_records(self, n: int) -> Cells:
+        reader = csv.reader(io.StringIO(self._head_text, newline=""), delimiter=self.delimiter)
+        rows: Cells = []
+        try:
+            for record in reader:
+                rows.append(list(record))
+                if len(rows) >= n:
+                    break
+        except csv.Error:
+            pass  # a quote left open at the end of the sample: the rows read so far suffice
+        return rows
+
+    def top(self, n: int = PREVIEW_ROWS) -> Cells:
+        return _square(self._head_records(n))
+
+    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
+        import pandas as pd
+
+        # pandas counts skipped rows as records (blank lines and quoted line breaks
+        # included), as the csv module does. The row before the data (the header) is read
+        # too and dropped: pandas takes the table's width from its first row, and a blank
+        # first row would make it see no columns at all.
+        skip = max(first_row - 1, 0)
+        head = self._head_records(skip + 1)
+        width = len(head[skip]) if len(head) > skip else 0
+        wanted = sorted({j for j in columns if j < width})
+        n = 0
+        block: dict[int, Sequence[CellValue]] = {}
+        if wanted:
+            try:
+                frame = self._read_frame(pd, wanted, skip, "strict")
+            except UnicodeDecodeError:
+                self.notes.append(
+                    Message(
+                        "imports.csv_bad_bytes", {"file": self.file_name, "encoding": self.encoding}
+                    )
+                )
+                frame = self._read_frame(pd, wanted, skip, "replace")
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+                raise ImportFileError(
+                    "imports.file_corrupt", file=self.file_name, detail=str(error)
+                ) from None
+            if first_row > 0:
+                frame = frame.iloc[1:]
+            n = len(frame)
+            for j in wanted:
+                block[j] = frame[j].to_numpy(dtype=object)
+        for j in columns:
+            block.setdefault(j, [""] * n)
+        return ColumnBlock(first_row, n, block)
+
+    def _read_frame(self, pd: Any, columns: list[int], skip: int, errors: str) -> Any:
+        # usecols tolerates rows with fewer or more fields than the header; dtype=str and no
+        # NA filtering keep every cell's text exactly as written ("0123", "-", "NA").
+        return pd.read_csv(
+            self.path,
+            encoding=self.encoding,
+            encoding_errors=errors,
+            sep=self.delimiter,
+            header=None,
+            skiprows=skip,
+            usecols=columns,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Opening files
+
+
+@dataclass(frozen=True)
+class WorkbookInfo:
+    """What a file holds, before any sheet is read."""
+
+    path: Path
+    format: FileFormat
+    sheet_names: tuple[str, ...]
+    # Sheets a user would pick: visible worksheets (hidden ones are listed but not chosen by default).
+    visible_sheets: tuple[str, ...] = field(default=())
+    encoding: str | None = None
+
+
+def _fail(code: str, path: Path, **params: object) -> ImportFileError:
+    return ImportFileError(code, file=path.name, **params)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise _fail("imports.file_not_found", path, location=str(path))
+    if path.is_dir():
+        raise _fail("imports.file_unreadable", path, detail="directory")
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        # On Windows a file open in Excel or WPS is locked for reading.
+        raise _fail("imports.file_locked", path) from None
+    except OSError as error:
+        raise _fail("imports.file_unreadable", path, detail=error.strerror or str(error)) from None
+
+
+def _sniff_format(path: Path, head: bytes) -> FileFormat:
+    extension = path.suffix.lower()
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise _fail("imports.unsupported_format", path, extension=extension or "?")
+    if head.startswith(_ZIP_MAGIC):
+        return "ods" if extension == ".ods" else "xlsx"
+    if head.startswith(_OLE_MAGIC):
+        return "xls"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<", b"\xff\xfe<", b"\xfe\xff\x00<")) and (
+        b"<table" in head.lower() or b"<html" in head.lower()
+    ):
+        return "html"
+    if extension in (".xlsx", ".xlsm", ".ods") or (
+        b"\x00" in head[:4096] and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    ):
+        # Not a zip and not text: a truncated or damaged workbook.
+        raise _fail("imports.file_corrupt", path, detail="not a spreadsheet")
+    return "csv"
+
+
+def inspect_file(path: str | os.PathLike[str]) -> WorkbookInfo:
+    """The file's format and sheets; raises ``ImportFileError`` for anything unreadable."""
+    path = Path(path)
+    data = _read_bytes(path)
+    if not data:
+        raise _fail("imports.file_empty", path)
+    file_format = _sniff_format(path, data[:8192])
+    if file_format in ("xlsx", "xls", "ods"):
+        workbook = _open_workbook(path, data)
+        names = tuple(workbook.sheet_names)
+        hidden = _hidden_sheets(workbook)
+        visible = tuple(name for name in names if name not in hidden)
+        return WorkbookInfo(path, file_format, names, visible or names)
+    if file_format == "html":
+        tables = _html_tables(data)
+        names = tuple(f"Table{i + 1}" for i in range(len(tables))) or (path.stem,)
+        return WorkbookInfo(path, "html", names, names)
+    encoding = detect_encoding(data[:_SNIFF_BYTES], path)
+    return WorkbookInfo(path, "csv", (path.stem,), (path.stem,), encoding)
+
+
+def _open_workbook(path: Path, data: bytes) -> Any:
+    import python_calamine
+
+    if data.startswith(_OLE_MAGIC) and any(name in data for name in _ENCRYPTED_STREAMS):
+        raise _fail("imports.file_encrypted", path)
+    try:
+        # from_filelike recognises the format by content, so an .xls saved as .xlsx still opens.
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise _fail("imports.file_encrypted", path) from None
+    except Exception as error:  # calamine reports damage through many exception types
+        raise _fail("imports.file_corrupt", path, detail=str(error)) from None
+
+
+def open_sheet(path: str | os.PathLike[str], sheet: str | int | None = None) -> Sheet:
+    """One sheet of the file, by name or index; by default the first visible one with data."""
+    path = Path(path)
+    data = _read_bytes(path)
+    if not data:
+        raise _fail("imports.file_empty", path)
+    file_format = _sniff_format(path, data[:8192])
+    if file_format == "csv":
+        return _open_csv(path, data)
+    if file_format == "html":
+        tables = _html_tables(data)
+        index = _pick_index(path, [f"Table{i + 1}" for i in range(len(tables))], sheet)
+        if not tables or not any(not _is_blank(c) for row in tables[index] for c in row):
+            raise _fail("imports.sheet_empty", path, sheet=path.stem)
+        return GridSheet(path, f"Table{index + 1}", "html", tables[index])
+    workbook = _open_workbook(path, data)
+    names: list[str] = list(workbook.sheet_names)
+    if not names:
+        raise _fail("imports.sheet_empty", path, sheet="")
+    try:
+        if sheet is None:
+            return _first_sheet_with_data(path, file_format, workbook, names)
+        index = _pick_index(path, names, sheet)
+        return _excel_sheet(path, file_format, workbook, names[index], require_data=True)
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise _fail("imports.file_corrupt", path, detail=str(error)) from None
+
+
+def _pick_index(path: Path, names: list[str], sheet: str | int | None) -> int:
+    if sheet is None:
+        return 0
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(names):
+            return sheet
+    elif sheet in names:
+        return names.index(sheet)
+    elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
+        # The CLI's --sheet 2 means the second sheet, as a user counts.
+        return int(sheet) - 1
+    raise _fail("imports.sheet_not_found", path, sheet=str(sheet), sheets="、".join(names))
+
+
+def _excel_sheet(
+    path: Path, file_format: FileFormat, workbook: object, name: str, *, require_data: bool
+) -> ExcelSheet:
+    calamine_sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+    sheet = ExcelSheet(path, name, file_format, calamine_sheet)
+    if require_data and not _has_data(sheet.top(PREVIEW_ROWS)):
+        raise _fail("imports.sheet_empty", path, sheet=name)
+    return sheet
+
+
+def _hidden_sheets(workbook: object) -> set[str]:
+    import python_calamine
+
+    return {
+        meta.name
+        for meta in workbook.sheets_metadata  # type: ignore[attr-defined]
+        if meta.visible != python_calamine.SheetVisibleEnum.Visible
+        or meta.typ != python_calamine.SheetTypeEnum.WorkSheet
+    }
+
+
+def _has_data(rows: Cells) -> bool:
+    return any(not _is_blank(cell) for row in rows for cell in row)
+
+
+def _first_sheet_with_data(
+    path: Path, file_format: FileFormat, workbook: object, names: list[str]
+) -> ExcelSheet:
+    hidden = _hidden_sheets(workbook)
+    for name in [n for n in names if n not in hidden] + [n for n in names if n in hidden]:
+        sheet = _excel_sheet(path, file_format, workbook, name, require_data=False)
+        if _has_data(sheet.top(PREVIEW_ROWS)):
+            return sheet
+    raise _fail("imports.sheet_empty", path, sheet=names[0])
+
+
+# ---------------------------------------------------------------------------------------
+# Text files
+
+
+def detect_encoding(sample: bytes, path: Path) -> str:
+    """The encoding of a CSV export: a BOM, else UTF-8 if it decodes, else GB18030, else a guess.
+
+    GB18030 is a superset of GBK and GB2312, the encodings 淘宝 and older Excel versions
+    on Chinese Windows write; it is tried before the statistical guess because short
+    Chinese samples fool the guessers.
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for candidate in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(candidate)()
+        try:
+            # final=False: the sample may end in the middle of a multi-byte character.
+            decoder.decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return candidate
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None or best.encoding is None:
+        raise _fail("imports.csv_encoding_unknown", path)
+    return str(best.encoding)
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def _detect_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:40] if line.strip()]
+    best, best_width = ",", 1
+    for delimiter in _DELIMITERS:
+        try:
+            width = max((len(r) for r in csv.reader(lines, delimiter=delimiter)), default=1)
+        except csv.Error:
+            continue
+        if width > best_width:
+            best, best_width = delimiter, width
+    return best
+
+
+def _open_csv(path: Path, data: bytes) -> CsvSheet:
+    encoding = detect_encoding(data[:_SNIFF_BYTES], path)
+    head = data[:_SNIFF_BYTES]
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(
+        head, final=len(data) <= _SNIFF_BYTES
+    )
+    if len(data) > _SNIFF_BYTES:
+        # Drop the last, probably cut, line of the sample.
+        text = text[: text.rfind("\n") + 1] or text
+    if not text.strip(" \t\r\n\ufeff,;|"):
+        raise _fail("imports.sheet_empty", path, sheet=path.stem)
+    sheet = CsvSheet(path, encoding, _detect_delimiter(text), text)
+    return sheet
+
+
+# ---------------------------------------------------------------------------------------
+# HTML tables saved as .xls
+
+
+class _TableCollector(HTMLParser):
+    """Collects the text of every <table> as rows of cells (colspan padded with blanks)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[Cells] = []
+        self._depth = 0
+        self._row: list[CellValue] | None = None
+        self._cell: list[str] | None = None
+        self._span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+            self.tables.append([])
+        elif tag == "tr" and self._depth:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._span = int(span) if span.isdigit() else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._row.extend([""] * (self._span - 1))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self.tables:
+                self.tables[-1].append(self._row)
+            self._row = None
+        elif tag == "table" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _html_tables(data: bytes) -> list[Cells]:
+    encoding = "utf-8"
+    lowered = data[:4096].lower()
+    for marker in (b"charset=gb2312", b"charset=gbk", b"charset=gb18030", b'charset="gbk"'):
+        if marker in lowered:
+            encoding = "gb18030"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    collector = _TableCollector()
+    collector.feed(data.decode(encoding, errors="replace"))
+    collector.close()
+    return [_square(table) for table in collector.tables if table]

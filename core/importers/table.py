@@ -1,0 +1,457 @@
+"""Turns a sheet plus a confirmed column mapping into typed rows, per-cell issues and skipped rows.
+
+``parse_table`` is what the wizard's preview shows and what the import service stores: one
+pandas column per mapped field (plus ``row``, the row number the user sees in Excel, and
+``month`` for dated kinds), every odd cell as a ``CellIssue`` with its original text, and
+every row left out (totals, closed orders, duplicates, notes) as a ``SkippedRow`` with the
+reason. Rows with an error stay in ``frame`` so the preview can show them; ``valid_frame``
+is what may be stored.
+
+Only mapped columns are read, and each is parsed with the vectorised parsers in
+``columns``; per-cell Python work happens only for unusual cells and for the rows reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from core.i18n import Message
+from core.importers import values as v
+from core.importers.columns import ColumnSpec, parse_column
+from core.importers.headers import ColumnMapping, normalise_header
+from core.importers.reading import Sheet
+from core.importers.sources import TOTAL_ROW_MARKERS, SourceKind, source_kind
+
+Severity = Literal["error", "warning"]
+
+MISSING_VALUE = "imports.row.missing_value"
+CONFLICTING_DUPLICATE = "imports.row.conflicting_duplicate"
+PERIOD_SPAN = "imports.row.period_span"
+MIXED_GRAIN = "imports.row.mixed_grain"
+SKIP_TOTAL = "imports.skip.total_row"
+SKIP_NOTE = "imports.skip.note_row"
+SKIP_STATUS = "imports.skip.not_counted"
+SKIP_DUPLICATE = "imports.skip.duplicate"
+NO_DATA = "imports.no_data_rows"
+
+# Issue codes that leave a value in place (changed or suspicious): always warnings.
+_VALUE_KEPT = frozenset({v.NOT_INTEGER, v.ORDER_ID_MANGLED})
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """Something odd in one cell, where the user can find it in the file."""
+
+    row: int  # as Excel shows it, 1-based
+    column: str  # the header text in the file
+    text: str  # the cell as written
+    severity: Severity
+    message: Message
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row deliberately not imported, and why."""
+
+    row: int
+    reason: Message
+
+
+@dataclass
+class ParsedTable:
+    """A sheet read as one kind: typed rows and everything the user should check."""
+
+    kind: str
+    file_name: str
+    sheet: str
+    mapping: ColumnMapping
+    frame: pd.DataFrame
+    issues: list[CellIssue] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    # Non-blank rows below the header (imported + skipped).
+    data_rows: int = 0
+    # "day" or "month" for 生意参谋 files (each row is a day or a month of one store).
+    grain: v.Grain | None = None
+    notes: list[Message] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[CellIssue]:
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+    @property
+    def warnings(self) -> list[CellIssue]:
+        return [issue for issue in self.issues if issue.severity == "warning"]
+
+    @property
+    def error_rows(self) -> frozenset[int]:
+        return frozenset(issue.row for issue in self.issues if issue.severity == "error")
+
+    @property
+    def valid_frame(self) -> pd.DataFrame:
+        """The rows that can be stored: not skipped and without errors."""
+        bad = self.error_rows
+        if not bad:
+            return self.frame
+        return self.frame[~self.frame["row"].isin(bad)]
+
+    @property
+    def months(self) -> list[str]:
+        """The calendar months the valid rows cover, sorted."""
+        if "month" not in self.frame.columns:
+            return []
+        return sorted(m for m in self.valid_frame["month"].dropna().unique())
+
+
+def field_spec_for(kind: SourceKind, mapping: ColumnMapping, field_name: str) -> ColumnSpec:
+    """The column parser settings for one mapped field (its type plus its header's unit)."""
+    spec = kind.field(field_name)
+    match = mapping.columns[field_name]
+    return ColumnSpec(
+        type=spec.type,
+        scale=match.scale,
+        unit_seconds=match.unit_seconds if match.unit_seconds is not None else spec.unit_seconds,
+        percent_header=match.percent,
+    )
+
+
+def _text_of(cell: v.CellValue) -> str:
+    return v.cell_text(cell) if not isinstance(cell, str) else cell
+
+
+def _blank_array(cells: Sequence[v.CellValue]) -> np.ndarray:
+    return np.fromiter(
+        (
+            cell is None
+            or (type(cell) is str and (not cell or cell.isspace()))
+            or (type(cell) is float and cell != cell)  # NaN
+            for cell in cells
+        ),
+        bool,
+        len(cells),
+    )
+
+
+_MARKER_STARTS = frozenset(m[0] for m in TOTAL_ROW_MARKERS) | frozenset(
+    m[0].upper() for m in TOTAL_ROW_MARKERS
+)
+
+
+def _total_rows(cells: Sequence[v.CellValue], candidates: np.ndarray) -> np.ndarray:
+    """Positions among ``candidates`` whose cell starts with 合计/总计/平均… ."""
+    found = []
+    for position in candidates:
+        cell = cells[position]
+        # A cheap look at the first character first: this runs over every row of big files.
+        if (
+            type(cell) is str
+            and cell
+            and (cell[0] in _MARKER_STARTS or not cell[0].isascii() or cell[0].isspace())
+            and normalise_header(cell).startswith(TOTAL_ROW_MARKERS)
+        ):
+            found.append(position)
+    return np.asarray(found, dtype=np.int64)
+
+
+def parse_table(
+    sheet: Sheet,
+    header_row: int,
+    mapping: ColumnMapping,
+    kind: str | SourceKind,
+    file_name: str | None = None,
+    *,
+    pseudonym_key: bytes | None = None,
+) -> ParsedTable:
+    """Reads the rows below ``header_row`` as ``kind`` through ``mapping``.
+
+    Personal columns (buyers' nicknames) are dropped, or replaced by a keyed hash when the
+    caller passes ``pseudonym_key`` (so repeat buyers can be counted without storing who
+    they are). Raises ``ValidationError`` if a required column is unmapped.
+    """
+    source = source_kind(kind) if isinstance(kind, str) else kind
+    file_name = file_name or sheet.file_name
+    mapping.require_complete(file_name)
+    fields = list(mapping.columns)
+    block = sheet.read_columns(
+        sorted({m.column for m in mapping.columns.values()} | {0}), header_row + 1
+    )
+    n = block.n_rows
+    first_excel_row = header_row + 2  # the row after the header, 1-based
+    rows = _Rows(file_name, np.arange(first_excel_row, first_excel_row + n))
+
+    raw = {name: block.columns[mapping.columns[name].column] for name in fields}
+    blank = {name: _blank_array(raw[name]) for name in fields}
+    all_blank = (
+        np.logical_and.reduce([blank[name] for name in fields]) if fields else np.ones(n, bool)
+    )
+    rows.skip |= all_blank
+
+    # Totals rows: 合计/总计/平均… in the sheet's first column or in a key column.
+    for cells in [block.columns[0]] + [raw[k] for k in source.key_fields if k in raw]:
+        rows.drop(_total_rows(cells, np.flatnonzero(~rows.skip)), SKIP_TOTAL)
+
+    parsed: dict[str, pd.Series] = {}
+    cell_issues: dict[str, list[tuple[int, str]]] = {}
+    for name in fields:
+        result = parse_column(raw[name], field_spec_for(source, mapping, name))
+        parsed[name] = result.values
+        cell_issues[name] = result.issues
+
+    # Notes under the table ("数据来源：生意参谋", "注：…"): one lone cell and no key values.
+    key_fields = [k for k in source.key_fields if k in parsed]
+    if key_fields:
+        filled = sum((~blank[name]).astype(np.int32) for name in fields)
+        keys_missing = np.logical_and.reduce([parsed[k].isna().to_numpy() for k in key_fields])
+        rows.drop(np.flatnonzero((filled == 1) & keys_missing & ~rows.skip), SKIP_NOTE)
+
+    # Orders that do not count (closed, cancelled, unpaid).
+    if source.status_field in parsed and source.not_counted_statuses:
+        statuses = parsed[str(source.status_field)]
+        not_counted = statuses.isin(source.not_counted_statuses).to_numpy() & ~rows.skip
+        for position in np.flatnonzero(not_counted):
+            rows.drop([int(position)], SKIP_STATUS, status=statuses.iat[int(position)])
+
+    issues: list[CellIssue] = []
+    for name in fields:
+        issues += _cell_issues(
+            rows,
+            mapping.columns[name].header,
+            raw[name],
+            parsed[name],
+            cell_issues[name],
+            key=name in source.key_fields,
+        )
+
+    frame = pd.DataFrame({name: parsed[name] for name in fields})
+    frame.insert(0, "row", rows.numbers)
+    frame = frame[~rows.skip].reset_index(drop=True)
+
+    grain: v.Grain | None = None
+    if "period" in frame.columns:
+        frame, grain = _split_periods(frame, mapping, file_name, issues)
+    elif source.month_from:
+        frame["month"] = _months(frame, source.month_from)
+
+    frame, duplicates = _drop_duplicates(frame, source, mapping, grain, file_name, issues)
+    frame = _protect_personal(frame, source, pseudonym_key)
+
+    column_order = {m.header: m.column for m in mapping.columns.values()}
+    issues.sort(key=lambda issue: (issue.row, column_order.get(issue.column, 0)))
+    table = ParsedTable(
+        kind=source.id,
+        file_name=file_name,
+        sheet=sheet.name,
+        mapping=mapping,
+        frame=frame,
+        issues=issues,
+        skipped=sorted(rows.skipped + duplicates, key=lambda skipped: skipped.row),
+        data_rows=int((~all_blank).sum()),
+        grain=grain,
+        notes=list(sheet.notes),
+    )
+    if table.data_rows == 0:
+        table.notes.append(Message(NO_DATA, {"file": file_name, "sheet": sheet.name}))
+    return table
+
+
+class _Rows:
+    """The data rows of a sheet: their Excel numbers and which are skipped, and why."""
+
+    def __init__(self, file_name: str, numbers: np.ndarray) -> None:
+        self.file_name = file_name
+        self.numbers = numbers
+        self.skip = np.zeros(len(numbers), bool)
+        self.skipped: list[SkippedRow] = []
+
+    def row(self, position: int) -> int:
+        return int(self.numbers[position])
+
+    def drop(self, positions: Sequence[int] | np.ndarray, code: str, **params: object) -> None:
+        for spot in positions:
+            position = int(spot)
+            if self.skip[position]:
+                continue
+            self.skip[position] = True
+            row = self.row(position)
+            self.skipped.append(
+                SkippedRow(row, Message(code, {"file": self.file_name, "row": row, **params}))
+            )
+
+
+def _cell_issues(
+    rows: _Rows,
+    header: str,
+    cells: Sequence[v.CellValue],
+    parsed: pd.Series,
+    found: list[tuple[int, str]],
+    *,
+    key: bool,
+) -> list[CellIssue]:
+    """Issues of one column on the rows kept; a key column's missing values are errors."""
+    issues: list[CellIssue] = []
+    for position, code in found:
+        if rows.skip[position]:
+            continue
+        severity: Severity = "error" if key and code not in _VALUE_KEPT else "warning"
+        issues.append(
+            _issue(
+                rows.file_name,
+                rows.row(position),
+                header,
+                _text_of(cells[position]),
+                severity,
+                code,
+            )
+        )
+    if key:
+        missing = parsed.isna().to_numpy() & ~rows.skip
+        missing[[position for position, _ in found]] = False
+        for spot in np.flatnonzero(missing):
+            position = int(spot)
+            text = _text_of(cells[position])
+            issues.append(
+                _issue(rows.file_name, rows.row(position), header, text, "error", MISSING_VALUE)
+            )
+    return issues
+
+
+def _issue(
+    file_name: str, row: int, column: str, text: str, severity: Severity, code: str, **extra: object
+) -> CellIssue:
+    return CellIssue(
+        row=row,
+        column=column,
+        text=text,
+        severity=severity,
+        message=Message(
+            code, {"file": file_name, "row": row, "column": column, "text": text, **extra}
+        ),
+    )
+
+
+def _months(frame: pd.DataFrame, month_from: tuple[str, ...]) -> pd.Series:
+    """ "YYYY-MM" of the first of ``month_from`` with a value, per row."""
+    moments: pd.Series | None = None
+    for name in month_from:
+        if name not in frame.columns:
+            continue
+        column = pd.to_datetime(frame[name])
+        moments = column if moments is None else moments.fillna(column)
+    if moments is None or moments.empty:
+        return pd.Series([None] * len(frame), dtype=object)
+    codes = (moments.dt.year * 100 + moments.dt.month).astype("Int64")
+    labels = {int(c): f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in codes.dropna().unique()}
+    return codes.map(labels, na_action="ignore").astype(object).where(codes.notna(), None)
+
+
+def _split_periods(
+    frame: pd.DataFrame,
+    mapping: ColumnMapping,
+    file_name: str,
+    issues: list[CellIssue],
+) -> tuple[pd.DataFrame, v.Grain | None]:
+    """生意参谋 rows are days or months: ``date`` and ``month`` columns, and the file's grain."""
+    periods = frame.pop("period")
+    grains = periods.map(lambda p: None if p is None else p.grain)
+    counts = grains.value_counts()
+    grain: v.Grain | None = None
+    for candidate in ("day", "month"):
+        if counts.get(candidate, 0) and (grain is None or counts[candidate] > counts[grain]):
+            grain = candidate
+    header = mapping.columns["period"].header
+    for position in np.flatnonzero((grains.notna() & (grains != grain)).to_numpy()):
+        period = periods.iat[position]
+        code = PERIOD_SPAN if period.grain == "range" else MIXED_GRAIN
+        text = f"{period.start}~{period.end}" if period.start != period.end else str(period.start)
+        issues.append(
+            _issue(file_name, int(frame["row"].iat[position]), header, text, "error", code)
+        )
+    frame.insert(
+        1,
+        "date",
+        pd.to_datetime(periods.map(lambda p: None if p is None or p.grain != "day" else p.start)),
+    )
+    frame.insert(2, "month", periods.map(lambda p: None if p is None else p.month).astype(object))
+    return frame, grain
+
+
+def _drop_duplicates(
+    frame: pd.DataFrame,
+    source: SourceKind,
+    mapping: ColumnMapping,
+    grain: v.Grain | None,
+    file_name: str,
+    issues: list[CellIssue],
+) -> tuple[pd.DataFrame, list[SkippedRow]]:
+    """Exact repeats of a record are skipped; the same key with other values is an error.
+
+    Without every key column mapped (e.g. an 抖店 export lacking 子订单编号) nothing is
+    treated as a duplicate: two equal sub-order lines of one order are legitimate.
+    """
+    if "period" in source.unique_key:
+        key = ["date"] if grain == "day" else ["month"]
+        header = mapping.columns["period"].header
+    else:
+        key = list(source.unique_key)
+        if not key or any(name not in frame.columns for name in key):
+            return frame, []
+        header = mapping.columns[key[0]].header
+    if frame.empty:
+        return frame, []
+    has_key = frame[key].notna().all(axis=1)
+    repeated = frame.duplicated(subset=key, keep="first") & has_key
+    if not repeated.any():
+        return frame, []
+    data_columns = [c for c in frame.columns if c != "row"]
+    identical = frame.duplicated(subset=data_columns, keep="first") & repeated
+    first_rows = frame[has_key & ~repeated].set_index(key)["row"]
+    skipped: list[SkippedRow] = []
+    for position in np.flatnonzero(repeated.to_numpy()):
+        index_key = (
+            tuple(frame[key].iloc[position]) if len(key) > 1 else frame[key[0]].iat[position]
+        )
+        first = int(first_rows.get(index_key, 0)) if index_key in first_rows.index else 0
+        row = int(frame["row"].iat[position])
+        if identical.iat[position]:
+            skipped.append(
+                SkippedRow(
+                    row,
+                    Message(SKIP_DUPLICATE, {"file": file_name, "row": row, "first_row": first}),
+                )
+            )
+        else:
+            text = " / ".join(str(frame[k].iat[position]) for k in key)
+            issues.append(
+                _issue(
+                    file_name, row, header, text, "error", CONFLICTING_DUPLICATE, first_row=first
+                )
+            )
+    return frame[~identical].reset_index(drop=True), skipped
+
+
+def _pseudonym(key: bytes, value: object, cache: dict[str, str]) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    digest = cache.get(text)
+    if digest is None:
+        digest = cache[text] = hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+    return digest
+
+
+def _protect_personal(frame: pd.DataFrame, source: SourceKind, key: bytes | None) -> pd.DataFrame:
+    """Drops buyers' personal columns, or replaces them by a keyed hash (a pseudonym)."""
+    personal = [spec.name for spec in source.fields if spec.personal and spec.name in frame.columns]
+    for name in personal:
+        if key is None:
+            frame = frame.drop(columns=name)
+        else:
+            frame[name] = frame[name].map(partial(_pseudonym, key, cache={}))
+    return frame
