@@ -1,0 +1,903 @@
+"""Applying parsed rows of Tidui's own templates (roster, store owners, training, achievements, scores).
+
+The import engine reads and maps a file; these functions take its rows — mappings of field key
+(see core/services/import_templates.py; the canonical Chinese header or a synonym works too) to a
+value, already typed or still text — validate them, write what is valid inside the caller's unit
+of work, and return one RowIssue per problem. A row with an error is skipped as a whole; a
+warning keeps the row (e.g. an ID number whose check digit is wrong is kept, as HR must see it).
+Row numbers are those a user sees in Excel: the row's ``"_row"`` value, else position + 2.
+
+Everything a batch wrote can be taken back by ``undo_archive_batch``; what a roster import
+overwrote is kept in ``ImportBatch.undo_data``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain import identity
+from core.domain import months as mo
+from core.domain.metrics import achievement_type_code
+from core.errors import TiduiError
+from core.i18n import Message
+from core.model import (
+    Achievement,
+    Employee,
+    GradeChange,
+    ImportBatch,
+    Level,
+    ScoreEntry,
+    Store,
+    StoreOwnership,
+    Track,
+    TrainingRecord,
+)
+from core.permissions import Perm, require
+from core.services import archive, stores
+from core.services import employees as emps
+from core.services.import_templates import TEMPLATES, field_for_header
+from core.session import UnitOfWork
+
+Severity = Literal["error", "warning"]
+ROW_KEY = "_row"
+_MISSING_TEXT = {"", "-", "--", "—", "——", "null", "none", "nan", "n/a"}
+_TRUE = {"是", "y", "yes", "true", "1", "通过", "合格", "√", "✓", "已通过", "pass", "passed"}
+_FALSE = {"否", "n", "no", "false", "0", "未通过", "不通过", "不合格", "×", "✗", "fail", "failed"}
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem of one row: where (row as in Excel, column header) and what, in a Message."""
+
+    row: int
+    column: str | None
+    message: Message
+    severity: Severity = "error"
+
+    def as_json(self, lang: str | None = None) -> dict[str, Any]:
+        """The shape of CLI.md's ``errors`` list."""
+        return {"row": self.row, "column": self.column, "message": self.message.text(lang)}
+
+
+def rows_with_errors(issues: Iterable[RowIssue]) -> set[int]:
+    """Row numbers that were skipped (the import counts them as not imported)."""
+    return {i.row for i in issues if i.severity == "error"}
+
+
+class _Bad(Exception):
+    """A value that cannot be used: carries the Message for the cell."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.code)
+        self.message = message
+
+
+# --- reading one row --------------------------------------------------------------------------
+
+
+class _Row:
+    """One row's values by field key, whatever the caller used as keys."""
+
+    def __init__(self, kind: str, number: int, values: Mapping[str, Any]) -> None:
+        self.kind = kind
+        self.row_no = number
+        self.values: dict[str, Any] = {}
+        for key, value in values.items():
+            if key == ROW_KEY:
+                continue
+            field_key = field_for_header(kind, str(key))
+            if field_key is not None and field_key not in self.values:
+                self.values[field_key] = value
+        self.issues: list[RowIssue] = []
+
+    def header(self, key: str) -> str:
+        return TEMPLATES[self.kind].field(key).header
+
+    def error(self, key: str | None, message: Message) -> None:
+        self.issues.append(
+            RowIssue(self.row_no, self.header(key) if key else None, message, "error")
+        )
+
+    def warn(self, key: str | None, message: Message) -> None:
+        self.issues.append(
+            RowIssue(self.row_no, self.header(key) if key else None, message, "warning")
+        )
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.severity == "error" for i in self.issues)
+
+    def raw(self, key: str) -> Any:
+        value = self.values.get(key)
+        return None if _missing(value) else value
+
+    def _get(self, key: str, parse: Callable[[Any], Any], required: bool) -> Any:
+        value = self.raw(key)
+        if value is None:
+            if required:
+                self.error(key, Message("archive.import.required", {"column": self.header(key)}))
+            return None
+        try:
+            return parse(value)
+        except _Bad as bad:
+            self.error(key, bad.message)
+            return None
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        return self._get(key, _text, required)
+
+    def day(self, key: str, required: bool = False) -> date | None:
+        return self._get(key, _date, required)
+
+    def month(self, key: str, required: bool = False) -> str | None:
+        return self._get(key, _month, required)
+
+    def number(self, key: str, required: bool = False) -> float | None:
+        return self._get(key, _number, required)
+
+    def integer(self, key: str, required: bool = False) -> int | None:
+        return self._get(key, _integer, required)
+
+    def flag(self, key: str, required: bool = False) -> bool | None:
+        return self._get(key, _bool, required)
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip().lower() in _MISSING_TEXT
+    try:
+        return bool(value != value)  # NaN, NaT
+    except (TypeError, ValueError):
+        return True  # pandas.NA
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 13800000001.0 from a numeric column
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if text.startswith("'"):
+        text = text[1:]
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    return text.strip()
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if 19000101 <= number <= 29991231 and number.is_integer():
+            return _date(str(int(number)))
+        if 1 <= number < 2958466:  # an Excel serial day number
+            return _EXCEL_EPOCH + timedelta(days=int(number))
+    text = _text(value)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    found = re.match(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})", text)
+    if found:
+        try:
+            return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        except ValueError:
+            pass
+    raise _Bad(Message("archive.import.bad_date", {"text": text}))
+
+
+def _month(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return mo.of_date(value)
+    text = _text(value)
+    try:
+        return mo.parse(text)
+    except TiduiError:
+        try:
+            return mo.of_date(_date(text))
+        except _Bad:
+            raise _Bad(Message("archive.import.bad_month", {"text": text})) from None
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise _Bad(Message("archive.import.bad_number", {"text": str(value)}))
+    if isinstance(value, int | float):
+        return float(value)
+    text = _text(value).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+    ratio = re.match(r"^([\d.]+)\s*[:：]\s*([\d.]+)$", text)  # ROI written 2.6:1
+    try:
+        if ratio:
+            return float(ratio.group(1)) / float(ratio.group(2))
+        return float(text)
+    except (ValueError, ZeroDivisionError):
+        raise _Bad(Message("archive.import.bad_number", {"text": _text(value)})) from None
+
+
+def _integer(value: Any) -> int:
+    number = _number(value)
+    if not number.is_integer():
+        raise _Bad(Message("archive.import.bad_integer", {"text": _text(value)}))
+    return int(number)
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _Bad(Message("archive.import.bad_yes_no", {"text": _text(value)}))
+
+
+def _rows(kind: str, rows: Sequence[Mapping[str, Any]]) -> list[_Row]:
+    result = []
+    for position, values in enumerate(rows):
+        number = values.get(ROW_KEY)
+        result.append(_Row(kind, int(number) if number is not None else position + 2, values))
+    return result
+
+
+def _employees_by_no(session: Session) -> dict[str, Employee]:
+    return {e.no.strip().upper(): e for e in session.scalars(select(Employee))}
+
+
+def _employee(row: _Row, by_no: Mapping[str, Employee]) -> Employee | None:
+    no = row.text("no", required=True)
+    if no is None:
+        return None
+    found = by_no.get(no.upper())
+    if found is None:
+        row.error("no", Message("archive.import.unknown_employee", {"no": no}))
+    return found
+
+
+def _batch_undo(session: Session, batch_id: int | None, key: str, data: dict[str, Any]) -> None:
+    if batch_id is None:
+        return
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        return
+    merged = dict(batch.undo_data or {})
+    merged[key] = data
+    batch.undo_data = merged  # a new dict, so SQLAlchemy sees the JSON column change
+
+
+# --- roster -----------------------------------------------------------------------------------
+
+_FIELD_COLUMN = {
+    "no": "no",
+    "name": "name",
+    "gender": "gender",
+    "phone": "phone",
+    "id_number": "id_number",
+    "hire_date": "hire_date",
+    "leave_date": "leave_date",
+    "leave_reason": "leave_reason",
+    "department": "department",
+    "track_id": "track",
+    "level_id": "level",
+    "supervisor_id": "supervisor_no",
+    "salary": "salary",
+}
+_GENDER_WORDS = {
+    "男": "男",
+    "女": "女",
+    "m": "男",
+    "f": "女",
+    "male": "男",
+    "female": "女",
+    "男性": "男",
+    "女性": "女",
+}
+
+
+@dataclass
+class _RosterRow:
+    row: _Row
+    no: str
+    data: emps.EmployeeInput
+    supervisor_no: str | None
+    current: Employee | None
+
+
+def _resolve_level(
+    row: _Row, session: Session, tracks: Mapping[str, Track], levels: Sequence[Level]
+) -> tuple[int | None, int | None]:
+    track_name, level_title = row.text("track"), row.text("level")
+    track = None
+    if track_name is not None:
+        track = tracks.get(track_name)
+        if track is None:
+            row.error("track", Message("archive.import.unknown_track", {"track": track_name}))
+            return None, None
+    if level_title is None:
+        return (track.id if track else None), None
+    candidates = [
+        lv
+        for lv in levels
+        if lv.title == level_title and (track is None or lv.track_id == track.id)
+    ]
+    if not candidates:
+        if track is not None:
+            row.error(
+                "level",
+                Message(
+                    "archive.import.unknown_level_in_track",
+                    {"level": level_title, "track": track.name},
+                ),
+            )
+        else:
+            row.error("level", Message("archive.import.unknown_level", {"level": level_title}))
+        return None, None
+    if len(candidates) > 1:
+        row.error("level", Message("archive.import.ambiguous_level", {"level": level_title}))
+        return None, None
+    return candidates[0].track_id, candidates[0].id
+
+
+def apply_roster(
+    uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
+) -> list[RowIssue]:
+    """员工花名册: new 工号 become employees, known ones are updated (empty cells keep what is stored).
+
+    Supervisors may be rows further down the same file. A level or salary that differs from the
+    stored one is recorded as a grade change effective today (reason: import).
+    """
+    require(uow.actor, Perm.IMPORT_DATA)
+    s = uow.session
+    by_no = _employees_by_no(s)
+    tracks = {t.name: t for t in s.scalars(select(Track))}
+    levels = list(s.scalars(select(Level)))
+    parsed: list[_RosterRow] = []
+    seen: dict[str, int] = {}
+    all_rows = _rows("roster", rows)
+
+    for row in all_rows:
+        no = row.text("no", required=True)
+        if no is None:
+            continue
+        if no.upper() in seen:
+            row.error(
+                "no", Message("archive.import.duplicate_no", {"no": no, "first": seen[no.upper()]})
+            )
+            continue
+        seen[no.upper()] = row.row_no
+        current = by_no.get(no.upper())
+        base = emps.EmployeeInput() if current is None else _input_of(current)
+        gender_text = row.text("gender")
+        gender = None
+        if gender_text is not None:
+            gender = _GENDER_WORDS.get(gender_text.lower())
+            if gender is None:
+                row.error("gender", Message("archive.gender.invalid", {"text": gender_text}))
+        track_id, level_id = _resolve_level(row, s, tracks, levels)
+        data = replace(
+            base,
+            no=no,
+            name=row.text("name", required=current is None) or base.name,
+            gender=gender or base.gender,
+            phone=row.text("phone") or base.phone,
+            id_number=row.text("id_number") or base.id_number,
+            hire_date=row.day("hire_date", required=current is None) or base.hire_date,
+            leave_date=row.day("leave_date") or base.leave_date,
+            leave_reason=row.text("leave_reason") or base.leave_reason,
+            department=row.text("department") or base.department,
+            track_id=track_id if track_id is not None else base.track_id,
+            level_id=level_id if level_id is not None else base.level_id,
+            salary=_salary(row, base.salary),
+            change_date=row.day("level_since"),
+            supervisor_id=current.supervisor_id if current is not None else None,
+        )
+        supervisor_no = row.text("supervisor_no")
+        clean = emps._with_track(s, emps.normalise(data))
+        bad_columns = {i.column for i in row.issues}
+        for issue in emps.check_employee(
+            s, clean, current.id if current else None, strict_id_checksum=False
+        ):
+            column = _FIELD_COLUMN.get(issue.field)
+            # supervisors are checked below, against this file's rows too; a cell that could
+            # not be read already has its message
+            if issue.field != "supervisor_id" and row.header(column or "no") not in bad_columns:
+                row.error(column, issue.message)
+        if clean.id_number and (current is None or current.id_number != clean.id_number):
+            problem = identity.id_number_problem(clean.id_number)
+            if identity.is_checksum_problem(problem):
+                assert problem is not None
+                row.warn("id_number", Message("archive.import.id_checksum_kept", problem.params))
+        if row.ok:
+            parsed.append(_RosterRow(row, no, clean, supervisor_no, current))
+
+    _check_supervisors(parsed, by_no, set(seen))
+
+    created: list[int] = []
+    updated: dict[str, dict[str, Any]] = {}
+    grade_before = set(s.scalars(select(GradeChange.id)))
+    ids: dict[str, int] = {no: e.id for no, e in by_no.items()}
+    for item in parsed:
+        if not item.row.ok:
+            continue
+        before = _raw_fields(item.current) if item.current is not None else None
+        try:
+            emp = emps.apply_input(
+                uow,
+                item.data,
+                item.current.id if item.current else None,
+                reason=emps.REASON_IMPORT,
+                strict_id_checksum=False,
+            )
+        except emps.EmployeeInvalid as invalid:  # a rule not foreseen above: report, skip the row
+            for issue in invalid.issues:
+                item.row.error(_FIELD_COLUMN.get(issue.field), issue.message)
+            continue
+        ids[item.no.upper()] = emp.id
+        if before is None:
+            created.append(emp.id)
+        else:
+            updated[str(emp.id)] = before
+    for item in parsed:
+        if not item.row.ok or item.supervisor_no is None:
+            continue
+        emp_id = ids[item.no.upper()]
+        boss_id = ids[item.supervisor_no.upper()]
+        member = s.get(Employee, emp_id)
+        assert member is not None
+        if member.supervisor_id != boss_id:
+            uow.audit(
+                "employee.update",
+                "employee",
+                member.id,
+                before={"supervisor_id": member.supervisor_id},
+                after={"supervisor_id": boss_id},
+            )
+            member.supervisor_id = boss_id
+    s.flush()
+    new_grades = sorted(set(s.scalars(select(GradeChange.id))) - grade_before)
+    _batch_undo(
+        s, batch_id, "roster", {"created": created, "updated": updated, "grade_changes": new_grades}
+    )
+    return [i for r in all_rows for i in r.issues]
+
+
+def _salary(row: _Row, current: int | None) -> int | None:
+    value = row.number("salary")
+    if value is None:
+        return current
+    return round(value)
+
+
+def _input_of(emp: Employee) -> emps.EmployeeInput:
+    return emps.EmployeeInput(
+        no=emp.no,
+        name=emp.name,
+        gender=emp.gender,
+        phone=emp.phone,
+        id_number=emp.id_number,
+        hire_date=emp.hire_date,
+        leave_date=emp.leave_date,
+        leave_reason=emp.leave_reason,
+        department=emp.department,
+        track_id=emp.track_id,
+        level_id=emp.level_id,
+        supervisor_id=emp.supervisor_id,
+        salary=emp.salary,
+        notes=emp.notes,
+    )
+
+
+_RAW_FIELDS = ("no", "name", "gender", "phone", "id_number", "hire_date", "leave_date", "leave_reason",
+               "department", "track_id", "level_id", "level_since", "supervisor_id", "salary")  # fmt: skip
+
+
+def _raw_fields(emp: Employee) -> dict[str, Any]:
+    values = {name: getattr(emp, name) for name in _RAW_FIELDS}
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def _check_supervisors(
+    parsed: list[_RosterRow], by_no: Mapping[str, Employee], in_file: set[str]
+) -> None:
+    """Unknown supervisors, self-supervision and loops, over the database and the file together."""
+    db_boss = {e.no.upper(): (by_no_id(by_no, e.supervisor_id)) for e in by_no.values()}
+    changed = True
+    while changed:
+        changed = False
+        valid = {p.no.upper(): p for p in parsed if p.row.ok}
+        chain = dict(db_boss)
+        for p in valid.values():
+            chain[p.no.upper()] = (
+                p.supervisor_no.upper() if p.supervisor_no else db_boss.get(p.no.upper())
+            )
+        for p in valid.values():
+            if p.supervisor_no is None:
+                continue
+            boss = p.supervisor_no.upper()
+            if boss == p.no.upper():
+                p.row.error("supervisor_no", Message("archive.supervisor.self"))
+            elif boss not in by_no and boss not in valid:
+                code = (
+                    "archive.import.supervisor_row_invalid"
+                    if boss in in_file
+                    else "archive.import.unknown_supervisor"
+                )
+                p.row.error("supervisor_no", Message(code, {"no": p.supervisor_no}))
+            elif _loops(chain, p.no.upper()):
+                p.row.error(
+                    "supervisor_no",
+                    Message("archive.import.supervisor_loop", {"no": p.supervisor_no}),
+                )
+            else:
+                continue
+            changed = True
+
+
+def by_no_id(by_no: Mapping[str, Employee], employee_id: int | None) -> str | None:
+    if employee_id is None:
+        return None
+    for no, e in by_no.items():
+        if e.id == employee_id:
+            return no
+    return None
+
+
+def _loops(chain: Mapping[str, str | None], start: str) -> bool:
+    seen: set[str] = set()
+    current = chain.get(start)
+    while current is not None and current not in seen:
+        if current == start:
+            return True
+        seen.add(current)
+        current = chain.get(current)
+    return False
+
+
+# --- store owners -----------------------------------------------------------------------------
+
+
+def apply_store_owners(
+    uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
+) -> list[RowIssue]:
+    """店铺负责人: who runs which store or live account from which month; unknown stores are created."""
+    require(uow.actor, Perm.IMPORT_DATA)
+    s = uow.session
+    by_no = _employees_by_no(s)
+    all_rows = _rows("store-owners", rows)
+    created_stores: list[int] = []
+    for row in all_rows:
+        name = row.text("store", required=True)
+        platform_text = row.text("platform", required=True)
+        emp = _employee(row, by_no)
+        start = row.month("start_month", required=True)
+        end = row.month("end_month")
+        if not row.ok:
+            continue
+        assert (
+            name is not None and platform_text is not None and emp is not None and start is not None
+        )
+        if end is not None and mo.index(end) < mo.index(start):
+            row.error(
+                "end_month", Message("archive.store.end_before_start", {"start": start, "end": end})
+            )
+            continue
+        platform = stores.normalise_platform(platform_text)
+        store = stores.find_store(s, name, platform)
+        if store is not None:
+            duplicate = s.scalar(
+                select(StoreOwnership.id).where(
+                    StoreOwnership.store_id == store.id,
+                    StoreOwnership.employee_id == emp.id,
+                    StoreOwnership.start_month == start,
+                    StoreOwnership.end_month.is_(None)
+                    if end is None
+                    else StoreOwnership.end_month == end,
+                )
+            )
+            if duplicate is not None:
+                row.warn(None, Message("archive.import.already_recorded", {}))
+                continue
+        try:
+            if store is None:
+                store = stores.add_store_in(uow, name, platform)
+                created_stores.append(store.id)
+            stores.add_ownership_in(uow, store.id, emp.id, start, end, batch_id)
+        except TiduiError as err:
+            row.error(_column_of(err, "start_month"), Message(err.code, err.params))
+    _batch_undo(s, batch_id, "store-owners", {"created_stores": created_stores})
+    return [i for r in all_rows for i in r.issues]
+
+
+def _column_of(err: TiduiError, default: str) -> str:
+    field_name = err.params.get("field")
+    return (
+        field_name
+        if isinstance(field_name, str)
+        and field_name in ("start_month", "end_month", "store", "platform")
+        else default
+    )
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+def apply_training(
+    uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
+) -> list[RowIssue]:
+    require(uow.actor, Perm.IMPORT_DATA)
+    s = uow.session
+    by_no = _employees_by_no(s)
+    all_rows = _rows("training", rows)
+    for row in all_rows:
+        emp = _employee(row, by_no)
+        data = archive.TrainingInput(
+            course=row.text("course", required=True) or "",
+            provider=row.text("provider") or "",
+            start_date=row.day("start_date"),
+            hours=row.number("hours"),
+            score=row.number("score"),
+            passed=row.flag("passed"),
+        )
+        for key, message in archive.check_training(data):
+            row.error(key if row.raw(key) is not None or key == "course" else None, message)
+        if not row.ok:
+            continue
+        assert emp is not None
+        twin = s.scalar(
+            select(TrainingRecord.id).where(
+                TrainingRecord.employee_id == emp.id,
+                TrainingRecord.course == data.course.strip(),
+                TrainingRecord.start_date.is_(None)
+                if data.start_date is None
+                else TrainingRecord.start_date == data.start_date,
+            )
+        )
+        if twin is not None:
+            row.warn(None, Message("archive.import.already_recorded", {}))
+            continue
+        archive.add_training_in(uow, emp.id, data, batch_id)
+    return [i for r in all_rows for i in r.issues]
+
+
+# --- achievements -----------------------------------------------------------------------------
+
+
+def apply_achievements(
+    uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
+) -> list[RowIssue]:
+    require(uow.actor, Perm.IMPORT_DATA)
+    s = uow.session
+    by_no = _employees_by_no(s)
+    all_rows = _rows("achievements", rows)
+    for row in all_rows:
+        emp = _employee(row, by_no)
+        type_text = row.text("type", required=True)
+        result = row.text("result") or "成功"
+        data = archive.AchievementInput(
+            type=type_text or "",
+            name=row.text("name", required=True) or "",
+            date=row.day("date", required=True),
+            result={
+                "success": "成功",
+                "fail": "失败",
+                "failed": "失败",
+                "是": "成功",
+                "否": "失败",
+            }.get(result.lower(), result),
+            roi=row.number("roi"),
+            team_size=row.integer("team_size"),
+            notes=row.text("notes") or "",
+        )
+        if row.ok:
+            for key, message in archive.check_achievement(data):
+                row.error(key, message)
+        if not row.ok:
+            continue
+        assert emp is not None and data.date is not None
+        code = achievement_type_code(data.type)
+        twin = s.scalar(
+            select(Achievement.id).where(
+                Achievement.employee_id == emp.id,
+                Achievement.type == code,
+                Achievement.name == data.name.strip(),
+                Achievement.date == data.date,
+            )
+        )
+        if twin is not None:
+            row.warn(None, Message("archive.import.already_recorded", {}))
+            continue
+        archive.add_achievement_in(uow, emp.id, data, batch_id)
+    return [i for r in all_rows for i in r.issues]
+
+
+# --- assessment scores ------------------------------------------------------------------------
+
+_PART_SEPARATORS = re.compile(r"\s*[-－—–:：/|]\s*")
+
+
+def split_item(text: str, default_parts: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """ "能力-策略答辩" -> ("ability", "策略答辩"); a bare item name is looked up in ``default_parts``."""
+    pieces = _PART_SEPARATORS.split(text.strip(), maxsplit=1)
+    if len(pieces) == 2:
+        part = archive.part_code(pieces[0])
+        if part is not None and pieces[1]:
+            return part, pieces[1]
+    if default_parts and text.strip() in default_parts:
+        return default_parts[text.strip()], text.strip()
+    return None
+
+
+def _template_items(session: Session) -> dict[str, str]:
+    """Item name -> part code from the evaluation templates (so 策略答辩 alone finds 能力)."""
+    from core.model import EvaluationTemplate
+
+    items: dict[str, str] = {}
+    for template in session.scalars(
+        select(EvaluationTemplate).order_by(EvaluationTemplate.is_default.desc())
+    ):
+        for part in template.parts or []:
+            for item in part.get("items", []) if isinstance(part, dict) else []:
+                name = item.get("name") if isinstance(item, dict) else None
+                if isinstance(name, str) and name not in items:
+                    items[name] = str(part.get("key"))
+    return items
+
+
+def apply_scores(
+    uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
+) -> list[RowIssue]:
+    """评估打分: one score per row for an item of the three-part evaluation, e.g. 能力-策略答辩 84."""
+    require(uow.actor, Perm.IMPORT_DATA)
+    s = uow.session
+    by_no = _employees_by_no(s)
+    known_items = _template_items(s)
+    all_rows = _rows("scores", rows)
+    for row in all_rows:
+        emp = _employee(row, by_no)
+        period = row.text("period", required=True)
+        item_text = row.text("item", required=True)
+        score = row.number("score", required=True)
+        rater = row.text("rater") or ""
+        note = row.text("note") or ""
+        split = None
+        if item_text is not None:
+            split = split_item(item_text, known_items)
+            if split is None:
+                row.error("item", Message("archive.import.bad_item", {"text": item_text}))
+        if score is not None and not 0 <= score <= 100:
+            row.error("score", Message("archive.import.bad_score", {"score": score}))
+        if not row.ok:
+            continue
+        assert emp is not None and period is not None and split is not None and score is not None
+        part, item = split
+        twin = s.scalar(
+            select(ScoreEntry.id).where(
+                ScoreEntry.employee_id == emp.id,
+                ScoreEntry.period == period,
+                ScoreEntry.part == part,
+                ScoreEntry.item == item,
+                ScoreEntry.rater == rater,
+            )
+        )
+        if twin is not None:
+            row.warn(None, Message("archive.import.already_recorded", {}))
+            continue
+        entry = ScoreEntry(
+            employee_id=emp.id, period=period, part=part, item=item, score=score,
+            rater=rater, note=note, batch_id=batch_id,
+        )  # fmt: skip
+        s.add(entry)
+        s.flush()
+        uow.audit(
+            "score.add",
+            "score",
+            entry.id,
+            after={
+                "employee_id": emp.id,
+                "period": period,
+                "part": part,
+                "item": item,
+                "score": score,
+                "rater": rater,
+                "batch": batch_id,
+            },
+        )
+    return [i for r in all_rows for i in r.issues]
+
+
+APPLIERS: dict[
+    str, Callable[[UnitOfWork, Sequence[Mapping[str, Any]], int | None], list[RowIssue]]
+] = {
+    "roster": apply_roster,
+    "store-owners": apply_store_owners,
+    "training": apply_training,
+    "achievements": apply_achievements,
+    "scores": apply_scores,
+}
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+
+def undo_archive_batch(uow: UnitOfWork, batch_id: int) -> None:
+    """Take back what an archive import batch wrote (the engine then marks the batch undone).
+
+    Rows that carry the batch id are deleted; employees the roster created are deleted, those it
+    changed get their previous values back; stores created for it go if nothing else uses them.
+    """
+    require(uow.actor, Perm.IMPORT_DATA)
+    s = uow.session
+    batch = s.get(ImportBatch, batch_id)
+    undo = dict(batch.undo_data or {}) if batch is not None else {}
+    for table in (StoreOwnership, TrainingRecord, Achievement, ScoreEntry):
+        for record in s.scalars(select(table).where(table.batch_id == batch_id)).all():
+            s.delete(record)
+    s.flush()
+    roster = undo.get("roster") or {}
+    for grade_id in roster.get("grade_changes", []):
+        grade = s.get(GradeChange, grade_id)
+        if grade is not None:
+            s.delete(grade)
+    s.flush()
+    for emp_id, before in (roster.get("updated") or {}).items():
+        emp = s.get(Employee, int(emp_id))
+        if emp is None:
+            continue
+        for name, value in before.items():
+            if name in ("hire_date", "leave_date", "level_since") and isinstance(value, str):
+                value = date.fromisoformat(value)
+            setattr(emp, name, value)
+    created = [i for i in roster.get("created", [])]
+    for emp in s.scalars(select(Employee).where(Employee.supervisor_id.in_(created))).all():
+        if emp.id not in created:
+            emp.supervisor_id = None
+    s.flush()
+    for emp_id in created:
+        emp = s.get(Employee, emp_id)
+        if emp is not None:
+            s.delete(emp)
+    s.flush()
+    for store_id in (undo.get("store-owners") or {}).get("created_stores", []):
+        store = s.get(Store, store_id)
+        if store is None or stores.store_has_data(s, store_id):
+            continue
+        if (
+            s.scalar(select(StoreOwnership.id).where(StoreOwnership.store_id == store_id).limit(1))
+            is None
+        ):
+            s.delete(store)
+    uow.audit(
+        "import.undo_archive",
+        "import_batch",
+        batch_id,
+        after={
+            "employees_removed": len(created),
+            "employees_restored": len(roster.get("updated") or {}),
+        },
+    )
