@@ -172,8 +172,18 @@ class MainWindow(QMainWindow):
         if area == "company":
             self.refresh_labels()
 
+    def pages_allow_leaving(self) -> bool:
+        """Ask every screen with unsaved edits (a ``confirm_leave() -> bool`` method) first."""
+        for page in self.pages.values():
+            confirm = getattr(page, "confirm_leave", None)
+            if callable(confirm) and not confirm():
+                return False
+        return True
+
     @Slot()
     def on_lock_triggered(self) -> None:
+        if not self.pages_allow_leaving():
+            return
         self.lock_view()
         self.lock_requested.emit()
 
@@ -196,7 +206,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_close_file_triggered(self) -> None:
-        self.close_requested.emit()
+        if self.pages_allow_leaving():
+            self.close_requested.emit()
 
     @Slot()
     def on_about_triggered(self) -> None:
@@ -232,4 +243,5 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         event.ignore()
-        self.close_requested.emit()
+        if self.pages_allow_leaving():
+            self.close_requested.emit()

@@ -2,7 +2,9 @@
 
 A page class is constructed as ``PageClass(session_vm, parent)`` where ``session_vm`` is a
 desktop.viewmodels.session_vm.SessionViewModel. It should build its own viewmodel from
-``session_vm.app`` and listen to ``session_vm.data_changed`` to refresh.
+``session_vm.app`` and listen to ``session_vm.data_changed`` to refresh. A page holding unsaved
+edits defines ``confirm_leave() -> bool`` (ask the user; True = go ahead); the main window calls it
+before locking, closing the file or quitting.
 """
 
 from __future__ import annotations
