@@ -1,0 +1,1 @@
+"""Tidui's benchmarks: `python -m bench [--quick] [--only NAME]` measures every speed target (bench/README.md)."""
