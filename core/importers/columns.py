@@ -38,7 +38,7 @@ _NUMERIC = frozenset({"int", "number", "money", "rate_percent_text", "rate_decim
 
 # "1,234.50", "¥88", "-3.25%": the formats a second vectorised pass handles exactly as
 # ``values._decimal`` would; anything else goes to the scalar parser.
-_GROUPED = r"[-+]?[¥$]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_GROUPED = r"[-+]?[¥$]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _GROUPED_PLAIN = _GROUPED
 _GROUPED_PERCENT = _GROUPED + r"%?"
 
@@ -184,7 +184,12 @@ def _numeric(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
             found, issues = _per_cell(_unscaled_parser(spec), array, leftover)
             result[leftover] = [np.nan if x is None else float(x) for x in found]
     if spec.scale != 1.0 and spec.type in ("int", "money", "number"):
-        result *= spec.scale
+        with np.errstate(over="ignore"):
+            result *= spec.scale
+        overflow = np.flatnonzero(np.isinf(result))
+        if len(overflow):
+            result[overflow] = np.nan
+            issues = sorted(issues + [(int(p), v.NOT_A_NUMBER) for p in overflow])
     if spec.type == "int":
         return _counts(result, issues)
     return ColumnResult(pd.Series(result), issues)
@@ -234,8 +239,9 @@ def _grouped_pass(
     numbers[has_percent] /= 100.0
     if spec.type in ("rate_percent_text", "rate_decimal") and spec.rate_form == "percent":
         numbers[~has_percent] /= 100.0
-    positions = candidates[matched]
-    result[positions] = numbers
+    finite = np.isfinite(numbers)
+    positions = candidates[matched][finite]
+    result[positions] = numbers[finite]
     pending[positions] = False
 
 

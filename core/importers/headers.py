@@ -248,16 +248,12 @@ class ColumnMapping:
         labels = [
             "/".join(kind.field(name).label_zh for name in group.split("|")) for group in missing
         ]
-        labels_en = [
-            "/".join(kind.field(name).label_en for name in group.split("|")) for group in missing
-        ]
         raise ValidationError(
             "imports.missing_columns",
             file=file_name,
             source=kind.name_zh,
-            source_en=kind.name_en,
+            kind=kind.id,
             columns="、".join(labels),
-            columns_en=", ".join(labels_en),
         )
 
 
@@ -638,9 +634,7 @@ class SheetAnalysis:
                 "imports.wrong_kind",
                 file=self.file_name,
                 expected=expected.name_zh,
-                expected_en=expected.name_en,
                 detected=detected.name_zh,
-                detected_en=detected.name_en,
                 detected_id=detected.id,
             )
         mapping.require_complete(self.file_name)

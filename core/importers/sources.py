@@ -528,172 +528,59 @@ DOUYIN_LIVE = SourceKind(
     known_ignored=("主播头像", "直播间标题", "直播标题", "直播间ID", "直播ID", "直播封面"),
 )
 
-_EMPLOYEE_NO = _f(
-    "employee_no",
-    "text",
-    "工号",
-    "Employee no.",
-    ["工号", "员工编号", "员工号", "职工编号", "编号"],
-    required=True,
-    key=True,
-)
+# Tidui's own templates (roster, store owners, training, achievements, scores) are defined
+# once, in core.services.import_templates (which also writes the downloadable .xlsx and whose
+# field keys archive_import consumes); their import kinds are derived from it here.
+_TEMPLATE_TYPES: dict[str, FieldType] = {
+    "text": "text",
+    "choice": "text",
+    "date": "date",
+    "month": "month",
+    "int": "int",
+    "number": "number",
+    "bool": "bool",
+}
+# Fields whose values need a richer parser than the template's declared kind.
+_TEMPLATE_OVERRIDES: dict[tuple[str, str], FieldType] = {
+    ("achievements", "roi"): "ratio",  # "2:1" as well as 2
+    ("roster", "salary"): "money",  # "8,000.00" and "¥8000" as well as 8000
+}
+_TEMPLATE_UNIQUE: dict[str, tuple[str, ...]] = {
+    "roster": ("no",),
+    "store-owners": ("store", "platform", "no", "start_month"),
+    "training": ("no", "course", "start_date"),
+    "achievements": ("no", "type", "name", "date"),
+    "scores": ("no", "period", "item", "rater"),
+}
 
-ROSTER = SourceKind(
-    id="roster",
-    name_zh="员工花名册",
-    name_en="Employee roster",
-    grain="record",
-    unique_key=("employee_no",),
-    fields=(
-        _EMPLOYEE_NO,
-        _f("name", "text", "姓名", "Name", ["姓名", "员工姓名", "名字"], required=True, key=True),
-        _f("gender", "text", "性别", "Gender", ["性别"]),
-        _f("phone", "text", "手机号", "Mobile", ["手机号", "手机号码", "手机", "联系电话", "电话"]),
-        _f(
-            "id_number",
-            "text",
-            "身份证号",
-            "ID number",
-            ["身份证号", "身份证号码", "证件号码", "身份证"],
-        ),
-        _f("hired_on", "date", "入职日期", "Hired on", ["入职日期", "入职时间"]),
-        _f("left_on", "date", "离职日期", "Left on", ["离职日期", "离职时间"]),
-        _f("department", "text", "部门", "Department", ["部门", "所属部门"]),
-        _f("track", "text", "通道", "Track", ["通道", "职业通道", "序列", "发展通道"]),
-        _f("level", "text", "职级", "Level", ["职级", "级别", "职位级别", "岗位级别"]),
-        _f(
-            "manager_no",
-            "text",
-            "直属上级工号",
-            "Manager no.",
-            ["直属上级工号", "上级工号", "直属上级编号", "直属上级"],
-        ),
-        _f(
-            "monthly_salary",
-            "money",
-            "月薪",
-            "Monthly salary",
-            ["月薪", "基本工资", "月工资", "薪资"],
-        ),
-    ),
-)
 
-STORE_OWNERS = SourceKind(
-    id="store-owners",
-    name_zh="店铺负责人",
-    name_en="Store and account owners",
-    grain="record",
-    unique_key=("store", "platform", "employee_no", "start_month"),
-    fields=(
-        _f(
-            "store",
-            "text",
-            "店铺",
-            "Store or account",
-            ["店铺", "店铺名称", "账号", "直播账号", "店铺/账号"],
-            required=True,
-            key=True,
-        ),
-        _f("platform", "text", "平台", "Platform", ["平台", "渠道"], required=True, key=True),
-        _EMPLOYEE_NO,
-        _f(
-            "start_month",
-            "month",
-            "开始月份",
-            "From month",
-            ["开始月份", "起始月份", "开始时间", "开始日期"],
-            required=True,
-            key=True,
-        ),
-        _f(
-            "end_month",
-            "month",
-            "结束月份",
-            "Until month",
-            ["结束月份", "截止月份", "结束时间", "结束日期"],
-        ),
-    ),
-)
+def _template_kind(kind_id: str) -> SourceKind:
+    from core.services.import_templates import TEMPLATES
 
-TRAINING = SourceKind(
-    id="training",
-    name_zh="培训记录",
-    name_en="Training records",
-    grain="record",
-    unique_key=("employee_no", "course", "started_on"),
-    fields=(
-        _EMPLOYEE_NO,
-        _f(
-            "course",
-            "text",
-            "课程",
-            "Course",
-            ["课程", "课程名称", "培训课程", "培训名称"],
-            required=True,
-            key=True,
-        ),
-        _f("provider", "text", "机构", "Provider", ["机构", "培训机构", "主办方"]),
-        _f(
-            "started_on",
-            "date",
-            "开始日期",
-            "Started on",
-            ["开始日期", "培训日期", "日期", "开始时间"],
-        ),
-        _f("hours", "number", "学时", "Hours", ["学时", "课时", "时长"]),
-        _f("score", "number", "成绩", "Score", ["成绩", "分数", "考核成绩"]),
-        _f("passed", "bool", "是否通过", "Passed", ["是否通过", "通过", "是否合格"]),
-    ),
-)
+    template = TEMPLATES[kind_id]
+    fields = tuple(
+        FieldSpec(
+            name=f.key,
+            type=_TEMPLATE_OVERRIDES.get((kind_id, f.key), _TEMPLATE_TYPES[f.kind]),
+            label_zh=f.header,
+            label_en=f.header_en,
+            # The template's header first, then its synonyms; the English header and the
+            # field key are accepted too, as archive_import accepts them.
+            synonyms=tuple(dict.fromkeys((f.header, *f.synonyms, f.header_en, f.key))),
+            required=f.required,
+            key=f.required,
+        )
+        for f in template.fields
+    )
+    return SourceKind(
+        id=kind_id,
+        name_zh=template.title_zh,
+        name_en=template.title_en,
+        grain="record",
+        fields=fields,
+        unique_key=_TEMPLATE_UNIQUE[kind_id],
+    )
 
-ACHIEVEMENTS = SourceKind(
-    id="achievements",
-    name_zh="成果记录",
-    name_en="Achievements",
-    grain="record",
-    unique_key=("employee_no", "type", "title", "date"),
-    fields=(
-        _EMPLOYEE_NO,
-        _f("type", "text", "类型", "Type", ["类型", "成果类型"], required=True, key=True),
-        _f("title", "text", "名称", "Title", ["名称", "成果名称", "项目名称"]),
-        _f("date", "date", "日期", "Date", ["日期", "完成日期", "时间"], required=True, key=True),
-        _f("succeeded", "bool", "结果", "Result", ["结果", "是否成功"]),
-        _f("roi", "ratio", "ROI", "ROI", ["ROI", "投入产出比", "投产比"]),
-        _f("team_size", "int", "带领人数", "Team size", ["带领人数", "团队人数"]),
-    ),
-)
-
-SCORES = SourceKind(
-    id="scores",
-    name_zh="评估打分",
-    name_en="Assessment scores",
-    grain="record",
-    unique_key=("employee_no", "cycle", "item", "rater"),
-    fields=(
-        _EMPLOYEE_NO,
-        _f(
-            "cycle",
-            "text",
-            "评审周期",
-            "Review cycle",
-            ["评审周期", "考核周期", "周期"],
-            required=True,
-            key=True,
-        ),
-        _f(
-            "item",
-            "text",
-            "项目",
-            "Item",
-            ["项目", "评分项目", "考核项目", "评分项"],
-            required=True,
-            key=True,
-        ),
-        _f("score", "number", "分数", "Score", ["分数", "得分", "评分"], required=True, key=True),
-        _f("rater", "text", "评分人", "Rater", ["评分人", "评委", "评审人"]),
-        _f("note", "text", "备注", "Note", ["备注", "说明"]),
-    ),
-)
 
 SOURCE_KINDS: dict[str, SourceKind] = {
     kind.id: kind
@@ -702,11 +589,10 @@ SOURCE_KINDS: dict[str, SourceKind] = {
         TAOBAO_ORDERS,
         DOUYIN_LIVE,
         DOUYIN_ORDERS,
-        ROSTER,
-        STORE_OWNERS,
-        TRAINING,
-        ACHIEVEMENTS,
-        SCORES,
+        *(
+            _template_kind(k)
+            for k in ("roster", "store-owners", "training", "achievements", "scores")
+        ),
     )
 }
 

@@ -102,12 +102,44 @@ class ParsedTable:
             return self.frame
         return self.frame[~self.frame["row"].isin(bad)]
 
+    def records(self, *, valid_only: bool = True) -> list[dict[str, object]]:
+        """Rows as plain dicts of Python values (date, datetime, int, float, str, bool, None).
+
+        Each carries its Excel row number under ``"_row"``, the shape the template
+        importers in core.services.archive_import take.
+        """
+        frame = self.valid_frame if valid_only else self.frame
+        kind = source_kind(self.kind)
+        types = {spec.name: spec.type for spec in kind.fields}
+        columns: dict[str, list[object]] = {}
+        for name in frame.columns:
+            series = frame[name]
+            if name == "row":
+                columns["_row"] = [int(x) for x in series]
+            elif name == "date" or types.get(name) == "date":
+                columns[name] = [None if pd.isna(x) else x.date() for x in series]
+            elif pd.api.types.is_datetime64_any_dtype(series):
+                columns[name] = [None if pd.isna(x) else x.to_pydatetime() for x in series]
+            else:
+                columns[name] = [None if _is_na(x) else _native(x) for x in series]
+        names = list(columns)
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
     @property
     def months(self) -> list[str]:
         """The calendar months the valid rows cover, sorted."""
         if "month" not in self.frame.columns:
             return []
         return sorted(m for m in self.valid_frame["month"].dropna().unique())
+
+
+def _is_na(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _native(value: object) -> object:
+    """numpy scalars as the Python values they stand for."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def field_spec_for(kind: SourceKind, mapping: ColumnMapping, field_name: str) -> ColumnSpec:
@@ -234,8 +266,9 @@ def parse_table(
     frame = frame[~rows.skip].reset_index(drop=True)
 
     grain: v.Grain | None = None
-    if "period" in frame.columns:
-        frame, grain = _split_periods(frame, mapping, file_name, issues)
+    period_field = _period_field(source)
+    if period_field is not None and period_field in frame.columns:
+        frame, grain = _split_periods(frame, period_field, mapping, file_name, issues)
     elif source.month_from:
         frame["month"] = _months(frame, source.month_from)
 
@@ -351,21 +384,27 @@ def _months(frame: pd.DataFrame, month_from: tuple[str, ...]) -> pd.Series:
     return codes.map(labels, na_action="ignore").astype(object).where(codes.notna(), None)
 
 
+def _period_field(source: SourceKind) -> str | None:
+    """The field holding a day-or-month period (生意参谋's 统计日期), if the kind has one."""
+    return next((spec.name for spec in source.fields if spec.type == "period"), None)
+
+
 def _split_periods(
     frame: pd.DataFrame,
+    period_field: str,
     mapping: ColumnMapping,
     file_name: str,
     issues: list[CellIssue],
 ) -> tuple[pd.DataFrame, v.Grain | None]:
     """生意参谋 rows are days or months: ``date`` and ``month`` columns, and the file's grain."""
-    periods = frame.pop("period")
+    periods = frame.pop(period_field)
     grains = periods.map(lambda p: None if p is None else p.grain)
     counts = grains.value_counts()
     grain: v.Grain | None = None
     for candidate in ("day", "month"):
         if counts.get(candidate, 0) and (grain is None or counts[candidate] > counts[grain]):
             grain = candidate
-    header = mapping.columns["period"].header
+    header = mapping.columns[period_field].header
     for position in np.flatnonzero((grains.notna() & (grains != grain)).to_numpy()):
         period = periods.iat[position]
         code = PERIOD_SPAN if period.grain == "range" else MIXED_GRAIN
@@ -395,9 +434,10 @@ def _drop_duplicates(
     Without every key column mapped (e.g. an 抖店 export lacking 子订单编号) nothing is
     treated as a duplicate: two equal sub-order lines of one order are legitimate.
     """
-    if "period" in source.unique_key:
+    period_field = _period_field(source)
+    if period_field is not None and period_field in source.unique_key:
         key = ["date"] if grain == "day" else ["month"]
-        header = mapping.columns["period"].header
+        header = mapping.columns[period_field].header
     else:
         key = list(source.unique_key)
         if not key or any(name not in frame.columns for name in key):

@@ -235,7 +235,12 @@ def parse_number(value: CellValue, scale: float = 1.0) -> Parsed[float]:
     parsed = _parse_decimal(value)
     if parsed.value is None:
         return Parsed(None, parsed.issue)
-    return Parsed(parsed.value.value * scale / parsed.value.percent)
+    return _finite(parsed.value.value * scale / parsed.value.percent)
+
+
+def _finite(number: float) -> Parsed[float]:
+    """A scaled number that overflowed is no number at all."""
+    return Parsed(number) if math.isfinite(number) else Parsed(None, NOT_A_NUMBER)
 
 
 def parse_money(value: CellValue, scale: float = 1.0) -> Parsed[float]:
@@ -245,7 +250,7 @@ def parse_money(value: CellValue, scale: float = 1.0) -> Parsed[float]:
         return Parsed(None, parsed.issue)
     if parsed.value.percent != 1.0:
         return Parsed(None, NOT_A_NUMBER)
-    return Parsed(parsed.value.value * scale)
+    return _finite(parsed.value.value * scale)
 
 
 def parse_int(value: CellValue, scale: float = 1.0) -> Parsed[int]:
