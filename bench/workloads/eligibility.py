@@ -22,7 +22,7 @@ ABSOLUTE_LIMIT_S = 0.5
 MEMORY_LIMIT_MB = None
 
 SOURCE = "bench.eligibility_workload"
-NEEDED = ("make_data", "run_batch", "run_loop")
+NEEDED = ("make_data", "run_batch", "run_loop", "check")
 
 
 def unavailable() -> str | None:
@@ -42,6 +42,13 @@ def baseline_unavailable() -> str | None:
 
 def _source() -> Any:
     return importlib.import_module(SOURCE)
+
+
+def build(size: int, workdir: Path) -> None:
+    # Untimed, in its own process: both sides (and evaluate() itself) must give the same verdicts,
+    # or the comparison means nothing.
+    source = _source()
+    source.check(source.make_data(size))
 
 
 def prepare(size: int, workdir: Path) -> Any:
