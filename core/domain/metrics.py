@@ -419,12 +419,14 @@ def employee_arrays(
         known = CATALOGUE.get(code) or (custom or {}).get(code)
         return known is None or known.additive
 
+    # One flat cell number per ownership entry; bincount adds the entries in the order given,
+    # exactly like the per-employee loop, and is far quicker than np.add.at.
+    cells = owner_employee * shape[1] + owner_month
+    n_cells = shape[0] * shape[1]
+
     def summed(values: FloatArray, keep: npt.NDArray[np.bool_], extra: FloatArray) -> FloatArray:
-        total = np.zeros(shape)
-        seen = np.zeros(shape, dtype=bool)
-        rows, cols = owner_employee[keep], owner_month[keep]
-        np.add.at(total, (rows, cols), values[keep])
-        seen[rows, cols] = True
+        total = np.bincount(cells, np.where(keep, values, 0.0), n_cells).reshape(shape)
+        seen = np.bincount(cells, keep, n_cells).reshape(shape) > 0
         extra_ok = ~np.isnan(extra)
         total = np.where(extra_ok, total + np.where(extra_ok, extra, 0.0), total)
         return np.where(seen | extra_ok, total, np.nan)
