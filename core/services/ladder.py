@@ -283,6 +283,39 @@ class LadderDesign:
             transitions=transitions,
         )
 
+    def with_ids(self, ids: Mapping[int, int]) -> LadderDesign:
+        """The same design with temporary ids replaced by the real ones a save gave them.
+
+        Lets the designer keep its undo history across a save.
+        """
+        if not ids:
+            return self
+
+        def real(some_id: int) -> int:
+            return ids.get(some_id, some_id)
+
+        return LadderDesign(
+            tracks=tuple(dataclasses.replace(t, id=real(t.id)) for t in self.tracks),
+            levels=tuple(
+                dataclasses.replace(lv, id=real(lv.id), track_id=real(lv.track_id))
+                for lv in self.levels
+            ),
+            transitions=tuple(
+                dataclasses.replace(
+                    t,
+                    id=real(t.id),
+                    from_level_id=real(t.from_level_id),
+                    to_level_id=real(t.to_level_id),
+                    evaluation_template_id=None
+                    if t.evaluation_template_id is None
+                    else real(t.evaluation_template_id),
+                )
+                for t in self.transitions
+            ),
+            templates=tuple(dataclasses.replace(t, id=real(t.id)) for t in self.templates),
+            custom_metrics=self.custom_metrics,
+        )
+
     def without_metric(self, code: str) -> LadderDesign:
         return dataclasses.replace(
             self, custom_metrics=tuple(m for m in self.custom_metrics if m.code != code)
