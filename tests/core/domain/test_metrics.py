@@ -234,7 +234,7 @@ def _same(a: float | None, b: float) -> bool:
     return (a is None and math.isnan(b)) or (a is not None and a == b)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(ownership_case())
 def test_employee_arrays_equal_employee_series(case: tuple) -> None:  # type: ignore[type-arg]
     values, runs, n_employees, manual = case

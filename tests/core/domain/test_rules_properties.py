@@ -129,7 +129,7 @@ def contexts(draw: st.DrawFn, metrics_only: bool = False) -> EvaluationContext:
 # --- properties of each kind ------------------------------------------------------------------
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(specs(("each_month",)), contexts(metrics_only=True), AS_OF)
 def test_each_month_met_iff_the_worst_month_meets(
     spec: CriterionSpec, ctx: EvaluationContext, as_of: str
@@ -149,7 +149,7 @@ def test_each_month_met_iff_the_worst_month_meets(
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     specs(("each_month", "average", "change")),
     contexts(metrics_only=True),
@@ -174,7 +174,7 @@ def test_moving_values_the_better_way_never_unmeets(
     assert evaluate(spec, EvaluationContext(series=series), as_of).met
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     specs(("each_month", "average", "change"), ("gmv_growth",)), contexts(metrics_only=True), AS_OF
 )
@@ -196,7 +196,7 @@ def test_lower_is_better_mirrors_higher_is_better(
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(specs(("count",)), contexts(), AS_OF)
 def test_count_is_the_successful_matching_achievements_inside_the_calendar_window(
     spec: CriterionSpec, ctx: EvaluationContext, as_of: str
@@ -236,7 +236,7 @@ def test_count_is_the_successful_matching_achievements_inside_the_calendar_windo
     assert evaluate(spec, later, as_of).observed == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(specs(), contexts(), AS_OF)
 def test_attainment_gap_and_sentences_are_consistent(
     spec: CriterionSpec, ctx: EvaluationContext, as_of: str
