@@ -477,7 +477,8 @@ def _average(
         # A month without data makes the average unknowable, so the rule is not met; the
         # attainment still credits the months that are there.
         met = False
-        attainment = closeness(mean, cmp, t, False) * (available / n)
+        mean_meets = mean is not None and compare(mean, cmp, t)
+        attainment = closeness(mean, cmp, t, mean_meets) * (available / n)
         gap = None
     explanation, missing = ex.explain_average(spec, custom, rule, rows, mean, met, gap, as_of)
     return CriterionResult(
@@ -849,8 +850,9 @@ def evaluate_batch(
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(available > 0, total / available, np.nan)
         complete = available == spec.window
-        met = complete & _compare_array(mean, cmp, t)
-        closeness_all = _closeness_array(mean, cmp, t, met)
+        mean_meets = _compare_array(mean, cmp, t)
+        met = complete & mean_meets
+        closeness_all = _closeness_array(mean, cmp, t, mean_meets)
         attainment = np.where(complete, closeness_all, closeness_all * (available / spec.window))
         gap = np.where(complete, _gap_array(mean, cmp, t, met), np.nan)
         return BatchResult(met, attainment, gap, mean)
