@@ -955,7 +955,7 @@ def timeline(app: AppSession, employee_id: int) -> list[TimelineEvent]:
                 TimelineEvent(
                     a.date,
                     "achievement",
-                    Message("archive.timeline.achievement", {"type": kind.name_zh if kind else a.type, "type_en": kind.name_en if kind else a.type, "name": a.name}),
+                    Message(f"archive.timeline.achievement.{a.type}", {"name": a.name}) if kind else Message("archive.timeline.achievement_other", {"type": a.type, "name": a.name}),
                     Message("archive.timeline.achievement_result", {"result": a.result, "roi": a.roi if a.roi is not None else "—", "team": a.team_size if a.team_size is not None else "—"}),
                     a.id,
                 )
@@ -974,7 +974,8 @@ def timeline(app: AppSession, employee_id: int) -> list[TimelineEvent]:
             )  # fmt: skip
         for source in TIMELINE_SOURCES:
             events.extend(source(s, employee_id))
-        events.sort(key=lambda e: (e.day, e.kind), reverse=True)
+        # newest first; on the same day the hire sits below what came with it (first level, salary)
+        events.sort(key=lambda e: (e.day, e.kind != "hire", e.kind), reverse=True)
         return events
 
 

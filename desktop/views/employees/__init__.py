@@ -1,0 +1,1 @@
+"""员工档案: the employee list, form and archive tabs."""

@@ -1,0 +1,107 @@
+"""A small painted radar chart: an employee's mean competency ratings against what their level expects."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from core.services.archive import CompetencyScore
+from desktop.i18n import tr
+
+MAX_LEVEL = 5
+CURRENT = QColor(52, 120, 200)
+EXPECTED = QColor(200, 90, 60)
+
+
+class CompetencyRadar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scores: list[CompetencyScore] = []
+        self.setMinimumSize(260, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 280)
+
+    def set_scores(self, scores: Sequence[CompetencyScore]) -> None:
+        self.scores = list(scores)
+        self.update()
+
+    def _point(self, centre: QPointF, radius: float, axis: int, value: float) -> QPointF:
+        angle = -math.pi / 2 + 2 * math.pi * axis / max(len(self.scores), 1)
+        r = radius * value / MAX_LEVEL
+        return QPointF(centre.x() + r * math.cos(angle), centre.y() + r * math.sin(angle))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        n = len(self.scores)
+        legend_height = 22
+        if n < 3:
+            painter.setPen(self.palette().color(self.foregroundRole()))
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, tr("能力项不足3项，无法绘制雷达图")
+            )
+            return
+        area = QRectF(self.rect()).adjusted(60, 24, -60, -16 - legend_height)
+        radius = min(area.width(), area.height()) / 2
+        centre = area.center()
+        grid = QPen(QColor(200, 200, 200))
+        painter.setPen(grid)
+        for level in range(1, MAX_LEVEL + 1):
+            painter.drawPolygon(
+                QPolygonF([self._point(centre, radius, i, level) for i in range(n)])
+            )
+        text_pen = QPen(self.palette().color(self.foregroundRole()))
+        for i, score in enumerate(self.scores):
+            painter.setPen(grid)
+            outer = self._point(centre, radius, i, MAX_LEVEL)
+            painter.drawLine(centre, outer)
+            label = self._point(centre, radius + 18, i, MAX_LEVEL)
+            box = QRectF(label.x() - 50, label.y() - 10, 100, 20)
+            painter.setPen(text_pen)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, score.name)
+
+        def polygon(values: list[float | None], color: QColor, dashed: bool) -> None:
+            if all(v is None for v in values):
+                return
+            if any(v is None for v in values):
+                # a level that states only some expectations: mark those axes, draw no shape
+                painter.setPen(QPen(color, 2))
+                painter.setBrush(color)
+                for i, v in enumerate(values):
+                    if v is not None:
+                        painter.drawEllipse(self._point(centre, radius, i, v), 4, 4)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                return
+            points = QPolygonF(
+                [self._point(centre, radius, i, v or 0) for i, v in enumerate(values)]
+            )
+            pen = QPen(color, 2)
+            if dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            fill = QColor(color)
+            fill.setAlpha(0 if dashed else 60)
+            painter.setBrush(fill)
+            painter.drawPolygon(points)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+
+        polygon([s.expected for s in self.scores], EXPECTED, True)
+        polygon([s.current for s in self.scores], CURRENT, False)
+        y = self.height() - legend_height
+        for x, color, text, dashed in (
+            (10, CURRENT, tr("当前评分（他评平均）"), False),
+            (190, EXPECTED, tr("职级要求"), True),
+        ):
+            pen = QPen(color, 2)
+            if dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(x, y + 10), QPointF(x + 24, y + 10))
+            painter.setPen(text_pen)
+            painter.drawText(QRectF(x + 30, y, 160, 20), Qt.AlignmentFlag.AlignVCenter, text)

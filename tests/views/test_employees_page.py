@@ -1,0 +1,273 @@
+"""员工档案 driven through its widgets: create with invalid then valid input, attach and reopen, add training."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.services import archive, employees
+from core.session import AppSession
+from desktop.viewmodels.employees_vm import EmployeeTableModel
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.employees import page as page_module
+from desktop.views.employees import tabs
+from desktop.views.employees.dialogs import TrainingDialog
+from desktop.views.employees.page import EmployeesPage
+from tests.core.services.archive_support import new_batch, sample_rows, seed_ladder
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+
+
+def make_page(qtbot: QtBot, app: AppSession) -> EmployeesPage:
+    page = EmployeesPage(SessionViewModel(app))
+    qtbot.addWidget(page)
+    page.resize(1360, 780)
+    page.show()
+    return page
+
+
+def load_samples(app: AppSession) -> None:
+    from core.services import archive_import as ai
+
+    seed_ladder(app)
+    for kind, name in (
+        ("roster", "员工花名册.xlsx"),
+        ("store-owners", "店铺负责人.xlsx"),
+        ("training", "培训记录.xlsx"),
+        ("achievements", "成果记录.xlsx"),
+    ):
+        batch = new_batch(app, kind)
+        with app.uow() as uow:
+            ai.APPLIERS[kind](uow, sample_rows(name), batch)
+            uow.commit()
+
+
+def test_create_employee_with_invalid_then_valid_input(qtbot: QtBot, company: AppSession) -> None:
+    seed_ladder(company)
+    page = make_page(qtbot, company)
+    form = page.basic
+    assert page.title.text() == "新建员工"  # an empty archive opens on a blank form
+    qtbot.keyClicks(form.no, "E100")
+    form.name.setText("张三")  # QTest types ASCII only; an IME would deliver this text
+    form.name.textEdited.emit("张三")
+    qtbot.keyClicks(form.phone, "1380000")
+    qtbot.keyClicks(form.id_number, "110105194912310021")
+    form.track.setCurrentIndex(form.track.findText("店铺运营"))
+    form.level.setCurrentIndex(form.level.findText("运营助理"))
+    page.save_action.trigger()
+    assert employees.list_employees(company) == []
+    assert form.errors["phone"].isVisible() and "手机号" in form.errors["phone"].text()
+    assert "校验位" in form.errors["id_number"].text()
+    shot(page, "employees-form-invalid")
+    page.undo_action.trigger()  # undo the level choice, then redo it
+    assert form.level.currentText() == ""
+    page.redo_action.trigger()
+    assert form.level.currentText() == "运营助理"
+    form.phone.clear()
+    qtbot.keyClicks(form.phone, "13800000100")
+    form.id_number.clear()
+    qtbot.keyClicks(form.id_number, "11010519491231002X")
+    assert not form.errors["phone"].isVisible()
+    page.save_action.trigger()
+    rows = employees.list_employees(company)
+    assert [(r.no, r.name, r.level) for r in rows] == [("E100", "张三", "运营助理")]
+    assert page.title.text().startswith("张三（E100）")
+    assert (
+        page.list_vm.model.data(page.list_vm.model.index(0, EmployeeTableModel.COL_NAME)) == "张三"
+    )
+    assert not page.form_vm.dirty
+
+
+def test_attach_a_file_and_reopen_it(
+    qtbot: QtBot, company: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emp = employees.create_employee(
+        company, employees.EmployeeInput(no="E001", name="王芳", hire_date=date(2021, 3, 1))
+    )
+    page = make_page(qtbot, company)
+    assert page.form_vm.employee_id == emp
+    opened: list[tuple[Path, bytes]] = []
+    monkeypatch.setattr(tabs, "open_file", lambda p: opened.append((p, p.read_bytes())) or True)
+    source = tmp_path / "劳动合同.pdf"
+    source.write_bytes(b"%PDF-1.4 contract")
+    attachments_tab = page.builtin[5][1]
+    page.tabs.setCurrentWidget(attachments_tab)
+    attachments_tab.add_files([source])  # what the file dialog returns
+    source.unlink()  # the archive keeps its own encrypted copy
+    assert attachments_tab.table.model().rowCount() == 1
+    attachments_tab.table.selectRow(0)
+    attachments_tab.open.click()
+    assert len(opened) == 1 and opened[0][1] == b"%PDF-1.4 contract"
+    assert opened[0][0].name == "劳动合同.pdf" and opened[0][0] != source
+    shot(page, "employees-attachments")
+    page.archive_vm.cleanup()
+    assert not opened[0][0].exists()  # the temp copy is deleted afterwards
+
+
+def test_add_a_training_record(qtbot: QtBot, company: AppSession, tmp_path: Path) -> None:
+    emp = employees.create_employee(
+        company, employees.EmployeeInput(no="E006", name="孙悦", hire_date=date(2023, 3, 1))
+    )
+    page = make_page(qtbot, company)
+    training_tab = page.builtin[2][1]
+    page.tabs.setCurrentWidget(training_tab)
+    training_tab.add.click()
+    dialog = training_tab.dialog
+    assert isinstance(dialog, TrainingDialog) and dialog.isVisible()
+    dialog.accept()  # no course yet: refused, the dialog stays open with the reason
+    assert dialog.isVisible() and "课程" in dialog.error.text()
+    dialog.course.setText("直播运营进阶")
+    dialog.provider.setText("抖音电商学习中心")
+    dialog.hours.setValue(12)
+    dialog.score.setValue(86)
+    dialog.passed.setCurrentIndex(1)
+    cert = tmp_path / "证书.png"
+    cert.write_bytes(b"\x89PNG cert")
+    dialog.set_certificate(cert)
+    shot(dialog, "employees-training-dialog")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    rows = archive.list_training(company, emp)
+    assert [(r.course, r.hours, r.passed, r.certificate_name) for r in rows] == [
+        ("直播运营进阶", 12, True, "证书.png")
+    ]
+    assert training_tab.table.model().rowCount() == 1
+    timeline_tab = page.builtin[0][1]
+    assert (
+        timeline_tab.table.model().data(timeline_tab.table.model().index(0, 2))
+        == "培训：直播运营进阶"
+    )
+
+
+def test_unsaved_changes_prompt_when_switching(
+    qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for no, name in (("E001", "王芳"), ("E002", "李娜")):
+        employees.create_employee(
+            company, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
+        )
+    page = make_page(qtbot, company)
+    page.basic.department.setEditText("运营部")
+    page.basic.department.lineEdit().textEdited.emit("运营部")
+    assert page.form_vm.dirty
+    answers = iter([page_module.CANCEL, page_module.SAVE])
+    monkeypatch.setattr(page, "ask_unsaved", lambda: next(answers))
+    page.table.selectRow(1)
+    assert page.form_vm.value("name") == "王芳"  # cancelled: still on the edited employee
+    page.table.selectRow(1)
+    assert page.form_vm.value("name") == "李娜"
+    assert (
+        employees.get_employee(company, employees.list_employees(company)[0].id).department
+        == "运营部"
+    )
+
+
+def test_list_search_filters_and_screenshots(qtbot: QtBot, company: AppSession) -> None:
+    load_samples(company)
+    page = make_page(qtbot, company)
+    model = page.list_vm.model
+    assert model.matching == 13 and page.count.text() == "显示 13 / 共 15 人"
+    page.status_filter.setCurrentIndex(page.status_filter.findData("all"))
+    assert model.matching == 15
+    page.search.setText("wf")
+    assert model.matching == 1 and page.form_vm.value("name") == "王芳"
+    page.search.setText("")
+    page.track_filter.setCurrentIndex(page.track_filter.findText("直播运营"))
+    assert {model.row_at(i).track for i in range(model.rowCount())} == {"直播运营"}  # type: ignore[union-attr]
+    page.track_filter.setCurrentIndex(0)
+    page.table.sortByColumn(EmployeeTableModel.COL_LEVEL, Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, EmployeeTableModel.COL_LEVEL)) == "运营总监"
+    page.table.sortByColumn(EmployeeTableModel.COL_NO, Qt.SortOrder.AscendingOrder)
+    e004 = next(r.id for r in employees.list_employees(company) if r.no == "E004")
+    archive.add_feedback(
+        company,
+        e004,
+        archive.FeedbackInput(
+            "上级",
+            date(2024, 6, 20),
+            {
+                "数据分析": 4,
+                "策略制定": 3,
+                "团队协作": 4,
+                "学习能力": 5,
+                "创新能力": 3,
+                "领导力": 3,
+                "直播控场": 2,
+            },
+            "618大促带队表现突出",
+        ),
+    )
+    archive.add_feedback(
+        company,
+        e004,
+        archive.FeedbackInput(
+            "同事",
+            date(2024, 6, 22),
+            {"数据分析": 3, "团队协作": 5, "领导力": 4},
+            "配合顺畅",
+            anonymous=True,
+        ),
+    )
+    page.session_vm.notify_changed("employees")
+    page.table.selectRow(3)  # E004 陈静
+    assert page.form_vm.value("name") == "陈静"
+    shot(page, "employees-list-and-form")
+    for index in (1, 2, 3, 4, 5):
+        page.tabs.setCurrentIndex(index)
+        shot(page, f"employees-tab-{index}")
+    page.table.selectRow(5)  # E006 孙悦: training and achievements
+    page.tabs.setCurrentIndex(4)
+    shot(page, "employees-tab-achievements-e006")
+
+
+def test_extra_tabs_are_added_per_employee(
+    qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    employees.create_employee(
+        company, employees.EmployeeInput(no="E001", name="王芳", hire_date=date(2021, 3, 1))
+    )
+    made: list[int] = []
+
+    def progress_tab(session_vm: SessionViewModel, employee_id: int, parent: QWidget) -> QWidget:
+        made.append(employee_id)
+        return QLabel(f"progress of {employee_id}", parent)
+
+    monkeypatch.setattr(tabs, "EXTRA_TABS", [("晋升进度", progress_tab)])
+    page = make_page(qtbot, company)
+    page.show_employee(page.form_vm.employee_id)  # type: ignore[arg-type]
+    assert page.tabs.tabText(page.tabs.count() - 1) == "晋升进度" and made
+
+
+def test_supervisor_sees_masked_data_and_cannot_edit(qtbot: QtBot, company: AppSession) -> None:
+    from sqlalchemy import select
+
+    from core.model import User
+    from core.services.auth import unlock_again
+    from tests.conftest import as_role
+
+    boss = employees.create_employee(
+        company, employees.EmployeeInput(no="E003", name="赵磊", hire_date=date(2021, 3, 1))
+    )
+    employees.create_employee(
+        company,
+        employees.EmployeeInput(no="E008", name="黄婷", hire_date=date(2023, 7, 3), supervisor_id=boss,
+                                phone="13800000008", id_number="11010519491231002X", salary=5500),
+    )  # fmt: skip
+    as_role(company, "zhaolei", "supervisor")
+    with company.uow() as uow:
+        uow.session.scalars(select(User).where(User.login == "zhaolei")).one().employee_id = boss
+        uow.commit()
+    page = make_page(qtbot, unlock_again(company, "zhaolei", "other-pass-1"))
+    page.table.selectRow(1)
+    assert (
+        page.basic.id_number.text() == "1101**********002X" and not page.basic.id_number.isEnabled()
+    )
+    assert page.basic.privacy.isVisible() and not page.new_action.isVisible()
+    assert not page.basic.name.isEnabled()
+    shot(page, "employees-supervisor-view")
