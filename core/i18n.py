@@ -65,7 +65,11 @@ def render(code: str, params: dict[str, Any] | None = None, lang: str | None = N
     if texts is None:
         return code if not params else f"{code} {params}"
     template = texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or code
-    return _formatter.format(template, **(params or {}))
+    # A parameter may itself be a Message (a sentence part); draw it in the same language.
+    resolved = {
+        k: (v.text(lang) if isinstance(v, Message) else v) for k, v in (params or {}).items()
+    }
+    return _formatter.format(template, **resolved)
 
 
 @dataclass(frozen=True)
