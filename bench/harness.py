@@ -154,6 +154,9 @@ class WorkloadResult:
     build_s: float | None = None
     checks: dict[str, bool] = field(default_factory=dict)
     note: str | None = None
+    # 1-minute load average when the workload started (None where the OS has none): other
+    # programs competing for the CPU make every time longer, the heavier side more so.
+    load_avg: float | None = None
 
     def target_text(self) -> str:
         parts = []
@@ -168,6 +171,22 @@ class WorkloadResult:
 
 class ChildFailed(Exception):
     """A measuring process crashed or timed out; the message is the end of its stderr."""
+
+
+def load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # Windows
+        return None
+
+
+def busy(load: float | None) -> bool:
+    """Whether other work was competing with the benchmark for the processors.
+
+    The benchmark itself keeps about one processor busy, so only a load above the number of
+    processors means someone else was running too.
+    """
+    return load is not None and load > (os.cpu_count() or 1)
 
 
 def _child_env() -> dict[str, str]:
@@ -264,6 +283,7 @@ def measure(
         absolute_limit_s=getattr(module, "ABSOLUTE_LIMIT_S", None),
         memory_limit_mb=getattr(module, "MEMORY_LIMIT_MB", None),
         note=getattr(module, "NOTE", None),
+        load_avg=load_average(),
     )
     result.reason = _reason(module, "unavailable")
     if result.reason is not None and has_baseline:
@@ -352,10 +372,19 @@ def format_table(results: Sequence[WorkloadResult]) -> str:
     notes = []
     for r in results:
         if r.reason:
-            first = r.reason.strip().splitlines()
-            notes.append(f"  {r.number} {r.name}: {first[0]}" + ("" if len(first) == 1 else " …"))
+            said = r.reason.strip().splitlines()
+            # a crash: where it happened, then the exception (the traceback is in results.json)
+            text = said[0] if len(said) == 1 else f"{said[0]} … {said[-1].strip()}"
+            notes.append(f"  {r.number} {r.name}: {text}")
         if r.note:
             notes.append(f"  {r.number} {r.name}: {r.note}")
+    crowded = [r for r in results if busy(r.load_avg) and r.status in ("pass", "fail")]
+    if crowded:
+        notes.append(
+            f"  the machine was busy during {', '.join(str(r.number) for r in crowded)}"
+            f" (load average up to {max(r.load_avg or 0 for r in crowded):g} on {os.cpu_count()}"
+            " CPUs): times are inflated; compare runs made on an idle machine"
+        )
     if notes:
         lines.append("")
         lines.append("notes:")

@@ -23,7 +23,7 @@ WORKLOAD_FIELDS = {
     "number", "name", "title", "baseline", "size", "status", "reason", "warmup", "repeats",
     "median_s", "times_s", "baseline_median_s", "baseline_times_s", "ratio", "target_ratio",
     "absolute_limit_s", "memory_limit_mb", "peak_mb", "baseline_peak_mb", "build_s", "checks",
-    "note",
+    "note", "load_avg",
 }  # fmt: skip
 
 
