@@ -956,7 +956,7 @@ def timeline(app: AppSession, employee_id: int) -> list[TimelineEvent]:
                     a.date,
                     "achievement",
                     Message(f"archive.timeline.achievement.{a.type}", {"name": a.name}) if kind else Message("archive.timeline.achievement_other", {"type": a.type, "name": a.name}),
-                    Message("archive.timeline.achievement_result", {"result": a.result, "roi": a.roi if a.roi is not None else "—", "team": a.team_size if a.team_size is not None else "—"}),
+                    Message("archive.timeline.achievement_failed" if a.result == "失败" else "archive.timeline.achievement_succeeded", {"roi": a.roi if a.roi is not None else "—", "team": a.team_size if a.team_size is not None else "—"}),
                     a.id,
                 )
             )  # fmt: skip

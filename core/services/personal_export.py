@@ -173,7 +173,7 @@ def export_personal_archive(app: AppSession, employee_id: int, out: Path) -> Exp
         "附件清单",
         ("文件名", "大小(字节)", "关联", "上传时间"),
         [
-            (a.filename, a.size, a.ref_kind or "", a.created_at.strftime("%Y-%m-%d %H:%M") if a.created_at else "")
+            (a.filename, a.size, a.ref_kind or "", a.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if a.created_at else "")
             for a in files
         ],
     )  # fmt: skip

@@ -164,7 +164,7 @@ def attachment_columns() -> list[Column[AttachmentRow]]:
         Column(tr("关联"), lambda r: kinds.get(r.ref_kind or "", "")),
         Column(
             tr("上传时间"),
-            lambda r: r.created_at.strftime("%Y-%m-%d %H:%M") if r.created_at else "",
+            lambda r: r.created_at.astimezone().strftime("%Y-%m-%d %H:%M") if r.created_at else "",
         ),
     ]
 

@@ -271,3 +271,19 @@ def test_supervisor_sees_masked_data_and_cannot_edit(qtbot: QtBot, company: AppS
     assert page.basic.privacy.isVisible() and not page.new_action.isVisible()
     assert not page.basic.name.isEnabled()
     shot(page, "employees-supervisor-view")
+
+
+def test_page_in_english(qtbot: QtBot, company: AppSession) -> None:
+    from desktop import i18n
+
+    load_samples(company)
+    i18n.install("en")
+    page = make_page(qtbot, company)
+    page.table.selectRow(5)
+    assert page.tabs.tabText(0) == "Profile" and page.new_action.text() == "New employee"
+    assert page.list_vm.model.headerData(1, Qt.Orientation.Horizontal) == "Name"
+    shot(page, "employees-english")
+    page.tabs.setCurrentIndex(1)
+    timeline = page.builtin[0][1].table.model()
+    assert timeline.data(timeline.index(0, 2)).startswith("Achievement · ")
+    shot(page, "employees-english-timeline")
