@@ -468,7 +468,14 @@ def check_employee(
                 chain = dict(session.execute(select(Employee.id, Employee.supervisor_id)).all())
                 if supervisor_loop(chain, employee_id, data.supervisor_id):
                     bad("supervisor_id", "archive.supervisor.loop", name=boss.name, no=boss.no)
-            if boss is not None and boss.leave_date is not None and data.leave_date is None:
+            unchanged = current is not None and current.supervisor_id == data.supervisor_id
+            # a boss who left later does not block other edits of their former team member
+            if (
+                boss is not None
+                and boss.leave_date is not None
+                and data.leave_date is None
+                and not unchanged
+            ):
                 bad("supervisor_id", "archive.supervisor.departed", name=boss.name)
     if data.salary is not None and not 0 <= data.salary <= MAX_SALARY:
         bad("salary", "archive.salary.out_of_range", salary=data.salary)
