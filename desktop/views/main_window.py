@@ -173,9 +173,9 @@ class MainWindow(QMainWindow):
             self.refresh_labels()
 
     def pages_allow_leaving(self) -> bool:
-        """Ask every screen with unsaved edits (a ``confirm_leave() -> bool`` method) first."""
+        """Ask every screen with unsaved edits (``confirm_leave()``/``can_leave()`` -> bool) first."""
         for page in self.pages.values():
-            confirm = getattr(page, "confirm_leave", None)
+            confirm = getattr(page, "confirm_leave", None) or getattr(page, "can_leave", None)
             if callable(confirm) and not confirm():
                 return False
         return True
