@@ -25,6 +25,7 @@ from core.errors import NotFound, ValidationError
 from core.i18n import Message
 from core.model import (
     Base,
+    Competency,
     CriteriaVersion,
     Criterion,
     CustomMetric,
@@ -649,6 +650,16 @@ def load_design(app: AppSession) -> LadderDesign:
 def custom_metrics(session: Session) -> dict[str, mx.Metric]:
     """The owner's metrics by code, as the rule engine takes them (``custom=``)."""
     return {row.code: _metric_spec(row).metric() for row in session.scalars(select(CustomMetric))}
+
+
+def competency_names(app: AppSession) -> list[str]:
+    """The competency model's names (the archive keeps their descriptors), for level expectations."""
+    require(app.actor, Perm.VIEW_LADDER)
+    with app.read() as session:
+        names = list(
+            session.scalars(select(Competency.name).order_by(Competency.sort_order, Competency.id))
+        )
+    return names or list(DEFAULT_COMPETENCIES)
 
 
 def metric_catalogue(custom: Mapping[str, mx.Metric] | None = None) -> list[mx.Metric]:

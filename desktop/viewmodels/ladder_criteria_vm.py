@@ -181,8 +181,8 @@ class CriteriaTableModel(QAbstractTableModel):
             tr("阈值"),
             tr("单位"),
             tr("统计月数"),
-            tr("ROI不低于"),
-            tr("带领人数不低于"),
+            "ROI≥",
+            tr("带领人数≥"),
             tr("员工看到的规则"),
         )[section]
 

@@ -292,6 +292,10 @@ class LadderViewModel(QObject):
         vertical = source.track_id == target.track_id or target.rank > source.rank
         kind = "promotion" if vertical else "transfer"
         template = design.default_template()
+        if template is None and kind == "promotion":
+            # a promotion is evaluated 60/20/20 unless the owner says otherwise
+            template = EvaluationTemplateSpec(design.new_id(), scoring.DEFAULT_TEMPLATE, True)
+            design = design.put_template(template)
         path = TransitionSpec(
             design.new_id(),
             from_level_id,

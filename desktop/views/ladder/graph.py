@@ -1,0 +1,446 @@
+"""The ladder drawn as a graph: track columns, level boxes by rank, arrows for promotions and transfers.
+
+Click a box or an arrow to select it; drag from one box to another to draw a new path; Ctrl +
+wheel zooms. The picture can be saved as PNG or PDF for the notice board.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QLineF, QMarginsF, QPointF, QRectF, QSizeF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPdfWriter,
+    QPen,
+    QPolygonF,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from desktop.viewmodels.ladder_graph_vm import (
+    COLUMN_GAP,
+    HEADER_HEIGHT,
+    MARGIN,
+    ROW_GAP,
+    EdgeLayout,
+    GraphLayout,
+    NodeLayout,
+)
+from desktop.viewmodels.ladder_vm import emit
+
+PROMOTION_COLOR = QColor("#1565c0")
+TRANSFER_COLOR = QColor("#ef6c00")
+PROBLEM_COLOR = QColor("#c62828")
+SELECTED_COLOR = QColor("#ffb300")
+ARCHIVED_COLOR = QColor("#9e9e9e")
+COLUMN_FILL = QColor("#f3f6fa")
+DRAG_DISTANCE = 8
+ARROW_SIZE = 9.0
+KIND_ROLE = 0  # QGraphicsItem.data keys
+ID_ROLE = 1
+
+
+class LevelItem(QGraphicsRectItem):
+    """One level: its title and salary band in a rounded box."""
+
+    def __init__(self, node: NodeLayout, selected: bool) -> None:
+        super().__init__(0, 0, node.width, node.height)
+        self.node = node
+        self.selected_now = selected
+        self.setPos(node.x, node.y)
+        self.setData(KIND_ROLE, "level")
+        self.setData(ID_ROLE, node.level_id)
+        self.setZValue(2)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(node.title + (f"\n{node.detail}" if node.detail else ""))
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        node = self.node
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        border = PROBLEM_COLOR if node.has_problem else QColor("#5c6bc0")
+        if node.archived:
+            border = ARCHIVED_COLOR
+        pen = QPen(SELECTED_COLOR if self.selected_now else border, 3 if self.selected_now else 1.5)
+        if node.archived:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(QColor("#fafafa") if node.archived else QColor("white")))
+        painter.drawRoundedRect(self.rect(), 8, 8)
+        title_font = QFont(painter.font())
+        title_font.setPointSizeF(10.5)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(ARCHIVED_COLOR if node.archived else QColor("#212121"))
+        if not node.detail:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, node.title)
+            return
+        top = self.rect().adjusted(6, 6, -6, -self.rect().height() / 2)
+        painter.drawText(
+            top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, node.title
+        )
+        small = QFont(painter.font())
+        small.setPointSizeF(8.5)
+        small.setBold(False)
+        painter.setFont(small)
+        painter.setPen(QColor("#616161"))
+        bottom = self.rect().adjusted(6, self.rect().height() / 2 + 2, -6, -4)
+        painter.drawText(
+            bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, node.detail
+        )
+
+
+def _arrow_head(tip: QPointF, toward: QPointF) -> QPolygonF:
+    """A filled triangle at ``tip`` pointing away from ``toward``."""
+    angle = math.atan2(tip.y() - toward.y(), tip.x() - toward.x())
+    left = QPointF(
+        tip.x() - ARROW_SIZE * math.cos(angle - math.pi / 7),
+        tip.y() - ARROW_SIZE * math.sin(angle - math.pi / 7),
+    )
+    right = QPointF(
+        tip.x() - ARROW_SIZE * math.cos(angle + math.pi / 7),
+        tip.y() - ARROW_SIZE * math.sin(angle + math.pi / 7),
+    )
+    return QPolygonF([tip, left, right])
+
+
+def route(source: NodeLayout, target: NodeLayout) -> tuple[QPainterPath, QPointF, QPointF]:
+    """The path of an arrow between two boxes, the point before its tip, and its label point.
+
+    Adjacent boxes get a straight arrow; a move along a row that would cross other boxes dips
+    into the gap under the row; a jump over ranks within a column runs along its right side.
+    """
+    path = QPainterPath()
+    s_cx, s_cy = source.x + source.width / 2, source.y + source.height / 2
+    t_cx, t_cy = target.x + target.width / 2, target.y + target.height / 2
+    same_row = abs(s_cy - t_cy) < 1
+    same_column = abs(s_cx - t_cx) < 1
+    column_step = source.width + COLUMN_GAP
+    if same_row and abs(s_cx - t_cx) > column_step * 1.5:
+        below = source.y + source.height + ROW_GAP / 2
+        start = QPointF(s_cx + (12 if t_cx > s_cx else -12), source.y + source.height)
+        end = QPointF(t_cx + (-12 if t_cx > s_cx else 12), target.y + target.height)
+        path.moveTo(start)
+        path.quadTo(
+            QPointF(start.x(), below), QPointF(start.x() + (24 if t_cx > s_cx else -24), below)
+        )
+        path.lineTo(QPointF(end.x() + (-24 if t_cx > s_cx else 24), below))
+        path.quadTo(QPointF(end.x(), below), end)
+        return path, QPointF(end.x(), end.y() + 10), QPointF((start.x() + end.x()) / 2, below)
+    if same_row:
+        sign = 1 if t_cx > s_cx else -1
+        start = QPointF(s_cx + sign * source.width / 2, s_cy)
+        end = QPointF(t_cx - sign * target.width / 2, t_cy)
+        path.moveTo(start)
+        path.lineTo(end)
+        return path, start, QPointF((start.x() + end.x()) / 2, start.y() - 12)
+    rows_apart = abs(s_cy - t_cy) / (source.height + ROW_GAP)
+    if same_column and rows_apart > 1.5:
+        side = source.x + source.width
+        out = side + 28
+        start, end = QPointF(side, s_cy), QPointF(side, t_cy)
+        path.moveTo(start)
+        path.cubicTo(QPointF(out, s_cy), QPointF(out, t_cy), end)
+        return path, QPointF(out, t_cy), QPointF(out + 4, (s_cy + t_cy) / 2)
+    up = t_cy < s_cy
+    start = QPointF(s_cx, source.y if up else source.y + source.height)
+    if same_column:
+        end = QPointF(t_cx, target.y + target.height if up else target.y)
+    else:  # into the side facing the source, so it does not meet the column's own arrows
+        end = QPointF(t_cx + (target.width / 2 if s_cx > t_cx else -target.width / 2), t_cy)
+    path.moveTo(start)
+    path.lineTo(end)
+    return path, start, QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
+
+
+class TransitionItem(QGraphicsPathItem):
+    """One path between two levels: blue for promotions, dashed orange for transfers."""
+
+    def __init__(
+        self, edge: EdgeLayout, source: NodeLayout, target: NodeLayout, selected: bool
+    ) -> None:
+        super().__init__()
+        self.edge = edge
+        path, before_tip, self.label_at = route(source, target)
+        self.setPath(path)
+        self.tip = path.currentPosition()
+        self.before_tip = before_tip
+        color = TRANSFER_COLOR if edge.kind == "transfer" else PROMOTION_COLOR
+        if edge.has_problem:
+            color = PROBLEM_COLOR
+        if edge.archived:
+            color = ARCHIVED_COLOR
+        self.color = SELECTED_COLOR if selected else color
+        pen = QPen(self.color, 3.2 if selected else 2.0)
+        if edge.kind == "transfer" or edge.archived:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
+        self.setData(KIND_ROLE, "transition")
+        self.setData(ID_ROLE, edge.transition_id)
+        self.setZValue(1)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(edge.label)
+
+    def shape(self) -> QPainterPath:
+        # a wide hit area so a 2-pixel line is easy to click
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        return stroker.createStroke(self.path())
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().adjusted(-ARROW_SIZE, -ARROW_SIZE, ARROW_SIZE, ARROW_SIZE)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self.pen())
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.color)
+        painter.drawPolygon(_arrow_head(self.tip, self.before_tip))
+
+
+class LadderGraphView(QGraphicsView):
+    """Draws a GraphLayout and turns clicks and drags into requests for the page."""
+
+    level_clicked = Signal(int)
+    transition_clicked = Signal(int)
+    background_clicked = Signal()
+    connect_requested = Signal(int, int)  # from level, to level
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(QColor("white"))
+        self.setMinimumSize(420, 320)
+        self.layout_now: GraphLayout | None = None
+        self._pressed: tuple[str | None, int] = (None, 0)
+        self._press_pos = QPointF()
+        self._drag_line: QGraphicsLineItem | None = None
+        self.empty_hint = ""
+        self.fit_pending = True  # fit the first picture to the window once it is shown
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def show_layout(
+        self, graph: GraphLayout, selection_kind: str | None, selection_id: int
+    ) -> None:
+        self.layout_now = graph
+        scene = self.scene()
+        scene.clear()
+        self._drag_line = None
+        header_font = QFont(self.font())
+        header_font.setBold(True)
+        header_font.setPointSizeF(11)
+        for column in graph.columns:
+            band = QGraphicsRectItem(
+                column.x - COLUMN_GAP / 4,
+                MARGIN / 2,
+                column.width + COLUMN_GAP / 2,
+                graph.height - MARGIN,
+            )
+            band.setBrush(QColor("#f5f5f5") if column.archived else COLUMN_FILL)
+            band.setPen(QPen(QColor("#dde3ea"), 1))
+            band.setZValue(0)
+            band.setData(KIND_ROLE, "track")
+            band.setData(ID_ROLE, column.track_id)
+            scene.addItem(band)
+            title = QGraphicsSimpleTextItem(column.name)
+            title.setFont(header_font)
+            title.setBrush(ARCHIVED_COLOR if column.archived else QColor("#263238"))
+            width = title.boundingRect().width()
+            title.setPos(
+                column.x + (column.width - width) / 2, MARGIN / 2 + (HEADER_HEIGHT - 20) / 2
+            )
+            title.setZValue(1)
+            scene.addItem(title)
+        nodes = {n.level_id: n for n in graph.nodes}
+        for node in graph.nodes:
+            selected = selection_kind == "level" and selection_id == node.level_id
+            scene.addItem(LevelItem(node, selected))
+        label_font = QFont(self.font())
+        label_font.setPointSizeF(8)
+        for edge in graph.edges:
+            selected = selection_kind == "transition" and selection_id == edge.transition_id
+            item = TransitionItem(
+                edge, nodes[edge.from_level_id], nodes[edge.to_level_id], selected
+            )
+            scene.addItem(item)
+            label = QGraphicsSimpleTextItem(edge.label)
+            label.setFont(label_font)
+            label.setBrush(item.color)
+            box = label.boundingRect()
+            label.setPos(item.label_at.x() - box.width() / 2, item.label_at.y() - box.height() / 2)
+            back = QGraphicsRectItem(
+                label.pos().x() - 3, label.pos().y() - 1, box.width() + 6, box.height() + 2
+            )
+            back.setBrush(QColor(255, 255, 255, 225))
+            back.setPen(Qt.PenStyle.NoPen)
+            back.setZValue(3)
+            label.setZValue(4)
+            for piece in (back, label):
+                piece.setData(KIND_ROLE, "transition")
+                piece.setData(ID_ROLE, edge.transition_id)
+                scene.addItem(piece)
+        if not graph.columns and self.empty_hint:
+            hint = QGraphicsSimpleTextItem(self.empty_hint)
+            hint.setBrush(QColor("#757575"))
+            scene.addItem(hint)
+        scene.setSceneRect(
+            QRectF(0, 0, graph.width, graph.height).marginsAdded(QMarginsF(10, 10, 10, 10))
+        )
+
+    # --- zoom ---------------------------------------------------------------------------------
+
+    def zoom(self, factor: float) -> None:
+        scale = self.transform().m11() * factor
+        if 0.2 <= scale <= 4:
+            self.scale(factor, factor)
+
+    def fit(self) -> None:
+        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def reset_zoom(self) -> None:
+        self.resetTransform()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # --- clicking and dragging ----------------------------------------------------------------
+
+    def item_at(self, pos: QPointF) -> tuple[str | None, int]:
+        for item in self.items(pos.toPoint()):
+            kind = item.data(KIND_ROLE)
+            if kind in ("level", "transition"):
+                return str(kind), int(item.data(ID_ROLE))
+        return None, 0
+
+    def level_at_scene(self, point: QPointF) -> int:
+        for item in self.scene().items(point):
+            if item.data(KIND_ROLE) == "level":
+                return int(item.data(ID_ROLE))
+        return 0
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        self._press_pos = event.position()
+        self._pressed = self.item_at(event.position())
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        kind = self._pressed[0]
+        moved = (event.position() - self._press_pos).manhattanLength() >= DRAG_DISTANCE
+        if kind == "level" and event.buttons() & Qt.MouseButton.LeftButton and moved:
+            start = self.mapToScene(self._press_pos.toPoint())
+            end = self.mapToScene(event.position().toPoint())
+            if self._drag_line is None:
+                self._drag_line = QGraphicsLineItem()
+                pen = QPen(PROMOTION_COLOR, 2, Qt.PenStyle.DashLine)
+                self._drag_line.setPen(pen)
+                self._drag_line.setZValue(10)
+                self.scene().addItem(self._drag_line)
+            self._drag_line.setLine(QLineF(start, end))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        kind, entity_id = self._pressed
+        self._pressed = (None, 0)
+        if self._drag_line is not None:
+            self.scene().removeItem(self._drag_line)
+            self._drag_line = None
+            target = self.level_at_scene(self.mapToScene(event.position().toPoint()))
+            if kind == "level" and target and target != entity_id:
+                emit(self.connect_requested, entity_id, target)
+            event.accept()
+            return
+        if kind == "level":
+            emit(self.level_clicked, entity_id)
+        elif kind == "transition":
+            emit(self.transition_clicked, entity_id)
+        else:
+            emit(self.background_clicked)
+        event.accept()
+
+    # --- pictures for the notice board -------------------------------------------------------
+
+    def render_image(self, scale: float = 2.0) -> QImage:
+        rect = self.scene().sceneRect()
+        image = QImage(
+            QSizeF(rect.width() * scale, rect.height() * scale).toSize(),
+            QImage.Format.Format_ARGB32,
+        )
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.scene().render(painter, QRectF(image.rect()), rect)
+        painter.end()
+        return image
+
+    def export_png(self, path: Path) -> bool:
+        return self.render_image().save(str(path))
+
+    def export_pdf(self, path: Path, title: str = "") -> bool:
+        writer = QPdfWriter(str(path))
+        writer.setTitle(title)
+        rect = self.scene().sceneRect()
+        orientation = (
+            QPageLayout.Orientation.Landscape
+            if rect.width() >= rect.height()
+            else QPageLayout.Orientation.Portrait
+        )
+        writer.setPageLayout(
+            QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF(12, 12, 12, 12))
+        )
+        writer.setResolution(300)
+        painter = QPainter()
+        if not painter.begin(writer):
+            return False
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        target = QRectF(painter.viewport())
+        self.scene().render(painter, target, rect, Qt.AspectRatioMode.KeepAspectRatio)
+        painter.end()
+        return True

@@ -1,0 +1,270 @@
+"""The ladder designer driven through its widgets: Template B on screen, building Template A by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.services import ladder
+from core.services.ladder_templates import template_design
+from core.session import AppSession
+from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel
+from desktop.viewmodels.ladder_vm import LEVEL, TRANSITION
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.ladder.page import LadderPage
+from tests.conftest import as_role
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+
+
+def _page(qtbot: QtBot, app: AppSession, size: tuple[int, int] = (1500, 900)) -> LadderPage:
+    page = LadderPage(SessionViewModel(app))
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()  # shortcuts work in the active window only
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    page.graph.setFocus()
+    return page
+
+
+def _center_of(page: LadderPage, level_id: int) -> QPoint:
+    graph = page.graph
+    node = graph.layout_now.node(level_id)  # type: ignore[union-attr]
+    assert node is not None
+    scene_point = QPointF(node.x + node.width / 2, node.y + node.height / 2)
+    return graph.mapFromScene(scene_point)
+
+
+def test_template_b_designer_screenshots(qtbot: QtBot, company_beauty: AppSession) -> None:
+    page = _page(qtbot, company_beauty)
+    graph = page.graph.layout_now
+    assert graph is not None
+    assert [c.name for c in graph.columns] == ["店铺运营", "用户运营", "直播运营", "数据运营"]
+    assert page.tracks.count() == 4
+    assert not page.problem_line.text()
+    shot(page, "ladder-b-overview")
+
+    # click the 运营专员 → 运营主管 arrow: its form shows the three rules as sentences
+    design = page.vm.design
+    specialist = next(lv for lv in design.levels if lv.title == "运营专员")
+    supervisor = next(lv for lv in design.levels if lv.title == "运营主管")
+    path = design.find_transition(specialist.id, supervisor.id)
+    assert path is not None
+    page.vm.select(TRANSITION, path.id)
+    form = page.transition_form
+    assert page.forms.currentWidget() is form
+    assert form.criteria_model.rowCount() == 3
+    assert "连续6个月GMV增长率≥18%" in form.sentences.text()
+    assert "近6个月完成≥3次新品上线（带领≥2人）" in form.sentences.text()
+    assert form.raise_min.value() == 30 and form.raise_max.value() == 50
+    shot(page, "ladder-b-transition")
+
+    qtbot.mouseClick(
+        page.graph.viewport(), Qt.MouseButton.LeftButton, pos=_center_of(page, supervisor.id)
+    )
+    assert page.vm.selection.kind == LEVEL and page.vm.selection.id == supervisor.id
+    assert page.level_form.permissions.values() == ("决定新品上线策略", "团队招聘权")
+    shot(page, "ladder-b-level")
+
+    page.tabs.setCurrentWidget(page.evaluation_editor)
+    assert "100 ✓" in page.evaluation_editor.part_total.text()
+    page.evaluation_vm.select_part("ability")
+    assert page.evaluation_editor.items.model().rowCount() == 3
+    shot(page, "ladder-b-evaluation")
+    page.tabs.setCurrentWidget(page.metrics_view)
+    shot(page, "ladder-b-metrics")
+
+
+def _edit_cell(qtbot: QtBot, page: LadderPage, row: int, column: int, value: object) -> None:
+    """Open the cell's editor as a double-click would, set the value, and commit with Enter."""
+    table = page.transition_form.criteria
+    index = table.model().index(row, column)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    # the delegate's editor is the one visible direct child of the viewport
+    editors = [
+        w
+        for w in table.viewport().findChildren(
+            QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+        )
+        if w.isVisible()
+    ]
+    assert len(editors) == 1, editors
+    editor = editors[0]
+    if isinstance(editor, QComboBox):
+        editor.setCurrentIndex(editor.findData(value))
+        editor.activated.emit(editor.currentIndex())
+        return
+    if isinstance(editor, QDoubleSpinBox | QSpinBox):
+        editor.setValue(value)  # type: ignore[arg-type]
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # Qt commits a number box after Enter on the next turn of the event loop
+    qtbot.waitUntil(lambda: not shiboken6.isValid(editor) or not editor.isVisible())
+
+
+def test_building_template_a_s_first_transition_by_hand(
+    qtbot: QtBot, company: AppSession, tmp_path: Path
+) -> None:
+    page = _page(qtbot, company)
+    # a track, named in its form (QTest types ASCII only; an IME would deliver the text)
+    qtbot.mouseClick(page.toolbar.widgetForAction(page.add_track_action), Qt.MouseButton.LeftButton)
+    page.track_form.name.setText("店铺运营")
+    page.track_form.name.editingFinished.emit()
+    # two levels
+    for title in ("运营助理", "运营专员"):
+        track = page.vm.selected_track()
+        assert track is not None
+        page.vm.select("track", track.id)
+        qtbot.mouseClick(page.track_form.add_level_button, Qt.MouseButton.LeftButton)
+        page.level_form.title.setText(title)
+        page.level_form.title.editingFinished.emit()
+    assistant = next(lv for lv in page.vm.design.levels if lv.title == "运营助理")
+    specialist = next(lv for lv in page.vm.design.levels if lv.title == "运营专员")
+    assert assistant.rank == 1 and specialist.rank == 2
+
+    # drag from 运营助理 to 运营专员 draws the path
+    viewport = page.graph.viewport()
+    start, end = _center_of(page, assistant.id), _center_of(page, specialist.id)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, QPoint(start.x(), start.y() - 20))
+    qtbot.mouseMove(viewport, end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    path = page.vm.design.find_transition(assistant.id, specialist.id)
+    assert (path is not None and page.vm.selection == (TRANSITION, path.id)) or (
+        page.vm.selection.kind == TRANSITION
+    )
+    form = page.transition_form
+    assert page.forms.currentWidget() is form
+
+    # raise 20%–30% as in the template
+    form.raise_min.setValue(20)
+    form.raise_max.setValue(30)
+
+    model = form.criteria_model
+    qtbot.mouseClick(form.add_rule_button, Qt.MouseButton.LeftButton)
+    _edit_cell(qtbot, page, 0, CriteriaTableModel.SUBJECT, "gmv_growth")
+    _edit_cell(qtbot, page, 0, CriteriaTableModel.THRESHOLD, 15.0)
+    _edit_cell(qtbot, page, 0, CriteriaTableModel.WINDOW, 3)
+
+    qtbot.mouseClick(form.add_rule_button, Qt.MouseButton.LeftButton)
+    _edit_cell(qtbot, page, 1, CriteriaTableModel.KIND, "change")
+    _edit_cell(qtbot, page, 1, CriteriaTableModel.SUBJECT, "conversion_rate")
+    _edit_cell(qtbot, page, 1, CriteriaTableModel.THRESHOLD, 2.0)
+
+    qtbot.mouseClick(form.add_rule_button, Qt.MouseButton.LeftButton)
+    _edit_cell(qtbot, page, 2, CriteriaTableModel.KIND, "count")
+    _edit_cell(qtbot, page, 2, CriteriaTableModel.SUBJECT, "new_product")
+    _edit_cell(qtbot, page, 2, CriteriaTableModel.THRESHOLD, 2.0)
+    _edit_cell(qtbot, page, 2, CriteriaTableModel.WINDOW, 3)
+
+    assert model.rowCount() == 3
+    assert form.sentences.text().splitlines() == [
+        "1. 连续3个月GMV增长率≥15%",
+        "2. 转化率较3个月前提升≥2个百分点",
+        "3. 近3个月完成≥2次新品上线",
+    ]
+    assert not page.problem_line.text()
+    shot(page, "ladder-a-by-hand")
+    qtbot.keyClick(page.graph, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not page.vm.dirty, page.status_line.text()
+
+    built = ladder.load_design(company)
+    (saved,) = built.transitions
+    template = template_design("home")
+    expected = next(
+        t
+        for t in template.transitions
+        if template.level(t.from_level_id).title == "运营助理"  # type: ignore[union-attr]
+    )
+    assert saved.criteria == expected.criteria
+    assert saved.kind == expected.kind == "promotion"
+    template = built.template(saved.evaluation_template_id)
+    assert template is not None and [p.weight for p in template.template.parts] == [60, 20, 20]
+    assert (saved.raise_min_pct, saved.raise_max_pct) == (
+        expected.raise_min_pct,
+        expected.raise_max_pct,
+    )
+    assert [lv.title for lv in built.levels] == ["运营助理", "运营专员"]
+
+
+def test_undo_and_redo_through_the_keyboard(qtbot: QtBot, company_home: AppSession) -> None:
+    page = _page(qtbot, company_home)
+    before = page.vm.design
+    qtbot.keyClick(
+        page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert len(page.vm.design.tracks) == 2 and page.vm.dirty
+    assert "有未保存的修改" in page.status_line.text()
+    qtbot.keyClick(page.graph, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.vm.design == before and not page.vm.dirty
+    qtbot.keyClick(
+        page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert len(page.vm.design.tracks) == 2
+
+
+def test_deleting_asks_first_and_says_what_goes(qtbot: QtBot, company_home: AppSession) -> None:
+    page = _page(qtbot, company_home)
+    asked: list[str] = []
+    answers = [False, True]
+    page.ask = lambda title, text: asked.append(text) or answers.pop(0)  # type: ignore[method-assign]
+    specialist = next(lv for lv in page.vm.design.levels if lv.title == "运营专员")
+    page.vm.select(LEVEL, specialist.id)
+    page.graph.setFocus()
+    qtbot.keyClick(page.graph, Qt.Key.Key_Delete)
+    assert "2条路径" in asked[0]
+    assert page.vm.design.level(specialist.id) is not None  # said no
+    qtbot.keyClick(page.graph, Qt.Key.Key_Delete)
+    assert page.vm.design.level(specialist.id) is None
+    assert len(page.vm.design.transitions) == 1
+
+
+def test_an_invalid_rule_is_marked_and_blocks_saving(
+    qtbot: QtBot, company_home: AppSession
+) -> None:
+    page = _page(qtbot, company_home)
+    told: list[str] = []
+    page.tell = lambda title, text: told.append(text)  # type: ignore[method-assign]
+    first = page.vm.design.transitions[0]
+    page.vm.select(TRANSITION, first.id)
+    _edit_cell(qtbot, page, 0, CriteriaTableModel.THRESHOLD, 1500.0)  # 1500%: a typing slip
+    model = page.transition_form.criteria_model
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole) is not None
+    assert "超出GMV增长率的合理范围" in page.transition_form.problems.text()
+    assert "有1处问题" in page.problem_line.text()
+    shot(page, "ladder-invalid-rule")
+    qtbot.keyClick(page.graph, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert told and "第1条规则" in told[0]
+    assert ladder.load_design(company_home).transitions[0].criteria == first.criteria
+
+
+def test_hr_sees_a_read_only_designer(qtbot: QtBot, company_home: AppSession) -> None:
+    hr = as_role(company_home, "hr1", "hr")
+    page = _page(qtbot, hr)
+    assert not page.add_track_action.isEnabled()
+    page.vm.select(TRANSITION, page.vm.design.transitions[0].id)
+    assert not page.transition_form.add_rule_button.isEnabled()
+    assert not page.transition_form.raise_min.isEnabled()
+
+
+def test_pictures_and_files_for_the_notice_board(
+    qtbot: QtBot, company_beauty: AppSession, tmp_path: Path
+) -> None:
+    page = _page(qtbot, company_beauty)
+    targets = iter([tmp_path / "ladder.png", tmp_path / "ladder.pdf", tmp_path / "ladder.xlsx"])
+    page.choose_save_path = lambda *args: next(targets)  # type: ignore[method-assign]
+    page.on_export_picture()
+    page.on_export_picture()
+    page.on_export_ladder()
+    assert (tmp_path / "ladder.png").stat().st_size > 10_000
+    assert (tmp_path / "ladder.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "ladder.xlsx").exists()
+    assert "已导出" in page.status_line.text()
