@@ -22,7 +22,8 @@ from PySide6.QtGui import QColor
 
 from core.domain import metrics as mx
 from core.domain import rules
-from core.domain.rules import AchievementConditions, CriterionSpec
+from core.domain.rules import CriterionSpec
+from core.i18n import current_language
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_vm import LadderViewModel, emit
 
@@ -55,6 +56,10 @@ def score_part_names() -> dict[str, str]:
         "ability": tr("能力"),
         "potential": tr("潜力"),
     }
+
+
+def result_names() -> list[tuple[str, str]]:
+    return [("success", tr("只计成功")), ("any", tr("未标成功也计入"))]
 
 
 def unit_names() -> dict[str, str]:
@@ -116,8 +121,8 @@ def with_kind(spec: CriterionSpec, kind: str) -> CriterionSpec:
 class CriteriaTableModel(QAbstractTableModel):
     """The rules of the selected transition; empty when no transition is selected."""
 
-    KIND, SUBJECT, COMPARATOR, THRESHOLD, UNIT, WINDOW, ROI, TEAM, SENTENCE = range(9)
-    COLUMNS = 9
+    KIND, SUBJECT, COMPARATOR, THRESHOLD, UNIT, WINDOW, ROI, TEAM, RESULT, SENTENCE = range(10)
+    COLUMNS = 10
 
     def __init__(self, vm: LadderViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -183,6 +188,7 @@ class CriteriaTableModel(QAbstractTableModel):
             tr("统计月数"),
             "ROI≥",
             tr("带领人数≥"),
+            tr("计入结果"),
             tr("员工看到的规则"),
         )[section]
 
@@ -191,7 +197,7 @@ class CriteriaTableModel(QAbstractTableModel):
             return spec.kind != "tenure"
         if column == self.WINDOW:
             return spec.kind in (*rules.METRIC_KINDS, "count")
-        if column in (self.ROI, self.TEAM):
+        if column in (self.ROI, self.TEAM, self.RESULT):
             return spec.kind == "count"
         return True
 
@@ -238,12 +244,12 @@ class CriteriaTableModel(QAbstractTableModel):
             found = mx.metric(spec.metric or "", custom)
             if found is None:
                 return spec.metric or tr("（请选择指标）")
-            return found.name_zh
+            return found.name(current_language())
         if spec.kind == "count":
             found_type = mx.ACHIEVEMENT_TYPES.get(spec.achievement_type or "")
             if found_type is None:
                 return spec.achievement_type or tr("（请选择成果类型）")
-            return found_type.name_zh
+            return found_type.name(current_language())
         if spec.kind == "score":
             return score_part_names().get(spec.score_part or "total", spec.score_part or "")
         return NOT_APPLICABLE
@@ -271,6 +277,8 @@ class CriteriaTableModel(QAbstractTableModel):
         if column == self.TEAM:
             team = spec.conditions.team_min
             return tr("不限") if team is None else tr("{n}人").format(n=team)
+        if column == self.RESULT:
+            return dict(result_names())["success" if spec.conditions.require_success else "any"]
         return self.vm.sentence(spec)
 
     def _edit_value(self, spec: CriterionSpec, column: int) -> Any:
@@ -292,6 +300,8 @@ class CriteriaTableModel(QAbstractTableModel):
             return spec.conditions.roi_min or 0.0
         if column == self.TEAM:
             return spec.conditions.team_min or 0
+        if column == self.RESULT:
+            return "success" if spec.conditions.require_success else "any"
         return self._display(spec, column)
 
     def _choices(self, spec: CriterionSpec, column: int) -> list[tuple[str, str]]:
@@ -299,21 +309,24 @@ class CriteriaTableModel(QAbstractTableModel):
             return list(kind_names().items())
         if column == self.COMPARATOR:
             return list(comparator_names().items())
+        if column == self.RESULT:
+            return result_names()
         if column != self.SUBJECT:
             return []
         if spec.kind in rules.METRIC_KINDS:
-            units = unit_names()
+            units, lang = unit_names(), current_language()
             return [
                 (
                     m.code,
-                    f"{m.name_zh}（{units.get(m.unit) or m.unit}）"
+                    tr("{name}（{unit}）").format(name=m.name(lang), unit=units[m.unit])
                     if units.get(m.unit)
-                    else m.name_zh,
+                    else m.name(lang),
                 )
                 for m in (*mx.CATALOGUE.values(), *self.vm.custom.values())
             ]
         if spec.kind == "count":
-            return [(t.code, t.name_zh) for t in mx.ACHIEVEMENT_TYPES.values()]
+            lang = current_language()
+            return [(t.code, t.name(lang)) for t in mx.ACHIEVEMENT_TYPES.values()]
         if spec.kind == "score":
             return list(score_part_names().items())
         return []
@@ -354,6 +367,13 @@ class CriteriaTableModel(QAbstractTableModel):
                     spec,
                     conditions=dataclasses.replace(
                         spec.conditions, roi_min=roi if roi > 0 else None
+                    ),
+                )
+            if column == self.RESULT:
+                return dataclasses.replace(
+                    spec,
+                    conditions=dataclasses.replace(
+                        spec.conditions, require_success=str(value) != "any"
                     ),
                 )
             if column == self.TEAM:
@@ -410,6 +430,3 @@ class CriteriaTableModel(QAbstractTableModel):
             criteria = list(self._criteria)
             criteria[row], criteria[target] = criteria[target], criteria[row]
             self.vm.set_criteria(self._transition_id, tuple(criteria))
-
-    def conditions_of(self, row: int) -> AchievementConditions:
-        return self._criteria[row].conditions

@@ -149,6 +149,10 @@ def test_the_criteria_table_builds_template_a_s_first_rule(vm: LadderViewModel) 
     assert model.data(model.index(2, model.SENTENCE), SHOW) == (
         "近6个月完成≥3次活动策划（ROI≥2，带领≥2人）"
     )
+    model.setData(model.index(2, model.RESULT), "any", EDIT)
+    assert not model.criteria()[2].conditions.require_success
+    assert "未标注成功的也计入" in model.data(model.index(2, model.SENTENCE), SHOW)
+    model.setData(model.index(2, model.RESULT), "success", EDIT)
     # not-applicable cells are not editable
     assert not model.flags(model.index(2, model.UNIT)) & Qt.ItemFlag.ItemIsEditable
     model.setData(model.index(2, model.KIND), "tenure", EDIT)

@@ -268,3 +268,16 @@ def test_pictures_and_files_for_the_notice_board(
     assert (tmp_path / "ladder.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "ladder.xlsx").exists()
     assert "已导出" in page.status_line.text()
+
+
+def test_the_designer_speaks_english(qtbot: QtBot, company_home: AppSession) -> None:
+    from desktop import i18n
+
+    i18n.install("en")
+    page = _page(qtbot, company_home)
+    assert page.add_track_action.text() == "New track"
+    page.vm.select(TRANSITION, page.vm.design.transitions[1].id)
+    assert "GMV growth ≥ 18% in each of 6 consecutive months" in (
+        page.transition_form.sentences.text()
+    )
+    shot(page, "ladder-a-english")

@@ -124,7 +124,7 @@ class CriteriaTable(QTableView):
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
         header = self.horizontalHeader()
-        widths = (100, 118, 40, 58, 60, 66, 52, 70)
+        widths = (100, 118, 40, 58, 60, 66, 52, 70, 76)
         for column, width in enumerate(widths):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(column, width)
