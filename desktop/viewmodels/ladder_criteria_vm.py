@@ -25,7 +25,7 @@ from core.domain import rules
 from core.domain.rules import CriterionSpec
 from core.i18n import current_language
 from desktop.i18n import tr
-from desktop.viewmodels.ladder_vm import LadderViewModel, emit
+from desktop.viewmodels.ladder_vm import LadderViewModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -153,8 +153,8 @@ class CriteriaTableModel(QAbstractTableModel):
         if len(fresh) == len(self._criteria):
             self._criteria = fresh
             if fresh:
-                emit(
-                    self.dataChanged, self.index(0, 0), self.index(len(fresh) - 1, self.COLUMNS - 1)
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(fresh) - 1, self.COLUMNS - 1)
                 )
         else:
             self.beginResetModel()

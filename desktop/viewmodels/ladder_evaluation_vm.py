@@ -25,7 +25,7 @@ from core.domain import metrics as mx
 from core.domain import scoring
 from core.services.ladder import EvaluationTemplateSpec
 from desktop.i18n import tr
-from desktop.viewmodels.ladder_vm import LadderViewModel, emit
+from desktop.viewmodels.ladder_vm import LadderViewModel
 
 Index = QModelIndex | QPersistentModelIndex
 BANDS = ("90", "75", "60", "0")
@@ -125,13 +125,13 @@ class EvaluationEditorViewModel(QObject):
             self._part_key = spec.template.parts[0].key if spec and spec.template.parts else ""
         self.parts.refresh()
         self.items.refresh()
-        emit(self.template_changed)
-        emit(self.part_changed)
+        self.template_changed.emit()
+        self.part_changed.emit()
 
     def select_part(self, key: str) -> None:
         self._part_key = key
         self.items.refresh()
-        emit(self.part_changed)
+        self.part_changed.emit()
 
     @Slot()
     def on_vm_design_changed(self) -> None:
@@ -140,8 +140,8 @@ class EvaluationEditorViewModel(QObject):
             return
         self.parts.refresh()
         self.items.refresh()
-        emit(self.template_changed)
-        emit(self.part_changed)
+        self.template_changed.emit()
+        self.part_changed.emit()
 
     # --- edits ------------------------------------------------------------------------------
 
@@ -227,7 +227,7 @@ class PartsTableModel(QAbstractTableModel):
         if len(fresh) == len(self._parts):
             self._parts = fresh
             if fresh:
-                emit(self.dataChanged, self.index(0, 0), self.index(len(fresh) - 1, 2))
+                self.dataChanged.emit(self.index(0, 0), self.index(len(fresh) - 1, 2))
             return
         self.beginResetModel()
         self._parts = fresh
@@ -301,8 +301,7 @@ class ItemsTableModel(QAbstractTableModel):
         if len(fresh) == len(self._items):
             self._items = fresh
             if fresh:
-                emit(
-                    self.dataChanged,
+                self.dataChanged.emit(
                     self.index(0, 0),
                     self.index(len(fresh) - 1, self.columnCount() - 1),
                 )

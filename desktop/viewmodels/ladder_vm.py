@@ -12,9 +12,8 @@ import ctypes
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.domain import explain as ex
@@ -38,34 +37,41 @@ from desktop.viewmodels.session_vm import SessionViewModel
 TRACK, LEVEL, TRANSITION = "track", "level", "transition"
 
 
-def _emit_loses_a_reference() -> bool:
-    """PySide6 6.12.0's SignalInstance.emit() returns True without owning it.
+class _Probe(QObject):
+    probed = Signal()
 
-    Every emit then takes one reference from the interpreter's True; after some hundreds of
-    emits CPython 3.11 aborts with "bool_dealloc: deallocating True or False". Measured once,
-    so a fixed PySide6 needs no compensation.
+
+def pyside_drops_references() -> bool:
+    """Whether this PySide6 loses references to None (void calls) or True (``emit``).
+
+    PySide6 6.12.0 does: every void method call takes one reference from None and every
+    ``emit()`` one from True. CPython 3.11 aborts ("none_dealloc: deallocating None") once a
+    count reaches zero, which in this app is after a few thousand calls. 6.11.3 is fine.
     """
-
-    class _Probe(QObject):
-        probed = Signal()
-
     probe = _Probe()
-    before = sys.getrefcount(True)
-    probe.probed.emit()
-    lost = sys.getrefcount(True) < before
-    if lost:
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-    return lost
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(32):
+        probe.setObjectName("probe")
+        probe.probed.emit()
+    return sys.getrefcount(None) < none_before - 16 or sys.getrefcount(True) < true_before - 16
 
 
-_EMIT_LOSES_A_REFERENCE = _emit_loses_a_reference()
+def guard_interpreter_singletons() -> bool:
+    """Give None, True and False a reference count no session can use up (CPython < 3.12 only).
+
+    A stopgap while PySide6 6.12.0 is installed (see ``pyside_drops_references``); it belongs
+    in the application's start-up and should go once PySide6 is pinned to a good release.
+    From CPython 3.12 on these objects are immortal and the lost references do no harm.
+    Returns whether it was needed.
+    """
+    if sys.version_info >= (3, 12) or not pyside_drops_references():
+        return False
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+    return True
 
 
-def emit(signal: SignalInstance, *args: Any) -> None:
-    """``signal.emit(*args)``, giving back the reference PySide6 6.12.0 takes from True/False."""
-    result: object = signal.emit(*args)  # type: ignore[func-returns-value]
-    if _EMIT_LOSES_A_REFERENCE and isinstance(result, bool):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+guard_interpreter_singletons()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,7 +190,7 @@ class LadderViewModel(QObject):
         selection = Selection(kind, entity_id)
         if selection != self._selection:
             self._selection = selection
-            emit(self.selection_changed)
+            self.selection_changed.emit()
 
     # --- applying edits ----------------------------------------------------------------------
 
@@ -197,11 +203,11 @@ class LadderViewModel(QObject):
         elif not self._exists(self._selection):
             self._selection = Selection()
         dirty = design != self._saved
-        emit(self.design_changed)
-        emit(self.selection_changed)
+        self.design_changed.emit()
+        self.selection_changed.emit()
         if dirty != self._dirty:
             self._dirty = dirty
-            emit(self.dirty_changed, dirty)
+            self.dirty_changed.emit(dirty)
 
     def _exists(self, selection: Selection) -> bool:
         if selection.kind == TRACK:
@@ -214,7 +220,7 @@ class LadderViewModel(QObject):
 
     def _edit(self, text: str, after: LadderDesign, select: Selection | None = None) -> bool:
         if not self.can_edit:
-            emit(self.failed, tr("你的角色只能查看晋升通道，不能修改。"))
+            self.failed.emit(tr("你的角色只能查看晋升通道，不能修改。"))
             return False
         if after == self._design:
             return False
@@ -402,12 +408,12 @@ class LadderViewModel(QObject):
         """Write the design in one transaction; False (and ``failed``) when it cannot be saved."""
         problems = self.problems()
         if problems:
-            emit(self.failed, self.problem_summary())
+            self.failed.emit(self.problem_summary())
             return False
         try:
             result = ladder.save_design(self.session_vm.app, self._design)
         except TiduiError as err:
-            emit(self.failed, err.text())
+            self.failed.emit(err.text())
             return False
         for index in range(self.undo_stack.count()):
             command = self.undo_stack.command(index)
@@ -424,7 +430,7 @@ class LadderViewModel(QObject):
         message = tr("已保存（{n}处修改）").format(n=result.changes)
         if result.archived:
             message += tr("；已归档：{names}").format(names="、".join(result.archived))
-        emit(self.saved, message)
+        self.saved.emit(message)
         return True
 
     @Slot()
@@ -456,23 +462,23 @@ class LadderViewModel(QObject):
         try:
             ladder_io.export_file(self.session_vm.app, path)
         except TiduiError as err:
-            emit(self.failed, err.text())
+            self.failed.emit(err.text())
             return False
-        emit(self.saved, tr("已导出到 {file}").format(file=str(path)))
+        self.saved.emit(tr("已导出到 {file}").format(file=str(path)))
         return True
 
     def import_file(self, path: Path) -> bool:
         if self._dirty:
-            emit(self.failed, tr("请先保存或放弃当前的修改，再导入。"))
+            self.failed.emit(tr("请先保存或放弃当前的修改，再导入。"))
             return False
         try:
             summary = ladder_io.import_file(self.session_vm.app, path)
         except TiduiError as err:
-            emit(self.failed, err.text())
+            self.failed.emit(err.text())
             return False
         self.reload()
         self._announce()
-        emit(self.saved, summary.message().text())
+        self.saved.emit(summary.message().text())
         return True
 
     # --- helpers -----------------------------------------------------------------------------

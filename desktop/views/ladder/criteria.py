@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from core.domain.rules import MAX_WINDOW
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_criteria_vm import CHOICES_ROLE, CriteriaTableModel
-from desktop.viewmodels.ladder_vm import emit
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -41,8 +40,8 @@ class ChoiceDelegate(QStyledItemDelegate):
     def on_combo_activated(self) -> None:
         editor = self.sender()
         if isinstance(editor, QWidget):
-            emit(self.commitData, editor)
-            emit(self.closeEditor, editor, QStyledItemDelegate.EndEditHint.NoHint)
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QComboBox):

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from core.services import ladder
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel, kind_names
-from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel, emit
+from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.views.ladder.criteria import CriteriaTable
 
 NOT_SET = -1
@@ -82,7 +82,7 @@ class NoteEdit(QPlainTextEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
-        emit(self.editing_finished)
+        self.editing_finished.emit()
 
 
 class TagListEditor(QWidget):
@@ -133,14 +133,14 @@ class TagListEditor(QWidget):
             self.list.addItem(text)
             self.entry.setCurrentIndex(-1)
             self.entry.clearEditText()
-            emit(self.changed)
+            self.changed.emit()
 
     @Slot()
     def on_remove_clicked(self) -> None:
         row = self.list.currentRow()
         if row >= 0:
             self.list.takeItem(row)
-            emit(self.changed)
+            self.changed.emit()
 
 
 class TrackForm(QWidget):

@@ -46,7 +46,6 @@ from desktop.viewmodels.ladder_graph_vm import (
     GraphLayout,
     NodeLayout,
 )
-from desktop.viewmodels.ladder_vm import emit
 
 PROMOTION_COLOR = QColor("#1565c0")
 TRANSFER_COLOR = QColor("#ef6c00")
@@ -394,15 +393,15 @@ class LadderGraphView(QGraphicsView):
             self._drag_line = None
             target = self.level_at_scene(self.mapToScene(event.position().toPoint()))
             if kind == "level" and target and target != entity_id:
-                emit(self.connect_requested, entity_id, target)
+                self.connect_requested.emit(entity_id, target)
             event.accept()
             return
         if kind == "level":
-            emit(self.level_clicked, entity_id)
+            self.level_clicked.emit(entity_id)
         elif kind == "transition":
-            emit(self.transition_clicked, entity_id)
+            self.transition_clicked.emit(entity_id)
         else:
-            emit(self.background_clicked)
+            self.background_clicked.emit()
         event.accept()
 
     # --- pictures for the notice board -------------------------------------------------------
