@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from core.importers import values as v
 from core.importers.sources import FieldType
@@ -129,6 +130,8 @@ def _per_cell(
 
 def parse_column(cells: Sequence[v.CellValue], spec: ColumnSpec) -> ColumnResult:
     """Parses every cell of a column as ``spec`` says."""
+    if spec.type in _NUMERIC and isinstance(cells, np.ndarray) and cells.dtype.kind in "fiu":
+        return _numeric_array(cells, spec)
     array = _as_objects(cells)
     if spec.type in _NUMERIC:
         return _numeric(array, spec)
@@ -154,10 +157,24 @@ def parse_column(cells: Sequence[v.CellValue], spec: ColumnSpec) -> ColumnResult
 
 def _type_masks(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(is a str, is an int or float but not a bool) for every cell."""
+    if infer_dtype(array, skipna=True) == "string":
+        # The usual case, checked in C: text cells, perhaps with empty ones.
+        return ~pd.isna(array), np.zeros(len(array), bool)
     kinds = [type(cell) for cell in array]
     is_str = np.fromiter((k is str for k in kinds), bool, len(kinds))
     is_num = np.fromiter((k is float or k is int for k in kinds), bool, len(kinds))
     return is_str, is_num
+
+
+def _numeric_array(cells: np.ndarray, spec: ColumnSpec) -> ColumnResult:
+    """A column a reader already converted to numbers (every cell a clean number or empty)."""
+    result = cells.astype(float)  # a copy, so the reader's array is left alone
+    issues: list[tuple[int, str]] = []
+    infinite = np.flatnonzero(np.isinf(result))
+    if len(infinite):
+        result[infinite] = np.nan
+        issues = [(int(p), v.NOT_A_NUMBER) for p in infinite]
+    return _scaled(result, issues, spec)
 
 
 def _numeric(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
@@ -183,6 +200,11 @@ def _numeric(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
         if len(leftover):
             found, issues = _per_cell(_unscaled_parser(spec), array, leftover)
             result[leftover] = [np.nan if x is None else float(x) for x in found]
+    return _scaled(result, issues, spec)
+
+
+def _scaled(result: np.ndarray, issues: list[tuple[int, str]], spec: ColumnSpec) -> ColumnResult:
+    """Applies the header's unit (万元 …) and, for counts, rounds to whole numbers."""
     if spec.scale != 1.0 and spec.type in ("int", "money", "number"):
         with np.errstate(over="ignore"):
             result *= spec.scale
@@ -210,12 +232,10 @@ def _unscaled_parser(spec: ColumnSpec) -> Callable[[v.CellValue], v.Parsed[Any]]
 
 def _empty_mask(array: np.ndarray, is_str: np.ndarray, is_num: np.ndarray) -> np.ndarray:
     """Cells that are simply empty: None, "", or a NaN number."""
-    empty = np.fromiter((cell is None or cell == "" for cell in array), bool, len(array))
-    if is_num.any():
-        numbers = np.zeros(len(array))
-        numbers[is_num] = [float(c) for c in array[is_num]]
-        empty |= is_num & np.isnan(numbers)
-    return empty
+    empty = pd.isna(array)
+    if is_str.any():
+        empty |= is_str & (array == "")
+    return np.asarray(empty, dtype=bool)
 
 
 def _grouped_pass(
@@ -267,9 +287,14 @@ def _counts(result: np.ndarray, issues: list[tuple[int, str]]) -> ColumnResult:
 
 def _moments(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
     n = len(array)
-    kinds = [type(cell) for cell in array]
-    is_str = np.fromiter((k is str for k in kinds), bool, n)
-    is_datetime = np.fromiter((k is dt.datetime for k in kinds), bool, n)
+    inferred = infer_dtype(array, skipna=True)
+    missing = pd.isna(array)
+    if inferred == "string":
+        is_str, is_datetime = ~missing, np.zeros(n, bool)
+    else:
+        kinds = [type(cell) for cell in array]
+        is_str = np.fromiter((k is str for k in kinds), bool, n)
+        is_datetime = np.fromiter((k is dt.datetime for k in kinds), bool, n)
     result = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     if is_datetime.any():
         result[is_datetime] = pd.to_datetime(pd.Series(array[is_datetime], dtype=object)).to_numpy(
@@ -294,7 +319,7 @@ def _moments(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
         implausible = done & ((years < v.EARLIEST_YEAR) | (years > v.LATEST_YEAR))
         result[implausible] = np.datetime64("NaT")
         issues += [(int(p), v.DATE_OUT_OF_RANGE) for p in np.flatnonzero(implausible)]
-    empty = np.fromiter((cell is None or cell == "" for cell in array), bool, n)
+    empty = missing | (is_str & (array == ""))
     leftover = np.flatnonzero(~done & ~empty)
     if len(leftover):
         found, more = _per_cell(v.parse_datetime, array, leftover)
@@ -317,7 +342,20 @@ _PLAIN_START = frozenset(v._STRIP) | {"=", "'", '"', "‘", "’", "`"}
 _PLAIN_END = frozenset(v._STRIP) | {'"'}
 
 
-def _texts(array: np.ndarray) -> list[str | None]:
+def _texts(array: np.ndarray) -> list[str | None] | np.ndarray:
+    """Text cells cleaned; columns of few distinct texts (statuses, store names) once per text."""
+    if len(array) > 256:
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+        # factorize treats 1, 1.0 and True as one value; only all-text columns are safe.
+        if len(uniques) * 2 < len(array) and all(type(u) is str for u in uniques):
+            cleaned = np.empty(len(uniques) + 1, dtype=object)
+            cleaned[:-1] = _texts_each(np.asarray(uniques, dtype=object))
+            cleaned[-1] = None  # code -1: an empty cell
+            return cleaned[codes]
+    return _texts_each(array)
+
+
+def _texts_each(array: np.ndarray) -> list[str | None]:
     markers = v.MISSING_MARKERS
     out: list[str | None] = []
     append = out.append
@@ -335,9 +373,40 @@ def _texts(array: np.ndarray) -> list[str | None]:
     return out
 
 
+def _plain_order_ids(array: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(ids, which cells they are) for cells that are ASCII digits, bare or as ="…"; None
+    unless every cell is text. numpy's string ufuncs do this in C."""
+    if (
+        len(array) < VECTOR_MIN
+        or not hasattr(np.strings, "slice")  # numpy < 2.3
+        or infer_dtype(array, skipna=True) != "string"
+    ):
+        return None
+    present = ~pd.isna(array)
+    texts = np.where(present, array, "").astype(str)
+    wrapped = np.strings.startswith(texts, '="') & np.strings.endswith(texts, '"')
+    inner = np.where(wrapped, np.strings.slice(texts, 2, -1), texts)
+    codes = inner.view(np.uint32).reshape(len(inner), -1) if inner.dtype.itemsize else None
+    ascii_only = (codes < 128).all(axis=1) if codes is not None else np.ones(len(inner), bool)
+    plain = present & np.strings.isdigit(inner) & ascii_only
+    return inner.astype(object), plain
+
+
 def _order_ids(array: np.ndarray) -> ColumnResult:
+    fast = _plain_order_ids(array)
+    if fast is not None:
+        digits, plain = fast
+        out_array = np.empty(len(array), dtype=object)
+        out_array[plain] = digits[plain]
+        issues: list[tuple[int, str]] = []
+        for spot in np.flatnonzero(~plain):
+            parsed = v.parse_order_id(array[spot])
+            out_array[spot] = parsed.value
+            if parsed.issue is not None:
+                issues.append((int(spot), parsed.issue))
+        return ColumnResult(pd.Series(out_array, dtype=object), issues)
     out: list[str | None] = []
-    issues: list[tuple[int, str]] = []
+    issues = []
     for position, cell in enumerate(array):
         if type(cell) is str:
             if cell.isdigit() and cell.isascii():

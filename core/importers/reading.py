@@ -16,7 +16,7 @@ import codecs
 import csv
 import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -54,7 +54,10 @@ Cells = list[list[CellValue]]
 
 @dataclass
 class ColumnBlock:
-    """Some columns of a sheet from ``first_row`` (0-based sheet row) to its last row."""
+    """Some columns of a sheet from ``first_row`` (0-based sheet row) to its last row.
+
+    Empty cells are "" or NaN depending on the reader; every parser takes both.
+    """
 
     first_row: int
     n_rows: int
@@ -77,8 +80,15 @@ class Sheet:
         """The first ``n`` rows, row 0 being the sheet's first row, all of equal width."""
         raise NotImplementedError
 
-    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
-        """Columns ``columns`` (0-based) of every row from ``first_row`` on."""
+    def read_columns(
+        self, columns: Sequence[int], first_row: int, numeric: Collection[int] = ()
+    ) -> ColumnBlock:
+        """Columns ``columns`` (0-based) of every row from ``first_row`` on.
+
+        ``numeric`` names columns holding plain quantities (money, counts): a text reader
+        may hand them over already converted when every cell is a clean number, as a float
+        or int array, which is what those cells mean anyway.
+        """
         raise NotImplementedError
 
 
@@ -101,7 +111,9 @@ class GridSheet(Sheet):
     def top(self, n: int = PREVIEW_ROWS) -> Cells:
         return _square([list(row) for row in self.rows[:n]])
 
-    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
+    def read_columns(
+        self, columns: Sequence[int], first_row: int, numeric: Collection[int] = ()
+    ) -> ColumnBlock:
         body = self.rows[first_row:]
         picked: dict[int, Sequence[CellValue]] = {
             j: [row[j] if j < len(row) else "" for row in body] for j in columns
@@ -121,7 +133,9 @@ class ExcelSheet(Sheet):
         rows = self._sheet.to_python(skip_empty_area=False, nrows=n)  # type: ignore[attr-defined]
         return _square([list(row) for row in rows])
 
-    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
+    def read_columns(
+        self, columns: Sequence[int], first_row: int, numeric: Collection[int] = ()
+    ) -> ColumnBlock:
         start = self._sheet.start  # type: ignore[attr-defined]
         # iter_rows yields rows from the sheet's first row but columns from the first
         # used column: shift the requested columns accordingly.
@@ -164,13 +178,15 @@ class CsvSheet(Sheet):
     def top(self, n: int = PREVIEW_ROWS) -> Cells:
         return _square(self._head_records(n))
 
-    def read_columns(self, columns: Sequence[int], first_row: int) -> ColumnBlock:
+    def read_columns(
+        self, columns: Sequence[int], first_row: int, numeric: Collection[int] = ()
+    ) -> ColumnBlock:
         import pandas as pd
 
         # pandas counts skipped rows as records (blank lines and quoted line breaks
         # included), as the csv module does. The row before the data (the header) is read
-        # too and dropped: pandas takes the table's width from its first row, and a blank
-        # first row would make it see no columns at all.
+        # as pandas' header: a blank first data row would otherwise leave it seeing no
+        # columns, and a text row among the data would defeat its number parsing.
         skip = max(first_row - 1, 0)
         head = self._head_records(skip + 1)
         width = len(head[skip]) if len(head) > skip else 0
@@ -178,42 +194,49 @@ class CsvSheet(Sheet):
         n = 0
         block: dict[int, Sequence[CellValue]] = {}
         if wanted:
+            text = [j for j in wanted if j not in set(numeric)]
             try:
-                frame = self._read_frame(pd, wanted, skip, "strict")
+                frame = self._read_frame(pd, wanted, text, skip, first_row > 0, "strict")
             except UnicodeDecodeError:
                 self.notes.append(
                     Message(
                         "imports.csv_bad_bytes", {"file": self.file_name, "encoding": self.encoding}
                     )
                 )
-                frame = self._read_frame(pd, wanted, skip, "replace")
+                frame = self._read_frame(pd, wanted, text, skip, first_row > 0, "replace")
             except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
                 raise ImportFileError(
                     "imports.file_corrupt", file=self.file_name, detail=str(error)
                 ) from None
-            if first_row > 0:
-                frame = frame.iloc[1:]
             n = len(frame)
-            for j in wanted:
-                block[j] = frame[j].to_numpy(dtype=object)
+            for position, j in enumerate(wanted):
+                series = frame.iloc[:, position]
+                # Number columns pandas could convert stay numeric arrays; the rest are
+                # object arrays of str with NaN for empty cells.
+                if j not in text and series.dtype.kind in "fi":
+                    block[j] = series.to_numpy()
+                else:
+                    block[j] = series.to_numpy(dtype=object)
         for j in columns:
             block.setdefault(j, [""] * n)
         return ColumnBlock(first_row, n, block)
 
-    def _read_frame(self, pd: Any, columns: list[int], skip: int, errors: str) -> Any:
-        # usecols tolerates rows with fewer or more fields than the header; dtype=str and no
-        # NA filtering keep every cell's text exactly as written ("0123", "-", "NA").
+    def _read_frame(
+        self, pd: Any, columns: list[int], text: list[int], skip: int, has_header: bool, errors: str
+    ) -> Any:
+        # usecols tolerates rows with fewer or more fields than the header. Text columns
+        # keep every cell as written ("0123", "-", "NA"); only empty cells become NaN.
         return pd.read_csv(
             self.path,
             encoding=self.encoding,
             encoding_errors=errors,
             sep=self.delimiter,
-            header=None,
+            header=0 if has_header else None,
             skiprows=skip,
             usecols=columns,
-            dtype=str,
+            dtype=dict.fromkeys(text, str),  # keys are the file's column positions
             keep_default_na=False,
-            na_filter=False,
+            na_values=[""],
             skip_blank_lines=False,
             engine="c",
         )

@@ -14,10 +14,8 @@ Only mapped columns are read, and each is parsed with the vectorised parsers in
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -158,22 +156,34 @@ def _text_of(cell: v.CellValue) -> str:
     return v.cell_text(cell) if not isinstance(cell, str) else cell
 
 
-def _blank_array(cells: Sequence[v.CellValue]) -> np.ndarray:
-    return np.fromiter(
-        (
-            cell is None
-            or (type(cell) is str and (not cell or cell.isspace()))
-            or (type(cell) is float and cell != cell)  # NaN
-            for cell in cells
-        ),
-        bool,
-        len(cells),
+def _filled(parsed: pd.Series, issues: list[tuple[int, str]]) -> np.ndarray:
+    """Cells that say something: a value, or something odd worth reporting.
+
+    Empty cells, spaces and a text column's "-" say nothing; a row of nothing but those is
+    a blank row.
+    """
+    filled = parsed.notna().to_numpy(dtype=bool, copy=True)
+    if issues:
+        filled[[position for position, _ in issues]] = True
+    return filled
+
+
+_MARKER_STARTS = (
+    frozenset(
+        variant
+        for marker in TOTAL_ROW_MARKERS
+        for variant in (
+            marker[0],
+            marker[0].upper(),
+            chr(ord(marker[0]) + 0xFEE0) if marker[0].isascii() else marker[0],
+        )
     )
-
-
-_MARKER_STARTS = frozenset(m[0] for m in TOTAL_ROW_MARKERS) | frozenset(
-    m[0].upper() for m in TOTAL_ROW_MARKERS
+    | frozenset(chr(ord(c) + 0xFEE0) for c in "TSA")
+    | frozenset(v._STRIP)
 )
+
+# What the lone text of a note row under a table starts with.
+_NOTE_STARTS = ("注", "备注", "说明", "数据来源", "来源", "提示", "*", "※", "注意")
 
 
 def _total_rows(cells: Sequence[v.CellValue], candidates: np.ndarray) -> np.ndarray:
@@ -182,14 +192,58 @@ def _total_rows(cells: Sequence[v.CellValue], candidates: np.ndarray) -> np.ndar
     for position in candidates:
         cell = cells[position]
         # A cheap look at the first character first: this runs over every row of big files.
-        if (
-            type(cell) is str
-            and cell
-            and (cell[0] in _MARKER_STARTS or not cell[0].isascii() or cell[0].isspace())
-            and normalise_header(cell).startswith(TOTAL_ROW_MARKERS)
-        ):
+        if type(cell) is str and _marker_start(cell):
             found.append(position)
     return np.asarray(found, dtype=np.int64)
+
+
+def _total_candidates(
+    source: SourceKind,
+    mapping: ColumnMapping,
+    first_column: Sequence[v.CellValue],
+    raw: dict[str, Sequence[v.CellValue]],
+    parsed: dict[str, pd.Series],
+    cell_issues: dict[str, list[tuple[int, str]]],
+) -> list[tuple[Sequence[v.CellValue], np.ndarray]]:
+    """Where a totals label may stand: (cells, positions to look at) per column.
+
+    A label such as 合计 in a column of order numbers, dates or numbers does not parse, so
+    only the cells with an issue need a look there; in a text column every distinct text is
+    checked once.
+    """
+    columns: dict[int, str | None] = {0: None}
+    for name in source.key_fields:
+        if name in mapping.columns:
+            columns[mapping.columns[name].column] = name
+    for name, match in mapping.columns.items():
+        if match.column == 0:
+            columns[0] = name
+    found: list[tuple[Sequence[v.CellValue], np.ndarray]] = []
+    for field_name in columns.values():
+        if field_name is None:
+            found.append((first_column, np.arange(len(first_column))))
+        elif source.field(field_name).type == "text":
+            texts = parsed[field_name]
+            labels = [t for t in texts.dropna().unique() if _marker_start(t)]
+            found.append(
+                (texts.to_numpy(dtype=object), np.flatnonzero(texts.isin(labels).to_numpy()))
+            )
+        else:
+            odd = sorted(p for p, _ in cell_issues[field_name])
+            found.append((raw[field_name], np.asarray(odd, dtype=np.int64)))
+    return found
+
+
+def _marker_start(text: str) -> bool:
+    return text[:1] in _MARKER_STARTS and normalise_header(text).startswith(TOTAL_ROW_MARKERS)
+
+
+def _is_note(cells: list[v.CellValue]) -> bool:
+    """Whether the one filled cell of a row reads like a note ("数据来源：…", "注：…")."""
+    texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
+    return len(texts) == 1 and (
+        texts[0].startswith(_NOTE_STARTS) or "：" in texts[0] or ":" in texts[0]
+    )
 
 
 def parse_table(
@@ -211,44 +265,57 @@ def parse_table(
     file_name = file_name or sheet.file_name
     mapping.require_complete(file_name)
     fields = list(mapping.columns)
+    numeric = [
+        mapping.columns[name].column
+        for name in fields
+        if source.field(name).type in ("int", "money", "number")
+    ]
     block = sheet.read_columns(
-        sorted({m.column for m in mapping.columns.values()} | {0}), header_row + 1
+        sorted({m.column for m in mapping.columns.values()} | {0}), header_row + 1, numeric
     )
     n = block.n_rows
     first_excel_row = header_row + 2  # the row after the header, 1-based
     rows = _Rows(file_name, np.arange(first_excel_row, first_excel_row + n))
 
     raw = {name: block.columns[mapping.columns[name].column] for name in fields}
-    blank = {name: _blank_array(raw[name]) for name in fields}
-    all_blank = (
-        np.logical_and.reduce([blank[name] for name in fields]) if fields else np.ones(n, bool)
-    )
-    rows.skip |= all_blank
-
-    # Totals rows: 合计/总计/平均… in the sheet's first column or in a key column.
-    for cells in [block.columns[0]] + [raw[k] for k in source.key_fields if k in raw]:
-        rows.drop(_total_rows(cells, np.flatnonzero(~rows.skip)), SKIP_TOTAL)
-
     parsed: dict[str, pd.Series] = {}
     cell_issues: dict[str, list[tuple[int, str]]] = {}
     for name in fields:
         result = parse_column(raw[name], field_spec_for(source, mapping, name))
         parsed[name] = result.values
         cell_issues[name] = result.issues
+    filled = sum(
+        (_filled(parsed[name], cell_issues[name]).astype(np.int32) for name in fields),
+        np.zeros(n, np.int32),
+    )
+    all_blank = filled == 0
+    rows.skip |= all_blank
 
-    # Notes under the table ("数据来源：生意参谋", "注：…"): one lone cell and no key values.
+    # Totals rows: 合计/总计/平均… in the sheet's first column or in a key column.
+    for cells, candidates in _total_candidates(
+        source, mapping, block.columns[0], raw, parsed, cell_issues
+    ):
+        rows.drop(_total_rows(cells, candidates[~rows.skip[candidates]]), SKIP_TOTAL)
+
+    # Notes under the table ("数据来源：生意参谋", "注：…"): one lone text where key values belong.
     key_fields = [k for k in source.key_fields if k in parsed]
     if key_fields:
-        filled = sum((~blank[name]).astype(np.int32) for name in fields)
-        keys_missing = np.logical_and.reduce([parsed[k].isna().to_numpy() for k in key_fields])
-        rows.drop(np.flatnonzero((filled == 1) & keys_missing & ~rows.skip), SKIP_NOTE)
+        keys_missing = np.logical_or.reduce([parsed[k].isna().to_numpy() for k in key_fields])
+        for spot in np.flatnonzero((filled == 1) & keys_missing & ~rows.skip):
+            position = int(spot)
+            if _is_note([raw[name][position] for name in fields]):
+                rows.drop([position], SKIP_NOTE)
 
     # Orders that do not count (closed, cancelled, unpaid).
     if source.status_field in parsed and source.not_counted_statuses:
         statuses = parsed[str(source.status_field)]
         not_counted = statuses.isin(source.not_counted_statuses).to_numpy() & ~rows.skip
-        for position in np.flatnonzero(not_counted):
-            rows.drop([int(position)], SKIP_STATUS, status=statuses.iat[int(position)])
+        for status in statuses[not_counted].unique():
+            rows.drop(
+                np.flatnonzero(not_counted & (statuses == status).to_numpy()),
+                SKIP_STATUS,
+                status=status,
+            )
 
     issues: list[CellIssue] = []
     for name in fields:
@@ -476,14 +543,21 @@ def _drop_duplicates(
     return frame[~identical].reset_index(drop=True), skipped
 
 
-def _pseudonym(key: bytes, value: object, cache: dict[str, str]) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    digest = cache.get(text)
-    if digest is None:
-        digest = cache[text] = hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
-    return digest
+def _pseudonyms(values: pd.Series, key: bytes) -> pd.Series:
+    """A keyed BLAKE2b digest per distinct value: the same buyer always gets the same id,
+    and without the company's key nobody can tell who it is. (BLAKE2b rather than a faster
+    library hash: pseudonyms must stay the same across Tidui and library versions.)"""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    # Copying a keyed state is cheaper than keying a new hash for every buyer.
+    copy = hashlib.blake2b(key=key[:64], digest_size=10).copy
+
+    def pseudonym(value: object) -> str:
+        digest = copy()
+        digest.update(str(value).encode("utf-8"))
+        return digest.hexdigest()
+
+    digests = np.array([pseudonym(u) for u in uniques.tolist()] + [None], dtype=object)
+    return pd.Series(digests[codes], index=values.index, dtype=object)
 
 
 def _protect_personal(frame: pd.DataFrame, source: SourceKind, key: bytes | None) -> pd.DataFrame:
@@ -493,5 +567,5 @@ def _protect_personal(frame: pd.DataFrame, source: SourceKind, key: bytes | None
         if key is None:
             frame = frame.drop(columns=name)
         else:
-            frame[name] = frame[name].map(partial(_pseudonym, key, cache={}))
+            frame[name] = _pseudonyms(frame[name], key)
     return frame

@@ -183,9 +183,9 @@ def _decimal(text: str) -> _Decimal | None:
         return None
     if match["sign"] and match["sign2"]:
         return None
-    number = float(match["digits"].replace(",", ""))
-    if match["exp"] is not None:
-        number *= 10.0 ** int(match["exp"])
+    digits = match["digits"].replace(",", "")
+    # float() of "…e400" is inf rather than an OverflowError; inf is rejected below.
+    number = float(digits if match["exp"] is None else f"{digits}e{match['exp']}")
     number *= _MULTIPLIERS[match["mult"] or ""]
     if "-" in (match["sign"], match["sign2"]):
         negative = not negative
@@ -294,7 +294,7 @@ def parse_ratio(value: CellValue) -> Parsed[float]:
             left, right = (_decimal(part.strip()) for part in text.split(":"))
             if left is None or right is None or right.value == 0:
                 return Parsed(None, NOT_A_NUMBER)
-            return Parsed((left.value / left.percent) / (right.value / right.percent))
+            return _finite((left.value / left.percent) / (right.value / right.percent))
     return parse_number(value)
 
 
@@ -619,12 +619,12 @@ def parse_duration(value: CellValue, unit_seconds: float = 60.0) -> Parsed[float
         text = _fold(value)
         clock = _CLOCK.fullmatch(text)
         if clock is not None:
-            return Parsed(
-                int(clock["h"] or 0) * 3600.0 + int(clock["m"]) * 60.0 + float(clock["s"])
+            return _finite_duration(
+                float(clock["h"] or 0) * 3600.0 + int(clock["m"]) * 60.0 + float(clock["s"])
             )
         match = _DURATION.fullmatch(text) if text else None
         if match is not None and any(match.groups()):
-            return Parsed(
+            return _finite_duration(
                 sum(
                     float(match[f"u{i}"]) * seconds
                     for i, (_, seconds) in enumerate(_DURATION_UNITS)
@@ -636,7 +636,11 @@ def parse_duration(value: CellValue, unit_seconds: float = 60.0) -> Parsed[float
         return Parsed(None, BAD_DURATION if number.issue == NOT_A_NUMBER else number.issue)
     if number.value < 0:
         return Parsed(None, BAD_DURATION)
-    return Parsed(number.value * unit_seconds)
+    return _finite_duration(number.value * unit_seconds)
+
+
+def _finite_duration(seconds: float) -> Parsed[float]:
+    return Parsed(seconds) if math.isfinite(seconds) else Parsed(None, BAD_DURATION)
 
 
 _TRUE = frozenset(
@@ -742,7 +746,9 @@ def parse_order_id(value: CellValue) -> Parsed[str]:
             number = Decimal(text)
         except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
             return Parsed(None, BAD_ORDER_ID)
-        if number < 0 or number != number.to_integral_value():
+        # Order numbers have at most ~20 digits; refusing huge exponents also keeps
+        # int() from building a number with millions of digits.
+        if number < 0 or number.adjusted() > 30 or number != number.to_integral_value():
             return Parsed(None, BAD_ORDER_ID)
         return Parsed(str(int(number)), ORDER_ID_MANGLED)
     rendered = _FLOAT_RENDERED.fullmatch(text)

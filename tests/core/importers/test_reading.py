@@ -59,7 +59,7 @@ def test_gbk_csv_is_detected_and_read() -> None:
     assert block.n_rows == 220
     assert block.columns[0][0] == '="8893410389519920701"'
     assert block.columns[10][0] == "交易成功"
-    assert list(block.columns[99]) == [""] * 220  # a column beyond the file reads as empty
+    assert _texts(block.columns[99]) == [""] * 220  # a column beyond the file reads as empty
 
 
 @pytest.mark.parametrize(
@@ -89,8 +89,21 @@ def test_csv_preamble_blank_lines_and_multiline_cells_keep_row_numbers(tmp_path:
     assert rows[3] == ["订单编号", "订单状态", "买家留言"]
     block = sheet.read_columns([0, 1, 2], first_row=4)
     # Records, not lines: the quoted line break does not shift later rows.
-    assert list(block.columns[0]) == ["1001", "", "1002"]
-    assert list(block.columns[2]) == ["第一行\n第二行", "", ""]
+    assert _texts(block.columns[0]) == ["1001", "", "1002"]
+    assert _texts(block.columns[2]) == ["第一行\n第二行", "", ""]
+
+
+def _texts(cells: object) -> list[str]:
+    """Cells as text, empty cells (NaN from the CSV reader) as ""."""
+    return ["" if c is None or c != c else str(c) for c in cells]  # type: ignore[attr-defined]
+
+
+def test_clean_number_columns_of_a_csv_arrive_as_numbers() -> None:
+    block = open_sheet(TAOBAO_CSV).read_columns([0, 8, 24], first_row=1, numeric=[8, 24])
+    assert block.columns[8].dtype.kind == "f"  # type: ignore[union-attr]
+    assert block.columns[8][0] == 1429.84
+    assert block.columns[24].dtype.kind == "i"  # type: ignore[union-attr]
+    assert block.columns[0][0] == '="8893410389519920701"'  # text columns stay text
 
 
 def test_semicolon_separated_csv(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.importers import values as v
@@ -454,6 +454,14 @@ _PARSERS = [
 
 
 @given(_ANY_CELL)
+@example("1e400")
+@example("0e310")
+@example("1e-400")
+@example("1e999999999")
+@example(1.7976931348623157e308)
+@example("99999-99-99 99:99:99")
+@example("9" * 400 + ":00:00")
+@example("9" * 400 + "天")
 def test_parsers_never_raise_and_explain_every_missing_value(cell: v.CellValue) -> None:
     for parser in _PARSERS:
         value, issue = parser(cell)
