@@ -1,0 +1,683 @@
+"""Who is ready for which move as of a month, and what is still missing: the rule engine over the company file.
+
+Everything here loads and arranges; the verdicts come from core/domain/rules.py. The 达标名单
+evaluates every active employee at once through the batch evaluator and builds no sentences;
+one employee's 晋升进度 and the CLI go criterion by criterion through ``rules.evaluate``, which
+also explains. Both give the same verdicts (the rule engine's tests prove batch == evaluate,
+and ours prove it again over the company file).
+
+Choices written down here (and in the user guide):
+
+* "as of" is the last complete month with data, unless the caller picks a month;
+* departed employees (a leave date is set) and employees without a level are left out;
+  supervisors see their own team only;
+* time at the current level counts from Employee.level_since, else from the last grade change
+  to that level, else (for someone whose level never changed) from the hire date;
+* a score rule reads the latest evaluation period's item scores (several raters of an item
+  are averaged); the performance part is the transition's KPI attainment, as in an evaluation,
+  and a part without rubric items in the template is the mean of the items entered for it;
+* a transition with no rule at all is never "ready" (it is a gap in the ladder, not a pass).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain import explain as ex
+from core.domain import metrics as mx
+from core.domain import months as mo
+from core.domain import scoring
+from core.domain.rules import (
+    DEFAULT_MARGIN,
+    AchievementRecord,
+    AchievementTable,
+    BatchResult,
+    CriterionResult,
+    CriterionSpec,
+    EmployeeBatch,
+    EvaluationContext,
+    Readiness,
+    TransitionProgress,
+    evaluate,
+    evaluate_batch,
+    level_start_index,
+    readiness,
+    readiness_batch,
+)
+from core.errors import ValidationError
+from core.i18n import Message
+from core.model import Achievement, Employee, FileMeta, GradeChange, ScoreEntry
+from core.permissions import Perm, require
+from core.progress import NO_PROGRESS, Progress
+from core.services import metrics as kpi
+from core.services.employees import ensure_visible, visible_ids
+from core.services.ladder import LadderDesign, read_design, rules_of
+from core.session import Actor, AppSession
+
+MARGIN_KEY = "eligibility.margin"
+MAX_MARGIN = 0.5
+SCORE_KIND = "score"
+
+
+# --- what the engine looks at, as plain values ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionRules:
+    """A move out of a level with every rule a candidate must meet (minimum tenure included)."""
+
+    id: int
+    kind: str  # promotion | transfer
+    from_level_id: int
+    to_level_id: int
+    from_level: str
+    to_level: str
+    from_track: str
+    to_track: str
+    rules: tuple[CriterionSpec, ...]
+    template: scoring.EvaluationTemplate
+
+    def label(self) -> str:
+        return f"{self.from_level} → {self.to_level}"
+
+    @property
+    def has_score_rules(self) -> bool:
+        return any(spec.kind == SCORE_KIND for spec in self.rules)
+
+
+@dataclass(frozen=True)
+class Person:
+    """An active employee as eligibility sees them."""
+
+    id: int
+    no: str
+    name: str
+    department: str
+    track: str
+    level_id: int
+    level: str
+    supervisor: str
+    level_since: date | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One employee on one transition: a row of the 达标名单 (verdicts only, no sentences)."""
+
+    person: Person
+    transition: TransitionRules
+    status: Readiness
+    met: tuple[bool, ...]
+    attainment: tuple[float, ...]
+
+    @property
+    def met_count(self) -> int:
+        return sum(self.met)
+
+    @property
+    def total(self) -> int:
+        return len(self.met)
+
+    @property
+    def ready(self) -> bool:
+        return self.status is Readiness.READY
+
+    @property
+    def completion(self) -> float:
+        """Mean attainment of the criteria (0..1): how far along the person is."""
+        return sum(self.attainment) / len(self.attainment) if self.attainment else 0.0
+
+    def unmet_rules(self, custom: Mapping[str, mx.Metric] | None = None) -> list[Message]:
+        return [
+            ex.rule_message(spec, custom)
+            for spec, ok in zip(self.transition.rules, self.met, strict=True)
+            if not ok
+        ]
+
+
+@dataclass(frozen=True)
+class EligibilityList:
+    """Every active employee the actor may see, on every transition out of their level."""
+
+    as_of: str
+    latest_month: str | None
+    margin: float
+    transitions: tuple[TransitionRules, ...]
+    candidates: tuple[Candidate, ...]
+    custom: Mapping[str, mx.Metric] = field(default_factory=dict)
+
+    def counts(self) -> dict[Readiness, int]:
+        found = dict.fromkeys(Readiness, 0)
+        for c in self.candidates:
+            found[c.status] += 1
+        return found
+
+    def shortlist(self) -> list[Candidate]:
+        """Ready now or nearly ready: what the 达标名单 shows by default."""
+        return [c for c in self.candidates if c.status is not Readiness.NOT_READY]
+
+
+@dataclass(frozen=True)
+class TransitionOutlook:
+    """One transition of one employee, every criterion explained."""
+
+    transition: TransitionRules
+    progress: TransitionProgress
+
+    @property
+    def status(self) -> Readiness:
+        return self.progress.status
+
+    @property
+    def results(self) -> tuple[CriterionResult, ...]:
+        return self.progress.results
+
+    def summary(self) -> Message:
+        if not self.transition.rules:
+            return Message("eligibility.no_rules")
+        return self.progress.summary()
+
+
+@dataclass(frozen=True)
+class EmployeeProgress:
+    """An employee's 晋升进度: each transition out of their level as of a month."""
+
+    person: Person | None  # None for a departed employee or one without a level
+    as_of: str
+    latest_month: str | None
+    margin: float
+    outlooks: tuple[TransitionOutlook, ...]
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Company:
+    """Everything the rules need about a set of people, read in one go."""
+
+    people: list[Person]
+    transitions: dict[int, list[TransitionRules]]  # from level -> transitions
+    achievements: dict[int, list[AchievementRecord]]
+    item_scores: dict[int, dict[str, dict[str, float]]]
+    book: kpi.FactBook
+    custom: dict[str, mx.Metric]
+    latest_month: str | None
+    margin: float
+
+    def all_transitions(self) -> tuple[TransitionRules, ...]:
+        return tuple(t for ts in self.transitions.values() for t in ts)
+
+
+def _transitions(design: LadderDesign) -> dict[int, list[TransitionRules]]:
+    default = design.default_template()
+    found: dict[int, list[TransitionRules]] = defaultdict(list)
+    for t in design.transitions:
+        source, target = design.level(t.from_level_id), design.level(t.to_level_id)
+        if t.archived or source is None or target is None or target.archived:
+            continue
+        chosen = design.template(t.evaluation_template_id) or default
+        source_track, target_track = design.track(source.track_id), design.track(target.track_id)
+        found[t.from_level_id].append(
+            TransitionRules(
+                id=t.id,
+                kind=t.kind,
+                from_level_id=source.id,
+                to_level_id=target.id,
+                from_level=source.title,
+                to_level=target.title,
+                from_track=source_track.name if source_track else "",
+                to_track=target_track.name if target_track else "",
+                rules=rules_of(t),
+                template=chosen.template if chosen else scoring.DEFAULT_TEMPLATE,
+            )
+        )
+    for ts in found.values():
+        # promotions first, then up the ladder, so a list reads bottom-up per level
+        ts.sort(key=lambda r: (r.kind != "promotion", r.to_level, r.id))
+    return dict(found)
+
+
+def _people(
+    session: Session, actor: Actor, design: LadderDesign, employee_ids: Iterable[int] | None
+) -> list[Person]:
+    scope = visible_ids(session, actor)
+    query = select(
+        Employee.id,
+        Employee.no,
+        Employee.name,
+        Employee.department,
+        Employee.level_id,
+        Employee.level_since,
+        Employee.hire_date,
+        Employee.supervisor_id,
+    ).where(Employee.leave_date.is_(None), Employee.level_id.is_not(None))
+    if employee_ids is not None:
+        query = query.where(Employee.id.in_(set(employee_ids)))
+    rows = [r for r in session.execute(query) if scope is None or r[0] in scope]
+    names = dict(session.execute(select(Employee.id, Employee.name)).all())
+    changes: dict[int, list[tuple[int | None, date]]] = defaultdict(list)
+    ids = [r[0] for r in rows]
+    if ids:
+        for employee_id, to_level, day in session.execute(
+            select(GradeChange.employee_id, GradeChange.to_level_id, GradeChange.effective_date)
+            .where(GradeChange.employee_id.in_(ids))
+            .order_by(GradeChange.effective_date, GradeChange.id)
+        ):
+            changes[employee_id].append((to_level, day))
+    people: list[Person] = []
+    for employee_id, no, name, department, level_id, level_since, hired, boss in rows:
+        assert level_id is not None
+        level = design.level(level_id)
+        track = design.track(level.track_id) if level else None
+        people.append(
+            Person(
+                id=employee_id,
+                no=no,
+                name=name,
+                department=department or "",
+                track=track.name if track else "",
+                level_id=level_id,
+                level=level.title if level else "",
+                supervisor=names.get(boss, "") if boss is not None else "",
+                level_since=_level_since(level_id, level_since, hired, changes[employee_id]),
+            )
+        )
+    people.sort(key=lambda p: p.no)
+    return people
+
+
+def _level_since(
+    level_id: int,
+    recorded: date | None,
+    hired: date | None,
+    changes: Sequence[tuple[int | None, date]],
+) -> date | None:
+    if recorded is not None:
+        return recorded
+    to_this = [day for to_level, day in changes if to_level == level_id]
+    if to_this:
+        return to_this[-1]
+    return hired if not changes else None
+
+
+def _achievements(session: Session, ids: Sequence[int]) -> dict[int, list[AchievementRecord]]:
+    found: dict[int, list[AchievementRecord]] = defaultdict(list)
+    if not ids:
+        return found
+    for employee_id, kind, day, result, roi, team, name in session.execute(
+        select(
+            Achievement.employee_id,
+            Achievement.type,
+            Achievement.date,
+            Achievement.result,
+            Achievement.roi,
+            Achievement.team_size,
+            Achievement.name,
+        )
+        .where(Achievement.employee_id.in_(ids))
+        .order_by(Achievement.date, Achievement.id)
+    ):
+        found[employee_id].append(AchievementRecord(kind, day, result, roi, team, name))
+    return found
+
+
+def _latest_item_scores(
+    session: Session, ids: Sequence[int]
+) -> dict[int, dict[str, dict[str, float]]]:
+    """Per employee, item scores per part of their latest evaluation period."""
+    entries: dict[int, dict[str, list[tuple[str, str, float]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    recency: dict[tuple[int, str], tuple[date, int]] = {}
+    if not ids:
+        return {}
+    for employee_id, period, part, item, score, scored_on, entry_id in session.execute(
+        select(
+            ScoreEntry.employee_id,
+            ScoreEntry.period,
+            ScoreEntry.part,
+            ScoreEntry.item,
+            ScoreEntry.score,
+            ScoreEntry.scored_on,
+            ScoreEntry.id,
+        ).where(ScoreEntry.employee_id.in_(ids))
+    ):
+        entries[employee_id][period].append((part, item, score))
+        key = (employee_id, period)
+        stamp = (scored_on or date.min, entry_id)
+        recency[key] = max(recency.get(key, stamp), stamp)
+    result: dict[int, dict[str, dict[str, float]]] = {}
+    for employee_id, periods in entries.items():
+        latest = max(periods, key=lambda p: recency[(employee_id, p)])
+        result[employee_id] = scoring.average_ratings(periods[latest])
+    return result
+
+
+def read_margin(session: Session) -> float:
+    """How far from its threshold an unmet criterion may be for 接近达标 (fraction, default 10%)."""
+    stored = session.get(FileMeta, MARGIN_KEY)
+    if stored is None:
+        return DEFAULT_MARGIN
+    try:
+        value = float(stored.value)
+    except ValueError:
+        return DEFAULT_MARGIN
+    return value if 0 <= value <= MAX_MARGIN else DEFAULT_MARGIN
+
+
+def _load(
+    session: Session,
+    actor: Actor,
+    employee_ids: Iterable[int] | None = None,
+    *,
+    with_sources: bool = False,
+) -> _Company:
+    design = read_design(session)
+    people = _people(session, actor, design, employee_ids)
+    ids = [p.id for p in people]
+    return _Company(
+        people=people,
+        transitions=_transitions(design),
+        achievements=_achievements(session, ids),
+        item_scores=_latest_item_scores(session, ids),
+        book=kpi.load_facts(session, ids, with_sources=with_sources),
+        custom=design.custom(),
+        latest_month=kpi.latest_data_month(session),
+        margin=read_margin(session),
+    )
+
+
+def _as_of(as_of: str | None, latest: str | None, today: date | None) -> str:
+    if as_of is None or not str(as_of).strip():
+        return kpi.default_as_of(latest, today)
+    return mo.parse(as_of)
+
+
+# --- scores -----------------------------------------------------------------------------------
+
+
+def evaluation_scores(
+    template: scoring.EvaluationTemplate,
+    item_scores: Mapping[str, Mapping[str, float]],
+    performance: float | None,
+) -> dict[str, float | None]:
+    """The scores a score rule reads: each part (0–100) and the weighted total.
+
+    ``performance`` is the transition's KPI attainment score (None without KPI rules). A part
+    with rubric items is scored from them exactly as an evaluation is; a part without items is the
+    mean of whatever items were entered for it. The total needs every part.
+    """
+    scored = scoring.score_evaluation(template, (), item_scores)
+    parts: dict[str, float | None] = {}
+    for part in template.parts:
+        value = scored.parts.get(part.key)
+        if part.key == "performance" and performance is not None and not math.isnan(performance):
+            value = performance
+        elif not part.items:
+            entered = list(item_scores.get(part.key, {}).values())
+            value = sum(entered) / len(entered) if entered else None
+        parts[part.key] = value
+    total: float | None = None
+    if not scoring.validate_template(template) and all(v is not None for v in parts.values()):
+        total = 0.0
+        for part in template.parts:
+            score = parts[part.key]
+            assert score is not None
+            total += part.weight * score / scoring.WEIGHT_TOTAL
+    return {"total": total, **parts}
+
+
+# --- everybody at once: the 达标名单 -------------------------------------------------------------
+
+
+def _batch(company: _Company) -> EmployeeBatch:
+    people = company.people
+    months = company.book.months()
+    axis = tuple(mo.range(months[0], months[-1])) if months else ()
+    series = company.book.arrays([p.id for p in people], axis, company.custom)
+    table = AchievementTable.from_records(
+        (row, a) for row, p in enumerate(people) for a in company.achievements.get(p.id, ())
+    )
+    level_start = np.array([level_start_index(p.level_since) for p in people], dtype=np.float64)
+    return EmployeeBatch(len(people), axis, series, table, level_start, {})
+
+
+def _score_arrays(
+    company: _Company, transition: TransitionRules, rows: Sequence[int], performance: np.ndarray
+) -> dict[str, mx.FloatArray]:
+    n = len(company.people)
+    arrays = {part: np.full(n, np.nan) for part in mx.SCORE_PARTS}
+    for row in rows:
+        person = company.people[row]
+        perf = float(performance[row])
+        scores = evaluation_scores(
+            transition.template,
+            company.item_scores.get(person.id, {}),
+            None if math.isnan(perf) else perf,
+        )
+        for part, value in scores.items():
+            if part in arrays and value is not None:
+                arrays[part][row] = value
+    return arrays
+
+
+def _evaluate_list(company: _Company, as_of: str, progress: Progress) -> tuple[Candidate, ...]:
+    people = company.people
+    batch = _batch(company)
+    n = batch.size
+    rows_at: dict[int, list[int]] = defaultdict(list)
+    for row, person in enumerate(people):
+        rows_at[person.level_id].append(row)
+    candidates: list[tuple[int, Candidate]] = []
+    transitions = [t for t in company.all_transitions() if rows_at.get(t.from_level_id)]
+    for done, transition in enumerate(transitions):
+        progress.step(done, len(transitions))
+        rows = rows_at[transition.from_level_id]
+        results: dict[int, BatchResult] = {}
+        for i, spec in enumerate(transition.rules):
+            if spec.kind != SCORE_KIND:
+                results[i] = evaluate_batch(spec, batch, as_of, company.custom)
+        if transition.has_score_rules:
+            kpi_specs = [transition.rules[i] for i in results]
+            performance = scoring.performance_score_batch(kpi_specs, list(results.values()), n)
+            scored = dataclasses.replace(
+                batch, scores=_score_arrays(company, transition, rows, performance)
+            )
+            for i, spec in enumerate(transition.rules):
+                if spec.kind == SCORE_KIND:
+                    results[i] = evaluate_batch(spec, scored, as_of, company.custom)
+        ordered = [results[i] for i in range(len(transition.rules))]
+        status = readiness_batch(transition.rules, ordered, n, company.margin)
+        for row in rows:
+            met = tuple(bool(r.met[row]) for r in ordered)
+            candidates.append(
+                (
+                    row,
+                    Candidate(
+                        people[row],
+                        transition,
+                        Readiness(str(status[row])) if transition.rules else Readiness.NOT_READY,
+                        met,
+                        tuple(float(r.attainment[row]) for r in ordered),
+                    ),
+                )
+            )
+    progress.step(len(transitions), len(transitions))
+    candidates.sort(key=lambda rc: rc[0])
+    return tuple(c for _, c in candidates)
+
+
+def eligibility_list(
+    app: AppSession,
+    as_of: str | None = None,
+    *,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
+) -> EligibilityList:
+    """The 达标名单 as of ``as_of`` (default: the last complete month with data)."""
+    require(app.actor, Perm.VIEW_ELIGIBILITY)
+    with app.read() as s:
+        company = _load(s, app.actor)
+    month = _as_of(as_of, company.latest_month, today)
+    candidates = _evaluate_list(company, month, progress)
+    return EligibilityList(
+        month,
+        company.latest_month,
+        company.margin,
+        company.all_transitions(),
+        candidates,
+        company.custom,
+    )
+
+
+# --- one employee, explained: 晋升进度 and the CLI ----------------------------------------------
+
+
+def _outlook(
+    company: _Company, person: Person, transition: TransitionRules, as_of: str
+) -> TransitionOutlook:
+    ctx = EvaluationContext(
+        series=company.book.series(person.id, company.custom),
+        achievements=tuple(company.achievements.get(person.id, ())),
+        level_since=person.level_since,
+    )
+    results: dict[int, CriterionResult] = {}
+    for i, spec in enumerate(transition.rules):
+        if spec.kind != SCORE_KIND:
+            results[i] = evaluate(spec, ctx, as_of, company.custom)
+    if transition.has_score_rules:
+        performance = scoring.performance_score(list(results.values()))
+        scores = evaluation_scores(
+            transition.template, company.item_scores.get(person.id, {}), performance
+        )
+        scored = dataclasses.replace(ctx, scores=scores)
+        for i, spec in enumerate(transition.rules):
+            if spec.kind == SCORE_KIND:
+                results[i] = evaluate(spec, scored, as_of, company.custom)
+    ordered = tuple(results[i] for i in range(len(transition.rules)))
+    status = readiness(ordered, company.margin) if ordered else Readiness.NOT_READY
+    return TransitionOutlook(transition, TransitionProgress(as_of, status, ordered))
+
+
+def employee_progress(
+    app: AppSession,
+    employee_id: int,
+    as_of: str | None = None,
+    *,
+    transition_id: int | None = None,
+    today: date | None = None,
+) -> EmployeeProgress:
+    """One employee's 晋升进度: every transition out of their level (or just ``transition_id``)."""
+    require(app.actor, Perm.VIEW_ELIGIBILITY)
+    with app.read() as s:
+        ensure_visible(s, app.actor, employee_id)
+        company = _load(s, app.actor, [employee_id])
+    month = _as_of(as_of, company.latest_month, today)
+    if not company.people:
+        return EmployeeProgress(None, month, company.latest_month, company.margin, ())
+    person = company.people[0]
+    outlooks = tuple(
+        _outlook(company, person, t, month)
+        for t in company.transitions.get(person.level_id, ())
+        if transition_id is None or t.id == transition_id
+    )
+    return EmployeeProgress(person, month, company.latest_month, company.margin, outlooks)
+
+
+def report(
+    app: AppSession, as_of: str | None = None, *, today: date | None = None
+) -> tuple[str, list[tuple[Person, TransitionOutlook]]]:
+    """Every active employee the actor may see on every transition out of their level, explained."""
+    require(app.actor, Perm.VIEW_ELIGIBILITY)
+    with app.read() as s:
+        company = _load(s, app.actor)
+    month = _as_of(as_of, company.latest_month, today)
+    found = [
+        (person, _outlook(company, person, t, month))
+        for person in company.people
+        for t in company.transitions.get(person.level_id, ())
+    ]
+    return month, found
+
+
+def _number(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def as_json(person: Person, outlook: TransitionOutlook, lang: str | None = None) -> dict[str, Any]:
+    """One entry of ``tidui-cli eligibility --json`` (CLI.md, with status/missing added)."""
+    criteria = []
+    for result in outlook.results:
+        entry = result.as_dict(lang)
+        observed = entry["observed"]
+        entry["observed"] = (
+            [_number(v) for v in observed] if isinstance(observed, list) else _number(observed)
+        )
+        entry["kind"] = result.spec.kind
+        entry["metric"] = result.spec.metric
+        entry["window"] = result.spec.window
+        criteria.append(entry)
+    missing = [m.text(lang) for m in outlook.progress.missing()]
+    if not outlook.transition.rules:
+        missing = [Message("eligibility.no_rules").text(lang)]
+    return {
+        "employee": person.no,
+        "name": person.name,
+        "from": outlook.transition.from_level,
+        "to": outlook.transition.to_level,
+        "ready": outlook.status is Readiness.READY,
+        "status": outlook.status.value,
+        "kind": outlook.transition.kind,
+        "track": outlook.transition.to_track,
+        "as_of": outlook.progress.as_of,
+        "met": outlook.progress.met_count,
+        "total": len(outlook.results),
+        "criteria": criteria,
+        "missing": missing,
+    }
+
+
+# --- the 接近达标 margin --------------------------------------------------------------------
+
+
+def margin(app: AppSession) -> float:
+    require(app.actor, Perm.VIEW_ELIGIBILITY)
+    with app.read() as s:
+        return read_margin(s)
+
+
+def set_margin(app: AppSession, value: float) -> None:
+    """Change how close an unmet criterion must be for 接近达标 (0–50% of its threshold)."""
+    require(app.actor, Perm.EDIT_LADDER)
+    if not (isinstance(value, int | float) and 0 <= value <= MAX_MARGIN):
+        raise ValidationError(
+            "eligibility.bad_margin", field="margin", max=f"{MAX_MARGIN * 100:g}%"
+        )
+    with app.uow() as uow:
+        stored = uow.session.get(FileMeta, MARGIN_KEY)
+        before = read_margin(uow.session)
+        if stored is None:
+            uow.session.add(FileMeta(key=MARGIN_KEY, value=repr(float(value))))
+        else:
+            stored.value = repr(float(value))
+        uow.audit(
+            "eligibility.margin",
+            "file_meta",
+            MARGIN_KEY,
+            before={"margin": before},
+            after={"margin": float(value)},
+        )
+        uow.commit()
