@@ -186,8 +186,9 @@ def test_building_template_a_s_first_transition_by_hand(
     )
     assert saved.criteria == expected.criteria
     assert saved.kind == expected.kind == "promotion"
-    template = built.template(saved.evaluation_template_id)
-    assert template is not None and [p.weight for p in template.template.parts] == [60, 20, 20]
+    evaluation = built.template(saved.evaluation_template_id)
+    assert evaluation is not None
+    assert [p.weight for p in evaluation.template.parts] == [60, 20, 20]
     assert (saved.raise_min_pct, saved.raise_max_pct) == (
         expected.raise_min_pct,
         expected.raise_max_pct,
@@ -215,7 +216,12 @@ def test_deleting_asks_first_and_says_what_goes(qtbot: QtBot, company_home: AppS
     page = _page(qtbot, company_home)
     asked: list[str] = []
     answers = [False, True]
-    page.ask = lambda title, text: asked.append(text) or answers.pop(0)  # type: ignore[method-assign]
+
+    def ask(title: str, text: str) -> bool:
+        asked.append(text)
+        return answers.pop(0)
+
+    page.ask = ask  # type: ignore[method-assign]
     specialist = next(lv for lv in page.vm.design.levels if lv.title == "运营专员")
     page.vm.select(LEVEL, specialist.id)
     page.graph.setFocus()
@@ -225,6 +231,15 @@ def test_deleting_asks_first_and_says_what_goes(qtbot: QtBot, company_home: AppS
     qtbot.keyClick(page.graph, Qt.Key.Key_Delete)
     assert page.vm.design.level(specialist.id) is None
     assert len(page.vm.design.transitions) == 1
+    # in the rules table, Delete removes the current rule (no question: it can be undone)
+    (left,) = page.vm.design.transitions
+    page.vm.select(TRANSITION, left.id)
+    table = page.transition_form.criteria
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert len(page.vm.design.transition(left.id).criteria) == len(left.criteria) - 1  # type: ignore[union-attr]
+    assert len(asked) == 2
 
 
 def test_an_invalid_rule_is_marked_and_blocks_saving(

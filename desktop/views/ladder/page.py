@@ -382,6 +382,9 @@ class LadderPage(QWidget):
             return
         if self.tabs.currentWidget() is not self.splitter:
             return
+        if self.transition_form.criteria.hasFocus():  # Delete in the rules table removes a rule
+            self.transition_form.on_remove_rule_clicked()
+            return
         warning = self.vm.delete_warning(selection.kind, selection.id)
         if self.ask(tr("删除"), warning + "\n" + tr("删除可以撤销，保存后才写入公司档案。")):
             self.vm.delete_selected()
