@@ -100,7 +100,7 @@ class LadderPage(QWidget):
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([150, 620, 730])
+        self.splitter.setSizes([150, 760, 590])
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, tr("通道设计"))
