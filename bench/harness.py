@@ -11,6 +11,7 @@ A workload is a module in bench/workloads/ with this interface (only ``run`` is 
     ABSOLUTE_LIMIT_S = None         # median must be below this many seconds (None: no limit)
     MEMORY_LIMIT_MB = 500           # peak RSS must be below this (None: no limit)
     REPEATS = 5                     # optional: timed repeats of the full size (default 5)
+    ROUNDS = 1                      # optional: split the repeats over this many process pairs
 
     def unavailable() -> str | None     # why the feature cannot run yet: skipped, baseline still measured
     def baseline_unavailable() -> str | None  # why the baseline cannot run either: nothing measured
@@ -25,8 +26,9 @@ A workload is a module in bench/workloads/ with this interface (only ``run`` is 
 
 Every side (build, feature, baseline) runs in a fresh ``python -m bench.harness child``
 process, so imports, caches and the peak resident memory (``ru_maxrss``) belong to that side
-alone. The child does one warm-up call, then ``repeats`` timed calls, and writes its times and
-peak memory as JSON for the parent. The parent never imports a workload's heavy dependencies.
+alone. The child does one warm-up call, then its share of the timed calls, and writes its times
+and peak memory as JSON for the parent. With ``ROUNDS`` > 1 the baseline and feature processes
+alternate, so a change in the machine's load during the run hits both sides alike. The parent never imports a workload's heavy dependencies.
 """
 
 from __future__ import annotations
@@ -141,6 +143,7 @@ class WorkloadResult:
     reason: str | None = None
     warmup: int = WARMUP
     repeats: int = 0
+    rounds: int = 1
     median_s: float | None = None
     times_s: list[float] = field(default_factory=list)
     baseline_median_s: float | None = None
@@ -293,30 +296,45 @@ def measure(
         return result
     own_dir = workdir / module.NAME
     own_dir.mkdir(parents=True, exist_ok=True)
-    args = (size, own_dir, repeats, WARMUP, timeout)
+    rounds = max(1, min(getattr(module, "ROUNDS", 1), repeats))
+    result.rounds = rounds
+    sides = (["baseline"] if has_baseline else []) + (["target"] if result.reason is None else [])
+    times: dict[str, list[float]] = {side: [] for side in sides}
+    peaks: dict[str, list[float]] = {side: [] for side in sides}
     try:
         if hasattr(module, "build"):
             log(f"  {module.NAME}: generating data (size {size:,})")
-            result.build_s = _run_child(module_name, "build", *args).get("seconds")
-        if has_baseline:
-            log(f"  {module.NAME}: baseline × {repeats}")
-            report = _run_child(module_name, "baseline", *args)
-            result.baseline_times_s = report["times_s"]
-            result.baseline_median_s = statistics.median(report["times_s"])
-            result.baseline_peak_mb = report["peak_mb"]
-        if result.reason is not None:
-            log(f"  {module.NAME}: skipped ({result.reason})")
-            return result
-        log(f"  {module.NAME}: measuring × {repeats}")
-        report = _run_child(module_name, "target", *args)
+            built = _run_child(module_name, "build", size, own_dir, 0, 0, timeout)
+            result.build_s = built.get("seconds")
+        for index in range(rounds):
+            # the repeats shared out over the rounds, sides alternating, so a machine that gets
+            # busier or quieter half-way through affects both sides alike
+            share = repeats // rounds + (1 if index < repeats % rounds else 0)
+            for side in sides:
+                what = "baseline" if side == "baseline" else "measuring"
+                log(
+                    f"  {module.NAME}: {what} × {share}"
+                    + (f" (round {index + 1}/{rounds})" if rounds > 1 else "")
+                )
+                report = _run_child(module_name, side, size, own_dir, share, WARMUP, timeout)
+                times[side].extend(report["times_s"])
+                if report["peak_mb"] is not None:
+                    peaks[side].append(report["peak_mb"])
     except ChildFailed as exc:
         result.status = "error"
         result.reason = str(exc)
         log(f"  {module.NAME}: ERROR {exc}")
         return result
-    result.times_s = report["times_s"]
-    result.median_s = statistics.median(report["times_s"])
-    result.peak_mb = report["peak_mb"]
+    if has_baseline:
+        result.baseline_times_s = times["baseline"]
+        result.baseline_median_s = statistics.median(times["baseline"])
+        result.baseline_peak_mb = max(peaks["baseline"], default=None)
+    if result.reason is not None:
+        log(f"  {module.NAME}: skipped ({result.reason})")
+        return result
+    result.times_s = times["target"]
+    result.median_s = statistics.median(times["target"])
+    result.peak_mb = max(peaks["target"], default=None)
     if result.baseline_median_s:
         result.ratio = result.median_s / result.baseline_median_s
     _judge(result)

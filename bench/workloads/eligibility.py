@@ -20,6 +20,7 @@ SIZES = (1_000, 100)  # employees, each with 36 months of data
 TARGET_RATIO = 0.2
 ABSOLUTE_LIMIT_S = 0.5
 MEMORY_LIMIT_MB = None
+ROUNDS = 5
 
 SOURCE = "bench.eligibility_workload"
 NEEDED = ("make_data", "run_batch", "run_loop", "check")

@@ -27,6 +27,7 @@ SIZES = (100_000, 5_000)  # order rows
 TARGET_RATIO = 1.3
 ABSOLUTE_LIMIT_S = None
 MEMORY_LIMIT_MB = None
+ROUNDS = 5
 NOTE = "insert path = ORM bulk insert(OrderFact), one transaction (the import's storing step is not built yet)"
 
 KEY = bytes(range(32))

@@ -14,6 +14,7 @@ SIZES = (100_000, 2_000)  # order rows
 TARGET_RATIO = 1.5
 ABSOLUTE_LIMIT_S = None
 MEMORY_LIMIT_MB = 500
+ROUNDS = 3  # each call takes seconds: fewer, longer rounds
 NOTE = _imports.NOTE
 
 

@@ -22,6 +22,7 @@ TARGET_RATIO = 3.0
 ABSOLUTE_LIMIT_S = None
 MEMORY_LIMIT_MB = None
 REPEATS = 7
+ROUNDS = 7  # start-up is the most sensitive to other programs: alternate every call
 
 # What `tidui FILE` does before the user can type a password (desktop/app.py, AppController.open_file),
 # except that the log-in dialog is shown non-modally so the process can end once it is up.

@@ -23,7 +23,7 @@ WORKLOAD_FIELDS = {
     "number", "name", "title", "baseline", "size", "status", "reason", "warmup", "repeats",
     "median_s", "times_s", "baseline_median_s", "baseline_times_s", "ratio", "target_ratio",
     "absolute_limit_s", "memory_limit_mb", "peak_mb", "baseline_peak_mb", "build_s", "checks",
-    "note", "load_avg",
+    "note", "load_avg", "rounds",
 }  # fmt: skip
 
 
@@ -49,6 +49,7 @@ def test_a_workload_is_timed_against_its_baseline(toy_run: tuple[dict, str]) -> 
     toy = toy_run[0]["workloads"][0]
     assert toy["status"] == "pass"
     assert toy["size"] == 10 and toy["repeats"] == 2 and toy["warmup"] == 1
+    assert toy["rounds"] == 2  # one baseline and one feature process per round
     assert len(toy["times_s"]) == 2 and len(toy["baseline_times_s"]) == 2
     # 10 ms of sleep against 40 ms: medians and their ratio say so
     assert 0.01 <= toy["median_s"] < 0.04 <= toy["baseline_median_s"]
