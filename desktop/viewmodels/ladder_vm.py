@@ -8,9 +8,7 @@ renaming the temporary ids in it to the ids the file gave them.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -35,43 +33,6 @@ from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 
 TRACK, LEVEL, TRANSITION = "track", "level", "transition"
-
-
-class _Probe(QObject):
-    probed = Signal()
-
-
-def pyside_drops_references() -> bool:
-    """Whether this PySide6 loses references to None (void calls) or True (``emit``).
-
-    PySide6 6.12.0 does: every void method call takes one reference from None and every
-    ``emit()`` one from True. CPython 3.11 aborts ("none_dealloc: deallocating None") once a
-    count reaches zero, which in this app is after a few thousand calls. 6.11.3 is fine.
-    """
-    probe = _Probe()
-    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
-    for _ in range(32):
-        probe.setObjectName("probe")
-        probe.probed.emit()
-    return sys.getrefcount(None) < none_before - 16 or sys.getrefcount(True) < true_before - 16
-
-
-def guard_interpreter_singletons() -> bool:
-    """Give None, True and False a reference count no session can use up (CPython < 3.12 only).
-
-    A stopgap while PySide6 6.12.0 is installed (see ``pyside_drops_references``); it belongs
-    in the application's start-up and should go once PySide6 is pinned to a good release.
-    From CPython 3.12 on these objects are immortal and the lost references do no harm.
-    Returns whether it was needed.
-    """
-    if sys.version_info >= (3, 12) or not pyside_drops_references():
-        return False
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-    return True
-
-
-guard_interpreter_singletons()
 
 
 @dataclasses.dataclass(frozen=True)
