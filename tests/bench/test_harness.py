@@ -31,14 +31,14 @@ WORKLOAD_FIELDS = {
 def toy_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     out = tmp_path_factory.mktemp("bench") / "results.json"
     printed = io.StringIO()
-    harness.run_all([TOY, SLOT, BROKEN], quick=True, out=out, repeats=2, stream=printed)
+    harness.run_all([TOY, SLOT, BROKEN], quick=False, out=out, repeats=2, stream=printed)
     return json.loads(out.read_text(encoding="utf-8")), printed.getvalue()
 
 
 def test_results_json_has_the_documented_fields(toy_run: tuple[dict, str]) -> None:
     document, _ = toy_run
     assert document["schema"] == harness.RESULTS_SCHEMA
-    assert document["quick"] is True
+    assert document["quick"] is False
     assert {"python", "platform", "cpus"} <= set(document["machine"])
     assert [w["name"] for w in document["workloads"]] == ["toy", "reports", "toy_broken"]
     for workload in document["workloads"]:
@@ -48,11 +48,11 @@ def test_results_json_has_the_documented_fields(toy_run: tuple[dict, str]) -> No
 def test_a_workload_is_timed_against_its_baseline(toy_run: tuple[dict, str]) -> None:
     toy = toy_run[0]["workloads"][0]
     assert toy["status"] == "pass"
-    assert toy["size"] == 10 and toy["repeats"] == 2 and toy["warmup"] == 1
+    assert toy["size"] == 20 and toy["repeats"] == 2 and toy["warmup"] == 1
     assert toy["rounds"] == 2  # one baseline and one feature process per round
     assert len(toy["times_s"]) == 2 and len(toy["baseline_times_s"]) == 2
-    # 10 ms of sleep against 40 ms: medians and their ratio say so
-    assert 0.01 <= toy["median_s"] < 0.04 <= toy["baseline_median_s"]
+    # 20 ms of sleep against 80 ms: medians and their ratio say so
+    assert 0.02 <= toy["median_s"] < 0.08 <= toy["baseline_median_s"]
     assert toy["ratio"] == pytest.approx(toy["median_s"] / toy["baseline_median_s"])
     assert toy["ratio"] < 1.0
     assert toy["checks"] == {"ratio": True, "absolute": True, "memory": True}
@@ -102,6 +102,14 @@ def test_every_workload_module_has_the_interface() -> None:
         if getattr(module, "TARGET_RATIO", None) is not None:
             assert callable(module.baseline) and module.BASELINE
     assert sorted(numbers) == list(range(1, 8))
+
+
+def test_quick_runs_use_the_small_sizes(tmp_path: Path) -> None:
+    out = tmp_path / "quick.json"
+    harness.run_all([TOY], quick=True, out=out, stream=io.StringIO())
+    toy = json.loads(out.read_text(encoding="utf-8"))["workloads"][0]
+    assert toy["size"] == 10 and toy["repeats"] == harness.QUICK_REPEATS and toy["rounds"] == 1
+    assert toy["status"] == "pass"
 
 
 def test_the_command_line_lists_and_refuses_unknown_names(tmp_path: Path) -> None:
