@@ -50,6 +50,8 @@ from core.domain.rules import (
     TransitionProgress,
     evaluate,
     evaluate_batch,
+    is_failed,
+    is_success,
     level_start_index,
     readiness,
     readiness_batch,
@@ -204,19 +206,40 @@ class EmployeeProgress:
 
 @dataclass
 class _Company:
-    """Everything the rules need about a set of people, read in one go."""
+    """Everything the rules need about a set of people as of one month, read in one go."""
 
+    as_of: str
     people: list[Person]
     transitions: dict[int, list[TransitionRules]]  # from level -> transitions
-    achievements: dict[int, list[AchievementRecord]]
+    achievements: list[tuple[int, str, date, str, float | None, int | None, str]]
     item_scores: dict[int, dict[str, dict[str, float]]]
     book: kpi.FactBook
     custom: dict[str, mx.Metric]
     latest_month: str | None
     margin: float
 
-    def all_transitions(self) -> tuple[TransitionRules, ...]:
-        return tuple(t for ts in self.transitions.values() for t in ts)
+    def records(self, employee_id: int) -> tuple[AchievementRecord, ...]:
+        return tuple(
+            AchievementRecord(kind, day, result, roi, team, name)
+            for who, kind, day, result, roi, team, name in self.achievements
+            if who == employee_id
+        )
+
+    def achievement_table(self) -> AchievementTable:
+        """Everybody's achievements as the batch evaluator's columns (rows = people order)."""
+        row_of = {p.id: i for i, p in enumerate(self.people)}
+        rows = [a for a in self.achievements if a[0] in row_of]
+        kinds = {k: mx.achievement_type_code(k) or k for k in {a[1] for a in rows}}
+        results = {r: (is_success(r), is_failed(r)) for r in {a[3] for a in rows}}
+        return AchievementTable(
+            employee=np.fromiter((row_of[a[0]] for a in rows), dtype=np.int64, count=len(rows)),
+            type=np.array([kinds[a[1]] for a in rows], dtype=np.str_),
+            day=np.fromiter((a[2].toordinal() for a in rows), dtype=np.int64, count=len(rows)),
+            success=np.fromiter((results[a[3]][0] for a in rows), dtype=bool, count=len(rows)),
+            failed=np.fromiter((results[a[3]][1] for a in rows), dtype=bool, count=len(rows)),
+            roi=np.array([np.nan if a[4] is None else a[4] for a in rows], dtype=np.float64),
+            team_size=np.array([np.nan if a[5] is None else a[5] for a in rows], dtype=np.float64),
+        )
 
 
 def _transitions(design: LadderDesign) -> dict[int, list[TransitionRules]]:
@@ -264,22 +287,35 @@ def _people(
     ).where(Employee.leave_date.is_(None), Employee.level_id.is_not(None))
     if employee_ids is not None:
         query = query.where(Employee.id.in_(set(employee_ids)))
-    rows = [r for r in session.execute(query) if scope is None or r[0] in scope]
-    names = dict(session.execute(select(Employee.id, Employee.name)).all())
+    conn = session.connection()  # plain rows: this runs for the whole list on every refresh
+    rows = [r for r in conn.execute(query) if scope is None or r[0] in scope]
+    bosses = {r[7] for r in rows if r[7] is not None}
+    names: dict[int, str] = (
+        {
+            i: n
+            for i, n in conn.execute(
+                select(Employee.id, Employee.name).where(Employee.id.in_(bosses))
+            )
+        }
+        if bosses
+        else {}
+    )
     changes: dict[int, list[tuple[int | None, date]]] = defaultdict(list)
     ids = [r[0] for r in rows]
     if ids:
-        for employee_id, to_level, day in session.execute(
+        for employee_id, to_level, day in conn.execute(
             select(GradeChange.employee_id, GradeChange.to_level_id, GradeChange.effective_date)
             .where(GradeChange.employee_id.in_(ids))
             .order_by(GradeChange.effective_date, GradeChange.id)
         ):
             changes[employee_id].append((to_level, day))
+    levels = {lv.id: lv for lv in design.levels}
+    tracks = {t.id: t for t in design.tracks}
     people: list[Person] = []
     for employee_id, no, name, department, level_id, level_since, hired, boss in rows:
         assert level_id is not None
-        level = design.level(level_id)
-        track = design.track(level.track_id) if level else None
+        level = levels.get(level_id)
+        track = tracks.get(level.track_id) if level else None
         people.append(
             Person(
                 id=employee_id,
@@ -311,11 +347,12 @@ def _level_since(
     return hired if not changes else None
 
 
-def _achievements(session: Session, ids: Sequence[int]) -> dict[int, list[AchievementRecord]]:
-    found: dict[int, list[AchievementRecord]] = defaultdict(list)
+def _achievements(
+    session: Session, ids: Sequence[int], since: date | None = None, until: date | None = None
+) -> list[tuple[int, str, date, str, float | None, int | None, str]]:
     if not ids:
-        return found
-    for employee_id, kind, day, result, roi, team, name in session.execute(
+        return []
+    query = (
         select(
             Achievement.employee_id,
             Achievement.type,
@@ -327,9 +364,12 @@ def _achievements(session: Session, ids: Sequence[int]) -> dict[int, list[Achiev
         )
         .where(Achievement.employee_id.in_(ids))
         .order_by(Achievement.date, Achievement.id)
-    ):
-        found[employee_id].append(AchievementRecord(kind, day, result, roi, team, name))
-    return found
+    )
+    if since is not None:
+        query = query.where(Achievement.date >= since)
+    if until is not None:
+        query = query.where(Achievement.date <= until)
+    return [tuple(r) for r in session.connection().execute(query)]  # type: ignore[misc]
 
 
 def _latest_item_scores(
@@ -342,7 +382,7 @@ def _latest_item_scores(
     recency: dict[tuple[int, str], tuple[date, int]] = {}
     if not ids:
         return {}
-    for employee_id, period, part, item, score, scored_on, entry_id in session.execute(
+    for employee_id, period, part, item, score, scored_on, entry_id in session.connection().execute(
         select(
             ScoreEntry.employee_id,
             ScoreEntry.period,
@@ -376,26 +416,56 @@ def read_margin(session: Session) -> float:
     return value if 0 <= value <= MAX_MARGIN else DEFAULT_MARGIN
 
 
+def lookback(transitions: Iterable[TransitionRules]) -> int:
+    """How many months before "as of" any rule looks (a growth needs the month before too)."""
+    longest = 1
+    for t in transitions:
+        for spec in t.rules:
+            if spec.kind in ("each_month", "average", "change", "count"):
+                span = max(int(spec.window), 1) + (1 if spec.kind == "change" else 0)
+                if spec.metric in mx.GROWTHS:
+                    span += 1
+                longest = max(longest, span)
+    return longest
+
+
 def _load(
     session: Session,
     actor: Actor,
+    as_of: str | None,
+    today: date | None,
     employee_ids: Iterable[int] | None = None,
     *,
-    with_sources: bool = False,
+    whole_history: bool = False,
 ) -> _Company:
+    """Read what the rules need; unless ``whole_history``, only the months they will look at."""
+    latest = kpi.latest_data_month(session)
+    month = _as_of(as_of, latest, today)
     design = read_design(session)
+    transitions = _transitions(design)
     people = _people(session, actor, design, employee_ids)
     ids = [p.id for p in people]
+    months: tuple[str, str] | None = None
+    since: date | None = None
+    until: date | None = None
+    if not whole_history:
+        months = (mo.add(month, -(lookback(_flat(transitions)) - 1)), month)
+        since, until = mo.first_day(months[0]), mo.last_day(month)
     return _Company(
+        as_of=month,
         people=people,
-        transitions=_transitions(design),
-        achievements=_achievements(session, ids),
+        transitions=transitions,
+        achievements=_achievements(session, ids, since, until),
         item_scores=_latest_item_scores(session, ids),
-        book=kpi.load_facts(session, ids, with_sources=with_sources),
+        book=kpi.load_facts(session, None if employee_ids is None else ids, months=months),
         custom=design.custom(),
-        latest_month=kpi.latest_data_month(session),
+        latest_month=latest,
         margin=read_margin(session),
     )
+
+
+def _flat(transitions: Mapping[int, Sequence[TransitionRules]]) -> list[TransitionRules]:
+    return [t for ts in transitions.values() for t in ts]
 
 
 def _as_of(as_of: str | None, latest: str | None, today: date | None) -> str:
@@ -418,6 +488,19 @@ def evaluation_scores(
     with rubric items is scored from them exactly as an evaluation is; a part without items is the
     mean of whatever items were entered for it. The total needs every part.
     """
+    if not any(item_scores.values()):
+        # nothing entered yet: only the KPI part can have a score, so there is no total
+        return {
+            "total": None,
+            **{
+                p.key: performance
+                if p.key == "performance"
+                and performance is not None
+                and not math.isnan(performance)
+                else None
+                for p in template.parts
+            },
+        }
     scored = scoring.score_evaluation(template, (), item_scores)
     parts: dict[str, float | None] = {}
     for part in template.parts:
@@ -443,12 +526,9 @@ def evaluation_scores(
 
 def _batch(company: _Company) -> EmployeeBatch:
     people = company.people
-    months = company.book.months()
-    axis = tuple(mo.range(months[0], months[-1])) if months else ()
-    series = company.book.arrays([p.id for p in people], axis, company.custom)
-    table = AchievementTable.from_records(
-        (row, a) for row, p in enumerate(people) for a in company.achievements.get(p.id, ())
-    )
+    axis = company.book.months
+    series = company.book.arrays([p.id for p in people], company.custom)
+    table = company.achievement_table()
     level_start = np.array([level_start_index(p.level_since) for p in people], dtype=np.float64)
     return EmployeeBatch(len(people), axis, series, table, level_start, {})
 
@@ -480,7 +560,7 @@ def _evaluate_list(company: _Company, as_of: str, progress: Progress) -> tuple[C
     for row, person in enumerate(people):
         rows_at[person.level_id].append(row)
     candidates: list[tuple[int, Candidate]] = []
-    transitions = [t for t in company.all_transitions() if rows_at.get(t.from_level_id)]
+    transitions = [t for t in tuple(_flat(company.transitions)) if rows_at.get(t.from_level_id)]
     for done, transition in enumerate(transitions):
         progress.step(done, len(transitions))
         rows = rows_at[transition.from_level_id]
@@ -528,14 +608,13 @@ def eligibility_list(
     """The 达标名单 as of ``as_of`` (default: the last complete month with data)."""
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
-        company = _load(s, app.actor)
-    month = _as_of(as_of, company.latest_month, today)
-    candidates = _evaluate_list(company, month, progress)
+        company = _load(s, app.actor, as_of, today)
+    candidates = _evaluate_list(company, company.as_of, progress)
     return EligibilityList(
-        month,
+        company.as_of,
         company.latest_month,
         company.margin,
-        company.all_transitions(),
+        tuple(_flat(company.transitions)),
         candidates,
         company.custom,
     )
@@ -549,7 +628,7 @@ def _outlook(
 ) -> TransitionOutlook:
     ctx = EvaluationContext(
         series=company.book.series(person.id, company.custom),
-        achievements=tuple(company.achievements.get(person.id, ())),
+        achievements=company.records(person.id),
         level_since=person.level_since,
     )
     results: dict[int, CriterionResult] = {}
@@ -582,8 +661,8 @@ def employee_progress(
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
         ensure_visible(s, app.actor, employee_id)
-        company = _load(s, app.actor, [employee_id])
-    month = _as_of(as_of, company.latest_month, today)
+        company = _load(s, app.actor, as_of, today, [employee_id], whole_history=True)
+    month = company.as_of
     if not company.people:
         return EmployeeProgress(None, month, company.latest_month, company.margin, ())
     person = company.people[0]
@@ -601,8 +680,8 @@ def report(
     """Every active employee the actor may see on every transition out of their level, explained."""
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
-        company = _load(s, app.actor)
-    month = _as_of(as_of, company.latest_month, today)
+        company = _load(s, app.actor, as_of, today)
+    month = company.as_of
     found = [
         (person, _outlook(company, person, t, month))
         for person in company.people

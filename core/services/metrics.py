@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -91,49 +92,113 @@ class StoreInfo:
 
 @dataclass
 class FactBook:
-    """The resolved monthly figures of every store loaded, who ran which store when, and hand entries.
+    """The resolved monthly figures of the stores loaded, who ran which store when, and hand entries.
 
-    ``values[store][month][code]`` is one store-month after the overview-vs-orders precedence;
-    ``periods[employee]`` lists (store, start month, end month or None) ownership periods;
-    ``manual[employee][code][month]`` holds hand-entered metric values.
+    ``grid[code]`` is stores × ``months`` (rows in ``store_ids`` order, NaN = no figure) after the
+    overview-vs-orders precedence; ``periods[employee]`` lists (store, start month, end month or
+    None) ownership periods; ``manual[employee][code][month]`` holds hand-entered values.
+    ``sources[store][month][code]`` (loaded on request) names the batches behind each figure.
     """
 
-    values: dict[int, StoreMonthValues] = field(default_factory=dict)
-    sources: dict[int, Sources] = field(default_factory=dict)
+    months: tuple[str, ...] = ()  # consecutive, oldest first
+    store_ids: tuple[int, ...] = ()
+    grid: dict[str, mx.FloatArray] = field(default_factory=dict)
     periods: dict[int, list[tuple[int, str, str | None]]] = field(default_factory=dict)
     manual: dict[int, dict[str, dict[str, float]]] = field(default_factory=dict)
+    sources: dict[int, Sources] = field(default_factory=dict)
     manual_sources: dict[int, dict[str, dict[str, int | None]]] = field(default_factory=dict)
     stores: dict[int, StoreInfo] = field(default_factory=dict)
     batches: dict[int, BatchInfo] = field(default_factory=dict)
-    with_sources: bool = False
+
+    @classmethod
+    def from_values(
+        cls,
+        values: Mapping[int, Mapping[str, Mapping[str, float]]],
+        periods: Mapping[int, Sequence[tuple[int, str, str | None]]] | None = None,
+        manual: Mapping[int, Mapping[str, Mapping[str, float]]] | None = None,
+    ) -> FactBook:
+        """A book from plain store -> month -> code -> value figures (tests, demo data)."""
+        months = sorted(
+            {m for by_month in values.values() for m in by_month}
+            | {m for by_code in (manual or {}).values() for v in by_code.values() for m in v}
+        )
+        axis = tuple(mo.range(months[0], months[-1])) if months else ()
+        store_ids = tuple(sorted(values))
+        grid = _Grid(store_ids, axis)
+        for store_id, by_month in values.items():
+            for month, figures in by_month.items():
+                for code, value in figures.items():
+                    grid.cell(code)[grid.row[store_id], grid.col[month]] = value
+        return cls(
+            axis,
+            store_ids,
+            grid.arrays,
+            {e: list(p) for e, p in (periods or {}).items()},
+            {e: {c: dict(v) for c, v in by_code.items()} for e, by_code in (manual or {}).items()},
+        )
 
     # --- what is in it ----------------------------------------------------------------------
 
-    def months(self) -> list[str]:
+    def months_with_data(self) -> list[str]:
         """Every month some store or hand entry has a figure for, oldest first."""
-        found: set[str] = set()
-        for by_month in self.values.values():
-            found.update(by_month)
+        found = {self.months[c] for c in np.flatnonzero(self._present().any(axis=0))}
         for by_code in self.manual.values():
-            for by_month_manual in by_code.values():
-                found.update(by_month_manual)
+            for by_month in by_code.values():
+                found.update(by_month)
         return sorted(found)
+
+    def _present(self) -> npt.NDArray[np.bool_]:
+        """stores × months: True where the store has any figure that month."""
+        present = np.zeros((len(self.store_ids), len(self.months)), dtype=bool)
+        for values in self.grid.values():
+            present |= ~np.isnan(values)
+        return present
+
+    def _columns(self, start: str, end: str | None) -> range:
+        """The axis columns of an ownership period (both ends inclusive)."""
+        if not self.months:
+            return range(0)
+        first = mo.index(self.months[0])
+        lo = max(mo.index(start) - first, 0)
+        hi = (
+            len(self.months) - 1
+            if end is None
+            else min(mo.index(end) - first, len(self.months) - 1)
+        )
+        return range(lo, hi + 1)
 
     def owned_months(self, employee_id: int) -> dict[int, list[str]]:
         """store -> the months (with data) ``employee_id`` ran it, each month once, oldest first."""
-        owned: dict[int, set[str]] = defaultdict(set)
+        row = {s: i for i, s in enumerate(self.store_ids)}
+        present = self._present()
+        owned: dict[int, set[int]] = defaultdict(set)
         for store_id, start, end in self.periods.get(employee_id, ()):
-            for month in self.values.get(store_id, {}):
-                if start <= month and (end is None or month <= end):
-                    owned[store_id].add(month)
-        return {store_id: sorted(owned[store_id]) for store_id in sorted(owned)}
+            r = row.get(store_id)
+            if r is None:
+                continue
+            owned[store_id].update(c for c in self._columns(start, end) if present[r, c])
+        return {
+            store_id: [self.months[c] for c in sorted(owned[store_id])]
+            for store_id in sorted(owned)
+            if owned[store_id]
+        }
 
     def store_facts(self, employee_id: int) -> list[StoreMonthValues]:
         """Per store (by id), only the months this employee ran it: what employee_series takes."""
+        row = {s: i for i, s in enumerate(self.store_ids)}
+        col = {m: i for i, m in enumerate(self.months)}
         result: list[StoreMonthValues] = []
         for store_id, months in self.owned_months(employee_id).items():
-            by_month = self.values[store_id]
-            result.append({m: by_month[m] for m in months})
+            r = row[store_id]
+            by_month: StoreMonthValues = {}
+            for month in months:
+                c = col[month]
+                by_month[month] = {
+                    code: float(values[r, c])
+                    for code, values in self.grid.items()
+                    if not np.isnan(values[r, c])
+                }
+            result.append(by_month)
         return result
 
     def series(self, employee_id: int, custom: Mapping[str, mx.Metric] | None = None) -> mx.Series:
@@ -187,67 +252,113 @@ class FactBook:
     # --- everybody at once, for the batch evaluator -------------------------------------------
 
     def arrays(
-        self,
-        employee_ids: Sequence[int],
-        months: Sequence[str],
-        custom: Mapping[str, mx.Metric] | None = None,
+        self, employee_ids: Sequence[int], custom: Mapping[str, mx.Metric] | None = None
     ) -> dict[str, mx.FloatArray]:
         """Every metric as employees × ``months`` arrays (NaN = no data), rows in ``employee_ids`` order.
 
-        ``months`` must be consecutive (growth compares neighbouring columns). Ownership entries are
-        listed store by store, so each cell is summed in the order FactBook.series sums it.
+        Ownership entries are listed store by store, so each cell is summed in the very order
+        FactBook.series sums it (the batch and the one-by-one verdicts then agree to the bit).
         """
-        column = {m: i for i, m in enumerate(months)}
-        row_of = {e: i for i, e in enumerate(employee_ids)}
-        store_ids = sorted(self.values)
-        store_row = {s: i for i, s in enumerate(store_ids)}
-        width = len(months)
-        codes = sorted(
-            {c for by_month in self.values.values() for v in by_month.values() for c in v}
-        )
-        store_values = {code: np.full((len(store_ids), width), np.nan) for code in codes}
-        for store_id, by_month in self.values.items():
-            r = store_row[store_id]
-            for month, values in by_month.items():
-                c = column.get(month)
-                if c is None:
+        width = len(self.months)
+        n = len(employee_ids)
+        row = {s: i for i, s in enumerate(self.store_ids)}
+        chunks: list[npt.NDArray[np.int64]] = []
+        for e, employee_id in enumerate(employee_ids):
+            for store_id, start, end in self.periods.get(employee_id, ()):
+                r = row.get(store_id)
+                columns = self._columns(start, end)
+                if r is None or not columns:
                     continue
-                for code, value in values.items():
-                    store_values[code][r, c] = value
-        entries: list[tuple[int, int, int]] = []
-        for employee_id in employee_ids:
-            e = row_of[employee_id]
-            for store_id, owned in self.owned_months(employee_id).items():
-                s = store_row[store_id]
-                entries.extend((s, e, column[m]) for m in owned if m in column)
-        entries.sort()
-        owner_store = np.array([x[0] for x in entries], dtype=np.int64)
-        owner_employee = np.array([x[1] for x in entries], dtype=np.int64)
-        owner_month = np.array([x[2] for x in entries], dtype=np.int64)
+                cells = np.arange(columns.start, columns.stop, dtype=np.int64)
+                chunks.append((r * n + e) * width + cells)
+        # one entry per (store, employee, month), sorted store by store
+        keys = np.unique(np.concatenate(chunks)) if chunks else np.zeros(0, dtype=np.int64)
+        owner_store, rest = np.divmod(keys, n * width) if width and n else (keys, keys)
+        owner_employee, owner_month = np.divmod(rest, width) if width else (rest, rest)
         manual: dict[str, mx.FloatArray] = {}
-        for employee_id in employee_ids:
-            e = row_of[employee_id]
-            for code, manual_months in self.manual.get(employee_id, {}).items():
+        col = {m: i for i, m in enumerate(self.months)}
+        for e, employee_id in enumerate(employee_ids):
+            for code, by_month in self.manual.get(employee_id, {}).items():
                 target = manual.get(code)
                 if target is None:
-                    target = manual[code] = np.full((len(employee_ids), width), np.nan)
-                for month, value in manual_months.items():
-                    c = column.get(month)
+                    target = manual[code] = np.full((n, width), np.nan)
+                for month, value in by_month.items():
+                    c = col.get(month)
                     if c is not None:
                         target[e, c] = value
-        if not store_values and not manual:
+        if not self.grid and not manual:
             return {}
-        if not store_values:
-            store_values = {"gmv": np.full((0, width), np.nan)}
+        store_values = self.grid or {"gmv": np.full((len(self.store_ids), width), np.nan)}
         return mx.employee_arrays(
             store_values,
-            owner_employee,
-            owner_store,
-            owner_month,
-            len(employee_ids),
+            owner_employee.astype(np.int64),
+            owner_store.astype(np.int64),
+            owner_month.astype(np.int64),
+            n,
             manual,
             custom,
         )
+
+
+class _Grid:
+    """stores × months arrays being filled source by source; a filled cell is never overwritten."""
+
+    def __init__(self, store_ids: Sequence[int], months: Sequence[str]) -> None:
+        self.row = {s: i for i, s in enumerate(store_ids)}
+        self.col = {m: i for i, m in enumerate(months)}
+        self.shape = (len(store_ids), len(months))
+        self.arrays: dict[str, mx.FloatArray] = {}
+        self.sources: dict[int, Sources] | None = None
+        self.store_ids = tuple(store_ids)
+        self.months = tuple(months)
+
+    def cell(self, code: str) -> mx.FloatArray:
+        found = self.arrays.get(code)
+        if found is None:
+            found = self.arrays[code] = np.full(self.shape, np.nan)
+        return found
+
+    def index(
+        self, stores: Sequence[int], months: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        return (
+            np.fromiter((self.row[s] for s in stores), dtype=np.int64, count=len(stores)),
+            np.fromiter((self.col[m] for m in months), dtype=np.int64, count=len(months)),
+        )
+
+    def fill(
+        self,
+        code: str,
+        rows: npt.NDArray[np.int64],
+        cols: npt.NDArray[np.int64],
+        values: Sequence[object] | mx.FloatArray,
+        batches: Sequence[tuple[int, ...]] | None = None,
+    ) -> None:
+        """Give ``code`` its value in each (row, col) that has none yet (one entry per cell)."""
+        if len(rows) == 0:
+            return
+        numbers = np.asarray(values, dtype=np.float64)
+        target = self.cell(code)
+        take = np.isnan(target[rows, cols]) & ~np.isnan(numbers)
+        target[rows[take], cols[take]] = numbers[take]
+        if self.sources is not None and batches is not None:
+            for i in np.flatnonzero(take).tolist():
+                store, month = self.store_ids[rows[i]], self.months[cols[i]]
+                by_code = self.sources.setdefault(store, {}).setdefault(month, {})
+                by_code[code] = tuple(sorted(set(batches[i])))
+
+
+def _latest_per_key(
+    keys: npt.NDArray[np.int64], batches: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Indices of the rows kept when, per key, the row of the latest batch wins."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((batches, keys))
+    sorted_keys = keys[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = sorted_keys[1:] != sorted_keys[:-1]
+    return order[last]
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -257,43 +368,22 @@ def _undone_batches(session: Session) -> set[int]:
     return set(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
 
 
-def _put(
-    target: dict[int, StoreMonthValues],
-    sources: dict[int, Sources] | None,
-    store_id: int,
-    month: str,
-    code: str,
-    value: object,
-    batch_ids: Iterable[int],
-) -> None:
-    """Set one figure unless a higher-priority source already gave it."""
-    if value is None:
-        return
-    by_code = target.setdefault(store_id, {}).setdefault(month, {})
-    if code in by_code:
-        return
-    # a server database may hand sums back as Decimal
-    by_code[code] = float(value) if isinstance(value, int | float) else float(str(value))
-    if sources is not None:
-        sources.setdefault(store_id, {}).setdefault(month, {})[code] = tuple(sorted(batch_ids))
-
-
-def _accumulate(sums: list[float | None], figures: Sequence[object]) -> None:
-    """Add one row's figures to running sums; a figure nobody reported stays None."""
-    for i, value in enumerate(figures):
-        if isinstance(value, int | float):
-            sums[i] = (sums[i] or 0.0) + float(value)
-
-
 def load_facts(
     session: Session,
     employee_ids: Iterable[int] | None = None,
     *,
+    months: tuple[str, str] | None = None,
     with_sources: bool = False,
 ) -> FactBook:
-    """Read facts, ownership periods and hand entries (of ``employee_ids`` only, if given)."""
+    """Read facts, ownership periods and hand entries (of ``employee_ids`` only, if given).
+
+    ``months`` (first, last) limits the facts read to what the rules will look at; the list of
+    1,000 people then reads a few months instead of years. Queries go through the connection
+    (plain rows, no ORM bookkeeping): this is the eligibility list's hot path.
+    """
     wanted = None if employee_ids is None else set(employee_ids)
-    book = FactBook(with_sources=with_sources)
+    conn = session.connection()
+    book = FactBook()
     ownership_query = select(
         StoreOwnership.employee_id,
         StoreOwnership.store_id,
@@ -302,89 +392,67 @@ def load_facts(
     )
     if wanted is not None:
         ownership_query = ownership_query.where(StoreOwnership.employee_id.in_(wanted))
-    for employee_id, store_id, start, end in session.execute(ownership_query):
+    for employee_id, store_id, start, end in conn.execute(ownership_query):
         book.periods.setdefault(employee_id, []).append((store_id, start, end))
     store_filter = None if wanted is None else {s for ps in book.periods.values() for s, _, _ in ps}
     undone = _undone_batches(session)
-    sources = book.sources if with_sources else None
-    values = book.values
 
-    def restrict(query: _Query, column: Any) -> _Query:
-        return query if store_filter is None else query.where(column.in_(store_filter))
+    def restrict(query: _Query, store_column: Any, month_column: Any) -> _Query:
+        if store_filter is not None:
+            query = query.where(store_column.in_(store_filter))
+        if months is not None:
+            query = query.where(month_column >= months[0], month_column <= months[1])
+        return query
 
-    # 1. shop overviews: a monthly row wins over daily rows; the later batch wins between rows
-    month_rows = session.execute(
-        restrict(
-            select(
-                StoreMonthFact.store_id,
-                StoreMonthFact.month,
-                StoreMonthFact.source,
-                StoreMonthFact.batch_id,
-                StoreMonthFact.gmv,
-                StoreMonthFact.visitors,
-                StoreMonthFact.paid_buyers,
-                StoreMonthFact.old_buyers,
-            ).where(StoreMonthFact.superseded_by.is_(None)),
-            StoreMonthFact.store_id,
-        )
-    ).all()
-    overview: dict[tuple[int, str], tuple[int, tuple[object, ...]]] = {}
-    derived_from_orders: dict[tuple[int, str], tuple[int, tuple[object, ...]]] = {}
-    for month_row in month_rows:
-        store_id, month, source, batch_id = month_row[:4]
-        if batch_id in undone:
-            continue
-        target = overview if source == OVERVIEW_SOURCE else derived_from_orders
-        key = (store_id, month)
-        kept = target.get(key)
-        if kept is None or batch_id > kept[0]:
-            target[key] = (batch_id, tuple(month_row[4:]))
-    for (store_id, month), (batch_id, kept_figures) in overview.items():
-        for code, value in zip(STORE_FIELDS, kept_figures, strict=True):
-            _put(values, sources, store_id, month, code, value, (batch_id,))
+    def usable(batch_id: int | None) -> bool:
+        return batch_id is None or batch_id not in undone
 
-    day_rows = session.execute(
-        restrict(
-            select(
-                StoreDayFact.store_id,
-                StoreDayFact.day,
-                StoreDayFact.month,
-                StoreDayFact.batch_id,
-                StoreDayFact.gmv,
-                StoreDayFact.visitors,
-                StoreDayFact.paid_buyers,
-                StoreDayFact.old_buyers,
-            ).where(StoreDayFact.superseded_by.is_(None)),
-            StoreDayFact.store_id,
-        )
-    ).all()
-    latest_day: dict[tuple[int, date], tuple[int, str, tuple[object, ...]]] = {}
-    for day_row in day_rows:
-        store_id, day, month, batch_id = day_row[:4]
-        if batch_id in undone:
-            continue
-        kept_day = latest_day.get((store_id, day))
-        if kept_day is None or batch_id > kept_day[0]:
-            latest_day[(store_id, day)] = (batch_id, month, tuple(day_row[4:]))
-    day_sums: dict[tuple[int, str], list[float | None]] = {}
-    day_batches: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for (store_id, _day), (batch_id, month, day_figures) in latest_day.items():
-        key = (store_id, month)
-        if key in overview:
-            continue  # the month's own overview row already counts these days
-        _accumulate(day_sums.setdefault(key, [None] * len(STORE_FIELDS)), day_figures)
-        day_batches[key].add(batch_id)
-    for (store_id, month), sums in day_sums.items():
-        for code, day_total in zip(STORE_FIELDS, sums, strict=True):
-            _put(values, sources, store_id, month, code, day_total, day_batches[(store_id, month)])
-
-    # 2. orders fill in what no overview gives: GMV, paid buyers
-    live_order_filter = (
+    counted_orders = (
         OrderFact.counted.is_(True),
         OrderFact.superseded_by.is_(None),
         OrderFact.batch_id.not_in(undone) if undone else OrderFact.batch_id.is_not(None),
     )
-    order_totals = session.execute(
+    month_rows = [
+        r
+        for r in conn.execute(
+            restrict(
+                select(
+                    StoreMonthFact.store_id,
+                    StoreMonthFact.month,
+                    StoreMonthFact.source,
+                    StoreMonthFact.batch_id,
+                    StoreMonthFact.gmv,
+                    StoreMonthFact.visitors,
+                    StoreMonthFact.paid_buyers,
+                    StoreMonthFact.old_buyers,
+                ).where(StoreMonthFact.superseded_by.is_(None)),
+                StoreMonthFact.store_id,
+                StoreMonthFact.month,
+            )
+        ).all()
+        if usable(r[3])
+    ]
+    day_rows = [
+        r
+        for r in conn.execute(
+            restrict(
+                select(
+                    StoreDayFact.store_id,
+                    StoreDayFact.month,
+                    StoreDayFact.day,
+                    StoreDayFact.batch_id,
+                    StoreDayFact.gmv,
+                    StoreDayFact.visitors,
+                    StoreDayFact.paid_buyers,
+                    StoreDayFact.old_buyers,
+                ).where(StoreDayFact.superseded_by.is_(None)),
+                StoreDayFact.store_id,
+                StoreDayFact.month,
+            )
+        ).all()
+        if usable(r[3])
+    ]
+    order_rows = conn.execute(
         restrict(
             select(
                 OrderFact.store_id,
@@ -392,105 +460,46 @@ def load_facts(
                 func.sum(OrderFact.amount),
                 func.count(distinct(OrderFact.buyer_key)),
             )
-            .where(*live_order_filter)
+            .where(*counted_orders)
             .group_by(OrderFact.store_id, OrderFact.month),
             OrderFact.store_id,
+            OrderFact.month,
         )
     ).all()
-    order_batches: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for store_id, month, batch_id in session.execute(
-        restrict(
-            select(OrderFact.store_id, OrderFact.month, OrderFact.batch_id)
-            .where(*live_order_filter)
-            .distinct(),
-            OrderFact.store_id,
-        )
-    ):
-        order_batches[(store_id, month)].append(batch_id)
-    from_orders: set[tuple[int, str]] = set()
-    for store_id, month, amount, buyers in order_totals:
-        key = (store_id, month)
-        from_orders.add(key)
-        batch_ids = order_batches[key]
-        _put(values, sources, store_id, month, "gmv", amount, batch_ids)
-        _put(values, sources, store_id, month, "paid_buyers", buyers or None, batch_ids)
-    for (store_id, month), (batch_id, kept_figures) in derived_from_orders.items():
-        if (store_id, month) in from_orders:
-            continue  # the orders themselves are at hand; their totals were just taken
-        for code, value in zip(STORE_FIELDS, kept_figures, strict=True):
-            _put(values, sources, store_id, month, code, value, (batch_id,))
-
-    # 3. live accounts: the sessions, then 抖店 orders attributed to the account for live GMV
-    live_rows = session.execute(
-        restrict(
-            select(
+    live_rows = [
+        r
+        for r in conn.execute(
+            restrict(
+                select(
+                    LiveSessionFact.store_id,
+                    LiveSessionFact.month,
+                    LiveSessionFact.batch_id,
+                    func.sum(LiveSessionFact.viewers),
+                    func.sum(LiveSessionFact.comments),
+                    func.sum(LiveSessionFact.likes),
+                    func.sum(LiveSessionFact.buyers),
+                    func.sum(LiveSessionFact.gmv),
+                    func.count(LiveSessionFact.id),
+                )
+                .where(LiveSessionFact.superseded_by.is_(None))
+                .group_by(
+                    LiveSessionFact.store_id, LiveSessionFact.month, LiveSessionFact.batch_id
+                ),
                 LiveSessionFact.store_id,
                 LiveSessionFact.month,
-                LiveSessionFact.batch_id,
-                func.sum(LiveSessionFact.viewers),
-                func.sum(LiveSessionFact.comments),
-                func.sum(LiveSessionFact.likes),
-                func.sum(LiveSessionFact.buyers),
-                func.sum(LiveSessionFact.gmv),
-                func.count(LiveSessionFact.id),
             )
-            .where(LiveSessionFact.superseded_by.is_(None))
-            .group_by(LiveSessionFact.store_id, LiveSessionFact.month, LiveSessionFact.batch_id),
-            LiveSessionFact.store_id,
-        )
-    ).all()
-    live_sums: dict[tuple[int, str], list[float | None]] = {}
-    live_batches: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for live_row in live_rows:
-        store_id, month, batch_id = live_row[:3]
-        if batch_id in undone:
-            continue
-        key = (store_id, month)
-        _accumulate(live_sums.setdefault(key, [None] * len(LIVE_FIELDS)), live_row[3:])
-        live_batches[key].append(batch_id)
-    for (store_id, month), sums in live_sums.items():
-        for code, live_total in zip(LIVE_FIELDS, sums, strict=True):
-            _put(
-                values, sources, store_id, month, code, live_total, live_batches[(store_id, month)]
-            )
-    live_orders = session.execute(
+        ).all()
+        if usable(r[2])
+    ]
+    live_order_rows = conn.execute(
         restrict(
-            select(
-                OrderFact.live_account_id,
-                OrderFact.month,
-                func.sum(OrderFact.amount),
-            )
-            .where(OrderFact.live_account_id.is_not(None), *live_order_filter)
+            select(OrderFact.live_account_id, OrderFact.month, func.sum(OrderFact.amount))
+            .where(OrderFact.live_account_id.is_not(None), *counted_orders)
             .group_by(OrderFact.live_account_id, OrderFact.month),
             OrderFact.live_account_id,
+            OrderFact.month,
         )
     ).all()
-    if live_orders:
-        live_order_batches: dict[tuple[int, str], list[int]] = defaultdict(list)
-        for account_id, month, batch_id in session.execute(
-            restrict(
-                select(OrderFact.live_account_id, OrderFact.month, OrderFact.batch_id)
-                .where(OrderFact.live_account_id.is_not(None), *live_order_filter)
-                .distinct(),
-                OrderFact.live_account_id,
-            )
-        ):
-            if account_id is not None:
-                live_order_batches[(account_id, month)].append(batch_id)
-        for account_id, month, amount in live_orders:
-            if account_id is None:
-                continue
-            _put(
-                values,
-                sources,
-                account_id,
-                month,
-                "live_gmv",
-                amount,
-                live_order_batches[(account_id, month)],
-            )
-
-    # 4. hand-entered values (the latest entry of a month wins)
     manual_query = select(
         ManualMetricValue.employee_id,
         ManualMetricValue.metric,
@@ -500,49 +509,204 @@ def load_facts(
     ).order_by(ManualMetricValue.id)
     if wanted is not None:
         manual_query = manual_query.where(ManualMetricValue.employee_id.in_(wanted))
-    for employee_id, code, month, value, manual_batch in session.execute(manual_query):
-        if manual_batch is not None and manual_batch in undone:
+    if months is not None:
+        manual_query = manual_query.where(
+            ManualMetricValue.month >= months[0], ManualMetricValue.month <= months[1]
+        )
+    for employee_id, code, month, value, manual_batch in conn.execute(manual_query):
+        if not usable(manual_batch):
             continue
+        # the latest entry of a month wins
         book.manual.setdefault(employee_id, {}).setdefault(code, {})[month] = float(value)
         if with_sources:
             book.manual_sources.setdefault(employee_id, {}).setdefault(code, {})[month] = (
                 manual_batch
             )
 
+    # the axis: every month and store any fact row mentions
+    all_months: set[str] = set()
+    all_stores: set[int] = set()
+    for rows in (month_rows, day_rows, order_rows, live_rows):
+        all_months.update(r[1] for r in rows)
+        all_stores.update(r[0] for r in rows)
+    all_months.update(r[1] for r in live_order_rows if r[0] is not None)
+    for by_code in book.manual.values():
+        for by_month in by_code.values():
+            all_months.update(by_month)
+    all_stores.update(r[0] for r in live_order_rows if r[0] is not None)
+    axis = tuple(mo.range(min(all_months), max(all_months))) if all_months else ()
+    grid = _Grid(sorted(all_stores), axis)
     if with_sources:
-        used = {
-            b
-            for by_month in book.sources.values()
-            for c in by_month.values()
-            for v in c.values()
-            for b in v
-        }
-        used |= {
-            b
-            for by_code in book.manual_sources.values()
-            for by_month_ids in by_code.values()
-            for b in by_month_ids.values()
-            if b is not None
-        }
-        if used:
-            for row in session.execute(
-                select(
-                    ImportBatch.id,
-                    ImportBatch.file_name,
-                    ImportBatch.source,
-                    ImportBatch.created_at,
-                ).where(ImportBatch.id.in_(used))
-            ):
-                book.batches[row[0]] = BatchInfo(row[0], row[1], row[2], row[3])
-        store_ids = set(book.values) | {s for ps in book.periods.values() for s, _, _ in ps}
-        if store_ids:
-            for store_id, name, platform, kind in session.execute(
-                select(Store.id, Store.name, Store.platform, Store.kind).where(
-                    Store.id.in_(store_ids)
-                )
-            ):
-                book.stores[store_id] = StoreInfo(store_id, name, platform, kind)
+        grid.sources = book.sources
+    width = max(len(axis), 1)
+
+    # 1. shop overviews: a monthly row (the latest import of it) wins over daily rows
+    overview_cells: set[tuple[int, str]] = set()
+    derived_rows = []
+    overview_rows = []
+    for r in month_rows:
+        if r[2] == OVERVIEW_SOURCE:
+            overview_rows.append(r)
+            overview_cells.add((r[0], r[1]))
+        else:
+            derived_rows.append(r)
+    _fill_latest(grid, overview_rows, width)
+    days = [r for r in day_rows if (r[0], r[1]) not in overview_cells]
+    if days:
+        rows_i, cols_i = grid.index([r[0] for r in days], [r[1] for r in days])
+        day_numbers = np.fromiter((r[2].toordinal() for r in days), dtype=np.int64)
+        day_batches = np.fromiter((r[3] for r in days), dtype=np.int64)
+        kept = _latest_per_key(rows_i * 10_000_000 + day_numbers, day_batches)
+        cells = rows_i[kept] * width + cols_i[kept]
+        unique_cells, inverse = np.unique(cells, return_inverse=True)
+        batches_by_cell: list[tuple[int, ...]] | None = None
+        if with_sources:
+            collected: list[set[int]] = [set() for _ in unique_cells]
+            for k, i in enumerate(inverse):
+                collected[i].add(int(day_batches[kept[k]]))
+            batches_by_cell = [tuple(sorted(b)) for b in collected]
+        for f, code in enumerate(STORE_FIELDS):
+            raw = np.array([days[k][4 + f] for k in kept], dtype=np.float64)
+            has = ~np.isnan(raw)
+            total = np.bincount(inverse, np.where(has, raw, 0.0), len(unique_cells))
+            seen = np.bincount(inverse, has, len(unique_cells)) > 0
+            grid.fill(
+                code,
+                unique_cells // width,
+                unique_cells % width,
+                np.where(seen, total, np.nan),
+                batches_by_cell,
+            )
+
+    # 2. orders fill in what no overview gives (GMV, paid buyers); then order-derived month rows
+    order_cells: set[tuple[int, str]] = set()
+    if order_rows:
+        rows_i, cols_i = grid.index([r[0] for r in order_rows], [r[1] for r in order_rows])
+        order_batches = (
+            _order_batches(conn, restrict, counted_orders, OrderFact.store_id)
+            if with_sources
+            else {}
+        )
+        batches_of = [order_batches.get((r[0], r[1]), ()) for r in order_rows]
+        grid.fill("gmv", rows_i, cols_i, [r[2] for r in order_rows], batches_of)
+        grid.fill("paid_buyers", rows_i, cols_i, [r[3] or None for r in order_rows], batches_of)
+        order_cells = {(r[0], r[1]) for r in order_rows}
+    _fill_latest(grid, [r for r in derived_rows if (r[0], r[1]) not in order_cells], width)
+
+    # 3. live accounts: their sessions, then 抖店 orders attributed to them for live GMV
+    if live_rows:
+        rows_i, cols_i = grid.index([r[0] for r in live_rows], [r[1] for r in live_rows])
+        cells = rows_i * width + cols_i
+        unique_cells, inverse = np.unique(cells, return_inverse=True)
+        live_batches: list[tuple[int, ...]] | None = None
+        if with_sources:
+            gathered: list[set[int]] = [set() for _ in unique_cells]
+            for k, i in enumerate(inverse):
+                gathered[i].add(int(live_rows[k][2]))
+            live_batches = [tuple(sorted(b)) for b in gathered]
+        for f, code in enumerate(LIVE_FIELDS):
+            raw = np.array([r[3 + f] for r in live_rows], dtype=np.float64)
+            has = ~np.isnan(raw)
+            total = np.bincount(inverse, np.where(has, raw, 0.0), len(unique_cells))
+            seen = np.bincount(inverse, has, len(unique_cells)) > 0
+            grid.fill(
+                code,
+                unique_cells // width,
+                unique_cells % width,
+                np.where(seen, total, np.nan),
+                live_batches,
+            )
+    live_orders: list[tuple[int, str, float]] = [
+        (r[0], r[1], r[2]) for r in live_order_rows if r[0] is not None
+    ]
+    if live_orders:
+        rows_i, cols_i = grid.index([r[0] for r in live_orders], [r[1] for r in live_orders])
+        account_batches = (
+            _order_batches(
+                conn,
+                restrict,
+                (OrderFact.live_account_id.is_not(None), *counted_orders),
+                OrderFact.live_account_id,
+            )
+            if with_sources
+            else {}
+        )
+        grid.fill(
+            "live_gmv",
+            rows_i,
+            cols_i,
+            [r[2] for r in live_orders],
+            [account_batches.get((r[0], r[1]), ()) for r in live_orders],
+        )
+
+    book.months, book.store_ids, book.grid = grid.months, grid.store_ids, grid.arrays
+    if with_sources:
+        _describe_sources(session, book)
     return book
+
+
+def _fill_latest(grid: _Grid, rows: Sequence[Any], width: int) -> None:
+    """Store-month rows (store, month, source, batch, gmv, visitors, buyers, old): latest batch wins."""
+    if not rows:
+        return
+    rows_i, cols_i = grid.index([r[0] for r in rows], [r[1] for r in rows])
+    batches = np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows))
+    kept = _latest_per_key(rows_i * width + cols_i, batches)
+    batch_of = [(int(batches[k]),) for k in kept]
+    for f, code in enumerate(STORE_FIELDS):
+        grid.fill(
+            code,
+            rows_i[kept],
+            cols_i[kept],
+            np.array([rows[k][4 + f] for k in kept], dtype=np.float64),
+            batch_of,
+        )
+
+
+def _order_batches(
+    conn: Any, restrict: Any, conditions: tuple[Any, ...], store_column: Any
+) -> dict[tuple[int, str], tuple[int, ...]]:
+    found: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for store_id, month, batch_id in conn.execute(
+        restrict(
+            select(store_column, OrderFact.month, OrderFact.batch_id).where(*conditions).distinct(),
+            store_column,
+            OrderFact.month,
+        )
+    ):
+        found[(store_id, month)].add(batch_id)
+    return {key: tuple(sorted(b)) for key, b in found.items()}
+
+
+def _describe_sources(session: Session, book: FactBook) -> None:
+    """Names of the batches and stores the KPI tab's tooltips mention."""
+    used = {
+        b
+        for by_month in book.sources.values()
+        for by_code in by_month.values()
+        for batch_ids in by_code.values()
+        for b in batch_ids
+    }
+    used |= {
+        b
+        for by_code in book.manual_sources.values()
+        for by_month_ids in by_code.values()
+        for b in by_month_ids.values()
+        if b is not None
+    }
+    if used:
+        for batch_id, file_name, source, created in session.execute(
+            select(
+                ImportBatch.id, ImportBatch.file_name, ImportBatch.source, ImportBatch.created_at
+            ).where(ImportBatch.id.in_(used))
+        ):
+            book.batches[batch_id] = BatchInfo(batch_id, file_name, source, created)
+    store_ids = set(book.store_ids) | {s for ps in book.periods.values() for s, _, _ in ps}
+    if store_ids:
+        for store_id, name, platform, kind in session.execute(
+            select(Store.id, Store.name, Store.platform, Store.kind).where(Store.id.in_(store_ids))
+        ):
+            book.stores[store_id] = StoreInfo(store_id, name, platform, kind)
 
 
 def latest_data_month(session: Session) -> str | None:

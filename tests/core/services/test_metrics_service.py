@@ -183,6 +183,17 @@ def test_live_account_sessions_and_orders_attributed_to_it(company: AppSession) 
     assert "gmv" not in series or not series["gmv"]  # the shop itself is someone else's
 
 
+def test_hand_entered_values_count_even_without_store_data(company: AppSession) -> None:
+    seed = Seed(company)
+    analyst = seed.employee("E015", "林晓")
+    seed.manual(analyst, "report_accuracy", "2024-06", 0.96)
+    with company.read() as s:
+        book = kpi.load_facts(s)
+    assert book.months == ("2024-06",)
+    arrays = book.arrays([analyst])
+    assert arrays["report_accuracy"][0].tolist() == [0.96]
+
+
 def test_hand_entered_values_and_latest_entry_wins(company: AppSession) -> None:
     seed = Seed(company)
     ann = seed.employee("E015", "林晓")
@@ -256,16 +267,19 @@ def test_latest_data_month_ignores_replaced_rows(company: AppSession) -> None:
 # --- the array path equals the per-employee path ----------------------------------------------
 
 MONTHS = mo.range("2023-10", "2024-03")
+_store_months = st.lists(st.sampled_from(MONTHS), unique=True).map(sorted)
 _value = st.one_of(st.none(), st.integers(0, 5000).map(float))
 
 
 @st.composite
 def fact_books(draw: st.DrawFn) -> kpi.FactBook:
-    book = kpi.FactBook()
+    values: dict[int, dict[str, dict[str, float]]] = {}
+    periods: dict[int, list[tuple[int, str, str | None]]] = {}
+    manual: dict[int, dict[str, dict[str, float]]] = {}
     n_stores = draw(st.integers(1, 4))
     for store in range(1, n_stores + 1):
         by_month: dict[str, dict[str, float]] = {}
-        for month in MONTHS:
+        for month in draw(_store_months):
             figures = {
                 code: v
                 for code in ("gmv", "visitors", "paid_buyers", "old_buyers", "live_viewers")
@@ -273,36 +287,38 @@ def fact_books(draw: st.DrawFn) -> kpi.FactBook:
             }
             if figures:
                 by_month[month] = figures
-        book.values[store] = by_month
+        values[store] = by_month
     for employee in range(1, 4):
-        periods = []
+        owned = []
         for store in range(1, n_stores + 1):
             if draw(st.booleans()):
                 start = draw(st.sampled_from(MONTHS))
                 end = draw(st.one_of(st.none(), st.sampled_from(MONTHS)))
                 if end is None or end >= start:
-                    periods.append((store, start, end))
-        book.periods[employee] = periods
+                    owned.append((store, start, end))
+        periods[employee] = owned
         if draw(st.booleans()):
-            book.manual[employee] = {
-                "report_accuracy": {m: 0.9 for m in MONTHS[: draw(st.integers(0, 6))]},
+            manual[employee] = {
+                "report_accuracy": {m: 0.9 for m in draw(_store_months)},
                 "gmv": {MONTHS[-1]: 10.0},
             }
-    return book
+    return kpi.FactBook.from_values(values, periods, manual)
 
 
 @settings(max_examples=60, deadline=None)
 @given(fact_books())
 def test_arrays_for_everybody_equal_each_employees_series(book: kpi.FactBook) -> None:
     ids = [1, 2, 3]
-    arrays = book.arrays(ids, MONTHS)
+    arrays = book.arrays(ids)
     for row, employee in enumerate(ids):
         series = book.series(employee)
         for code, by_month in series.items():
-            for column, month in enumerate(MONTHS):
+            for column, month in enumerate(book.months):
                 expected = by_month.get(month)
                 got = arrays[code][row, column] if code in arrays else np.nan
                 if expected is None or (isinstance(expected, float) and math.isnan(expected)):
                     assert np.isnan(got), (code, month)
                 else:
                     assert got == expected, (code, month)
+            # every month with a value is on the axis: nothing the rules need is dropped
+            assert {m for m, v in by_month.items() if v is not None} <= set(book.months), code
