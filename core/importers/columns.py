@@ -312,6 +312,19 @@ def _moments(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
         result[remaining[hit]] = parsed[hit]
         done[remaining[hit]] = True
         remaining = remaining[~hit]
+    if len(remaining) >= VECTOR_MIN:
+        # Exports that prefix times with a tab or wrap them in spaces: strip, try again.
+        stripped = pd.Series(array[remaining], dtype=object).str.strip(_SPACES)
+        for fmt in _DATETIME_FORMATS:
+            if len(remaining) < VECTOR_MIN:
+                break
+            parsed = pd.to_datetime(stripped, format=fmt, errors="coerce").to_numpy(
+                dtype="datetime64[us]"
+            )
+            hit = ~np.isnat(parsed)
+            result[remaining[hit]] = parsed[hit]
+            done[remaining[hit]] = True
+            remaining, stripped = remaining[~hit], stripped[~hit]
     issues: list[tuple[int, str]] = []
     if done.any():
         # The vectorised passes do not know Tidui's plausible years; the scalar parser does.
@@ -338,6 +351,7 @@ def _moments(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
 # ---------------------------------------------------------------------------------------
 # Text and order numbers
 
+_SPACES = v._STRIP
 _PLAIN_START = frozenset(v._STRIP) | {"=", "'", '"', "‘", "’", "`"}
 _PLAIN_END = frozenset(v._STRIP) | {'"'}
 
@@ -383,9 +397,13 @@ def _plain_order_ids(array: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     ):
         return None
     present = ~pd.isna(array)
-    texts = np.where(present, array, "").astype(str)
+    # The wrappers exports use most, in the order values.unwrap removes them: spaces and
+    # tabs, ="…", a leading apostrophe. Whatever is left must be plain digits.
+    texts = np.strings.strip(np.where(present, array, "").astype(str), _SPACES)
     wrapped = np.strings.startswith(texts, '="') & np.strings.endswith(texts, '"')
-    inner = np.where(wrapped, np.strings.slice(texts, 2, -1), texts)
+    texts = np.where(wrapped, np.strings.strip(np.strings.slice(texts, 2, -1), _SPACES), texts)
+    quoted = np.strings.startswith(texts, "'")
+    inner = np.where(quoted, np.strings.strip(np.strings.slice(texts, 1, None), _SPACES), texts)
     codes = inner.view(np.uint32).reshape(len(inner), -1) if inner.dtype.itemsize else None
     ascii_only = (codes < 128).all(axis=1) if codes is not None else np.ones(len(inner), bool)
     plain = present & np.strings.isdigit(inner) & ascii_only

@@ -70,6 +70,9 @@ _MOMENTISH = st.one_of(
     st.datetimes(min_value=dt.datetime(1940, 1, 1), max_value=dt.datetime(2110, 1, 1)).map(
         lambda m: f"{m.year}-{m.month}-{m.day}"
     ),
+    st.datetimes(min_value=dt.datetime(1940, 1, 1), max_value=dt.datetime(2110, 1, 1)).map(
+        lambda m: m.strftime("\t%Y/%m/%d %H:%M:%S ")  # 抖店 CSVs prefix a tab
+    ),
     st.dates(),
     st.floats(min_value=0, max_value=80000),
     st.integers(min_value=19000101, max_value=21001231),
@@ -128,9 +131,21 @@ def test_date_columns_agree_with_scalar(cells: list[CellValue], kind: Any) -> No
     _check(cells, ColumnSpec(kind))
 
 
+_WRAPPED = st.tuples(
+    st.sampled_from(
+        ["{}", '="{}"', "'{}", "\t{}", " {} ", "\u3000{}", '\'="{}"', '=" {}"', "{}.0", "＝{}"]
+    ),
+    st.one_of(
+        st.integers(0, 10**20).map(str), st.text(alphabet="0123456789１２eE+-. ", max_size=22)
+    ),
+).map(lambda t: t[0].format(t[1]))
+
+
+@settings(max_examples=300)
 @given(
     st.lists(
-        st.one_of(st.text(max_size=25), st.integers(0, 10**19), st.floats(), st.none()), max_size=12
+        st.one_of(_WRAPPED, st.text(max_size=25), st.integers(0, 10**19), st.floats(), st.none()),
+        max_size=12,
     )
 )
 def test_order_id_and_text_columns_agree_with_scalar(cells: list[CellValue]) -> None:
@@ -152,7 +167,9 @@ def test_counts_are_nullable_integers() -> None:
     assert result.issues == [(1, "imports.value.missing_marker")]
 
 
-def test_common_platform_forms_never_reach_the_per_cell_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_common_platform_forms_never_reach_the_per_cell_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """What keeps 100,000-row exports fast: only odd cells are parsed one by one."""
     monkeypatch.setattr(columns, "VECTOR_MIN", 64)
     slow: list[int] = []
@@ -171,3 +188,9 @@ def test_common_platform_forms_never_reach_the_per_cell_parser(monkeypatch: pyte
     assert parse_column(moments, ColumnSpec("datetime")).values.notna().sum() == n
     assert parse_column(ids, ColumnSpec("order_id")).values.notna().sum() == n + 1
     assert slow == [n]  # just the "-" amount
+    # 抖店 CSV exports put a tab before numbers and times so that Excel keeps them as text.
+    tabbed_ids = [f"\t{6 * 10**18 + i}" for i in range(n)]
+    tabbed_moments = [f"\t{m}" for m in moments[:n]]
+    assert parse_column(tabbed_ids, ColumnSpec("order_id")).values.tolist()[:1] == [str(6 * 10**18)]
+    assert parse_column(tabbed_moments, ColumnSpec("datetime")).values.notna().sum() == n
+    assert slow == [n]
