@@ -80,6 +80,13 @@ class Sheet:
         """The first ``n`` rows, row 0 being the sheet's first row, all of equal width."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Frees what the reader holds (calamine keeps a whole worksheet in memory).
+
+        Call it once the columns are read and no other mapping will be tried: storing a
+        100,000-row import then stays well under the memory limit.
+        """
+
     def read_columns(
         self, columns: Sequence[int], first_row: int, numeric: Collection[int] = ()
     ) -> ColumnBlock:
@@ -126,17 +133,25 @@ class ExcelSheet(Sheet):
 
     def __init__(self, path: Path, name: str, file_format: FileFormat, sheet: object) -> None:
         super().__init__(path, name, file_format)
-        self._sheet = sheet
+        self._sheet: Any = sheet
+        self._top: Cells | None = None
         self.merged_ranges = list(getattr(sheet, "merged_cell_ranges", None) or [])
 
     def top(self, n: int = PREVIEW_ROWS) -> Cells:
-        rows = self._sheet.to_python(skip_empty_area=False, nrows=n)  # type: ignore[attr-defined]
-        return _square([list(row) for row in rows])
+        if self._top is None or len(self._top) < n:
+            rows = self._sheet.to_python(skip_empty_area=False, nrows=n)
+            self._top = _square([list(row) for row in rows])
+        return [list(row) for row in self._top[:n]]
+
+    def close(self) -> None:
+        self._sheet = None
 
     def read_columns(
         self, columns: Sequence[int], first_row: int, numeric: Collection[int] = ()
     ) -> ColumnBlock:
-        start = self._sheet.start  # type: ignore[attr-defined]
+        if self._sheet is None:
+            raise RuntimeError("sheet closed")  # a programming error, not the user's
+        start = self._sheet.start
         # iter_rows yields rows from the sheet's first row but columns from the first
         # used column: shift the requested columns accordingly.
         offset = start[1] if start else 0
@@ -144,7 +159,7 @@ class ExcelSheet(Sheet):
         picked: dict[int, list[CellValue]] = {j: [] for j in columns}
         appenders = [(picked[j].append, k) for j, k in wanted]
         n = 0
-        for index, row in enumerate(self._sheet.iter_rows()):  # type: ignore[attr-defined]
+        for index, row in enumerate(self._sheet.iter_rows()):
             if index < first_row:
                 continue
             width = len(row)

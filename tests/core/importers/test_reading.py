@@ -244,3 +244,11 @@ def test_text_disguised_as_xls_is_read_as_csv(tmp_path: Path) -> None:
     path = tmp_path / "export.xls"
     path.write_text("工号\t姓名\nE001\t王芳\n", encoding="utf-8")
     assert open_sheet(path).top() == [["工号", "姓名"], ["E001", "王芳"]]
+
+
+def test_a_closed_sheet_keeps_its_preview() -> None:
+    sheet = open_sheet(DOUYIN_ORDERS)
+    header = sheet.top(1)[0]
+    sheet.read_columns([0], 1)
+    sheet.close()
+    assert sheet.top(1)[0] == header  # the wizard can still show the grid
