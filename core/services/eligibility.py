@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,7 @@ from core.progress import NO_PROGRESS, Progress
 from core.services import metrics as kpi
 from core.services.employees import ensure_visible, visible_ids
 from core.services.ladder import LadderDesign, read_design, rules_of
+from core.services.xlsx_safety import safe_row
 from core.session import Actor, AppSession
 
 MARGIN_KEY = "eligibility.margin"
@@ -199,6 +201,7 @@ class EmployeeProgress:
     latest_month: str | None
     margin: float
     outlooks: tuple[TransitionOutlook, ...]
+    custom: Mapping[str, mx.Metric] = field(default_factory=dict)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -664,14 +667,18 @@ def employee_progress(
         company = _load(s, app.actor, as_of, today, [employee_id], whole_history=True)
     month = company.as_of
     if not company.people:
-        return EmployeeProgress(None, month, company.latest_month, company.margin, ())
+        return EmployeeProgress(
+            None, month, company.latest_month, company.margin, (), company.custom
+        )
     person = company.people[0]
     outlooks = tuple(
         _outlook(company, person, t, month)
         for t in company.transitions.get(person.level_id, ())
         if transition_id is None or t.id == transition_id
     )
-    return EmployeeProgress(person, month, company.latest_month, company.margin, outlooks)
+    return EmployeeProgress(
+        person, month, company.latest_month, company.margin, outlooks, company.custom
+    )
 
 
 def report(
@@ -760,3 +767,82 @@ def set_margin(app: AppSession, value: float) -> None:
             after={"margin": float(value)},
         )
         uow.commit()
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "eligibility.col.no",
+    "eligibility.col.name",
+    "eligibility.col.department",
+    "eligibility.col.track",
+    "eligibility.col.from",
+    "eligibility.col.to",
+    "eligibility.col.kind",
+    "eligibility.col.status",
+    "eligibility.col.met",
+    "eligibility.col.completion",
+    "eligibility.col.unmet",
+)
+
+
+def export_xlsx(
+    app: AppSession,
+    found: EligibilityList,
+    candidates: Sequence[Candidate],
+    out: Path,
+    lang: str | None = None,
+) -> Path:
+    """Write the rows shown (``candidates`` of ``found``) to an .xlsx; every text cell formula-safe."""
+    require(app.actor, Perm.EXPORT_DATA)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from core.services.company import get_info
+
+    company = get_info(app).name
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = Message("eligibility.export.sheet").text(lang)
+    sheet.append(
+        safe_row(
+            [
+                Message(
+                    "eligibility.export.title",
+                    {"company": company, "month": mo.label(found.as_of, lang or "zh")},
+                ).text(lang)
+            ]
+        )
+    )
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(safe_row([Message(code).text(lang) for code in EXPORT_COLUMNS]))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    kinds = {"promotion": "eligibility.kind.promotion", "transfer": "eligibility.kind.transfer"}
+    for c in candidates:
+        unmet = "；".join(m.text(lang) for m in c.unmet_rules(found.custom))
+        sheet.append(
+            safe_row(
+                [
+                    c.person.no,
+                    c.person.name,
+                    c.person.department,
+                    c.person.track,
+                    c.transition.from_level,
+                    c.transition.to_level,
+                    Message(kinds.get(c.transition.kind, "eligibility.kind.promotion")).text(lang),
+                    c.status.message().text(lang),
+                    f"{c.met_count}/{c.total}",
+                    round(c.completion, 4),
+                    unmet,
+                ]
+            )
+        )
+        sheet.cell(sheet.max_row, 10).number_format = "0%"
+    sheet.freeze_panes = "A3"
+    for letter, width in zip("ABCDEFGHIJK", (10, 10, 12, 12, 12, 12, 8, 10, 8, 8, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    out = Path(out)
+    workbook.save(out)
+    return out

@@ -28,8 +28,10 @@ import numpy.typing as npt
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
+from core.domain import explain as ex
 from core.domain import metrics as mx
 from core.domain import months as mo
+from core.i18n import Message
 from core.model import (
     ImportBatch,
     LiveSessionFact,
@@ -783,3 +785,27 @@ def employee_kpi(app: AppSession, employee_id: int) -> EmployeeKpi:
         )
     months = tuple(mo.range(min(all_months), max(all_months))) if all_months else ()
     return EmployeeKpi(employee_id, months, tuple(found))
+
+
+def source_name(kind: str) -> Message:
+    """The name of an import source kind ("生意参谋店铺概况"), or 手工录入 for hand entries."""
+    if kind == MANUAL_SOURCE:
+        return Message("eligibility.source.manual_kind")
+    from core.importers.sources import SOURCE_KINDS
+
+    found = SOURCE_KINDS.get(kind)
+    return ex.term(found.name_zh, found.name_en) if found else ex.term(kind, kind)
+
+
+def describe_source(ref: SourceRef) -> Message:
+    """One line of the KPI tab's hover: which batch, file and store a number came from."""
+    if ref.batch_id is None:
+        return Message("eligibility.source.manual")
+    params = {
+        "batch": ref.batch_id,
+        "file": ref.file_name,
+        "kind": source_name(ref.kind),
+        "store": ref.store,
+    }
+    code = "eligibility.source.batch_store" if ref.store else "eligibility.source.batch"
+    return ex.Phrase(code, params)

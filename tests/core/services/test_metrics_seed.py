@@ -72,10 +72,16 @@ class Seed:
         left: date | None = None,
     ) -> int:
         level_id = self.level(level) if level else None
+        track_id = None
+        if level_id is not None:
+            with self.app.read() as s:
+                found = s.get(Level, level_id)
+                track_id = found.track_id if found else None
         return self._add(
             Employee(
                 no=no,
                 name=name,
+                track_id=track_id,
                 level_id=level_id,
                 level_since=level_since if level else None,
                 hire_date=hired,

@@ -1,0 +1,263 @@
+"""One employee's KPI tab: every metric they have data for, month by month, and where each number came from.
+
+The table has one row per month (newest first) and one column per metric; hovering a cell says
+which import batch (file, kind, store) the number came from. ``charts()`` gives the line-chart
+series the view draws (one per metric). Loading runs in the background and is redone after any
+data change, like the other eligibility screens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+
+from core.domain import explain as ex
+from core.domain import metrics as mx
+from core.domain import months as mo
+from core.i18n import current_language
+from core.progress import Progress
+from core.services import metrics as kpi
+from core.services.metrics import EmployeeKpi, MetricSeries
+from desktop.i18n import tr
+from desktop.viewmodels import worker
+from desktop.viewmodels.eligibility_vm import run_alone
+from desktop.viewmodels.session_vm import SessionViewModel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def value_text(metric: mx.Metric, value: float | None) -> str:
+    if value is None:
+        return ""
+    return ex.observed_term(metric.unit, value).text(current_language())
+
+
+def sources_text(series: MetricSeries, month: str) -> str:
+    """The hover text of one number: its sources, one per line (inputs for derived metrics)."""
+    lang = current_language()
+    lines = [kpi.describe_source(ref).text(lang) for ref in series.sources.get(month, ())]
+    metric = series.metric
+    if metric.derived and metric.derived_from:
+        inputs = "、".join((mx.metric(code) or metric).name(lang) for code in metric.derived_from)
+        if metric.code in mx.GROWTHS:
+            lines.insert(0, tr("由本月与上月的{inputs}计算得出").replace("{inputs}", inputs))
+        else:
+            lines.insert(0, tr("由{inputs}计算得出").replace("{inputs}", inputs))
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """One line chart: a metric's monthly values on the KPI tab's month axis."""
+
+    code: str
+    title: str  # "GMV（元）"
+    unit: str
+    months: tuple[str, ...]  # the axis, oldest first
+    labels: tuple[str, ...]  # "2024年3月" …
+    points: tuple[tuple[int, float], ...]  # (axis position, value as drawn: rates in %)
+    tooltips: dict[int, str]  # axis position -> "2024年3月 GMV ¥12,345\n来源：…"
+
+
+def unit_suffix(unit: str) -> str:
+    return {
+        "yuan": tr("元"),
+        "percent": "%",
+        "days": tr("天"),
+        "people": tr("人"),
+        "count": tr("次"),
+    }.get(unit, "")
+
+
+class KpiTableModel(QAbstractTableModel):
+    """Months × metrics; column 0 is the month, the others follow ``metrics``."""
+
+    COL_MONTH = 0
+    MonthRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.kpi: EmployeeKpi | None = None
+        self.metrics: list[MetricSeries] = []
+        self.months: list[str] = []  # newest first
+
+    def set_kpi(self, found: EmployeeKpi | None) -> None:
+        self.beginResetModel()
+        self.kpi = found
+        self.metrics = list(found.metrics) if found else []
+        self.months = list(reversed(found.months)) if found else []
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.months)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 1 + len(self.metrics)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == self.COL_MONTH:
+                return tr("月份")
+            return self.metrics[section - 1].metric.name(current_language())
+        if role == Qt.ItemDataRole.ToolTipRole and section > 0:
+            metric = self.metrics[section - 1].metric
+            direction = tr("越低越好") if metric.direction == "lower" else tr("越高越好")
+            return f"{metric.name(current_language())} · {direction}"
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        month = self.months[index.row()]
+        column = index.column()
+        if role == self.MonthRole:
+            return month
+        if column == self.COL_MONTH:
+            return (
+                mo.label(month, current_language()) if role == Qt.ItemDataRole.DisplayRole else None
+            )
+        series = self.metrics[column - 1]
+        value = series.values.get(month)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return value_text(series.metric, value)
+        if role == Qt.ItemDataRole.ToolTipRole and value is not None:
+            return sources_text(series, month) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class KpiViewModel(QObject):
+    changed = Signal()
+    loading_changed = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        session_vm: SessionViewModel,
+        employee_id: int | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.employee_id = employee_id
+        self.table = KpiTableModel(self)
+        self.kpi: EmployeeKpi | None = None
+        self.loading = False
+        self.error = ""
+        self._job: worker.Job | None = None
+        session_vm.data_changed.connect(self.on_session_data_changed)
+
+    def show(self, employee_id: int | None) -> None:
+        self.employee_id = employee_id
+        self.refresh()
+
+    @Slot(str)
+    def on_session_data_changed(self, area: str) -> None:
+        del area
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._job is not None and self._job.running:
+            self._job.cancel()
+        self._job = None
+        if self.employee_id is None:
+            self._apply(None)
+            return
+        app, employee_id = self.session_vm.app, self.employee_id
+
+        def work(progress: Progress) -> EmployeeKpi:
+            del progress
+            return kpi.employee_kpi(app, employee_id)
+
+        self._set_loading(True)
+        job = worker.start(run_alone(work))  # no parent: see EligibilityViewModel.refresh
+        self._job = job
+        job.succeeded.connect(self.on_job_succeeded)
+        job.failed.connect(self.on_job_failed)
+        job.cancelled.connect(self.on_job_cancelled)
+
+    @Slot(object)
+    def on_job_succeeded(self, found: EmployeeKpi) -> None:
+        if self.sender() is self._job:
+            self.error = ""
+            self._apply(found)
+
+    @Slot(str)
+    def on_job_failed(self, text: str) -> None:
+        if self.sender() is self._job:
+            self.error = text
+            self._apply(None)
+            self.failed.emit(text)
+
+    @Slot()
+    def on_job_cancelled(self) -> None:
+        if self.sender() is self._job:
+            self._set_loading(False)
+
+    def _apply(self, found: EmployeeKpi | None) -> None:
+        self.kpi = found
+        self.table.set_kpi(found)
+        self._set_loading(False)
+        self.changed.emit()
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self.loading:
+            self.loading = loading
+            self.loading_changed.emit(loading)
+
+    def empty_text(self) -> str:
+        if self.error:
+            return self.error
+        if self.loading or self.kpi is None:
+            return tr("正在加载…")
+        if not self.kpi.metrics:
+            return tr(
+                "还没有该员工的指标数据：请先导入店铺数据，并在“负责店铺/直播账号”中登记负责月份。"
+            )
+        return ""
+
+    def charts(self) -> list[ChartData]:
+        found = self.kpi
+        if found is None:
+            return []
+        lang = current_language()
+        axis = found.months
+        position = {m: i for i, m in enumerate(axis)}
+        labels = tuple(mo.short_label(m, lang, axis[-1]) if axis else "" for m in axis)
+        result: list[ChartData] = []
+        for series in found.metrics:
+            metric = series.metric
+            scale = 100.0 if metric.unit == "percent" else 1.0
+            suffix = unit_suffix(metric.unit)
+            title = metric.name(lang) + (f"（{suffix}）" if suffix else "")
+            points = tuple((position[m], v * scale) for m, v in series.values.items())
+            tooltips = {
+                position[m]: "\n".join(
+                    line
+                    for line in (
+                        f"{mo.label(m, lang)}  {metric.name(lang)} {value_text(metric, v)}",
+                        sources_text(series, m),
+                    )
+                    if line
+                )
+                for m, v in series.values.items()
+            }
+            result.append(
+                ChartData(metric.code, title, metric.unit, axis, labels, points, tooltips)
+            )
+        return result

@@ -1,0 +1,169 @@
+"""The KPI tab of an employee: the monthly table of every metric with data, and a line chart per metric.
+
+Hovering a table cell or a chart point says which import batch (file, kind, store) the number
+came from.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCore import QMargins, QPointF, Qt, Slot
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.i18n import tr
+from desktop.viewmodels.kpi_vm import ChartData, KpiViewModel
+from desktop.viewmodels.session_vm import SessionViewModel
+
+LINE_COLOR = QColor("#1565c0")
+CHART_HEIGHT = 210
+
+
+class MetricChart(QChartView):
+    """One metric over the months; a point's tooltip names its source."""
+
+    def __init__(self, data: ChartData, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        super().__init__(chart, parent)
+        self.data = data
+        chart.setTitle(data.title)
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        chart.setTitleFont(title_font)
+        chart.legend().hide()
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.setBackgroundRoundness(4)
+        self.series = QLineSeries()
+        pen = QPen(LINE_COLOR)
+        pen.setWidth(2)
+        self.series.setPen(pen)
+        self.series.setPointsVisible(True)
+        for x, y in data.points:
+            self.series.append(QPointF(float(x), float(y)))
+        chart.addSeries(self.series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append(list(data.labels))
+        axis_x.setLabelsFont(self._small_font())
+        axis_y = QValueAxis()
+        axis_y.setLabelsFont(self._small_font())
+        values = [y for _, y in data.points]
+        low, high = (min(values), max(values)) if values else (0.0, 1.0)
+        if low == high:
+            low, high = low - 1, high + 1
+        pad = (high - low) * 0.1
+        axis_y.setRange(low - pad if low < 0 else max(0.0, low - pad), high + pad)
+        axis_y.setLabelFormat("%.1f" if data.unit == "percent" else "%.0f")
+        axis_y.applyNiceNumbers()
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        self.series.attachAxis(axis_x)
+        self.series.attachAxis(axis_y)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(CHART_HEIGHT)
+        self.series.hovered.connect(self.on_series_hovered)
+
+    def _small_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSize(8)
+        return font
+
+    def tooltip_at(self, x: float) -> str:
+        return self.data.tooltips.get(round(x), "")
+
+    @Slot(QPointF, bool)
+    def on_series_hovered(self, point: QPointF, state: bool) -> None:
+        if state:
+            QToolTip.showText(QCursor.pos(), self.tooltip_at(point.x()), self)
+        else:
+            QToolTip.hideText()
+
+
+class KpiTab(QWidget):
+    """Table above, charts below; rebuilt whenever the data changes."""
+
+    def __init__(
+        self,
+        session_vm: SessionViewModel,
+        employee_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vm = KpiViewModel(session_vm, None, self)
+        self.hint = QLabel(tr("将鼠标停在数字或图表的点上，可查看该数字来自哪个导入批次。"))
+        self.hint.setStyleSheet("color: #616161;")
+        self.hint.setWordWrap(True)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: #616161; padding: 24px;")
+        self.table = QTableView()
+        self.table.setModel(self.vm.table)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.charts_widget = QWidget()
+        self.charts_grid = QGridLayout(self.charts_widget)
+        self.charts_grid.setContentsMargins(0, 0, 0, 0)
+        self.charts_grid.setSpacing(8)
+        self.charts_grid.setColumnStretch(0, 1)
+        self.charts_grid.setColumnStretch(1, 1)
+        charts_scroll = QScrollArea()
+        charts_scroll.setWidgetResizable(True)
+        charts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        charts_scroll.setWidget(self.charts_widget)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(charts_scroll)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([190, 560])  # the table scrolls; the charts get the room
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.splitter, 1)
+        self.charts: list[MetricChart] = []
+        self.vm.changed.connect(self.on_vm_changed)
+        self.vm.loading_changed.connect(self.on_vm_changed)
+        self.on_vm_changed()
+        self.vm.show(employee_id)
+
+    def show_employee(self, employee_id: int | None) -> None:
+        self.vm.show(employee_id)
+
+    @Slot()
+    @Slot(bool)
+    def on_vm_changed(self, _loading: bool = False) -> None:
+        text = self.vm.empty_text()
+        has_data = not text
+        self.empty.setText(text)
+        self.empty.setVisible(not has_data)
+        self.splitter.setVisible(has_data)
+        self.hint.setVisible(has_data)
+        if self.vm.loading:
+            return
+        for chart in self.charts:
+            self.charts_grid.removeWidget(chart)
+            chart.hide()
+            chart.deleteLater()
+        self.charts = []
+        for i, data in enumerate(self.vm.charts()):
+            chart = MetricChart(data)
+            self.charts_grid.addWidget(chart, i // 2, i % 2)
+            chart.show()
+            self.charts.append(chart)

@@ -1,0 +1,236 @@
+"""达标名单, 晋升进度 and KPI driven through their widgets; screenshots saved for a human to look at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from core.model import Employee
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.eligibility_vm import SHOW_ALL, CandidateTableModel
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.eligibility import page as page_module
+from desktop.views.eligibility.kpi_tab import KpiTab
+from desktop.views.eligibility.page import EligibilityPage
+from desktop.views.eligibility.progress_panel import ProgressPanel
+from tests.core.services.test_eligibility_service import GROWTH_OF_THE_BRIEF, assistant
+from tests.core.services.test_metrics_seed import Seed
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+M = CandidateTableModel
+
+
+def employee_id(app: AppSession, no: str) -> int:
+    with app.read() as s:
+        found = s.scalar(select(Employee.id).where(Employee.no == no))
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def office(company_home: AppSession) -> Iterator[AppSession]:
+    seed = Seed(company_home)
+    lead = seed.employee("E004", "陈静", "运营专员")
+    assistant(seed, "E007", "周杰", supervisor=lead)
+    assistant(seed, "E006", "孙悦", growths=GROWTH_OF_THE_BRIEF, supervisor=lead)
+    assistant(seed, "E011", "马超", growths=(0.05, 0.16, 0.05), launches=(date(2024, 2, 2),))
+    assistant(seed, "E010", "徐丽", conversion=(0.03, 0.0495))
+    yield company_home
+    worker.wait_all()  # background work ends before the file closes
+
+
+@pytest.fixture
+def empty_company(company: AppSession) -> Iterator[AppSession]:
+    yield company
+    worker.wait_all()
+
+
+def make_page(qtbot: QtBot, app: AppSession) -> EligibilityPage:
+    page = EligibilityPage(SessionViewModel(app))
+    qtbot.addWidget(page)
+    page.resize(1360, 780)
+    page.show()
+    qtbot.waitUntil(lambda: page.vm.found is not None and not page.vm.loading, timeout=20000)
+    return page
+
+
+def choose_month(qtbot: QtBot, page: EligibilityPage, month: str) -> None:
+    index = page.month.findData(month)
+    assert index > 0
+    with qtbot.waitSignal(page.vm.loaded, timeout=20000):
+        page.month.setCurrentIndex(index)
+
+
+def test_list_with_progress_beside_it(qtbot: QtBot, office: AppSession) -> None:
+    page = make_page(qtbot, office)
+    assert page.vm.found is not None and page.vm.found.as_of == "2024-03"
+    model = page.vm.model
+    names = [model.index(r, M.COL_NAME).data() for r in range(model.rowCount())]
+    assert names == ["周杰", "徐丽", "孙悦"]  # ready, then the closest to ready
+    assert page.summary.text().startswith("截至2024年3月")
+    # the first row is selected and its 晋升进度 shown beside the list
+    qtbot.waitUntil(lambda: len(page.panel.card_views) == 1, timeout=20000)
+    assert page.panel_title.text() == "晋升进度：周杰（E007）"
+    page.table.selectRow(2)
+    qtbot.waitUntil(
+        lambda: (
+            bool(page.panel.card_views) and page.panel.card_views[0].status.text() == "接近达标"
+        ),
+        timeout=20000,
+    )
+    card = page.panel.card_views[0]
+    growth_row = card.rows[0]
+    assert growth_row.mark.text() == "✗"
+    assert [c.text() for c in growth_row.chips] == ["1月 16.2%", "2月 9.8%", "3月 17.5%"]
+    qtbot.waitUntil(growth_row.missing.isVisible)  # shown by the layout on the next events
+    assert growth_row.missing.text().startswith("未满足：GMV增长率≥15%: 还有1个月未达标")
+    assert card.rows[2].mark.text() == "✓" and not card.rows[2].missing.isVisible()
+    shot(page, "eligibility-list")
+
+    # filters: everyone, then a search
+    page.show_box.setCurrentIndex(page.show_box.findData(SHOW_ALL))
+    assert model.rowCount() == 5
+    page.search.setText("马")
+    assert [model.index(r, M.COL_NAME).data() for r in range(model.rowCount())] == ["马超"]
+    page.search.clear()
+    page.table.sortByColumn(M.COL_NO, page.table.horizontalHeader().sortIndicatorOrder())
+    assert model.rowCount() == 5
+
+    # 发起晋升申请 waits for the workflow issue, and says so
+    assert not page.apply_action.isEnabled()
+    assert "尚未上线" in page.apply_action.toolTip()
+
+
+def test_month_picker_and_recompute_after_change(qtbot: QtBot, office: AppSession) -> None:
+    page = make_page(qtbot, office)
+    choose_month(qtbot, page, "2024-02")
+    assert page.vm.found is not None and page.vm.found.as_of == "2024-02"
+    assert page.summary.text().startswith("截至2024年2月")
+    # a new achievement (the archive says "employees" changed): recomputed, never stale
+    ma = employee_id(office, "E011")
+    page.month.setCurrentIndex(page.month.findData("2024-03"))
+    qtbot.waitUntil(lambda: page.vm.found is not None and page.vm.found.as_of == "2024-03")
+    before = {c.person.no: c.met for c in page.vm.found.candidates}
+    assert before["E011"][2] is False
+    Seed(office).achievement(ma, "new_product", date(2024, 3, 20))
+    with qtbot.waitSignal(page.vm.loaded, timeout=20000):
+        page.session_vm.notify_changed("employees")
+    after = {c.person.no: c.met for c in page.vm.found.candidates}
+    assert after["E011"][2] is True
+
+
+def test_export_button_writes_the_visible_rows(
+    qtbot: QtBot, office: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page(qtbot, office)
+    target = tmp_path / "out.xlsx"
+    monkeypatch.setattr(page_module, "ask_export_path", lambda parent, suggested: target)
+    assert page.export_action.isEnabled()
+    page.export_action.trigger()
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert [r[1] for r in rows[2:]] == ["周杰", "徐丽", "孙悦"]
+    assert "已导出" in page.summary.text()
+
+
+def test_supervisor_sees_their_team_only(qtbot: QtBot, office: AppSession) -> None:
+    supervisor = Seed(office).supervisor("chenjing", "E004")
+    page = make_page(qtbot, supervisor)
+    page.show_box.setCurrentIndex(page.show_box.findData(SHOW_ALL))
+    model = page.vm.model
+    assert {model.index(r, M.COL_NO).data() for r in range(model.rowCount())} == {
+        "E004",
+        "E006",
+        "E007",
+    }
+    assert not page.export_action.isEnabled()  # supervisors may not export data
+
+
+def test_empty_company_says_why_the_list_is_empty(qtbot: QtBot, empty_company: AppSession) -> None:
+    page = make_page(qtbot, empty_company)
+    assert page.empty.isVisibleTo(page)
+    assert "没有可评估的员工" in page.empty.text()
+    shot(page, "eligibility-empty")
+
+
+def test_progress_panel_alone_with_month_picker(qtbot: QtBot, office: AppSession) -> None:
+    panel = ProgressPanel(SessionViewModel(office), employee_id(office, "E006"))
+    qtbot.addWidget(panel)
+    panel.resize(720, 640)
+    panel.show()
+    qtbot.waitUntil(lambda: len(panel.card_views) == 1, timeout=20000)
+    assert panel.card_views[0].status.text() == "接近达标"
+    assert panel.month.currentIndex() == 0  # the last complete month with data
+    index = panel.month.findData("2024-02")
+    with qtbot.waitSignal(panel.vm.changed, timeout=20000):
+        panel.month.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: len(panel.card_views) == 1, timeout=20000)
+    chips = [c.text() for c in panel.card_views[0].rows[0].chips]
+    assert chips == ["2023年12月 无数据", "1月 16.2%", "2月 9.8%"]
+    shot(panel, "eligibility-progress-panel")
+
+
+def test_kpi_tab_table_and_charts(qtbot: QtBot, office: AppSession) -> None:
+    tab = KpiTab(SessionViewModel(office), employee_id(office, "E006"))
+    qtbot.addWidget(tab)
+    tab.resize(1000, 760)
+    tab.show()
+    qtbot.waitUntil(lambda: bool(tab.charts), timeout=20000)
+    codes = [c.data.code for c in tab.charts]
+    assert codes[:2] == ["gmv", "gmv_growth"] and "conversion_rate" in codes
+    assert tab.table.model().rowCount() == 4
+    growth = tab.charts[1]
+    assert "来源：导入批次" in growth.tooltip_at(1.0)
+    assert growth.series.count() == 3  # December has no growth (no November)
+    shot(tab, "eligibility-kpi-tab")
+
+
+def test_archive_form_gets_the_progress_and_kpi_tabs(qtbot: QtBot, office: AppSession) -> None:
+    import desktop.views.eligibility  # noqa: F401  (registers the tabs, as the main window does)
+    from desktop.views.employees.page import EmployeesPage
+
+    page = EmployeesPage(SessionViewModel(office))
+    qtbot.addWidget(page)
+    page.resize(1360, 800)
+    page.show()
+    page.show_employee(employee_id(office, "E006"))
+    tabs: QTabWidget = page.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles[-2:] == ["晋升进度", "KPI"]
+    tabs.setCurrentIndex(tabs.count() - 2)
+    panel = tabs.currentWidget()
+    assert isinstance(panel, ProgressPanel)
+    qtbot.waitUntil(lambda: len(panel.card_views) == 1, timeout=20000)
+    shot(page, "eligibility-archive-tab")
+
+
+def test_page_in_english(qtbot: QtBot, office: AppSession) -> None:
+    from desktop import i18n
+
+    i18n.install("en")
+    page = make_page(qtbot, office)
+    model = page.vm.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:3] == ["Employee no.", "Name", "Department"]
+    assert model.index(0, M.COL_STATUS).data() == "Ready"
+    assert page.summary.text().startswith("As of Mar 2024 · 1 ready, 2 nearly ready")
+    page.table.selectRow(2)
+    qtbot.waitUntil(
+        lambda: (
+            bool(page.panel.card_views) and page.panel.card_views[0].status.text() == "Nearly ready"
+        ),
+        timeout=20000,
+    )
+    assert page.panel.card_views[0].rows[0].rule.text() == (
+        "GMV growth ≥ 15% in each of 3 consecutive months"
+    )
+    shot(page, "eligibility-list-en")
