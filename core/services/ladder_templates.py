@@ -8,11 +8,15 @@ is written down here (and in the designer the owner can change any of it):
   the campaign rule counts successful 活动策划 with ROI ≥ 2 and 带领人数 ≥ 2 within 6 months.
 - Both templates add 运营主管→运营总监 (not in the brief, so that the dashboard can report a
   pipeline gap for 总监): at least 12 months as 主管 and an evaluation total of at least 85.
-- Template B reads "Horizontal track: 店铺运营 → 用户运营 → 直播运营" as transfers (转岗) between
-  the specialist levels of those tracks (运营专员 → 用户运营专员 → 直播运营专员), and adds
-  DESIGN.md's 运营专员 → 数据分析师 → 运营主管 through a 数据运营 track. Transfers need 6 months
-  at the level; moving into live ops also needs 2 supported live sessions. Transfers use no
-  evaluation template (there are no KPI rules to score performance from).
+- Template B: "Levels as in A" for every operations track, so 店铺运营, 用户运营 and 直播运营 each
+  have 运营助理 → 运营专员 → 运营主管 (店铺运营 also 运营总监) with the brief's B rules — the demo
+  company's roster (shared/samples/员工花名册.xlsx: 直播运营/运营主管, 用户运营/运营专员, ...) fits
+  it as exported. "Horizontal track: 店铺运营 → 用户运营 → 直播运营" is read as transfers (转岗)
+  between the 运营专员 levels of those tracks; DESIGN.md's 运营专员 → 数据分析师 → 运营主管 goes
+  through a 数据运营 track whose 运营专员 is the data analyst (数据分析师) and whose own
+  助理→专员 rule is about report accuracy and accepted proposals, not GMV. Transfers need 6
+  months at the level; moving into live ops also needs 2 supported live sessions. Transfers use
+  no evaluation template (there are no KPI rules to score performance from).
 - Salary bands (CNY per month) are plausible figures for a small shop, not from the brief;
   raises: 专员→主管 +30–50% (seed-rules.md "Incentives"), the others our choice.
 """
@@ -191,28 +195,40 @@ SUPERVISOR_PERMISSIONS = ("决定新品上线策略", "团队招聘权")
 SUPERVISOR_TRAININGS = ("电商运营峰会", "团队管理技巧")
 
 
-def _operations_track(b: _Builder) -> dict[str, int]:
-    """店铺运营 with its four levels (both templates)."""
-    track = b.track("店铺运营")
-    return {
-        "助理": b.level(
+def _operations_track(
+    b: _Builder,
+    name: str = "店铺运营",
+    top: str = "总监",
+    extra: dict[str, int] | None = None,
+    focus: str = "店铺",
+) -> dict[str, int]:
+    """An operations track with the ladder of Template A, up to ``top`` (both templates).
+
+    ``extra`` adds a competency to every level (e.g. 直播控场 for live ops); ``focus`` names what
+    the track runs in the level descriptions.
+    """
+    track = b.track(name)
+    plus = extra or {}
+    wanted = ("助理", "专员", "主管", "总监")[: ("助理", "专员", "主管", "总监").index(top) + 1]
+    makers = {
+        "助理": lambda: b.level(
             track,
             "运营助理",
             1,
             (4000, 6000),
-            {"数据分析": 1, "策略制定": 1, "团队协作": 2, "学习能力": 2},
-            description="协助店铺日常运营：上下架、活动报名、数据整理",
+            {"数据分析": 1, "策略制定": 1, "团队协作": 2, "学习能力": 2, **plus},
+            description=f"协助{focus}日常运营：上下架、活动报名、数据整理",
         ),
-        "专员": b.level(
+        "专员": lambda: b.level(
             track,
             "运营专员",
             2,
             (6000, 9000),
-            {"数据分析": 2, "策略制定": 2, "团队协作": 3, "学习能力": 3, "创新能力": 2},
+            {"数据分析": 2, "策略制定": 2, "团队协作": 3, "学习能力": 3, "创新能力": 2, **plus},
             trainings=("直播运营进阶",),
-            description="独立负责店铺或品类的运营指标",
+            description=f"独立负责{focus}或品类的运营指标",
         ),
-        "主管": b.level(
+        "主管": lambda: b.level(
             track,
             "运营主管",
             3,
@@ -224,12 +240,13 @@ def _operations_track(b: _Builder) -> dict[str, int]:
                 "学习能力": 3,
                 "创新能力": 3,
                 "领导力": 3,
+                **plus,
             },
             permissions=SUPERVISOR_PERMISSIONS,
             trainings=SUPERVISOR_TRAININGS,
             description="带领运营小组，决定新品上线策略，参与招聘",
         ),
-        "总监": b.level(
+        "总监": lambda: b.level(
             track,
             "运营总监",
             4,
@@ -241,12 +258,14 @@ def _operations_track(b: _Builder) -> dict[str, int]:
                 "学习能力": 4,
                 "创新能力": 4,
                 "领导力": 5,
+                **plus,
             },
             permissions=(*SUPERVISOR_PERMISSIONS, "营销预算审批"),
             trainings=("电商运营峰会",),
             description="负责全店经营目标与团队建设",
         ),
     }
+    return {key: makers[key]() for key in wanted}
 
 
 def _to_director(b: _Builder, levels: dict[str, int]) -> None:
@@ -282,58 +301,57 @@ def _template_home() -> LadderDesign:
 
 def _template_beauty() -> LadderDesign:
     b = _Builder()
+    assistant_to_specialist = (
+        each_month("gmv_growth", 0.12, 3),
+        change("conversion_rate", 0.015, 3),
+        count("live_support", 1, 3),
+    )
+    specialist_to_supervisor = (
+        each_month("gmv_growth", 0.18, 6),
+        average("repurchase_rate", 0.30, 6),
+        count("new_product", 3, 6, team_min=2),
+    )
     ops = _operations_track(b)
-    b.path(
-        ops["助理"],
-        ops["专员"],
-        (
-            each_month("gmv_growth", 0.12, 3),
-            change("conversion_rate", 0.015, 3),
-            count("live_support", 1, 3),
-        ),
-        (20, 30),
-    )
-    b.path(
-        ops["专员"],
-        ops["主管"],
-        (
-            each_month("gmv_growth", 0.18, 6),
-            average("repurchase_rate", 0.30, 6),
-            count("new_product", 3, 6, team_min=2),
-        ),
-        (30, 50),
-    )
+    users = _operations_track(b, "用户运营", top="主管", focus="会员与私域")
+    live = _operations_track(b, "直播运营", top="主管", extra={"直播控场": 2}, focus="直播间")
+    for track in (ops, users, live):
+        b.path(track["助理"], track["专员"], assistant_to_specialist, (20, 30))
+        b.path(track["专员"], track["主管"], specialist_to_supervisor, (30, 50))
     _to_director(b, ops)
 
-    users = b.level(
-        b.track("用户运营"),
-        "用户运营专员",
-        2,
-        (6000, 9000),
-        {"数据分析": 3, "策略制定": 2, "团队协作": 3, "学习能力": 3, "创新能力": 2},
-        trainings=("私域运营",),
-        description="负责会员、复购与私域社群",
-    )
-    live = b.level(
-        b.track("直播运营"),
-        "直播运营专员",
-        2,
-        (6500, 10000),
-        {"数据分析": 2, "策略制定": 2, "团队协作": 3, "学习能力": 3, "直播控场": 3},
-        trainings=("直播运营进阶",),
-        description="负责抖音直播的排期、场控与复盘",
+    data = b.track("数据运营")
+    data_assistant = b.level(
+        data,
+        "运营助理",
+        1,
+        (4500, 6500),
+        {"数据分析": 2, "策略制定": 1, "团队协作": 2, "学习能力": 2},
+        description="整理经营报表，维护数据看板",
     )
     analyst = b.level(
-        b.track("数据运营"),
-        "数据分析师",
+        data,
+        "运营专员",
         2,
         (7000, 11000),
         {"数据分析": 4, "策略制定": 3, "团队协作": 3, "学习能力": 3, "创新能力": 3},
         trainings=("数据分析实战",),
-        description="负责经营报表、数据分析与策略复盘",
+        description="数据分析师：负责经营报表、数据分析与策略复盘",
     )
-    b.path(ops["专员"], users, (), (0, 10), kind="transfer", min_tenure=6)
-    b.path(users, live, (count("live_support", 2, 6),), (0, 10), kind="transfer", min_tenure=6)
+    b.path(
+        data_assistant,
+        analyst,
+        (average("report_accuracy", 0.95, 3), count("proposal", 1, 6)),
+        (20, 30),
+    )
+    b.path(ops["专员"], users["专员"], (), (0, 10), kind="transfer", min_tenure=6)
+    b.path(
+        users["专员"],
+        live["专员"],
+        (count("live_support", 2, 6),),
+        (0, 10),
+        kind="transfer",
+        min_tenure=6,
+    )
     b.path(ops["专员"], analyst, (), (0, 10), kind="transfer", min_tenure=6)
     b.path(
         analyst,

@@ -326,7 +326,7 @@ def test_list_and_progress_panel_agree_on_a_seeded_template_b_company(
 ) -> None:
     seed = Seed(company_beauty)
     rng = np.random.default_rng(6)
-    levels = ["运营助理", "运营专员", "运营主管", "用户运营专员", "数据分析师"]
+    levels = ["运营助理", "运营专员", "运营主管", "用户运营/运营专员", "数据运营/运营专员"]
     people = []
     for i in range(24):
         title = levels[i % len(levels)]

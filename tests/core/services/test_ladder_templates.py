@@ -93,14 +93,32 @@ def test_template_b_beauty_rules_and_horizontal_moves(company_beauty: AppSession
         achievement_type="new_product",
         conditions=AchievementConditions(team_min=2),
     )
+    # "Levels as in A" in every operations track, with the same B rules going up
+    for track in ("用户运营", "直播运营"):
+        assert paths[(f"{track}/运营助理", f"{track}/运营专员")].criteria == first.criteria
+        assert paths[(f"{track}/运营专员", f"{track}/运营主管")].criteria == second.criteria
     # 店铺运营 → 用户运营 → 直播运营 as transfers between the specialists
-    to_users = paths[("店铺运营/运营专员", "用户运营/用户运营专员")]
-    to_live = paths[("用户运营/用户运营专员", "直播运营/直播运营专员")]
+    to_users = paths[("店铺运营/运营专员", "用户运营/运营专员")]
+    to_live = paths[("用户运营/运营专员", "直播运营/运营专员")]
     assert to_users.kind == to_live.kind == "transfer"
-    assert ("直播运营/直播运营专员", "用户运营/用户运营专员") not in paths
-    # 运营专员 → 数据分析师 → 运营主管 (DESIGN.md)
-    assert paths[("店铺运营/运营专员", "数据运营/数据分析师")].kind == "transfer"
-    assert paths[("数据运营/数据分析师", "店铺运营/运营主管")].kind == "promotion"
+    assert ("直播运营/运营专员", "用户运营/运营专员") not in paths
+    # 运营专员 → 数据分析师 (数据运营's 运营专员) → 运营主管 (DESIGN.md)
+    assert paths[("店铺运营/运营专员", "数据运营/运营专员")].kind == "transfer"
+    assert paths[("数据运营/运营专员", "店铺运营/运营主管")].kind == "promotion"
+
+
+def test_template_b_fits_the_demo_company_roster(company_beauty: AppSession) -> None:
+    """shared/samples/员工花名册.xlsx is the demo company's roster: every 通道/职级 pair exists."""
+    design = ladder.load_design(company_beauty)
+    tracks = {t.id: t.name for t in design.tracks}
+    pairs = {(tracks[lv.track_id], lv.title) for lv in design.levels}
+    roster = {
+        ("店铺运营", "运营总监"), ("店铺运营", "运营主管"), ("直播运营", "运营主管"),
+        ("店铺运营", "运营专员"), ("用户运营", "运营专员"), ("店铺运营", "运营助理"),
+        ("直播运营", "运营助理"), ("直播运营", "运营专员"), ("用户运营", "运营助理"),
+        ("数据运营", "运营助理"), ("数据运营", "运营专员"),
+    }
+    assert roster <= pairs
 
 
 def test_templates_have_the_default_60_20_20_evaluation(company_beauty: AppSession) -> None:

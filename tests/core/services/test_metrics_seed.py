@@ -53,10 +53,15 @@ class Seed:
             uow.commit()
 
     def level(self, title: str, track: str | None = None) -> int:
+        """``title`` or "track/title"; a title in several tracks means the 店铺运营 one."""
+        if "/" in title:
+            track, title = title.split("/", 1)
         with self.app.read() as s:
             found = [lv for lv in s.scalars(select(Level)) if lv.title == title]
             if track is not None:
                 found = [lv for lv in found if lv.track.name == track]
+            elif len(found) > 1:
+                found = [lv for lv in found if lv.track.name == "店铺运营"]
             assert len(found) == 1, f"level {title!r}: {len(found)} found"
             return found[0].id
 
