@@ -582,17 +582,27 @@ def _evaluate_list(company: _Company, as_of: str, progress: Progress) -> tuple[C
                     results[i] = evaluate_batch(spec, scored, as_of, company.custom)
         ordered = [results[i] for i in range(len(transition.rules))]
         status = readiness_batch(transition.rules, ordered, n, company.margin)
-        for row in rows:
-            met = tuple(bool(r.met[row]) for r in ordered)
+        # plain Python values per row, taken out of the arrays in one go each
+        index = np.array(rows, dtype=np.int64)
+        met_rows = (
+            np.array([r.met[index] for r in ordered]).T.tolist() if ordered else [[]] * len(rows)
+        )
+        attainment_rows = (
+            np.array([r.attainment[index] for r in ordered]).T.tolist()
+            if ordered
+            else [[]] * len(rows)
+        )
+        statuses = [Readiness(s) for s in status[index].tolist()]
+        for i, row in enumerate(rows):
             candidates.append(
                 (
                     row,
                     Candidate(
                         people[row],
                         transition,
-                        Readiness(str(status[row])) if transition.rules else Readiness.NOT_READY,
-                        met,
-                        tuple(float(r.attainment[row]) for r in ordered),
+                        statuses[i] if transition.rules else Readiness.NOT_READY,
+                        tuple(met_rows[i]),
+                        tuple(attainment_rows[i]),
                     ),
                 )
             )

@@ -17,6 +17,7 @@ only reads the company file and lays the facts out for them:
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -160,12 +161,12 @@ class FactBook:
         """The axis columns of an ownership period (both ends inclusive)."""
         if not self.months:
             return range(0)
-        first = mo.index(self.months[0])
-        lo = max(mo.index(start) - first, 0)
+        first = _month_number(self.months[0])
+        lo = max(_month_number(start) - first, 0)
         hi = (
             len(self.months) - 1
             if end is None
-            else min(mo.index(end) - first, len(self.months) - 1)
+            else min(_month_number(end) - first, len(self.months) - 1)
         )
         return range(lo, hi + 1)
 
@@ -300,6 +301,12 @@ class FactBook:
             manual,
             custom,
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _month_number(month: str) -> int:
+    """months.index, remembered: a thousand ownership periods share a few dozen months."""
+    return mo.index(month)
 
 
 class _Grid:
@@ -654,13 +661,15 @@ def _fill_latest(grid: _Grid, rows: Sequence[Any], width: int) -> None:
     rows_i, cols_i = grid.index([r[0] for r in rows], [r[1] for r in rows])
     batches = np.fromiter((r[3] for r in rows), dtype=np.int64, count=len(rows))
     kept = _latest_per_key(rows_i * width + cols_i, batches)
-    batch_of = [(int(batches[k]),) for k in kept]
+    batch_of = [(b,) for b in batches[kept].tolist()] if grid.sources is not None else None
+    kept_rows = [rows[k] for k in kept.tolist()]
+    columns = list(zip(*kept_rows, strict=True))
     for f, code in enumerate(STORE_FIELDS):
         grid.fill(
             code,
             rows_i[kept],
             cols_i[kept],
-            np.array([rows[k][4 + f] for k in kept], dtype=np.float64),
+            np.array(columns[4 + f], dtype=np.float64),
             batch_of,
         )
 
