@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,15 @@ SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def _finish_background_work() -> None:
+    """GUI tests may leave a recompute running on the thread pool: let it end before the file
+    closes under it (only when Qt is loaded at all, so core tests stay Qt-free)."""
+    if "PySide6.QtCore" in sys.modules:
+        from desktop.viewmodels import worker
+
+        worker.wait_all()
+
+
 def make_company(
     folder: Path, template: str = "none", name: str = "悦颜美妆"
 ) -> tuple[AppSession, str]:
@@ -36,6 +46,7 @@ def company(tmp_path: Path) -> Iterator[AppSession]:
     """A new, empty company file logged in as the owner; closed (without backup) afterwards."""
     app, _ = make_company(tmp_path)
     yield app
+    _finish_background_work()
     app.close(backup=False)
 
 
@@ -44,6 +55,7 @@ def company_home(tmp_path: Path) -> Iterator[AppSession]:
     """A company file started from built-in Template A (家居)."""
     app, _ = make_company(tmp_path, "home")
     yield app
+    _finish_background_work()
     app.close(backup=False)
 
 
@@ -52,6 +64,7 @@ def company_beauty(tmp_path: Path) -> Iterator[AppSession]:
     """A company file started from built-in Template B (美妆)."""
     app, _ = make_company(tmp_path, "beauty")
     yield app
+    _finish_background_work()
     app.close(backup=False)
 
 

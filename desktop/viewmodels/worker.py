@@ -70,13 +70,25 @@ _jobs: set[Job] = set()
 
 
 def start(fn: Callable[..., Any], *args: Any, parent: QObject | None = None) -> Job:
-    """Run ``fn(progress, *args)`` in the background; connect to the job's signals before events run."""
-    job = Job(parent)
+    """Run ``fn(progress, *args)`` in the background; connect to the job's signals before events run.
+
+    The job deliberately has no Qt parent (``parent`` is accepted for readability only): if the
+    screen that started it is closed while the work runs, the job must outlive it, or the worker
+    thread would emit on a deleted object. Qt drops deliveries to receivers that are gone.
+    """
+    del parent
+    job = Job()
     job.running = True
     _jobs.add(job)  # keep it alive until finished even without a parent
     job.finished.connect(lambda: _jobs.discard(job))
     QThreadPool.globalInstance().start(_Runnable(job, fn, args))
     return job
+
+
+def cancel_all() -> None:
+    """Ask every running job to stop at its next progress step (before closing the file)."""
+    for job in list(_jobs):
+        job.cancel()
 
 
 def wait_all(timeout_ms: int = 30000) -> bool:

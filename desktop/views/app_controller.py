@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.session import AppSession
 from desktop.i18n import tr
+from desktop.viewmodels import worker
 from desktop.viewmodels.login_vm import LoginViewModel
 from desktop.viewmodels.new_company_vm import NewCompanyViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -92,6 +93,9 @@ class AppController(QObject):
         window, session_vm = self.main_window, self.session_vm
         self.main_window = None
         self.session_vm = None
+        # Background work (a recompute, an import) uses the file: stop it before closing.
+        worker.cancel_all()
+        worker.wait_all()
         try:
             session_vm.app.close(backup=True)
         except OSError as exc:
@@ -105,6 +109,8 @@ class AppController(QObject):
     def shutdown(self) -> None:
         """On application exit: close the open file (with its automatic backup)."""
         if self.session_vm is not None:
+            worker.cancel_all()
+            worker.wait_all()
             try:
                 self.session_vm.app.close(backup=True)
             finally:

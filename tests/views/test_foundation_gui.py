@@ -24,6 +24,15 @@ from tests.views.conftest import shot
 pytestmark = pytest.mark.gui
 
 
+def _close(app: auth.AppSession) -> None:
+    """As the app does: let background work (e.g. an eligibility recompute) end first."""
+    from desktop.viewmodels import worker
+
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
 def test_start_window_lists_recent_files(qtbot: QtBot, tmp_path: Path) -> None:
     vm = StartViewModel()
     window = StartWindow(vm)
@@ -32,7 +41,7 @@ def test_start_window_lists_recent_files(qtbot: QtBot, tmp_path: Path) -> None:
     assert window.recent.count() == 0 and window.empty_hint.isVisible()
     shot(window, "start-empty")
     app, _ = make_company(tmp_path)
-    app.close(backup=False)
+    _close(app)
     vm.add_recent(app.file.path)
     vm.add_recent(tmp_path / "gone.tidui")
     assert window.recent.count() == 2
@@ -90,7 +99,7 @@ def test_wizard_creates_company_and_shows_recovery_key_once(qtbot: QtBot, tmp_pa
     assert vm.app is not None
     path = vm.app.file.path
     assert path == tmp_path / "悦颜美妆.tidui" and path.exists()
-    vm.app.close(backup=False)
+    _close(vm.app)
 
 
 def _login_dialog(qtbot: QtBot, path: Path, current: object = None) -> LoginDialog:
@@ -104,19 +113,19 @@ def _login_dialog(qtbot: QtBot, path: Path, current: object = None) -> LoginDial
 def test_login_three_wrong_passwords_then_out(qtbot: QtBot, tmp_path: Path) -> None:
     app, _ = make_company(tmp_path)
     path = app.file.path
-    app.close(backup=False)
+    _close(app)
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     dialog = _login_dialog(qtbot, path)
     assert dialog.login.currentText() == OWNER
     for attempt in range(2):
         dialog.password.setText(f"wrong-{attempt}")
-        with qtbot.waitSignal(dialog.vm.failed, timeout=10000):
+        with qtbot.waitSignal(dialog.vm.failed, timeout=30000):
             qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
         assert "用户名或密码不正确" in dialog.error.text()
     assert "还可以再试 1 次" in dialog.error.text()
     shot(dialog, "login-wrong-password")
     dialog.password.setText("wrong-3")
-    with qtbot.waitSignal(dialog.vm.locked_out, timeout=10000):
+    with qtbot.waitSignal(dialog.vm.locked_out, timeout=30000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.locked_out and not dialog.isVisible()
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
@@ -128,13 +137,13 @@ def test_login_refused_while_file_is_open_elsewhere(qtbot: QtBot, tmp_path: Path
     assert "正在被使用" in dialog.error.text() and OWNER in dialog.error.text()
     assert not dialog.ok_button.isEnabled()
     shot(dialog, "login-file-in-use")
-    app.close(backup=False)
+    _close(app)
 
 
 def _log_in(qtbot: QtBot, path: Path) -> auth.AppSession:
     dialog = _login_dialog(qtbot, path)
     dialog.password.setText(OWNER_PASSWORD)
-    with qtbot.waitSignal(dialog.vm.logged_in, timeout=10000):
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.app is not None
     return dialog.app
@@ -161,13 +170,13 @@ def test_main_window_lock_and_unlock(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = _login_dialog(qtbot, path, current=app)
     assert dialog.windowTitle() == "已锁定 — 请重新登录"
     dialog.password.setText(OWNER_PASSWORD)
-    with qtbot.waitSignal(dialog.vm.logged_in, timeout=10000):
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.app is not None
     session_vm.replace_app(dialog.app)
     assert window.central.currentWidget() is window.body
     window.allow_close()
-    app.close(backup=False)
+    _close(app)
 
 
 def test_settings_users_and_language(qtbot: QtBot, tmp_path: Path) -> None:
@@ -207,7 +216,7 @@ def test_settings_users_and_language(qtbot: QtBot, tmp_path: Path) -> None:
     shot(english, "main-window-english")
     for w in (window, english):
         w.allow_close()
-    app.close(backup=False)
+    _close(app)
 
 
 def test_hr_does_not_see_user_management(qtbot: QtBot, tmp_path: Path) -> None:
@@ -224,4 +233,4 @@ def test_hr_does_not_see_user_management(qtbot: QtBot, tmp_path: Path) -> None:
     assert page.users_tab is None
     assert not page.company_tab.save_button.isEnabled()
     window.allow_close()
-    app.close(backup=False)
+    _close(app)
