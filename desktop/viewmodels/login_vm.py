@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from core.errors import FileInUse, TiduiError, WrongPassword
 from core.i18n import render
 from core.progress import Progress
-from core.session import AppSession
-from core.storage.company_file import keys_path_for
+from core.storage.paths import keys_path_for
 from core.storage.keyslots import KeyFile
 from core.storage.lock import CompanyLock
 from desktop.viewmodels import worker
+
+if TYPE_CHECKING:  # the session module pulls in SQLAlchemy: not needed to show the log-in
+    from core.session import AppSession
 
 MAX_ATTEMPTS = 3
 

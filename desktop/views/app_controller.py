@@ -7,17 +7,21 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.session import AppSession
+from typing import TYPE_CHECKING
+
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.login_vm import LoginViewModel
-from desktop.viewmodels.new_company_vm import NewCompanyViewModel
-from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.start_vm import StartViewModel
 from desktop.views.login_dialog import LoginDialog
-from desktop.views.main_window import MainWindow
-from desktop.views.new_company_wizard import NewCompanyWizard
 from desktop.views.start_window import StartWindow
+
+# The main window and the wizard (and through them SQLAlchemy, pandas, every screen) load on
+# first use, so the start window and log-in appear quickly (bench workload 4).
+if TYPE_CHECKING:
+    from core.session import AppSession
+    from desktop.viewmodels.session_vm import SessionViewModel
+    from desktop.views.main_window import MainWindow
 
 
 class AppController(QObject):
@@ -54,6 +58,9 @@ class AppController(QObject):
 
     @Slot()
     def new_company(self) -> None:
+        from desktop.viewmodels.new_company_vm import NewCompanyViewModel
+        from desktop.views.new_company_wizard import NewCompanyWizard
+
         vm = NewCompanyViewModel(self)
         wizard = NewCompanyWizard(vm, self.start_window)
         self.wizard = wizard
@@ -63,6 +70,9 @@ class AppController(QObject):
 
     # -- main window ----------------------------------------------------------------
     def show_main(self, app: AppSession) -> None:
+        from desktop.viewmodels.session_vm import SessionViewModel
+        from desktop.views.main_window import MainWindow
+
         self.session_vm = SessionViewModel(app, self)
         self.main_window = MainWindow(self.session_vm)
         self.main_window.lock_requested.connect(self.on_lock_requested)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.session import AppSession
 from desktop.i18n import tr
 from desktop.viewmodels.login_vm import LoginViewModel
+
+if TYPE_CHECKING:
+    from core.session import AppSession
 
 
 class LoginDialog(QDialog):
