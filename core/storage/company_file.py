@@ -24,7 +24,6 @@ from core.storage.atomic import fsync_dir
 from core.storage.database import check_readable, make_engine, session_factory
 from core.storage.keyslots import KeyFile, format_recovery_key, new_file_key, parse_recovery_key
 from core.storage.lock import CompanyLock
-from core.storage.paths import FILE_SUFFIX, keys_path_for
 from core.storage.migrations import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -34,9 +33,16 @@ from core.storage.migrations import (
     pending,
     read_meta,
 )
+from core.storage.paths import FILE_SUFFIX, keys_path_for
 
-__all__ = ["FILE_SUFFIX", "OpenFile", "create", "keys_path_for", "open_with_password",
-           "open_with_recovery_key"]
+__all__ = [
+    "FILE_SUFFIX",
+    "OpenFile",
+    "create",
+    "keys_path_for",
+    "open_with_password",
+    "open_with_recovery_key",
+]
 
 
 @dataclass

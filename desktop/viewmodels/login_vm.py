@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, Signal
 from core.errors import FileInUse, TiduiError, WrongPassword
 from core.i18n import render
 from core.progress import Progress
-from core.storage.paths import keys_path_for
 from core.storage.keyslots import KeyFile
 from core.storage.lock import CompanyLock
+from core.storage.paths import keys_path_for
 from desktop.viewmodels import worker
 
 if TYPE_CHECKING:  # the session module pulls in SQLAlchemy: not needed to show the log-in

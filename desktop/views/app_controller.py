@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
-
-from typing import TYPE_CHECKING
 
 from desktop.i18n import tr
 from desktop.viewmodels import worker
