@@ -1,0 +1,57 @@
+"""The demo company tells the stories the screens are shown with (README's first command)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.cli.main import main
+from core.services import auth, demo, maintenance
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.tidui"
+    demo.create_demo(path)
+    return path
+
+
+def test_demo_file_is_a_healthy_template_b_company(demo_file: Path) -> None:
+    from sqlalchemy import func, select
+
+    from core.model import Employee, LiveSessionFact, OrderFact, StoreMonthFact
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        assert maintenance.verify(app).ok
+        with app.read() as s:
+            assert s.scalar(select(func.count(Employee.id))) == 15
+            assert (
+                s.scalar(select(func.count(Employee.id)).where(Employee.leave_date.is_not(None)))
+                == 2
+            )
+            months = set(s.scalars(select(StoreMonthFact.month)))
+            assert len(months) == 18 and min(months) == "2023-01" and max(months) == "2024-06"
+            assert s.scalar(select(func.count(OrderFact.id))) > 1000
+            assert s.scalar(select(func.count(LiveSessionFact.id))) > 50
+    finally:
+        app.close(backup=False)
+    for login in ("hr", "lina"):  # every role can be tried with the demo password
+        auth.log_in(demo_file, login, "tidui-demo").close(backup=False)
+
+
+def test_demo_eligibility_stories(
+    demo_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIDUI_PASSWORD", "tidui-demo")
+    assert main(["eligibility", str(demo_file), "--as-of", "2024-06", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    by = {(r["employee"], r["to"]): r for r in rows if r["from"] != r["to"]}
+    assert by[("E006", "运营专员")]["ready"] is True  # 孙悦: every rule met
+    chen = by[("E004", "运营主管")]
+    assert chen["ready"] is False
+    assert [c["met"] for c in chen["criteria"]] == [False, True, True]  # only 5 of 6 months
+    assert not any(r["ready"] for r in rows if r["to"] == "运营总监")  # a pipeline gap
+    assert all(r["employee"] not in ("E012", "E013") for r in rows)  # departed are excluded
