@@ -11,4 +11,5 @@ WORKLOADS: tuple[str, ...] = (
     "bench.workloads.reports",
     "bench.workloads.open_company",
     "bench.workloads.encrypted_insert",
+    "bench.workloads.eligibility_list",
 )

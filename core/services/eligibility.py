@@ -91,8 +91,15 @@ class TransitionRules:
     rules: tuple[CriterionSpec, ...]
     template: scoring.EvaluationTemplate
 
+    def ends(self) -> tuple[str, str]:
+        """The two levels as a reader should see them. Titles repeat across tracks (运营专员 in
+        店铺运营 and 用户运营): a move between tracks names them, or it would read 运营专员 → 运营专员."""
+        if self.from_track != self.to_track:
+            return f"{self.from_level}（{self.from_track}）", f"{self.to_level}（{self.to_track}）"
+        return self.from_level, self.to_level
+
     def label(self) -> str:
-        return f"{self.from_level} → {self.to_level}"
+        return " → ".join(self.ends())
 
     @property
     def has_score_rules(self) -> bool:
@@ -738,6 +745,8 @@ def as_json(person: Person, outlook: TransitionOutlook, lang: str | None = None)
         "status": outlook.status.value,
         "kind": outlook.transition.kind,
         "track": outlook.transition.to_track,
+        "from_track": outlook.transition.from_track,
+        "to_track": outlook.transition.to_track,
         "as_of": outlook.progress.as_of,
         "met": outlook.progress.met_count,
         "total": len(outlook.results),

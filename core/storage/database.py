@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from core.errors import CorruptFile, WrongPassword
 
@@ -21,7 +22,16 @@ def make_engine(path: Path, key: bytes) -> Engine:
     # The pysqlcipher dialect issues `pragma key="<password>"`; a password of the form x'..'
     # becomes SQLCipher's raw-key syntax, which skips the per-open PBKDF2 (STACK.md).
     url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
-    engine = create_engine(url, future=True)
+    # The pysqlcipher dialect defaults to SingletonThreadPool, which keeps one connection per
+    # thread and closes other threads' connections (even mid-query) once five threads hold one:
+    # background jobs run on fresh threads, so that crashed the app. A QueuePool of connections
+    # usable from any thread is what the plain pysqlite dialect uses for file databases.
+    engine = create_engine(
+        url,
+        future=True,
+        poolclass=QueuePool,
+        connect_args={"check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

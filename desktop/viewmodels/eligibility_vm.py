@@ -157,8 +157,8 @@ class CandidateTableModel(QAbstractTableModel):
             self.COL_NO: lambda c: c.person.no,
             self.COL_NAME: lambda c: c.person.name,
             self.COL_DEPARTMENT: lambda c: c.person.department,
-            self.COL_FROM: lambda c: c.transition.from_level,
-            self.COL_TO: lambda c: c.transition.to_level,
+            self.COL_FROM: lambda c: c.transition.ends()[0],
+            self.COL_TO: lambda c: c.transition.ends()[1],
             self.COL_KIND: lambda c: c.transition.kind,
             # ready first, then the closest to ready
             self.COL_STATUS: lambda c: (_STATUS_ORDER[c.status], -c.completion, c.person.no),
@@ -259,9 +259,9 @@ class CandidateTableModel(QAbstractTableModel):
         if column == self.COL_DEPARTMENT:
             return c.person.department
         if column == self.COL_FROM:
-            return c.transition.from_level
+            return c.transition.ends()[0]
         if column == self.COL_TO:
-            return c.transition.to_level
+            return c.transition.ends()[1]
         if column == self.COL_KIND:
             return kind_text(c.transition.kind)
         if column == self.COL_STATUS:

@@ -118,10 +118,14 @@ class MainWindow(QMainWindow):
         self.specs = []
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
+        # Import every screen first: a feature may extend another one's screen when imported
+        # (the eligibility feature adds tabs to the employee form), and it must be in place
+        # before that screen shows its first record.
+        classes = {spec.key: load_page_class(spec) for spec in PAGES}
         for spec in PAGES:
             if spec.perm is not None and not self.session_vm.can(spec.perm):
                 continue
-            cls = load_page_class(spec)
+            cls = classes[spec.key]
             if cls is None:
                 continue
             page = cls(self.session_vm, self)

@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "no": person.no,
                     "name": person.name,
-                    "from": outlook.transition.from_level,
-                    "to": outlook.transition.to_level,
+                    "from": outlook.transition.ends()[0],
+                    "to": outlook.transition.ends()[1],
                     "summary": outlook.summary().text(lang),
                 },
                 lang,
