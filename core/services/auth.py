@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.passwords import login_problems, problems
 from core.errors import UnknownUser, UserDisabled, ValidationError, WrongPassword
+from core.i18n import Message
 from core.model import Company, User
 from core.permissions import Role
 from core.session import Actor, AppSession, append_audit
@@ -20,7 +21,7 @@ from core.storage.migrations import Migration
 TEMPLATES = ("none", "home", "beauty")
 
 
-def _first_problem(found: list) -> None:  # type: ignore[type-arg]
+def _first_problem(found: list[Message]) -> None:
     if found:
         msg = found[0]
         raise ValidationError(msg.code, **msg.params)

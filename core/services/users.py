@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.passwords import login_problems, problems
 from core.errors import NotFound, ValidationError
+from core.i18n import Message
 from core.model import Employee, User
 from core.permissions import Perm, Role, require
 from core.session import AppSession
@@ -44,7 +45,7 @@ def _write_slots(app: AppSession, change: Callable[[KeyFile], None]) -> None:
         raise
 
 
-def _raise_first(found: list) -> None:  # type: ignore[type-arg]
+def _raise_first(found: list[Message]) -> None:
     if found:
         raise ValidationError(found[0].code, **found[0].params)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from core.model import Base, FileMeta
 
@@ -33,7 +33,7 @@ MIGRATIONS: list[Migration] = []
 def create_schema(conn: Connection, file_id: str, version: int = SCHEMA_VERSION) -> None:
     Base.metadata.create_all(conn)
     conn.execute(
-        FileMeta.__table__.insert(),
+        insert(FileMeta),
         [
             {"key": "schema_version", "value": str(version)},
             {"key": "file_id", "value": file_id},
@@ -68,7 +68,7 @@ def migrate(
         with engine.begin() as conn:
             step.upgrade(conn)
             conn.execute(
-                FileMeta.__table__.update()
+                update(FileMeta)
                 .where(FileMeta.key == "schema_version")
                 .values(value=str(step.version))
             )

@@ -17,7 +17,12 @@ class StartViewModel(QObject):
 
     def recent_files(self) -> list[Path]:
         value = QSettings().value("recent/files", [])
-        items = [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):
+            items = [value]
+        elif isinstance(value, list | tuple):
+            items = [str(v) for v in value]
+        else:
+            items = []
         return [Path(p) for p in items if p]
 
     def add_recent(self, path: Path) -> None:
