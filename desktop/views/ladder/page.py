@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from core.services import ladder
 from desktop.i18n import tr
+from desktop.viewmodels.competency_vm import CompetencyModelViewModel
 from desktop.viewmodels.ladder_evaluation_vm import EvaluationEditorViewModel
 from desktop.viewmodels.ladder_graph_vm import layout
 from desktop.viewmodels.ladder_metrics_vm import MetricCatalogueModel
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.ladder.competencies import CompetencyModelEditor
 from desktop.views.ladder.evaluation import EvaluationTemplateEditor
 from desktop.views.ladder.forms import LevelForm, TrackForm, TransitionForm
 from desktop.views.ladder.graph import LadderGraphView
@@ -108,6 +110,9 @@ class LadderPage(QWidget):
         self.tabs.addTab(self.evaluation_editor, tr("评估模板"))
         self.metrics_view = MetricCatalogueView(self.metrics_model)
         self.tabs.addTab(self.metrics_view, tr("指标目录"))
+        self.competency_vm = CompetencyModelViewModel(session_vm, self)
+        self.competency_editor = CompetencyModelEditor(self.competency_vm)
+        self.tabs.addTab(self.competency_editor, tr("能力模型"))
 
         self.problem_line = QLabel()
         self.problem_line.setWordWrap(True)
@@ -213,7 +218,7 @@ class LadderPage(QWidget):
 
     def confirm_leave(self) -> bool:
         """Called by the main window before locking or closing: unsaved edits are not lost silently."""
-        if not self.vm.dirty:
+        if not self.vm.dirty and not self.competency_vm.dirty:
             return True
         box = QMessageBox(self)
         box.setWindowTitle(tr("晋升通道"))
@@ -223,9 +228,11 @@ class LadderPage(QWidget):
         box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is save:
-            return self.vm.save()
+            design_ok = not self.vm.dirty or self.vm.save()
+            return design_ok and (not self.competency_vm.dirty or self.competency_vm.save())
         if box.clickedButton() is discard:
             self.vm.reload()
+            self.competency_vm.reload()
             return True
         return False
 
