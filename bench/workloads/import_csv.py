@@ -26,12 +26,24 @@ def build(size: int, workdir: Path) -> None:
     _imports.order_files(size)
 
 
-def prepare(size: int, workdir: Path) -> Path:
+def prepare(size: int, workdir: Path) -> _imports.ImportState:
+    return _imports.prepare_company(_imports.order_files(size)[1], workdir)
+
+
+def prepare_baseline(size: int, workdir: Path) -> Path:
     return _imports.order_files(size)[1]
 
 
-def run(path: Path) -> None:
-    _imports.import_file(path)
+def reset(state: object) -> None:
+    _imports.reset(state)
+
+
+def run(state: _imports.ImportState) -> None:
+    _imports.import_file(state)
+
+
+def finish(state: object) -> None:
+    _imports.finish(state)
 
 
 def baseline(path: Path) -> None:

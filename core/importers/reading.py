@@ -80,6 +80,11 @@ class Sheet:
         """The first ``n`` rows, row 0 being the sheet's first row, all of equal width."""
         raise NotImplementedError
 
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` freed the data: reading columns again needs the file reopened."""
+        return False
+
     def close(self) -> None:
         """Frees what the reader holds (calamine keeps a whole worksheet in memory).
 
@@ -142,6 +147,10 @@ class ExcelSheet(Sheet):
             rows = self._sheet.to_python(skip_empty_area=False, nrows=n)
             self._top = _square([list(row) for row in rows])
         return [list(row) for row in self._top[:n]]
+
+    @property
+    def closed(self) -> bool:
+        return self._sheet is None
 
     def close(self) -> None:
         self._sheet = None
@@ -349,28 +358,57 @@ def _open_workbook(path: Path, data: bytes) -> Any:
 
 def open_sheet(path: str | os.PathLike[str], sheet: str | int | None = None) -> Sheet:
     """One sheet of the file, by name or index; by default the first visible one with data."""
+    return open_with_info(path, sheet)[1]
+
+
+def check_file(path: str | os.PathLike[str]) -> FileFormat:
+    """The format of a file, from its first bytes only: raises for a missing, empty,
+    unsupported, password-protected or obviously damaged file without parsing the workbook."""
+    path = Path(path)
+    data = _read_bytes(path)
+    if not data:
+        raise _fail("imports.file_empty", path)
+    file_format = _sniff_format(path, data[:8192])
+    if data.startswith(_OLE_MAGIC) and any(name in data for name in _ENCRYPTED_STREAMS):
+        raise _fail("imports.file_encrypted", path)
+    return file_format
+
+
+def open_with_info(
+    path: str | os.PathLike[str], sheet: str | int | None = None
+) -> tuple[WorkbookInfo, Sheet]:
+    """``inspect_file`` and ``open_sheet`` at once, parsing the workbook only once (a
+    100,000-row workbook costs seconds and hundreds of MB to open)."""
     path = Path(path)
     data = _read_bytes(path)
     if not data:
         raise _fail("imports.file_empty", path)
     file_format = _sniff_format(path, data[:8192])
     if file_format == "csv":
-        return _open_csv(path, data)
+        csv_sheet = _open_csv(path, data)
+        info = WorkbookInfo(path, "csv", (path.stem,), (path.stem,), csv_sheet.encoding)
+        return info, csv_sheet
     if file_format == "html":
         tables = _html_tables(data)
-        index = _pick_index(path, [f"Table{i + 1}" for i in range(len(tables))], sheet)
+        table_names = tuple(f"Table{i + 1}" for i in range(len(tables))) or (path.stem,)
+        index = _pick_index(path, list(table_names), sheet)
         if not tables or not any(not _is_blank(c) for row in tables[index] for c in row):
             raise _fail("imports.sheet_empty", path, sheet=path.stem)
-        return GridSheet(path, f"Table{index + 1}", "html", tables[index])
+        info = WorkbookInfo(path, "html", table_names, table_names)
+        return info, GridSheet(path, f"Table{index + 1}", "html", tables[index])
     workbook = _open_workbook(path, data)
+    del data  # calamine holds its own copy
     names: list[str] = list(workbook.sheet_names)
     if not names:
         raise _fail("imports.sheet_empty", path, sheet="")
     try:
+        hidden = _hidden_sheets(workbook)
+        visible = tuple(name for name in names if name not in hidden)
+        info = WorkbookInfo(path, file_format, tuple(names), visible or tuple(names))
         if sheet is None:
-            return _first_sheet_with_data(path, file_format, workbook, names)
+            return info, _first_sheet_with_data(path, file_format, workbook, names)
         index = _pick_index(path, names, sheet)
-        return _excel_sheet(path, file_format, workbook, names[index], require_data=True)
+        return info, _excel_sheet(path, file_format, workbook, names[index], require_data=True)
     except ImportFileError:
         raise
     except Exception as error:

@@ -79,6 +79,10 @@ class ParsedTable:
     # "day" or "month" for 生意参谋 files (each row is a day or a month of one store).
     grain: v.Grain | None = None
     notes: list[Message] = field(default_factory=list)
+    # Orders skipped because their status does not count (closed, cancelled, unpaid), with the
+    # same columns as ``frame``: stored as not counted, so that re-importing a month in which
+    # a paid order was later closed can replace the paid version.
+    uncounted: pd.DataFrame | None = None
 
     @property
     def errors(self) -> list[CellIssue]:
@@ -307,6 +311,7 @@ def parse_table(
                 rows.drop([position], SKIP_NOTE)
 
     # Orders that do not count (closed, cancelled, unpaid).
+    not_counted = np.zeros(n, bool)
     if source.status_field in parsed and source.not_counted_statuses:
         statuses = parsed[str(source.status_field)]
         not_counted = statuses.isin(source.not_counted_statuses).to_numpy() & ~rows.skip
@@ -328,9 +333,11 @@ def parse_table(
             key=name in source.key_fields,
         )
 
-    frame = pd.DataFrame({name: parsed[name] for name in fields})
-    frame.insert(0, "row", rows.numbers)
-    frame = frame[~rows.skip].reset_index(drop=True)
+    whole = pd.DataFrame({name: parsed[name] for name in fields})
+    whole.insert(0, "row", rows.numbers)
+    frame = whole[~rows.skip].reset_index(drop=True)
+    uncounted = _uncounted(whole[not_counted], source, pseudonym_key) if not_counted.any() else None
+    del whole
 
     grain: v.Grain | None = None
     period_field = _period_field(source)
@@ -355,10 +362,27 @@ def parse_table(
         data_rows=int((~all_blank).sum()),
         grain=grain,
         notes=list(sheet.notes),
+        uncounted=uncounted,
     )
     if table.data_rows == 0:
         table.notes.append(Message(NO_DATA, {"file": file_name, "sheet": sheet.name}))
     return table
+
+
+def _uncounted(
+    frame: pd.DataFrame, source: SourceKind, pseudonym_key: bytes | None
+) -> pd.DataFrame | None:
+    """Not-counted orders with what identifies them (key and month); the others are dropped."""
+    frame = frame.reset_index(drop=True)
+    if source.month_from:
+        frame["month"] = _months(frame, source.month_from)
+    needed = [k for k in (*source.key_fields, "month") if k in frame.columns]
+    frame = frame[frame[needed].notna().all(axis=1)]
+    key = [k for k in source.unique_key if k in frame.columns]
+    if key and len(key) == len(source.unique_key):
+        frame = frame.drop_duplicates(subset=key, keep="first")
+    frame = _protect_personal(frame.reset_index(drop=True), source, pseudonym_key)
+    return frame if len(frame) else None
 
 
 class _Rows:

@@ -660,6 +660,8 @@ _TRUE = frozenset(
         "✔",
         "√",
         "有",
+        "pass",
+        "passed",
     }
 )
 _FALSE = frozenset(
@@ -680,6 +682,8 @@ _FALSE = frozenset(
         "×",
         "x",
         "没有",
+        "fail",
+        "failed",
     }
 )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from core.domain import months as mo
 from core.domain.metrics import achievement_type_code
 from core.errors import TiduiError
 from core.i18n import Message
+from core.importers import values as cell
 from core.model import (
     Achievement,
     Employee,
@@ -47,20 +48,6 @@ from core.session import UnitOfWork
 
 Severity = Literal["error", "warning"]
 ROW_KEY = "_row"
-_MISSING_TEXT = {"", "-", "--", "—", "——", "null", "none", "nan", "n/a"}
-_TRUE = {"是", "y", "yes", "true", "1", "通过", "合格", "√", "✓", "已通过", "pass", "passed"}
-_FALSE = {"否", "n", "no", "false", "0", "未通过", "不通过", "不合格", "×", "✗", "fail", "failed"}
-_EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%Y.%m.%d",
-    "%Y%m%d",
-    "%Y年%m月%d日",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-)
 
 
 @dataclass(frozen=True)
@@ -160,102 +147,69 @@ class _Row:
         return self._get(key, _bool, required)
 
 
+# Cell values are read with the import engine's parsers (core.importers.values), the one
+# definition of what "2024/3/1", "45300", "1,234", "2:1" or "是" in a spreadsheet means; only
+# the messages are the archive's own.
+
+
 def _missing(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return value.strip().lower() in _MISSING_TEXT
+        text = cell.unwrap(value)
+        return not text or text in cell.MISSING_MARKERS
     try:
         return bool(value != value)  # NaN, NaT
     except (TypeError, ValueError):
         return True  # pandas.NA
 
 
+def _shown(value: Any) -> str:
+    """The cell as the user wrote it, for messages."""
+    return cell.unwrap(cell.cell_text(value))
+
+
 def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 13800000001.0 from a numeric column
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip()
-    if text.startswith("'"):
-        text = text[1:]
-    if text.startswith('="') and text.endswith('"'):
-        text = text[2:-1]
-    return text.strip()
+    return cell.parse_text(value).value or ""
 
 
 def _date(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-        if 19000101 <= number <= 29991231 and number.is_integer():
-            return _date(str(int(number)))
-        if 1 <= number < 2958466:  # an Excel serial day number
-            return _EXCEL_EPOCH + timedelta(days=int(number))
-    text = _text(value)
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    found = re.match(r"^(\d{4})\D(\d{1,2})\D(\d{1,2})", text)
-    if found:
-        try:
-            return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-        except ValueError:
-            pass
-    raise _Bad(Message("archive.import.bad_date", {"text": text}))
+    parsed = cell.parse_date(value)
+    if parsed.value is None:
+        raise _Bad(Message("archive.import.bad_date", {"text": _shown(value)}))
+    return parsed.value
 
 
 def _month(value: Any) -> str:
-    if isinstance(value, datetime | date):
-        return mo.of_date(value)
-    text = _text(value)
-    try:
-        return mo.parse(text)
-    except TiduiError:
-        try:
-            return mo.of_date(_date(text))
-        except _Bad:
-            raise _Bad(Message("archive.import.bad_month", {"text": text})) from None
+    parsed = cell.parse_month(value)
+    if parsed.value is None:
+        raise _Bad(Message("archive.import.bad_month", {"text": _shown(value)}))
+    return parsed.value
 
 
 def _number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise _Bad(Message("archive.import.bad_number", {"text": str(value)}))
-    if isinstance(value, int | float):
-        return float(value)
-    text = _text(value).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-    ratio = re.match(r"^([\d.]+)\s*[:：]\s*([\d.]+)$", text)  # ROI written 2.6:1
-    try:
-        if ratio:
-            return float(ratio.group(1)) / float(ratio.group(2))
-        return float(text)
-    except (ValueError, ZeroDivisionError):
-        raise _Bad(Message("archive.import.bad_number", {"text": _text(value)})) from None
+    parsed = None if isinstance(value, bool) else cell.parse_ratio(value)  # ROI 2.6:1 too
+    if parsed is None or parsed.value is None:
+        raise _Bad(Message("archive.import.bad_number", {"text": _shown(value)}))
+    return parsed.value
 
 
 def _integer(value: Any) -> int:
     number = _number(value)
     if not number.is_integer():
-        raise _Bad(Message("archive.import.bad_integer", {"text": _text(value)}))
+        raise _Bad(Message("archive.import.bad_integer", {"text": _shown(value)}))
     return int(number)
 
 
 def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = _text(value).lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise _Bad(Message("archive.import.bad_yes_no", {"text": _text(value)}))
+    parsed = cell.parse_bool(value)
+    if parsed.value is None:
+        raise _Bad(Message("archive.import.bad_yes_no", {"text": _shown(value)}))
+    return parsed.value
 
 
 def _rows(kind: str, rows: Sequence[Mapping[str, Any]]) -> list[_Row]:

@@ -1,0 +1,109 @@
+"""tidui-cli import: one spreadsheet in as one batch, deciding as the wizard would by default (CLI.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.cli.common import (
+    add_auth_arguments,
+    add_file_argument,
+    add_json_argument,
+    open_session,
+    print_json,
+)
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "import", help="import a store export or a Tidui template as one batch"
+    )
+    add_file_argument(p)
+    p.add_argument("spreadsheet", type=Path, metavar="SPREADSHEET", help=".xlsx, .xls or .csv")
+    p.add_argument(
+        "--source",
+        default="auto",
+        metavar="KIND",
+        help="sycm-shop, taobao-orders, douyin-live, douyin-orders, roster, store-owners, "
+        "training, achievements, scores (default: auto, from the headers)",
+    )
+    p.add_argument("--store", default=None, metavar="NAME", help="the store the file belongs to")
+    p.add_argument("--sheet", default=None, metavar="S", help="sheet name or number (1 = first)")
+    p.add_argument(
+        "--on-duplicate",
+        dest="on_duplicate",
+        choices=["skip", "replace", "fail"],
+        default="skip",
+        help="rows or a file already imported: skip them (default), replace them, or fail",
+    )
+    p.add_argument(
+        "--unmatched-accounts",
+        dest="unmatched_accounts",
+        choices=["fail", "skip"],
+        default="fail",
+        help="live accounts unknown to Tidui: fail (default) or import without them",
+    )
+    p.add_argument("--dry-run", dest="dry_run", action="store_true", help="check, store nothing")
+    add_auth_arguments(p)
+    add_json_argument(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.i18n import render
+    from core.importers.reading import check_file
+    from core.importers.sources import source_kind
+    from core.services import imports
+
+    if args.source != "auto":
+        source_kind(args.source)  # an unknown kind: say so before asking for a password
+    check_file(args.spreadsheet)  # a missing or unreadable file: likewise
+    app = open_session(args)
+    result = None
+    try:
+        result = imports.import_file(
+            app,
+            args.spreadsheet,
+            source=args.source,
+            store=args.store,
+            sheet=args.sheet,
+            on_duplicate=args.on_duplicate,
+            dry_run=args.dry_run,
+            unmatched_accounts=args.unmatched_accounts,
+        )
+    finally:
+        app.close(backup=result is not None and result.batch_id is not None)
+    lang = args.lang
+    failed = result.imported == 0 and bool(result.errors)
+    if args.json:
+        print_json(result.as_json(lang))
+    else:
+        code = "imports.cli.dry_run" if result.dry_run else "imports.cli.done"
+        if result.batch_id is None and not result.dry_run:
+            code = "imports.cli.nothing"
+        print(
+            render(
+                code,
+                {
+                    "batch": result.batch_id if result.batch_id is not None else "—",
+                    "file": result.file_name,
+                    "rows": result.rows,
+                    "imported": result.imported,
+                    "skipped": result.skipped,
+                    "months": "、".join(result.months) or "—",
+                },
+                lang,
+            )
+        )
+        for note in result.notes:
+            print(note.text(lang))
+        for problem in result.errors:
+            print(problem.message.text(lang), file=sys.stderr)
+    if failed:
+        print(
+            render("imports.cli.nothing_valid", {"file": result.file_name}, lang), file=sys.stderr
+        )
+        return 1
+    return 0

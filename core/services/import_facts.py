@@ -1,0 +1,550 @@
+"""Turns a parsed store export into fact rows, finds the ones already imported, stores them fast, and takes them back.
+
+Facts are written exactly as core/services/metrics.py reads them: 生意参谋 days → StoreDayFact
+(month filled in), 生意参谋 months → StoreMonthFact(source "sycm-shop"), 淘宝/抖店 orders →
+OrderFact (counted or not, amount, month, paid time, status, a keyed pseudonym of the buyer, the
+live account a 抖店 order came through), 罗盘 live sessions → LiveSessionFact on the account.
+
+"Already imported" is decided per fact, on what identifies it: a store-day, a store-month of an
+overview, an order (store, order number, sub-order number), a live session (account, start time).
+Replacing marks the older rows ``superseded_by`` the new batch instead of deleting them, so
+undoing the new batch brings them back exactly.
+
+A month of orders is 100,000 rows: rows are built column by column (no object per row) and
+inserted with one prepared statement per chunk, through the dialect's own SQL and value
+conversions, so the same code runs on any database SQLAlchemy supports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Table,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    literal_column,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import Session
+
+from core.domain import months as mo
+from core.importers.table import ParsedTable
+from core.model import LiveSessionFact, OrderFact, StoreDayFact, StoreMonthFact
+from core.progress import Progress
+
+FACT_MODELS: tuple[type[Any], ...] = (StoreDayFact, StoreMonthFact, OrderFact, LiveSessionFact)
+OVERVIEW_SOURCE = "sycm-shop"  # StoreMonthFact.source of a shop overview (metrics.OVERVIEW_SOURCE)
+
+# What identifies one fact of each table (besides being active: not superseded).
+_KEYS: dict[type[Any], tuple[str, ...]] = {
+    StoreDayFact: ("store_id", "day"),
+    StoreMonthFact: ("store_id", "month"),
+    OrderFact: ("store_id", "order_no", "sub_order_no"),
+    LiveSessionFact: ("store_id", "started_at"),
+}
+# The fields each store-export kind stores (or needs to decide whose data it is); other
+# recognised columns are not read at all, which keeps a 100,000-row import lean.
+STORED_FIELDS: dict[str, frozenset[str]] = {
+    "sycm-shop": frozenset(
+        {"period", "gmv", "visitors", "page_views", "paid_buyers", "returning_buyers",
+         "paid_orders", "store_name"}
+    ),
+    "taobao-orders": frozenset(
+        {"order_id", "paid_amount", "status", "created_at", "paid_at", "buyer", "store_name"}
+    ),
+    "douyin-orders": frozenset(
+        {"order_id", "sub_order_id", "amount", "status", "created_at", "paid_at", "author_name",
+         "store_name"}
+    ),
+    "douyin-live": frozenset(
+        {"account_name", "started_at", "ended_at", "duration", "viewers", "exposure", "comments",
+         "likes", "new_followers", "product_clicks", "orders", "buyers", "gmv", "refund_amount"}
+    ),
+}  # fmt: skip
+# Rows per INSERT round trip; progress is reported (and a cancel noticed) between chunks.
+CHUNK = 20_000
+
+Column = list[Any] | np.ndarray
+
+
+@dataclass
+class FactSet:
+    """Rows for one fact table, column by column, with the Excel row each came from.
+
+    ``counted`` is False for rows stored only so that they can replace older versions (closed
+    orders): they are not imported rows in the user's sense.
+    """
+
+    model: type[Any]
+    columns: dict[str, Column]
+    rows: np.ndarray
+    counted: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def take(self, mask: np.ndarray) -> FactSet:
+        return FactSet(
+            self.model,
+            {name: _take(values, mask) for name, values in self.columns.items()},
+            self.rows[mask],
+            self.counted[mask],
+        )
+
+    def keys(self) -> list[tuple[Any, ...]]:
+        names = _KEYS[self.model]
+        return list(zip(*(_key_values(self.columns[n]) for n in names), strict=True))
+
+    @property
+    def months(self) -> list[str]:
+        return sorted(set(_as_list(self.columns["month"])))
+
+
+def _take(values: Column, mask: np.ndarray) -> Column:
+    if isinstance(values, np.ndarray):
+        return values[mask]
+    return [v for v, keep in zip(values, mask, strict=True) if keep]
+
+
+def _as_list(values: Column) -> list[Any]:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+
+
+def _key_values(values: Column) -> list[Any]:
+    """Key parts comparable with what the database hands back (naive datetimes, dates)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in values]
+    return _as_list(values)
+
+
+def _naive(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+# --- from parsed frames to columns ------------------------------------------------------------
+
+
+def _nullable(frame: pd.DataFrame, name: str, n: int) -> list[Any]:
+    """A frame column as Python values with None for missing cells (None throughout if absent)."""
+    if name not in frame.columns:
+        return [None] * n
+    series = frame[name]
+    if series.dtype.kind == "f" and not series.isna().any():
+        return series.tolist()
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _datetimes(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    return pd.to_datetime(frame[name]).to_numpy(dtype="datetime64[us]")
+
+
+def _dates(frame: pd.DataFrame, name: str) -> list[dt.date]:
+    return [ts.date() for ts in pd.to_datetime(frame[name])]
+
+
+def _constant(value: Any, n: int) -> list[Any]:
+    return [value] * n
+
+
+def _store_days(frame: pd.DataFrame, store_id: int) -> FactSet:
+    n = len(frame)
+    return FactSet(
+        StoreDayFact,
+        {
+            "store_id": _constant(store_id, n),
+            "day": _dates(frame, "date"),
+            "month": frame["month"].tolist(),
+            "gmv": _nullable(frame, "gmv", n),
+            "visitors": _nullable(frame, "visitors", n),
+            "page_views": _nullable(frame, "page_views", n),
+            "paid_buyers": _nullable(frame, "paid_buyers", n),
+            "old_buyers": _nullable(frame, "returning_buyers", n),
+            "paid_orders": _nullable(frame, "paid_orders", n),
+        },
+        frame["row"].to_numpy(),
+        np.ones(n, bool),
+    )
+
+
+def _store_months(frame: pd.DataFrame, store_id: int) -> FactSet:
+    n = len(frame)
+    return FactSet(
+        StoreMonthFact,
+        {
+            "store_id": _constant(store_id, n),
+            "month": frame["month"].tolist(),
+            "source": _constant(OVERVIEW_SOURCE, n),
+            "gmv": _nullable(frame, "gmv", n),
+            "visitors": _nullable(frame, "visitors", n),
+            "paid_buyers": _nullable(frame, "paid_buyers", n),
+            "old_buyers": _nullable(frame, "returning_buyers", n),
+            "paid_orders": _nullable(frame, "paid_orders", n),
+        },
+        frame["row"].to_numpy(),
+        np.ones(n, bool),
+    )
+
+
+def _orders(
+    frame: pd.DataFrame,
+    store_id: int,
+    amount_field: str,
+    accounts: Mapping[str, int | None],
+    counted: bool,
+) -> FactSet:
+    n = len(frame)
+    amounts = pd.to_numeric(frame[amount_field], errors="coerce").fillna(0.0).astype(float)
+    statuses = frame["status"].astype(object).where(frame["status"].notna(), "")
+    live: list[Any] = _constant(None, n)
+    if accounts and "author_name" in frame.columns:
+        lookup = {fold_name(name): store for name, store in accounts.items()}
+        live = [
+            None if name is None else lookup.get(fold_name(name))
+            for name in _nullable(frame, "author_name", n)
+        ]
+    return FactSet(
+        OrderFact,
+        {
+            "store_id": _constant(store_id, n),
+            "order_no": frame["order_id"].tolist(),
+            "sub_order_no": _nullable(frame, "sub_order_id", n),
+            "month": frame["month"].tolist(),
+            "paid_at": _datetimes(frame, "paid_at", n),
+            "amount": amounts.to_numpy(),
+            "status": [str(s)[:32] for s in statuses.tolist()],
+            "counted": _constant(counted, n),
+            "buyer_key": _nullable(frame, "buyer", n),
+            "live_account_id": live,
+        },
+        frame["row"].to_numpy(),
+        np.full(n, counted),
+    )
+
+
+def _live_sessions(frame: pd.DataFrame, accounts: Mapping[str, int | None]) -> FactSet:
+    lookup = {fold_name(name): store for name, store in accounts.items()}
+    store_ids = [lookup.get(fold_name(str(name))) for name in frame["account_name"].tolist()]
+    assigned = np.array([s is not None for s in store_ids], dtype=bool)
+    frame = frame[assigned]
+    n = len(frame)
+    duration = (
+        pd.to_numeric(frame["duration"], errors="coerce") / 60.0 if "duration" in frame else None
+    )
+    return FactSet(
+        LiveSessionFact,
+        {
+            "store_id": [s for s in store_ids if s is not None],
+            "started_at": [ts.to_pydatetime() for ts in pd.to_datetime(frame["started_at"])],
+            "ended_at": [
+                None if pd.isna(ts) else ts.to_pydatetime()
+                for ts in pd.to_datetime(frame["ended_at"])
+            ]
+            if "ended_at" in frame
+            else _constant(None, n),
+            "month": frame["month"].tolist(),
+            "duration_min": _constant(None, n)
+            if duration is None
+            else duration.astype(object).where(duration.notna(), None).tolist(),
+            "exposures": _nullable(frame, "exposure", n),
+            "viewers": _nullable(frame, "viewers", n),
+            "comments": _nullable(frame, "comments", n),
+            "likes": _nullable(frame, "likes", n),
+            "new_fans": _nullable(frame, "new_followers", n),
+            "clicks": _nullable(frame, "product_clicks", n),
+            "orders": _nullable(frame, "orders", n),
+            "buyers": _nullable(frame, "buyers", n),
+            "gmv": _nullable(frame, "gmv", n),
+            "refunds": _nullable(frame, "refund_amount", n),
+        },
+        frame["row"].to_numpy(),
+        np.ones(n, bool),
+    )
+
+
+def fold_name(name: str) -> str:
+    from core.services.import_owners import fold
+
+    return fold(name)
+
+
+def _also_counted(closed: pd.DataFrame, counted: pd.DataFrame) -> np.ndarray:
+    """Closed lines whose order (and sub-order) also has a counted line in the file: the
+    counted one stands (two lines, two statuses). Vectorised on the order number first."""
+    shared = closed["order_id"].isin(counted["order_id"]).to_numpy(copy=True)
+    if not shared.any() or "sub_order_id" not in closed.columns:
+        return shared
+    pairs = set(zip(counted["order_id"].tolist(), counted["sub_order_id"].tolist(), strict=True))
+    for position in np.flatnonzero(shared):
+        key = (closed["order_id"].iat[position], closed["sub_order_id"].iat[position])
+        shared[position] = key in pairs
+    return shared
+
+
+def fact_sets(
+    table: ParsedTable, store_id: int | None, accounts: Mapping[str, int | None]
+) -> list[FactSet]:
+    """The facts a parsed store export adds; ``accounts`` maps account names to live-account ids.
+
+    Live sessions of accounts mapped to None are left out (the caller reports them as skipped);
+    抖店 orders of such 达人 are kept without a live account.
+    """
+    frame = table.valid_frame
+    kind = table.kind
+    if kind == "sycm-shop":
+        assert store_id is not None
+        if frame.empty:
+            return []
+        return [
+            _store_days(frame, store_id) if table.grain == "day" else _store_months(frame, store_id)
+        ]
+    if kind in ("taobao-orders", "douyin-orders"):
+        assert store_id is not None
+        amount = "paid_amount" if kind == "taobao-orders" else "amount"
+        found = [_orders(frame, store_id, amount, accounts, True)]
+        if table.uncounted is not None:
+            closed = _orders(table.uncounted, store_id, amount, accounts, False)
+            found.append(closed.take(~_also_counted(table.uncounted, frame)))
+        return [f for f in found if len(f)]
+    if kind == "douyin-live":
+        sessions = _live_sessions(frame, accounts)
+        return [sessions] if len(sessions) else []
+    raise ValueError(kind)  # template kinds go through archive_import
+
+
+# --- what is already there --------------------------------------------------------------------
+
+
+@dataclass
+class Overlap:
+    """Facts of a FactSet that are already in the file (active rows of earlier batches)."""
+
+    mask: np.ndarray  # per fact: True = already imported
+    existing_ids: list[int]  # ids of the active rows with the same keys
+    batches: Counter[int] = field(default_factory=Counter)  # earlier batch -> facts overlapped
+
+    @property
+    def count(self) -> int:
+        return int(self.mask.sum())
+
+
+def find_overlap(session: Session, facts: FactSet) -> Overlap:
+    """Which of ``facts`` are already stored (same key, not superseded)."""
+    model = facts.model
+    months = facts.months
+    stores = sorted(set(_as_list(facts.columns["store_id"])))
+    # Orders near a month's edge may have been given the neighbouring month by another export
+    # (payment vs creation time): look one month either side.
+    if model is OrderFact and months:
+        months = mo.range(mo.add(months[0], -1), mo.add(months[-1], 1))
+    names = _KEYS[model]
+    query = select(model.id, model.batch_id, *(getattr(model, n) for n in names)).where(
+        model.superseded_by.is_(None), model.store_id.in_(stores), model.month.in_(months)
+    )
+    if model is StoreMonthFact:
+        query = query.where(StoreMonthFact.source == OVERVIEW_SOURCE)
+    existing: dict[tuple[Any, ...], tuple[int, int]] = {}
+    for row in session.execute(query):
+        existing[tuple(_naive(v) for v in row[2:])] = (row[0], row[1])
+    mask = np.zeros(len(facts), bool)
+    ids: list[int] = []
+    batches: Counter[int] = Counter()
+    if existing:
+        for position, key in enumerate(facts.keys()):
+            found = existing.get(key)
+            if found is not None:
+                mask[position] = True
+                ids.append(found[0])
+                batches[found[1]] += 1
+    return Overlap(mask, ids, batches)
+
+
+def supersede(session: Session, model: type[Any], ids: Sequence[int], batch_id: int) -> None:
+    for start in range(0, len(ids), 500):
+        session.execute(
+            update(model)
+            .where(model.id.in_(ids[start : start + 500]))
+            .values(superseded_by=batch_id)
+            .execution_options(synchronize_session=False)
+        )
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+
+_FAST_DATETIMES: dict[tuple[str, str], bool] = {}
+
+
+def _fast_datetimes(dialect: Dialect, column_type: Any) -> bool:
+    """Whether numpy's ISO text (T replaced by a space) is exactly what the dialect stores.
+
+    Checked on a sample against the dialect's own conversion, so a dialect or SQLAlchemy
+    version that stores date-times differently falls back to converting value by value.
+    """
+    key = (dialect.name, type(column_type).__name__)
+    if key not in _FAST_DATETIMES:
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        sample = dt.datetime(2024, 6, 9, 21, 5, 7, 123456)
+        fast = _datetime_texts(np.array([sample], dtype="datetime64[us]"))[0]
+        _FAST_DATETIMES[key] = processor is not None and processor(sample) == fast
+    return _FAST_DATETIMES[key]
+
+
+def _datetime_texts(values: np.ndarray) -> list[str | None]:
+    texts: list[str | None] = np.char.replace(
+        np.datetime_as_string(values, unit="us"), "T", " "
+    ).tolist()
+    missing = np.isnat(values)
+    if missing.any():
+        for position in np.flatnonzero(missing).tolist():
+            texts[position] = None
+    return texts
+
+
+def _encode(values: Column, column: Any, dialect: Dialect) -> list[Any]:
+    """One column's values as the DB-API expects them, converted as SQLAlchemy would."""
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        if _fast_datetimes(dialect, column.type):
+            return _datetime_texts(values.astype("datetime64[us]"))
+        values = [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime() for v in values]
+    elif isinstance(values, np.ndarray):
+        values = values.tolist()
+    if processor is None:
+        return list(values)
+    return [None if v is None else processor(v) for v in values]
+
+
+def _constant_value(values: Column) -> tuple[bool, Any]:
+    """(True, value) when every value of the column is the same int, str, bool or None."""
+    if len(values) == 0:
+        return False, None
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind in "Mfc":
+            return False, None
+        items: list[Any] = values.tolist()
+    else:
+        items = values
+    first = items[0]
+    if first is not None and type(first) not in (int, str, bool):
+        return False, None
+    # list.count compares in C: a cheap way to see a 100,000-row column is all alike
+    return items.count(first) == len(items), first
+
+
+def _literal(value: Any, column: Any, dialect: Dialect) -> Any:
+    """A constant rendered into the statement by the dialect itself (quoting included)."""
+    if value is None:
+        return null()
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if processor is not None:
+        value = processor(value)
+    text = literal(value).compile(dialect=dialect, compile_kwargs={"literal_binds": True}).string
+    return literal_column(text)
+
+
+def insert_facts(
+    connection: Connection,
+    facts: FactSet,
+    batch_id: int,
+    progress: Progress,
+    report: Callable[[int], None] | None = None,
+) -> None:
+    """Insert every fact of ``facts`` for ``batch_id`` in chunks (progress and cancel between them).
+
+    Columns with one value for every row (the store, the batch, a NULL) are written into the
+    statement instead of being bound row by row: measured, that makes SQLite's executemany
+    about three times faster on a month of orders.
+    """
+    n = len(facts)
+    if n == 0:
+        return
+    table: Table = facts.model.__table__
+    dialect = connection.dialect
+    values: dict[str, Column] = {
+        **facts.columns,
+        "batch_id": [batch_id] * n,
+        "superseded_by": [None] * n,
+    }
+    clauses: dict[str, Any] = {}
+    varying: list[str] = []
+    for column in table.columns:
+        if column.name not in values:
+            continue
+        same, value = _constant_value(values[column.name])
+        if same:
+            clauses[column.name] = _literal(value, column, dialect)
+        else:
+            clauses[column.name] = bindparam(column.name)
+            varying.append(column.name)
+    compiled = insert(table).values(clauses).compile(dialect=dialect)
+    order = list(compiled.positiontup or ()) if compiled.positional else varying
+    encoded = [_encode(values[name], table.c[name], dialect) for name in order]
+    sql = compiled.string
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        rows = zip(*(col[start:stop] for col in encoded), strict=True)
+        params: list[Any] = (
+            list(rows) if compiled.positional else [dict(zip(order, r, strict=True)) for r in rows]
+        )
+        if not order:  # every column constant: one row per fact all the same
+            params = [()] * (stop - start) if compiled.positional else [{}] * (stop - start)
+        connection.exec_driver_sql(sql, params)
+        if report is not None:
+            report(stop)
+        else:
+            progress.step(stop, n)
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+def superseding_batches(session: Session, batch_id: int) -> set[int]:
+    """Later batches that replaced some of ``batch_id``'s facts (they must be undone first)."""
+    found: set[int] = set()
+    for model in FACT_MODELS:
+        found.update(
+            session.scalars(
+                select(model.superseded_by)
+                .where(model.batch_id == batch_id, model.superseded_by.is_not(None))
+                .distinct()
+            )
+        )
+    return found
+
+
+def undo_facts(session: Session, batch_id: int) -> tuple[int, int]:
+    """Delete the batch's facts and reinstate those it had replaced: (removed, restored)."""
+    removed = restored = 0
+    for model in FACT_MODELS:
+        result = session.execute(
+            delete(model)
+            .where(model.batch_id == batch_id)
+            .execution_options(synchronize_session=False)
+        )
+        removed += int(getattr(result, "rowcount", 0) or 0)
+        result = session.execute(
+            update(model)
+            .where(model.superseded_by == batch_id)
+            .values(superseded_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        restored += int(getattr(result, "rowcount", 0) or 0)
+    return removed, restored

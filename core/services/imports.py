@@ -1,0 +1,1102 @@
+"""Importing a spreadsheet as one undoable batch: open → preview → commit, plus undo, the history and mapping profiles.
+
+The wizard and ``tidui-cli import`` call the same functions:
+
+* ``open_file`` reads the top of a sheet, finds the header row, guesses the kind and applies a
+  saved mapping profile for the same header set;
+* ``mapping_for`` gives the column mapping of a kind (the profile's or the automatic one);
+* ``preview`` parses every row (values, per-cell errors and warnings, skipped rows, monthly
+  totals) and guesses whose data it is (store, live accounts);
+* ``check`` tells what is already in the company file (the same file, overlapping facts);
+* ``commit`` stores everything in ONE transaction: a batch row, the facts (or, for Tidui's own
+  templates, what archive_import writes), stores and accounts the user chose to create, and an
+  audit entry. Nothing is half-written: an error or a cancel rolls all of it back.
+* ``import_file`` is the CLI's one-shot version; it decides as the wizard would by default and
+  raises a clear error where the wizard would ask a person.
+
+Duplicates (``on_duplicate``): "skip" leaves what is stored alone and imports the rest; "replace"
+marks the older facts ``superseded_by`` the new batch (undoing it brings them back); "fail"
+raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.errors import NotFound, ValidationError
+from core.i18n import Message
+from core.importers import reading
+from core.importers.headers import ColumnMapping, SheetAnalysis, analyse, normalise_header
+from core.importers.reading import Sheet, WorkbookInfo
+from core.importers.sources import SOURCE_KINDS, source_kind
+from core.importers.table import CellIssue, ParsedTable, parse_table
+from core.importers.totals import MonthTotals, monthly_totals
+from core.model import ImportBatch, ImportProfile, Store, StoreOwnership
+from core.model.base import utcnow
+from core.permissions import Perm, require
+from core.progress import NO_PROGRESS, Progress
+from core.services import archive_import, stores
+from core.services import import_facts as facts
+from core.services.import_owners import (
+    AccountMatch,
+    StoreGuess,
+    StoreOption,
+    all_stores,
+    fold,
+    guess_store,
+    match_accounts,
+)
+from core.session import AppSession, UnitOfWork
+
+OnDuplicate = Literal["skip", "replace", "fail"]
+ON_DUPLICATE: tuple[OnDuplicate, ...] = ("skip", "replace", "fail")
+TEMPLATE_KINDS = frozenset(archive_import.APPLIERS)
+# The field naming the account of each row, for the kinds tied to live accounts.
+ACCOUNT_FIELDS = {"douyin-live": "account_name", "douyin-orders": "author_name"}
+_PSEUDONYM_CONTEXT = b"tidui.import.buyer-pseudonym.v1"
+
+
+# --- results the wizard and the CLI show -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error or warning of one row (and column), in the shape of CLI.md's ``errors`` list."""
+
+    row: int
+    column: str | None
+    message: Message
+    severity: Literal["error", "warning"] = "error"
+
+    def as_json(self, lang: str | None = None) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message.text(lang)}
+
+
+@dataclass(frozen=True)
+class BatchRef:
+    id: int
+    file_name: str
+    created_at: datetime
+    user_login: str
+
+
+@dataclass
+class ImportResult:
+    """What one import did (or, for a dry run, would do)."""
+
+    batch_id: int | None
+    kind: str
+    file_name: str
+    store: str | None = None
+    rows: int = 0  # data rows below the header (imported + skipped)
+    imported: int = 0
+    skipped: int = 0
+    months: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
+    duplicates: int = 0  # rows skipped because they were already imported
+    replaced: int = 0  # older facts this batch superseded
+    duplicate_of: BatchRef | None = None  # the same file, imported before (nothing done)
+    dry_run: bool = False
+    totals: list[MonthTotals] = field(default_factory=list)
+
+    def as_json(self, lang: str | None = None) -> dict[str, Any]:
+        """CLI.md's JSON, plus a few keys of our own after them."""
+        return {
+            "batch": self.batch_id,
+            "source": self.kind,
+            "rows": self.rows,
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "errors": [p.as_json(lang) for p in self.errors],
+            "months": list(self.months),
+            "file": self.file_name,
+            "store": self.store,
+            "warnings": [p.as_json(lang) for p in self.warnings],
+            "duplicates": self.duplicates,
+            "replaced": self.replaced,
+            "duplicate_of": self.duplicate_of.id if self.duplicate_of else None,
+            "dry_run": self.dry_run,
+            "notes": [n.text(lang) for n in self.notes],
+        }
+
+
+# --- opening a file ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """A saved column mapping: field -> the header text it was taken from."""
+
+    id: int
+    name: str
+    kind: str
+    signature: str
+    mapping: dict[str, str]
+
+
+@dataclass
+class ImportFile:
+    """One sheet of one file, read far enough to show it and guess what it is."""
+
+    path: Path
+    info: WorkbookInfo
+    sheet: Sheet
+    top: list[list[Any]]
+    analysis: SheetAnalysis
+    sha256: str
+    profile: ProfileInfo | None = None
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def header_row(self) -> int:
+        return self.analysis.header.row
+
+    @property
+    def detected_kind(self) -> str | None:
+        """The kind the header (or a saved profile) says, None when unsure."""
+        if self.profile is not None:
+            return self.profile.kind
+        best = self.analysis.best
+        return best.kind if best else None
+
+    def confidence(self, kind: str) -> float:
+        return self.analysis.guess_for(kind).confidence
+
+    def ensure_open(self) -> None:
+        """Reopen the sheet if ``commit`` closed it to free memory (the user went back)."""
+        if self.sheet.closed:
+            self.sheet = reading.open_sheet(self.path, self.sheet.name)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def inspect(app: AppSession, path: Path) -> WorkbookInfo:
+    """The file's format and sheets (raises a clear ImportFileError for unreadable files)."""
+    require(app.actor, Perm.IMPORT_DATA)
+    return reading.inspect_file(path)
+
+
+def open_file(
+    app: AppSession,
+    path: Path,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+) -> ImportFile:
+    """Read ``sheet`` (default: the first with data) far enough to preview and recognise it."""
+    require(app.actor, Perm.IMPORT_DATA)
+    path = Path(path)
+    info, opened = reading.open_with_info(path, sheet)
+    top = opened.top()
+    analysis = analyse(top, path.name, header_row)
+    with app.read() as s:
+        profile = find_profile(s, analysis.signature)
+    return ImportFile(path, info, opened, top, analysis, file_sha256(path), profile)
+
+
+def with_header_row(file: ImportFile, header_row: int) -> ImportFile:
+    """The same sheet read with the header on another row (the user's choice in the wizard)."""
+    analysis = analyse(file.top, file.file_name, header_row)
+    return replace(
+        file,
+        analysis=analysis,
+        profile=file.profile if analysis.signature == file.analysis.signature else None,
+    )
+
+
+def mapping_for(file: ImportFile, kind: str) -> tuple[ColumnMapping, ProfileInfo | None]:
+    """The column mapping of ``kind``: the saved profile's when one fits, else the automatic one.
+
+    The mapping may lack required columns; ``ColumnMapping.missing_required`` says which.
+    """
+    auto = file.analysis.guess_for(kind).mapping
+    profile = file.profile
+    if profile is None or profile.kind != kind:
+        return auto, None
+    return apply_profile(auto, profile), profile
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+
+def _profile_info(row: ImportProfile) -> ProfileInfo:
+    return ProfileInfo(row.id, row.name, row.source, row.header_signature, dict(row.mapping or {}))
+
+
+def find_profile(session: Session, signature: str) -> ProfileInfo | None:
+    row = session.scalars(
+        select(ImportProfile)
+        .where(ImportProfile.header_signature == signature)
+        .order_by(ImportProfile.id.desc())
+    ).first()
+    return _profile_info(row) if row is not None else None
+
+
+def apply_profile(auto: ColumnMapping, profile: ProfileInfo) -> ColumnMapping:
+    """The automatic mapping changed the way the profile says (fields absent from it unmapped)."""
+    columns = {normalise_header(h): i for i, h in enumerate(auto.headers) if normalise_header(h)}
+    mapping = auto
+    for name in list(auto.columns):
+        if name not in profile.mapping:
+            mapping = mapping.without(name)
+    for name, header in profile.mapping.items():
+        column = columns.get(normalise_header(header))
+        if column is None:
+            continue
+        try:
+            mapping = mapping.with_column(name, column)
+        except KeyError:  # a field the kind no longer has
+            continue
+    return mapping
+
+
+def list_profiles(app: AppSession) -> list[ProfileInfo]:
+    require(app.actor, Perm.IMPORT_DATA)
+    with app.read() as s:
+        return [
+            _profile_info(p) for p in s.scalars(select(ImportProfile).order_by(ImportProfile.name))
+        ]
+
+
+def save_profile(
+    app: AppSession, name: str, file: ImportFile, mapping: ColumnMapping
+) -> ProfileInfo:
+    """Save ``mapping`` as profile ``name``; it is then used for every file with this header set.
+
+    A profile of the same name is overwritten, as is an older profile for the same headers.
+    """
+    require(app.actor, Perm.IMPORT_DATA)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("imports.profile_name_required", field="name")
+    if len(name) > 64:
+        raise ValidationError("imports.profile_name_long", field="name", max=64)
+    signature = file.analysis.signature
+    stored = {f: m.header for f, m in mapping.columns.items()}
+    with app.uow() as uow:
+        s = uow.session
+        for old in s.scalars(
+            select(ImportProfile).where(
+                (ImportProfile.name == name)
+                | (
+                    (ImportProfile.header_signature == signature)
+                    & (ImportProfile.source == mapping.kind)
+                )
+            )
+        ).all():
+            uow.audit(
+                "import.profile_delete",
+                "import_profile",
+                old.id,
+                before={"name": old.name, "source": old.source, "mapping": old.mapping},
+            )
+            s.delete(old)
+        s.flush()
+        row = ImportProfile(
+            name=name, source=mapping.kind, header_signature=signature, mapping=stored
+        )
+        s.add(row)
+        s.flush()
+        uow.audit(
+            "import.profile_save",
+            "import_profile",
+            row.id,
+            after={"name": name, "source": mapping.kind, "signature": signature, "mapping": stored},
+        )
+        info = _profile_info(row)
+        uow.commit()
+    file.profile = info
+    return info
+
+
+def delete_profile(app: AppSession, profile_id: int) -> None:
+    require(app.actor, Perm.IMPORT_DATA)
+    with app.uow() as uow:
+        row = uow.session.get(ImportProfile, profile_id)
+        if row is None:
+            raise NotFound("imports.profile_not_found", id=profile_id)
+        uow.audit(
+            "import.profile_delete",
+            "import_profile",
+            row.id,
+            before={"name": row.name, "source": row.source, "mapping": row.mapping},
+        )
+        uow.session.delete(row)
+        uow.commit()
+
+
+# --- preview ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPreview:
+    """A file parsed as one kind: rows, issues, totals and whose data it is, before committing."""
+
+    file: ImportFile
+    kind: str
+    mapping: ColumnMapping
+    table: ParsedTable
+    store: StoreGuess | None  # store-level kinds only
+    accounts: list[AccountMatch]  # live lists and 抖店 orders
+    totals: list[MonthTotals]
+    profile: ProfileInfo | None = None
+
+    @property
+    def source_name(self) -> str:
+        return source_kind(self.kind).name_zh
+
+    @property
+    def store_level(self) -> bool:
+        return source_kind(self.kind).store_level
+
+    @property
+    def unmatched_accounts(self) -> list[AccountMatch]:
+        return [a for a in self.accounts if a.store is None]
+
+
+def stored_mapping(mapping: ColumnMapping) -> ColumnMapping:
+    """The mapping without the fields Tidui does not store for this kind (they are not read)."""
+    wanted = facts.STORED_FIELDS.get(mapping.kind)
+    if wanted is None:
+        return mapping
+    for name in [n for n in mapping.columns if n not in wanted]:
+        mapping = mapping.without(name)
+    return mapping
+
+
+def pseudonym_key(app: AppSession) -> bytes:
+    """The company's key for buyer pseudonyms: the same buyer gets the same id in every import
+    into this company file, and nobody without the file's key can tell who it is."""
+    return hmac.new(app.file.key, _PSEUDONYM_CONTEXT, hashlib.sha256).digest()
+
+
+def preview(
+    app: AppSession,
+    file: ImportFile,
+    kind: str,
+    mapping: ColumnMapping | None = None,
+    *,
+    store: str | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> ImportPreview:
+    """Parse every row of ``file`` as ``kind`` and guess its store and accounts.
+
+    ``store`` is a store name the user gave (the CLI's --store); raises ValidationError when
+    required columns are not mapped.
+    """
+    require(app.actor, Perm.IMPORT_DATA)
+    source = source_kind(kind)
+    profile: ProfileInfo | None = None
+    if mapping is None:
+        mapping, profile = mapping_for(file, kind)
+    elif file.profile is not None and mapping == apply_profile(
+        file.analysis.guess_for(kind).mapping, file.profile
+    ):
+        profile = file.profile
+    mapping.require_complete(file.file_name)
+    progress.step(10, 100, Message("imports.progress.parsing", {"file": file.file_name}))
+    file.ensure_open()
+    table = parse_table(
+        file.sheet,
+        file.header_row,
+        stored_mapping(mapping),
+        source,
+        file.file_name,
+        pseudonym_key=pseudonym_key(app),
+    )
+    # Everything stored is in ``table`` now: free the reader's copy of the sheet (a 100,000-row
+    # workbook would otherwise be held twice while the facts are written). Going back in the
+    # wizard reopens it.
+    file.sheet.close()
+    progress.step(35, 100, Message("imports.progress.checking", {"file": file.file_name}))
+    guess: StoreGuess | None = None
+    accounts: list[AccountMatch] = []
+    with app.read() as s:
+        if source.store_level:
+            names = (
+                table.frame["store_name"].dropna().astype(str).unique().tolist()
+                if "store_name" in table.frame.columns
+                else []
+            )
+            preamble = file.analysis.preamble
+            guess = guess_store(
+                s,
+                kind,
+                requested=store,
+                preamble_name=preamble.store_name,
+                column_names=names,
+                title=preamble.title,
+                file_name=file.file_name,
+                file_name_stores=file.analysis.file_hints.store_names,
+            )
+        account_field = ACCOUNT_FIELDS.get(kind)
+        if account_field is not None and account_field in table.frame.columns:
+            counts = table.valid_frame[account_field].dropna().astype(str).value_counts()
+            accounts = match_accounts(s, {str(k): int(v) for k, v in counts.items()}, table.months)
+    return ImportPreview(
+        file, kind, mapping, table, guess, accounts, monthly_totals(table), profile
+    )
+
+
+# --- decisions and what is already there ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    """The store the user confirmed: an existing one, or a new one to create with the import."""
+
+    store_id: int | None = None
+    new_name: str | None = None
+    new_platform: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountChoice:
+    """For an account the file names: an existing live account, or a new one for an employee.
+
+    Neither set means: leave the account's data out (live sessions) / unlinked (orders).
+    """
+
+    store_id: int | None = None
+    employee_id: int | None = None
+
+    @property
+    def skip(self) -> bool:
+        return self.store_id is None and self.employee_id is None
+
+
+@dataclass(frozen=True)
+class Decisions:
+    store: StoreChoice | None = None  # None: the preview's guess
+    accounts: Mapping[str, AccountChoice] = field(default_factory=dict)
+    on_duplicate: OnDuplicate = "skip"
+    dry_run: bool = False
+    remember_names: bool = True  # add the file's store / account name as an alias of the one picked
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    """What of a file is already in the company file."""
+
+    same_file: BatchRef | None = None
+    facts: int = 0  # counted facts already imported (rows)
+    batches: tuple[BatchRef, ...] = ()
+    months: tuple[str, ...] = ()
+    rows: tuple[int, ...] = ()  # Excel rows of the first few
+
+    @property
+    def any(self) -> bool:
+        return self.same_file is not None or self.facts > 0
+
+
+def _batch_ref(batch: ImportBatch) -> BatchRef:
+    return BatchRef(batch.id, batch.file_name, batch.created_at, batch.user_login)
+
+
+def _same_file(session: Session, sha256: str) -> BatchRef | None:
+    batch = session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.sha256 == sha256, ImportBatch.undone_at.is_(None))
+        .order_by(ImportBatch.id.desc())
+    ).first()
+    return _batch_ref(batch) if batch is not None else None
+
+
+def _chosen_store_id(prev: ImportPreview, decisions: Decisions) -> int | None:
+    if decisions.store is not None:
+        return decisions.store.store_id
+    return prev.store.store.id if prev.store is not None and prev.store.store is not None else None
+
+
+def _account_ids(prev: ImportPreview, decisions: Decisions) -> dict[str, int | None]:
+    """Account name -> live-account id as far as known without creating anything."""
+    found: dict[str, int | None] = {}
+    for account in prev.accounts:
+        choice = decisions.accounts.get(account.name)
+        if choice is not None and choice.store_id is not None:
+            found[account.name] = choice.store_id
+        elif account.store is not None:
+            found[account.name] = account.store.id
+        else:
+            found[account.name] = None
+    return found
+
+
+def check(
+    app: AppSession, prev: ImportPreview, decisions: Decisions | None = None
+) -> DuplicateReport:
+    """The same file imported before, and facts of this file already stored (for skip/replace)."""
+    require(app.actor, Perm.IMPORT_DATA)
+    decisions = decisions or Decisions()
+    with app.read() as s:
+        same = _same_file(s, prev.file.sha256)
+        if prev.kind in TEMPLATE_KINDS:
+            return DuplicateReport(same)
+        store_id = _chosen_store_id(prev, decisions)
+        if prev.store_level and store_id is None:
+            return DuplicateReport(same)
+        total = 0
+        rows: list[int] = []
+        months: set[str] = set()
+        batch_counts: dict[int, int] = {}
+        for fact_set in facts.fact_sets(prev.table, store_id, _account_ids(prev, decisions)):
+            overlap = facts.find_overlap(s, fact_set)
+            counted = overlap.mask & fact_set.counted
+            total += int(counted.sum())
+            rows += [int(r) for r in fact_set.rows[counted][:20]]
+            months.update(
+                m for m, hit in zip(fact_set.columns["month"], counted, strict=True) if hit
+            )
+            for batch_id, n in overlap.batches.items():
+                batch_counts[batch_id] = batch_counts.get(batch_id, 0) + n
+        refs = tuple(
+            _batch_ref(b)
+            for b in s.scalars(select(ImportBatch).where(ImportBatch.id.in_(batch_counts)))
+        )
+    return DuplicateReport(same, total, refs, tuple(sorted(months)), tuple(sorted(rows)[:20]))
+
+
+# --- commit ----------------------------------------------------------------------------------
+
+
+def _problems(issues: Sequence[CellIssue]) -> list[Problem]:
+    return [Problem(i.row, i.column, i.message, i.severity) for i in issues]
+
+
+def _resolve_store(
+    uow: UnitOfWork, prev: ImportPreview, decisions: Decisions, undo: dict[str, Any]
+) -> Store:
+    s = uow.session
+    choice = decisions.store
+    if choice is not None and choice.new_name:
+        store = stores.add_store_in(uow, choice.new_name, choice.new_platform or "")
+        undo.setdefault("created_stores", []).append(store.id)
+        return store
+    store_id = _chosen_store_id(prev, decisions)
+    if store_id is None:
+        raise _store_error(prev)
+    found = s.get(Store, store_id)
+    if found is None:
+        raise NotFound("archive.store.not_found", id=store_id)
+    store = found
+    named = prev.store.named if prev.store is not None else None
+    if (
+        decisions.remember_names
+        and choice is not None
+        and named
+        and fold(named) not in {fold(n) for n in (store.name, *(store.aliases or []))}
+    ):
+        _add_alias(uow, store, named, undo)
+    return store
+
+
+def _add_alias(uow: UnitOfWork, store: Store, name: str, undo: dict[str, Any]) -> None:
+    before = list(store.aliases or [])
+    store.aliases = [*before, name]
+    undo.setdefault("added_aliases", []).append([store.id, name])
+    uow.audit(
+        "store.update",
+        "store",
+        store.id,
+        before={"aliases": before},
+        after={"aliases": store.aliases},
+    )
+
+
+def _resolve_accounts(
+    uow: UnitOfWork, prev: ImportPreview, decisions: Decisions, batch_id: int, undo: dict[str, Any]
+) -> dict[str, int | None]:
+    found = _account_ids(prev, decisions)
+    first_month = prev.table.months[0] if prev.table.months else None
+    for account in prev.accounts:
+        choice = decisions.accounts.get(account.name)
+        if choice is None or (account.store is not None and choice.store_id is None):
+            continue
+        if choice.store_id is not None:
+            store = uow.session.get(Store, choice.store_id)
+            if store is None:
+                raise NotFound("archive.store.not_found", id=choice.store_id)
+            if decisions.remember_names and fold(account.name) not in {
+                fold(n) for n in (store.name, *(store.aliases or []))
+            }:
+                _add_alias(uow, store, account.name, undo)
+        elif choice.employee_id is not None:
+            store = stores.find_store(uow.session, account.name, stores.LIVE_PLATFORM)
+            if store is None:
+                store = stores.add_store_in(uow, account.name, stores.LIVE_PLATFORM)
+                undo.setdefault("created_stores", []).append(store.id)
+            if first_month is not None:
+                # ValidationError: they already run this account in those months
+                with contextlib.suppress(ValidationError):
+                    stores.add_ownership_in(
+                        uow, store.id, choice.employee_id, first_month, None, batch_id
+                    )
+            found[account.name] = store.id
+    return found
+
+
+def commit(
+    app: AppSession,
+    prev: ImportPreview,
+    decisions: Decisions | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> ImportResult:
+    """Store the preview as one batch, in one transaction (see the module docstring)."""
+    require(app.actor, Perm.IMPORT_DATA)
+    decisions = decisions or Decisions()
+    if decisions.on_duplicate not in ON_DUPLICATE:
+        raise ValidationError("imports.bad_on_duplicate", value=decisions.on_duplicate)
+    table = prev.table
+    file = prev.file
+    result = ImportResult(
+        batch_id=None,
+        kind=prev.kind,
+        file_name=file.file_name,
+        rows=table.data_rows,
+        errors=_problems(table.errors),
+        warnings=_problems(table.warnings),
+        notes=list(table.notes),
+        dry_run=decisions.dry_run,
+        totals=list(prev.totals),
+    )
+    if table.data_rows == 0:
+        raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=table.sheet)
+    progress.step(40, 100, Message("imports.progress.storing", {"file": file.file_name}))
+    with app.uow() as uow:
+        s = uow.session
+        same = _same_file(s, file.sha256)
+        if same is not None and decisions.on_duplicate == "fail":
+            raise ValidationError(
+                "imports.already_imported_fail",
+                file=file.file_name,
+                batch=same.id,
+                time=_local_time(same.created_at),
+            )
+        if same is not None and decisions.on_duplicate == "skip":
+            result.duplicate_of = same
+            result.skipped = table.data_rows
+            result.notes.append(
+                Message(
+                    "imports.already_imported",
+                    {
+                        "file": file.file_name,
+                        "batch": same.id,
+                        "time": _local_time(same.created_at),
+                    },
+                )
+            )
+            return result
+        batch = ImportBatch(
+            file_name=file.file_name[:255],
+            sha256=file.sha256,
+            source=prev.kind,
+            user_login=app.actor.login,
+            profile=prev.profile.name if prev.profile else None,
+        )
+        s.add(batch)
+        s.flush()
+        undo: dict[str, Any] = {}
+        if prev.kind in TEMPLATE_KINDS:
+            _commit_template(uow, prev, batch, result)
+        else:
+            _commit_facts(uow, prev, decisions, batch, undo, result, progress)
+        stored_anything = result.imported > 0 or bool(undo.get("stored"))
+        undo.pop("stored", None)
+        result.skipped = max(table.data_rows - result.imported, 0)
+        if not stored_anything:
+            # Nothing new: leave the file as it was (no empty batch in the history).
+            if result.duplicates and decisions.on_duplicate == "skip":
+                result.notes.append(
+                    Message(
+                        "imports.all_duplicates",
+                        {"file": file.file_name, "rows": result.duplicates},
+                    )
+                )
+            return result
+        batch.rows = table.data_rows
+        batch.imported = result.imported
+        batch.skipped = result.skipped
+        batch.months = list(result.months)
+        batch.undo_data = {**(batch.undo_data or {}), **undo}
+        uow.audit(
+            "import.commit",
+            "import_batch",
+            batch.id,
+            after={
+                "file": batch.file_name,
+                "sha256": batch.sha256,
+                "source": batch.source,
+                "store": result.store,
+                "rows": batch.rows,
+                "imported": batch.imported,
+                "skipped": batch.skipped,
+                "months": batch.months,
+                "replaced": result.replaced,
+                "profile": batch.profile,
+                "on_duplicate": decisions.on_duplicate,
+            },
+        )
+        progress.step(98, 100, Message("imports.progress.saving", {"file": file.file_name}))
+        if decisions.dry_run:
+            uow.rollback()
+            return result
+        s.flush()
+        result.batch_id = batch.id
+        uow.commit()
+    progress.step(100, 100, None)
+    return result
+
+
+def _local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _commit_template(
+    uow: UnitOfWork, prev: ImportPreview, batch: ImportBatch, result: ImportResult
+) -> None:
+    records = prev.table.records()
+    issues = archive_import.APPLIERS[prev.kind](uow, records, batch.id)
+    bad = archive_import.rows_with_errors(issues)
+    unchanged = {
+        i.row
+        for i in issues
+        if i.severity == "warning" and i.message.code == "archive.import.already_recorded"
+    }
+    left_out = bad | unchanged
+    result.imported = sum(1 for r in records if _row_number(r) not in left_out)
+    for issue in issues:
+        problem = Problem(issue.row, issue.column, issue.message, issue.severity)
+        (result.errors if issue.severity == "error" else result.warnings).append(problem)
+    result.errors.sort(key=lambda p: p.row)
+    result.warnings.sort(key=lambda p: p.row)
+
+
+def _row_number(record: Mapping[str, object]) -> int:
+    value = record.get("_row")
+    return value if isinstance(value, int) else -1
+
+
+def _commit_facts(
+    uow: UnitOfWork,
+    prev: ImportPreview,
+    decisions: Decisions,
+    batch: ImportBatch,
+    undo: dict[str, Any],
+    result: ImportResult,
+    progress: Progress,
+) -> None:
+    s = uow.session
+    store_id: int | None = None
+    if prev.store_level:
+        store = _resolve_store(uow, prev, decisions, undo)
+        store_id = store.id
+        batch.store_id = store.id
+        result.store = store.name
+    accounts = _resolve_accounts(uow, prev, decisions, batch.id, undo) if prev.accounts else {}
+    sets = facts.fact_sets(prev.table, store_id, accounts)
+    if prev.kind == "douyin-live":
+        left_out = sum(a.rows for a in prev.accounts if accounts.get(a.name) is None)
+        if left_out:
+            names = "、".join(a.name for a in prev.accounts if accounts.get(a.name) is None)
+            result.notes.append(
+                Message("imports.accounts_left_out", {"accounts": names, "rows": left_out})
+            )
+    elif prev.kind == "douyin-orders":
+        unlinked = [a.name for a in prev.accounts if accounts.get(a.name) is None]
+        if unlinked:
+            result.notes.append(
+                Message("imports.accounts_unlinked", {"accounts": "、".join(unlinked)})
+            )
+    # Look for what is already stored before writing anything: the rows written below would
+    # otherwise be read back as "already imported" by the next set's check.
+    ready: list[facts.FactSet] = []
+    for fact_set in sets:
+        overlap = facts.find_overlap(s, fact_set)
+        if overlap.count:
+            if decisions.on_duplicate == "fail":
+                raise ValidationError(
+                    "imports.duplicates_fail",
+                    file=prev.file.file_name,
+                    count=overlap.count,
+                    batches=", ".join(f"#{b}" for b in sorted(overlap.batches)),
+                )
+            if decisions.on_duplicate == "skip":
+                result.duplicates += int((overlap.mask & fact_set.counted).sum())
+                fact_set = fact_set.take(~overlap.mask)
+            else:
+                facts.supersede(s, fact_set.model, overlap.existing_ids, batch.id)
+                result.replaced += overlap.count
+        ready.append(fact_set)
+    total = sum(len(f) for f in ready) or 1
+    done = 0
+    months: set[str] = set()
+    connection = s.connection()
+    for fact_set in ready:
+        base = done
+
+        def report(inserted: int, base: int = base) -> None:
+            progress.step(
+                40 + int(55 * (base + inserted) / total),
+                100,
+                Message("imports.progress.storing_rows", {"done": base + inserted, "total": total}),
+            )
+
+        facts.insert_facts(connection, fact_set, batch.id, progress, report)
+        done += len(fact_set)
+        if len(fact_set):
+            undo["stored"] = True
+        counted = int(fact_set.counted.sum())
+        result.imported += counted
+        if counted == len(fact_set):
+            months.update(fact_set.months)
+        elif counted:
+            months.update(fact_set.take(fact_set.counted).months)
+    result.months = sorted(months)
+    if result.duplicates:
+        result.notes.append(
+            Message(
+                "imports.duplicates_skipped",
+                {"rows": result.duplicates, "file": prev.file.file_name},
+            )
+        )
+    if result.replaced:
+        result.notes.append(Message("imports.duplicates_replaced", {"rows": result.replaced}))
+
+
+# --- the CLI's one shot ----------------------------------------------------------------------------
+
+
+def _store_error(prev: ImportPreview) -> ValidationError:
+    guess = prev.store
+    file_name = prev.file.file_name
+    candidates = guess.candidates if guess is not None else ()
+    listed = "、".join(c.name for c in candidates) or "—"
+    if not candidates:
+        return ValidationError("imports.no_stores", file=file_name)
+    if guess is not None and guess.problem == "ambiguous":
+        return ValidationError(
+            "imports.store_ambiguous", file=file_name, name=guess.named, stores=listed
+        )
+    if guess is not None and guess.problem == "several_in_file":
+        return ValidationError(
+            "imports.store_several",
+            file=file_name,
+            names="、".join(guess.names_in_file),
+            stores=listed,
+        )
+    if guess is not None and guess.named:
+        return ValidationError(
+            "imports.store_unknown", file=file_name, name=guess.named, stores=listed
+        )
+    return ValidationError("imports.store_none", file=file_name, stores=listed)
+
+
+def import_file(
+    app: AppSession,
+    path: Path,
+    *,
+    source: str | None = None,
+    store: str | None = None,
+    sheet: str | None = None,
+    on_duplicate: OnDuplicate = "skip",
+    dry_run: bool = False,
+    unmatched_accounts: Literal["fail", "skip"] = "fail",
+    progress: Progress = NO_PROGRESS,
+) -> ImportResult:
+    """Import one file without asking anyone (tidui-cli import); see CLI.md."""
+    require(app.actor, Perm.IMPORT_DATA)
+    if source is not None and source != "auto":
+        source_kind(source)  # an unknown kind is the user's mistake: say so first
+    progress.step(0, 100, Message("imports.progress.reading", {"file": Path(path).name}))
+    file = open_file(app, Path(path), sheet)
+    wanted = None if source in (None, "auto") else source
+    if file.profile is not None and wanted in (None, file.profile.kind):
+        kind = file.profile.kind
+        mapping = apply_profile(file.analysis.guess_for(kind).mapping, file.profile)
+    else:
+        mapping = file.analysis.mapping(wanted)  # raises: unknown kind, wrong kind, missing columns
+        kind = mapping.kind
+    prev = preview(app, file, kind, mapping, store=store, progress=progress)
+    if prev.table.data_rows == 0:
+        raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=prev.table.sheet)
+    if prev.store_level and (prev.store is None or prev.store.store is None):
+        raise _store_error(prev)
+    unmatched = prev.unmatched_accounts
+    if unmatched and unmatched_accounts == "fail":
+        raise ValidationError(
+            "imports.accounts_unknown",
+            file=file.file_name,
+            accounts="、".join(a.name for a in unmatched),
+        )
+    result = commit(app, prev, Decisions(on_duplicate=on_duplicate, dry_run=dry_run), progress)
+    if prev.store is not None and prev.store.how == "only_store" and prev.store.store is not None:
+        result.notes.insert(
+            0,
+            Message(
+                "imports.store_assumed", {"file": file.file_name, "store": prev.store.store.name}
+            ),
+        )
+    return result
+
+
+# --- undo --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    file_name: str
+    removed: int  # facts (or template rows) taken away
+    restored: int  # older facts brought back
+
+
+def undo_import(app: AppSession, batch_id: int) -> UndoResult:
+    """Take back everything batch ``batch_id`` added and bring back what it replaced."""
+    require(app.actor, Perm.IMPORT_DATA)
+    with app.uow() as uow:
+        s = uow.session
+        batch = s.get(ImportBatch, batch_id)
+        if batch is None:
+            raise NotFound("imports.batch_not_found", batch=batch_id)
+        if batch.undone_at is not None:
+            raise ValidationError("imports.already_undone", batch=batch_id, file=batch.file_name)
+        later = facts.superseding_batches(s, batch_id)
+        if later:
+            raise ValidationError(
+                "imports.undo_later_first",
+                batch=batch_id,
+                later=", ".join(f"#{b}" for b in sorted(later)),
+            )
+        undo = dict(batch.undo_data or {})
+        if batch.source in TEMPLATE_KINDS:
+            removed, restored = batch.imported, 0
+            archive_import.undo_archive_batch(uow, batch_id)
+        else:
+            removed, restored = facts.undo_facts(s, batch_id)
+            s.execute(delete(StoreOwnership).where(StoreOwnership.batch_id == batch_id))
+        for store_id, name in undo.get("added_aliases", []):
+            store = s.get(Store, store_id)
+            if store is not None and name in (store.aliases or []):
+                before = list(store.aliases or [])
+                store.aliases = [a for a in before if a != name]
+                uow.audit(
+                    "store.update",
+                    "store",
+                    store.id,
+                    before={"aliases": before},
+                    after={"aliases": store.aliases},
+                )
+        s.flush()
+        for store_id in undo.get("created_stores", []):
+            store = s.get(Store, store_id)
+            if store is None or stores.store_has_data(s, store_id):
+                continue
+            if (
+                s.scalar(
+                    select(StoreOwnership.id).where(StoreOwnership.store_id == store_id).limit(1)
+                )
+                is not None
+            ):
+                continue
+            uow.audit(
+                "store.delete",
+                "store",
+                store.id,
+                before={"name": store.name, "platform": store.platform},
+            )
+            s.delete(store)
+        batch.undone_at = utcnow()
+        batch.undone_by = app.actor.login
+        uow.audit(
+            "import.undo",
+            "import_batch",
+            batch_id,
+            before={"file": batch.file_name, "source": batch.source, "imported": batch.imported},
+            after={"removed": removed, "restored": restored},
+        )
+        uow.commit()
+        return UndoResult(batch_id, batch.file_name, removed, restored)
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One line of 导入记录."""
+
+    id: int
+    file_name: str
+    source: str
+    store: str
+    user_login: str
+    created_at: datetime
+    rows: int
+    imported: int
+    skipped: int
+    months: tuple[str, ...]
+    profile: str | None
+    undone_at: datetime | None
+    undone_by: str | None
+
+    @property
+    def undone(self) -> bool:
+        return self.undone_at is not None
+
+
+def list_batches(app: AppSession) -> list[BatchRow]:
+    """Every import batch, newest first."""
+    require(app.actor, Perm.IMPORT_DATA)
+    with app.read() as s:
+        names = {o.id: o.name for o in all_stores(s)}
+        found = []
+        for b in s.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())):
+            found.append(
+                BatchRow(
+                    b.id,
+                    b.file_name,
+                    b.source,
+                    names.get(b.store_id, "") if b.store_id is not None else "",
+                    b.user_login,
+                    b.created_at,
+                    b.rows,
+                    b.imported,
+                    b.skipped,
+                    tuple(b.months or ()),
+                    b.profile,
+                    b.undone_at,
+                    b.undone_by,
+                )
+            )
+        return found
+
+
+def source_names() -> list[tuple[str, str, str]]:
+    """(kind id, Chinese name, English name) of every kind, in the wizard's order."""
+    return [(k.id, k.name_zh, k.name_en) for k in SOURCE_KINDS.values()]
+
+
+def store_options(app: AppSession) -> list[StoreOption]:
+    require(app.actor, Perm.IMPORT_DATA)
+    with app.read() as s:
+        return all_stores(s)
