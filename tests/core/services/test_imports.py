@@ -15,7 +15,6 @@ from sqlalchemy import distinct, func, select
 from core.model import (
     AuditEntry,
     Employee,
-    ImportBatch,
     LiveSessionFact,
     OrderFact,
     ScoreEntry,

@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.errors import PermissionDenied, TiduiError, ValidationError
-from core.model import ImportBatch, LiveSessionFact, Store, StoreMonthFact, StoreOwnership
+from core.model import (
+    Employee,
+    ImportBatch,
+    LiveSessionFact,
+    Store,
+    StoreMonthFact,
+    StoreOwnership,
+)
 from core.progress import Cancelled, Progress
 from core.services import imports, stores
 from core.session import AppSession
@@ -222,9 +229,6 @@ def test_assigning_an_account_to_an_employee_creates_it_with_the_import(demo: Ap
     assert [a.name for a in prev.unmatched_accounts] == ["悦颜大师兄"]
     assert prev.accounts[0].owners == ("黄婷（E008）",)
     with demo.read() as s:
-        wu_hao = s.scalars(select(StoreOwnership.employee_id)).first()
-        from core.model import Employee
-
         wu_hao = s.scalars(select(Employee.id).where(Employee.no == "E009")).one()
     choice = {"悦颜大师兄": imports.AccountChoice(employee_id=wu_hao)}
 
