@@ -69,14 +69,6 @@ def daily_overview() -> pd.DataFrame:
     )
 
 
-def rows(file_name: str) -> list[dict[str, Any]]:
-    frame = pd.read_excel(SAMPLES / file_name, dtype=object, engine="calamine")
-    found = frame.to_dict(orient="records")
-    for position, row in enumerate(found):
-        row["_row"] = position + 2
-    return found
-
-
 def fill(path: Path) -> None:
     """What an HR assistant imports, with `tidui-cli import`: roster, store owners, achievements,
     and the two 生意参谋 exports as downloaded (store names from their preambles)."""
