@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import os
+import zipfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -371,6 +372,9 @@ def check_file(path: str | os.PathLike[str]) -> FileFormat:
     file_format = _sniff_format(path, data[:8192])
     if data.startswith(_OLE_MAGIC) and any(name in data for name in _ENCRYPTED_STREAMS):
         raise _fail("imports.file_encrypted", path)
+    if file_format in ("xlsx", "ods") and not zipfile.is_zipfile(io.BytesIO(data)):
+        # a zip without its closing directory: the download or the copy was cut short
+        raise _fail("imports.file_corrupt", path, detail="truncated")
     return file_format
 
 

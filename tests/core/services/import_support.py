@@ -56,3 +56,6 @@ def copy_sample(path: Path, folder: Path, name: str | None = None) -> Path:
     target = folder / (name or path.name)
     shutil.copy(path, target)
     return target
+
+
+DATA_ROOT = SAMPLES.parent

@@ -1,0 +1,1 @@
+"""数据导入: the import history page and the import wizard."""
