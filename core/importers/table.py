@@ -258,12 +258,15 @@ def parse_table(
     file_name: str | None = None,
     *,
     pseudonym_key: bytes | None = None,
+    close_sheet: bool = False,
 ) -> ParsedTable:
     """Reads the rows below ``header_row`` as ``kind`` through ``mapping``.
 
     Personal columns (buyers' nicknames) are dropped, or replaced by a keyed hash when the
     caller passes ``pseudonym_key`` (so repeat buyers can be counted without storing who
-    they are). Raises ``ValidationError`` if a required column is unmapped.
+    they are). Raises ``ValidationError`` if a required column is unmapped. With
+    ``close_sheet`` the reader's copy of the sheet is freed as soon as the columns are read,
+    before parsing (a 100,000-row workbook then is not held while its values are parsed).
     """
     source = source_kind(kind) if isinstance(kind, str) else kind
     file_name = file_name or sheet.file_name
@@ -277,6 +280,8 @@ def parse_table(
     block = sheet.read_columns(
         sorted({m.column for m in mapping.columns.values()} | {0}), header_row + 1, numeric
     )
+    if close_sheet:
+        sheet.close()
     n = block.n_rows
     first_excel_row = header_row + 2  # the row after the header, 1-based
     rows = _Rows(file_name, np.arange(first_excel_row, first_excel_row + n))

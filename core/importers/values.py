@@ -539,6 +539,8 @@ _RANGE_SPLIT = re.compile(r"\s*(?:~|～|〜|至|到|—|–|\s-\s|\s－\s)\s*")
 def _period_end(text: str) -> Period | None:
     month = _month_from_text(text)
     if month is not None:
+        if _month_in_range(month).value is None:
+            return None  # "999912" or "000001": no month anybody exported
         first, last = month_bounds(month)
         return Period(first, last)
     found = _moment_from_text(text)

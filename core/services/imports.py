@@ -423,11 +423,11 @@ def preview(
         source,
         file.file_name,
         pseudonym_key=pseudonym_key(app),
+        # Everything stored is read into ``table``: free the reader's copy of the sheet at
+        # once (a 100,000-row workbook would otherwise be held while it is parsed and stored).
+        # Going back in the wizard reopens it.
+        close_sheet=True,
     )
-    # Everything stored is in ``table`` now: free the reader's copy of the sheet (a 100,000-row
-    # workbook would otherwise be held twice while the facts are written). Going back in the
-    # wizard reopens it.
-    file.sheet.close()
     progress.step(35, 100, Message("imports.progress.checking", {"file": file.file_name}))
     guess: StoreGuess | None = None
     accounts: list[AccountMatch] = []

@@ -8,10 +8,11 @@ time; a newer request replaces nothing silently: the pages keep their buttons di
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -50,6 +51,7 @@ from desktop.viewmodels.import_tables_vm import (
 from desktop.viewmodels.session_vm import SessionViewModel
 
 NEW_STORE = -1  # the store choice "新建店铺…"
+T = TypeVar("T")
 
 
 @dataclass
@@ -59,6 +61,21 @@ class FileOutcome:
     path: Path
     result: ImportResult | None = None
     problem: str = ""  # why it was not imported (unreadable, skipped by the user)
+
+
+def gated(work: Callable[[Progress], T], ready: threading.Event) -> Callable[[Progress], T]:
+    """``work`` that waits until the caller has connected to the job's signals.
+
+    A signal emitted from the worker thread before anything is connected to it is lost (Qt
+    queues a cross-thread signal only for the connections that exist when it is emitted), and
+    a file that fails at once fails within microseconds.
+    """
+
+    def waiting(progress: Progress) -> T:
+        ready.wait()
+        return work(progress)
+
+    return waiting
 
 
 def importable(path: Path) -> bool:
@@ -182,12 +199,13 @@ class ImportWizardViewModel(QObject):
 
     def _start(self, work: Any, on_success: Any, on_failure: Any) -> worker.Job:
         self._set_busy(True)
-        job = worker.start(work)
+        job = worker.start(gated(work, ready := threading.Event()))
         self._job = job
         job.progressed.connect(self.on_job_progressed)
         job.succeeded.connect(on_success)
         job.failed.connect(on_failure)
         job.cancelled.connect(self.on_job_cancelled)
+        ready.set()
         return job
 
     def _set_busy(self, busy: bool) -> None:
