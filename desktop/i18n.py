@@ -34,12 +34,15 @@ class CatalogueTranslator(QTranslator):
         super().__init__()
         self.lang = lang
 
-    def translate(
+    def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
+    ) -> str | None:
+        # None (a null QString) means "not mine": Qt then tries other translators and falls back
+        # to the source text. An empty string would count as a translation and blank out Qt's
+        # own strings (button texts, "%n" plurals).
         if self.lang == "zh":
-            return source
-        return ui_catalogue().get(source, "")
+            return None
+        return ui_catalogue().get(source)
 
     def isEmpty(self) -> bool:
         return False

@@ -68,3 +68,19 @@ def test_catalogue_has_both_languages_and_renders_fully(lang: str) -> None:
         params = {p: "x" for t in texts.values() for p in placeholder.findall(t)}
         rendered = render(code, params, lang)
         assert not placeholder.search(rendered), (code, rendered)
+
+
+def test_english_translator_leaves_qt_strings_alone(qapp: object) -> None:
+    """Unknown strings must fall through to Qt's own text, not become empty."""
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop import i18n
+
+    i18n.install("en")
+    try:
+        assert QCoreApplication.translate("tidui", "设置") == "Settings"
+        assert QCoreApplication.translate("QPlatformTheme", "OK") == "OK"
+        assert QCoreApplication.translate("x", "%n files", None, 5) == "5 files"
+    finally:
+        i18n.install("zh")
+    assert QCoreApplication.translate("tidui", "设置") == "设置"

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from core.errors import TiduiError
 from core.i18n import Message, render
@@ -27,6 +27,7 @@ class Job(QObject):
     raised = Signal(object)  # the TiduiError itself, for callers that react to its type
     cancelled = Signal()
     finished = Signal()
+    finished_with = Signal(object)  # the job itself, for the keeper
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,24 +65,44 @@ class _Runnable(QRunnable):
         finally:
             job.running = False
             job.finished.emit()
+            job.finished_with.emit(job)
 
 
 _jobs: set[Job] = set()
 
 
-def start(fn: Callable[..., Any], *args: Any, parent: QObject | None = None) -> Job:
-    """Run ``fn(progress, *args)`` in the background; connect to the job's signals before events run.
+class _Keeper(QObject):
+    """Holds running jobs; lives in the GUI thread so a job is let go only after the GUI thread
+    has delivered its last signal (a plain lambda would run in the worker thread, too early)."""
 
-    The job deliberately has no Qt parent (``parent`` is accepted for readability only): if the
-    screen that started it is closed while the work runs, the job must outlive it, or the worker
-    thread would emit on a deleted object. Qt drops deliveries to receivers that are gone.
+    @Slot(object)
+    def release(self, job: object) -> None:
+        _jobs.discard(job)  # type: ignore[arg-type]
+
+
+_keeper: _Keeper | None = None
+
+
+def start(fn: Callable[..., Any], *args: Any, parent: QObject | None = None) -> Job:
+    """Run ``fn(progress, *args)`` in the background; connect to the job's signals right away.
+
+    The work is queued on the next turn of the event loop, so signals connected by the caller
+    after ``start`` returns are never missed, however fast the work is. The job deliberately has
+    no Qt parent (``parent`` is accepted for readability only): if the screen that started it is
+    closed while the work runs, the job must outlive it; Qt drops deliveries to receivers that
+    are gone.
     """
+    global _keeper
     del parent
+    if _keeper is None:
+        _keeper = _Keeper()
     job = Job()
     job.running = True
-    _jobs.add(job)  # keep it alive until finished even without a parent
-    job.finished.connect(lambda: _jobs.discard(job))
-    QThreadPool.globalInstance().start(_Runnable(job, fn, args))
+    _jobs.add(job)
+    keeper = _keeper
+    job.finished_with.connect(keeper.release)
+    runnable = _Runnable(job, fn, args)
+    QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(runnable))
     return job
 
 
@@ -92,5 +113,8 @@ def cancel_all() -> None:
 
 
 def wait_all(timeout_ms: int = 30000) -> bool:
-    """For tests and shutdown: wait until background jobs are done."""
+    """For tests and shutdown: wait until background jobs are done (queued ones included)."""
+    from PySide6.QtCore import QCoreApplication
+
+    QCoreApplication.processEvents()  # let jobs queued by start() reach the pool first
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
