@@ -77,7 +77,7 @@ class _Keeper(QObject):
 
     @Slot(object)
     def release(self, job: object) -> None:
-        _jobs.discard(job)  # type: ignore[arg-type]
+        _jobs.discard(job)
 
 
 _keeper: _Keeper | None = None
