@@ -34,7 +34,7 @@ class CatalogueTranslator(QTranslator):
         super().__init__()
         self.lang = lang
 
-    def translate(  # type: ignore[override]
+    def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
         # None (a null QString) means "not mine": Qt then tries other translators and falls back
