@@ -503,6 +503,9 @@ class DuplicateReport:
     batches: tuple[BatchRef, ...] = ()
     months: tuple[str, ...] = ()
     rows: tuple[int, ...] = ()  # Excel rows of the first few
+    # Tidui templates: what the archive would refuse or note (unknown 工号, records already
+    # there), found by applying the rows in a transaction that is rolled back.
+    problems: tuple[Problem, ...] = ()
 
     @property
     def any(self) -> bool:
@@ -548,10 +551,12 @@ def check(
     """The same file imported before, and facts of this file already stored (for skip/replace)."""
     require(app.actor, Perm.IMPORT_DATA)
     decisions = decisions or Decisions()
+    if prev.kind in TEMPLATE_KINDS:
+        with app.read() as s:
+            same = _same_file(s, prev.file.sha256)
+        return DuplicateReport(same, problems=tuple(_template_problems(app, prev)))
     with app.read() as s:
         same = _same_file(s, prev.file.sha256)
-        if prev.kind in TEMPLATE_KINDS:
-            return DuplicateReport(same)
         store_id = _chosen_store_id(prev, decisions)
         if prev.store_level and store_id is None:
             return DuplicateReport(same)
@@ -574,6 +579,24 @@ def check(
             for b in s.scalars(select(ImportBatch).where(ImportBatch.id.in_(batch_counts)))
         )
     return DuplicateReport(same, total, refs, tuple(sorted(months)), tuple(sorted(rows)[:20]))
+
+
+def _template_problems(app: AppSession, prev: ImportPreview) -> list[Problem]:
+    """The archive's verdict on each row, from applying them and rolling back."""
+    if prev.table.valid_frame.empty:
+        return []
+    with app.uow() as uow:
+        batch = ImportBatch(
+            file_name=prev.file.file_name[:255],
+            sha256=prev.file.sha256,
+            source=prev.kind,
+            user_login=app.actor.login,
+        )
+        uow.session.add(batch)
+        uow.session.flush()
+        issues = archive_import.APPLIERS[prev.kind](uow, prev.table.records(), batch.id)
+        uow.rollback()
+    return [Problem(i.row, i.column, i.message, i.severity) for i in issues]
 
 
 # --- commit ----------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import from the archive page), so it never shows a batch as it was.
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from core.services import employees, import_templates, imports
 from core.services.imports import BatchRow, UndoResult
 from desktop.i18n import tr
 from desktop.viewmodels import worker
-from desktop.viewmodels.import_wizard_vm import gated
 from desktop.viewmodels.session_vm import SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -225,12 +223,10 @@ class ImportsViewModel(QObject):
 
         self.busy = True
         self.undo_started.emit()
-        ready = threading.Event()
-        job = worker.start(gated(work, ready))
+        job = worker.start(work)
         self._job = job
         job.succeeded.connect(self.on_undo_succeeded)
         job.failed.connect(self.on_undo_failed)
-        ready.set()
 
     @Slot(object)
     def on_undo_succeeded(self, result: UndoResult) -> None:

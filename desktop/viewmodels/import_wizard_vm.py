@@ -8,11 +8,10 @@ time; a newer request replaces nothing silently: the pages keep their buttons di
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -51,7 +50,6 @@ from desktop.viewmodels.import_tables_vm import (
 from desktop.viewmodels.session_vm import SessionViewModel
 
 NEW_STORE = -1  # the store choice "新建店铺…"
-T = TypeVar("T")
 
 
 @dataclass
@@ -61,21 +59,6 @@ class FileOutcome:
     path: Path
     result: ImportResult | None = None
     problem: str = ""  # why it was not imported (unreadable, skipped by the user)
-
-
-def gated(work: Callable[[Progress], T], ready: threading.Event) -> Callable[[Progress], T]:
-    """``work`` that waits until the caller has connected to the job's signals.
-
-    A signal emitted from the worker thread before anything is connected to it is lost (Qt
-    queues a cross-thread signal only for the connections that exist when it is emitted), and
-    a file that fails at once fails within microseconds.
-    """
-
-    def waiting(progress: Progress) -> T:
-        ready.wait()
-        return work(progress)
-
-    return waiting
 
 
 def importable(path: Path) -> bool:
@@ -199,13 +182,12 @@ class ImportWizardViewModel(QObject):
 
     def _start(self, work: Any, on_success: Any, on_failure: Any) -> worker.Job:
         self._set_busy(True)
-        job = worker.start(gated(work, ready := threading.Event()))
+        job = worker.start(work)
         self._job = job
         job.progressed.connect(self.on_job_progressed)
         job.succeeded.connect(on_success)
         job.failed.connect(on_failure)
         job.cancelled.connect(self.on_job_cancelled)
-        ready.set()
         return job
 
     def _set_busy(self, busy: bool) -> None:
@@ -498,6 +480,11 @@ class ImportWizardViewModel(QObject):
         self.rows_model.set_table(prev.table if prev else None)
         extra: list[IssueRow] = []
         report = self.state.duplicates
+        if report is not None:
+            extra += [
+                IssueRow(p.severity, p.row, p.column or "", "", p.message.text())
+                for p in report.problems
+            ]
         if report is not None and report.facts:
             batches = ", ".join(f"#{b.id}" for b in report.batches)
             for row in report.rows:
@@ -682,8 +669,17 @@ class ImportWizardViewModel(QObject):
         table = prev.table
         counts = self.issues_model.counts()
         valid = len(table.valid_frame)
-        duplicates = self.state.duplicates.facts if self.state.duplicates else 0
+        report = self.state.duplicates
+        duplicates = report.facts if report else 0
         will = valid - (duplicates if self.state.on_duplicate == "skip" else 0)
+        if report is not None and report.problems:
+            refused = {p.row for p in report.problems if p.severity == "error"}
+            unchanged = {
+                p.row
+                for p in report.problems
+                if p.message.code == "archive.import.already_recorded"
+            }
+            will -= len(refused | unchanged)
         return Message(
             "imports.ui.check_summary",
             {

@@ -349,3 +349,28 @@ def test_history_lists_and_undoes_in_the_background(
         vm.undo(batch.id)
     assert "已经撤销过了" in failed.args[0]
     assert months_text(("2024-01", "2024-02")) == "2024-01 – 2024-02 (2)" and months_text(()) == "—"
+
+
+def test_template_rows_the_archive_would_refuse_show_before_commit(
+    qtbot: QtBot, session: SessionViewModel, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["工号", "课程", "机构", "开始日期", "学时", "成绩", "是否通过"])
+    sheet.append(["E006", "直播运营进阶", "内部", "2024-03-02", 12, 86, "是"])
+    sheet.append(["E999", "数据分析入门", "内部", "2024-05-11", 6, 58, "否"])
+    path = tmp_path / "培训记录.xlsx"
+    book.save(path)
+    vm = ImportWizardViewModel(session, [path])
+    opened(qtbot, vm)
+    assert vm.kind == "training"
+    previewed(qtbot, vm)
+    problems = [vm.issues_model.row_at(r) for r in range(vm.issues_model.rowCount())]
+    assert [(p.severity, p.row, p.column) for p in problems if p] == [("error", 3, "工号")]
+    assert "将导入 1 行，跳过 1 行" in vm.summary_text()
+    from core.services import imports
+
+    assert len(imports.list_batches(session.app)) == 2  # the check wrote nothing
