@@ -51,3 +51,10 @@ def test_viewmodels_never_import_widgets() -> None:
             if any(n.startswith(("PySide6.QtWidgets", "desktop.views")) for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_main_window_accepts_the_files_the_reader_opens() -> None:
+    from core.importers.reading import SUPPORTED_EXTENSIONS
+    from desktop.views.main_window import IMPORTABLE
+
+    assert set(IMPORTABLE) == set(SUPPORTED_EXTENSIONS)

@@ -24,7 +24,8 @@ from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.navigation import PAGES, PageSpec, load_page_class
 
-IMPORTABLE = (".xlsx", ".xls", ".csv")
+# What the import wizard opens; kept in one place with the reader (core/importers/reading.py).
+IMPORTABLE = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 
 
 class MainWindow(QMainWindow):
