@@ -18,8 +18,9 @@ from core.session import AppSession
 
 OWNER = "boss"
 OWNER_PASSWORD = "owner-pass-1"
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 DATA = Path(__file__).resolve().parent / "data"
+# Byte-for-byte copies of shared/samples (the platforms' exports): CI clones only this repository.
+SAMPLES = DATA / "samples"
 
 
 def _finish_background_work() -> None:
