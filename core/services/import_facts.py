@@ -75,6 +75,8 @@ STORED_FIELDS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 # Rows per INSERT round trip; progress is reported (and a cancel noticed) between chunks.
 CHUNK = 20_000
+# Rows per INSERT statement (multi-row VALUES), within the dialect's parameter limit.
+ROWS_PER_STATEMENT = 100
 
 Column = list[Any] | np.ndarray
 
@@ -460,6 +462,15 @@ def _literal(value: Any, column: Any, dialect: Dialect) -> Any:
     return literal_column(text)
 
 
+def _rows_per_statement(dialect: Dialect, varying: int) -> int:
+    """Rows one INSERT carries: as many as the dialect's parameter limit allows, up to
+    ROWS_PER_STATEMENT (beyond that, longer statements gain nothing measurable)."""
+    if varying == 0 or not getattr(dialect, "supports_multivalues_insert", False):
+        return 1
+    limit = int(getattr(dialect, "insertmanyvalues_max_parameters", 999) or 999)
+    return max(1, min(ROWS_PER_STATEMENT, limit // varying))
+
+
 def insert_facts(
     connection: Connection,
     facts: FactSet,
@@ -471,7 +482,9 @@ def insert_facts(
 
     Columns with one value for every row (the store, the batch, a NULL) are written into the
     statement instead of being bound row by row: measured, that makes SQLite's executemany
-    about three times faster on a month of orders.
+    about three times faster on a month of orders. Each statement then carries many rows
+    (``INSERT … VALUES (…), (…), …``), which saves the per-statement work of the driver and
+    the database: a month of orders stores about a quarter faster than one row per statement.
     """
     n = len(facts)
     if n == 0:
@@ -492,21 +505,85 @@ def insert_facts(
         if same:
             clauses[column.name] = _literal(value, column, dialect)
         else:
-            clauses[column.name] = bindparam(column.name)
             varying.append(column.name)
-    compiled = insert(table).values(clauses).compile(dialect=dialect)
-    order = list(compiled.positiontup or ()) if compiled.positional else varying
-    encoded = [_encode(values[name], table.c[name], dialect) for name in order]
-    sql = compiled.string
+    per_statement = _rows_per_statement(dialect, len(varying))
+    single = _compiled_insert(table, clauses, varying, 1, dialect)
+    if single is None:  # not a positional dialect: named parameters, one row per statement
+        _insert_named(connection, table, clauses, varying, values, n, progress, report)
+        return
+    many = _compiled_insert(table, clauses, varying, per_statement, dialect)
+    if many is None:
+        many, per_statement = single, 1
+    width = len(varying)
+    encoded = [_encode(values[name], table.c[name], dialect) for name in varying]
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
-        rows = zip(*(col[start:stop] for col in encoded), strict=True)
-        params: list[Any] = (
-            list(rows) if compiled.positional else [dict(zip(order, r, strict=True)) for r in rows]
-        )
-        if not order:  # every column constant: one row per fact all the same
-            params = [()] * (stop - start) if compiled.positional else [{}] * (stop - start)
-        connection.exec_driver_sql(sql, params)
+        count = stop - start
+        if width == 0:  # every column constant: one row per fact all the same
+            connection.exec_driver_sql(single, [()] * count)
+        else:
+            # All parameters of the chunk row by row in one flat list, filled column by
+            # column with slice assignments (no tuple per row); each statement takes a slice.
+            flat: list[Any] = [None] * (count * width)
+            for position, column_values in enumerate(encoded):
+                flat[position::width] = column_values[start:stop]
+            full = count // per_statement * per_statement
+            step = per_statement * width
+            if full:
+                connection.exec_driver_sql(
+                    many, [tuple(flat[at : at + step]) for at in range(0, full * width, step)]
+                )
+            if full < count:
+                rest = flat[full * width :]
+                connection.exec_driver_sql(
+                    single, [tuple(rest[at : at + width]) for at in range(0, len(rest), width)]
+                )
+        if report is not None:
+            report(stop)
+        else:
+            progress.step(stop, n)
+
+
+def _compiled_insert(
+    table: Table, clauses: Mapping[str, Any], varying: Sequence[str], rows: int, dialect: Dialect
+) -> str | None:
+    """The SQL of an INSERT of ``rows`` rows whose parameters come row by row, each row's in
+    the order of ``varying``; None when the dialect's placeholders are not positional."""
+    names: list[dict[str, Any]] = [
+        {name: bindparam(f"{name}_r{row}") for name in varying} for row in range(rows)
+    ]
+    statement = insert(table)
+    if rows == 1:
+        statement = statement.values({**clauses, **names[0]})
+    else:
+        statement = statement.values([{**clauses, **row} for row in names])
+    compiled = statement.compile(dialect=dialect)
+    expected = [f"{name}_r{row}" for row in range(rows) for name in varying]
+    if not compiled.positional or list(compiled.positiontup or ()) != expected:
+        return None
+    return compiled.string
+
+
+def _insert_named(
+    connection: Connection,
+    table: Table,
+    clauses: Mapping[str, Any],
+    varying: Sequence[str],
+    values: Mapping[str, Column],
+    n: int,
+    progress: Progress,
+    report: Callable[[int], None] | None,
+) -> None:
+    """One row per statement with named parameters (dialects with pyformat/named placeholders)."""
+    dialect = connection.dialect
+    statement = insert(table).values({**clauses, **{name: bindparam(name) for name in varying}})
+    sql = statement.compile(dialect=dialect).string
+    encoded = [_encode(values[name], table.c[name], dialect) for name in varying]
+    for start in range(0, n, CHUNK):
+        stop = min(start + CHUNK, n)
+        rows = zip(*(column[start:stop] for column in encoded), strict=True)
+        params = [dict(zip(varying, row, strict=True)) for row in rows]
+        connection.exec_driver_sql(sql, params if varying else [{}] * (stop - start))
         if report is not None:
             report(stop)
         else:
