@@ -172,7 +172,7 @@ class EmployeeTableModel(QAbstractTableModel):
         if section < len(headers):
             return headers[section]
         extra = section - len(headers)
-        return self.extra_columns[extra][0] if extra < len(self.extra_columns) else None
+        return tr(self.extra_columns[extra][0]) if extra < len(self.extra_columns) else None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= self._loaded:
@@ -187,6 +187,8 @@ class EmployeeTableModel(QAbstractTableModel):
             return QBrush(QColor("#888888"))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_NAME and row.initials:
             return row.initials
+        if role == Qt.ItemDataRole.ToolTipRole and column >= self.COLUMN_COUNT:
+            return self.display(row, column) or None  # extra columns may be cut off
         return None
 
     def display(self, row: EmployeeRow, column: int) -> str:

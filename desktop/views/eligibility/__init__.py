@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QWidget
 
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.views.employees.tabs import EXTRA_TABS
+from desktop.views.employees.tabs import EXTRA_TABS, LIST_EXTENSIONS
 
 PROGRESS_TAB = "晋升进度"
 KPI_TAB = "KPI"
@@ -23,12 +24,40 @@ def kpi_tab(session_vm: SessionViewModel, employee_id: int, parent: QWidget) -> 
     return KpiTab(session_vm, employee_id, parent)
 
 
+def readiness_column(page: QWidget) -> None:
+    """A 晋升状态 column in the employee list (已达标/接近达标 and the target level)."""
+    from desktop.viewmodels.readiness_badges_vm import ReadinessBadgesViewModel
+    from desktop.views.employees.page import EmployeesPage
+
+    assert isinstance(page, EmployeesPage)
+    badges = ReadinessBadgesViewModel(page.session_vm, page)
+    if not badges.enabled:
+        return
+    model = page.list_vm.model
+    column = model.columnCount()
+    model.beginInsertColumns(QModelIndex(), column, column)
+    model.extra_columns.append(("晋升状态", lambda row: badges.badge(row.id)))
+    model.endInsertColumns()
+
+    def on_changed() -> None:
+        rows = model.rowCount()
+        if rows:
+            model.dataChanged.emit(model.index(0, column), model.index(rows - 1, column))
+
+    page.table.horizontalHeader().resizeSection(column, 120)
+    badges.changed.connect(on_changed)
+    page.readiness_badges = badges  # type: ignore[attr-defined]
+    badges.refresh()
+
+
 def register() -> None:
-    """Add the two tabs to the employee form once (importing this package twice adds nothing)."""
+    """Add the two tabs and the list column once (importing this package twice adds nothing)."""
     titles = {title for title, _ in EXTRA_TABS}
     for title, factory in ((PROGRESS_TAB, progress_tab), (KPI_TAB, kpi_tab)):
         if title not in titles:
             EXTRA_TABS.append((title, factory))
+    if readiness_column not in LIST_EXTENSIONS:
+        LIST_EXTENSIONS.append(readiness_column)
 
 
 register()

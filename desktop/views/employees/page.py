@@ -123,6 +123,8 @@ class EmployeesPage(QWidget):
         self.archive_vm.failed.connect(self.on_failed)
         self.list_vm.rows_loaded.connect(self.on_rows_loaded)
         session_vm.data_changed.connect(self.on_session_data_changed)
+        for extend in tabs.LIST_EXTENSIONS:
+            extend(self)
         self.list_vm.refresh()
         self._fill_filter_choices()
         self.apply_filters()

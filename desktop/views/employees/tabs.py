@@ -41,6 +41,8 @@ from desktop.views.employees.radar import CompetencyRadar
 
 TabFactory = Callable[[SessionViewModel, int, QWidget], QWidget]
 EXTRA_TABS: list[tuple[str, TabFactory]] = []
+# Features that add to the list itself (e.g. readiness badges): called with the page once built.
+LIST_EXTENSIONS: list[Callable[[QWidget], None]] = []
 
 
 def open_file(path: Path) -> bool:

@@ -1,0 +1,81 @@
+"""Readiness badges for the employee list: per person, the best status over their possible moves.
+
+Computed in the background from the same batch evaluation as the 达标名单, and again whenever
+data changes, so the 员工档案 list shows 已达标 / 接近达标 beside each name without going stale.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from core.domain.rules import Readiness
+from core.permissions import Perm
+from core.progress import Progress
+from core.services import eligibility
+from core.services.eligibility import EligibilityList
+from desktop.i18n import tr
+from desktop.viewmodels import worker
+from desktop.viewmodels.session_vm import SessionViewModel
+
+_RANK = {Readiness.READY: 2, Readiness.NEARLY: 1, Readiness.NOT_READY: 0}
+
+
+def badges_of(found: EligibilityList) -> dict[int, str]:
+    """employee id -> "达标→运营专员" / "接近→运营主管".
+
+    Promotions come before transfers (a transfer only needs tenure, so "ready to transfer" would
+    hide "nearly ready for promotion"); then ready before nearly; ties keep the list's order.
+    """
+    best: dict[int, tuple[tuple[bool, int], str]] = {}
+    for candidate in found.candidates:
+        rank = _RANK[candidate.status]
+        if rank == 0:
+            continue
+        key = (candidate.transition.kind == "promotion", rank)
+        target = candidate.transition.ends()[1]
+        label = (tr("达标→{to}") if rank == 2 else tr("接近→{to}")).format(to=target)
+        if candidate.person.id not in best or key > best[candidate.person.id][0]:
+            best[candidate.person.id] = (key, label)
+    return {pid: label for pid, (_, label) in best.items()}
+
+
+class ReadinessBadgesViewModel(QObject):
+    changed = Signal()
+
+    def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.badges: dict[int, str] = {}
+        self._generation = 0
+        session_vm.data_changed.connect(self.on_data_changed)
+        session_vm.actor_changed.connect(self.refresh)
+
+    @property
+    def enabled(self) -> bool:
+        return self.session_vm.can(Perm.VIEW_ELIGIBILITY)
+
+    def badge(self, employee_id: int) -> str:
+        return self.badges.get(employee_id, "")
+
+    def refresh(self) -> None:
+        if not self.enabled:
+            return
+        self._generation += 1
+        generation = self._generation
+        app = self.session_vm.app
+
+        def work(progress: Progress) -> dict[int, str]:
+            return badges_of(eligibility.eligibility_list(app, progress=progress))
+
+        job = worker.start(work, parent=self)
+        job.succeeded.connect(lambda result: self._on_done(generation, result))
+
+    def _on_done(self, generation: int, result: dict[int, str]) -> None:
+        if generation != self._generation:  # a newer computation is on its way
+            return
+        self.badges = result
+        self.changed.emit()
+
+    def on_data_changed(self, area: str) -> None:
+        del area
+        self.refresh()

@@ -1,0 +1,58 @@
+"""The 员工档案 list shows who is ready or nearly ready, and keeps it current."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core.services import demo
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.employees.page import EmployeesPage
+from tests.conftest import as_role
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+
+
+def _badges(page: EmployeesPage) -> dict[str, str]:
+    model = page.list_vm.model
+    column = model.columnCount() - 1
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "晋升状态"
+    return {
+        str(model.index(r, 0).data()): str(model.index(r, column).data() or "")
+        for r in range(model.rowCount())
+    }
+
+
+def test_list_shows_readiness_badges(qtbot: QtBot, company_beauty: AppSession) -> None:
+    import desktop.views.eligibility  # noqa: F401 - registers the column, as the main window does
+
+    demo.fill(company_beauty)
+    session_vm = SessionViewModel(company_beauty)
+    page = EmployeesPage(session_vm)
+    qtbot.addWidget(page)
+    page.resize(1400, 800)
+    page.show()
+    badges = page.readiness_badges  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(badges.badges), timeout=20000)
+    found = _badges(page)
+    assert found["E006"] == "达标→运营专员"
+    assert found["E004"] == "接近→运营主管"
+    assert found["E007"] == ""
+    shot(page, "employees-readiness-badges")
+    # an edit elsewhere (here: the owner undoes the store-data batch) updates the column
+    session_vm.notify_changed("imports")
+    worker.wait_all()
+    qtbot.waitUntil(lambda: _badges(page)["E006"] == "达标→运营专员", timeout=20000)
+
+
+def test_hr_sees_the_column_too(qtbot: QtBot, company_beauty: AppSession) -> None:
+    import desktop.views.eligibility  # noqa: F401
+
+    hr = as_role(company_beauty, "hr1", "hr")
+    page = EmployeesPage(SessionViewModel(hr))
+    qtbot.addWidget(page)
+    assert hasattr(page, "readiness_badges")  # hr may view eligibility
