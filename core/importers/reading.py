@@ -220,40 +220,78 @@ class CsvSheet(Sheet):
         block: dict[int, Sequence[CellValue]] = {}
         if wanted:
             text = [j for j in wanted if j not in set(numeric)]
-            try:
-                frame = self._read_frame(pd, wanted, text, skip, first_row > 0, "strict")
-            except UnicodeDecodeError:
-                self.notes.append(
-                    Message(
-                        "imports.csv_bad_bytes", {"file": self.file_name, "encoding": self.encoding}
-                    )
-                )
-                frame = self._read_frame(pd, wanted, text, skip, first_row > 0, "replace")
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-                raise ImportFileError(
-                    "imports.file_corrupt", file=self.file_name, detail=str(error)
-                ) from None
-            n = len(frame)
-            for position, j in enumerate(wanted):
-                series = frame.iloc[:, position]
-                # Number columns pandas could convert stay numeric arrays; the rest are
-                # object arrays of str with NaN for empty cells.
-                if j not in text and series.dtype.kind in "fi":
-                    block[j] = series.to_numpy()
-                else:
-                    block[j] = series.to_numpy(dtype=object)
+            found = self._read_undecoded(pd, wanted, text, skip, first_row > 0)
+            if found is None:
+                frame = self._read_decoded(pd, wanted, text, skip, first_row > 0)
+                found = _frame_columns(frame, wanted, text)
+            block.update(found)
+            n = len(found[wanted[0]])
         for j in columns:
             block.setdefault(j, [""] * n)
         return ColumnBlock(first_row, n, block)
 
+    def _read_decoded(
+        self, pd: Any, columns: list[int], text: list[int], skip: int, has_header: bool
+    ) -> Any:
+        try:
+            return self._read_frame(pd, columns, text, skip, has_header, "strict")
+        except UnicodeDecodeError:
+            self.notes.append(
+                Message(
+                    "imports.csv_bad_bytes", {"file": self.file_name, "encoding": self.encoding}
+                )
+            )
+            return self._read_frame(pd, columns, text, skip, has_header, "replace")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+            raise ImportFileError(
+                "imports.file_corrupt", file=self.file_name, detail=str(error)
+            ) from None
+
+    def _read_undecoded(
+        self, pd: Any, columns: list[int], text: list[int], skip: int, has_header: bool
+    ) -> dict[int, Any] | None:
+        """The columns of a GBK/GB18030 file split on its raw bytes, only the cells that are
+        not plain ASCII decoded (once per distinct text); None when that cannot be done exactly.
+
+        Decoding a whole 淘宝 report costs as much as parsing it, yet most of its Chinese
+        (addresses, titles) is in columns an import never reads. In these encodings every
+        byte below 0x40 stands for itself (the bytes of a Chinese character are 0x30-0x39 or
+        from 0x40 on, after a lead byte from 0x81), so the delimiter, quotes and line breaks
+        are found in the raw bytes exactly as in the decoded text. pandas is given the bytes
+        as UTF-8 with ``surrogateescape``, which gives back each cell's own bytes unchanged.
+        """
+        if self.delimiter not in _RAW_SPLIT_DELIMITERS or not _raw_splittable(self.encoding):
+            return None
+        try:
+            frame = self._read_frame(
+                pd, columns, text, skip, has_header, "surrogateescape", encoding="utf-8"
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+            return None  # the decoded read reports it
+        found = _frame_columns(frame, columns, text)
+        try:
+            for j, cells in found.items():
+                if cells.dtype == object:
+                    found[j] = _decode_cells(cells, self.encoding)
+        except UnicodeDecodeError:
+            return None  # bytes that are not valid text: the decoded read notes and replaces them
+        return found
+
     def _read_frame(
-        self, pd: Any, columns: list[int], text: list[int], skip: int, has_header: bool, errors: str
+        self,
+        pd: Any,
+        columns: list[int],
+        text: list[int],
+        skip: int,
+        has_header: bool,
+        errors: str,
+        encoding: str | None = None,
     ) -> Any:
         # usecols tolerates rows with fewer or more fields than the header. Text columns
         # keep every cell as written ("0123", "-", "NA"); only empty cells become NaN.
         return pd.read_csv(
             self.path,
-            encoding=self.encoding,
+            encoding=encoding or self.encoding,
             encoding_errors=errors,
             sep=self.delimiter,
             header=0 if has_header else None,
@@ -265,6 +303,60 @@ class CsvSheet(Sheet):
             skip_blank_lines=False,
             engine="c",
         )
+
+
+def _frame_columns(frame: Any, columns: list[int], text: list[int]) -> dict[int, Any]:
+    """The frame's columns as arrays: number columns pandas could convert stay numeric; the
+    rest are object arrays of str with NaN for empty cells."""
+    found: dict[int, Any] = {}
+    for position, j in enumerate(columns):
+        series = frame.iloc[:, position]
+        if j not in text and series.dtype.kind in "fi":
+            found[j] = series.to_numpy()
+        else:
+            found[j] = series.to_numpy(dtype=object)
+    return found
+
+
+# Delimiters that are never part of a multi-byte character in the encodings below.
+_RAW_SPLIT_DELIMITERS = frozenset({",", "\t", ";"})
+_RAW_SPLIT_ENCODINGS = frozenset({"gb18030", "gbk", "gb2312"})
+
+
+def _raw_splittable(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in _RAW_SPLIT_ENCODINGS
+    except LookupError:
+        return False
+
+
+def _decode_cells(cells: Any, encoding: str) -> Any:
+    """Cells read as UTF-8 with ``surrogateescape`` from ``encoding`` bytes, decoded properly.
+
+    ASCII cells are the same in both; every other distinct text is decoded once. Raises
+    UnicodeDecodeError for bytes that are not valid in ``encoding``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    try:
+        plain = all(map(str.isascii, cells))  # in C; stops at the first other text
+    except TypeError:  # empty cells (NaN) among the texts, or numbers
+        try:
+            plain = all(map(str.isascii, cells[pd.notna(cells)]))
+        except TypeError:
+            plain = all(cell.isascii() for cell in cells if type(cell) is str)
+    if plain:
+        return cells
+    distinct = set(cells.tolist())
+    fixed = {
+        cell: cell.encode("utf-8", "surrogateescape").decode(encoding)
+        for cell in distinct
+        if type(cell) is str and not cell.isascii()
+    }
+    if not fixed:
+        return cells
+    return np.fromiter(map(fixed.get, cells, cells), dtype=object, count=len(cells))
 
 
 # ---------------------------------------------------------------------------------------
