@@ -468,6 +468,7 @@ def load_facts(
                 OrderFact.month,
                 func.sum(OrderFact.amount),
                 func.count(distinct(OrderFact.buyer_key)),
+                func.count(OrderFact.live_account_id),
             )
             .where(*counted_orders)
             .group_by(OrderFact.store_id, OrderFact.month),
@@ -475,6 +476,10 @@ def load_facts(
             OrderFact.month,
         )
     ).all()
+    # Without a store filter the order rows above are every order the live-GMV query below
+    # could find: when none came through a live account (淘宝 orders never do), that query,
+    # a scan of every order of the months, is known to find nothing.
+    no_live_orders = store_filter is None and not any(r[4] for r in order_rows)
     live_rows = [
         r
         for r in conn.execute(
@@ -500,15 +505,19 @@ def load_facts(
         ).all()
         if usable(r[2])
     ]
-    live_order_rows = conn.execute(
-        restrict(
-            select(OrderFact.live_account_id, OrderFact.month, func.sum(OrderFact.amount))
-            .where(OrderFact.live_account_id.is_not(None), *counted_orders)
-            .group_by(OrderFact.live_account_id, OrderFact.month),
-            OrderFact.live_account_id,
-            OrderFact.month,
-        )
-    ).all()
+    live_order_rows = (
+        []
+        if no_live_orders
+        else conn.execute(
+            restrict(
+                select(OrderFact.live_account_id, OrderFact.month, func.sum(OrderFact.amount))
+                .where(OrderFact.live_account_id.is_not(None), *counted_orders)
+                .group_by(OrderFact.live_account_id, OrderFact.month),
+                OrderFact.live_account_id,
+                OrderFact.month,
+            )
+        ).all()
+    )
     manual_query = select(
         ManualMetricValue.employee_id,
         ManualMetricValue.metric,
