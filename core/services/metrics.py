@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -461,21 +461,7 @@ def load_facts(
         ).all()
         if usable(r[3])
     ]
-    order_rows = conn.execute(
-        restrict(
-            select(
-                OrderFact.store_id,
-                OrderFact.month,
-                func.sum(OrderFact.amount),
-                func.count(distinct(OrderFact.buyer_key)),
-                func.count(OrderFact.live_account_id),
-            )
-            .where(*counted_orders)
-            .group_by(OrderFact.store_id, OrderFact.month),
-            OrderFact.store_id,
-            OrderFact.month,
-        )
-    ).all()
+    order_rows = _order_totals(conn, restrict, counted_orders)
     # Without a store filter the order rows above are every order the live-GMV query below
     # could find: when none came through a live account (淘宝 orders never do), that query,
     # a scan of every order of the months, is known to find nothing.
@@ -661,6 +647,53 @@ def load_facts(
     if with_sources:
         _describe_sources(session, book)
     return book
+
+
+# Between buyer keys when SQLite hands a store-month's keys over as one text; a key holding it
+# is noticed (more pieces than keys) and then counted by SQLite itself.
+_KEY_SEPARATOR = ","
+
+
+def _order_totals(
+    conn: Any, restrict: Callable[..., Any], counted_orders: tuple[Any, ...]
+) -> list[tuple[Any, ...]]:
+    """(store, month, GMV, distinct buyers, orders through a live account) per store-month.
+
+    SQLite counts distinct values by building an index of them, which takes twice as long as
+    the rest of the query for a month of 100,000 orders; it hands over the keys as one text
+    instead, and a Python set counts them (same groups, same scan, so the same sums).
+    """
+
+    def grouped(*extra: Any) -> Any:
+        return restrict(
+            select(OrderFact.store_id, OrderFact.month, func.sum(OrderFact.amount), *extra)
+            .where(*counted_orders)
+            .group_by(OrderFact.store_id, OrderFact.month),
+            OrderFact.store_id,
+            OrderFact.month,
+        )
+
+    live = func.count(OrderFact.live_account_id)
+    if conn.dialect.name == "sqlite":
+        found: list[tuple[Any, ...]] = []
+        result = conn.execute(
+            grouped(
+                func.group_concat(OrderFact.buyer_key, _KEY_SEPARATOR),
+                func.count(OrderFact.buyer_key),
+                live,
+            )
+        )
+        for store_id, month, gmv, keys, key_count, live_count in result:
+            buyers = keys.split(_KEY_SEPARATOR) if keys is not None else []
+            if len(buyers) != key_count:
+                result.close()
+                break
+            found.append((store_id, month, gmv, len(set(buyers)), live_count))
+        else:
+            return found
+    return [
+        tuple(r) for r in conn.execute(grouped(func.count(distinct(OrderFact.buyer_key)), live))
+    ]
 
 
 def _fill_latest(grid: _Grid, rows: Sequence[Any], width: int) -> None:

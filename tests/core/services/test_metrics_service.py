@@ -322,3 +322,27 @@ def test_arrays_for_everybody_equal_each_employees_series(book: kpi.FactBook) ->
                     assert got == expected, (code, month)
             # every month with a value is on the axis: nothing the rules need is dropped
             assert {m for m, v in by_month.items() if v is not None} <= set(book.months), code
+
+
+@pytest.mark.parametrize(
+    "buyers",
+    [
+        ("b1", "b2", "b2", "b3"),  # ordinary pseudonyms
+        ("a,b", "a", "b", "a,b"),  # a key holding the separator SQLite's list uses
+        ("", "", "b1", "b1,"),  # empty keys and a trailing separator
+    ],
+)
+def test_paid_buyers_from_orders_count_each_buyer_once(
+    company: AppSession, buyers: tuple[str, ...]
+) -> None:
+    seed = Seed(company)
+    ann = seed.employee("E001", "安娜")
+    shop = seed.store("悦颜美妆旗舰店")
+    seed.own(ann, shop, "2024-01")
+    orders = seed.batch("taobao-orders")
+    for buyer in buyers:
+        seed.order(shop, "2024-02", 10.0, buyer, batch=orders)
+    seed.order(shop, "2024-02", 10.0, None, batch=orders)  # no buyer column: GMV only
+    series = series_of(company, ann)
+    assert series["gmv"] == {"2024-02": 10.0 * (len(buyers) + 1)}
+    assert series["paid_buyers"] == {"2024-02": float(len(set(buyers)))}
