@@ -13,7 +13,10 @@ DEMO_PASSWORD = "tidui-demo"
 def demo_path() -> Path:
     from PySide6.QtCore import QStandardPaths
 
-    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)) / "Tidui"
+    folder = (
+        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation))
+        / "Tidui"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "悦颜美妆-演示.tidui"
 

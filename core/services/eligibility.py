@@ -67,6 +67,7 @@ from core.services.employees import ensure_visible, visible_ids
 from core.services.ladder import LadderDesign, read_design, rules_of
 from core.services.xlsx_safety import safe_row
 from core.session import Actor, AppSession
+from core.storage.atomic import save_workbook
 
 MARGIN_KEY = "eligibility.margin"
 MAX_MARGIN = 0.5
@@ -863,5 +864,5 @@ def export_xlsx(
     for letter, width in zip("ABCDEFGHIJK", (10, 10, 12, 12, 12, 12, 8, 10, 8, 8, 60), strict=True):
         sheet.column_dimensions[letter].width = width
     out = Path(out)
-    workbook.save(out)
+    save_workbook(workbook, out)
     return out

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from core.domain.metrics import ACHIEVEMENT_TYPES, EVALUATION_PARTS
+from core.storage.atomic import save_workbook
 
 FieldKind = Literal["text", "date", "month", "int", "number", "bool", "choice"]
 
@@ -260,7 +261,7 @@ def write_template(
     help_sheet.freeze_panes = "A2"
     wb.active = 0
     if isinstance(target, Path | str):
-        wb.save(str(target))
+        save_workbook(wb, Path(target))
     else:
         wb.save(target)
 

@@ -25,7 +25,7 @@ from core.i18n import Message
 from core.permissions import Perm, require
 from core.services import ladder
 from core.session import AppSession
-from core.storage.atomic import write_atomic
+from core.storage.atomic import save_workbook, write_atomic
 
 FORMAT = "tidui-ladder"
 FORMAT_VERSION = 1
@@ -422,7 +422,8 @@ def export_file(app: AppSession, path: Path) -> Path:
         write_workbook(design, path)
     else:
         text = json.dumps(design_to_data(design), ensure_ascii=False, indent=2)
-        _write_atomically(path, text.encode("utf-8"))
+        _check_folder(path)
+        write_atomic(path, text.encode("utf-8"))
     return path
 
 
@@ -445,10 +446,9 @@ def import_file(app: AppSession, path: Path) -> ImportSummary:
     return import_data(app, read_file(path), source=Path(path).name)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _check_folder(path: Path) -> None:
     if not path.parent.is_dir():
         raise ValidationError("ladder_io.no_folder", folder=str(path.parent))
-    write_atomic(path, data)
 
 
 # --- the readable workbook ------------------------------------------------------------------------------
@@ -583,7 +583,6 @@ def _whole_or_float(value: float | None) -> float | int | None:
 
 def write_workbook(design: ladder.LadderDesign, path: Path) -> None:
     """The ladder as a readable .xlsx for printing and discussion (and importing back)."""
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -744,9 +743,8 @@ def write_workbook(design: ladder.LadderDesign, path: Path) -> None:
                 m["category"],
             ),
         )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    _write_atomically(path, buffer.getvalue())
+    _check_folder(path)
+    save_workbook(wb, path)
 
 
 def _reverse(names: Mapping[str, str]) -> dict[str, str]:

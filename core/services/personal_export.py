@@ -7,7 +7,6 @@ exported roster can be edited and imported again.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from core.services import archive, employees, stores
 from core.services.import_templates import TEMPLATES
 from core.services.xlsx_safety import safe_row
 from core.session import AppSession
+from core.storage.atomic import save_workbook, write_zip_atomic
 
 
 @dataclass(frozen=True)
@@ -178,18 +178,18 @@ def export_personal_archive(app: AppSession, employee_id: int, out: Path) -> Exp
         ],
     )  # fmt: skip
     out = Path(out)
-    wb.save(str(out))
+    save_workbook(wb, out)
     zip_path = None
     if files:
         zip_path = out.with_name(f"{out.stem}_附件.zip")
         used: set[str] = set()
-        with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as bundle, app.read() as s:
-            for row in files:
-                attachment = s.get(Attachment, row.id)
-                if attachment is None:
-                    continue
-                name = _unique(attachment.filename, used)
-                bundle.writestr(name, attachment.data)
+        with app.read() as s:
+            members = [
+                (_unique(attachment.filename, used), attachment.data)
+                for attachment in (s.get(Attachment, row.id) for row in files)
+                if attachment is not None
+            ]
+        write_zip_atomic(zip_path, members)
     with app.uow() as uow:
         uow.audit(
             "employee.export",
@@ -211,15 +211,22 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def roster_rows(app: AppSession) -> list[list[Any]]:
-    """The roster in the import template's column order (personal data masked per permission)."""
+def roster_rows(app: AppSession, employee_ids: Sequence[int] | None = None) -> list[list[Any]]:
+    """The roster in the import template's column order (personal data masked per permission).
+
+    With ``employee_ids`` only those employees, in that order (the list as the user sorted it);
+    ids the user may not see are left out, as they are from the whole roster.
+    """
     personal = employees.may_see_personal_data(app.actor)
     with app.read() as s:
         scope = employees.visible_ids(s, app.actor)
         query = select(Employee).order_by(Employee.no)
         if scope is not None:
             query = query.where(Employee.id.in_(scope))
-        people = s.scalars(query).all()
+        people = list(s.scalars(query).all())
+        if employee_ids is not None:
+            by_id = {e.id: e for e in people}
+            people = [by_id[i] for i in dict.fromkeys(employee_ids) if i in by_id]
         nos = {e.id: e.no for e in people}
         nos.update(dict(s.execute(select(Employee.id, Employee.no)).all()))
         levels = {lv.id: lv for lv in s.scalars(select(Level))}
@@ -241,13 +248,16 @@ def roster_rows(app: AppSession) -> list[list[Any]]:
         return rows
 
 
-def export_roster(app: AppSession, out: Path) -> int:
-    """员工花名册 .xlsx in the import template's columns plus 状态; returns the number of employees."""
+def export_roster(app: AppSession, out: Path, employee_ids: Sequence[int] | None = None) -> int:
+    """员工花名册 .xlsx in the import template's columns plus 状态; returns the number of employees.
+
+    Everyone the user may see, or only ``employee_ids`` in their order (what the list shows).
+    """
     require(app.actor, Perm.EXPORT_DATA)
     from openpyxl import Workbook
 
     headers = [f.header for f in TEMPLATES["roster"].columns]
-    rows = roster_rows(app)
+    rows = roster_rows(app, employee_ids)
     wb = Workbook()
     default = wb.active
     if default is not None:
@@ -262,7 +272,7 @@ def export_roster(app: AppSession, out: Path) -> int:
     for column in ("A", "D", "E", "K"):  # 工号, 手机号, 身份证号, 上级工号 stay text
         for cell in ws[column][1:]:
             cell.number_format = "@"
-    wb.save(str(out))
+    save_workbook(wb, Path(out))
     with app.uow() as uow:
         uow.audit(
             "employee.export_roster",

@@ -230,6 +230,10 @@ class EmployeeTableModel(QAbstractTableModel):
     def total(self) -> int:
         return len(self._all)
 
+    def matching_ids(self) -> list[int]:
+        """The ids of every row matching the search and filters, in the list's order."""
+        return [row.id for row in self._view]
+
     def row_at(self, row: int) -> EmployeeRow | None:
         return self._view[row] if 0 <= row < self._loaded else None
 

@@ -287,3 +287,33 @@ def test_page_in_english(qtbot: QtBot, company: AppSession) -> None:
     timeline = page.builtin[0][1].table.model()
     assert timeline.data(timeline.index(0, 2)).startswith("Achievement · ")
     shot(page, "employees-english-timeline")
+
+
+def test_roster_export_writes_what_the_list_shows_or_the_selection(
+    qtbot: QtBot, company: AppSession, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    load_samples(company)
+    page = make_page(qtbot, company)
+
+    def exported(name: str) -> list[str]:
+        job = page.export_roster(tmp_path / name)
+        with qtbot.waitSignal(job.finished, timeout=10_000):
+            pass
+        sheet = load_workbook(tmp_path / name).worksheets[0]
+        return [str(r[0]) for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+    page.track_filter.setCurrentIndex(page.track_filter.findText("直播运营"))
+    shown = [page.list_vm.model.row_at(i).no for i in range(page.list_vm.model.rowCount())]  # type: ignore[union-attr]
+    assert exported("filtered.xlsx") == shown and 0 < len(shown) < 13
+    assert page.count.text() == f"已导出 {len(shown)} 人到 filtered.xlsx"
+    page.track_filter.setCurrentIndex(0)
+    page.table.selectRow(1)
+    page.table.selectionModel().select(
+        page.list_vm.model.index(4, 0),
+        page.table.selectionModel().SelectionFlag.Select
+        | page.table.selectionModel().SelectionFlag.Rows,
+    )
+    model = page.list_vm.model
+    assert exported("chosen.xlsx") == [model.row_at(1).no, model.row_at(4).no]  # type: ignore[union-attr]

@@ -497,13 +497,32 @@ class EmployeesPage(QWidget):
             lambda _progress: personal_export.export_personal_archive(app, employee_id, path)
         )
 
+    def roster_scope(self) -> list[int]:
+        """Who 导出花名册 writes: the selected employees when several are selected, else
+        everyone the list shows (search and filters applied), in the list's order."""
+        model = self.list_vm.model
+        selected = self.table.selectionModel().selectedRows()
+        if len(selected) > 1:
+            rows = sorted(index.row() for index in selected)
+            return [r.id for r in (model.row_at(row) for row in rows) if r is not None]
+        return model.matching_ids()
+
     def on_export_roster(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, tr("导出花名册"), "员工花名册.xlsx", "Excel (*.xlsx)"
         )
         if name:
-            app = self.session_vm.app
-            self._run_export(lambda _progress: personal_export.export_roster(app, Path(name)))
+            self.export_roster(Path(name))
+
+    def export_roster(self, path: Path) -> worker.Job:
+        app, ids = self.session_vm.app, self.roster_scope()
+        job = self._run_export(lambda _progress: personal_export.export_roster(app, path, ids))
+        job.succeeded.connect(
+            lambda count: self.count.setText(
+                tr("已导出 {count} 人到 {file}").format(count=count, file=path.name)
+            )
+        )
+        return job
 
     def on_download_template(self, kind: str) -> None:
         spec = TEMPLATES[kind]

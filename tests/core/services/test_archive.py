@@ -248,3 +248,19 @@ def test_safe_cell() -> None:
     assert safe_cell(-2) == -2
     assert safe_cell("王芳") == "王芳"
     assert safe_cell(None) is None
+
+
+def test_roster_export_of_chosen_employees_keeps_their_order(
+    company: AppSession, tmp_path: Path
+) -> None:
+    first = hire(company, "E001", "王芳")
+    hire(company, "E002", "李娜")
+    third = hire(company, "E003", "张伟")
+    out = tmp_path / "roster.xlsx"
+    out.write_bytes(b"the user's old file")
+    count = personal_export.export_roster(company, out, [third, first, third])
+    assert count == 2
+    ws = load_workbook(out).worksheets[0]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["E003", "E001"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
+    assert personal_export.export_roster(company, out, []) == 0
