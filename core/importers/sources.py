@@ -528,7 +528,7 @@ DOUYIN_LIVE = SourceKind(
     known_ignored=("主播头像", "直播间标题", "直播标题", "直播间ID", "直播ID", "直播封面"),
 )
 
-# Tidui's own templates (roster, store owners, training, achievements, scores) are defined
+# Tidui's own templates (roster, store owners, training, achievements, scores, metric values) are defined
 # once, in core.services.import_templates (which also writes the downloadable .xlsx and whose
 # field keys archive_import consumes); their import kinds are derived from it here.
 _TEMPLATE_TYPES: dict[str, FieldType] = {
@@ -551,6 +551,7 @@ _TEMPLATE_UNIQUE: dict[str, tuple[str, ...]] = {
     "training": ("no", "course", "start_date"),
     "achievements": ("no", "type", "name", "date"),
     "scores": ("no", "period", "item", "rater"),
+    "metrics": ("no", "month", "metric"),
 }
 
 
@@ -591,7 +592,7 @@ SOURCE_KINDS: dict[str, SourceKind] = {
         DOUYIN_ORDERS,
         *(
             _template_kind(k)
-            for k in ("roster", "store-owners", "training", "achievements", "scores")
+            for k in ("roster", "store-owners", "training", "achievements", "scores", "metrics")
         ),
     )
 }

@@ -1,4 +1,5 @@
-"""Applying parsed rows of Tidui's own templates (roster, store owners, training, achievements, scores).
+"""Applying parsed rows of Tidui's own templates (roster, store owners, training, achievements, scores,
+metric values).
 
 The import engine reads and maps a file; these functions take its rows — mappings of field key
 (see core/services/import_templates.py; the canonical Chinese header or a synonym works too) to a
@@ -34,6 +35,7 @@ from core.model import (
     GradeChange,
     ImportBatch,
     Level,
+    ManualMetricValue,
     ScoreEntry,
     Store,
     StoreOwnership,
@@ -785,6 +787,70 @@ def apply_scores(
     return [i for r in all_rows for i in r.issues]
 
 
+# --- metric values -----------------------------------------------------------------------------
+
+
+def apply_metric_values(
+    uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
+) -> list[RowIssue]:
+    """指标数据: one monthly value of a hand-entered metric per row (e.g. E003 2024-03 30日留存率 12.5%).
+
+    A value equal to the one already recorded is skipped with a warning; a different one is
+    written as the newer value (undoing the batch brings the earlier one back).
+    """
+    from core.services import metric_values
+
+    require(uow.actor, Perm.IMPORT_DATA)
+    s = uow.session
+    by_no = _employees_by_no(s)
+    metrics = metric_values.entry_metrics_in(s)
+    all_rows = _rows("metrics", rows)
+    for row in all_rows:
+        emp = _employee(row, by_no)
+        month = row.month("month", required=True)
+        name = row.text("metric", required=True)
+        raw = row.raw("value")
+        if raw is None:
+            row.error("value", Message("archive.import.required", {"column": row.header("value")}))
+        metric = None
+        if name is not None:
+            metric = metric_values.find_metric(name, metrics)
+            if metric is None:
+                row.error("metric", metric_values.not_enterable(name))
+        value = None
+        if metric is not None and raw is not None:
+            try:
+                value = metric_values.parse_value(metric, raw)
+            except TiduiError as bad:
+                row.error("value", Message(bad.code, bad.params))
+            else:
+                problem = metric_values.range_problem(metric, value)
+                if problem is not None:
+                    row.error("value", problem)
+        if not row.ok:
+            continue
+        assert emp is not None and month is not None and metric is not None and value is not None
+        current = s.scalar(
+            select(ManualMetricValue.value)
+            .outerjoin(ImportBatch, ManualMetricValue.batch_id == ImportBatch.id)
+            .where(
+                ManualMetricValue.employee_id == emp.id,
+                ManualMetricValue.metric == metric.code,
+                ManualMetricValue.month == month,
+                ImportBatch.undone_at.is_(None),
+            )
+            .order_by(ManualMetricValue.id.desc())
+            .limit(1)
+        )
+        if current is not None and abs(float(current) - value) <= 1e-9 * max(1.0, abs(value)):
+            row.warn(None, Message("archive.import.already_recorded", {}))
+            continue
+        metric_values.set_value_in(
+            uow, emp.id, metric.code, month, value, row.text("note") or "", batch_id=batch_id
+        )
+    return [i for r in all_rows for i in r.issues]
+
+
 APPLIERS: dict[
     str, Callable[[UnitOfWork, Sequence[Mapping[str, Any]], int | None], list[RowIssue]]
 ] = {
@@ -793,6 +859,7 @@ APPLIERS: dict[
     "training": apply_training,
     "achievements": apply_achievements,
     "scores": apply_scores,
+    "metrics": apply_metric_values,
 }
 
 
@@ -809,7 +876,7 @@ def undo_archive_batch(uow: UnitOfWork, batch_id: int) -> None:
     s = uow.session
     batch = s.get(ImportBatch, batch_id)
     undo = dict(batch.undo_data or {}) if batch is not None else {}
-    for table in (StoreOwnership, TrainingRecord, Achievement, ScoreEntry):
+    for table in (StoreOwnership, TrainingRecord, Achievement, ScoreEntry, ManualMetricValue):
         for record in s.scalars(select(table).where(table.batch_id == batch_id)).all():
             s.delete(record)
     s.flush()

@@ -16,7 +16,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from core.domain.metrics import ACHIEVEMENT_TYPES, EVALUATION_PARTS
+from core.domain.metrics import ACHIEVEMENT_TYPES, CATALOGUE, EVALUATION_PARTS
 from core.storage.atomic import save_workbook
 
 FieldKind = Literal["text", "date", "month", "int", "number", "bool", "choice"]
@@ -46,7 +46,7 @@ class TemplateField:
 
 @dataclass(frozen=True)
 class TemplateSpec:
-    kind: str  # import source kind (CLI.md): roster, store-owners, training, achievements, scores
+    kind: str  # import source kind: roster, store-owners, training, achievements, scores, metrics
     title_zh: str
     title_en: str
     sheet: str
@@ -77,6 +77,7 @@ def _no(
 
 _ACH_TYPES = tuple(t.name_zh for t in ACHIEVEMENT_TYPES.values())
 _PARTS = "/".join(p.name_zh for p in EVALUATION_PARTS.values())
+_MANUAL_METRICS = tuple(m.name_zh for m in CATALOGUE.values() if "manual" in m.sources)
 
 TEMPLATES: dict[str, TemplateSpec] = {
     spec.kind: spec
@@ -146,6 +147,16 @@ TEMPLATES: dict[str, TemplateSpec] = {
                 TemplateField("note", "备注", "Note", synonyms=("说明", "评语"), example="", width=24),
             ),
         ),
+        TemplateSpec(
+            "metrics", "指标数据", "Metric values", "指标数据",
+            (
+                _no(),
+                TemplateField("month", "月份", "Month", "month", True, ("统计月份", "所属月份", "日期"), example="2024-03", hint_zh="写成 2024-03", hint_en="Write 2024-03"),
+                TemplateField("metric", "指标", "Metric", "choice", True, ("指标名称", "指标代码", "考核指标"), _MANUAL_METRICS, example="30日留存率", hint_zh="指标目录中手工录入的指标（含自定义指标）", hint_en="A hand-entered metric of the catalogue (custom ones too)", width=20),
+                TemplateField("value", "数值", "Value", required=True, synonyms=("指标值", "值", "数据", "结果"), example="12.5%", hint_zh="百分比写成 12.5% 或 0.125", hint_en="Percentages as 12.5% or 0.125", width=12),
+                TemplateField("note", "备注", "Note", synonyms=("说明",), example="", width=24),
+            ),
+        ),
     )
 }  # fmt: skip
 
@@ -175,9 +186,11 @@ def write_template(
     *,
     tracks: Sequence[str] = (),
     levels: Sequence[str] = (),
+    metrics: Sequence[str] = (),
     lang: str = "zh",
 ) -> None:
-    """Write the empty ``kind`` template; ``tracks``/``levels`` fill the roster's drop-down lists."""
+    """Write the empty ``kind`` template; ``tracks``/``levels`` fill the roster's drop-down lists,
+    ``metrics`` the metric template's (default: the catalogue's hand-entered metrics)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -213,6 +226,8 @@ def write_template(
             choices = list(dict.fromkeys(tracks))
         elif f.key == "level" and levels:
             choices = list(dict.fromkeys(levels))
+        elif f.key == "metric" and metrics:
+            choices = list(dict.fromkeys(metrics))
         if choices:
             list_column += 1
             list_letter = get_column_letter(list_column)
@@ -220,7 +235,7 @@ def write_template(
             for i, choice in enumerate(choices, start=2):
                 lists.cell(row=i, column=list_column, value=choice)
             # a closed list rejects other values; the ladder's lists only warn (names may be new)
-            strict = f.key not in ("track", "level")
+            strict = f.key not in ("track", "level", "metric")
             validation = DataValidation(
                 type="list",
                 formula1=f"='选项'!${list_letter}$2:${list_letter}${len(choices) + 1}",

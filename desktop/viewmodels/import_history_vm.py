@@ -33,7 +33,7 @@ from desktop.viewmodels.session_vm import SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UNDONE_COLOR = QColor("#9e9e9e")
-TEMPLATE_KINDS = ("roster", "store-owners", "training", "achievements", "scores")
+TEMPLATE_KINDS = ("roster", "store-owners", "training", "achievements", "scores", "metrics")
 
 
 def source_label(kind: str) -> str:
