@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from core.domain.metrics import ACHIEVEMENT_TYPES, CATALOGUE, EVALUATION_PARTS
 from core.storage.atomic import save_workbook
+
+if TYPE_CHECKING:
+    from core.session import AppSession
 
 FieldKind = Literal["text", "date", "month", "int", "number", "bool", "choice"]
 
@@ -279,6 +282,23 @@ def write_template(
         save_workbook(wb, Path(target))
     else:
         wb.save(target)
+
+
+def write_company_template(app: AppSession, kind: str, path: Path, lang: str = "zh") -> None:
+    """The empty ``kind`` template with the company's own drop-down lists: the ladder's tracks
+    and levels for the roster, the hand-entered metrics (custom ones included) for 指标数据."""
+    from core.services import employees, metric_values
+
+    tracks = employees.ladder_choices(app)
+    metrics = [m.name(lang) for m in metric_values.entry_metrics(app)]
+    write_template(
+        kind,
+        path,
+        tracks=[t.name for t in tracks],
+        levels=[lv.title for t in tracks for lv in t.levels],
+        metrics=metrics,
+        lang=lang,
+    )
 
 
 def template_bytes(kind: str, **options: object) -> bytes:

@@ -25,7 +25,7 @@ from core.errors import TiduiError
 from core.i18n import Message, current_language
 from core.importers.sources import SOURCE_KINDS
 from core.progress import Progress
-from core.services import employees, import_templates, imports
+from core.services import import_templates, imports
 from core.services.imports import BatchRow, UndoResult
 from desktop.i18n import tr
 from desktop.viewmodels import worker
@@ -264,15 +264,10 @@ class ImportsViewModel(QObject):
         return import_templates.TEMPLATES[kind].file_name(current_language())
 
     def save_template(self, kind: str, path: Path) -> bool:
-        """Write the empty template; the roster's 通道/职级 lists come from the company's ladder."""
+        """Write the empty template with the company's lists (ladder, hand-entered metrics)."""
         try:
-            tracks = employees.ladder_choices(self.session_vm.app)
-            import_templates.write_template(
-                kind,
-                path,
-                tracks=[t.name for t in tracks],
-                levels=[lv.title for t in tracks for lv in t.levels],
-                lang=current_language(),
+            import_templates.write_company_template(
+                self.session_vm.app, kind, path, current_language()
             )
         except (TiduiError, OSError) as err:
             self.failed.emit(err.text() if isinstance(err, TiduiError) else str(err))

@@ -234,3 +234,69 @@ def test_page_in_english(qtbot: QtBot, office: AppSession) -> None:
         "GMV growth ≥ 15% in each of 3 consecutive months"
     )
     shot(page, "eligibility-list-en")
+
+
+def test_hand_entered_metrics_from_the_kpi_tab(
+    qtbot: QtBot, office: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.services import metric_values
+
+    e006 = employee_id(office, "E006")
+    tab = KpiTab(SessionViewModel(office), e006)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 760)
+    tab.show()
+    qtbot.waitUntil(lambda: bool(tab.charts), timeout=20000)
+    dialog = tab.open_manual_values()
+    assert dialog is not None and dialog.empty.isVisible() and not dialog.table.isVisible()
+    dialog.metric_box.setCurrentIndex(dialog.metric_box.findData("retention_30d"))
+    assert dialog.value.suffix() == " %" and dialog.value.maximum() == 100.0
+    dialog.month.setDate(dialog.month.date().fromString("2024-02", "yyyy-MM"))
+    dialog.value.setValue(31.5)
+    dialog.note.setText("会员系统导出")  # QTest types ASCII only
+    qtbot.keyClick(dialog.value, Qt.Key.Key_Return)  # Enter enters the value, keeps the dialog
+    assert dialog.isVisible() and dialog.table.isVisible()
+    rows = metric_values.list_values(office, e006)
+    assert [(r.metric.code, r.month, r.value, r.note) for r in rows] == [
+        ("retention_30d", "2024-02", pytest.approx(0.315), "会员系统导出")
+    ]
+    model = dialog.table.model()
+    assert [model.index(0, c).data() for c in range(4)] == [
+        "30日留存率",
+        "2024年2月",
+        "31.5%",
+        "手工录入",
+    ]
+    # the KPI tab recomputes: a column and a chart for the new metric
+    qtbot.waitUntil(lambda: "retention_30d" in [c.data.code for c in tab.charts], timeout=20000)
+    shot(dialog, "kpi-manual-metrics-dialog")
+
+    dialog.table.selectRow(0)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )
+    assert dialog.on_delete_clicked()
+    assert metric_values.list_values(office, e006) == []
+    assert dialog.empty.isVisible()
+    qtbot.waitUntil(lambda: "retention_30d" not in [c.data.code for c in tab.charts], timeout=20000)
+    dialog.close()
+
+
+def test_supervisors_see_hand_entered_metrics_but_cannot_enter_them(
+    qtbot: QtBot, office: AppSession
+) -> None:
+    from core.services import metric_values
+    from desktop.views.eligibility.metric_values_dialog import MetricValuesDialog
+    from tests.core.services.test_archive import supervisor_session
+
+    e006 = employee_id(office, "E006")
+    metric_values.set_value(office, e006, "report_accuracy", "2024-02", 0.97)
+    lead = supervisor_session(office, "lead", employee_id(office, "E004"))
+
+    dialog = MetricValuesDialog(SessionViewModel(lead), e006)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.entry.isVisible() and not dialog.delete_button.isVisible()
+    assert dialog.table.model().rowCount() == 1

@@ -92,13 +92,19 @@ def test_templates_download_with_the_ladders_lists(
 ) -> None:
     page = make_page(qtbot, demo)
     titles = [a.text() for a in page.template_menu.actions()]
-    assert titles == ["员工花名册", "店铺负责人", "培训记录", "成果记录", "评估打分"]
+    assert titles == ["员工花名册", "店铺负责人", "培训记录", "成果记录", "评估打分", "指标数据"]
     target = tmp_path / "花名册.xlsx"
     monkeypatch.setattr(page_module, "ask_template_path", lambda parent, name: target)
     page.template_menu.actions()[0].trigger()
     sheet = load_workbook(target).worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["工号", "姓名", "性别"]
     assert "模板已保存" in page.status.text()
+    target = tmp_path / "指标数据.xlsx"
+    page.template_menu.actions()[5].trigger()
+    book = load_workbook(target)
+    assert [c.value for c in book.worksheets[0][1]] == ["工号", "月份", "指标", "数值", "备注"]
+    choices = [c.value for c in book["选项"]["A"][1:]]
+    assert "30日留存率" in choices and "库存周转天数" in choices and "GMV" not in choices
 
 
 def test_dropped_files_open_the_wizard_on_the_first_one(qtbot: QtBot, demo: AppSession) -> None:

@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
         default="auto",
         metavar="KIND",
         help="sycm-shop, taobao-orders, douyin-live, douyin-orders, roster, store-owners, "
-        "training, achievements, scores (default: auto, from the headers)",
+        "training, achievements, scores, metrics (default: auto, from the headers)",
     )
     p.add_argument("--store", default=None, metavar="NAME", help="the store the file belongs to")
     p.add_argument("--sheet", default=None, metavar="S", help="sheet name or number (1 = first)")

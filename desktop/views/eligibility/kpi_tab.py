@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.kpi_vm import ChartData, KpiViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.eligibility.metric_values_dialog import MetricValuesDialog
 
 LINE_COLOR = QColor("#1565c0")
 CHART_HEIGHT = 210
@@ -100,7 +103,14 @@ class KpiTab(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.session_vm = session_vm
         self.vm = KpiViewModel(session_vm, None, self)
+        self.dialog: MetricValuesDialog | None = None
+        self.manual_button = QPushButton(tr("手工指标…"))
+        self.manual_button.setToolTip(
+            tr("按月录入库存周转天数、留存率、报表准确率等没有店铺导出的指标")
+        )
+        self.manual_button.clicked.connect(self.open_manual_values)
         self.hint = QLabel(tr("将鼠标停在数字或图表的点上，可查看该数字来自哪个导入批次。"))
         self.hint.setStyleSheet("color: #616161;")
         self.hint.setWordWrap(True)
@@ -134,17 +144,29 @@ class KpiTab(QWidget):
         self.splitter.setSizes([190, 560])  # the table scrolls; the charts get the room
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.hint)
+        top = QHBoxLayout()
+        top.addWidget(self.hint, 1)
+        top.addWidget(self.manual_button)
+        layout.addLayout(top)
         layout.addWidget(self.empty)
         layout.addWidget(self.splitter, 1)
         self.charts: list[MetricChart] = []
         self.vm.changed.connect(self.on_vm_changed)
         self.vm.loading_changed.connect(self.on_vm_changed)
         self.on_vm_changed()
-        self.vm.show(employee_id)
+        self.show_employee(employee_id)
 
     def show_employee(self, employee_id: int | None) -> None:
         self.vm.show(employee_id)
+        self.manual_button.setEnabled(employee_id is not None)
+
+    @Slot()
+    def open_manual_values(self) -> MetricValuesDialog | None:
+        if self.vm.employee_id is None:
+            return None
+        self.dialog = MetricValuesDialog(self.session_vm, self.vm.employee_id, self)
+        self.dialog.open()
+        return self.dialog
 
     @Slot()
     @Slot(bool)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import NotFound
+from core.errors import NotFound, TiduiError
 from core.permissions import Perm
 from core.services import import_templates, personal_export
 from core.services.import_templates import TEMPLATES
@@ -533,13 +533,10 @@ class EmployeesPage(QWidget):
             self.save_template(kind, Path(name))
 
     def save_template(self, kind: str, path: Path) -> None:
-        tracks = self.list_vm.track_choices()
-        import_templates.write_template(
-            kind,
-            path,
-            tracks=[t.name for t in tracks],
-            levels=[lv.title for t in tracks for lv in t.levels],
-        )
+        try:
+            import_templates.write_company_template(self.session_vm.app, kind, path)
+        except (TiduiError, OSError) as err:
+            self.on_failed(err.text() if isinstance(err, TiduiError) else str(err))
 
     def on_session_data_changed(self, area: str) -> None:
         if area in ("ladder", "employees", "imports"):
