@@ -303,6 +303,22 @@ def _live_sessions(account: Store, batch_id: int, rng: random.Random) -> list[Li
     return sessions
 
 
+def _metric_values(rng: random.Random) -> list[dict[str, Any]]:
+    """Figures no store export delivers, as HR would enter them: the data analysts' report
+    accuracy and the user-operations team's 30-day retention, for the last six months."""
+    rows = []
+    for month in mo.month_range(mo.add(LAST_MONTH, -5), LAST_MONTH):
+        for no in ("E011", "E015"):
+            accuracy = round(
+                min(0.995, 0.93 + 0.01 * rng.random() + (0.03 if no == "E015" else 0)), 3
+            )
+            rows.append({"no": no, "month": month, "metric": "报表准确率", "value": accuracy})
+        for no, base in (("E005", 0.34), ("E010", 0.27)):
+            retention = round(base + 0.04 * rng.random(), 3)
+            rows.append({"no": no, "month": month, "metric": "30日留存率", "value": retention})
+    return rows
+
+
 # -- putting it together ---------------------------------------------------------------------
 def _batch(uow: UnitOfWork, source: str, rows: int, months: list[str]) -> int:
     batch = ImportBatch(
@@ -364,6 +380,9 @@ def fill(app: AppSession) -> None:
         archive_import.apply_scores,
         _rows(("no", "period", "item", "score", "rater", "note"), SCORES),
     )
+    # its own random stream: the store figures below stay as they were
+    metric_rng = random.Random(SEED + 1)
+    _apply(app, "metrics", archive_import.apply_metric_values, _metric_values(metric_rng))
     with app.uow() as uow:
         s = uow.session
         by_name = {st.name: st for st in s.scalars(select(Store))}

@@ -21,7 +21,13 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_file_is_a_healthy_template_b_company(demo_file: Path) -> None:
     from sqlalchemy import func, select
 
-    from core.model import Employee, LiveSessionFact, OrderFact, StoreMonthFact
+    from core.model import (
+        Employee,
+        LiveSessionFact,
+        ManualMetricValue,
+        OrderFact,
+        StoreMonthFact,
+    )
 
     app = auth.log_in(demo_file, "demo", "tidui-demo")
     try:
@@ -36,6 +42,10 @@ def test_demo_file_is_a_healthy_template_b_company(demo_file: Path) -> None:
             assert len(months) == 18 and min(months) == "2023-01" and max(months) == "2024-06"
             assert s.scalar(select(func.count(OrderFact.id))) > 1000
             assert s.scalar(select(func.count(LiveSessionFact.id))) > 50
+            accuracy = s.scalars(
+                select(ManualMetricValue.value).where(ManualMetricValue.metric == "report_accuracy")
+            ).all()
+            assert len(accuracy) == 12 and all(0.9 < v < 1 for v in accuracy)
     finally:
         app.close(backup=False)
     for login in ("hr", "lina"):  # every role can be tried with the demo password
