@@ -35,6 +35,7 @@ class LoginViewModel(QObject):
         self.current = current  # set when unlocking a locked session
         self.attempts_left = MAX_ATTEMPTS
         self.busy = False
+        self.recovery_possible = True  # see problem_before_login
 
     def logins(self) -> list[str]:
         try:
@@ -49,21 +50,29 @@ class LoginViewModel(QObject):
         return names[0] if names else ""
 
     def problem_before_login(self) -> str:
-        """A reason not to even ask for the password (missing, damaged or busy file), or ''."""
+        """A reason not to even ask for the password (missing, damaged or busy file), or ''.
+
+        Afterwards ``recovery_possible`` says whether the recovery key can still open the file:
+        it can when only the key file is missing or damaged (that is what it is for), not when
+        the data file is missing or open elsewhere.
+        """
+        self.recovery_possible = True
         if self.current is not None:
             return ""
+        probe = CompanyLock(self.path)
         if not self.path.is_file():
+            self.recovery_possible = False
             return render("file.not_found", {"file": str(self.path)})
+        try:
+            probe.acquire()
+        except FileInUse as err:
+            self.recovery_possible = False
+            return err.text()
+        probe.release()
         try:
             KeyFile.load(keys_path_for(self.path))
         except TiduiError as err:
             return err.text()
-        probe = CompanyLock(self.path)
-        try:
-            probe.acquire()
-        except FileInUse as err:
-            return err.text()
-        probe.release()
         return ""
 
     def log_in(self, login: str, password: str) -> None:

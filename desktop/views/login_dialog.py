@@ -103,10 +103,13 @@ class LoginDialog(QDialog):
         vm.busy_changed.connect(self.on_busy_changed)
 
         problem = vm.problem_before_login()
+        self.login_blocked = bool(problem)
+        self.recovery_blocked = bool(problem) and not vm.recovery_possible
         if problem:
             self.error.setText(problem)
             self.ok_button.setEnabled(False)
             self.password.setEnabled(False)
+        self.recover_link.setEnabled(not self.recovery_blocked)
         if self.login.currentText():
             self.password.setFocus()
 
@@ -114,8 +117,12 @@ class LoginDialog(QDialog):
     def on_recover_link_clicked(self) -> None:
         self.pages.setCurrentIndex(1)
         self.ok_button.setText(tr("恢复并登录"))
+        self.ok_button.setEnabled(self._ok_allowed())
         self.error.clear()
         self.recovery_key.setFocus()
+
+    def _ok_allowed(self) -> bool:
+        return not (self.recovery_blocked if self.pages.currentIndex() == 1 else self.login_blocked)
 
     @Slot()
     def on_ok_clicked(self) -> None:
@@ -134,7 +141,7 @@ class LoginDialog(QDialog):
 
     @Slot(bool)
     def on_busy_changed(self, busy: bool) -> None:
-        self.ok_button.setEnabled(not busy)
+        self.ok_button.setEnabled(not busy and self._ok_allowed())
         if busy:
             self.error.setStyleSheet("color: #555;")
             self.error.setText(tr("正在解锁…"))

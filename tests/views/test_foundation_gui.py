@@ -140,6 +140,37 @@ def test_login_refused_while_file_is_open_elsewhere(qtbot: QtBot, tmp_path: Path
     _close(app)
 
 
+def test_recovery_key_opens_a_file_whose_key_file_is_lost(qtbot: QtBot, tmp_path: Path) -> None:
+    app, recovery = make_company(tmp_path)
+    path = app.file.path
+    _close(app)
+    keys = path.with_name(path.name + ".keys")
+    keys.unlink()
+    dialog = _login_dialog(qtbot, path)
+    assert dialog.error.text() and not dialog.ok_button.isEnabled()  # no password can help
+    assert dialog.recover_link.isEnabled()
+    qtbot.mouseClick(dialog.recover_link, Qt.MouseButton.LeftButton)
+    assert dialog.ok_button.isEnabled() and dialog.ok_button.text() == "恢复并登录"
+    dialog.recovery_key.setText(recovery)
+    dialog.owner_login.setText(OWNER)
+    dialog.new_password.setText("new-owner-pass-9")
+    dialog.new_repeat.setText("new-owner-pass-9")
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.app is not None and keys.is_file()
+    _close(dialog.app)
+    auth.log_in(path, OWNER, "new-owner-pass-9").close(backup=False)
+
+
+def test_recovery_is_not_offered_while_the_file_is_open_elsewhere(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    app, _ = make_company(tmp_path)
+    dialog = _login_dialog(qtbot, app.file.path)
+    assert not dialog.recover_link.isEnabled() and not dialog.ok_button.isEnabled()
+    _close(app)
+
+
 def _log_in(qtbot: QtBot, path: Path) -> auth.AppSession:
     dialog = _login_dialog(qtbot, path)
     dialog.password.setText(OWNER_PASSWORD)
