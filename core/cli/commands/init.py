@@ -16,18 +16,29 @@ def register(sub: Any) -> None:
     p.add_argument("--owner", required=True, help="owner login")
     p.add_argument("--owner-name", default=None, help="owner display name")
     p.add_argument("--template", choices=["home", "beauty", "none"], default="none")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the owner's new password from standard input (one line)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import os
+    import sys
 
     from core.services import auth
 
     # init creates the owner: the password comes from TIDUI_PASSWORD (as for every command),
-    # else TIDUI_NEW_PASSWORD, else a prompt asking twice.
-    password = os.environ.get("TIDUI_PASSWORD") or read_new_password(args.owner)
+    # else standard input with --password-stdin, else TIDUI_NEW_PASSWORD, else a prompt
+    # asking twice.
+    password = os.environ.get("TIDUI_PASSWORD")
+    if password is None and args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if password is None:
+        password = read_new_password(args.owner)
     app, recovery = auth.create_company(
         args.file,
         args.company,

@@ -175,3 +175,14 @@ def test_backup_restore_and_recover(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert run_cli("verify", str(path), env={"TIDUI_PASSWORD": "reset-pass-1"}).returncode == 0
     assert run_cli("verify", str(path), env={"TIDUI_PASSWORD": PASSWORD}).returncode == 1
+
+
+def test_init_reads_the_owner_password_from_stdin(tmp_path: Path) -> None:
+    path = tmp_path / "stdin.tidui"
+    out = run_cli(
+        "init", str(path), "--company", "悦颜", "--owner", "boss", "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    out = run_cli("verify", str(path), "--password-stdin", stdin=PASSWORD + "\n")
+    assert out.returncode == 0, out.stderr
