@@ -41,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.fonts import install_app_font
 
     install_app_font(app)
-    i18n.install(args.lang or i18n.saved_language())
+    if args.lang:
+        i18n.choose_for_this_run(args.lang)
+    else:
+        i18n.install(i18n.saved_language())
     from importlib import resources
 
     icon = resources.files("resources") / "icons" / "tidui.png"

@@ -68,6 +68,31 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+_chosen_for_this_run = False
+
+
+def choose_for_this_run(lang: str) -> None:
+    """``tidui --lang``: this language wins over the company file's default for this run."""
+    global _chosen_for_this_run
+    _chosen_for_this_run = True
+    install(lang)
+
+
+def language_chosen() -> bool:
+    """Whether the user picked a language (Settings → 语言, or --lang), so a company file's
+    default language must not replace it."""
+    return _chosen_for_this_run or QSettings().contains("ui/language")
+
+
+def apply_company_default(lang: str) -> bool:
+    """After log-in: use the company's default language unless the user chose one; True if it
+    changed the language (screens built afterwards use it)."""
+    if language_chosen() or lang not in core_i18n.LANGUAGES or lang == core_i18n.current_language():
+        return False
+    install(lang)
+    return True
+
+
 def saved_language() -> str:
     value = QSettings().value("ui/language", "zh")
     return value if value in core_i18n.LANGUAGES else "zh"

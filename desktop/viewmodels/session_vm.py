@@ -16,7 +16,7 @@ from core.session import AppSession
 class SessionViewModel(QObject):
     data_changed = Signal(
         str
-    )  # area: "ladder", "employees", "imports", "scores", "company", "users"
+    )  # area: "ladder", "employees", "imports", "scores", "metrics", "company", "users"
     actor_changed = Signal()
 
     def __init__(self, app: AppSession, parent: QObject | None = None) -> None:
@@ -37,3 +37,14 @@ class SessionViewModel(QObject):
 
     def notify_changed(self, area: str) -> None:
         self.data_changed.emit(area)
+
+    def company_name(self) -> str:
+        from core.services.auth import company_name
+
+        return company_name(self._app)
+
+    def company_language(self) -> str:
+        """The company file's default language (公司信息), "zh" or "en"."""
+        from core.services.company import get_info
+
+        return get_info(self._app).language

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from desktop import i18n
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.login_vm import LoginViewModel
@@ -73,6 +74,8 @@ class AppController(QObject):
         from desktop.views.main_window import MainWindow
 
         self.session_vm = SessionViewModel(app, self)
+        # A company file written in one language opens in it on a PC where nobody chose one.
+        i18n.apply_company_default(self.session_vm.company_language())
         self.main_window = MainWindow(self.session_vm)
         self.main_window.lock_requested.connect(self.on_lock_requested)
         self.main_window.close_requested.connect(self.close_file)

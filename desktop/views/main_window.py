@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import render
-from core.services.auth import company_name
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.navigation import PAGES, PageSpec, load_page_class
@@ -143,7 +142,7 @@ class MainWindow(QMainWindow):
 
     def refresh_labels(self) -> None:
         app = self.session_vm.app
-        name = company_name(app)
+        name = self.session_vm.company_name()
         self.setWindowTitle(f"{name} — Tidui 梯队")
         self.company_label.setText(f"{name}  ·  {app.file.path.name}")
         actor = app.actor

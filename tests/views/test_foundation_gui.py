@@ -265,3 +265,32 @@ def test_hr_does_not_see_user_management(qtbot: QtBot, tmp_path: Path) -> None:
     assert not page.company_tab.save_button.isEnabled()
     window.allow_close()
     _close(app)
+
+
+def test_company_default_language_applies_until_the_user_picks_one(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from core.i18n import current_language
+    from core.services import company
+    from desktop import i18n
+    from desktop.views.app_controller import AppController
+
+    app, _ = make_company(tmp_path)
+    info = company.get_info(app)
+    company.update_info(app, info.name, info.currency, "en")
+    controller = AppController()
+    controller.show_main(app)
+    assert current_language() == "en"
+    assert controller.main_window is not None
+    qtbot.addWidget(controller.main_window)
+    assert "Employees" in [
+        controller.main_window.sidebar.item(i).text()
+        for i in range(controller.main_window.sidebar.count())
+    ]
+    controller.main_window.close()
+    i18n.install("zh")
+    QSettings().setValue("ui/language", "zh")  # the user picked Chinese on this PC
+    assert not i18n.apply_company_default("en") and current_language() == "zh"
+    _close(app)

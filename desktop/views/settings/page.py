@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import render
-from desktop.i18n import save_language, saved_language, tr
+from core.i18n import current_language, render
+from desktop.i18n import language_chosen, save_language, saved_language, tr
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel, UsersTableModel
 
@@ -299,7 +299,9 @@ class LanguageTab(QWidget):
         self.group = QButtonGroup(self)
         self.group.addButton(self.zh)
         self.group.addButton(self.en)
-        (self.en if saved_language() == "en" else self.zh).setChecked(True)
+        # until someone picks one, the language shown is the company file's default
+        shown = saved_language() if language_chosen() else current_language()
+        (self.en if shown == "en" else self.zh).setChecked(True)
         self.note = QLabel(tr("界面语言在重新启动 Tidui 后生效。"))
         self.note.setStyleSheet("color: #777;")
         self.zh.toggled.connect(self.on_changed)
