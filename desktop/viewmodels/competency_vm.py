@@ -63,6 +63,10 @@ class CompetencyModelViewModel(QAbstractTableModel):
     def dirty(self) -> bool:
         return self.rows != self._saved
 
+    def saved_names(self) -> list[str]:
+        """The competencies as saved in the company file (what a level's expectations name)."""
+        return [c.name for c in self._saved]
+
     def reload(self) -> None:
         self._saved = archive.list_competencies(self.session_vm.app)
         self.undo_stack.clear()

@@ -54,3 +54,33 @@ def test_hr_sees_the_model_read_only(qtbot: QtBot, company_beauty: AppSession) -
     vm = CompetencyModelViewModel(SessionViewModel(hr))
     assert not vm.editable
     assert not vm.setData(vm.index(0, 0), "改名")
+
+
+def test_toolbar_undo_and_save_act_on_the_tab_shown(
+    qtbot: QtBot, company_beauty: AppSession
+) -> None:
+    page = LadderPage(SessionViewModel(company_beauty))
+    qtbot.addWidget(page)
+    page.resize(1400, 800)
+    page.show()
+    page.on_add_track()  # an unsaved design edit on the 通道设计 tab
+    tracks = len(page.vm.design.tracks)
+    page.tabs.setCurrentWidget(page.competency_editor)
+    assert not page.undo_action.isEnabled()  # the competency model has nothing to undo yet
+    vm = page.competency_vm
+    page.competency_editor.on_add_clicked()
+    row = vm.rowCount() - 1
+    vm.setData(vm.index(row, 0), "私域运营")
+    assert page.undo_action.isEnabled() and page.save_action.isEnabled()
+    page.undo_action.trigger()  # Ctrl+Z here takes back the competency edit …
+    assert vm.rows[row].name != "私域运营"
+    assert len(page.vm.design.tracks) == tracks  # … not the design's new track
+    page.redo_action.trigger()
+    page.save_action.trigger()  # Ctrl+S saves the competency model
+    assert archive.list_competencies(company_beauty)[-1].name == "私域运营"
+    assert page.vm.dirty  # the design's edit is still waiting for its own save
+    # the level form now asks for the new competency too
+    assert "私域运营" in page.level_form.competency_names
+    assert len(page.level_form.competency_boxes) == len(page.level_form.competency_names)
+    page.tabs.setCurrentIndex(0)
+    assert page.undo_action.isEnabled() and page.save_action.isEnabled()

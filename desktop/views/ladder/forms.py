@@ -8,6 +8,7 @@ every change, with their own signals blocked so that redrawing is never taken fo
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFocusEvent, QKeySequence
@@ -266,26 +267,16 @@ class LevelForm(QWidget):
         self.permissions.changed.connect(self.on_field_edited)
         self.trainings = TagListEditor(ladder.COMMON_TRAININGS, tr("输入或选择培训课程"))
         self.trainings.changed.connect(self.on_field_edited)
-        self.competency_names = competencies
+        self.competency_names: list[str] = []
         self.competencies = QWidget()
-        grid = QGridLayout(self.competencies)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
+        self.competency_grid = QGridLayout(self.competencies)
+        self.competency_grid.setContentsMargins(0, 0, 0, 0)
+        self.competency_grid.setHorizontalSpacing(8)
+        self.competency_grid.setVerticalSpacing(4)
+        self.competency_grid.setColumnStretch(1, 1)
+        self.competency_grid.setColumnStretch(3, 1)
         self.competency_boxes: list[QSpinBox] = []
-        for n, name in enumerate(competencies):
-            box = QSpinBox()
-            box.setRange(0, ladder.MAX_COMPETENCY_LEVEL)
-            box.setSpecialValueText(tr("不要求"))
-            box.setKeyboardTracking(False)
-            box.setToolTip(tr("要求等级1–5，0为不要求"))
-            box.valueChanged.connect(self.on_field_edited)
-            row, column = divmod(n, 2)
-            grid.addWidget(QLabel(name), row, column * 2)
-            grid.addWidget(box, row, column * 2 + 1)
-            self.competency_boxes.append(box)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+        self.set_competencies(competencies)
         self.description = NoteEdit()
         self.description.setMaximumHeight(64)
         self.description.editing_finished.connect(self.on_field_edited)
@@ -310,6 +301,29 @@ class LevelForm(QWidget):
             self.title, self.rank, self.salary_min, self.salary_max, self.permissions,
             self.trainings, self.competencies, self.description,
         ]  # fmt: skip
+
+    def set_competencies(self, names: Sequence[str]) -> None:
+        """One 1–5 box per competency of the company's model (rebuilt when the model is saved)."""
+        while self.competency_grid.count():
+            item = self.competency_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.competency_names = list(names)
+        self.competency_boxes = []
+        for n, name in enumerate(self.competency_names):
+            box = QSpinBox()
+            box.setRange(0, ladder.MAX_COMPETENCY_LEVEL)
+            box.setSpecialValueText(tr("不要求"))
+            box.setKeyboardTracking(False)
+            box.setToolTip(tr("要求等级1–5，0为不要求"))
+            box.valueChanged.connect(self.on_field_edited)
+            row, column = divmod(n, 2)
+            self.competency_grid.addWidget(QLabel(name), row, column * 2)
+            self.competency_grid.addWidget(box, row, column * 2 + 1)
+            self.competency_boxes.append(box)
+        if self.level_id:
+            self.show_level(self.level_id)
 
     def show_level(self, level_id: int) -> None:
         self.level_id = level_id

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
     QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -52,6 +53,7 @@ TRANSFER_COLOR = QColor("#ef6c00")
 PROBLEM_COLOR = QColor("#c62828")
 SELECTED_COLOR = QColor("#ffb300")
 ARCHIVED_COLOR = QColor("#9e9e9e")
+EMPTY_HINT_WIDTH = 320.0
 COLUMN_FILL = QColor("#f3f6fa")
 DRAG_DISTANCE = 8
 ARROW_SIZE = 9.0
@@ -314,13 +316,16 @@ class LadderGraphView(QGraphicsView):
                 piece.setData(KIND_ROLE, "transition")
                 piece.setData(ID_ROLE, edge.transition_id)
                 scene.addItem(piece)
+        area = QRectF(0, 0, graph.width, graph.height)
         if not graph.columns and self.empty_hint:
-            hint = QGraphicsSimpleTextItem(self.empty_hint)
-            hint.setBrush(QColor("#757575"))
+            # wrapped to a width any graph panel shows whole, in either language
+            hint = QGraphicsTextItem()
+            hint.setPlainText(self.empty_hint)
+            hint.setDefaultTextColor(QColor("#757575"))
+            hint.setTextWidth(EMPTY_HINT_WIDTH)
             scene.addItem(hint)
-        scene.setSceneRect(
-            QRectF(0, 0, graph.width, graph.height).marginsAdded(QMarginsF(10, 10, 10, 10))
-        )
+            area = hint.boundingRect()
+        scene.setSceneRect(area.marginsAdded(QMarginsF(10, 10, 10, 10)))
 
     # --- zoom ---------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QColor, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QColor, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.services import ladder
 from desktop.i18n import tr
 from desktop.viewmodels.competency_vm import CompetencyModelViewModel
 from desktop.viewmodels.ladder_evaluation_vm import EvaluationEditorViewModel
@@ -86,11 +86,17 @@ class LadderPage(QWidget):
         self.empty_form.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.empty_form.setStyleSheet("color: #616161; padding: 12px;")
         self.track_form = TrackForm(self.vm)
-        self.level_form = LevelForm(self.vm, ladder.competency_names(session_vm.app))
+        self.competency_vm = CompetencyModelViewModel(session_vm, self)
+        self.level_form = LevelForm(self.vm, self.competency_vm.saved_names())
+        self.competency_vm.saved.connect(self.on_competencies_saved)
         self.transition_form = TransitionForm(self.vm)
         self.forms = QStackedWidget()
         for form in (self.empty_form, self.track_form, self.level_form, self.transition_form):
             self.forms.addWidget(form)
+        # The panel takes the size of the form shown, not of the widest one: a short hint must
+        # not get a horizontal scroll bar because the path form is wide.
+        self.forms.currentChanged.connect(self.on_form_changed)
+        self.on_form_changed()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.forms)
@@ -110,7 +116,6 @@ class LadderPage(QWidget):
         self.tabs.addTab(self.evaluation_editor, tr("评估模板"))
         self.metrics_view = MetricCatalogueView(self.metrics_model)
         self.tabs.addTab(self.metrics_view, tr("指标目录"))
-        self.competency_vm = CompetencyModelViewModel(session_vm, self)
         self.competency_editor = CompetencyModelEditor(self.competency_vm)
         self.tabs.addTab(self.competency_editor, tr("能力模型"))
 
@@ -133,8 +138,11 @@ class LadderPage(QWidget):
         self.vm.dirty_changed.connect(self.on_vm_dirty_changed)
         self.vm.saved.connect(self.on_vm_saved)
         self.vm.failed.connect(self.on_vm_failed)
-        self.vm.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        self.vm.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        for stack in (self.vm.undo_stack, self.competency_vm.undo_stack):
+            stack.canUndoChanged.connect(self.on_tab_changed)
+            stack.canRedoChanged.connect(self.on_tab_changed)
+        self.competency_vm.dirty_changed.connect(self.on_tab_changed)
+        self.tabs.currentChanged.connect(self.on_tab_changed)
         self.vm.undo_stack.undoTextChanged.connect(self.on_undo_text_changed)
         self.vm.undo_stack.redoTextChanged.connect(self.on_redo_text_changed)
         self.on_vm_design_changed()
@@ -164,8 +172,8 @@ class LadderPage(QWidget):
             tr("新建职级"), "Ctrl+N", self.on_add_level, tr("在选中的通道中新建职级")
         )
         self.delete_action = self._action(tr("删除"), "Delete", self.on_delete)
-        self.undo_action = self._action(tr("撤销"), "Ctrl+Z", self.vm.undo_stack.undo)
-        self.redo_action = self._action(tr("重做"), "Ctrl+Shift+Z", self.vm.undo_stack.redo)
+        self.undo_action = self._action(tr("撤销"), "Ctrl+Z", self.on_undo)
+        self.redo_action = self._action(tr("重做"), "Ctrl+Shift+Z", self.on_redo)
         self.save_action = self._action(
             tr("保存"), "Ctrl+S", self.on_save, tr("把所有修改一次保存到公司档案")
         )
@@ -268,7 +276,10 @@ class LadderPage(QWidget):
 
     @Slot(bool)
     def on_vm_dirty_changed(self, dirty: bool) -> None:
-        self.save_action.setEnabled(self.vm.can_edit and dirty)
+        if self.on_competency_tab():
+            self.save_action.setEnabled(self.competency_vm.editable and self.competency_vm.dirty)
+        else:
+            self.save_action.setEnabled(self.vm.can_edit and dirty)
         self.revert_action.setEnabled(self.vm.can_edit and dirty)
         self.import_action.setEnabled(self.vm.can_edit)
         self.add_track_action.setEnabled(self.vm.can_edit)
@@ -396,9 +407,51 @@ class LadderPage(QWidget):
         if self.ask(tr("删除"), warning + "\n" + tr("删除可以撤销，保存后才写入公司档案。")):
             self.vm.delete_selected()
 
+    # The 能力模型 tab keeps its own history and saves on its own: while it is shown, the
+    # toolbar's 撤销/重做/保存 (and Ctrl+Z, Ctrl+Shift+Z, Ctrl+S) act on it, not on the hidden design.
+    def on_competency_tab(self) -> bool:
+        return self.tabs.currentWidget() is self.competency_editor
+
+    def active_undo_stack(self) -> QUndoStack:
+        return self.competency_vm.undo_stack if self.on_competency_tab() else self.vm.undo_stack
+
+    @Slot()
+    def on_undo(self) -> None:
+        self.active_undo_stack().undo()
+
+    @Slot()
+    def on_redo(self) -> None:
+        self.active_undo_stack().redo()
+
     @Slot()
     def on_save(self) -> None:
-        self.vm.save()
+        if self.on_competency_tab():
+            self.competency_editor.on_save_clicked()
+        else:
+            self.vm.save()
+
+    @Slot()
+    def on_tab_changed(self) -> None:
+        stack = self.active_undo_stack()
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        if self.on_competency_tab():
+            self.save_action.setEnabled(self.competency_vm.editable and self.competency_vm.dirty)
+        else:
+            self.on_vm_dirty_changed(self.vm.dirty)
+
+    @Slot()
+    def on_form_changed(self) -> None:
+        current = self.forms.currentWidget()
+        for index in range(self.forms.count()):
+            form = self.forms.widget(index)
+            policy = QSizePolicy.Policy.Preferred if form is current else QSizePolicy.Policy.Ignored
+            form.setSizePolicy(policy, policy)
+        self.forms.adjustSize()
+
+    @Slot()
+    def on_competencies_saved(self) -> None:
+        self.level_form.set_competencies(self.competency_vm.saved_names())
 
     @Slot()
     def on_show_archived(self) -> None:
