@@ -8,6 +8,7 @@ batches through ``canFetchMore``/``fetchMore`` so that only what is scrolled to 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from core.i18n import current_language
 from core.services import employees as emps
 from core.services.employees import EmployeeRow
 from desktop.i18n import tr
@@ -271,6 +273,33 @@ class EmployeeListViewModel(QObject):
 
     def track_choices(self) -> list[emps.TrackChoice]:
         return emps.ladder_choices(self.session_vm.app)
+
+    # --- files (run by the page through the worker; nothing here touches a widget) -------------
+
+    def export_roster(self, path: Path, employee_ids: Sequence[int] | None = None) -> int:
+        """员工花名册 .xlsx of ``employee_ids`` (None: everyone the actor may see)."""
+        from core.services import personal_export
+
+        return personal_export.export_roster(self.session_vm.app, path, employee_ids)
+
+    def export_person(self, employee_id: int, path: Path) -> object:
+        """One employee's whole archive as .xlsx (+ attachments zip)."""
+        from core.services import personal_export
+
+        return personal_export.export_personal_archive(self.session_vm.app, employee_id, path)
+
+    def save_template(self, kind: str, path: Path) -> None:
+        """An empty import template with the company's lists (tracks, levels, metrics)."""
+        from core.services import import_templates
+
+        import_templates.write_company_template(self.session_vm.app, kind, path, current_language())
+
+    @staticmethod
+    def template_kinds() -> list[tuple[str, str, str]]:
+        """(kind, Chinese title, default file name) of Tidui's own import templates."""
+        from core.services.import_templates import TEMPLATES
+
+        return [(kind, spec.title_zh, spec.file_name()) for kind, spec in TEMPLATES.items()]
 
     def supervisor_choices(self) -> list[emps.PersonChoice]:
         """People who are someone's supervisor, for the 直属上级 filter."""

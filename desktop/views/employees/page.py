@@ -29,8 +29,6 @@ from PySide6.QtWidgets import (
 
 from core.errors import NotFound, TiduiError
 from core.permissions import Perm
-from core.services import import_templates, personal_export
-from core.services.import_templates import TEMPLATES
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.archive_vm import ArchiveViewModel
@@ -181,8 +179,8 @@ class EmployeesPage(QWidget):
         self.templates_button.setText(tr("下载导入模板"))
         self.templates_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.templates_button)
-        for kind, spec in TEMPLATES.items():
-            menu.addAction(tr(spec.title_zh), partial(self.on_download_template, kind))
+        for kind, title, file_name in EmployeeListViewModel.template_kinds():
+            menu.addAction(tr(title), partial(self.on_download_template, kind, file_name))
         self.templates_button.setMenu(menu)
         self.templates_action = self.toolbar.addWidget(self.templates_button)
         for action in (
@@ -492,10 +490,8 @@ class EmployeesPage(QWidget):
     def export_person(self, path: Path) -> worker.Job | None:
         if self._current_id is None:
             return None
-        app, employee_id = self.session_vm.app, self._current_id
-        return self._run_export(
-            lambda _progress: personal_export.export_personal_archive(app, employee_id, path)
-        )
+        employee_id = self._current_id
+        return self._run_export(lambda _progress: self.list_vm.export_person(employee_id, path))
 
     def roster_scope(self) -> list[int]:
         """Who 导出花名册 writes: the selected employees when several are selected, else
@@ -515,8 +511,8 @@ class EmployeesPage(QWidget):
             self.export_roster(Path(name))
 
     def export_roster(self, path: Path) -> worker.Job:
-        app, ids = self.session_vm.app, self.roster_scope()
-        job = self._run_export(lambda _progress: personal_export.export_roster(app, path, ids))
+        ids = self.roster_scope()
+        job = self._run_export(lambda _progress: self.list_vm.export_roster(path, ids))
         job.succeeded.connect(
             lambda count: self.count.setText(
                 tr("已导出 {count} 人到 {file}").format(count=count, file=path.name)
@@ -524,17 +520,14 @@ class EmployeesPage(QWidget):
         )
         return job
 
-    def on_download_template(self, kind: str) -> None:
-        spec = TEMPLATES[kind]
-        name, _ = QFileDialog.getSaveFileName(
-            self, tr("下载导入模板"), spec.file_name(), "Excel (*.xlsx)"
-        )
+    def on_download_template(self, kind: str, file_name: str) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, tr("下载导入模板"), file_name, "Excel (*.xlsx)")
         if name:
             self.save_template(kind, Path(name))
 
     def save_template(self, kind: str, path: Path) -> None:
         try:
-            import_templates.write_company_template(self.session_vm.app, kind, path)
+            self.list_vm.save_template(kind, path)
         except (TiduiError, OSError) as err:
             self.on_failed(err.text() if isinstance(err, TiduiError) else str(err))
 
