@@ -20,13 +20,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from core.domain import explain as ex
 from core.domain import identity
 from core.domain import months as mo
 from core.domain.metrics import achievement_type_code
-from core.errors import TiduiError
+from core.errors import TiduiError, ValidationError
 from core.i18n import Message
 from core.importers import values as cell
 from core.model import (
@@ -866,6 +867,88 @@ APPLIERS: dict[
 # --- undo -------------------------------------------------------------------------------------
 
 
+# What else may point at an employee a roster import created, and how to name it to the user.
+_DEPENDENT_NAMES = {
+    "achievements": "archive.records.achievements",
+    "attachments": "archive.records.attachments",
+    "feedback": "archive.records.feedback",
+    "grade_changes": "archive.records.grade_changes",
+    "manual_metric_values": "archive.records.metric_values",
+    "score_entries": "archive.records.scores",
+    "store_ownerships": "archive.records.store_ownerships",
+    "training_records": "archive.records.training",
+    "users": "archive.records.users",
+}
+_SHOWN_EMPLOYEES = 5
+
+
+def _refuse_if_others_depend(
+    session: Session, batch_id: int, created: Sequence[int], own_grades: set[int]
+) -> None:
+    """Refuse to delete the employees a roster batch created when anything else now refers to
+    them: records imported later or entered by hand, a log-in linked to them, feedback they gave.
+    Deleting them would silently take that data along (the schema cascades to their records)."""
+    if not created:
+        return
+    from core.model import Base
+
+    found: dict[int, dict[str, int]] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name == "employees":
+            continue  # supervisors: the link goes with the person, nothing else is lost
+        for fk in table.foreign_keys:
+            if fk.column.table.name != "employees" or fk.parent.table is not table:
+                continue
+            column = fk.parent
+            query = select(column, func.count()).where(column.in_(created)).group_by(column)
+            if "batch_id" in table.c:
+                batch_column = table.c.batch_id
+                query = query.where(
+                    or_(batch_column.is_(None), batch_column != batch_id)
+                )
+            if table.name == "grade_changes" and own_grades:
+                query = query.where(table.c.id.not_in(own_grades))
+            for employee_id, count in session.execute(query):
+                by_kind = found.setdefault(int(employee_id), {})
+                name = _DEPENDENT_NAMES.get(table.name, table.name)
+                by_kind[name] = by_kind.get(name, 0) + int(count)
+    if not found:
+        return
+    people = {
+        e.id: e
+        for e in session.scalars(select(Employee).where(Employee.id.in_(list(found))))
+    }
+    parts = []
+    for employee_id in sorted(found, key=lambda i: people[i].no if i in people else "")[
+        :_SHOWN_EMPLOYEES
+    ]:
+        person = people.get(employee_id)
+        records = ex.joined(
+            (
+                Message("archive.records.count", {"what": Message(code), "count": count})
+                for code, count in sorted(found[employee_id].items())
+            ),
+            "archive.records.sep_kinds",
+        )
+        parts.append(
+            Message(
+                "archive.records.person",
+                {
+                    "no": person.no if person else employee_id,
+                    "name": person.name if person else "",
+                    "records": records,
+                },
+            )
+        )
+    more = len(found) - _SHOWN_EMPLOYEES
+    raise ValidationError(
+        "imports.undo_roster_in_use",
+        batch=batch_id,
+        people=ex.joined(parts, "archive.records.sep_people"),
+        more=Message("archive.records.more", {"count": more}) if more > 0 else ex.EMPTY,
+    )
+
+
 def undo_archive_batch(uow: UnitOfWork, batch_id: int) -> None:
     """Take back what an archive import batch wrote (the engine then marks the batch undone).
 
@@ -895,6 +978,7 @@ def undo_archive_batch(uow: UnitOfWork, batch_id: int) -> None:
                 value = date.fromisoformat(value)
             setattr(emp, name, value)
     created = [i for i in roster.get("created", [])]
+    _refuse_if_others_depend(s, batch_id, created, set(roster.get("grade_changes", [])))
     for emp in s.scalars(select(Employee).where(Employee.supervisor_id.in_(created))).all():
         if emp.id not in created:
             emp.supervisor_id = None

@@ -6,6 +6,7 @@ Expected figures are computed here from the files with plain pandas, independent
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -407,3 +408,43 @@ def test_undo_twice_or_of_an_unknown_batch_is_refused(demo: AppSession) -> None:
     assert again.value.code == "imports.already_undone"
     with pytest.raises(NotFound):
         imports.undo_import(demo, 999)
+
+
+def test_a_roster_batch_whose_people_have_other_data_is_not_undone(
+    company_beauty: AppSession,
+) -> None:
+    from core.errors import ValidationError
+    from core.i18n import render
+    from core.services import archive, employees
+
+    roster = imports.import_file(company_beauty, TEMPLATES["training"].with_name("员工花名册.xlsx"))
+    training = imports.import_file(company_beauty, TEMPLATES["training"])
+    e006 = next(r.id for r in employees.list_employees(company_beauty) if r.no == "E006")
+    archive.add_feedback(
+        company_beauty, e006, archive.FeedbackInput("上级", date(2024, 6, 1), {"数据分析": 4}, "好")
+    )
+    before = _counts(company_beauty)
+    with pytest.raises(ValidationError) as refused:
+        imports.undo_import(company_beauty, roster.batch_id or 0)
+    text = render(refused.value.code, refused.value.params)
+    assert text.startswith(f"无法撤销批次 #{roster.batch_id}")
+    assert "E004 陈静（培训记录1条）；E006 孙悦（评价反馈1条、培训记录1条）" in text
+    assert "Undo the later batches" in render(refused.value.code, refused.value.params, "en")
+    assert _counts(company_beauty) == before  # nothing deleted
+    # once the later batch and the hand-entered feedback are gone, the roster can go
+    imports.undo_import(company_beauty, training.batch_id or 0)
+    for row in archive.list_feedback(company_beauty, e006):
+        archive.delete_feedback(company_beauty, row.id)
+    imports.undo_import(company_beauty, roster.batch_id or 0)
+    assert _counts(company_beauty) == (0, 0, 0)
+
+
+def _counts(app: AppSession) -> tuple[int, int, int]:
+    from core.model import Feedback
+
+    with app.read() as s:
+        return (
+            s.scalar(select(func.count(Employee.id))) or 0,
+            s.scalar(select(func.count(TrainingRecord.id))) or 0,
+            s.scalar(select(func.count(Feedback.id))) or 0,
+        )
