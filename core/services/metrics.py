@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, and_, distinct, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain import explain as ex
@@ -762,16 +762,39 @@ def _describe_sources(session: Session, book: FactBook) -> None:
             book.stores[store_id] = StoreInfo(store_id, name, platform, kind)
 
 
+# A month of daily rows or orders counts as "with data" only when they reach its last week:
+# a June order export holds a few orders paid just after midnight on 1 July, and a daily export
+# ending on the 2nd holds two days of the next month; neither month is one to judge people by.
+LATE_IN_MONTH = 25
+
+
 def latest_data_month(session: Session) -> str | None:
-    """The newest month any imported or hand-entered metric figure exists for."""
+    """The newest month with (nearly) complete imported or hand-entered metric figures."""
     found: list[str] = []
-    for column, superseded in (
-        (StoreMonthFact.month, StoreMonthFact.superseded_by),
-        (StoreDayFact.month, StoreDayFact.superseded_by),
-        (OrderFact.month, OrderFact.superseded_by),
-        (LiveSessionFact.month, LiveSessionFact.superseded_by),
+    for column, superseded, complete in (
+        (StoreMonthFact.month, StoreMonthFact.superseded_by, None),
+        (
+            StoreDayFact.month,
+            StoreDayFact.superseded_by,
+            extract("day", StoreDayFact.day) >= LATE_IN_MONTH,
+        ),
+        (
+            OrderFact.month,
+            OrderFact.superseded_by,
+            and_(
+                OrderFact.counted.is_(True),
+                or_(
+                    OrderFact.paid_at.is_(None),
+                    extract("day", OrderFact.paid_at) >= LATE_IN_MONTH,
+                ),
+            ),
+        ),
+        (LiveSessionFact.month, LiveSessionFact.superseded_by, None),
     ):
-        value = session.scalar(select(func.max(column)).where(superseded.is_(None)))
+        query = select(func.max(column)).where(superseded.is_(None))
+        if complete is not None:
+            query = query.where(complete)
+        value = session.scalar(query)
         if value:
             found.append(value)
     manual = session.scalar(select(func.max(ManualMetricValue.month)))

@@ -346,3 +346,31 @@ def test_paid_buyers_from_orders_count_each_buyer_once(
     series = series_of(company, ann)
     assert series["gmv"] == {"2024-02": 10.0 * (len(buyers) + 1)}
     assert series["paid_buyers"] == {"2024-02": float(len(set(buyers)))}
+
+
+def test_a_month_holding_only_spill_over_is_not_the_latest_with_data(company: AppSession) -> None:
+    from core.model import OrderFact
+
+    seed = Seed(company)
+    shop = seed.store("专营店")
+    orders = seed.batch("taobao-orders")
+    for paid in (
+        datetime(2024, 6, 3, 10),
+        datetime(2024, 6, 30, 23, 40),
+        datetime(2024, 7, 1, 0, 21),
+    ):
+        seed.add_all(
+            [
+                OrderFact(
+                    store_id=shop, order_no=f"T{paid:%d%H}", month=mo.of_date(paid.date()),
+                    paid_at=paid, amount=10.0, status="交易成功", counted=True, batch_id=orders,
+                )
+            ]
+        )  # fmt: skip
+    days = seed.batch("sycm-shop")
+    for day in (date(2024, 5, 30), date(2024, 6, 1), date(2024, 6, 2)):
+        seed.day_fact(shop, day, 100.0, batch=days)
+    with company.read() as s:
+        # July has one order paid at 00:21 on the 1st; June's daily rows stop on the 2nd
+        assert kpi.latest_data_month(s) == "2024-06"
+    assert kpi.default_as_of("2024-06", date(2026, 11, 27)) == "2024-06"
