@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from core.domain import months as mo
-from core.domain.rules import Readiness
+from core.domain.rules import DEFAULT_MARGIN, Readiness
 from core.errors import TiduiError
 from core.i18n import Message, current_language
 from core.permissions import Perm
@@ -415,6 +415,29 @@ class EligibilityViewModel(QObject):
     @property
     def can_export(self) -> bool:
         return self.session_vm.can(Perm.EXPORT_DATA)
+
+    def margin_percent(self) -> int:
+        """How close an unmet criterion must be for 接近达标, in % of its threshold."""
+        try:
+            return round(eligibility.margin(self.session_vm.app) * 100)
+        except TiduiError:
+            return round(DEFAULT_MARGIN * 100)
+
+    @property
+    def can_set_margin(self) -> bool:
+        return self.session_vm.can(Perm.EDIT_LADDER)
+
+    def set_margin_percent(self, percent: int) -> bool:
+        """Store the owner's margin for the whole company; every list recomputes."""
+        if percent == self.margin_percent():
+            return True
+        try:
+            eligibility.set_margin(self.session_vm.app, percent / 100)
+        except TiduiError as err:
+            self.failed.emit(err.text())
+            return False
+        self.session_vm.notify_changed("eligibility")
+        return True
 
     @property
     def can_apply(self) -> bool:

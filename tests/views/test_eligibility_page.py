@@ -300,3 +300,21 @@ def test_supervisors_see_hand_entered_metrics_but_cannot_enter_them(
     dialog.show()
     assert not dialog.entry.isVisible() and not dialog.delete_button.isVisible()
     assert dialog.table.model().rowCount() == 1
+
+
+def test_owner_sets_the_nearly_ready_margin_from_the_list(qtbot: QtBot, office: AppSession) -> None:
+    from core.services import eligibility
+
+    page = make_page(qtbot, office)
+    assert page.margin.value() == 10 and page.margin.isEnabled()
+    page.margin.setValue(30)
+    assert eligibility.margin(office) == pytest.approx(0.30)
+    qtbot.waitUntil(lambda: page.vm.found is not None and not page.vm.loading, timeout=20000)
+    assert page.vm.found is not None and page.vm.found.margin == pytest.approx(0.30)
+
+
+def test_hr_sees_the_margin_but_cannot_change_it(qtbot: QtBot, office: AppSession) -> None:
+    from tests.conftest import as_role
+
+    page = make_page(qtbot, as_role(office, "hr1", "hr"))
+    assert page.margin.value() == 10 and not page.margin.isEnabled()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QToolBar,
@@ -153,6 +154,22 @@ class EligibilityPage(QWidget):
         self.month.setToolTip(tr("默认按最新的完整月份评估；可选择其他月份查看当时的达标情况。"))
         self.month.currentIndexChanged.connect(self.on_month_index_changed)
         self.toolbar.addWidget(self.month)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(QLabel(tr(" 接近达标范围：")))
+        self.margin = QSpinBox()
+        self.margin.setRange(0, 50)
+        self.margin.setSuffix(" %")
+        self.margin.setKeyboardTracking(False)
+        self.margin.setValue(self.vm.margin_percent())
+        self.margin.setEnabled(self.vm.can_set_margin)
+        self.margin.setToolTip(
+            tr(
+                "未满足的条件与门槛相差不超过门槛的这个比例时，算作“接近达标”（只差一个条件也算）。"
+                "只有老板可以修改，对全公司生效。"
+            )
+        )
+        self.margin.valueChanged.connect(self.vm.set_margin_percent)
+        self.toolbar.addWidget(self.margin)
         self.toolbar.addSeparator()
         self.export_action = QAction(tr("导出Excel…"), self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
