@@ -292,6 +292,16 @@ class ArchiveViewModel(QObject):
     def delete_achievement(self, record_id: int) -> bool:
         return self._run(lambda: archive.delete_achievement(self.session_vm.app, record_id))
 
+    def rater_choices(self) -> list[tuple[int, str]]:
+        """Who may have given feedback: active employees as "E004 陈静" (not the person rated)."""
+        from core.services import employees as emps
+
+        return [
+            (p.id, f"{p.no} {p.name}")
+            for p in emps.supervisor_choices(self.session_vm.app)
+            if p.active and p.id != self.employee_id
+        ]
+
     def add_feedback(self, data: FeedbackInput) -> bool:
         emp = self.employee_id
         if emp is None:

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from core.services import archive, employees
 from core.session import AppSession
@@ -317,3 +318,38 @@ def test_roster_export_writes_what_the_list_shows_or_the_selection(
     )
     model = page.list_vm.model
     assert exported("chosen.xlsx") == [model.row_at(1).no, model.row_at(4).no]  # type: ignore[union-attr]
+
+
+def test_feedback_names_its_rater_a_colleague_or_a_typed_name(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    from desktop.views.employees.dialogs import FeedbackDialog
+
+    peer = employees.create_employee(
+        company, employees.EmployeeInput(no="E004", name="陈静", hire_date=date(2022, 3, 1))
+    )
+    emp = employees.create_employee(
+        company, employees.EmployeeInput(no="E006", name="孙悦", hire_date=date(2023, 3, 1))
+    )
+    page = make_page(qtbot, company)
+    page.show_employee(emp)
+    dialog = FeedbackDialog(page.archive_vm, page)
+    qtbot.addWidget(dialog)
+    labels = [dialog.rater.itemText(i) for i in range(dialog.rater.count())]
+    assert "E004 陈静" in labels and "E006 孙悦" not in labels  # nobody rates themselves here
+    dialog.relation.setCurrentIndex(dialog.relation.findData("同事"))
+    dialog.rater.setCurrentIndex(dialog.rater.findText("E004 陈静"))
+    next(iter(dialog.ratings.values())).setValue(4)
+    dialog.comment.setPlainText("配合顺畅")
+    assert dialog.submit()
+    second = FeedbackDialog(page.archive_vm, page)
+    qtbot.addWidget(second)
+    second.rater.setEditText("客户 张女士")  # someone outside the archive
+    next(iter(second.ratings.values())).setValue(5)
+    assert second.submit()
+    rows = archive.list_feedback(company, emp)
+    assert {(r.rater, r.relation) for r in rows} == {("陈静", "同事"), ("客户 张女士", "上级")}
+    from core.model import Feedback
+
+    with company.read() as s:
+        assert peer in set(s.scalars(select(Feedback.rater_employee_id)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -222,8 +223,20 @@ class FeedbackDialog(EntryDialog):
         for relation in RELATIONS:
             self.relation.addItem(tr(relation), relation)
         self.day = date_edit()
+        # 评价人: a colleague from the archive, a name typed in (e.g. a customer or someone
+        # outside the company), or left empty for the person entering it.
+        self.rater = QComboBox()
+        self.rater.setEditable(True)
+        self.rater.addItem("", None)
+        for employee_id, label in vm.rater_choices():
+            self.rater.addItem(label, employee_id)
+        self.rater.setCurrentIndex(0)
+        rater_line = self.rater.lineEdit()
+        if rater_line is not None:
+            rater_line.setPlaceholderText(tr("留空表示本人（当前登录用户）"))
         self.ratings: dict[str, QSpinBox] = {}
         self.form.addRow(tr("关系"), self.relation)
+        self.form.addRow(tr("评价人"), self.rater)
         self.form.addRow(tr("日期"), self.day)
         for name in vm.competency_names():
             box = QSpinBox()
@@ -244,9 +257,20 @@ class FeedbackDialog(EntryDialog):
             ratings={k: box.value() for k, box in self.ratings.items() if box.value() > 0},
             comment=self.comment.toPlainText(),
             anonymous=self.anonymous.isChecked(),
+            **self.rater_fields(),
         )
         with _ErrorsFrom(self.vm, self):
             return self.vm.add_feedback(data)
+
+    def rater_fields(self) -> dict[str, Any]:
+        """rater_employee_id for a colleague picked from the list, rater_name for a typed name."""
+        text = self.rater.currentText().strip()
+        index = self.rater.findText(text)
+        if not text:
+            return {}
+        if index > 0:
+            return {"rater_employee_id": self.rater.itemData(index)}
+        return {"rater_name": text}
 
 
 class OwnershipDialog(EntryDialog):
