@@ -69,6 +69,8 @@ class EmployeeTableModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         # extra columns other features may add later (e.g. readiness badges): (header, fn(row))
         self.extra_columns: list[tuple[str, Callable[[EmployeeRow], str]]] = []
+        # how an extra column sorts, by its header (default: filled cells first, by their text)
+        self.extra_sort_keys: dict[str, Callable[[EmployeeRow], Any]] = {}
 
     # --- data in -------------------------------------------------------------------------------
 
@@ -130,6 +132,11 @@ class EmployeeTableModel(QAbstractTableModel):
             self.COL_HIRED: lambda r: _date(r.hire_date),
             self.COL_STATUS: lambda r: (not r.active, _date(r.leave_date)),
         }
+        extra = column - self.COLUMN_COUNT
+        if 0 <= extra < len(self.extra_columns):
+            header, text_of = self.extra_columns[extra]
+            by_text: Callable[[EmployeeRow], Any] = lambda r: (not text_of(r), text_of(r), r.no)  # noqa: E731
+            return self.extra_sort_keys.get(header, by_text)
         return keys.get(column, lambda r: r.no)
 
     def _rebuild(self) -> None:

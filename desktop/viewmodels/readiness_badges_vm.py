@@ -6,6 +6,8 @@ data changes, so the 员工档案 list shows 已达标 / 接近达标 beside eac
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject, Signal
 
 from core.domain.rules import Readiness
@@ -20,13 +22,19 @@ from desktop.viewmodels.session_vm import SessionViewModel
 _RANK = {Readiness.READY: 2, Readiness.NEARLY: 1, Readiness.NOT_READY: 0}
 
 
-def badges_of(found: EligibilityList) -> dict[int, str]:
-    """employee id -> "达标→运营专员" / "接近→运营主管".
+@dataclass(frozen=True)
+class Badge:
+    text: str  # "达标→运营专员" / "接近→运营主管"
+    rank: int  # 0 ready, 1 nearly ready: the order the 晋升状态 column sorts in
+
+
+def badges_of(found: EligibilityList) -> dict[int, Badge]:
+    """employee id -> the best badge over their possible moves (nobody: no badge).
 
     Promotions come before transfers (a transfer only needs tenure, so "ready to transfer" would
     hide "nearly ready for promotion"); then ready before nearly; ties keep the list's order.
     """
-    best: dict[int, tuple[tuple[bool, int], str]] = {}
+    best: dict[int, tuple[tuple[bool, int], Badge]] = {}
     for candidate in found.candidates:
         rank = _RANK[candidate.status]
         if rank == 0:
@@ -35,8 +43,8 @@ def badges_of(found: EligibilityList) -> dict[int, str]:
         target = candidate.transition.ends()[1]
         label = (tr("达标→{to}") if rank == 2 else tr("接近→{to}")).format(to=target)
         if candidate.person.id not in best or key > best[candidate.person.id][0]:
-            best[candidate.person.id] = (key, label)
-    return {pid: label for pid, (_, label) in best.items()}
+            best[candidate.person.id] = (key, Badge(label, 2 - rank))
+    return {pid: badge for pid, (_, badge) in best.items()}
 
 
 class ReadinessBadgesViewModel(QObject):
@@ -45,7 +53,7 @@ class ReadinessBadgesViewModel(QObject):
     def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session_vm = session_vm
-        self.badges: dict[int, str] = {}
+        self.badges: dict[int, Badge] = {}
         self._generation = 0
         session_vm.data_changed.connect(self.on_data_changed)
         session_vm.actor_changed.connect(self.refresh)
@@ -55,7 +63,13 @@ class ReadinessBadgesViewModel(QObject):
         return self.session_vm.can(Perm.VIEW_ELIGIBILITY)
 
     def badge(self, employee_id: int) -> str:
-        return self.badges.get(employee_id, "")
+        found = self.badges.get(employee_id)
+        return found.text if found else ""
+
+    def rank(self, employee_id: int) -> int:
+        """0 ready, 1 nearly ready, 2 neither: the order the 晋升状态 column sorts in."""
+        found = self.badges.get(employee_id)
+        return found.rank if found else 2
 
     def refresh(self) -> None:
         if not self.enabled:
@@ -64,13 +78,13 @@ class ReadinessBadgesViewModel(QObject):
         generation = self._generation
         app = self.session_vm.app
 
-        def work(progress: Progress) -> dict[int, str]:
+        def work(progress: Progress) -> dict[int, Badge]:
             return badges_of(eligibility.eligibility_list(app, progress=progress))
 
         job = worker.start(work, parent=self)
         job.succeeded.connect(lambda result: self._on_done(generation, result))
 
-    def _on_done(self, generation: int, result: dict[int, str]) -> None:
+    def _on_done(self, generation: int, result: dict[int, Badge]) -> None:
         if generation != self._generation:  # a newer computation is on its way
             return
         self.badges = result

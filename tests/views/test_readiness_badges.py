@@ -27,6 +27,10 @@ def _badges(page: EmployeesPage) -> dict[str, str]:
     }
 
 
+def column_of(page: EmployeesPage) -> int:
+    return page.list_vm.model.columnCount() - 1
+
+
 def test_list_shows_readiness_badges(qtbot: QtBot, company_beauty: AppSession) -> None:
     import desktop.views.eligibility  # noqa: F401 - registers the column, as the main window does
 
@@ -43,6 +47,11 @@ def test_list_shows_readiness_badges(qtbot: QtBot, company_beauty: AppSession) -
     assert found["E004"] == "接近→运营主管"
     assert found["E007"] == ""
     shot(page, "employees-readiness-badges")
+    # sorting by the column puts the ready first, then the nearly ready, then everyone else
+    page.table.sortByColumn(column_of(page), Qt.SortOrder.AscendingOrder)
+    model = page.list_vm.model
+    order = [str(model.index(r, column_of(page)).data() or "") for r in range(model.rowCount())]
+    assert order[0].startswith("达标") and order[1].startswith("接近") and order[-1] == ""
     # an edit elsewhere (here: the owner undoes the store-data batch) updates the column
     session_vm.notify_changed("imports")
     worker.wait_all()

@@ -37,6 +37,12 @@ def readiness_column(page: QWidget) -> None:
     column = model.columnCount()
     model.beginInsertColumns(QModelIndex(), column, column)
     model.extra_columns.append(("晋升状态", lambda row: badges.badge(row.id)))
+    # ready first, then nearly ready, then the rest; each by target level and number
+    model.extra_sort_keys["晋升状态"] = lambda row: (
+        badges.rank(row.id),
+        badges.badge(row.id),
+        row.no,
+    )
     model.endInsertColumns()
 
     def on_changed() -> None:
