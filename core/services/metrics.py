@@ -592,8 +592,28 @@ def load_facts(
             else {}
         )
         batches_of = [order_batches.get((r[0], r[1]), ()) for r in order_rows]
+        # Where the orders give the buyers, they give the returning buyers too (repurchase);
+        # an overview's own figures are never mixed with them.
+        buyers_from_orders = np.isnan(grid.cell("paid_buyers")[rows_i, cols_i]) & np.isnan(
+            grid.cell("old_buyers")[rows_i, cols_i]
+        )
         grid.fill("gmv", rows_i, cols_i, [r[2] for r in order_rows], batches_of)
         grid.fill("paid_buyers", rows_i, cols_i, [r[3] or None for r in order_rows], batches_of)
+        wanted_cells = [
+            (r[0], r[1]) for r, take in zip(order_rows, buyers_from_orders, strict=True) if take
+        ]
+        if wanted_cells:
+            returning = _returning_buyers(conn, counted_orders, wanted_cells)
+            if returning:
+                found_cells = list(returning)
+                r_i, c_i = grid.index([c[0] for c in found_cells], [c[1] for c in found_cells])
+                grid.fill(
+                    "old_buyers",
+                    r_i,
+                    c_i,
+                    [returning[c] for c in found_cells],
+                    [order_batches.get(c, ()) for c in found_cells],
+                )
         order_cells = {(r[0], r[1]) for r in order_rows}
     _fill_latest(grid, [r for r in derived_rows if (r[0], r[1]) not in order_cells], width)
 
@@ -714,6 +734,83 @@ def _fill_latest(grid: _Grid, rows: Sequence[Any], width: int) -> None:
             np.array(columns[4 + f], dtype=np.float64),
             batch_of,
         )
+
+
+# A buyer of a month is a returning buyer (老买家) when they had a counted order in the same store
+# within the twelve months before, as 生意参谋 counts them (365 days, here by month).
+RETURNING_LOOKBACK = 12
+
+
+def _returning_buyers(
+    conn: Any, counted_orders: tuple[Any, ...], cells: Sequence[tuple[int, str]]
+) -> dict[tuple[int, str], int]:
+    """Returning buyers per (store, month) of ``cells``, from the buyer pseudonyms of the orders.
+
+    Only months whose store has orders in the lookback window get a figure: with no earlier
+    orders imported, nobody can be told apart as new or returning (not zero, unknown).
+    """
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for store_id, month in cells:
+        wanted[store_id].add(month)
+    found: dict[tuple[int, str], int] = {}
+    for store_id, months_wanted in wanted.items():
+        by_month = _buyers_by_month(
+            conn,
+            counted_orders,
+            store_id,
+            mo.add(min(months_wanted), -RETURNING_LOOKBACK),
+            max(months_wanted),
+        )
+        last_seen: dict[str, int] = {}
+        for month in sorted(by_month):
+            number = _month_number(month)
+            buyers = by_month[month]
+            if month in months_wanted and any(
+                mo.add(month, -k) in by_month for k in range(1, RETURNING_LOOKBACK + 1)
+            ):
+                since = number - RETURNING_LOOKBACK
+                found[(store_id, month)] = sum(
+                    1 for b in buyers if last_seen.get(b, since - 1) >= since
+                )
+            last_seen.update(dict.fromkeys(buyers, number))
+    return found
+
+
+def _buyers_by_month(
+    conn: Any, counted_orders: tuple[Any, ...], store_id: int, first: str, last: str
+) -> dict[str, set[str]]:
+    """The distinct buyer pseudonyms of a store's counted orders, month by month.
+
+    SQLite hands each month's keys over as one text (split in C, not row by row); a key holding
+    the separator is noticed (more pieces than keys) and the month is read row by row instead.
+    """
+    in_store = (
+        OrderFact.store_id == store_id,
+        OrderFact.month >= first,
+        OrderFact.month <= last,
+        OrderFact.buyer_key.is_not(None),
+        *counted_orders,
+    )
+    found: dict[str, set[str]] = {}
+    for month, keys, count in conn.execute(
+        select(
+            OrderFact.month,
+            func.group_concat(OrderFact.buyer_key, _KEY_SEPARATOR),
+            func.count(OrderFact.buyer_key),
+        )
+        .where(*in_store)
+        .group_by(OrderFact.month)
+    ):
+        pieces = keys.split(_KEY_SEPARATOR) if keys is not None else []
+        if len(pieces) == count:
+            found[month] = set(pieces)
+        else:
+            found[month] = set(
+                conn.execute(
+                    select(OrderFact.buyer_key).where(*in_store, OrderFact.month == month)
+                ).scalars()
+            )
+    return found
 
 
 def _order_batches(

@@ -374,3 +374,39 @@ def test_a_month_holding_only_spill_over_is_not_the_latest_with_data(company: Ap
         # July has one order paid at 00:21 on the 1st; June's daily rows stop on the 2nd
         assert kpi.latest_data_month(s) == "2024-06"
     assert kpi.default_as_of("2024-06", date(2026, 11, 27)) == "2024-06"
+
+
+def test_orders_give_the_repurchase_rate_where_no_overview_exists(company: AppSession) -> None:
+    seed = Seed(company)
+    ann = seed.employee("E001", "安娜")
+    shop = seed.store("悦颜美妆专营店")
+    seed.own(ann, shop, "2023-01")
+    orders = seed.batch("taobao-orders")
+    buyers_by_month = {
+        "2022-12": ["old"],  # 15 months before 2024-03: too long ago to make "old" returning
+        "2024-01": ["b1", "b2"],  # nothing in the 12 months before: unknown, not 0%
+        "2024-02": ["b1", "b1", "b3", "x,y"],  # b1 came back (counted once)
+        "2024-03": ["b2", "b4", "old", "x,y"],  # b2 and "x,y" came back; "old" 15 months ago
+    }
+    for month, buyers in buyers_by_month.items():
+        for buyer in buyers:
+            seed.order(shop, month, 10.0, buyer, batch=orders)
+    seed.order(shop, "2024-03", 10.0, "b3", batch=orders, counted=False)  # closed: not a buyer
+    series = series_of(company, ann)
+    assert series["paid_buyers"]["2024-02"] == 3.0
+    assert series["old_buyers"] == {"2024-02": 1.0, "2024-03": 2.0}
+    assert series["repurchase_rate"] == {"2024-02": pytest.approx(1 / 3), "2024-03": 0.5}
+
+
+def test_an_overview_keeps_its_own_returning_buyers(company: AppSession) -> None:
+    seed = Seed(company)
+    ann = seed.employee("E001", "安娜")
+    shop = seed.store("悦颜美妆旗舰店")
+    seed.own(ann, shop, "2024-01")
+    orders = seed.batch("taobao-orders")
+    for month in ("2024-01", "2024-02"):
+        seed.order(shop, month, 10.0, "b1", batch=orders)
+    seed.month_fact(shop, "2024-02", 1000.0, 500, 40, 12, batch=seed.batch("sycm-shop"))
+    series = series_of(company, ann)
+    assert series["old_buyers"] == {"2024-02": 12.0}
+    assert series["repurchase_rate"] == {"2024-02": 12 / 40}
