@@ -7,17 +7,11 @@ template) and takes a new value: metric, month, value in the unit the user reads
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
 from core.domain import months as mo
@@ -26,10 +20,9 @@ from core.i18n import current_language
 from core.permissions import Perm
 from core.services import metric_values as mv
 from desktop.i18n import tr
+from desktop.viewmodels.archive_vm import AnyIndex, Column, RecordTableModel
 from desktop.viewmodels.kpi_vm import unit_suffix, value_text
 from desktop.viewmodels.session_vm import SessionViewModel
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -44,57 +37,37 @@ class MetricChoice:
     decimals: int
 
 
-class MetricValuesModel(QAbstractTableModel):
-    COLUMNS = ("指标", "月份", "数值", "来源", "备注")
+def source_text(row: mv.MetricValueRow) -> str:
+    source = tr("手工录入") if row.by_hand else tr("导入：") + (row.file_name or "")
+    return source if row.effective else source + tr("（已被更新的数值取代）")
+
+
+def metric_value_columns() -> list[Column[mv.MetricValueRow]]:
+    lang = current_language()
+    return [
+        Column(tr("指标"), lambda r: r.metric.name(lang)),
+        Column(tr("月份"), lambda r: mo.label(r.month, lang)),
+        Column(tr("数值"), lambda r: value_text(r.metric, r.value)),
+        Column(tr("来源"), source_text),
+        Column(tr("备注"), lambda r: r.note),
+    ]
+
+
+class MetricValuesModel(RecordTableModel[mv.MetricValueRow]):
+    """The values entered for one employee; replaced ones in grey, numbers to the right."""
+
+    VALUE_COLUMN = 2
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[mv.MetricValueRow] = []
-
-    def set_rows(self, rows: list[mv.MetricValueRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def source_text(self, row: mv.MetricValueRow) -> str:
-        source = tr("手工录入") if row.by_hand else tr("导入：") + (row.file_name or "")
-        return source if row.effective else source + tr("（已被更新的数值取代）")
+        super().__init__(metric_value_columns(), parent)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            lang = current_language()
-            return (
-                row.metric.name(lang),
-                mo.label(row.month, lang),
-                value_text(row.metric, row.value),
-                self.source_text(row),
-                row.note,
-            )[column]
-        if role == Qt.ItemDataRole.ForegroundRole and not row.effective:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is not None and role == Qt.ItemDataRole.ForegroundRole and not row.effective:
             return QColor("#9e9e9e")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.VALUE_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def row_at(self, position: int) -> mv.MetricValueRow | None:
-        return self.rows[position] if 0 <= position < len(self.rows) else None
+        return super().data(index, role)
 
 
 class MetricValuesViewModel(QObject):
@@ -156,15 +129,9 @@ class MetricValuesViewModel(QObject):
         """Enter ``shown_value`` (as typed: 12.5 for 12.5%) for ``month``; False with ``error`` set."""
         choice = self.choice(code)
         value = shown_value / 100.0 if choice is not None and choice.percent else shown_value
-        try:
-            mv.set_value(self.session_vm.app, self.employee_id, code, month, value, note)
-        except TiduiError as err:
-            self._fail(err.text())
-            return False
-        self.error = ""
-        self.refresh()
-        self.session_vm.notify_changed("metrics")
-        return True
+        return self._change(
+            lambda: mv.set_value(self.session_vm.app, self.employee_id, code, month, value, note)
+        )
 
     def delete_question(self, position: int) -> str | None:
         """The confirmation for deleting row ``position``, or None (with ``error``) if it cannot go."""
@@ -189,8 +156,12 @@ class MetricValuesViewModel(QObject):
         row = self.model.row_at(position)
         if row is None:
             return False
+        return self._change(lambda: mv.delete_value(self.session_vm.app, row.id))
+
+    def _change(self, write: Callable[[], object]) -> bool:
+        """Run one write; on success reload and tell every screen (KPI tab, lists) to recompute."""
         try:
-            mv.delete_value(self.session_vm.app, row.id)
+            write()
         except TiduiError as err:
             self._fail(err.text())
             return False

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -17,12 +16,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.metric_values_vm import MetricValuesViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.employees.tabs import table_for
 
 
 class MetricValuesDialog(QDialog):
@@ -88,16 +86,7 @@ class MetricValuesDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
 
-        self.table = QTableView()
-        self.table.setModel(self.vm.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = table_for(self.vm.model)
         self.empty = QLabel(tr("还没有录入过指标数值。"))
         self.empty.setStyleSheet("color: #616161; padding: 8px;")
         self.delete_button = QPushButton(tr("删除所选"))
