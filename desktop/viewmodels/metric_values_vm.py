@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -108,6 +109,13 @@ class MetricValuesViewModel(QObject):
                 )
             )
         return found
+
+    def suggested_month(self, today: date | None = None) -> str:
+        """The month to offer: the one after the newest value entered (figures are usually
+        entered month after month), never past the last complete month."""
+        complete = mo.last_complete_before(today or date.today())
+        newest = max((r.month for r in self.model.rows), default=None)
+        return complete if newest is None else min(mo.add(newest, 1), complete)
 
     def choice(self, code: str) -> MetricChoice | None:
         return next((c for c in self.choices if c.code == code), None)

@@ -3,8 +3,6 @@ form to enter a new one (metric, month, value in the unit shown, note)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -57,9 +55,8 @@ class MetricValuesDialog(QDialog):
         self.month = QDateEdit()
         self.month.setDisplayFormat("yyyy-MM")
         self.month.setCalendarPopup(True)
-        today = date.today()
-        last = QDate(today.year, today.month, 1).addMonths(-1)
-        self.month.setDate(last)
+        year, month = map(int, self.vm.suggested_month().split("-"))
+        self.month.setDate(QDate(year, month, 1))
         self.value = QDoubleSpinBox()
         self.value.setGroupSeparatorShown(True)
         self.note = QLineEdit()
