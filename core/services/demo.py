@@ -394,7 +394,9 @@ def fill(app: AppSession) -> None:
         orders_batch = _batch(uow, "douyin-orders", 0, mo.month_range("2023-05", LAST_MONTH))
         orders = _douyin_orders(by_name["悦颜抖音小店"], live, orders_batch, rng)
         s.add_all(orders)
-        s.get(ImportBatch, orders_batch).rows = len(orders)  # type: ignore[union-attr]
+        orders_row = s.get(ImportBatch, orders_batch)
+        assert orders_row is not None
+        orders_row.rows = orders_row.imported = len(orders)
         for account in live.values():
             sessions = _live_sessions(account, 0, rng)
             batch_id = _batch(
