@@ -903,9 +903,7 @@ def _refuse_if_others_depend(
             query = select(column, func.count()).where(column.in_(created)).group_by(column)
             if "batch_id" in table.c:
                 batch_column = table.c.batch_id
-                query = query.where(
-                    or_(batch_column.is_(None), batch_column != batch_id)
-                )
+                query = query.where(or_(batch_column.is_(None), batch_column != batch_id))
             if table.name == "grade_changes" and own_grades:
                 query = query.where(table.c.id.not_in(own_grades))
             for employee_id, count in session.execute(query):
@@ -915,8 +913,7 @@ def _refuse_if_others_depend(
     if not found:
         return
     people = {
-        e.id: e
-        for e in session.scalars(select(Employee).where(Employee.id.in_(list(found))))
+        e.id: e for e in session.scalars(select(Employee).where(Employee.id.in_(list(found))))
     }
     parts = []
     for employee_id in sorted(found, key=lambda i: people[i].no if i in people else "")[

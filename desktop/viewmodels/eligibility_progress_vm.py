@@ -137,10 +137,16 @@ class ProgressViewModel(QObject):
         self.as_of: str | None = None  # None: the last complete month with data
         self.progress: EmployeeProgress | None = None
         self.cards: list[TransitionCard] = []
-        self.loading = False
         self.error = ""
-        self._job: worker.Job | None = None
+        self.runner = worker.LatestJob(self)
+        self.runner.succeeded.connect(self.on_job_succeeded)
+        self.runner.failed.connect(self.on_job_failed)
+        self.runner.loading_changed.connect(self.loading_changed)
         session_vm.data_changed.connect(self.on_session_data_changed)
+
+    @property
+    def loading(self) -> bool:
+        return self.runner.loading
 
     def show(
         self, employee_id: int | None, transition_id: int | None = None, as_of: str | None = None
@@ -159,12 +165,9 @@ class ProgressViewModel(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        if self._job is not None and self._job.running:
-            self._job.cancel()
-        self._job = None
         if self.employee_id is None:
+            self.runner.cancel()
             self.progress, self.cards, self.error = None, [], ""
-            self._set_loading(False)
             self.changed.emit()
             return
         app, employee_id, transition_id, as_of = (
@@ -182,40 +185,19 @@ class ProgressViewModel(QObject):
             # sentences are rendered here, off the GUI thread
             return found, [card_of(o, dict(found.custom)) for o in found.outlooks]
 
-        self._set_loading(True)
-        job = worker.start(run_alone(work))  # no parent: see EligibilityViewModel.refresh
-        self._job = job
-        job.succeeded.connect(self.on_job_succeeded)
-        job.failed.connect(self.on_job_failed)
-        job.cancelled.connect(self.on_job_cancelled)
+        self.runner.start(run_alone(work))
 
     @Slot(object)
     def on_job_succeeded(self, result: tuple[EmployeeProgress, list[TransitionCard]]) -> None:
-        if self.sender() is not self._job:
-            return
         self.progress, self.cards = result
         self.error = ""
-        self._set_loading(False)
         self.changed.emit()
 
     @Slot(str)
     def on_job_failed(self, text: str) -> None:
-        if self.sender() is not self._job:
-            return
         self.progress, self.cards, self.error = None, [], text
-        self._set_loading(False)
         self.failed.emit(text)
         self.changed.emit()
-
-    @Slot()
-    def on_job_cancelled(self) -> None:
-        if self.sender() is self._job:
-            self._set_loading(False)
-
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self.loading:
-            self.loading = loading
-            self.loading_changed.emit(loading)
 
     # --- what the panel shows -------------------------------------------------------------------
 

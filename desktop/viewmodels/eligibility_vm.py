@@ -296,8 +296,12 @@ class EligibilityViewModel(QObject):
         self.model = CandidateTableModel(self)
         self.found: EligibilityList | None = None
         self.as_of: str | None = None  # None: the last complete month with data
-        self.loading = False
-        self._job: worker.Job | None = None
+        # no parent needed for the jobs: see worker.LatestJob
+        self.runner = worker.LatestJob(self)
+        self.runner.succeeded.connect(self.on_job_succeeded)
+        self.runner.failed.connect(self.failed)
+        self.runner.progressed.connect(self.progressed)
+        self.runner.loading_changed.connect(self.loading_changed)
         session_vm.data_changed.connect(self.on_session_data_changed)
         session_vm.actor_changed.connect(self.on_session_data_changed)
 
@@ -305,61 +309,25 @@ class EligibilityViewModel(QObject):
 
     def refresh(self) -> None:
         """Recompute in the background; a computation still running is cancelled and replaced."""
-        if self._job is not None and self._job.running:
-            self._job.cancel()
         app, as_of = self.session_vm.app, self.as_of
 
         def work(progress: Progress) -> EligibilityList:
             return eligibility.eligibility_list(app, as_of, progress=progress)
 
-        self._set_loading(True)
-        # No parent: the job outlives this viewmodel if the page closes mid-way, and the
-        # connections below to our own slots end with us (a lambda's would not).
-        job = worker.start(run_alone(work))
-        self._job = job
-        job.progressed.connect(self.on_job_progressed)
-        job.succeeded.connect(self.on_job_succeeded)
-        job.failed.connect(self.on_job_failed)
-        job.cancelled.connect(self.on_job_cancelled)
+        self.runner.start(run_alone(work))
 
-    def _current(self) -> bool:
-        """Whether the job that sent a signal is the latest one (older results are dropped)."""
-        return self.sender() is self._job
-
-    @Slot(int, int, str)
-    def on_job_progressed(self, done: int, total: int, note: str) -> None:
-        del note
-        if self._current():
-            self.progressed.emit(done, total)
+    @property
+    def loading(self) -> bool:
+        return self.runner.loading
 
     @Slot(object)
     def on_job_succeeded(self, found: EligibilityList) -> None:
-        if not self._current():
-            return
         self.found = found
         self.model.set_list(found)
-        self._set_loading(False)
         self.loaded.emit()
 
-    @Slot(str)
-    def on_job_failed(self, text: str) -> None:
-        if self._current():
-            self._set_loading(False)
-            self.failed.emit(text)
-
-    @Slot()
-    def on_job_cancelled(self) -> None:
-        if self._current():
-            self._set_loading(False)
-
     def cancel(self) -> None:
-        if self._job is not None and self._job.running:
-            self._job.cancel()
-
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self.loading:
-            self.loading = loading
-            self.loading_changed.emit(loading)
+        self.runner.cancel()
 
     @Slot(str)
     @Slot()

@@ -157,10 +157,16 @@ class KpiViewModel(QObject):
         self.employee_id = employee_id
         self.table = KpiTableModel(self)
         self.kpi: EmployeeKpi | None = None
-        self.loading = False
         self.error = ""
-        self._job: worker.Job | None = None
+        self.runner = worker.LatestJob(self)
+        self.runner.succeeded.connect(self.on_job_succeeded)
+        self.runner.failed.connect(self.on_job_failed)
+        self.runner.loading_changed.connect(self.loading_changed)
         session_vm.data_changed.connect(self.on_session_data_changed)
+
+    @property
+    def loading(self) -> bool:
+        return self.runner.loading
 
     def show(self, employee_id: int | None) -> None:
         self.employee_id = employee_id
@@ -172,10 +178,8 @@ class KpiViewModel(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        if self._job is not None and self._job.running:
-            self._job.cancel()
-        self._job = None
         if self.employee_id is None:
+            self.runner.cancel()
             self._apply(None)
             return
         app, employee_id = self.session_vm.app, self.employee_id
@@ -184,41 +188,23 @@ class KpiViewModel(QObject):
             del progress
             return kpi.employee_kpi(app, employee_id)
 
-        self._set_loading(True)
-        job = worker.start(run_alone(work))  # no parent: see EligibilityViewModel.refresh
-        self._job = job
-        job.succeeded.connect(self.on_job_succeeded)
-        job.failed.connect(self.on_job_failed)
-        job.cancelled.connect(self.on_job_cancelled)
+        self.runner.start(run_alone(work))
 
     @Slot(object)
     def on_job_succeeded(self, found: EmployeeKpi) -> None:
-        if self.sender() is self._job:
-            self.error = ""
-            self._apply(found)
+        self.error = ""
+        self._apply(found)
 
     @Slot(str)
     def on_job_failed(self, text: str) -> None:
-        if self.sender() is self._job:
-            self.error = text
-            self._apply(None)
-            self.failed.emit(text)
-
-    @Slot()
-    def on_job_cancelled(self) -> None:
-        if self.sender() is self._job:
-            self._set_loading(False)
+        self.error = text
+        self._apply(None)
+        self.failed.emit(text)
 
     def _apply(self, found: EmployeeKpi | None) -> None:
         self.kpi = found
         self.table.set_kpi(found)
-        self._set_loading(False)
         self.changed.emit()
-
-    def _set_loading(self, loading: bool) -> None:
-        if loading != self.loading:
-            self.loading = loading
-            self.loading_changed.emit(loading)
 
     def empty_text(self) -> str:
         if self.error:

@@ -118,3 +118,76 @@ def wait_all(timeout_ms: int = 30000) -> bool:
 
     QCoreApplication.processEvents()  # let jobs queued by start() reach the pool first
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+class LatestJob(QObject):
+    """One screen's background computation: starting again cancels the run still going, and only
+    the latest run's result, error or progress comes out (a replaced run's is dropped).
+
+    Jobs have no Qt parent (see ``start``); the connections to this object's slots end with it,
+    so a screen closed mid-run simply never hears back.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(str)
+    progressed = Signal(int, int)  # done, total
+    loading_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.job: Job | None = None
+        self.loading = False
+
+    def start(self, fn: Callable[..., Any], *args: Any) -> Job:
+        self._drop()  # still loading: no flicker of "done" between the two runs
+        job = start(fn, *args)
+        self.job = job
+        job.progressed.connect(self._on_progressed)
+        job.succeeded.connect(self._on_succeeded)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+        self._set_loading(True)
+        return job
+
+    def cancel(self) -> None:
+        """Stop the run going (if any); nothing of it will come out."""
+        self._drop()
+        self._set_loading(False)
+
+    def _drop(self) -> None:
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+        self.job = None
+
+    def _latest(self) -> bool:
+        return self.job is not None and self.sender() is self.job
+
+    @Slot(int, int, str)
+    def _on_progressed(self, done: int, total: int, note: str) -> None:
+        del note
+        if self._latest():
+            self.progressed.emit(done, total)
+
+    # The result is handed over while ``loading`` is still True: a screen that redraws when
+    # loading ends then draws the new result once, not the old one first.
+    @Slot(object)
+    def _on_succeeded(self, result: object) -> None:
+        if self._latest():
+            self.succeeded.emit(result)
+            self._set_loading(False)
+
+    @Slot(str)
+    def _on_failed(self, text: str) -> None:
+        if self._latest():
+            self.failed.emit(text)
+            self._set_loading(False)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        if self._latest():
+            self._set_loading(False)
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self.loading:
+            self.loading = loading
+            self.loading_changed.emit(loading)
