@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,19 +38,14 @@ from desktop.viewmodels.eligibility_vm import (
 )
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.eligibility.progress_panel import ProgressPanel, fill_months, month_picker
+from desktop.views.files import ask_save_xlsx
 
 COLUMN_WIDTHS = (70, 70, 80, 80, 80, 50, 76, 56, 60)
 
 
 def ask_export_path(parent: QWidget, suggested: str) -> Path | None:
     """Where to save the export (tests replace this)."""
-    name, _ = QFileDialog.getSaveFileName(
-        parent, tr("导出达标名单"), suggested, tr("Excel 工作簿 (*.xlsx)")
-    )
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
+    return ask_save_xlsx(parent, tr("导出达标名单"), suggested)
 
 
 class EligibilityPage(QWidget):

@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +43,7 @@ from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import DepartureDialog
 from desktop.views.employees.form import BasicInfoForm
+from desktop.views.files import ask_save_xlsx
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
@@ -481,11 +481,9 @@ class EmployeesPage(QWidget):
         detail = self.form_vm.detail
         if detail is None:
             return
-        name, _ = QFileDialog.getSaveFileName(
-            self, tr("导出个人档案"), f"{detail.name}_{detail.no}_个人档案.xlsx", "Excel (*.xlsx)"
-        )
-        if name:
-            self.export_person(Path(name))
+        path = ask_save_xlsx(self, tr("导出个人档案"), f"{detail.name}_{detail.no}_个人档案.xlsx")
+        if path is not None:
+            self.export_person(path)
 
     def export_person(self, path: Path) -> worker.Job | None:
         if self._current_id is None:
@@ -504,11 +502,9 @@ class EmployeesPage(QWidget):
         return model.matching_ids()
 
     def on_export_roster(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, tr("导出花名册"), "员工花名册.xlsx", "Excel (*.xlsx)"
-        )
-        if name:
-            self.export_roster(Path(name))
+        path = ask_save_xlsx(self, tr("导出花名册"), "员工花名册.xlsx")
+        if path is not None:
+            self.export_roster(path)
 
     def export_roster(self, path: Path) -> worker.Job:
         ids = self.roster_scope()
@@ -521,9 +517,9 @@ class EmployeesPage(QWidget):
         return job
 
     def on_download_template(self, kind: str, file_name: str) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("下载导入模板"), file_name, "Excel (*.xlsx)")
-        if name:
-            self.save_template(kind, Path(name))
+        path = ask_save_xlsx(self, tr("下载导入模板"), file_name)
+        if path is not None:
+            self.save_template(kind, path)
 
     def save_template(self, kind: str, path: Path) -> None:
         try:

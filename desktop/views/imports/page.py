@@ -8,7 +8,6 @@ from PySide6.QtCore import QItemSelection, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMenu,
@@ -30,6 +29,7 @@ from desktop.viewmodels.import_history_vm import (
     source_label,
 )
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.files import ask_save_xlsx
 from desktop.views.imports.wizard import FILES, SHEET, ImportWizard, ask_files
 
 COLUMN_WIDTHS = (50, 200, 150, 110, 60, 118, 48, 56, 56, 132, 56)
@@ -49,13 +49,7 @@ def ask_undo(parent: QWidget, question: str) -> bool:
 
 def ask_template_path(parent: QWidget, suggested: str) -> Path | None:
     """Where to save a downloadable template (tests replace this)."""
-    name, _ = QFileDialog.getSaveFileName(
-        parent, tr("下载导入模板"), suggested, tr("Excel 工作簿 (*.xlsx)")
-    )
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
+    return ask_save_xlsx(parent, tr("下载导入模板"), suggested)
 
 
 class ImportsPage(QWidget):
