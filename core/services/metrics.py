@@ -925,6 +925,12 @@ class EmployeeKpi:
     employee_id: int
     months: tuple[str, ...]  # consecutive, oldest first, covering every month with data
     metrics: tuple[MetricSeries, ...]  # catalogue order, then the owner's metrics
+    # the company's newest month with (nearly) complete data; later months hold only a part of
+    # theirs (orders paid just after a month ended, a month still running) and say so
+    complete_until: str | None = None
+
+    def incomplete(self, month: str) -> bool:
+        return self.complete_until is not None and month > self.complete_until
 
 
 def employee_kpi(app: AppSession, employee_id: int) -> EmployeeKpi:
@@ -934,6 +940,7 @@ def employee_kpi(app: AppSession, employee_id: int) -> EmployeeKpi:
         ensure_visible(s, app.actor, employee_id)
         custom = custom_metrics(s)
         book = load_facts(s, [employee_id], with_sources=True)
+        complete_until = latest_data_month(s)
     series = book.series(employee_id, custom)
     sources = book.sources_of(employee_id)
     found: list[MetricSeries] = []
@@ -955,7 +962,7 @@ def employee_kpi(app: AppSession, employee_id: int) -> EmployeeKpi:
             )
         )
     months = tuple(mo.range(min(all_months), max(all_months))) if all_months else ()
-    return EmployeeKpi(employee_id, months, tuple(found))
+    return EmployeeKpi(employee_id, months, tuple(found), complete_until)
 
 
 def source_name(kind: str) -> Message:

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QColor
 
 from core.domain import explain as ex
 from core.domain import metrics as mx
@@ -34,6 +35,12 @@ from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.session_vm import SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def incomplete_hint() -> str:
+    return tr(
+        "该月数据不完整（例如只有上月导出中月初付款的订单，或该月尚未结束），不计入趋势图，也不作为默认评估月份。"
+    )
 
 
 def value_text(metric: mx.Metric, value: float | None) -> str:
@@ -126,10 +133,16 @@ class KpiTableModel(QAbstractTableModel):
         column = index.column()
         if role == self.MonthRole:
             return month
+        partial = self.kpi is not None and self.kpi.incomplete(month)
+        if partial and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#9e9e9e")
+        if partial and role == Qt.ItemDataRole.ToolTipRole and column == self.COL_MONTH:
+            return incomplete_hint()
         if column == self.COL_MONTH:
-            return (
-                mo.label(month, current_language()) if role == Qt.ItemDataRole.DisplayRole else None
-            )
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            label = mo.label(month, current_language())
+            return label + tr("（不完整）") if partial else label
         series = self.metrics[column - 1]
         value = series.values.get(month)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -223,7 +236,7 @@ class KpiViewModel(QObject):
         if found is None:
             return []
         lang = current_language()
-        axis = found.months
+        axis = tuple(m for m in found.months if not found.incomplete(m))  # trends: whole months
         position = {m: i for i, m in enumerate(axis)}
         labels = tuple(mo.short_label(m, lang, axis[-1]) if axis else "" for m in axis)
         result: list[ChartData] = []
@@ -232,7 +245,8 @@ class KpiViewModel(QObject):
             scale = 100.0 if metric.unit == "percent" else 1.0
             suffix = unit_suffix(metric.unit)
             title = metric.name(lang) + (f"（{suffix}）" if suffix else "")
-            points = tuple((position[m], v * scale) for m, v in series.values.items())
+            shown = {m: v for m, v in series.values.items() if m in position}
+            points = tuple((position[m], v * scale) for m, v in shown.items())
             tooltips = {
                 position[m]: "\n".join(
                     line
@@ -242,7 +256,7 @@ class KpiViewModel(QObject):
                     )
                     if line
                 )
-                for m, v in series.values.items()
+                for m, v in shown.items()
             }
             result.append(
                 ChartData(metric.code, title, metric.unit, axis, labels, points, tooltips)

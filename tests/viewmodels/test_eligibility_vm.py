@@ -229,3 +229,41 @@ def kpi_table_tooltips_and_charts(qtbot: QtBot, company: AppSession) -> None:
     with qtbot.waitSignal(vm.changed, timeout=20000):
         vm.show(seed.employee("E005", "新人"))
     assert vm.empty_text().startswith("还没有该员工的指标数据")
+
+
+def test_kpi_marks_a_spill_over_month_incomplete_and_charts_whole_months(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    from datetime import datetime
+
+    from core.domain import months as mo
+    from core.model import OrderFact
+    from desktop.viewmodels.kpi_vm import KpiViewModel
+    from tests.core.services.test_metrics_seed import Seed
+
+    seed = Seed(company)
+    ann = seed.employee("E001", "安娜")
+    shop = seed.store("悦颜美妆专营店")
+    seed.own(ann, shop, "2024-05")
+    orders = seed.batch("taobao-orders")
+    paid_times = (datetime(2024, 5, 28, 9), datetime(2024, 6, 29, 20), datetime(2024, 7, 1, 0, 21))
+    seed.add_all(
+        [
+            OrderFact(
+                store_id=shop, order_no=f"T{n}", month=mo.of_date(paid.date()), paid_at=paid,
+                amount=100.0, status="交易成功", counted=True, batch_id=orders,
+            )
+            for n, paid in enumerate(paid_times)
+        ]
+    )  # fmt: skip
+    vm = KpiViewModel(SessionViewModel(company))
+    vm.show(ann)
+    qtbot.waitUntil(lambda: vm.kpi is not None and not vm.loading, timeout=20000)
+    table = vm.table
+    assert [table.index(r, 0).data() for r in range(table.rowCount())] == [
+        "2024年7月（不完整）",
+        "2024年6月",
+        "2024年5月",
+    ]
+    gmv = next(c for c in vm.charts() if c.code == "gmv")
+    assert gmv.months == ("2024-05", "2024-06") and len(gmv.points) == 2
