@@ -127,3 +127,9 @@ def months_at_level(level_since: date, as_of: Month) -> int:
 
 # The brief's name for month_range; kept as an alias so the module reads like the product docs.
 range = month_range
+
+
+# Dated rows (days, orders) make a month "complete" only once they reach its last week: a June
+# order export holds a few orders paid just after midnight on 1 July; that July is not a month to
+# judge or compare by.
+COMPLETE_FROM_DAY = 25

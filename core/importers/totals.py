@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.domain import months as mo
 from core.importers.table import ParsedTable
 
 # Per kind: the frame column for GMV, visitors, buyers (summed) and what "orders" counts.
@@ -37,6 +38,9 @@ class MonthTotals:
     buyers: int | None = None
     orders: int | None = None
     sessions: int | None = None  # live sessions (罗盘 lists)
+    # orders whose payments stop before the month's last week (e.g. the few orders of a June
+    # export paid on 1 July): the month is only partly in the file
+    partial: bool = False
 
 
 def _sum(frame: pd.DataFrame, column: str | None) -> float | None:
@@ -65,6 +69,7 @@ def monthly_totals(table: ParsedTable) -> list[MonthTotals]:
     if "month" not in frame.columns or frame.empty:
         return []
     kind = table.kind
+    dated = _DATED.get(kind)
     found: list[MonthTotals] = []
     for month, rows in frame.groupby("month", sort=True):
         gmv = _sum(rows, _GMV.get(kind))
@@ -81,6 +86,25 @@ def monthly_totals(table: ParsedTable) -> list[MonthTotals]:
                 if kind in _SUMMED_ORDERS
                 else _distinct(rows, _DISTINCT_ORDERS.get(kind)),
                 sessions=len(rows) if kind == "douyin-live" else None,
+                partial=_ends_early(rows, dated),
             )
         )
     return found
+
+
+# Order exports: the moment that decides an order's month (as the import does: paid, else created).
+_DATED = {"taobao-orders": ("paid_at", "created_at"), "douyin-orders": ("paid_at", "created_at")}
+
+
+def _ends_early(rows: pd.DataFrame, columns: tuple[str, ...] | None) -> bool:
+    """Whether a month's rows stop before its last week (see months.COMPLETE_FROM_DAY)."""
+    if not columns:
+        return False
+    moments = None
+    for column in columns:
+        if column in rows.columns:
+            values = pd.to_datetime(rows[column], errors="coerce")
+            moments = values if moments is None else moments.fillna(values)
+    if moments is None or moments.notna().sum() == 0:
+        return False
+    return int(moments.max().day) < mo.COMPLETE_FROM_DAY

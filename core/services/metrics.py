@@ -859,12 +859,6 @@ def _describe_sources(session: Session, book: FactBook) -> None:
             book.stores[store_id] = StoreInfo(store_id, name, platform, kind)
 
 
-# A month of daily rows or orders counts as "with data" only when they reach its last week:
-# a June order export holds a few orders paid just after midnight on 1 July, and a daily export
-# ending on the 2nd holds two days of the next month; neither month is one to judge people by.
-LATE_IN_MONTH = 25
-
-
 def latest_data_month(session: Session) -> str | None:
     """The newest month with (nearly) complete imported or hand-entered metric figures."""
     found: list[str] = []
@@ -873,7 +867,7 @@ def latest_data_month(session: Session) -> str | None:
         (
             StoreDayFact.month,
             StoreDayFact.superseded_by,
-            extract("day", StoreDayFact.day) >= LATE_IN_MONTH,
+            extract("day", StoreDayFact.day) >= mo.COMPLETE_FROM_DAY,
         ),
         (
             OrderFact.month,
@@ -882,7 +876,7 @@ def latest_data_month(session: Session) -> str | None:
                 OrderFact.counted.is_(True),
                 or_(
                     OrderFact.paid_at.is_(None),
-                    extract("day", OrderFact.paid_at) >= LATE_IN_MONTH,
+                    extract("day", OrderFact.paid_at) >= mo.COMPLETE_FROM_DAY,
                 ),
             ),
         ),

@@ -505,7 +505,7 @@ class TotalsModel(_Table):
         if role == Qt.ItemDataRole.DisplayRole:
             orders = item.sessions if self.kind == "douyin-live" else item.orders
             values: dict[int, Any] = {
-                self.COL_MONTH: item.month,
+                self.COL_MONTH: item.month + (tr("（不完整）") if item.partial else ""),
                 self.COL_ROWS: f"{item.rows:,}",
                 self.COL_GMV: "—" if item.gmv is None else f"{item.gmv:,.2f}",
                 self.COL_VISITORS: "—" if item.visitors is None else f"{item.visitors:,}",
@@ -515,6 +515,12 @@ class TotalsModel(_Table):
             return values.get(column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column != self.COL_MONTH:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if item.partial and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#9e9e9e")
+        if item.partial and role == Qt.ItemDataRole.ToolTipRole:
+            return tr(
+                "该月的订单在月底前一周之前就结束了（例如上月导出中月初付款的几笔订单），该月只有一部分在这个文件里。"
+            )
         return None
 
 

@@ -286,6 +286,11 @@ def test_totals_and_value_formatting() -> None:
     assert [model.index(0, c).data() for c in range(6)] == [
         "2024-06", "21", "1,234.50", "1,000", "50", "21"
     ]  # fmt: skip
+    model.set_totals(
+        "taobao-orders", [MonthTotals("2024-07", 2, 120.0, None, 2, None, 2, partial=True)]
+    )
+    assert model.index(0, 0).data() == "2024-07（不完整）"
+    assert "月初付款" in model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
     assert format_value(0.0325, "rate_percent_text") == "3.25%"
     assert format_value(1234.5, "money") == "1,234.50"
     assert format_value(dt.datetime(2024, 6, 9, 21, 5), "datetime") == "2024-06-09 21:05:00"

@@ -16,6 +16,7 @@ from core.errors import ValidationError
 from core.importers.headers import analyse, match_columns
 from core.importers.reading import GridSheet, open_sheet
 from core.importers.table import ParsedTable, parse_table
+from core.importers.totals import monthly_totals
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 SYCM_DAILY = SAMPLES / "【生意参谋平台】店铺整体_日_悦颜美妆旗舰店_2024-01-01_2024-06-30.xls"
@@ -136,6 +137,10 @@ def test_taobao_orders_closed_orders_do_not_count() -> None:
     assert got["count"].tolist() == expected["count"].tolist()
     # 19-digit order numbers survive exactly, without the ="…" wrapper.
     assert table.valid_frame["order_id"].iloc[0] == "8893410389519920701"
+    # July holds only orders paid just after June ended: the totals say it is partial
+    totals = {t.month: t for t in monthly_totals(table)}
+    assert not totals["2024-06"].partial and totals["2024-07"].partial
+    assert totals["2024-07"].rows == expected.loc["2024-07", "count"]
 
 
 def test_buyers_are_never_kept_in_clear() -> None:
