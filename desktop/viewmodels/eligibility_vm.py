@@ -236,6 +236,8 @@ class CandidateTableModel(QAbstractTableModel):
             return self._text(c, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_UNMET:
             return self._unmet_text(c) or None
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.COL_FROM, self.COL_TO):
+            return self._text(c, column) or None  # whole, where the column cuts it off
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
             return QBrush(STATUS_COLORS[c.status])
         if role == Qt.ItemDataRole.BackgroundRole and column == self.COL_STATUS:
