@@ -239,7 +239,6 @@ def test_kpi_marks_a_spill_over_month_incomplete_and_charts_whole_months(
     from datetime import datetime
 
     from core.domain import months as mo
-    from core.model import OrderFact
     from desktop.viewmodels.kpi_vm import KpiViewModel
     from tests.core.services.test_metrics_seed import Seed
 
@@ -248,16 +247,8 @@ def test_kpi_marks_a_spill_over_month_incomplete_and_charts_whole_months(
     shop = seed.store("悦颜美妆专营店")
     seed.own(ann, shop, "2024-05")
     orders = seed.batch("taobao-orders")
-    paid_times = (datetime(2024, 5, 28, 9), datetime(2024, 6, 29, 20), datetime(2024, 7, 1, 0, 21))
-    seed.add_all(
-        [
-            OrderFact(
-                store_id=shop, order_no=f"T{n}", month=mo.of_date(paid.date()), paid_at=paid,
-                amount=100.0, status="交易成功", counted=True, batch_id=orders,
-            )
-            for n, paid in enumerate(paid_times)
-        ]
-    )  # fmt: skip
+    for paid in (datetime(2024, 5, 28, 9), datetime(2024, 6, 29, 20), datetime(2024, 7, 1, 0, 21)):
+        seed.order(shop, mo.of_date(paid.date()), 100.0, batch=orders, paid_at=paid)
     vm = KpiViewModel(SessionViewModel(company))
     vm.show(ann)
     qtbot.waitUntil(lambda: vm.kpi is not None and not vm.loading, timeout=20000)

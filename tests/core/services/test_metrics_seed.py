@@ -219,6 +219,7 @@ class Seed:
         counted: bool = True,
         live_account: int | None = None,
         superseded_by: int | None = None,
+        paid_at: datetime | None = None,
     ) -> int:
         self._orders += 1
         return self._add(
@@ -226,6 +227,7 @@ class Seed:
                 store_id=store,
                 order_no=f"O{self._orders:06d}",
                 month=month,
+                paid_at=paid_at,
                 amount=amount,
                 status="交易成功" if counted else "交易关闭",
                 counted=counted,

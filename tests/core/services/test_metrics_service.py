@@ -349,8 +349,6 @@ def test_paid_buyers_from_orders_count_each_buyer_once(
 
 
 def test_a_month_holding_only_spill_over_is_not_the_latest_with_data(company: AppSession) -> None:
-    from core.model import OrderFact
-
     seed = Seed(company)
     shop = seed.store("专营店")
     orders = seed.batch("taobao-orders")
@@ -359,14 +357,7 @@ def test_a_month_holding_only_spill_over_is_not_the_latest_with_data(company: Ap
         datetime(2024, 6, 30, 23, 40),
         datetime(2024, 7, 1, 0, 21),
     ):
-        seed.add_all(
-            [
-                OrderFact(
-                    store_id=shop, order_no=f"T{paid:%d%H}", month=mo.of_date(paid.date()),
-                    paid_at=paid, amount=10.0, status="交易成功", counted=True, batch_id=orders,
-                )
-            ]
-        )  # fmt: skip
+        seed.order(shop, mo.of_date(paid.date()), 10.0, batch=orders, paid_at=paid)
     days = seed.batch("sycm-shop")
     for day in (date(2024, 5, 30), date(2024, 6, 1), date(2024, 6, 2)):
         seed.day_fact(shop, day, 100.0, batch=days)
