@@ -1,7 +1,7 @@
 """Mapped classes of the company file; importing this package registers every table."""
 
 from core.model.audit import AuditEntry
-from core.model.base import Base
+from core.model.base import Base, referring_columns
 from core.model.company import Company, FileMeta
 from core.model.employees import (
     Achievement,
@@ -65,4 +65,5 @@ __all__ = [
     "TrainingRecord",
     "Transition",
     "User",
+    "referring_columns",
 ]

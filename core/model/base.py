@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, Column, DateTime, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -50,3 +50,14 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[Any]: JSON,
     }
+
+
+def referring_columns(target: str) -> list[tuple[Table, Column[Any]]]:
+    """Every (table, column) whose foreign key points at table ``target``, read from the schema,
+    so tables later features add are found too (a self-reference included)."""
+    return [
+        (table, fk.parent)
+        for table in Base.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name == target and fk.parent.table is table
+    ]

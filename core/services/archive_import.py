@@ -42,6 +42,7 @@ from core.model import (
     StoreOwnership,
     Track,
     TrainingRecord,
+    referring_columns,
 )
 from core.permissions import Perm, require
 from core.services import archive, stores
@@ -890,26 +891,20 @@ def _refuse_if_others_depend(
     Deleting them would silently take that data along (the schema cascades to their records)."""
     if not created:
         return
-    from core.model import Base
-
     found: dict[int, dict[str, int]] = {}
-    for table in Base.metadata.sorted_tables:
+    for table, column in referring_columns("employees"):
         if table.name == "employees":
             continue  # supervisors: the link goes with the person, nothing else is lost
-        for fk in table.foreign_keys:
-            if fk.column.table.name != "employees" or fk.parent.table is not table:
-                continue
-            column = fk.parent
-            query = select(column, func.count()).where(column.in_(created)).group_by(column)
-            if "batch_id" in table.c:
-                batch_column = table.c.batch_id
-                query = query.where(or_(batch_column.is_(None), batch_column != batch_id))
-            if table.name == "grade_changes" and own_grades:
-                query = query.where(table.c.id.not_in(own_grades))
-            for employee_id, count in session.execute(query):
-                by_kind = found.setdefault(int(employee_id), {})
-                name = _DEPENDENT_NAMES.get(table.name, table.name)
-                by_kind[name] = by_kind.get(name, 0) + int(count)
+        query = select(column, func.count()).where(column.in_(created)).group_by(column)
+        if "batch_id" in table.c:
+            batch_column = table.c.batch_id
+            query = query.where(or_(batch_column.is_(None), batch_column != batch_id))
+        if table.name == "grade_changes" and own_grades:
+            query = query.where(table.c.id.not_in(own_grades))
+        for employee_id, count in session.execute(query):
+            by_kind = found.setdefault(int(employee_id), {})
+            name = _DEPENDENT_NAMES.get(table.name, table.name)
+            by_kind[name] = by_kind.get(name, 0) + int(count)
     if not found:
         return
     people = {

@@ -24,7 +24,6 @@ from core.domain import rules, scoring
 from core.errors import NotFound, ValidationError
 from core.i18n import Message
 from core.model import (
-    Base,
     Competency,
     CriteriaVersion,
     Criterion,
@@ -34,6 +33,7 @@ from core.model import (
     Level,
     Track,
     Transition,
+    referring_columns,
 )
 from core.permissions import Perm, require
 from core.session import AppSession, UnitOfWork
@@ -724,14 +724,7 @@ _OWN_CHILDREN = {"criteria", "criteria_versions"}
 
 
 def _referring_columns(target: str) -> list[tuple[Table, Any]]:
-    found: list[tuple[Table, Any]] = []
-    for table in Base.metadata.sorted_tables:
-        if table.name in _OWN_CHILDREN:
-            continue
-        for fk in table.foreign_keys:
-            if fk.column.table.name == target and fk.parent.table is table:
-                found.append((table, fk.parent))
-    return found
+    return [(t, c) for t, c in referring_columns(target) if t.name not in _OWN_CHILDREN]
 
 
 def reference_count(session: Session, target: str, entity_id: int) -> int:
