@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.metric_values_vm import MetricValuesViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.views.employees.tabs import table_for
+from desktop.views.employees.tabs import confirm, table_for
 
 
 class MetricValuesDialog(QDialog):
@@ -164,14 +163,7 @@ class MetricValuesDialog(QDialog):
         question = self.vm.delete_question(position)
         if question is None:
             return False
-        answer = QMessageBox.question(
-            self,
-            tr("删除指标数值"),
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, question):
             return False
         deleted = self.vm.delete(position)
         if deleted:
