@@ -179,15 +179,19 @@ def test_reimport_asks_skip_replace_or_drop(qtbot: QtBot, demo: AppSession) -> N
     assert len(imports.list_batches(demo)) == 3  # roster, owners, the first monthly import
 
 
+def forget_store(app: AppSession, name: str) -> None:
+    """As if the company had never recorded the store (or live account) ``name``."""
+    store = next(s for s in stores.list_stores(app) if s.name == name)
+    for own in stores.all_ownerships(app):
+        if own.store_id == store.id:
+            stores.remove_ownership(app, own.id)
+    stores.delete_store(app, store.id)
+
+
 def test_a_new_store_and_an_unknown_account_are_settled_in_the_wizard(
     qtbot: QtBot, demo: AppSession
 ) -> None:
-    for row in stores.list_stores(demo):
-        if row.name == "悦颜大师兄":
-            for own in stores.all_ownerships(demo):
-                if own.store_id == row.id:
-                    stores.remove_ownership(demo, own.id)
-            stores.delete_store(demo, row.id)
+    forget_store(demo, "悦颜大师兄")
     wizard = make_wizard(qtbot, demo, [LIVE])
     for page_id in (SHEET, KIND, MAPPING):
         wait_page(qtbot, wizard, page_id)
@@ -215,11 +219,7 @@ def test_a_new_store_and_an_unknown_account_are_settled_in_the_wizard(
 
 
 def test_store_to_create_when_the_file_names_an_unknown_one(qtbot: QtBot, demo: AppSession) -> None:
-    daily = next(s for s in stores.list_stores(demo) if s.name == "悦颜美妆旗舰店")
-    for own in stores.all_ownerships(demo):
-        if own.store_id == daily.id:
-            stores.remove_ownership(demo, own.id)
-    stores.delete_store(demo, daily.id)
+    forget_store(demo, "悦颜美妆旗舰店")
     wizard = make_wizard(qtbot, demo, [SYCM_DAILY])
     for page_id in (SHEET, KIND, MAPPING):
         wait_page(qtbot, wizard, page_id)
