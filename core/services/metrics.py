@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Select, and_, distinct, extract, func, or_, select
+from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain import explain as ex
@@ -859,39 +859,79 @@ def _describe_sources(session: Session, book: FactBook) -> None:
             book.stores[store_id] = StoreInfo(store_id, name, platform, kind)
 
 
+# Sources whose rows are dated within the month (daily overviews, orders): a month of theirs
+# counts only once its rows reach the last week (months.COMPLETE_FROM_DAY).
+_DATED_SOURCES = ("sycm-shop", "taobao-orders", "douyin-orders")
+
+
 def latest_data_month(session: Session) -> str | None:
-    """The newest month with (nearly) complete imported or hand-entered metric figures."""
+    """The newest month with (nearly) complete imported or hand-entered metric figures.
+
+    Called whenever the 达标名单 or a KPI tab opens: the small tables (monthly overviews, live
+    sessions, hand entries) are read whole; daily rows and orders, millions of them after a few
+    years, are only looked up month by month, newest first, through the store/month indexes.
+    """
     found: list[str] = []
-    for column, superseded, complete in (
-        (StoreMonthFact.month, StoreMonthFact.superseded_by, None),
-        (
-            StoreDayFact.month,
-            StoreDayFact.superseded_by,
-            extract("day", StoreDayFact.day) >= mo.COMPLETE_FROM_DAY,
-        ),
-        (
-            OrderFact.month,
-            OrderFact.superseded_by,
-            and_(
-                OrderFact.counted.is_(True),
-                or_(
-                    OrderFact.paid_at.is_(None),
-                    extract("day", OrderFact.paid_at) >= mo.COMPLETE_FROM_DAY,
-                ),
-            ),
-        ),
-        (LiveSessionFact.month, LiveSessionFact.superseded_by, None),
+    for column, superseded in (
+        (StoreMonthFact.month, StoreMonthFact.superseded_by),
+        (LiveSessionFact.month, LiveSessionFact.superseded_by),
     ):
-        query = select(func.max(column)).where(superseded.is_(None))
-        if complete is not None:
-            query = query.where(complete)
-        value = session.scalar(query)
+        value = session.scalar(select(func.max(column)).where(superseded.is_(None)))
         if value:
             found.append(value)
     manual = session.scalar(select(func.max(ManualMetricValue.month)))
     if manual:
         found.append(manual)
-    return max(found) if found else None
+    floor = max(found, default="")
+    candidates = {
+        month
+        for months in session.scalars(
+            select(ImportBatch.months).where(
+                ImportBatch.undone_at.is_(None), ImportBatch.source.in_(_DATED_SOURCES)
+            )
+        )
+        for month in months or ()
+        if isinstance(month, str) and month > floor
+    }
+    if candidates:
+        store_ids = list(session.scalars(select(Store.id)))
+        for month in sorted(candidates, reverse=True):
+            if _reaches_last_week(session, store_ids, month):
+                return month
+    return floor or None
+
+
+def _reaches_last_week(session: Session, store_ids: list[int], month: str) -> bool:
+    """Whether daily rows or counted orders of ``month`` reach its last week (indexed look-ups)."""
+    first, last = mo.first_day(month), mo.last_day(month)
+    late = first.replace(day=mo.COMPLETE_FROM_DAY)
+    day_row = session.scalar(
+        select(StoreDayFact.id)
+        .where(
+            StoreDayFact.store_id.in_(store_ids),
+            StoreDayFact.day >= late,
+            StoreDayFact.day <= last,
+            StoreDayFact.superseded_by.is_(None),
+        )
+        .limit(1)
+    )
+    if day_row is not None:
+        return True
+    order = session.scalar(
+        select(OrderFact.id)
+        .where(
+            OrderFact.store_id.in_(store_ids),
+            OrderFact.month == month,
+            OrderFact.superseded_by.is_(None),
+            OrderFact.counted.is_(True),
+            or_(
+                OrderFact.paid_at.is_(None),
+                OrderFact.paid_at >= datetime(late.year, late.month, late.day),
+            ),
+        )
+        .limit(1)
+    )
+    return order is not None
 
 
 def default_as_of(latest: str | None, today: date | None = None) -> str:

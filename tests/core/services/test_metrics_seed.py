@@ -31,6 +31,17 @@ from core.model import (
 from core.session import AppSession
 
 
+def _note_months(session: Any, rows: Sequence[Any]) -> None:
+    """Fact rows' months go into their batch's list, as the import records them."""
+    for row in rows:
+        month, batch_id = getattr(row, "month", None), getattr(row, "batch_id", None)
+        if isinstance(row, ImportBatch) or month is None or batch_id is None:
+            continue
+        batch = session.get(ImportBatch, batch_id)
+        if batch is not None and month not in (batch.months or []):
+            batch.months = sorted([*(batch.months or []), month])
+
+
 class Seed:
     """Adds rows to ``app``'s file one small transaction at a time; returns the new ids."""
 
@@ -42,6 +53,7 @@ class Seed:
         with self.app.uow() as uow:
             uow.session.add(row)
             uow.session.flush()
+            _note_months(uow.session, [row])
             new_id: int = row.id
             uow.commit()
         return new_id
@@ -50,6 +62,7 @@ class Seed:
         """Many rows in one transaction (e.g. a whole daily export)."""
         with self.app.uow() as uow:
             uow.session.add_all(rows)
+            _note_months(uow.session, rows)
             uow.commit()
 
     def level(self, title: str, track: str | None = None) -> int:
