@@ -115,6 +115,15 @@ def short_label(month: Month, lang: str = "zh", reference: Month | None = None) 
     return _EN_MONTHS[month0] if lang == "en" else f"{month0 + 1}月"
 
 
+def axis_label(month: Month, lang: str = "zh", with_year: bool = False) -> str:
+    """A chart's month label: "3月" / "Mar", with the year in two digits where the axis needs it
+    ("23年3月" / "Mar '23", e.g. the first month and every January)."""
+    if not with_year:
+        return short_label(month, lang)
+    year, month0 = int(month[:4]) % 100, index(month) % 12
+    return f"{_EN_MONTHS[month0]} '{year:02d}" if lang == "en" else f"{year:02d}年{month0 + 1}月"
+
+
 def months_at_level(level_since: date, as_of: Month) -> int:
     """Whole calendar months spent at a level from ``level_since`` to the end of ``as_of``.
 

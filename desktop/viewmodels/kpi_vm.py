@@ -238,7 +238,12 @@ class KpiViewModel(QObject):
         lang = current_language()
         axis = tuple(m for m in found.months if not found.incomplete(m))  # trends: whole months
         position = {m: i for i, m in enumerate(axis)}
-        labels = tuple(mo.short_label(m, lang, axis[-1]) if axis else "" for m in axis)
+        # across years, the year where it changes: on the first month and on each January
+        several_years = len({m[:4] for m in axis}) > 1
+        labels = tuple(
+            mo.axis_label(m, lang, with_year=several_years and (i == 0 or m.endswith("-01")))
+            for i, m in enumerate(axis)
+        )
         result: list[ChartData] = []
         for series in found.metrics:
             metric = series.metric

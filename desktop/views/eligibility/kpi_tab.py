@@ -6,7 +6,7 @@ came from.
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QBarCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QMargins, QPointF, Qt, Slot
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -32,6 +32,7 @@ from desktop.views.eligibility.metric_values_dialog import MetricValuesDialog
 
 LINE_COLOR = QColor("#1565c0")
 CHART_HEIGHT = 210
+LABELS_SHOWN = 5  # month labels that fit side by side under a chart
 
 
 class MetricChart(QChartView):
@@ -56,9 +57,7 @@ class MetricChart(QChartView):
         for x, y in data.points:
             self.series.append(QPointF(float(x), float(y)))
         chart.addSeries(self.series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append(list(data.labels))
-        axis_x.setLabelsFont(self._small_font())
+        axis_x = self._month_axis(data.labels)
         axis_y = QValueAxis()
         axis_y.setLabelsFont(self._small_font())
         values = [y for _, y in data.points]
@@ -76,6 +75,19 @@ class MetricChart(QChartView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(CHART_HEIGHT)
         self.series.hovered.connect(self.on_series_hovered)
+
+    def _month_axis(self, labels: tuple[str, ...]) -> QCategoryAxis:
+        """Months at the points' positions; with more than fit side by side, every few months
+        only (each point's tooltip still names its month)."""
+        axis = QCategoryAxis()
+        axis.setLabelsFont(self._small_font())
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setRange(-0.5, max(len(labels) - 0.5, 0.5))
+        step = max(1, -(-len(labels) // LABELS_SHOWN))  # ceiling division
+        for position in range(0, len(labels), step):
+            axis.append(labels[position], float(position))
+        axis.setGridLineVisible(False)
+        return axis
 
     def _small_font(self) -> QFont:
         font = QFont(self.font())

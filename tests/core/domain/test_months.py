@@ -67,6 +67,9 @@ def test_labels_read_naturally_in_both_languages() -> None:
     assert mo.short_label("2024-03", "zh", reference="2024-06") == "3月"
     assert mo.short_label("2023-12", "zh", reference="2024-02") == "2023年12月"
     assert mo.short_label("2023-12", "en", reference="2024-02") == "Dec 2023"
+    assert mo.axis_label("2023-12", "zh", with_year=True) == "23年12月"
+    assert mo.axis_label("2023-12", "en", with_year=True) == "Dec '23"
+    assert mo.axis_label("2024-01", "zh") == "1月"
 
 
 def test_months_at_level_counts_whole_months_only() -> None:
