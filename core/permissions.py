@@ -35,6 +35,8 @@ class Perm(StrEnum):
     BACKUP = "backup"
     EXPORT_DATA = "export_data"
     VIEW_ANONYMOUS_RATER = "view_anonymous_rater"
+    MANAGE_CYCLES = "manage_cycles"  # open, close and reopen review cycles (owner)
+    CREATE_CASE = "create_case"  # propose someone for promotion (HR, owner)
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
@@ -50,6 +52,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
             Perm.RATE_ABILITY,
             Perm.VIEW_ELIGIBILITY,
             Perm.REVIEW_HR,
+            Perm.CREATE_CASE,
             Perm.PRINT_REPORTS,
             Perm.BACKUP,
             Perm.EXPORT_DATA,

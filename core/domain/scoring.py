@@ -32,6 +32,8 @@ class RubricItem:
     name: str
     weight: float
     rubric: tuple[tuple[str, str], ...] = ()  # (lowest score of the band, what it looks like)
+    # who may rate it in score entry (supervisor | hr | owner); empty = every rating role
+    raters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class EvaluationTemplate:
                     str(item.get("name", "")),
                     float(item.get("weight") or 0),
                     tuple((str(k), str(v)) for k, v in (item.get("rubric") or {}).items()),
+                    tuple(str(r) for r in item.get("raters") or ()),
                 )
                 for item in part.get("items") or ()
             )
@@ -77,7 +80,13 @@ class EvaluationTemplate:
                 "name": p.name,
                 "weight": p.weight,
                 "items": [
-                    {"name": i.name, "weight": i.weight, "rubric": dict(i.rubric)} for i in p.items
+                    {
+                        "name": i.name,
+                        "weight": i.weight,
+                        "rubric": dict(i.rubric),
+                        **({"raters": list(i.raters)} if i.raters else {}),
+                    }
+                    for i in p.items
                 ],
             }
             for p in self.parts

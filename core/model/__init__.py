@@ -33,6 +33,7 @@ from core.model.ladder import (
     Track,
     Transition,
 )
+from core.model.promotion import CaseStep, CycleCandidate, Entitlement, PromotionCase, ReviewCycle
 from core.model.users import User
 
 __all__ = [
@@ -40,12 +41,15 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "CaseStep",
     "Company",
     "Competency",
     "CriteriaVersion",
     "Criterion",
     "CustomMetric",
+    "CycleCandidate",
     "Employee",
+    "Entitlement",
     "EvaluationTemplate",
     "Feedback",
     "FileMeta",
@@ -56,6 +60,8 @@ __all__ = [
     "LiveSessionFact",
     "ManualMetricValue",
     "OrderFact",
+    "PromotionCase",
+    "ReviewCycle",
     "ScoreEntry",
     "Store",
     "StoreDayFact",

@@ -123,10 +123,20 @@ def log_in(
 ) -> AppSession:
     opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
     try:
-        return _session_for(opened, login)
+        app = _session_for(opened, login)
     except BaseException:
         opened.close()
         raise
+    _apply_due_cases(app)
+    return app
+
+
+def _apply_due_cases(app: AppSession) -> None:
+    """Published promotions whose effective date has come take effect the first time the file
+    is opened on or after it (core/services/promotion/cases.py)."""
+    from core.services.promotion.cases import apply_due
+
+    apply_due(app)
 
 
 def unlock_again(app: AppSession, login: str, password: str) -> AppSession:

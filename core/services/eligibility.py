@@ -282,6 +282,19 @@ def _transitions(design: LadderDesign) -> dict[int, list[TransitionRules]]:
     return dict(found)
 
 
+def transitions_out_of(session: Session, level_id: int) -> list[TransitionRules]:
+    """The live transitions out of one level, with their rules and evaluation template."""
+    return list(_transitions(read_design(session)).get(level_id, ()))
+
+
+def transition_rules(session: Session, transition_id: int) -> TransitionRules | None:
+    for found in _transitions(read_design(session)).values():
+        for t in found:
+            if t.id == transition_id:
+                return t
+    return None
+
+
 def _people(
     session: Session, actor: Actor, design: LadderDesign, employee_ids: Iterable[int] | None
 ) -> list[Person]:
@@ -384,16 +397,25 @@ def _achievements(
 
 
 def _latest_item_scores(
-    session: Session, ids: Sequence[int]
+    session: Session, ids: Sequence[int], period: str | None = None
 ) -> dict[int, dict[str, dict[str, float]]]:
-    """Per employee, item scores per part of their latest evaluation period."""
+    """Per employee, item scores per part of their latest evaluation period (or of ``period``,
+    a review cycle's name, when a case or the cycle's screen asks)."""
     entries: dict[int, dict[str, list[tuple[str, str, float]]]] = defaultdict(
         lambda: defaultdict(list)
     )
     recency: dict[tuple[int, str], tuple[date, int]] = {}
     if not ids:
         return {}
-    for employee_id, period, part, item, score, scored_on, entry_id in session.connection().execute(
+    for (
+        employee_id,
+        entry_period,
+        part,
+        item,
+        score,
+        scored_on,
+        entry_id,
+    ) in session.connection().execute(
         select(
             ScoreEntry.employee_id,
             ScoreEntry.period,
@@ -404,8 +426,10 @@ def _latest_item_scores(
             ScoreEntry.id,
         ).where(ScoreEntry.employee_id.in_(ids))
     ):
-        entries[employee_id][period].append((part, item, score))
-        key = (employee_id, period)
+        if period is not None and entry_period != period:
+            continue
+        entries[employee_id][entry_period].append((part, item, score))
+        key = (employee_id, entry_period)
         stamp = (scored_on or date.min, entry_id)
         recency[key] = max(recency.get(key, stamp), stamp)
     result: dict[int, dict[str, dict[str, float]]] = {}
@@ -448,6 +472,7 @@ def _load(
     employee_ids: Iterable[int] | None = None,
     *,
     whole_history: bool = False,
+    period: str | None = None,
 ) -> _Company:
     """Read what the rules need; unless ``whole_history``, only the months they will look at."""
     latest = kpi.latest_data_month(session)
@@ -467,7 +492,7 @@ def _load(
         people=people,
         transitions=transitions,
         achievements=_achievements(session, ids, since, until),
-        item_scores=_latest_item_scores(session, ids),
+        item_scores=_latest_item_scores(session, ids, period),
         book=kpi.load_facts(session, None if employee_ids is None else ids, months=months),
         custom=design.custom(),
         latest_month=latest,
@@ -625,11 +650,13 @@ def eligibility_list(
     *,
     progress: Progress = NO_PROGRESS,
     today: date | None = None,
+    period: str | None = None,
 ) -> EligibilityList:
-    """The 达标名单 as of ``as_of`` (default: the last complete month with data)."""
+    """The 达标名单 as of ``as_of`` (default: the last complete month with data); score rules
+    read the ``period`` (a review cycle's name) when given, else each person's latest."""
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
-        company = _load(s, app.actor, as_of, today)
+        company = _load(s, app.actor, as_of, today, period=period)
     candidates = _evaluate_list(company, company.as_of, progress)
     return EligibilityList(
         company.as_of,
@@ -677,12 +704,16 @@ def employee_progress(
     *,
     transition_id: int | None = None,
     today: date | None = None,
+    period: str | None = None,
 ) -> EmployeeProgress:
-    """One employee's 晋升进度: every transition out of their level (or just ``transition_id``)."""
+    """One employee's 晋升进度: every transition out of their level (or just ``transition_id``);
+    score rules read the ``period`` (a review cycle's name) when given, else the latest one."""
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
         ensure_visible(s, app.actor, employee_id)
-        company = _load(s, app.actor, as_of, today, [employee_id], whole_history=True)
+        company = _load(
+            s, app.actor, as_of, today, [employee_id], whole_history=True, period=period
+        )
     month = company.as_of
     if not company.people:
         return EmployeeProgress(

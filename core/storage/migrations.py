@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from core.model import Base, FileMeta
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,25 @@ class Migration:
     upgrade: Callable[[Connection], None]
 
 
-# Version 1 is the first released schema (created by create_schema); later steps go here, e.g.
-# Migration(2, "add employees.nickname", lambda c: c.exec_driver_sql("ALTER TABLE ...")).
-MIGRATIONS: list[Migration] = []
+def _promotion_tables(conn: Connection) -> None:
+    """Review cycles, cases, their trail and entitlements (new tables only: nothing rewritten)."""
+    from core.model import promotion
+
+    tables = [
+        promotion.ReviewCycle.__table__,
+        promotion.CycleCandidate.__table__,
+        promotion.PromotionCase.__table__,
+        promotion.CaseStep.__table__,
+        promotion.Entitlement.__table__,
+    ]
+    Base.metadata.create_all(conn, tables=tables)  # type: ignore[arg-type]
+
+
+# Version 1 is the first released schema (created by create_schema); each later step upgrades
+# a file one version, e.g. Migration(3, "add employees.nickname", lambda c: c.exec_driver_sql(...)).
+MIGRATIONS: list[Migration] = [
+    Migration(2, "review cycles and promotion cases", _promotion_tables),
+]
 
 
 def create_schema(conn: Connection, file_id: str, version: int = SCHEMA_VERSION) -> None:
