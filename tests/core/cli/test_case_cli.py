@@ -123,10 +123,8 @@ def test_a_case_runs_from_the_cycle_to_the_effective_date_through_the_cli(compan
     decided = ok("case", "decide", f, cid, "--salary", str(low), "--effective", effective, "--json")
     assert decided["state"] == "effective" and decided["decision"]["salary"] == low
     assert decided["decision"]["effective"] == effective
-    assert (
-        decided["decision"]["permissions"] == ["决定新品上线策略", "团队招聘权"]
-        or decided["decision"]["permissions"]
-    )
+    # permissions default to the new level's (Template B: the supervisor's)
+    assert decided["decision"]["permissions"] == ["决定新品上线策略", "团队招聘权"]
     assert [s["action"] for s in decided["steps"]][-2:] == ["decide", "effective"]
     again = ok("case", "show", f, cid, "--json")
     assert again["criteria"] == decided["criteria"]  # the snapshot
