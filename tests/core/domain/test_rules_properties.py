@@ -504,8 +504,7 @@ def test_the_value_shown_and_the_verdict_never_contradict(
     unit = ex.unit_of(spec)
     r = evaluate(spec, ctx, as_of)
     if spec.kind == "change":
-        threshold = _parse_shown(mx.format_amount(unit, spec.threshold, "en").replace("-", "-"))
-        threshold = threshold if spec.threshold >= 0 else -abs(threshold)
+        threshold = _parse_shown(mx.format_amount(unit, spec.threshold, "en"))
     else:
         threshold = _threshold_shown(unit, spec.threshold)
     for shown, met in _shown_values(r, unit):
