@@ -287,6 +287,11 @@ def transitions_out_of(session: Session, level_id: int) -> list[TransitionRules]
     return list(_transitions(read_design(session)).get(level_id, ()))
 
 
+def all_transitions(session: Session) -> list[list[TransitionRules]]:
+    """Every live transition, grouped by the level it leaves."""
+    return list(_transitions(read_design(session)).values())
+
+
 def transition_rules(session: Session, transition_id: int) -> TransitionRules | None:
     for found in _transitions(read_design(session)).values():
         for t in found:

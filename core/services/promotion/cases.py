@@ -25,7 +25,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain import cases as dc
-from core.domain import months as mo
 from core.domain import scoring
 from core.domain.rules import Readiness
 from core.errors import NotFound, ValidationError
@@ -231,7 +230,7 @@ def _get(session: Session, actor: Actor, case_id: int) -> PromotionCase:
     return case
 
 
-def _criterion_dict(result: Any, lang_pairs: bool = True) -> dict[str, Any]:
+def _criterion_dict(result: Any) -> dict[str, Any]:
     """One criterion as plain JSON, in both languages, with its months for a sparkline."""
     zh, en = result.as_dict("zh"), result.as_dict("en")
 
@@ -515,14 +514,28 @@ def _trail(
     )
 
 
+def _note_skipped(uow: UnitOfWork, case: PromotionCase, start: int, stop: int) -> None:
+    """Write a "skip" trail entry, with its reason code, for each skipped step in [start, stop)."""
+    chain = chain_of(case)
+    for i in range(start, stop):
+        if chain[i].skipped:
+            _trail(
+                uow,
+                case,
+                "skip",
+                chain[i].skipped or "",
+                position=i,
+                role=chain[i].role.value,
+                login="",
+            )
+
+
 def _start_chain(uow: UnitOfWork, case: PromotionCase, emp: Employee) -> None:
     """(Re)submit: resolve the chain, note the skipped steps, wait at the first open one."""
     chain = _resolved_chain(uow.session, emp)
     case.chain = [step.as_dict() for step in chain]
     first = dc.first_open_step(chain)
-    for i, step in enumerate(chain[: first if first is not None else len(chain)]):
-        if step.skipped:
-            _trail(uow, case, "skip", step.skipped, position=i, role=step.role.value, login="")
+    _note_skipped(uow, case, 0, first if first is not None else len(chain))
     case.step = first
     if first is None:  # cannot happen while an owner exists; be safe
         case.state = dc.CaseState.APPROVED.value
@@ -686,34 +699,14 @@ def act(app: AppSession, case_id: int, action: str, comment: str = "") -> dc.Cas
         before = {"state": case.state, "step": case.step}
         _trail(uow, case, move.value, comment, position=position, role=role, on_behalf=on_behalf)
         case.state = target.value
+        start = (position or 0) + 1
         if target is dc.CaseState.IN_REVIEW:
             assert case.step is not None
             case.step = dc.first_open_step(chain_of(case), case.step + 1)
-            # note the steps skipped on the way
-            for i in range((position or 0) + 1, case.step or 0):
-                skipped = chain_of(case)[i]
-                _trail(
-                    uow,
-                    case,
-                    "skip",
-                    skipped.skipped or "",
-                    position=i,
-                    role=skipped.role.value,
-                    login="",
-                )
+            _note_skipped(uow, case, start, case.step or 0)
         else:
             if target is dc.CaseState.APPROVED:
-                for i in range((position or 0) + 1, len(case.chain)):
-                    skipped = chain_of(case)[i]
-                    _trail(
-                        uow,
-                        case,
-                        "skip",
-                        skipped.skipped or "",
-                        position=i,
-                        role=skipped.role.value,
-                        login="",
-                    )
+                _note_skipped(uow, case, start, len(case.chain))
             case.step = None
         s.flush()
         uow.audit(
@@ -1043,15 +1036,3 @@ def revoke(app: AppSession, case_id: int, reason: str) -> None:
             {"state": case.state, "reason": reason},
         )
         uow.commit()
-
-
-def cases_of_employee(app: AppSession, employee_id: int) -> list[CaseSummary]:
-    return list_cases(app, employee_id=employee_id)
-
-
-def month_of(day: date) -> str:
-    return mo.of_date(day)
-
-
-def message(code: str, **params: Any) -> Message:
-    return Message(code, params)

@@ -100,7 +100,7 @@ def open_cycle(
             if not mo.is_month(str(as_of).strip()):
                 raise ValidationError("case.cycle.bad_month", field="as_of", text=str(as_of))
             month = mo.parse(str(as_of))
-        known = {t.id for ts in el._transitions(el.read_design(s)).values() for t in ts}
+        known = {t.id for ts in el.all_transitions(s) for t in ts}
         chosen = sorted(set(transition_ids or ()))
         unknown = [t for t in chosen if t not in known]
         if unknown:
