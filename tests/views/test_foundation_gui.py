@@ -294,3 +294,35 @@ def test_company_default_language_applies_until_the_user_picks_one(
     QSettings().setValue("ui/language", "zh")  # the user picked Chinese on this PC
     assert not i18n.apply_company_default("en") and current_language() == "zh"
     _close(app)
+
+
+def test_enter_in_the_password_field_logs_in(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    _close(app)
+    dialog = _login_dialog(qtbot, path)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, OWNER_PASSWORD)
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.pages.currentIndex() == 0  # not the recovery page
+    assert dialog.app is not None
+    _close(dialog.app)
+
+
+def test_cancel_on_the_recovery_page_returns_to_the_log_in_form(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    _close(app)
+    dialog = _login_dialog(qtbot, path)
+    qtbot.mouseClick(dialog.recover_link, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 1
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.pages.currentIndex() == 0
+    assert dialog.ok_button.text() == "登录" and dialog.cancel_button.text() == "取消"
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()  # Esc on the log-in form still closes the dialog
