@@ -84,3 +84,21 @@ def test_english_translator_leaves_qt_strings_alone(qapp: object) -> None:
     finally:
         i18n.install("zh")
     assert QCoreApplication.translate("tidui", "设置") == "设置"
+
+
+def test_qt_own_dialogs_follow_the_ui_language(qapp: object) -> None:
+    """The file dialog's 查找范围/打开/取消 and the standard buttons come from Qt's catalogue."""
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop import i18n
+
+    i18n.install("zh")
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "查找范围："
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert QCoreApplication.translate("tidui", "设置") == "设置"
+    i18n.install("en")
+    try:
+        assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        i18n.install("zh")
