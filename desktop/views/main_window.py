@@ -30,6 +30,7 @@ IMPORTABLE = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     close_requested = Signal()
+    quit_requested = Signal()  # 退出: close the file, then end the application
 
     def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,10 +93,11 @@ class MainWindow(QMainWindow):
         self.close_action.triggered.connect(self.on_close_file_triggered)
         self.quit_action = QAction(tr("退出(&Q)"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self.on_quit_triggered)
         for action in (self.lock_action, self.backup_action, self.close_action, self.quit_action):
             file_menu.addAction(action)
         self.addAction(self.lock_action)
+        self.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
         about = QAction(tr("关于 Tidui"), self)
         about.triggered.connect(self.on_about_triggered)
@@ -212,6 +214,11 @@ class MainWindow(QMainWindow):
     def on_close_file_triggered(self) -> None:
         if self.pages_allow_leaving():
             self.close_requested.emit()
+
+    @Slot()
+    def on_quit_triggered(self) -> None:
+        if self.pages_allow_leaving():
+            self.quit_requested.emit()
 
     @Slot()
     def on_about_triggered(self) -> None:

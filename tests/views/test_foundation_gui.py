@@ -326,3 +326,29 @@ def test_cancel_on_the_recovery_page_returns_to_the_log_in_form(
     assert dialog.ok_button.text() == "登录" and dialog.cancel_button.text() == "取消"
     qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
     assert not dialog.isVisible()  # Esc on the log-in form still closes the dialog
+
+
+def test_quit_closes_the_file_and_ends_the_application(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.views.app_controller import AppController
+
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", lambda: quits.append(True))
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    controller = AppController()
+    qtbot.addWidget(controller.start_window)
+    controller.show_main(app)
+    window = controller.main_window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert window.quit_action in window.actions()  # Ctrl+Q works without opening the menu
+    window.quit_action.trigger()
+    assert quits == [True]
+    assert controller.main_window is None and not controller.start_window.isVisible()
+    auth.log_in(path, OWNER, OWNER_PASSWORD).close(backup=False)  # the file was closed
