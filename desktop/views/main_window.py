@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +25,8 @@ from desktop.views.navigation import PAGES, PageSpec, load_page_class
 
 # What the import wizard opens; kept in one place with the reader (core/importers/reading.py).
 IMPORTABLE = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
+GEOMETRY_KEY = "main_window/geometry"
+PREFERRED_SIZE = QSize(1280, 800)  # on a screen with room for it and its frame
 
 
 class MainWindow(QMainWindow):
@@ -36,7 +38,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session_vm = session_vm
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
         self._allow_close = False
         self.pages: dict[str, QWidget] = {}
         self.specs: list[PageSpec] = []
@@ -79,6 +80,31 @@ class MainWindow(QMainWindow):
         session_vm.actor_changed.connect(self.on_actor_changed)
         session_vm.data_changed.connect(self.on_data_changed)
         self.rebuild()
+        self.restore_placement()
+
+    # -- size and place: fit the screen, then as the user left it -------------------------
+    def restore_placement(self) -> None:
+        """Open as the user left it (QSettings, across log-ins and runs), else fitting the
+        available screen: maximised on a small one such as 1366×768 (status bar in view)."""
+        saved = QSettings().value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            area = self.screen().availableGeometry()
+            if self.width() > area.width() or self.height() > area.height():
+                self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
+            return
+        area = self.screen().availableGeometry()
+        if (
+            area.width() < PREFERRED_SIZE.width() + 80
+            or area.height() < PREFERRED_SIZE.height() + 60
+        ):
+            self.resize(area.size())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        self.resize(PREFERRED_SIZE)
+        self.move(area.center() - self.rect().center())
+
+    def save_placement(self) -> None:
+        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
 
     # -- building -------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -251,6 +277,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._allow_close:
+            self.save_placement()
             event.accept()
             return
         event.ignore()

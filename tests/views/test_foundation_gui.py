@@ -352,3 +352,24 @@ def test_quit_closes_the_file_and_ends_the_application(
     assert quits == [True]
     assert controller.main_window is None and not controller.start_window.isVisible()
     auth.log_in(path, OWNER, OWNER_PASSWORD).close(backup=False)  # the file was closed
+
+
+def test_main_window_fits_the_screen_and_remembers_its_size(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    area = window.screen().availableGeometry()
+    assert window.width() <= area.width() and window.height() <= area.height()
+    assert window.statusBar().isVisible()
+    window.showNormal()
+    window.resize(700, 500)
+    window.allow_close()
+    window.close()  # saved as it was left
+    again = MainWindow(SessionViewModel(app))  # the next log-in, or the next run
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 500)
+    again.allow_close()
+    again.close()
+    _close(app)
