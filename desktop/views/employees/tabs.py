@@ -124,6 +124,7 @@ class TimelineTab(RecordsTab):
     def __init__(self, vm: ArchiveViewModel, parent: QWidget | None = None) -> None:
         super().__init__(vm, vm.timeline, parent)
         hint = QLabel(tr("职级变动、薪资变动、培训、成果与评价按时间排列，最新的在最上面。"))
+        hint.setWordWrap(True)  # it must not hold the form's pane wider than 1366×768 allows
         self.buttons.addWidget(hint)
         self.finish_buttons()
 
