@@ -63,7 +63,7 @@ ID_ROLE = 1
 # Text never drawn smaller than this on screen (points at zoom 1), however far fit-to-view
 # zooms out; text grows in the scene instead, up to a cap so it stays inside its box.
 MIN_SCREEN_PT = 7.5
-FIT_MIN_SCALE = 0.45  # fit-to-view shrinks a wide ladder no further (scroll bars instead)
+FIT_MIN_SCALE = 0.55  # fit-to-view shrinks a wide ladder no further (scroll bars instead)
 FIT_MAX_SCALE = 1.6  # and enlarges a small one no further
 
 
@@ -173,7 +173,8 @@ def route(source: NodeLayout, target: NodeLayout) -> tuple[QPainterPath, QPointF
         end = QPointF(t_cx - sign * target.width / 2, t_cy)
         path.moveTo(start)
         path.lineTo(end)
-        return path, start, QPointF((start.x() + end.x()) / 2, start.y() - 12)
+        # the label (two lines, see show_layout) sits above the arrow, inside the gap
+        return path, start, QPointF((start.x() + end.x()) / 2, start.y() - 22)
     rows_apart = abs(s_cy - t_cy) / (source.height + ROW_GAP)
     if same_column and rows_apart > 1.5:
         side = source.x + source.width
@@ -365,7 +366,11 @@ class LadderGraphView(QGraphicsView):
                 edge, nodes[edge.from_level_id], nodes[edge.to_level_id], selected
             )
             scene.addItem(item)
-            label = QGraphicsSimpleTextItem(edge.label)
+            source, target = nodes[edge.from_level_id], nodes[edge.to_level_id]
+            text = edge.label
+            if abs(source.y - target.y) < 1 and abs(source.x - target.x) < 2 * source.width:
+                text = text.replace(" · ", "\n", 1)  # two short lines fit between two boxes
+            label = QGraphicsSimpleTextItem(text)
             label.setFont(label_font)
             label.setBrush(item.color)
             back = QGraphicsRectItem()
