@@ -129,6 +129,21 @@ class TimelineTab(RecordsTab):
         self.finish_buttons()
 
 
+class ScoresTab(RecordsTab):
+    """评估: every item score of every evaluation period (imported with 评估打分 or entered)."""
+
+    def __init__(self, vm: ArchiveViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(vm, vm.scores, parent)
+        hint = QLabel(
+            tr(
+                "评估打分按评审周期列出；晋升条件中的评估得分取最近一个周期，同一项目多人评分取平均。"
+            )
+        )
+        hint.setWordWrap(True)
+        self.buttons.addWidget(hint, 1)
+        self.finish_buttons()
+
+
 class StoresTab(RecordsTab):
     def __init__(self, vm: ArchiveViewModel, parent: QWidget | None = None) -> None:
         super().__init__(vm, vm.ownerships, parent)
@@ -275,5 +290,6 @@ def builtin_tabs(vm: ArchiveViewModel) -> list[tuple[str, QWidget]]:
         (tr("培训记录"), TrainingTab(vm)),
         (tr("成果记录"), AchievementsTab(vm)),
         (tr("评价反馈"), FeedbackTab(vm)),
+        (tr("评估"), ScoresTab(vm)),
         (tr("附件"), AttachmentsTab(vm)),
     ]
