@@ -290,6 +290,6 @@ def builtin_tabs(vm: ArchiveViewModel) -> list[tuple[str, QWidget]]:
         (tr("培训记录"), TrainingTab(vm)),
         (tr("成果记录"), AchievementsTab(vm)),
         (tr("评价反馈"), FeedbackTab(vm)),
-        (tr("评估"), ScoresTab(vm)),
         (tr("附件"), AttachmentsTab(vm)),
+        (tr("评估"), ScoresTab(vm)),  # last of ours: other code finds the tabs above by position
     ]
