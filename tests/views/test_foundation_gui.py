@@ -373,3 +373,40 @@ def test_main_window_fits_the_screen_and_remembers_its_size(qtbot: QtBot, tmp_pa
     again.allow_close()
     again.close()
     _close(app)
+
+
+def test_new_company_folder_shows_one_slash_between_names(qtbot: QtBot, tmp_path: Path) -> None:
+    vm = NewCompanyViewModel()
+    wizard = NewCompanyWizard(vm)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.company_page
+    assert "//" not in page.folder.text()
+    page.name.setText("悦颜美妆")
+    page.folder.setText(str(tmp_path) + "//")  # as a folder dialog may hand it back
+    page.folder.editingFinished.emit()
+    assert page.folder.text() == str(tmp_path)
+    wizard.next()
+    assert "//" not in str(vm.path) and vm.path == tmp_path / "悦颜美妆.tidui"
+
+
+def test_the_logo_field_says_what_it_is_for_today(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from desktop.viewmodels.settings_vm import SettingsViewModel
+    from desktop.views.settings.page import CompanyTab
+
+    app, _ = make_company(tmp_path)
+    tab = CompanyTab(SettingsViewModel(SessionViewModel(app)))
+    qtbot.addWidget(tab)
+    layout = tab.layout()
+    assert isinstance(layout, QFormLayout)
+    labels = [
+        w.text()
+        for i in range(layout.rowCount())
+        if (item := layout.itemAt(i, QFormLayout.ItemRole.LabelRole)) is not None
+        and isinstance(w := item.widget(), QLabel)
+    ]
+    assert "公司标志" in labels and not any("用于报告" in t for t in labels)
+    assert "还没有用到" in tab.logo_hint.text()
+    _close(app)

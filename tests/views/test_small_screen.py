@@ -106,7 +106,7 @@ def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSe
     assert side.isVisible() and side.count() == tabs.count() >= 9
     for i in range(side.count()):
         rect = side.visualItemRect(side.item(i))
-        assert side.viewport().rect().contains(rect), side.item(i).text()  # no scrolling
+        assert rect.bottom() <= side.viewport().height(), side.item(i).text()  # no scrolling
     badges = page.table.model()  # type: ignore[attr-defined]
     column = badges.columnCount() - 1
     metrics = page.table.fontMetrics()  # type: ignore[attr-defined]

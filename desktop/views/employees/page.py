@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -78,6 +78,14 @@ class EmployeesPage(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self.on_table_current_changed)
+        # Qt greys out the selection of a list without focus (after visiting another page it
+        # looked lost): draw it as when focused.
+        palette = self.table.palette()
+        for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            palette.setColor(
+                QPalette.ColorGroup.Inactive, role, palette.color(QPalette.ColorGroup.Active, role)
+            )
+        self.table.setPalette(palette)
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: bold; padding: 4px 0;")
@@ -306,7 +314,8 @@ class EmployeesPage(QWidget):
         self._reselect()
 
     def on_rows_loaded(self, _total: int) -> None:
-        self._update_count()
+        # the list reloads after any change elsewhere: keep the person in the form selected
+        self._reselect()
 
     def _update_count(self) -> None:
         model = self.list_vm.model
