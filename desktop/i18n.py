@@ -41,12 +41,18 @@ class CatalogueTranslator(QTranslator):
         # to the source text. An empty string would count as a translation and blank out Qt's
         # own strings (button texts, "%n" plurals).
         if self.lang == "zh":
-            return None
+            return QT_FILL_INS.get((context, source))
         return ui_catalogue().get(source)
 
     def isEmpty(self) -> bool:
         return False
 
+
+# The two labels of Qt's own file dialog that qtbase_zh_CN leaves in English.
+QT_FILL_INS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
 
 _installed: CatalogueTranslator | None = None
 _qt_installed: QTranslator | None = None
