@@ -202,6 +202,7 @@ def test_imported_scores_have_their_own_section_and_timeline_rows(
     row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "陈静")
     page.table.selectRow(row)
     _settle(qtbot)
+    assert [i.row() for i in page.table.selectionModel().selectedRows()] == [row]
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert "评估" in titles
     scores = page.archive_vm.scores
