@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
         "--demo", action="store_true", help="open (and first create) the demo company"
     )
     parser.add_argument("--lang", choices=["zh", "en"], default=None)
+    parser.add_argument(
+        "--smoke-quit-after",
+        type=float,
+        metavar="SECONDS",
+        help="start-up check: log in to the demo, quit SECONDS after the main window shows",
+    )
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QCoreApplication, QTimer
@@ -64,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         if not target.exists():
             demo.create_demo(target, DEMO_LOGIN, DEMO_PASSWORD)
         login = DEMO_LOGIN
+    if args.smoke_quit_after is not None:
+        from desktop import smoke
+
+        smoke.arm(controller, args.smoke_quit_after, DEMO_PASSWORD if args.demo else None)
     controller.show_start()
     if target is not None:
         QTimer.singleShot(0, lambda: controller.open_file(target, login))

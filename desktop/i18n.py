@@ -12,7 +12,7 @@ import json
 from functools import cache
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QSettings, QTranslator
 
 from core import i18n as core_i18n
 
@@ -41,25 +41,50 @@ class CatalogueTranslator(QTranslator):
         # to the source text. An empty string would count as a translation and blank out Qt's
         # own strings (button texts, "%n" plurals).
         if self.lang == "zh":
-            return None
+            return QT_FILL_INS.get((context, source))
         return ui_catalogue().get(source)
 
     def isEmpty(self) -> bool:
         return False
 
 
+# The two labels of Qt's own file dialog that qtbase_zh_CN leaves in English.
+QT_FILL_INS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
 _installed: CatalogueTranslator | None = None
+_qt_installed: QTranslator | None = None
+# Qt's own strings (the file dialog's 查找范围/打开/取消, standard buttons, context menus) come from
+# the translations PySide6 ships; English needs none (Qt's source language).
+QT_CATALOGUES = {"zh": "qtbase_zh_CN"}
+
+
+def qt_translator(lang: str) -> QTranslator | None:
+    """Qt's own translation for ``lang`` from PySide6's translations folder, or None."""
+    name = QT_CATALOGUES.get(lang)
+    if name is None:
+        return None
+    translator = QTranslator()
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    return translator if translator.load(name, folder) else None
 
 
 def install(lang: str) -> None:
     """Switch GUI and core messages to ``lang`` for this process."""
-    global _installed
+    global _installed, _qt_installed
     app = QCoreApplication.instance()
     core_i18n.set_language(lang)
     if app is None:
         return
     if _installed is not None:
         app.removeTranslator(_installed)
+    if _qt_installed is not None:
+        app.removeTranslator(_qt_installed)
+    _qt_installed = qt_translator(lang)
+    if _qt_installed is not None:
+        app.installTranslator(_qt_installed)
     _installed = CatalogueTranslator(lang)
     app.installTranslator(_installed)
 

@@ -84,3 +84,25 @@ def test_english_translator_leaves_qt_strings_alone(qapp: object) -> None:
     finally:
         i18n.install("zh")
     assert QCoreApplication.translate("tidui", "设置") == "设置"
+
+
+def test_qt_own_dialogs_follow_the_ui_language(qapp: object) -> None:
+    """The file dialog's 查找范围/打开/取消 and the standard buttons come from Qt's catalogue."""
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop import i18n
+
+    i18n.install("zh")
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "查找范围："
+    # what the dialog asks for; qtbase_zh_CN has no Chinese for these two, ours does
+    assert QCoreApplication.translate("QFileDialog", "&Look in:") == "查找范围(&L)："
+    assert QCoreApplication.translate("QFileDialog", "Files of &type:") == "文件类型(&T)："
+    assert QCoreApplication.translate("QFileDialog", "File &name:") == "文件名称(&N)："
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert QCoreApplication.translate("tidui", "设置") == "设置"
+    i18n.install("en")
+    try:
+        assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        i18n.install("zh")

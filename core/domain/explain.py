@@ -522,9 +522,19 @@ def explain_tenure(
 
 
 def explain_score(
-    spec: CriterionSpec, rule: Message, score: float | None, met: bool, gap: float | None
+    spec: CriterionSpec,
+    rule: Message,
+    score: float | None,
+    met: bool,
+    gap: float | None,
+    entered: int = 0,
 ) -> tuple[Message, Message | None]:
     part = score_part_term(spec.score_part)
+    if score is None and entered:
+        return (
+            Phrase("rules.explain.score_incomplete", {"rule": rule, "n": entered}),
+            Phrase("rules.missing.score_incomplete", {"part": part}),
+        )
     if score is None:
         return (
             Phrase("rules.explain.score_none", {"rule": rule}),

@@ -595,6 +595,11 @@ def _tenure(
     )
 
 
+# In EvaluationContext.scores beside the parts: how many item scores the latest evaluation has,
+# so a total that cannot be computed yet says "incomplete" rather than "no scores".
+SCORES_ENTERED = "entered_items"
+
+
 def _score(
     spec: CriterionSpec,
     ctx: EvaluationContext,
@@ -607,7 +612,8 @@ def _score(
     score = None if raw is None or math.isnan(raw) else mx.quantize(SCORE_UNIT, float(raw))
     met = score is not None and compare_at(SCORE_UNIT, score, cmp, t)
     gap = None if score is None else (0.0 if met else max(shortfall(score, cmp, t), 0.0))
-    explanation, missing = ex.explain_score(spec, rule, score, met, gap)
+    entered = ctx.scores.get(SCORES_ENTERED) or 0  # item scores of an unfinished evaluation
+    explanation, missing = ex.explain_score(spec, rule, score, met, gap, int(entered))
     return CriterionResult(
         spec, as_of, met, score, t, closeness(score, cmp, t, met), gap, rule, explanation, missing
     )

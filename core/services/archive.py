@@ -12,11 +12,12 @@ import contextlib
 import hashlib
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from core.model import (
     Employee,
     Feedback,
     GradeChange,
+    ImportBatch,
     Level,
     ScoreEntry,
     TrainingRecord,
@@ -972,11 +974,87 @@ def timeline(app: AppSession, employee_id: int) -> list[TimelineEvent]:
                     f.id,
                 )
             )  # fmt: skip
+        events.extend(_score_events(s, employee_id))
         for source in TIMELINE_SOURCES:
             events.extend(source(s, employee_id))
         # newest first; on the same day the hire sits below what came with it (first level, salary)
         events.sort(key=lambda e: (e.day, e.kind != "hire", e.kind), reverse=True)
         return events
+
+
+_HALF = {"上半年": (6, 30), "下半年": (12, 31), "h1": (6, 30), "h2": (12, 31)}
+_QUARTER = {"1": (3, 31), "2": (6, 30), "3": (9, 30), "4": (12, 31)}
+_QUARTER_ZH = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def period_end(period: str) -> date | None:
+    """The last day of an evaluation period written as HR writes it: 2024上半年, 2024下半年,
+    2024Q2, 2024年第二季度, 2024年3月, 2024-03, 2024年度; None when it names no year."""
+    text = period.strip().lower().replace(" ", "")
+    year_found = re.match(r"(\d{4})", text)
+    if year_found is None:
+        return None
+    year, rest = int(year_found.group(1)), text[4:].lstrip("年-_/")
+    for key, (month, day) in _HALF.items():
+        if rest.startswith(key):
+            return date(year, month, day)
+    quarter = re.match(r"(?:q|第)?([1-4一二三四])(?:季度?)?$", rest)
+    if quarter:
+        month, day = _QUARTER[_QUARTER_ZH.get(quarter.group(1), quarter.group(1))]
+        return date(year, month, day)
+    month_found = re.match(r"(\d{1,2})月?$", rest)
+    if month_found and 1 <= int(month_found.group(1)) <= 12:
+        month = int(month_found.group(1))
+        return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return date(year, 12, 31) if rest in ("", "度", "年", "年度", "全年") else None
+
+
+def _score_events(session: Session, employee_id: int) -> list[TimelineEvent]:
+    """One event per evaluation period: how many item scores, their mean, and each item."""
+    periods: dict[str, list[ScoreEntry]] = {}
+    for entry in session.scalars(
+        select(ScoreEntry).where(ScoreEntry.employee_id == employee_id).order_by(ScoreEntry.id)
+    ):
+        periods.setdefault(entry.period, []).append(entry)
+    batch_days = {
+        b.id: b.created_at.date()
+        for b in session.scalars(
+            select(ImportBatch).where(
+                ImportBatch.id.in_(
+                    {e.batch_id for es in periods.values() for e in es if e.batch_id}
+                )
+            )
+        )
+        if b.created_at is not None
+    }
+    events = []
+    for period, entries in periods.items():
+        scored = [e.scored_on for e in entries if e.scored_on is not None]
+        day = (
+            max(scored)
+            if scored
+            else period_end(period)
+            or next((batch_days[e.batch_id] for e in entries if e.batch_id in batch_days), None)
+        )
+        if day is None:
+            continue
+        mean = sum(e.score for e in entries) / len(entries)
+        items = "；".join(
+            f"{e.item} {e.score:g}" + (f"（{e.rater}）" if e.rater else "") for e in entries
+        )
+        events.append(
+            TimelineEvent(
+                day,
+                "score",
+                Message(
+                    "archive.timeline.scores",
+                    {"period": period, "n": len(entries), "mean": f"{mean:.1f}"},
+                ),
+                Message("archive.timeline.reason", {"reason": items}),
+                entries[0].id,
+            )
+        )
+    return events
 
 
 def part_code(text: str) -> str | None:

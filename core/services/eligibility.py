@@ -40,6 +40,7 @@ from core.domain import months as mo
 from core.domain import scoring
 from core.domain.rules import (
     DEFAULT_MARGIN,
+    SCORES_ENTERED,
     AchievementRecord,
     AchievementTable,
     BatchResult,
@@ -690,10 +691,11 @@ def _outlook(
             results[i] = evaluate(spec, ctx, as_of, company.custom)
     if transition.has_score_rules:
         performance = scoring.performance_score(list(results.values()))
-        scores = evaluation_scores(
-            transition.template, company.item_scores.get(person.id, {}), performance
-        )
-        scored = dataclasses.replace(ctx, scores=scores)
+        items = company.item_scores.get(person.id, {})
+        scores = evaluation_scores(transition.template, items, performance)
+        # "incomplete" rather than "no score yet" when some item scores exist (issue 11)
+        entered = float(sum(len(v) for v in items.values()))
+        scored = dataclasses.replace(ctx, scores={**scores, SCORES_ENTERED: entered})
         for i, spec in enumerate(transition.rules):
             if spec.kind == SCORE_KIND:
                 results[i] = evaluate(spec, scored, as_of, company.custom)

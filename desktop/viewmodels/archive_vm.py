@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from core.domain.metrics import EVALUATION_PARTS
 from core.errors import TiduiError
 from core.i18n import current_language
 from core.permissions import Perm
@@ -33,6 +34,7 @@ from core.services.archive import (
     CompetencyScore,
     FeedbackInput,
     FeedbackRow,
+    ScoreRow,
     TimelineEvent,
     TrainingInput,
     TrainingRow,
@@ -180,6 +182,23 @@ def ownership_columns() -> list[Column[OwnershipRow]]:
     ]
 
 
+def _part_name(code: str) -> str:
+    part = EVALUATION_PARTS.get(code)
+    return part.name_en if part and current_language() == "en" else (part.name_zh if part else code)
+
+
+def score_columns() -> list[Column[ScoreRow]]:
+    """评估: the imported (or entered) item scores, latest period first."""
+    return [
+        Column(tr("评审周期"), lambda r: r.period),
+        Column(tr("部分"), lambda r: _part_name(r.part)),
+        Column(tr("项目"), lambda r: r.item),
+        Column(tr("分数"), lambda r: _num(r.score)),
+        Column(tr("评分人"), lambda r: r.rater),
+        Column(tr("备注"), lambda r: r.note),
+    ]
+
+
 def timeline_columns() -> list[Column[TimelineEvent]]:
     kinds = {
         "hire": tr("入职"), "departure": tr("离职"), "grade": tr("职级"), "salary": tr("薪资"),
@@ -209,6 +228,7 @@ class ArchiveViewModel(QObject):
         self.attachments = RecordTableModel(attachment_columns(), self)
         self.ownerships = RecordTableModel(ownership_columns(), self)
         self.timeline = RecordTableModel(timeline_columns(), self)
+        self.scores = RecordTableModel(score_columns(), self)
         self.competencies: list[CompetencyScore] = []
         self.temp_files = archive.TempFiles()
 
@@ -237,6 +257,7 @@ class ArchiveViewModel(QObject):
                 self.attachments,
                 self.ownerships,
                 self.timeline,
+                self.scores,
             ):
                 model.set_rows([])
             self.competencies = []
@@ -247,6 +268,7 @@ class ArchiveViewModel(QObject):
             self.attachments.set_rows(archive.list_attachments(app, emp))
             self.ownerships.set_rows(stores.ownerships_of(app, emp))
             self.timeline.set_rows(archive.timeline(app, emp))
+            self.scores.set_rows(archive.list_scores(app, emp))
             self.competencies = archive.competency_profile(app, emp)
         self.archive_changed.emit()
 

@@ -685,14 +685,12 @@ class ImportWizardViewModel(QObject):
     def on_duplicate(self) -> OnDuplicate:
         return self.state.on_duplicate
 
-    def summary_text(self) -> str:
-        """ "共 220 行：将导入 208 行，跳过 12 行；错误 0 处，警告 3 处" for the check page."""
+    def rows_to_import(self) -> int:
+        """How many rows the commit will write (the check page's 导入 N 行 button)."""
         prev = self.state.preview
         if prev is None:
-            return ""
-        table = prev.table
-        counts = self.issues_model.counts()
-        valid = len(table.valid_frame)
+            return 0
+        valid = len(prev.table.valid_frame)
         report = self.state.duplicates
         duplicates = report.facts if report else 0
         will = valid - (duplicates if self.state.on_duplicate == "skip" else 0)
@@ -704,6 +702,16 @@ class ImportWizardViewModel(QObject):
                 if p.message.code == "archive.import.already_recorded"
             }
             will -= len(refused | unchanged)
+        return max(will, 0)
+
+    def summary_text(self) -> str:
+        """ "共 220 行：将导入 208 行，跳过 12 行；错误 0 处，警告 3 处" for the check page."""
+        prev = self.state.preview
+        if prev is None:
+            return ""
+        table = prev.table
+        counts = self.issues_model.counts()
+        will = self.rows_to_import()
         return Message(
             "imports.ui.check_summary",
             {

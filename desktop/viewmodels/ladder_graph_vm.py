@@ -16,7 +16,7 @@ from desktop.i18n import tr
 NODE_WIDTH = 156.0
 NODE_HEIGHT = 62.0
 NODE_GAP = 18.0  # between two levels of the same rank in one track
-COLUMN_GAP = 84.0
+COLUMN_GAP = 104.0  # room for a transfer's label between two boxes
 ROW_GAP = 58.0
 HEADER_HEIGHT = 46.0
 MARGIN = 24.0

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import i18n
 from desktop.i18n import tr
@@ -79,6 +79,7 @@ class AppController(QObject):
         self.main_window = MainWindow(self.session_vm)
         self.main_window.lock_requested.connect(self.on_lock_requested)
         self.main_window.close_requested.connect(self.close_file)
+        self.main_window.quit_requested.connect(self.quit_app)
         self.main_window.show()
         self.start_window.hide()
 
@@ -99,7 +100,14 @@ class AppController(QObject):
         self.close_file()
 
     @Slot()
-    def close_file(self) -> None:
+    def quit_app(self) -> None:
+        """文件 → 退出 (Ctrl+Q): close the file (with its backup), then end the application."""
+        self.close_file(show_start=False)
+        self.start_window.close()
+        QApplication.quit()
+
+    @Slot()
+    def close_file(self, show_start: bool = True) -> None:
         if self.session_vm is None or self.main_window is None:
             return
         window, session_vm = self.main_window, self.session_vm
@@ -116,7 +124,8 @@ class AppController(QObject):
         window.allow_close()
         window.close()
         window.deleteLater()
-        self.show_start()
+        if show_start:
+            self.show_start()
 
     def shutdown(self) -> None:
         """On application exit: close the open file (with its automatic backup)."""

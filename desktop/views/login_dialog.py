@@ -50,6 +50,9 @@ class LoginDialog(QDialog):
         self.password.setPlaceholderText(tr("密码"))
         self.recover_link = QPushButton(tr("忘记密码？用恢复密钥打开…"))
         self.recover_link.setFlat(True)
+        # A push button in a dialog is "auto default": once it had focus, Enter in the password
+        # field pressed it and opened the recovery page. Only 登录 is the default.
+        self.recover_link.setAutoDefault(False)
         self.recover_link.setStyleSheet("color: #1f4e79; text-align: left;")
         self.recover_link.clicked.connect(self.on_recover_link_clicked)
         self.recover_link.setVisible(not unlocking)
@@ -87,9 +90,11 @@ class LoginDialog(QDialog):
         self.cancel_button = self.buttons.addButton(
             tr("关闭档案") if unlocking else tr("取消"), QDialogButtonBox.ButtonRole.RejectRole
         )
+        for button in (self.ok_button, self.cancel_button):
+            button.setAutoDefault(False)
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.on_ok_clicked)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.on_cancel_clicked)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_label)
@@ -103,6 +108,7 @@ class LoginDialog(QDialog):
         vm.busy_changed.connect(self.on_busy_changed)
 
         problem = vm.problem_before_login()
+        self.problem = problem or ""
         self.login_blocked = bool(problem)
         self.recovery_blocked = bool(problem) and not vm.recovery_possible
         if problem:
@@ -118,8 +124,32 @@ class LoginDialog(QDialog):
         self.pages.setCurrentIndex(1)
         self.ok_button.setText(tr("恢复并登录"))
         self.ok_button.setEnabled(self._ok_allowed())
+        self.ok_button.setDefault(True)
         self.error.clear()
         self.recovery_key.setFocus()
+
+    def show_login_form(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.ok_button.setText(tr("登录"))
+        self.ok_button.setEnabled(self._ok_allowed())
+        self.ok_button.setDefault(True)
+        self.error.setText(self.problem)
+        self.password.setFocus()
+
+    @Slot()
+    def on_cancel_clicked(self) -> None:
+        """取消 on the recovery page goes back to the log-in form; on the form it closes."""
+        if self.pages.currentIndex() == 1:
+            self.show_login_form()
+            return
+        self.reject()
+
+    def reject(self) -> None:
+        # Esc on the recovery page is 取消 there too; a lock-out always closes.
+        if self.pages.currentIndex() == 1 and not self.locked_out:
+            self.show_login_form()
+            return
+        super().reject()
 
     def _ok_allowed(self) -> bool:
         return not (self.recovery_blocked if self.pages.currentIndex() == 1 else self.login_blocked)

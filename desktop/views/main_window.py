@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,17 +25,19 @@ from desktop.views.navigation import PAGES, PageSpec, load_page_class
 
 # What the import wizard opens; kept in one place with the reader (core/importers/reading.py).
 IMPORTABLE = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
+GEOMETRY_KEY = "main_window/geometry"
+PREFERRED_SIZE = QSize(1280, 800)  # on a screen with room for it and its frame
 
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     close_requested = Signal()
+    quit_requested = Signal()  # 退出: close the file, then end the application
 
     def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session_vm = session_vm
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
         self._allow_close = False
         self.pages: dict[str, QWidget] = {}
         self.specs: list[PageSpec] = []
@@ -78,6 +80,31 @@ class MainWindow(QMainWindow):
         session_vm.actor_changed.connect(self.on_actor_changed)
         session_vm.data_changed.connect(self.on_data_changed)
         self.rebuild()
+        self.restore_placement()
+
+    # -- size and place: fit the screen, then as the user left it -------------------------
+    def restore_placement(self) -> None:
+        """Open as the user left it (QSettings, across log-ins and runs), else fitting the
+        available screen: maximised on a small one such as 1366×768 (status bar in view)."""
+        saved = QSettings().value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            area = self.screen().availableGeometry()
+            if self.width() > area.width() or self.height() > area.height():
+                self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
+            return
+        area = self.screen().availableGeometry()
+        if (
+            area.width() < PREFERRED_SIZE.width() + 80
+            or area.height() < PREFERRED_SIZE.height() + 60
+        ):
+            self.resize(area.size())
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        self.resize(PREFERRED_SIZE)
+        self.move(area.center() - self.rect().center())
+
+    def save_placement(self) -> None:
+        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
 
     # -- building -------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -92,10 +119,11 @@ class MainWindow(QMainWindow):
         self.close_action.triggered.connect(self.on_close_file_triggered)
         self.quit_action = QAction(tr("退出(&Q)"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self.on_quit_triggered)
         for action in (self.lock_action, self.backup_action, self.close_action, self.quit_action):
             file_menu.addAction(action)
         self.addAction(self.lock_action)
+        self.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(tr("帮助(&H)"))
         about = QAction(tr("关于 Tidui"), self)
         about.triggered.connect(self.on_about_triggered)
@@ -214,6 +242,11 @@ class MainWindow(QMainWindow):
             self.close_requested.emit()
 
     @Slot()
+    def on_quit_triggered(self) -> None:
+        if self.pages_allow_leaving():
+            self.quit_requested.emit()
+
+    @Slot()
     def on_about_triggered(self) -> None:
         QMessageBox.about(
             self,
@@ -244,6 +277,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._allow_close:
+            self.save_placement()
             event.accept()
             return
         event.ignore()

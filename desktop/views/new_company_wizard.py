@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QDir, Qt, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,6 +50,19 @@ def available_templates() -> list[tuple[str, str]]:
     return choices
 
 
+def clean_folder(text: str) -> str:
+    """The folder as the user should see it: one separator between names, none at the end
+    (a dialog's "/home/me/" + "/" showed as "/home/me//悦颜.tidui"), native separators."""
+    text = text.strip()
+    if not text:
+        return ""
+    unc = os.name == "nt" and text[:2] in ("\\\\", "//")
+    cleaned = QDir.cleanPath(text)
+    if unc and not cleaned.startswith("//"):
+        cleaned = "/" + cleaned
+    return QDir.toNativeSeparators(cleaned)
+
+
 class CompanyPage(QWizardPage):
     def __init__(self, vm: NewCompanyViewModel) -> None:
         super().__init__()
@@ -57,7 +71,8 @@ class CompanyPage(QWizardPage):
         self.setSubTitle(tr("公司档案是一个加密文件，保存公司的全部数据。"))
         self.name = QLineEdit()
         self.name.setPlaceholderText(tr("例如：悦颜美妆"))
-        self.folder = QLineEdit(str(vm.folder))
+        self.folder = QLineEdit(clean_folder(str(vm.folder)))
+        self.folder.editingFinished.connect(self.on_folder_edited)
         browse = QPushButton(tr("浏览…"))
         browse.clicked.connect(self.on_browse_clicked)
         folder_row = QHBoxLayout()
@@ -93,11 +108,17 @@ class CompanyPage(QWizardPage):
     def on_browse_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("选择保存位置"), self.folder.text())
         if folder:
-            self.folder.setText(folder)
+            self.folder.setText(clean_folder(folder))
+
+    @Slot()
+    def on_folder_edited(self) -> None:
+        cleaned = clean_folder(self.folder.text())
+        if cleaned != self.folder.text():
+            self.folder.setText(cleaned)
 
     def _sync(self) -> None:
         self.vm.company_name = self.name.text()
-        self.vm.folder = Path(self.folder.text().strip() or ".")
+        self.vm.folder = Path(clean_folder(self.folder.text()) or ".")
         name = self.file_name.text().strip() or suggested_file_name(self.name.text())
         self.vm.file_name = name if name.endswith(".tidui") else name + ".tidui"
         self.vm.template = str(self.template.currentData())

@@ -353,3 +353,27 @@ def test_feedback_names_its_rater_a_colleague_or_a_typed_name(
 
     with company.read() as s:
         assert peer in set(s.scalars(select(Feedback.rater_employee_id)))
+
+
+def test_the_selected_employee_stays_selected_when_the_list_reloads(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    from PySide6.QtGui import QPalette
+
+    for no, name in (("E001", "王芳"), ("E002", "李娜"), ("E003", "赵磊")):
+        employees.create_employee(
+            company, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
+        )
+    page = make_page(qtbot, company)
+    page.table.selectRow(1)
+    chosen = page.form_vm.employee_id
+    assert chosen is not None
+    for area in ("employees", "archive", "ladder", "imports"):  # what other pages change
+        page.session_vm.notify_changed(area)
+        rows = page.table.selectionModel().selectedRows()
+        assert [r.row() for r in rows] == [1], area
+        assert page.form_vm.employee_id == chosen
+    palette = page.table.palette()  # and it does not turn grey when another page has focus
+    assert palette.color(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight) == (
+        palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+    )

@@ -294,3 +294,119 @@ def test_company_default_language_applies_until_the_user_picks_one(
     QSettings().setValue("ui/language", "zh")  # the user picked Chinese on this PC
     assert not i18n.apply_company_default("en") and current_language() == "zh"
     _close(app)
+
+
+def test_enter_in_the_password_field_logs_in(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    _close(app)
+    dialog = _login_dialog(qtbot, path)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.password.setFocus()
+    qtbot.keyClicks(dialog.password, OWNER_PASSWORD)
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.pages.currentIndex() == 0  # not the recovery page
+    assert dialog.app is not None
+    _close(dialog.app)
+
+
+def test_cancel_on_the_recovery_page_returns_to_the_log_in_form(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    _close(app)
+    dialog = _login_dialog(qtbot, path)
+    qtbot.mouseClick(dialog.recover_link, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 1
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.pages.currentIndex() == 0
+    assert dialog.ok_button.text() == "登录" and dialog.cancel_button.text() == "取消"
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()  # Esc on the log-in form still closes the dialog
+
+
+def test_quit_closes_the_file_and_ends_the_application(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.views.app_controller import AppController
+
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", lambda: quits.append(True))
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    controller = AppController()
+    qtbot.addWidget(controller.start_window)
+    controller.show_main(app)
+    window = controller.main_window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert window.quit_action in window.actions()  # Ctrl+Q works without opening the menu
+    window.quit_action.trigger()
+    assert quits == [True]
+    assert controller.main_window is None and not controller.start_window.isVisible()
+    auth.log_in(path, OWNER, OWNER_PASSWORD).close(backup=False)  # the file was closed
+
+
+def test_main_window_fits_the_screen_and_remembers_its_size(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    area = window.screen().availableGeometry()
+    assert window.width() <= area.width() and window.height() <= area.height()
+    assert window.statusBar().isVisible()
+    window.showNormal()
+    window.resize(700, 500)
+    window.allow_close()
+    window.close()  # saved as it was left
+    again = MainWindow(SessionViewModel(app))  # the next log-in, or the next run
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 500)
+    again.allow_close()
+    again.close()
+    _close(app)
+
+
+def test_new_company_folder_shows_one_slash_between_names(qtbot: QtBot, tmp_path: Path) -> None:
+    vm = NewCompanyViewModel()
+    wizard = NewCompanyWizard(vm)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.company_page
+    assert "//" not in page.folder.text()
+    page.name.setText("悦颜美妆")
+    page.folder.setText(str(tmp_path) + "//")  # as a folder dialog may hand it back
+    page.folder.editingFinished.emit()
+    assert page.folder.text() == str(tmp_path)
+    wizard.next()
+    assert "//" not in str(vm.path) and vm.path == tmp_path / "悦颜美妆.tidui"
+
+
+def test_the_logo_field_says_what_it_is_for_today(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from desktop.viewmodels.settings_vm import SettingsViewModel
+    from desktop.views.settings.page import CompanyTab
+
+    app, _ = make_company(tmp_path)
+    tab = CompanyTab(SettingsViewModel(SessionViewModel(app)))
+    qtbot.addWidget(tab)
+    layout = tab.layout()
+    assert isinstance(layout, QFormLayout)
+    labels = [
+        w.text()
+        for i in range(layout.rowCount())
+        if (item := layout.itemAt(i, QFormLayout.ItemRole.LabelRole)) is not None
+        and isinstance(w := item.widget(), QLabel)
+    ]
+    assert "公司标志" in labels and not any("用于报告" in t for t in labels)
+    assert "还没有用到" in tab.logo_hint.text()
+    _close(app)

@@ -69,7 +69,13 @@ def wait_ready(qtbot: QtBot, wizard: ImportWizard) -> None:
 
 def press_next(qtbot: QtBot, wizard: ImportWizard) -> None:
     wait_ready(qtbot, wizard)
-    wizard.button(QWizard.WizardButton.NextButton).click()
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    # the one step that writes the company file says 导入 N 行; 下一步 never commits
+    assert (wizard.currentPage().nextId() == COMMIT) == button.text().startswith("导入 "), (
+        wizard.currentId(),
+        button.text(),
+    )
+    button.click()
 
 
 def test_the_whole_wizard_on_the_sycm_xls(qtbot: QtBot, demo: AppSession) -> None:
@@ -117,6 +123,7 @@ def test_the_whole_wizard_on_the_sycm_xls(qtbot: QtBot, demo: AppSession) -> Non
     counts = wizard.vm.issues_model.counts()
     assert counts["error"] == 0 and counts["warning"] > 0
     assert wizard.vm.totals_model.rowCount() == 6
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "导入 182 行"
     shot(wizard, "import-6-check")
     check.tabs.setCurrentIndex(1)
     shot(wizard, "import-6-check-issues")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -296,3 +296,61 @@ def test_the_designer_speaks_english(qtbot: QtBot, company_home: AppSession) -> 
         page.transition_form.sentences.text()
     )
     shot(page, "ladder-a-english")
+
+
+def _labels(page: LadderPage) -> list[tuple[int, QRectF]]:
+    """(transition id, scene rectangle) of every arrow label's white background."""
+    from PySide6.QtWidgets import QGraphicsRectItem
+
+    return [
+        (int(item.data(1)), item.rect())
+        for item in page.graph.scene().items()
+        if isinstance(item, QGraphicsRectItem) and item.data(0) == "transition"
+    ]
+
+
+def test_four_tracks_fit_a_laptop_screen_readably(qtbot: QtBot, company_beauty: AppSession) -> None:
+    from PySide6.QtGui import QPainterPathStroker
+
+    from desktop.views.ladder.graph import MIN_SCREEN_PT, TransitionItem
+
+    page = _page(qtbot, company_beauty, size=(1190, 640))  # the page's share of 1366×768
+    graph = page.graph
+    assert graph.layout_now is not None and len(graph.layout_now.columns) == 4
+    scale = graph.transform().m11()
+    view = graph.mapFromScene(graph.scene().sceneRect()).boundingRect()
+    assert view.width() <= graph.viewport().width() + 2  # the whole ladder is in view
+    texts = [t for t, _back, _centre in graph._texts]
+    assert texts and all(t.font().pointSizeF() * scale >= MIN_SCREEN_PT - 0.01 for t in texts)
+    shot(page, "ladder-b-1366")
+    # an arrow to another track never runs over another arrow's label
+    labels = _labels(page)
+    for item in graph.scene().items():
+        if not isinstance(item, TransitionItem):
+            continue
+        stroker = QPainterPathStroker()
+        stroker.setWidth(2)
+        stroke = stroker.createStroke(item.path())  # the line itself, not the area it encloses
+        for owner, rect in labels:
+            if owner != item.edge.transition_id:
+                assert not stroke.intersects(rect.adjusted(1, 1, -1, -1)), (
+                    item.edge.label,
+                    rect,
+                )
+
+
+def test_fit_enlarges_a_small_ladder_and_follows_the_panel(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    page = _page(qtbot, company, size=(1500, 900))
+    track = page.vm.add_track("店铺运营")
+    page.vm.add_level(track, "运营助理")
+    page.vm.add_level(track, "运营专员")
+    page.graph_fit()
+    enlarged = page.graph.transform().m11()
+    assert enlarged > 1.2  # a small ladder is drawn bigger, not left tiny in the corner
+    page.resize(900, 420)
+    qtbot.waitUntil(lambda: page.graph.transform().m11() < enlarged)
+    assert page.graph.fitted  # it keeps fitting the panel until the user zooms
+    page.graph.zoom(1.15)
+    assert not page.graph.fitted

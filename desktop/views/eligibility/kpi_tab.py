@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QMargins, QPointF, Qt, Slot
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain.months import axis_label
+from core.i18n import current_language
 from desktop.i18n import tr
 from desktop.viewmodels.kpi_vm import ChartData, KpiViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -32,7 +34,7 @@ from desktop.views.eligibility.metric_values_dialog import MetricValuesDialog
 
 LINE_COLOR = QColor("#1565c0")
 CHART_HEIGHT = 210
-LABELS_SHOWN = 5  # month labels that fit side by side under a chart
+CHART_MIN_WIDTH = 300  # narrower than two of these side by side: one chart per row
 
 
 class MetricChart(QChartView):
@@ -57,7 +59,9 @@ class MetricChart(QChartView):
         for x, y in data.points:
             self.series.append(QPointF(float(x), float(y)))
         chart.addSeries(self.series)
-        axis_x = self._month_axis(data.labels)
+        self.axis_x = axis_x = self._month_axis()
+        self._step = 0
+        self._fill_month_axis()
         axis_y = QValueAxis()
         axis_y.setLabelsFont(self._small_font())
         values = [y for _, y in data.points]
@@ -76,18 +80,50 @@ class MetricChart(QChartView):
         self.setMinimumHeight(CHART_HEIGHT)
         self.series.hovered.connect(self.on_series_hovered)
 
-    def _month_axis(self, labels: tuple[str, ...]) -> QCategoryAxis:
-        """Months at the points' positions; with more than fit side by side, every few months
-        only (each point's tooltip still names its month)."""
+    def _month_axis(self) -> QCategoryAxis:
         axis = QCategoryAxis()
         axis.setLabelsFont(self._small_font())
         axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-        axis.setRange(-0.5, max(len(labels) - 0.5, 0.5))
-        step = max(1, -(-len(labels) // LABELS_SHOWN))  # ceiling division
-        for position in range(0, len(labels), step):
-            axis.append(labels[position], float(position))
+        axis.setRange(-0.5, max(len(self.data.labels) - 0.5, 0.5))
         axis.setGridLineVisible(False)
         return axis
+
+    def labels_that_fit(self) -> int:
+        """How many month labels fit side by side at the chart's current width."""
+        widest = max(
+            (QFontMetrics(self._small_font()).horizontalAdvance(t) for t in self.data.labels),
+            default=40,
+        )
+        return max(2, int((self.width() - 70) // (widest + 14)))
+
+    def _fill_month_axis(self) -> None:
+        """Months at the points' positions; with more than fit side by side (at this width:
+        a narrower chart shows fewer), every few months only, never cut to "23年…" (each
+        point's tooltip still names its month)."""
+        labels = self.data.labels
+        step = max(1, -(-len(labels) // self.labels_that_fit()))  # ceiling division
+        if step == self._step:
+            return
+        self._step = step
+        for old in self.axis_x.categoriesLabels():
+            self.axis_x.remove(old)
+        months = self.data.months
+        shown_year = ""
+        for position in range(0, len(labels), step):
+            text = labels[position]
+            if len(months) == len(labels) and step > 1:
+                # every few months: the year goes on the first label shown in each year
+                year = months[position][:4]
+                several = len({m[:4] for m in months}) > 1
+                text = axis_label(
+                    months[position], current_language(), with_year=several and year != shown_year
+                )
+                shown_year = year
+            self.axis_x.append(text, float(position))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fill_month_axis()
 
     def _small_font(self) -> QFont:
         font = QFont(self.font())
@@ -196,8 +232,25 @@ class KpiTab(QWidget):
             chart.hide()
             chart.deleteLater()
         self.charts = []
-        for i, data in enumerate(self.vm.charts()):
+        for data in self.vm.charts():
             chart = MetricChart(data)
-            self.charts_grid.addWidget(chart, i // 2, i % 2)
             chart.show()
             self.charts.append(chart)
+        self._lay_out_charts()
+
+    def chart_columns(self) -> int:
+        return 2 if self.width() >= 2 * CHART_MIN_WIDTH + 40 else 1
+
+    def _lay_out_charts(self) -> None:
+        columns = self.chart_columns()
+        self._columns = columns
+        self.charts_grid.setColumnStretch(1, 1 if columns == 2 else 0)
+        for chart in self.charts:
+            self.charts_grid.removeWidget(chart)
+        for i, chart in enumerate(self.charts):
+            self.charts_grid.addWidget(chart, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.charts and self.chart_columns() != getattr(self, "_columns", 0):
+            self._lay_out_charts()

@@ -40,7 +40,10 @@ from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.eligibility.progress_panel import ProgressPanel, fill_months, month_picker
 from desktop.views.files import ask_save_xlsx
 
-COLUMN_WIDTHS = (70, 70, 80, 80, 80, 50, 76, 56, 60)
+# Compact, so every column fits the list's share of a 1366×768 screen; the level columns and the
+# unmet criteria wrap onto a second line instead of being cut ("运营专员… → 运营专员…").
+COLUMN_WIDTHS = (52, 56, 56, 92, 92, 44, 70, 52, 56)
+ROW_HEIGHT_LINES = 2
 
 
 def ask_export_path(parent: QWidget, suggested: str) -> Path | None:
@@ -68,9 +71,11 @@ class EligibilityPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        line = self.table.fontMetrics().lineSpacing()
+        self.table.verticalHeader().setDefaultSectionSize(line * ROW_HEIGHT_LINES + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate(COLUMN_WIDTHS):
@@ -105,7 +110,7 @@ class EligibilityPage(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([760, 520])
+        self.splitter.setSizes([800, 440])
 
         self.progress = QProgressBar()
         self.progress.setMaximumHeight(12)
@@ -289,7 +294,7 @@ class EligibilityPage(QWidget):
                 str(model.headerData(column, Qt.Orientation.Horizontal)),
                 *fixed.get(column, []),
             ]
-            wanted = max(metrics.horizontalAdvance(t) for t in texts) + 28
+            wanted = max(metrics.horizontalAdvance(t) for t in texts) + 20
             header.resizeSection(column, max(width, min(wanted, 180)))
 
     @Slot(bool)

@@ -132,6 +132,7 @@ class TransitionCardView(QFrame):
         header = QHBoxLayout()
         self.title = QLabel(card.title)
         self.title.setStyleSheet("font-size: 14px; font-weight: bold;")
+        self.title.setWordWrap(True)  # a transfer's two long ends must not widen the panel
         self.kind = QLabel(card.kind)
         self.kind.setStyleSheet(_css("#616161"))
         self.status = QLabel(card.status_text)
@@ -141,10 +142,10 @@ class TransitionCardView(QFrame):
             f"color: {color}; background: {background}; border-radius: 4px;"
             " padding: 2px 8px; font-weight: bold;"
         )
-        header.addWidget(self.title)
+        header.addWidget(self.title, 1)
         header.addWidget(self.kind)
         header.addStretch(1)
-        header.addWidget(self.status)
+        header.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(header)
         self.summary = QLabel(card.summary)
         self.summary.setStyleSheet(_css("#616161"))

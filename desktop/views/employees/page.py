@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QTableView,
-    QTabWidget,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -43,6 +42,7 @@ from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import DepartureDialog
 from desktop.views.employees.form import BasicInfoForm
+from desktop.views.employees.side_tabs import SideTabs
 from desktop.views.files import ask_save_xlsx
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -73,14 +73,23 @@ class EmployeesPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((70, 80, 80, 80, 70, 80, 92, 56)):
+        # compact enough that every column (and 晋升状态) fits the list's half at 1366×768
+        for column, width in enumerate((52, 56, 68, 68, 56, 64, 78, 44)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self.on_table_current_changed)
+        # Qt greys out the selection of a list without focus (after visiting another page it
+        # looked lost): draw it as when focused.
+        palette = self.table.palette()
+        for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            palette.setColor(
+                QPalette.ColorGroup.Inactive, role, palette.color(QPalette.ColorGroup.Active, role)
+            )
+        self.table.setPalette(palette)
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: bold; padding: 4px 0;")
-        self.tabs = QTabWidget()
+        self.tabs = SideTabs()  # a QTabWidget whose sections are listed beside it
         self.basic = BasicInfoForm(self.form_vm)
         self.tabs.addTab(self.basic, tr("基本信息"))
         self.builtin = tabs.builtin_tabs(self.archive_vm)
@@ -91,7 +100,11 @@ class EmployeesPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addWidget(self.title)
-        right_layout.addWidget(self.tabs)
+        sections = QHBoxLayout()
+        sections.setSpacing(4)
+        sections.addWidget(self.tabs.side)
+        sections.addWidget(self.tabs, 1)
+        right_layout.addLayout(sections)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -104,7 +117,7 @@ class EmployeesPage(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([700, 640])
+        self.splitter.setSizes([700, 480])
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setMaximumHeight(10)
@@ -301,7 +314,8 @@ class EmployeesPage(QWidget):
         self._reselect()
 
     def on_rows_loaded(self, _total: int) -> None:
-        self._update_count()
+        # the list reloads after any change elsewhere: keep the person in the form selected
+        self._reselect()
 
     def _update_count(self) -> None:
         model = self.list_vm.model

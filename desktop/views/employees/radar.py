@@ -17,6 +17,11 @@ CURRENT = QColor(52, 120, 200)
 EXPECTED = QColor(200, 90, 60)
 
 
+def legend_items() -> tuple[tuple[QColor, str, bool], ...]:
+    """(colour, text, dashed) of each legend entry."""
+    return ((CURRENT, tr("当前评分（他评平均）"), False), (EXPECTED, tr("职级要求"), True))
+
+
 class CompetencyRadar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,7 +45,8 @@ class CompetencyRadar(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         n = len(self.scores)
-        legend_height = 22
+        legend = self.legend_layout()
+        legend_height = int(max(r.bottom() for r in legend) - min(r.top() for r in legend))
         if n < 3:
             painter.setPen(self.palette().color(self.foregroundRole()))
             painter.drawText(
@@ -93,15 +99,30 @@ class CompetencyRadar(QWidget):
 
         polygon([s.expected for s in self.scores], EXPECTED, True)
         polygon([s.current for s in self.scores], CURRENT, False)
-        y = self.height() - legend_height
-        for x, color, text, dashed in (
-            (10, CURRENT, tr("当前评分（他评平均）"), False),
-            (190, EXPECTED, tr("职级要求"), True),
-        ):
+        for (color, text, dashed), rect in zip(legend_items(), legend, strict=True):
             pen = QPen(color, 2)
             if dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
-            painter.drawLine(QPointF(x, y + 10), QPointF(x + 24, y + 10))
+            middle = rect.center().y()
+            painter.drawLine(QPointF(rect.x(), middle), QPointF(rect.x() + 24, middle))
             painter.setPen(text_pen)
-            painter.drawText(QRectF(x + 30, y, 160, 20), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(rect.adjusted(30, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, text)
+
+    def legend_layout(self) -> list[QRectF]:
+        """Where each legend entry (line sample + text) goes: side by side when both fit the
+        width, else one under the other, so neither is clipped ("职级要…")."""
+        metrics = self.fontMetrics()
+        widths = [30 + metrics.horizontalAdvance(text) + 4 for _, text, _ in legend_items()]
+        row = 22
+        side_by_side = 10 + sum(widths) + 24 * (len(widths) - 1) <= self.width() - 10
+        rects: list[QRectF] = []
+        x = 10.0
+        rows = 1 if side_by_side else len(widths)
+        top = self.height() - 4 - row * rows
+        for i, width in enumerate(widths):
+            y = top if side_by_side else top + i * row
+            rect = QRectF(x, y, width, row)
+            rects.append(rect)
+            x = x + width + 24 if side_by_side else 10.0
+        return rects

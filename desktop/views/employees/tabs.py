@@ -124,7 +124,23 @@ class TimelineTab(RecordsTab):
     def __init__(self, vm: ArchiveViewModel, parent: QWidget | None = None) -> None:
         super().__init__(vm, vm.timeline, parent)
         hint = QLabel(tr("职级变动、薪资变动、培训、成果与评价按时间排列，最新的在最上面。"))
+        hint.setWordWrap(True)  # it must not hold the form's pane wider than 1366×768 allows
         self.buttons.addWidget(hint)
+        self.finish_buttons()
+
+
+class ScoresTab(RecordsTab):
+    """评估: every item score of every evaluation period (imported with 评估打分 or entered)."""
+
+    def __init__(self, vm: ArchiveViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(vm, vm.scores, parent)
+        hint = QLabel(
+            tr(
+                "评估打分按评审周期列出；晋升条件中的评估得分取最近一个周期，同一项目多人评分取平均。"
+            )
+        )
+        hint.setWordWrap(True)
+        self.buttons.addWidget(hint, 1)
         self.finish_buttons()
 
 
@@ -275,4 +291,5 @@ def builtin_tabs(vm: ArchiveViewModel) -> list[tuple[str, QWidget]]:
         (tr("成果记录"), AchievementsTab(vm)),
         (tr("评价反馈"), FeedbackTab(vm)),
         (tr("附件"), AttachmentsTab(vm)),
+        (tr("评估"), ScoresTab(vm)),  # last of ours: other code finds the tabs above by position
     ]

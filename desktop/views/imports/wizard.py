@@ -785,7 +785,17 @@ class CheckPage(_Page):
         )
         self.summary.setText(self.vm.summary_text())
         self._count()
+        self._name_next_button()
         self.completeChanged.emit()
+
+    def _name_next_button(self) -> None:
+        """The step that writes the company file says so, with the row count ("导入 1,234 行");
+        only when this file is dropped does it stay 下一步 (nothing is written then)."""
+        if self.dropping:
+            text = tr("下一步 >")
+        else:
+            text = tr("导入 {n} 行").format(n=f"{self.vm.rows_to_import():,}")
+        self.setButtonText(QWizard.WizardButton.NextButton, text)
 
     def _count(self) -> None:
         total = self.vm.rows_model.total_rows
@@ -798,6 +808,7 @@ class CheckPage(_Page):
         else:
             self.vm.set_on_duplicate("skip")
         self.summary.setText(self.vm.summary_text())
+        self._name_next_button()
         self.completeChanged.emit()
 
     @Slot(bool)

@@ -455,7 +455,8 @@ class TransitionForm(QWidget):
         rule_buttons.addStretch(1)
         self.version = QLabel()
         self.version.setStyleSheet("color: #616161;")
-        rule_buttons.addWidget(self.version)
+        # its own wrapped line: beside the buttons it held the form wider than its pane
+        self.version.setWordWrap(True)
         self.sentences = QLabel()
         self.sentences.setWordWrap(True)
         self.sentences.setTextFormat(Qt.TextFormat.PlainText)
@@ -466,6 +467,7 @@ class TransitionForm(QWidget):
         rules_box.setToolTip(rule_kind_help())
         rules_layout = QVBoxLayout(rules_box)
         rules_layout.addLayout(rule_buttons)
+        rules_layout.addWidget(self.version)
         rules_layout.addWidget(self.criteria, 1)
         rules_layout.addWidget(self.problems)
         rules_layout.addWidget(QLabel(tr("员工看到的条件：")))

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
     QPolygonF,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -59,6 +60,16 @@ DRAG_DISTANCE = 8
 ARROW_SIZE = 9.0
 KIND_ROLE = 0  # QGraphicsItem.data keys
 ID_ROLE = 1
+# Text never drawn smaller than this on screen (points at zoom 1), however far fit-to-view
+# zooms out; text grows in the scene instead, up to a cap so it stays inside its box.
+MIN_SCREEN_PT = 7.5
+FIT_MIN_SCALE = 0.55  # fit-to-view shrinks a wide ladder no further (scroll bars instead)
+FIT_MAX_SCALE = 1.6  # and enlarges a small one no further
+
+
+def readable_pt(base: float, scale: float, cap: float) -> float:
+    """The point size (in scene units) that shows ``base`` at least MIN_SCREEN_PT big."""
+    return max(base, min(cap, MIN_SCREEN_PT / max(scale, 0.01)))
 
 
 class LevelItem(QGraphicsRectItem):
@@ -75,6 +86,7 @@ class LevelItem(QGraphicsRectItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(node.title + (f"\n{node.detail}" if node.detail else ""))
+        self.view_scale = 1.0  # the view's zoom, so the text stays readable when zoomed out
 
     def paint(
         self,
@@ -94,7 +106,7 @@ class LevelItem(QGraphicsRectItem):
         painter.setBrush(QBrush(QColor("#fafafa") if node.archived else QColor("white")))
         painter.drawRoundedRect(self.rect(), 8, 8)
         title_font = QFont(painter.font())
-        title_font.setPointSizeF(10.5)
+        title_font.setPointSizeF(readable_pt(10.5, self.view_scale, 15))
         title_font.setBold(True)
         painter.setFont(title_font)
         painter.setPen(ARCHIVED_COLOR if node.archived else QColor("#212121"))
@@ -106,7 +118,7 @@ class LevelItem(QGraphicsRectItem):
             top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, node.title
         )
         small = QFont(painter.font())
-        small.setPointSizeF(8.5)
+        small.setPointSizeF(readable_pt(8.5, self.view_scale, 11.5))
         small.setBold(False)
         painter.setFont(small)
         painter.setPen(QColor("#616161"))
@@ -134,7 +146,8 @@ def route(source: NodeLayout, target: NodeLayout) -> tuple[QPainterPath, QPointF
     """The path of an arrow between two boxes, the point before its tip, and its label point.
 
     Adjacent boxes get a straight arrow; a move along a row that would cross other boxes dips
-    into the gap under the row; a jump over ranks within a column runs along its right side.
+    into the gap under the row; a jump over ranks within a column runs along its right side;
+    a move to another track and rank goes round through the gaps (``_across``).
     """
     path = QPainterPath()
     s_cx, s_cy = source.x + source.width / 2, source.y + source.height / 2
@@ -143,7 +156,8 @@ def route(source: NodeLayout, target: NodeLayout) -> tuple[QPainterPath, QPointF
     same_column = abs(s_cx - t_cx) < 1
     column_step = source.width + COLUMN_GAP
     if same_row and abs(s_cx - t_cx) > column_step * 1.5:
-        below = source.y + source.height + ROW_GAP / 2
+        # hugging the row, not in the middle of the gap where the rank arrows' labels are
+        below = source.y + source.height + LANE_OFFSET
         start = QPointF(s_cx + (12 if t_cx > s_cx else -12), source.y + source.height)
         end = QPointF(t_cx + (-12 if t_cx > s_cx else 12), target.y + target.height)
         path.moveTo(start)
@@ -159,7 +173,8 @@ def route(source: NodeLayout, target: NodeLayout) -> tuple[QPainterPath, QPointF
         end = QPointF(t_cx - sign * target.width / 2, t_cy)
         path.moveTo(start)
         path.lineTo(end)
-        return path, start, QPointF((start.x() + end.x()) / 2, start.y() - 12)
+        # the label (two lines, see show_layout) sits above the arrow, inside the gap
+        return path, start, QPointF((start.x() + end.x()) / 2, start.y() - 22)
     rows_apart = abs(s_cy - t_cy) / (source.height + ROW_GAP)
     if same_column and rows_apart > 1.5:
         side = source.x + source.width
@@ -169,14 +184,60 @@ def route(source: NodeLayout, target: NodeLayout) -> tuple[QPainterPath, QPointF
         path.cubicTo(QPointF(out, s_cy), QPointF(out, t_cy), end)
         return path, QPointF(out, t_cy), QPointF(out + 4, (s_cy + t_cy) / 2)
     up = t_cy < s_cy
+    if not same_column:
+        return _across(source, target)
     start = QPointF(s_cx, source.y if up else source.y + source.height)
-    if same_column:
-        end = QPointF(t_cx, target.y + target.height if up else target.y)
-    else:  # into the side facing the source, so it does not meet the column's own arrows
-        end = QPointF(t_cx + (target.width / 2 if s_cx > t_cx else -target.width / 2), t_cy)
+    end = QPointF(t_cx, target.y + target.height if up else target.y)
     path.moveTo(start)
     path.lineTo(end)
     return path, start, QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
+
+
+LANE_OFFSET = 9.0  # a lane across other tracks runs this far from the target row's boxes
+CORNER = 10.0
+
+
+def _across(source: NodeLayout, target: NodeLayout) -> tuple[QPainterPath, QPointF, QPointF]:
+    """An arrow to another track and another rank, kept off other tracks' boxes and labels.
+
+    It leaves the source's side into the gap between the tracks, runs up or down that gap
+    (empty: labels sit on the columns), crosses any tracks in between along a lane hugging the
+    target row (rank arrows put their labels in the middle of a row gap, not at its edge), and
+    enters the target's side from the gap next to it. Its label sits in that last gap.
+    """
+    path = QPainterPath()
+    s_cx, s_cy = source.x + source.width / 2, source.y + source.height / 2
+    t_cx, t_cy = target.x + target.width / 2, target.y + target.height / 2
+    sign = 1 if t_cx > s_cx else -1  # going right (+1) or left (-1)
+    up = t_cy < s_cy
+    start = QPointF(s_cx + sign * source.width / 2, s_cy)
+    end = QPointF(t_cx - sign * target.width / 2, t_cy)
+    gap_out = start.x() + sign * COLUMN_GAP / 2  # the gap right after the source
+    gap_in = end.x() - sign * COLUMN_GAP / 2  # the gap right before the target
+    points = [start, QPointF(gap_out, s_cy)]
+    if abs(gap_out - gap_in) > 1:  # tracks in between: cross them along the lane
+        lane = target.y + target.height + LANE_OFFSET if up else target.y - LANE_OFFSET
+        points += [QPointF(gap_out, lane), QPointF(gap_in, lane)]
+    points += [QPointF(gap_in, t_cy), end]
+    path.moveTo(points[0])
+    for i in range(1, len(points) - 1):
+        before, corner, after = points[i - 1], points[i], points[i + 1]
+        path.lineTo(_toward(corner, before, CORNER))
+        path.quadTo(corner, _toward(corner, after, CORNER))
+    path.lineTo(end)
+    label_y = (points[-3].y() + t_cy) / 2 if len(points) > 4 else (s_cy + t_cy) / 2
+    return path, QPointF(gap_in, t_cy), QPointF(gap_in, label_y)
+
+
+def _toward(corner: QPointF, other: QPointF, distance: float) -> QPointF:
+    """The point ``distance`` from ``corner`` on the straight line to ``other``."""
+    length = math.hypot(other.x() - corner.x(), other.y() - corner.y())
+    if length < 1e-6:
+        return QPointF(corner)
+    step = min(distance, length / 2) / length
+    return QPointF(
+        corner.x() + (other.x() - corner.x()) * step, corner.y() + (other.y() - corner.y()) * step
+    )
 
 
 class TransitionItem(QGraphicsPathItem):
@@ -253,6 +314,9 @@ class LadderGraphView(QGraphicsView):
         self._drag_line: QGraphicsLineItem | None = None
         self.empty_hint = ""
         self.fit_pending = True  # fit the first picture to the window once it is shown
+        self.fitted = False  # following the window's size until the user zooms
+        self._texts: list[tuple[QGraphicsSimpleTextItem, QGraphicsRectItem | None, QPointF]] = []
+        self._levels: list[LevelItem] = []
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -263,6 +327,8 @@ class LadderGraphView(QGraphicsView):
         scene = self.scene()
         scene.clear()
         self._drag_line = None
+        self._texts = []
+        self._levels = []
         header_font = QFont(self.font())
         header_font.setBold(True)
         header_font.setPointSizeF(11)
@@ -282,16 +348,16 @@ class LadderGraphView(QGraphicsView):
             title = QGraphicsSimpleTextItem(column.name)
             title.setFont(header_font)
             title.setBrush(ARCHIVED_COLOR if column.archived else QColor("#263238"))
-            width = title.boundingRect().width()
-            title.setPos(
-                column.x + (column.width - width) / 2, MARGIN / 2 + (HEADER_HEIGHT - 20) / 2
-            )
             title.setZValue(1)
             scene.addItem(title)
+            centre = QPointF(column.x + column.width / 2, MARGIN / 2 + HEADER_HEIGHT / 2)
+            self._texts.append((title, None, centre))
         nodes = {n.level_id: n for n in graph.nodes}
         for node in graph.nodes:
             selected = selection_kind == "level" and selection_id == node.level_id
-            scene.addItem(LevelItem(node, selected))
+            level_item = LevelItem(node, selected)
+            self._levels.append(level_item)
+            scene.addItem(level_item)
         label_font = QFont(self.font())
         label_font.setPointSizeF(8)
         for edge in graph.edges:
@@ -300,14 +366,15 @@ class LadderGraphView(QGraphicsView):
                 edge, nodes[edge.from_level_id], nodes[edge.to_level_id], selected
             )
             scene.addItem(item)
-            label = QGraphicsSimpleTextItem(edge.label)
+            source, target = nodes[edge.from_level_id], nodes[edge.to_level_id]
+            text = edge.label
+            if abs(source.y - target.y) < 1 and abs(source.x - target.x) < 2 * source.width:
+                text = text.replace(" · ", "\n", 1)  # two short lines fit between two boxes
+            label = QGraphicsSimpleTextItem(text)
             label.setFont(label_font)
             label.setBrush(item.color)
-            box = label.boundingRect()
-            label.setPos(item.label_at.x() - box.width() / 2, item.label_at.y() - box.height() / 2)
-            back = QGraphicsRectItem(
-                label.pos().x() - 3, label.pos().y() - 1, box.width() + 6, box.height() + 2
-            )
+            back = QGraphicsRectItem()
+            self._texts.append((label, back, QPointF(item.label_at)))
             back.setBrush(QColor(255, 255, 255, 225))
             back.setPen(Qt.PenStyle.NoPen)
             back.setZValue(3)
@@ -326,19 +393,59 @@ class LadderGraphView(QGraphicsView):
             scene.addItem(hint)
             area = hint.boundingRect()
         scene.setSceneRect(area.marginsAdded(QMarginsF(10, 10, 10, 10)))
+        self.apply_text_size()
+
+    def apply_text_size(self) -> None:
+        """Size every text for the current zoom (readable when zoomed out) and re-centre it."""
+        scale = self.transform().m11()
+        for level in self._levels:
+            level.view_scale = scale
+            level.update()
+        for text, back, centre in self._texts:
+            font = QFont(text.font())
+            base = 11.0 if back is None else 8.0  # track headings, arrow labels
+            font.setPointSizeF(readable_pt(base, scale, 16 if back is None else 12))
+            text.setFont(font)
+            box = text.boundingRect()
+            text.setPos(centre.x() - box.width() / 2, centre.y() - box.height() / 2)
+            if back is not None:
+                back.setRect(
+                    text.pos().x() - 3, text.pos().y() - 1, box.width() + 6, box.height() + 2
+                )
 
     # --- zoom ---------------------------------------------------------------------------------
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
         if 0.2 <= scale <= 4:
+            self.fitted = False
             self.scale(factor, factor)
+            self.apply_text_size()
 
     def fit(self) -> None:
-        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        """Scale the whole ladder to the panel, up or down (within FIT_MIN/MAX_SCALE); it keeps
+        following the panel's size until the user zooms."""
+        rect = self.scene().sceneRect()
+        view = self.viewport().size()
+        if rect.width() <= 0 or rect.height() <= 0 or view.width() <= 0:
+            return
+        scale = min(view.width() / rect.width(), view.height() / rect.height())
+        scale = max(FIT_MIN_SCALE, min(FIT_MAX_SCALE, scale))
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center())
+        self.fitted = True
+        self.apply_text_size()
 
     def reset_zoom(self) -> None:
+        self.fitted = False
         self.resetTransform()
+        self.apply_text_size()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.fitted:
+            self.fit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -108,7 +108,7 @@ class LadderPage(QWidget):
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([150, 760, 590])
+        self.splitter.setSizes([130, 800, 420])
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, tr("通道设计"))
@@ -352,8 +352,7 @@ class LadderPage(QWidget):
         super().showEvent(event)
         if self.graph.fit_pending:
             self.graph.fit_pending = False
-            if self.graph.scene().sceneRect().width() > self.graph.viewport().width():
-                self.graph.fit()
+            self.graph.fit()
 
     # --- user gestures -----------------------------------------------------------------------
 

@@ -122,7 +122,16 @@ class CompanyTab(QWidget):
         form.addRow(tr("公司名称"), self.name)
         form.addRow(tr("币种"), self.currency)
         form.addRow(tr("默认语言"), self.language)
-        form.addRow(tr("标志（用于报告和晋升通知）"), logo_row)
+        form.addRow(tr("公司标志"), logo_row)
+        # Nothing prints it yet: say so instead of promising reports and letters (issue 11).
+        self.logo_hint = QLabel(
+            tr(
+                "标志保存在公司档案中。评估报告和晋升通知功能推出后，会印在它们的页眉上；目前还没有用到。"
+            )
+        )
+        self.logo_hint.setWordWrap(True)
+        self.logo_hint.setStyleSheet("color: #616161;")
+        form.addRow("", self.logo_hint)
         form.addRow("", self.save_button)
         editable = vm.can_edit_company
         for w in (self.name, self.currency, self.language, choose, remove, self.save_button):

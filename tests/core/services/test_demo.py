@@ -107,3 +107,38 @@ def test_demo_live_and_user_operations_people_are_judged_on_their_own_measures(
     assert [c["met"] for c in xu["criteria"]] == [False, True, True] and xu["status"] == "nearly"
     # only 孙悦 is ready for any promotion
     assert [r["employee"] for r in rows if r["kind"] == "promotion" and r["ready"]] == ["E006"]
+
+
+def test_imported_scores_show_in_the_archive_and_count_for_the_score_rule(
+    demo_file: Path,
+) -> None:
+    from core.services import archive, eligibility, employees
+    from core.services.imports import list_batches
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        ids = {row.no: row.id for row in employees.list_employees(app)}
+        li, chen = ids["E002"], ids["E004"]
+        scores = archive.list_scores(app, li)
+        assert {(s.part, s.item) for s in scores} >= {
+            ("ability", "策略答辩"),
+            ("potential", "领导力"),
+        }
+        assert all(s.rater == "王芳" and s.period == "2024上半年" for s in scores)
+        events = [e for e in archive.timeline(app, chen) if e.kind == "score"]
+        assert len(events) == 1 and str(events[0].day) == "2024-06-30"  # end of 2024上半年
+        assert "评估打分（2024上半年）：3项" in events[0].title.text("zh")
+        assert "策略答辩 84（王芳）" in (events[0].detail.text("zh") if events[0].detail else "")
+        # 李娜 → 运营总监 needs an evaluation total ≥ 85: her imported scores give 81.2
+        (outlook,) = eligibility.employee_progress(app, li, "2024-06").outlooks
+        score_rule = outlook.results[0]
+        assert score_rule.observed == pytest.approx(81.16)
+        assert "尚无评估得分" not in score_rule.explanation.text("zh")
+        assert not score_rule.met
+        # the 数据导入 history names the store of every store export of the demo
+        stores = {
+            b.source: b.store for b in list_batches(app) if b.source.startswith(("sycm", "douyin"))
+        }
+        assert all(stores.values()), stores
+    finally:
+        app.close(backup=False)

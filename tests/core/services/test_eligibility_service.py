@@ -377,3 +377,16 @@ def test_list_and_progress_panel_agree_on_a_seeded_template_b_company(
             assert tuple(r.attainment for r in outlook.results) == pytest.approx(
                 candidate.attainment
             )
+
+
+def test_an_unfinished_evaluation_says_so_instead_of_no_score(company_home: AppSession) -> None:
+    seed = Seed(company_home)
+    li = seed.employee("E002", "李娜", "运营主管", level_since=date(2023, 3, 1))
+    seed.score(li, "2024上半年", "ability", "策略答辩", 80, date(2024, 6, 28))
+    seed.score(li, "2024上半年", "potential", "领导力", 76, date(2024, 6, 28))
+    (outlook,) = eligibility.employee_progress(company_home, li, "2024-06").outlooks
+    score = outlook.results[0]
+    assert score.observed is None and not score.met
+    assert "只录入了2项评分" in score.explanation.text("zh")
+    assert "尚无评估得分" not in score.explanation.text("zh")
+    assert score.missing is not None and "补全" in score.missing.text("zh")

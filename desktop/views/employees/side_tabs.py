@@ -1,0 +1,76 @@
+"""The archive's sections as a list beside the form instead of a row of tabs.
+
+Ten tabs do not fit the form's width on a 1366×768 laptop (附件, 晋升进度 and KPI were only
+reachable through tiny scroll arrows); a list shows every section whole, in either language.
+``SideTabs`` is still a QTabWidget (its tab bar hidden), so the page and other features keep
+adding, removing, enabling and choosing tabs as before, and the list follows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QTabWidget, QWidget
+
+SIDE_WIDTH = 104
+
+
+class SideTabs(QTabWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tabBar().hide()
+        self.side = QListWidget()
+        self.side.setObjectName("archiveSections")
+        self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.side.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.side.setWordWrap(True)  # a long title (负责店铺/直播账号) takes two lines
+        self.side.setFixedWidth(SIDE_WIDTH)
+        self.side.setStyleSheet("QListWidget#archiveSections::item { padding: 6px 8px; }")
+        self.side.currentRowChanged.connect(self.on_side_row_changed)
+        self.currentChanged.connect(self.on_current_changed)
+
+    # QTabWidget calls these whenever a tab is added or removed
+    def tabInserted(self, index: int) -> None:
+        super().tabInserted(index)
+        self._refill()
+
+    def tabRemoved(self, index: int) -> None:
+        super().tabRemoved(index)
+        self._refill()
+
+    def setTabEnabled(self, index: int, enabled: bool) -> None:
+        super().setTabEnabled(index, enabled)
+        item = self.side.item(index)
+        if item is not None:
+            flags = item.flags()
+            item.setFlags(
+                flags | Qt.ItemFlag.ItemIsEnabled if enabled else flags & ~Qt.ItemFlag.ItemIsEnabled
+            )
+
+    def setTabText(self, index: int, text: str) -> None:
+        super().setTabText(index, text)
+        item = self.side.item(index)
+        if item is not None:
+            item.setText(text)
+
+    def _refill(self) -> None:
+        self.side.blockSignals(True)
+        self.side.clear()
+        for index in range(self.count()):
+            item = QListWidgetItem(self.tabText(index))
+            if not self.isTabEnabled(index):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.side.addItem(item)
+        self.side.setCurrentRow(self.currentIndex())
+        self.side.blockSignals(False)
+
+    @Slot(int)
+    def on_side_row_changed(self, row: int) -> None:
+        if 0 <= row < self.count():
+            self.setCurrentIndex(row)
+
+    @Slot(int)
+    def on_current_changed(self, index: int) -> None:
+        if self.side.currentRow() != index:
+            self.side.blockSignals(True)
+            self.side.setCurrentRow(index)
+            self.side.blockSignals(False)

@@ -1,0 +1,250 @@
+"""A 1366×768 laptop, the office's most common screen: every main page of the demo company fits.
+
+Renders each page (and each section of the employee form) at the size the main window gets on
+that screen, saves the pictures to test-screenshots/ for a person to look at, and asserts what a
+user would notice: no sideways scroll bar on the main tables, no label cut short, level names
+and badges shown whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QTableView, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.services import auth, demo
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.kpi_vm import ChartData
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.main_window import MainWindow
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+# the main window maximised on 1366×768 with a task bar and a window title
+WINDOW = QSize(1366, 740)
+
+
+@pytest.fixture
+def demo_company(tmp_path: Path) -> Iterator[AppSession]:
+    path = tmp_path / "demo.tidui"
+    demo.create_demo(path, "demo", "tidui-demo")
+    app = auth.log_in(path, "demo", "tidui-demo")
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def _settle(qtbot: QtBot) -> None:
+    worker.wait_all()
+    qtbot.wait(150)
+    worker.wait_all()
+    QApplication.processEvents()
+
+
+def _clipped_labels(root: QWidget) -> list[str]:
+    """Visible one-line labels narrower than their text (Qt clips them silently)."""
+    cut = []
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or label.wordWrap() or not label.text().strip():
+            continue
+        if label.textFormat() == 1 or "<" in label.text():  # rich text measures differently
+            continue
+        if label.width() + 1 < label.sizeHint().width():
+            cut.append(f"{label.text()!r} {label.width()} < {label.sizeHint().width()}")
+    return cut
+
+
+def _main_tables(page: QWidget) -> list[QTableView]:
+    tables = [t for t in page.findChildren(QTableView) if t.isVisible()]
+    return [t for t in tables if t.width() > 300]  # the page's list, not a small side table
+
+
+def _sideways(table: QAbstractScrollArea) -> bool:
+    return table.horizontalScrollBar().isVisible()
+
+
+def test_every_main_page_fits_1366x768(qtbot: QtBot, demo_company: AppSession) -> None:
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    qtbot.waitExposed(window)
+    problems: list[str] = []
+    for row, spec in enumerate(window.specs):
+        window.sidebar.setCurrentRow(row)
+        _settle(qtbot)
+        page = window.pages[spec.key]
+        shot(window, f"1366-{row}-{spec.key}")
+        problems += [f"{spec.key}: {t}" for t in _clipped_labels(page)]
+        for table in _main_tables(page):
+            if _sideways(table):
+                problems.append(
+                    f"{spec.key}: sideways scroll bar on {type(table.model()).__name__}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSession) -> None:
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    window.show_page("employees")
+    page = window.pages["employees"]
+    _settle(qtbot)
+    tabs = page.tabs  # type: ignore[attr-defined]
+    side = tabs.side
+    assert side.isVisible() and side.count() == tabs.count() >= 9
+    for i in range(side.count()):
+        rect = side.visualItemRect(side.item(i))
+        assert rect.bottom() <= side.viewport().height(), side.item(i).text()  # no scrolling
+    badges = page.table.model()  # type: ignore[attr-defined]
+    column = badges.columnCount() - 1
+    metrics = page.table.fontMetrics()  # type: ignore[attr-defined]
+    width = page.table.columnWidth(column)  # type: ignore[attr-defined]
+    for r in range(badges.rowCount()):
+        text = str(badges.index(r, column).data() or "")
+        assert metrics.horizontalAdvance(text) + 8 <= width, text  # 晋升状态 whole
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        _settle(qtbot)
+        shot(window, f"1366-employees-{i}")
+        assert not _clipped_labels(tabs.widget(i)), tabs.tabText(i)
+
+
+def test_ready_list_shows_whole_level_names(qtbot: QtBot, demo_company: AppSession) -> None:
+    from desktop.viewmodels.eligibility_vm import CandidateTableModel
+
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    window.show_page("eligibility")
+    page = window.pages["eligibility"]
+    qtbot.waitUntil(lambda: not page.vm.loading and page.vm.model.rowCount() > 0, timeout=30000)
+    _settle(qtbot)
+    table = page.table  # type: ignore[attr-defined]
+    assert not _sideways(table)
+    metrics = table.fontMetrics()
+    lines = table.verticalHeader().defaultSectionSize() // metrics.lineSpacing()
+    for column in (CandidateTableModel.COL_FROM, CandidateTableModel.COL_TO):
+        room = (table.columnWidth(column) - 8) * lines
+        for r in range(table.model().rowCount()):
+            text = str(table.model().index(r, column).data())
+            assert metrics.horizontalAdvance(text) <= room, text  # wraps whole, never "运营专员…"
+    assert table.wordWrap()
+
+
+def _chart_data(months: int) -> ChartData:
+    from core.domain import months as mo
+
+    axis = tuple(mo.add(mo.of_date(date(2023, 1, 1)), i) for i in range(months))
+    labels = tuple(
+        mo.axis_label(m, "zh", with_year=(i == 0 or m.endswith("-01"))) for i, m in enumerate(axis)
+    )
+    points = tuple((i, float(i * 10)) for i in range(months))
+    return ChartData("gmv", "GMV（元）", "money", axis, labels, points, {})
+
+
+@pytest.mark.parametrize("width", [300, 420, 700])
+def test_kpi_month_labels_fit_the_chart(qtbot: QtBot, width: int) -> None:
+    from desktop.views.eligibility.kpi_tab import MetricChart
+
+    chart = MetricChart(_chart_data(18))
+    qtbot.addWidget(chart)
+    chart.resize(width, 220)
+    chart.show()
+    qtbot.waitExposed(chart)
+    labels = chart.axis_x.categoriesLabels()
+    metrics = chart.fontMetrics()
+    room = (width - 70) / len(labels)
+    assert all(metrics.horizontalAdvance(t) < room for t in labels), (labels, room)
+    assert labels[0] == "23年1月"
+    assert any(t.startswith("24年") for t in labels), labels  # the year where it changes
+
+
+@pytest.mark.parametrize("width", [260, 320, 520])
+def test_radar_legend_is_never_clipped(qtbot: QtBot, width: int) -> None:
+    from core.services.archive import CompetencyScore
+    from desktop.views.employees.radar import CompetencyRadar
+
+    radar = CompetencyRadar()
+    qtbot.addWidget(radar)
+    radar.set_scores([CompetencyScore(n, 3.0, 4.0, 2) for n in ("数据分析", "沟通", "执行力")])
+    radar.resize(width, 260)
+    radar.show()
+    inside = radar.rect()
+    for rect in radar.legend_layout():
+        assert inside.contains(rect.toAlignedRect()), (width, rect)
+    shot(radar, f"radar-{width}")
+
+
+def test_imported_scores_have_their_own_section_and_timeline_rows(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    from desktop.views.employees.page import EmployeesPage
+
+    page = EmployeesPage(SessionViewModel(demo_company))
+    qtbot.addWidget(page)
+    page.resize(1190, 640)
+    page.show()
+    model = page.list_vm.model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "陈静")
+    page.table.selectRow(row)
+    _settle(qtbot)
+    assert [i.row() for i in page.table.selectionModel().selectedRows()] == [row]
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    assert "评估" in titles
+    scores = page.archive_vm.scores
+    cells = {
+        tuple(scores.index(r, c).data() for c in range(scores.columnCount()))[:5]
+        for r in range(scores.rowCount())
+    }
+    assert ("2024上半年", "能力", "策略答辩", "84", "王芳") in cells and len(cells) == 3
+    timeline = page.archive_vm.timeline
+    texts = [
+        " ".join(str(timeline.index(r, c).data()) for c in range(timeline.columnCount()))
+        for r in range(timeline.rowCount())
+    ]
+    assert any("评估打分（2024上半年）" in t for t in texts), texts
+    page.tabs.setCurrentIndex(titles.index("评估"))
+    shot(page, "employee-scores")
+
+
+def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    from desktop.viewmodels.ladder_vm import TRANSITION
+
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    page = window.pages["ladder"]
+    design = page.vm.design  # type: ignore[attr-defined]
+    specialist = next(lv for lv in design.levels if lv.title == "运营专员")
+    supervisor = next(
+        lv for lv in design.levels if lv.title == "运营主管" and lv.track_id == specialist.track_id
+    )
+    path = design.find_transition(specialist.id, supervisor.id)
+    page.vm.select(TRANSITION, path.id)  # type: ignore[attr-defined]
+    _settle(qtbot)
+    pane = page.splitter.widget(2)  # type: ignore[attr-defined]
+    assert isinstance(pane, QScrollArea)
+    assert not pane.horizontalScrollBar().isVisible()
+    form = page.transition_form  # type: ignore[attr-defined]
+    assert form.version.isVisible() and form.version.wordWrap()
+    assert form.version.geometry().right() <= form.width()
+    assert not _clipped_labels(form)
+    shot(window, "1366-ladder-path")
