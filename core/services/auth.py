@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,24 +148,30 @@ def recover(path: Path, recovery_key: str, owner_login: str, new_password: str) 
     _first_problem(problems(new_password))
     opened = company_file.open_with_recovery_key(Path(path), recovery_key)
     try:
-        with opened.sessions() as session, session.begin():
-            user = session.scalar(
-                select(User).where(func.lower(User.login) == owner_login.strip().lower())
-            )
-            if user is None or user.role != Role.OWNER.value:
-                raise ValidationError("recovery.not_owner", login=owner_login)
-            user.disabled = False
-            opened.keyfile.set_slot(user.login, user.role, new_password, opened.key)
-            append_audit(
-                session,
-                user.login,
-                "user.recover",
-                "user",
-                user.id,
-                after={"login": user.login, "via": "recovery_key"},
-            )
-            session.flush()
-            opened.save_keys()
+        staged = copy.deepcopy(opened.keyfile)
+        try:
+            with opened.sessions() as session, session.begin():
+                user = session.scalar(
+                    select(User).where(func.lower(User.login) == owner_login.strip().lower())
+                )
+                if user is None or user.role != Role.OWNER.value:
+                    raise ValidationError("recovery.not_owner", login=owner_login)
+                user.disabled = False
+                staged.set_slot(user.login, user.role, new_password, opened.key)
+                append_audit(
+                    session,
+                    user.login,
+                    "user.recover",
+                    "user",
+                    user.id,
+                    after={"login": user.login, "via": "recovery_key"},
+                )
+                session.flush()
+                opened.stage_keys(session, staged)
+        except BaseException:
+            opened.drop_staged_keys()  # not committed: the staged key file must not count
+            raise
+        opened.promote_keys(staged)
         return _session_for(opened, owner_login)
     except BaseException:
         opened.close()

@@ -6,12 +6,17 @@ import contextlib
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
+
 from core.errors import CorruptFile
 from core.i18n import Message
+from core.model import User
 from core.services import audit
 from core.session import AppSession
 from core.storage import backup as backups
@@ -33,12 +38,49 @@ class VerifyReport:
 
 
 def verify(app: AppSession) -> VerifyReport:
-    found = [
-        Message("verify.integrity", {"detail": p}) for p in integrity_problems(app.file.engine)
-    ]
-    with app.read() as session:
-        chain = audit.verify_chain(session)
-    return VerifyReport(audit_entries=chain.entries, problems=found + chain.problems)
+    """Integrity (SQLite and SQLCipher page checks), the audit chain, and whether the key slots
+    and the accounts agree; damage is reported in words, never as a database error."""
+    try:
+        found = [
+            Message("verify.integrity", {"detail": p}) for p in integrity_problems(app.file.engine)
+        ]
+    except DatabaseError as error:
+        return VerifyReport(0, [_damaged(app, error)])
+    try:
+        with app.read() as session:
+            chain = audit.verify_chain(session)
+            accounts = [
+                (login, bool(disabled))
+                for login, disabled in session.execute(select(User.login, User.disabled))
+            ]
+    except DatabaseError as error:
+        return VerifyReport(0, [*found, _damaged(app, error)])
+    return VerifyReport(
+        audit_entries=chain.entries,
+        problems=found + chain.problems + _slot_problems(app, accounts),
+    )
+
+
+def _damaged(app: AppSession, error: DatabaseError) -> Message:
+    detail = str(getattr(error, "orig", error))
+    return Message("verify.damaged", {"file": app.file.path.name, "detail": detail})
+
+
+def _slot_problems(app: AppSession, accounts: Sequence[tuple[str, bool]]) -> list[Message]:
+    """Key slots for no (enabled) account, and enabled accounts without a key slot."""
+    by_login = {login.casefold(): disabled for login, disabled in accounts}
+    problems = []
+    for slot in app.file.keyfile.slots:
+        disabled = by_login.get(slot.login.casefold())
+        if disabled is None:
+            problems.append(Message("verify.slot_without_user", {"login": slot.login}))
+        elif disabled:
+            problems.append(Message("verify.slot_of_disabled_user", {"login": slot.login}))
+    slots = {login.casefold() for login in app.file.keyfile.logins()}
+    for login, disabled in accounts:
+        if not disabled and login.casefold() not in slots:
+            problems.append(Message("verify.user_without_slot", {"login": login}))
+    return problems
 
 
 def backup_owner_login(backup: Path) -> str:

@@ -91,3 +91,18 @@ def integrity_problems(engine: Engine) -> list[str]:
             for r in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         )
     return problems
+
+
+def rekey(engine: Engine, new_key: bytes) -> None:
+    """Re-encrypt every page under ``new_key`` (SQLCipher's ``PRAGMA rekey``, itself one
+    transaction). Dispose of ``engine`` afterwards: its other connections hold the old key."""
+    engine.dispose()
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    engine.dispose()
