@@ -705,6 +705,8 @@ def commit(
     if table.data_rows == 0:
         raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=table.sheet)
     progress.step(40, 100, Message("imports.progress.storing", {"file": file.file_name}))
+    if not decisions.dry_run:
+        app.file.check_intact()  # never write into a damaged file
     with app.uow() as uow:
         s = uow.session
         same = _same_file(s, file.sha256)

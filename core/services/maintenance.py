@@ -21,7 +21,7 @@ from core.services import audit
 from core.session import AppSession
 from core.storage import backup as backups
 from core.storage.atomic import fsync_dir
-from core.storage.company_file import keys_path_for
+from core.storage.company_file import clean_leftovers, keys_path_for, staged_keys_path
 from core.storage.database import integrity_problems
 from core.storage.keyslots import KeyFile
 from core.storage.lock import CompanyLock
@@ -108,6 +108,12 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
 
     backups.read_manifest(backup)
     target = Path(target)
+    early = CompanyLock(target)
+    early.acquire("restore")
+    try:
+        clean_leftovers(target)  # what killed restores and backups left beside it
+    finally:
+        early.release()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = target.with_name(f".restore-{stamp}-{target.name}")
     backups.extract_to(backup, staging)
@@ -125,6 +131,9 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
         try:
             if target.exists():
                 previous = str(_keep_raw_copy(target))
+            # a key-file change staged for the file being replaced must never meet the backup
+            with contextlib.suppress(FileNotFoundError):
+                staged_keys_path(target).unlink()
             os.replace(keys_path_for(staging), keys_path_for(target))
             os.replace(staging, target)
             fsync_dir(target.parent)

@@ -55,7 +55,13 @@ def make_backup(
     dest_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
     target = dest_dir / f"{data_path.stem}-{stamp}-{reason}{BACKUP_SUFFIX}"
-    fd, tmp_name = tempfile.mkstemp(prefix=".backup.", suffix=".tmp", dir=dest_dir)
+    prefix = f".backup.{data_path.stem}."
+    # The caller holds the file's lock: a temp file of this file's backups is from a killed run.
+    for stale in dest_dir.glob(".backup.*.tmp"):
+        if stale.name.startswith(prefix):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=dest_dir)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -137,7 +143,10 @@ def extract_to(backup: Path, data_target: Path) -> None:
         try:
             with zipfile.ZipFile(backup) as zf:
                 for member, tmp in ((_DATA, tmp_data), (_KEYS, tmp_keys)):
-                    with zf.open(member) as src, tmp.open("wb") as dst:
+                    # Owner-only, as the key file Tidui writes (mkstemp) and the data file are.
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                    os.chmod(tmp, 0o600)
+                    with zf.open(member) as src, os.fdopen(fd, "wb") as dst:
                         shutil.copyfileobj(src, dst)
                         dst.flush()
                         os.fsync(dst.fileno())

@@ -28,7 +28,7 @@ from core.errors import (
 from core.model import FileMeta
 from core.storage import backup as backups
 from core.storage.atomic import fsync_dir, write_atomic
-from core.storage.database import check_readable, make_engine, rekey, session_factory
+from core.storage.database import check_readable, damage, make_engine, rekey, session_factory
 from core.storage.keyslots import (
     KeyFile,
     copy_slot,
@@ -126,7 +126,15 @@ class OpenFile:
         self.sessions = session_factory(self.engine)
         self.key = new_key
 
+    def check_intact(self) -> None:
+        """Refuse to write into or back up a file whose pages fail their cipher check: a
+        damaged file must not spread into new data or push good backups out of rotation."""
+        found = damage(self.engine)
+        if found:
+            raise CorruptFile("file.damaged", file=self.path.name, detail="; ".join(found[:3]))
+
     def backup(self, dest_dir: Path | None = None, reason: str = "manual") -> Path:
+        self.check_intact()
         with self.engine.connect() as conn:
             version = int(read_meta(conn).get("schema_version", "0"))
         made = backups.make_backup(
@@ -164,6 +172,50 @@ def _final(staged: KeyFile) -> KeyFile:
         generation=staged.generation,
     )
     return final
+
+
+def clean_leftovers(path: Path) -> None:
+    """Temp files killed runs left beside ``path`` (called holding its lock): half-written key
+    files, restore copies and full-size restore staging pairs no restore is still using."""
+    folder = path.parent
+    name = path.name
+    keys = keys_path_for(path).name
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        leftover = entry.name
+        if (leftover.startswith(f".{keys}.") and leftover.endswith(".tmp")) or leftover in (
+            f".{name}.restore.tmp",
+            f".{keys}.restore.tmp",
+            f".{name}.creating",
+        ):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+    for staging in folder.glob(".restore-*"):
+        if not staging.name.endswith(f"-{name}"):
+            continue
+        staging_lock = CompanyLock(staging)
+        try:
+            staging_lock.acquire("cleanup")
+        except Exception:  # a restore in progress holds it
+            continue
+        try:
+            for piece in folder.glob(f"{glob_escape(staging.name)}*"):
+                if piece.name != f"{staging.name}.lock":
+                    with contextlib.suppress(OSError):
+                        piece.unlink()
+        finally:
+            staging_lock.release()
+        with contextlib.suppress(OSError):
+            Path(f"{staging}.lock").unlink()
+
+
+def glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)
 
 
 def _load_staged(path: Path) -> KeyFile | None:
@@ -318,6 +370,7 @@ def open_with_password(
     lock = CompanyLock(path)
     lock.acquire(login)
     try:
+        clean_leftovers(path)
         staged = _load_staged(path) if staged_keys_path(path).exists() else None
         refused: BaseException | None = None
         try:
@@ -377,6 +430,7 @@ def open_with_recovery_key(path: Path, recovery_key: str) -> OpenFile:
     lock = CompanyLock(path)
     lock.acquire("recovery")
     try:
+        clean_leftovers(path)
         try:
             keyfile = KeyFile.load(keys)
             keyfile.check_key(key)

@@ -76,6 +76,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
 
 
+def damage(engine: Engine) -> list[str]:
+    """SQLCipher's check of every page's HMAC (a flipped byte anywhere fails it): reads the
+    whole file once, cheaper than SQLite's integrity_check. Empty when the file is intact."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+            return [str(row[0]) for row in rows]
+    except DatabaseError as error:
+        return [str(getattr(error, "orig", error))]
+
+
 def integrity_problems(engine: Engine) -> list[str]:
     """Results of SQLite's and SQLCipher's own integrity checks; empty when all is well."""
     problems: list[str] = []
