@@ -252,10 +252,15 @@ class UsersTab(QWidget):
             answer = QMessageBox.question(
                 self,
                 tr("停用用户"),
-                tr("停用 {login}？此账号将无法再打开档案。").format(login=row.login),
+                tr("停用 {login}？此账号将无法再打开档案。").format(login=row.login)
+                + "\n"
+                + tr("档案会换用新的密钥，旧的恢复密钥随之作废；之后会显示新的恢复密钥。"),
             )
-            if answer == QMessageBox.StandardButton.Yes:
-                self.vm.set_disabled(row.login, True)
+            if answer == QMessageBox.StandardButton.Yes and self.vm.set_disabled(row.login, True):
+                from desktop.views.settings.recovery_key_dialog import RecoveryKeyDialog
+
+                if self.vm.new_recovery_key:
+                    RecoveryKeyDialog(self.vm, self.vm.new_recovery_key, self).exec()
             return
         dialog = PasswordDialog(tr("启用 {login}：设置新密码").format(login=row.login), False, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
