@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import math
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.passwords import login_problems, problems
-from core.errors import UnknownUser, UserDisabled, ValidationError, WrongPassword
+from core.errors import TooManyAttempts, UnknownUser, UserDisabled, ValidationError, WrongPassword
 from core.i18n import Message
 from core.model import Company, User
 from core.permissions import Role
@@ -119,23 +121,60 @@ def _session_for(opened: OpenFile, login: str) -> AppSession:
     return AppSession(file=opened, actor=actor)
 
 
+# Wrong passwords in a row, per company file, in this process: after FREE_ATTEMPTS each
+# further attempt waits twice as long as the one before (1 s, 2 s, 4 s ... up to MAX_WAIT_S).
+# Offline guessing against a copied key file is slowed by scrypt instead (keyslots).
+FREE_ATTEMPTS = 3
+MAX_WAIT_S = 60.0
+_failures: dict[str, tuple[int, float]] = {}
+
+
+def wait_before_attempt(path: Path) -> float:
+    """Seconds until the next password may be tried on ``path`` (0 when it may now)."""
+    _count, not_before = _failures.get(str(Path(path).resolve()), (0, 0.0))
+    return max(0.0, not_before - time.monotonic())
+
+
+def _guarded(path: Path, attempt: Callable[[], AppSession]) -> AppSession:
+    key = str(Path(path).resolve())
+    waiting = wait_before_attempt(path)
+    if waiting > 0:
+        raise TooManyAttempts(seconds=math.ceil(waiting))
+    try:
+        app = attempt()
+    except (WrongPassword, UnknownUser):
+        count = _failures.get(key, (0, 0.0))[0] + 1
+        delay = 0.0 if count < FREE_ATTEMPTS else min(2.0 ** (count - FREE_ATTEMPTS), MAX_WAIT_S)
+        _failures[key] = (count, time.monotonic() + delay)
+        raise
+    _failures.pop(key, None)
+    return app
+
+
 def log_in(
     path: Path, login: str, password: str, migrations: list[Migration] | None = None
 ) -> AppSession:
-    opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
-    try:
-        return _session_for(opened, login)
-    except BaseException:
-        opened.close()
-        raise
+    def attempt() -> AppSession:
+        opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
+        try:
+            return _session_for(opened, login)
+        except BaseException:
+            opened.close()
+            raise
+
+    return _guarded(Path(path), attempt)
 
 
 def unlock_again(app: AppSession, login: str, password: str) -> AppSession:
     """After 锁定 (lock screen): check the password against the slots without reopening the file."""
-    key = app.file.keyfile.unlock(login.strip(), password)
-    if key != app.file.key:
-        raise WrongPassword(login=login)
-    return _session_for(app.file, login)
+
+    def attempt() -> AppSession:
+        key = app.file.keyfile.unlock(login.strip(), password)
+        if key != app.file.key:
+            raise WrongPassword(login=login)
+        return _session_for(app.file, login)
+
+    return _guarded(app.file.path, attempt)
 
 
 def company_name(app: AppSession) -> str:
