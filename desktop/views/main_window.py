@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import TiduiError
 from core.i18n import render
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -203,8 +204,10 @@ class MainWindow(QMainWindow):
     def on_backup_triggered(self) -> None:
         try:
             made = self.session_vm.app.file.backup(reason="manual")
-        except OSError as exc:
-            QMessageBox.warning(self, tr("备份"), str(exc))
+        except (OSError, TiduiError) as exc:  # a damaged file is not backed up
+            QMessageBox.warning(
+                self, tr("备份"), exc.text() if isinstance(exc, TiduiError) else str(exc)
+            )
             return
         self.statusBar().showMessage(render("backup.done", {"file": str(made)}), 8000)
 
