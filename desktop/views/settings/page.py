@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import current_language, render
 from desktop.i18n import language_chosen, save_language, saved_language, tr
+from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel, UsersTableModel
 
@@ -288,6 +290,14 @@ class AccountTab(QWidget):
         form.addRow(tr("新密码"), self.new)
         form.addRow(tr("再次输入"), self.repeat)
         form.addRow("", self.save_button)
+        # a setting of this PC: the open file locks itself after so many idle minutes
+        self.auto_lock = QSpinBox()
+        self.auto_lock.setRange(0, 240)
+        self.auto_lock.setSuffix(tr(" 分钟"))
+        self.auto_lock.setSpecialValueText(tr("从不"))
+        self.auto_lock.setValue(int(idle_vm.saved_minutes()))
+        self.auto_lock.valueChanged.connect(idle_vm.save_minutes)
+        form.addRow(tr("空闲自动锁定"), self.auto_lock)
 
     @Slot()
     def on_save_clicked(self) -> None:
