@@ -154,9 +154,7 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, file_name: str) -> Itera
         with zf.open(info) as member:
             while chunk := member.read(_CHUNK):
                 yield chunk
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise ImportFileError("imports.file_corrupt", file=file_name, detail=str(error)) from None
-    except (NotImplementedError, RuntimeError) as error:  # unsupported compression, encryption
+    except Exception as error:  # bad CRC, zlib errors, encryption, unsupported compression...
         raise ImportFileError("imports.file_corrupt", file=file_name, detail=str(error)) from None
 
 
