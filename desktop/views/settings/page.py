@@ -194,7 +194,11 @@ class UsersTab(QWidget):
         for b in (self.add_button, self.reset_button, self.role_button, self.disable_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        note = QLabel(tr("每个账号的密码都能解锁加密档案。停用账号会立即删除它的密钥槽。"))
+        note = QLabel(
+            tr(
+                "每个账号的密码都能解锁加密档案。停用账号会删除它的密钥槽，并给档案换一把新的密钥（旧的密钥文件副本和旧的恢复密钥随之作废）。"
+            )
+        )
         note.setStyleSheet("color: #777;")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
