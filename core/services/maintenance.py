@@ -108,12 +108,13 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
 
     backups.read_manifest(backup)
     target = Path(target)
-    early = CompanyLock(target)
-    early.acquire("restore")
-    try:
-        clean_leftovers(target)  # what killed restores and backups left beside it
-    finally:
-        early.release()
+    if target.parent.is_dir():
+        early = CompanyLock(target)
+        early.acquire("restore")
+        try:
+            clean_leftovers(target)  # what killed restores and backups left beside it
+        finally:
+            early.release()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = target.with_name(f".restore-{stamp}-{target.name}")
     backups.extract_to(backup, staging)

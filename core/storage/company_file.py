@@ -9,6 +9,7 @@ interrupted creation leaves nothing half-made behind.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import uuid
 from collections.abc import Callable
@@ -202,7 +203,7 @@ def clean_leftovers(path: Path) -> None:
         except Exception:  # a restore in progress holds it
             continue
         try:
-            for piece in folder.glob(f"{glob_escape(staging.name)}*"):
+            for piece in folder.glob(f"{glob.escape(staging.name)}*"):
                 if piece.name != f"{staging.name}.lock":
                     with contextlib.suppress(OSError):
                         piece.unlink()
@@ -210,12 +211,6 @@ def clean_leftovers(path: Path) -> None:
             staging_lock.release()
         with contextlib.suppress(OSError):
             Path(f"{staging}.lock").unlink()
-
-
-def glob_escape(text: str) -> str:
-    import glob
-
-    return glob.escape(text)
 
 
 def _load_staged(path: Path) -> KeyFile | None:
