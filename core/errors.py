@@ -32,6 +32,12 @@ class WrongPassword(TiduiError):
     code = "auth.wrong_password"
 
 
+class TooManyAttempts(TiduiError):
+    """Wrong passwords in a row: the next attempt must wait ``seconds``."""
+
+    code = "auth.wait_after_wrong"
+
+
 class UnknownUser(TiduiError):
     code = "auth.unknown_user"
 

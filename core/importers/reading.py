@@ -23,8 +23,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
-from core.errors import TiduiError
 from core.i18n import Message
+from core.importers import limits
+from core.importers.limits import ImportFileError
 from core.importers.values import CellValue
 
 FileFormat = Literal["xlsx", "xls", "ods", "csv", "html"]
@@ -42,12 +43,6 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Stream names (UTF-16LE in the OLE directory) of an Office file encrypted with a password:
 # Excel saves a protected .xlsx as an OLE container holding these instead of a zip.
 _ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
-
-
-class ImportFileError(TiduiError):
-    """A spreadsheet that cannot be read; ``file`` names it, the code says why."""
-
-    code = "imports.file_unreadable"
 
 
 Cells = list[list[CellValue]]
@@ -182,23 +177,48 @@ class ExcelSheet(Sheet):
 class CsvSheet(Sheet):
     """A delimited text file; the data columns are read by pandas' C parser."""
 
-    def __init__(self, path: Path, encoding: str, delimiter: str, head_text: str) -> None:
+    def __init__(
+        self, path: Path, encoding: str, delimiter: str, head_text: str, complete: bool = False
+    ) -> None:
         super().__init__(path, path.stem, "csv")
         self.encoding = encoding
         self.delimiter = delimiter
         self._head_text = head_text
+        # Whether ``head_text`` is the whole file (then it also tells whether data rows follow).
+        self._complete = complete
 
     def _head_records(self, n: int) -> Cells:
         reader = csv.reader(io.StringIO(self._head_text, newline=""), delimiter=self.delimiter)
         rows: Cells = []
         try:
             for record in reader:
+                for column, cell in enumerate(record):
+                    if len(cell) > limits.MAX_CELL_CHARS:
+                        raise limits.cell_too_long(self.file_name, len(rows) + 1, column, len(cell))
                 rows.append(list(record))
                 if len(rows) >= n:
                     break
-        except csv.Error:
-            pass  # a quote left open at the end of the sample: the rows read so far suffice
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                self._refuse_long_field(len(rows))
+            # a quote left open at the end of the sample: the rows read so far suffice
         return rows
+
+    def _refuse_long_field(self, row: int) -> None:
+        """Names the cell of record ``row`` (0-based) that the csv module found too long."""
+        old = csv.field_size_limit(len(self._head_text) + 1)
+        try:
+            reader = csv.reader(io.StringIO(self._head_text, newline=""), delimiter=self.delimiter)
+            for index, record in enumerate(reader):
+                if index == row:
+                    longest = max(range(len(record)), key=lambda j: len(record[j]), default=0)
+                    length = len(record[longest]) if record else old
+                    raise limits.cell_too_long(self.file_name, row + 1, longest, length)
+        except csv.Error:
+            pass
+        finally:
+            csv.field_size_limit(old)
+        raise limits.cell_too_long(self.file_name, row + 1, 0, old)
 
     def top(self, n: int = PREVIEW_ROWS) -> Cells:
         return _square(self._head_records(n))
@@ -213,8 +233,10 @@ class CsvSheet(Sheet):
         # as pandas' header: a blank first data row would otherwise leave it seeing no
         # columns, and a text row among the data would defeat its number parsing.
         skip = max(first_row - 1, 0)
-        head = self._head_records(skip + 1)
+        head = self._head_records(skip + 2)
         width = len(head[skip]) if len(head) > skip else 0
+        if self._complete and len(head) < first_row + 1:
+            width = 0  # nothing below the header (pandas fails on a header-only file)
         wanted = sorted({j for j in columns if j < width})
         n = 0
         block: dict[int, Sequence[CellValue]] = {}
@@ -224,6 +246,7 @@ class CsvSheet(Sheet):
             if found is None:
                 frame = self._read_decoded(pd, wanted, text, skip, first_row > 0)
                 found = _frame_columns(frame, wanted, text)
+            _check_lengths(self.file_name, found, first_row)
             block.update(found)
             n = len(found[wanted[0]])
         for j in columns:
@@ -303,6 +326,22 @@ class CsvSheet(Sheet):
             skip_blank_lines=False,
             engine="c",
         )
+
+
+def _check_lengths(file_name: str, found: Mapping[int, Any], first_row: int) -> None:
+    """Refuses a text cell longer than ``limits.MAX_CELL_CHARS`` (row and column named)."""
+    for j, cells in found.items():
+        if getattr(cells, "dtype", None) not in (None, object):
+            continue
+        try:
+            longest = max(map(len, cells), default=0)
+        except TypeError:  # empty cells (NaN) among the texts
+            longest = max((len(cell) for cell in cells if type(cell) is str), default=0)
+        if longest <= limits.MAX_CELL_CHARS:
+            continue
+        for position, cell in enumerate(cells):
+            if type(cell) is str and len(cell) > limits.MAX_CELL_CHARS:
+                raise limits.cell_too_long(file_name, first_row + position + 1, j, len(cell))
 
 
 def _frame_columns(frame: Any, columns: list[int], text: list[int]) -> dict[int, Any]:
@@ -385,6 +424,7 @@ def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise _fail("imports.file_unreadable", path, detail="directory")
     try:
+        limits.check_file_size(path.name, path.stat().st_size)
         return path.read_bytes()
     except PermissionError:
         # On Windows a file open in Excel or WPS is locked for reading.
@@ -428,7 +468,7 @@ def inspect_file(path: str | os.PathLike[str]) -> WorkbookInfo:
         visible = tuple(name for name in names if name not in hidden)
         return WorkbookInfo(path, file_format, names, visible or names)
     if file_format == "html":
-        tables = _html_tables(data)
+        tables = _html_tables(data, path.name)
         names = tuple(f"Table{i + 1}" for i in range(len(tables))) or (path.stem,)
         return WorkbookInfo(path, "html", names, names)
     encoding = detect_encoding(data[:_SNIFF_BYTES], path)
@@ -440,6 +480,9 @@ def _open_workbook(path: Path, data: bytes) -> Any:
 
     if data.startswith(_OLE_MAGIC) and any(name in data for name in _ENCRYPTED_STREAMS):
         raise _fail("imports.file_encrypted", path)
+    if data.startswith(_ZIP_MAGIC):
+        # Before calamine builds anything: it allocates the whole extent the cells span.
+        limits.check_zip_workbook(data, path.name)
     try:
         # from_filelike recognises the format by content, so an .xls saved as .xlsx still opens.
         return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -485,7 +528,7 @@ def open_with_info(
         info = WorkbookInfo(path, "csv", (path.stem,), (path.stem,), csv_sheet.encoding)
         return info, csv_sheet
     if file_format == "html":
-        tables = _html_tables(data)
+        tables = _html_tables(data, path.name)
         table_names = tuple(f"Table{i + 1}" for i in range(len(tables))) or (path.stem,)
         index = _pick_index(path, list(table_names), sheet)
         if not tables or not any(not _is_blank(c) for row in tables[index] for c in row):
@@ -505,7 +548,7 @@ def open_with_info(
             return info, _first_sheet_with_data(path, file_format, workbook, names)
         index = _pick_index(path, names, sheet)
         return info, _excel_sheet(path, file_format, workbook, names[index], require_data=True)
-    except ImportFileError:
+    except ImportFileError:  # limits.LimitExceeded too
         raise
     except Exception as error:
         raise _fail("imports.file_corrupt", path, detail=str(error)) from None
@@ -529,6 +572,7 @@ def _excel_sheet(
     path: Path, file_format: FileFormat, workbook: object, name: str, *, require_data: bool
 ) -> ExcelSheet:
     calamine_sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+    limits.check_extent(path.name, calamine_sheet.height, calamine_sheet.width, name)
     sheet = ExcelSheet(path, name, file_format, calamine_sheet)
     if require_data and not _has_data(sheet.top(PREVIEW_ROWS)):
         raise _fail("imports.sheet_empty", path, sheet=name)
@@ -619,8 +663,22 @@ def _open_csv(path: Path, data: bytes) -> CsvSheet:
         text = text[: text.rfind("\n") + 1] or text
     if not text.strip(" \t\r\n\ufeff,;|"):
         raise _fail("imports.sheet_empty", path, sheet=path.stem)
-    sheet = CsvSheet(path, encoding, _detect_delimiter(text), text)
+    if not _ends_with_line_end(data, encoding):
+        # Every export ends its last row with a line break: without one the download (or the
+        # copy) stopped part-way, and its last row may be cut inside a value.
+        raise _fail("imports.csv_truncated", path)
+    lines = data.count(b"\n")
+    if lines > limits.MAX_ROWS:
+        limits.check_extent(path.name, lines, 0)
+    complete = len(data) <= _SNIFF_BYTES
+    sheet = CsvSheet(path, encoding, _detect_delimiter(text), text, complete)
     return sheet
+
+
+def _ends_with_line_end(data: bytes, encoding: str) -> bool:
+    if encoding.startswith("utf-16"):
+        return data[-2:] in (b"\n\x00", b"\x00\n", b"\r\x00", b"\x00\r")
+    return data.endswith((b"\n", b"\r"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -628,15 +686,41 @@ def _open_csv(path: Path, data: bytes) -> CsvSheet:
 
 
 class _TableCollector(HTMLParser):
-    """Collects the text of every <table> as rows of cells (colspan padded with blanks)."""
+    """Collects the text of every <table> as rows of cells (colspan padded with blanks).
 
-    def __init__(self) -> None:
+    Refuses (``limits.LimitExceeded``) a colspan or rowspan beyond ``limits.MAX_SPAN``, a row
+    wider than ``limits.MAX_COLUMNS``, more rows than ``limits.MAX_ROWS`` and a cell longer
+    than ``limits.MAX_CELL_CHARS``, before building any of it. (rowspan is not expanded: the
+    rows below keep their own cells.)
+    """
+
+    def __init__(self, file_name: str = "") -> None:
         super().__init__(convert_charrefs=True)
+        self.file_name = file_name
         self.tables: list[Cells] = []
         self._depth = 0
         self._row: list[CellValue] | None = None
         self._cell: list[str] | None = None
+        self._cell_chars = 0
         self._span = 1
+
+    def _span_of(self, attrs: dict[str, str | None], name: str) -> int:
+        text = (attrs.get(name) or "1").strip()
+        if not text.isdigit():
+            return 1
+        if len(text) > 12 or int(text) > limits.MAX_SPAN:
+            rows = len(self.tables[-1]) + 1 if self.tables else 1
+            width = len(self._row) if self._row is not None else 0
+            raise limits.LimitExceeded(
+                "imports.limit_span",
+                file=self.file_name,
+                attribute=name,
+                span=text[:12],
+                row=rows,
+                column=limits.column_letters(width),
+                limit=f"{limits.MAX_SPAN:,}",
+            )
+        return max(int(text), 1)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
@@ -646,19 +730,25 @@ class _TableCollector(HTMLParser):
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self._span = int(span) if span.isdigit() else 1
+            self._cell_chars = 0
+            found = dict(attrs)
+            self._span = self._span_of(found, "colspan")
+            self._span_of(found, "rowspan")
         elif tag == "br" and self._cell is not None:
             self._cell.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            if len(self._row) + self._span > limits.MAX_COLUMNS:
+                limits.check_extent(self.file_name, 0, len(self._row) + self._span)
             self._row.append("".join(self._cell).strip())
             self._row.extend([""] * (self._span - 1))
             self._cell = None
         elif tag == "tr" and self._row is not None:
             if self.tables:
                 self.tables[-1].append(self._row)
+                if len(self.tables[-1]) > limits.MAX_ROWS:
+                    limits.check_extent(self.file_name, len(self.tables[-1]), 0)
             self._row = None
         elif tag == "table" and self._depth:
             self._depth -= 1
@@ -666,9 +756,14 @@ class _TableCollector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self._cell.append(data)
+            self._cell_chars += len(data)
+            if self._cell_chars > limits.MAX_CELL_CHARS:
+                rows = len(self.tables[-1]) + 1 if self.tables else 1
+                column = len(self._row) if self._row is not None else 0
+                raise limits.cell_too_long(self.file_name, rows, column, self._cell_chars)
 
 
-def _html_tables(data: bytes) -> list[Cells]:
+def _html_tables(data: bytes, file_name: str = "") -> list[Cells]:
     encoding = "utf-8"
     lowered = data[:4096].lower()
     for marker in (b"charset=gb2312", b"charset=gbk", b"charset=gb18030", b'charset="gbk"'):
@@ -676,7 +771,9 @@ def _html_tables(data: bytes) -> list[Cells]:
             encoding = "gb18030"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
-    collector = _TableCollector()
+    collector = _TableCollector(file_name)
     collector.feed(data.decode(encoding, errors="replace"))
     collector.close()
+    for table in collector.tables:
+        limits.check_extent(file_name, len(table), max(map(len, table), default=0))
     return [_square(table) for table in collector.tables if table]

@@ -31,6 +31,7 @@ from core.importers.sources import TOTAL_ROW_MARKERS, SourceKind, source_kind
 Severity = Literal["error", "warning"]
 
 MISSING_VALUE = "imports.row.missing_value"
+MONTH_MISSING = "imports.row.month_missing"
 CONFLICTING_DUPLICATE = "imports.row.conflicting_duplicate"
 PERIOD_SPAN = "imports.row.period_span"
 MIXED_GRAIN = "imports.row.mixed_grain"
@@ -350,6 +351,7 @@ def parse_table(
         frame, grain = _split_periods(frame, period_field, mapping, file_name, issues)
     elif source.month_from:
         frame["month"] = _months(frame, source.month_from)
+        issues += _missing_months(frame, source, mapping, file_name)
 
     frame, duplicates = _drop_duplicates(frame, source, mapping, grain, file_name, issues)
     frame = _protect_personal(frame, source, pseudonym_key)
@@ -478,6 +480,22 @@ def _months(frame: pd.DataFrame, month_from: tuple[str, ...]) -> pd.Series:
     codes = (moments.dt.year * 100 + moments.dt.month).astype("Int64")
     labels = {int(c): f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in codes.dropna().unique()}
     return codes.map(labels, na_action="ignore").astype(object).where(codes.notna(), None)
+
+
+def _missing_months(
+    frame: pd.DataFrame, source: SourceKind, mapping: ColumnMapping, file_name: str
+) -> list[CellIssue]:
+    """An error for each row whose month cannot be told (every date it could come from is
+    empty, e.g. the last row of a cut download): such a row is never stored without a month."""
+    missing = frame["month"].isna().to_numpy()
+    if not missing.any():
+        return []
+    named = [name for name in source.month_from if name in mapping.columns]
+    header = mapping.columns[named[0]].header if named else source.month_from[0]
+    return [
+        _issue(file_name, int(row), header, "", "error", MONTH_MISSING)
+        for row in frame["row"].to_numpy()[missing]
+    ]
 
 
 def _period_field(source: SourceKind) -> str | None:

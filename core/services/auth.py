@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import math
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.passwords import login_problems, problems
-from core.errors import UnknownUser, UserDisabled, ValidationError, WrongPassword
+from core.errors import TooManyAttempts, UnknownUser, UserDisabled, ValidationError, WrongPassword
 from core.i18n import Message
 from core.model import Company, User
 from core.permissions import Role
@@ -118,15 +121,48 @@ def _session_for(opened: OpenFile, login: str) -> AppSession:
     return AppSession(file=opened, actor=actor)
 
 
+# Wrong passwords in a row, per company file, in this process: after FREE_ATTEMPTS each
+# further attempt waits twice as long as the one before (1 s, 2 s, 4 s ... up to MAX_WAIT_S).
+# Offline guessing against a copied key file is slowed by scrypt instead (keyslots).
+FREE_ATTEMPTS = 3
+MAX_WAIT_S = 60.0
+_failures: dict[str, tuple[int, float]] = {}
+
+
+def wait_before_attempt(path: Path) -> float:
+    """Seconds until the next password may be tried on ``path`` (0 when it may now)."""
+    _count, not_before = _failures.get(str(Path(path).resolve()), (0, 0.0))
+    return max(0.0, not_before - time.monotonic())
+
+
+def _guarded(path: Path, attempt: Callable[[], AppSession]) -> AppSession:
+    key = str(Path(path).resolve())
+    waiting = wait_before_attempt(path)
+    if waiting > 0:
+        raise TooManyAttempts(seconds=math.ceil(waiting))
+    try:
+        app = attempt()
+    except (WrongPassword, UnknownUser):
+        count = _failures.get(key, (0, 0.0))[0] + 1
+        delay = 0.0 if count < FREE_ATTEMPTS else min(2.0 ** (count - FREE_ATTEMPTS), MAX_WAIT_S)
+        _failures[key] = (count, time.monotonic() + delay)
+        raise
+    _failures.pop(key, None)
+    return app
+
+
 def log_in(
     path: Path, login: str, password: str, migrations: list[Migration] | None = None
 ) -> AppSession:
-    opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
-    try:
-        app = _session_for(opened, login)
-    except BaseException:
-        opened.close()
-        raise
+    def attempt() -> AppSession:
+        opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
+        try:
+            return _session_for(opened, login)
+        except BaseException:
+            opened.close()
+            raise
+
+    app = _guarded(Path(path), attempt)
     _apply_due_cases(app)
     return app
 
@@ -141,10 +177,14 @@ def _apply_due_cases(app: AppSession) -> None:
 
 def unlock_again(app: AppSession, login: str, password: str) -> AppSession:
     """After 锁定 (lock screen): check the password against the slots without reopening the file."""
-    key = app.file.keyfile.unlock(login.strip(), password)
-    if key != app.file.key:
-        raise WrongPassword(login=login)
-    return _session_for(app.file, login)
+
+    def attempt() -> AppSession:
+        key = app.file.keyfile.unlock(login.strip(), password)
+        if key != app.file.key:
+            raise WrongPassword(login=login)
+        return _session_for(app.file, login)
+
+    return _guarded(app.file.path, attempt)
 
 
 def company_name(app: AppSession) -> str:
@@ -157,24 +197,30 @@ def recover(path: Path, recovery_key: str, owner_login: str, new_password: str) 
     _first_problem(problems(new_password))
     opened = company_file.open_with_recovery_key(Path(path), recovery_key)
     try:
-        with opened.sessions() as session, session.begin():
-            user = session.scalar(
-                select(User).where(func.lower(User.login) == owner_login.strip().lower())
-            )
-            if user is None or user.role != Role.OWNER.value:
-                raise ValidationError("recovery.not_owner", login=owner_login)
-            user.disabled = False
-            opened.keyfile.set_slot(user.login, user.role, new_password, opened.key)
-            append_audit(
-                session,
-                user.login,
-                "user.recover",
-                "user",
-                user.id,
-                after={"login": user.login, "via": "recovery_key"},
-            )
-            session.flush()
-            opened.save_keys()
+        staged = copy.deepcopy(opened.keyfile)
+        try:
+            with opened.sessions() as session, session.begin():
+                user = session.scalar(
+                    select(User).where(func.lower(User.login) == owner_login.strip().lower())
+                )
+                if user is None or user.role != Role.OWNER.value:
+                    raise ValidationError("recovery.not_owner", login=owner_login)
+                user.disabled = False
+                staged.set_slot(user.login, user.role, new_password, opened.key)
+                append_audit(
+                    session,
+                    user.login,
+                    "user.recover",
+                    "user",
+                    user.id,
+                    after={"login": user.login, "via": "recovery_key"},
+                )
+                session.flush()
+                opened.stage_keys(session, staged)
+        except BaseException:
+            opened.drop_staged_keys()  # not committed: the staged key file must not count
+            raise
+        opened.promote_keys(staged)
         return _session_for(opened, owner_login)
     except BaseException:
         opened.close()

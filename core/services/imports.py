@@ -396,6 +396,12 @@ def stored_mapping(mapping: ColumnMapping) -> ColumnMapping:
 def pseudonym_key(app: AppSession) -> bytes:
     """The company's key for buyer pseudonyms: the same buyer gets the same id in every import
     into this company file, and nobody without the file's key can tell who it is."""
+    from core.model import FileMeta
+
+    with app.read() as session:
+        kept = session.get(FileMeta, "pseudonym_key")  # set when the file was re-keyed
+    if kept is not None:
+        return bytes.fromhex(kept.value)
     return hmac.new(app.file.key, _PSEUDONYM_CONTEXT, hashlib.sha256).digest()
 
 
@@ -740,6 +746,8 @@ def commit(
     if table.data_rows == 0:
         raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=table.sheet)
     progress.step(40, 100, Message("imports.progress.storing", {"file": file.file_name}))
+    if not decisions.dry_run:
+        app.file.check_intact()  # never write into a damaged file
     with app.uow() as uow:
         s = uow.session
         same = _same_file(s, file.sha256)

@@ -6,17 +6,22 @@ import contextlib
 import json
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError
+
 from core.errors import CorruptFile
 from core.i18n import Message
+from core.model import User
 from core.services import audit
 from core.session import AppSession
 from core.storage import backup as backups
 from core.storage.atomic import fsync_dir
-from core.storage.company_file import keys_path_for
+from core.storage.company_file import clean_leftovers, keys_path_for, staged_keys_path
 from core.storage.database import integrity_problems
 from core.storage.keyslots import KeyFile
 from core.storage.lock import CompanyLock
@@ -33,12 +38,49 @@ class VerifyReport:
 
 
 def verify(app: AppSession) -> VerifyReport:
-    found = [
-        Message("verify.integrity", {"detail": p}) for p in integrity_problems(app.file.engine)
-    ]
-    with app.read() as session:
-        chain = audit.verify_chain(session)
-    return VerifyReport(audit_entries=chain.entries, problems=found + chain.problems)
+    """Integrity (SQLite and SQLCipher page checks), the audit chain, and whether the key slots
+    and the accounts agree; damage is reported in words, never as a database error."""
+    try:
+        found = [
+            Message("verify.integrity", {"detail": p}) for p in integrity_problems(app.file.engine)
+        ]
+    except DatabaseError as error:
+        return VerifyReport(0, [_damaged(app, error)])
+    try:
+        with app.read() as session:
+            chain = audit.verify_chain(session)
+            accounts = [
+                (login, bool(disabled))
+                for login, disabled in session.execute(select(User.login, User.disabled))
+            ]
+    except DatabaseError as error:
+        return VerifyReport(0, [*found, _damaged(app, error)])
+    return VerifyReport(
+        audit_entries=chain.entries,
+        problems=found + chain.problems + _slot_problems(app, accounts),
+    )
+
+
+def _damaged(app: AppSession, error: DatabaseError) -> Message:
+    detail = str(getattr(error, "orig", error))
+    return Message("verify.damaged", {"file": app.file.path.name, "detail": detail})
+
+
+def _slot_problems(app: AppSession, accounts: Sequence[tuple[str, bool]]) -> list[Message]:
+    """Key slots for no (enabled) account, and enabled accounts without a key slot."""
+    by_login = {login.casefold(): disabled for login, disabled in accounts}
+    problems = []
+    for slot in app.file.keyfile.slots:
+        disabled = by_login.get(slot.login.casefold())
+        if disabled is None:
+            problems.append(Message("verify.slot_without_user", {"login": slot.login}))
+        elif disabled:
+            problems.append(Message("verify.slot_of_disabled_user", {"login": slot.login}))
+    slots = {login.casefold() for login in app.file.keyfile.logins()}
+    for login, disabled in accounts:
+        if not disabled and login.casefold() not in slots:
+            problems.append(Message("verify.user_without_slot", {"login": login}))
+    return problems
 
 
 def backup_owner_login(backup: Path) -> str:
@@ -66,6 +108,13 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
 
     backups.read_manifest(backup)
     target = Path(target)
+    if target.parent.is_dir():
+        early = CompanyLock(target)
+        early.acquire("restore")
+        try:
+            clean_leftovers(target)  # what killed restores and backups left beside it
+        finally:
+            early.release()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     staging = target.with_name(f".restore-{stamp}-{target.name}")
     backups.extract_to(backup, staging)
@@ -83,6 +132,9 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
         try:
             if target.exists():
                 previous = str(_keep_raw_copy(target))
+            # a key-file change staged for the file being replaced must never meet the backup
+            with contextlib.suppress(FileNotFoundError):
+                staged_keys_path(target).unlink()
             os.replace(keys_path_for(staging), keys_path_for(target))
             os.replace(staging, target)
             fsync_dir(target.parent)

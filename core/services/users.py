@@ -1,9 +1,10 @@
 """User accounts: add, disable, reset or change a password, change a role — key slot and audit together.
 
-The database row and the key slot change in one step: the row is written and flushed, the key
-file is written atomically, then the transaction commits. If writing the key file fails the row
-rolls back; if the commit fails after the key file was written, the orphan slot opens nothing
-(log-in also needs an enabled user row).
+The database row and the key slot change together or not at all: the new key file is staged
+beside the old one and its generation recorded in the same transaction as the row
+(``OpenFile.stage_keys``); after the commit the staged file replaces the key file. A crash
+before the commit leaves a staged file the data does not expect, dropped at the next open; a
+crash after it, one the data expects, finished at the next open.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from sqlalchemy.orm import Session
 from core.domain.passwords import login_problems, problems
 from core.errors import NotFound, ValidationError
 from core.i18n import Message
-from core.model import Employee, User
+from core.model import Employee, FileMeta, User
 from core.permissions import Perm, Role, require
-from core.session import AppSession
-from core.storage.keyslots import KeyFile
+from core.session import AppSession, UnitOfWork
+from core.storage.keyslots import KeyFile, format_recovery_key, new_file_key
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,17 @@ class UserRow:
     employee_no: str | None
 
 
-def _write_slots(app: AppSession, change: Callable[[KeyFile], None]) -> None:
-    """Apply ``change`` to the key slots and save them atomically; undo in memory if saving fails."""
-    old = copy.deepcopy(app.file.keyfile.slots)
-    change(app.file.keyfile)
+def _commit_with_slots(app: AppSession, uow: UnitOfWork, change: Callable[[KeyFile], None]) -> None:
+    """Commit ``uow`` together with ``change`` to the key slots: both or neither."""
+    staged = copy.deepcopy(app.file.keyfile)
+    change(staged)
+    app.file.stage_keys(uow.session, staged)
     try:
-        app.file.save_keys()
-    except OSError:
-        app.file.keyfile.slots = old
+        uow.commit()
+    except BaseException:
+        app.file.drop_staged_keys()
         raise
+    app.file.promote_keys(staged)
 
 
 def _raise_first(found: list[Message]) -> None:
@@ -110,8 +113,7 @@ def add_user(
             },
         )
         s.flush()
-        _write_slots(app, lambda kf: kf.set_slot(login, role, password, app.file.key))
-        uow.commit()
+        _commit_with_slots(app, uow, lambda kf: kf.set_slot(login, role, password, app.file.key))
         return UserRow(user.id, login, user.display_name, role, False, employee_no)
 
 
@@ -131,8 +133,9 @@ def reset_password(app: AppSession, login: str, new_password: str) -> None:
         uow.audit("user.reset_password", "user", user.id, after={"login": user.login})
         uow.session.flush()
         login_, role_ = user.login, user.role
-        _write_slots(app, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key))
-        uow.commit()
+        _commit_with_slots(
+            app, uow, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key)
+        )
 
 
 def change_own_password(app: AppSession, old_password: str, new_password: str) -> None:
@@ -145,17 +148,16 @@ def change_own_password(app: AppSession, old_password: str, new_password: str) -
         )
         uow.session.flush()
         actor = app.actor
-        _write_slots(
-            app, lambda kf: kf.set_slot(actor.login, actor.role, new_password, app.file.key)
+        _commit_with_slots(
+            app, uow, lambda kf: kf.set_slot(actor.login, actor.role, new_password, app.file.key)
         )
-        uow.commit()
 
 
 def set_disabled(
     app: AppSession, login: str, disabled: bool, new_password: str | None = None
-) -> None:
-    """Disabling removes the key slot too, so the password no longer opens the file at all;
-    enabling again therefore needs a new password."""
+) -> str | None:
+    """Disabling removes the key slot and re-keys the file (see ``_disable_and_rekey``) and
+    returns the new recovery key, to be shown once; enabling again needs a new password."""
     require(app.actor, Perm.MANAGE_USERS)
     if not disabled:
         if not new_password:
@@ -180,16 +182,60 @@ def set_disabled(
             "user",
             user.id,
             before=before,
-            after={"disabled": disabled, "login": user.login},
+            after={"disabled": disabled, "login": user.login, "rekeyed": disabled},
         )
         uow.session.flush()
         login_, role_ = user.login, user.role
         if disabled:
-            _write_slots(app, lambda kf: kf.remove_slot(login_))
-        else:
-            assert new_password is not None
-            _write_slots(app, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key))
+            return _disable_and_rekey(app, uow, login_)
+        assert new_password is not None
+        _commit_with_slots(
+            app, uow, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key)
+        )
+        return None
+
+
+def _disable_and_rekey(app: AppSession, uow: UnitOfWork, login: str) -> str:
+    """Commit the disabled account together with a new file key: ``login``'s slot removed,
+    every remaining slot and the recovery check re-wrapped for the new key (sealed to each
+    account, so no password is needed), then the data re-encrypted (``PRAGMA rekey``). An old
+    copy of the key file, or the old recovery key, then opens nothing written from now on.
+
+    Order: the new key file is staged (with the new key wrapped under the old one), the
+    change commits with its generation, the data is re-keyed, the key file promoted; an open
+    after a crash anywhere in between finishes or drops the change (``company_file``).
+    """
+    keep_pseudonyms(app, uow.session)
+    old_key = app.file.key
+    new_key = new_file_key()
+    remaining = copy.deepcopy(app.file.keyfile)
+    remaining.remove_slot(login)
+    try:
+        staged = remaining.rekeyed(old_key, new_key)
+    except ValueError as error:
+        raise ValidationError("user.rekey_old_slot", login=str(error)) from None
+    app.file.stage_keys(uow.session, staged)
+    try:
         uow.commit()
+    except BaseException:
+        app.file.drop_staged_keys()
+        raise
+    app.file.rekey(new_key)
+    app.file.promote_keys(staged)
+    return format_recovery_key(new_key)
+
+
+PSEUDONYM_META = "pseudonym_key"
+
+
+def keep_pseudonyms(app: AppSession, session: Session) -> None:
+    """Buyers' pseudonyms come from the file key; before it changes, keep the key they come
+    from inside the (encrypted) data, so a buyer keeps the same pseudonym after a re-key."""
+    from core.services.imports import pseudonym_key
+
+    if session.get(FileMeta, PSEUDONYM_META) is None:
+        session.add(FileMeta(key=PSEUDONYM_META, value=pseudonym_key(app).hex()))
+        session.flush()
 
 
 def set_role(app: AppSession, login: str, role: str) -> None:
@@ -207,5 +253,6 @@ def set_role(app: AppSession, login: str, role: str) -> None:
         uow.session.flush()
         if app.file.keyfile.find(user.login) is not None:
             login_ = user.login
-            _write_slots(app, lambda kf: kf.relabel(login_, role))
-        uow.commit()
+            _commit_with_slots(app, uow, lambda kf: kf.relabel(login_, role))
+        else:
+            uow.commit()

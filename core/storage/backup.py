@@ -9,12 +9,15 @@ a good file.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +28,14 @@ from core.storage.atomic import fsync_dir
 from core.storage.lock import CompanyLock
 
 BACKUP_SUFFIX = ".tidui.zip"
-KEEP_AUTOMATIC = 10
+# Automatic backups kept (grandfather-father-son): the newest of each of the last 7 days,
+# 4 ISO weeks and 12 months that have backups, and always the 3 newest (several closes a
+# day must not rotate away this morning's). Manual backups are never rotated.
+KEEP_NEWEST = 3
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+KEEP_MONTHLY = 12
+_STAMP = re.compile(r"-(\d{8})-(\d{6})(?:-\d{3})?-")
 _DATA = "data.tidui"
 _KEYS = "data.tidui.keys"
 _MANIFEST = "manifest.json"
@@ -55,7 +65,13 @@ def make_backup(
     dest_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
     target = dest_dir / f"{data_path.stem}-{stamp}-{reason}{BACKUP_SUFFIX}"
-    fd, tmp_name = tempfile.mkstemp(prefix=".backup.", suffix=".tmp", dir=dest_dir)
+    prefix = f".backup.{data_path.stem}."
+    # The caller holds the file's lock: a temp file of this file's backups is from a killed run.
+    for stale in dest_dir.glob(".backup.*.tmp"):
+        if stale.name.startswith(prefix):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=dest_dir)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -90,14 +106,51 @@ def make_backup(
     return target
 
 
-def rotate(dest_dir: Path, stem: str, keep: int = KEEP_AUTOMATIC) -> list[Path]:
-    """Delete the oldest automatic backups of ``stem`` beyond ``keep``; manual ones stay."""
-    automatic = sorted(
-        p
-        for p in dest_dir.glob(f"{stem}-*{BACKUP_SUFFIX}")
-        if not p.name.endswith(f"-manual{BACKUP_SUFFIX}")
+def backup_time(path: Path, stem: str) -> datetime | None:
+    """When a backup of ``stem`` was made, from its name; None for a name Tidui did not give."""
+    if not path.name.startswith(f"{stem}-"):
+        return None
+    found = _STAMP.match(path.name, len(stem))
+    if found is None:
+        return None
+    try:
+        return datetime.strptime(found.group(1) + found.group(2), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def kept_backups(dated: list[tuple[datetime, Path]]) -> set[Path]:
+    """Which of the automatic backups the rotation keeps (see KEEP_DAILY and the others)."""
+    newest_first = sorted(dated, key=lambda item: item[0], reverse=True)
+    keep = {path for _, path in newest_first[:KEEP_NEWEST]}
+    buckets: tuple[tuple[int, Callable[[datetime], object]], ...] = (
+        (KEEP_DAILY, lambda when: when.date()),
+        (KEEP_WEEKLY, lambda when: when.isocalendar()[:2]),
+        (KEEP_MONTHLY, lambda when: (when.year, when.month)),
     )
-    removed = automatic[:-keep] if keep > 0 else automatic
+    for count, bucket in buckets:
+        seen: list[object] = []
+        for when, path in newest_first:
+            key = bucket(when)
+            if key in seen:
+                continue
+            if len(seen) == count:
+                break
+            seen.append(key)
+            keep.add(path)
+    return keep
+
+
+def rotate(dest_dir: Path, stem: str) -> list[Path]:
+    """Delete the automatic backups of ``stem`` the rotation does not keep; manual ones and
+    files whose names Tidui did not give stay."""
+    dated = []
+    for path in dest_dir.glob(f"{glob.escape(stem)}-*{BACKUP_SUFFIX}"):
+        when = backup_time(path, stem)
+        if when is not None and not path.name.endswith(f"-manual{BACKUP_SUFFIX}"):
+            dated.append((when, path))
+    keep = kept_backups(dated)
+    removed = sorted(path for _, path in dated if path not in keep)
     for path in removed:
         with contextlib.suppress(OSError):
             path.unlink()
@@ -137,7 +190,10 @@ def extract_to(backup: Path, data_target: Path) -> None:
         try:
             with zipfile.ZipFile(backup) as zf:
                 for member, tmp in ((_DATA, tmp_data), (_KEYS, tmp_keys)):
-                    with zf.open(member) as src, tmp.open("wb") as dst:
+                    # Owner-only, as the key file Tidui writes (mkstemp) and the data file are.
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                    os.chmod(tmp, 0o600)
+                    with zf.open(member) as src, os.fdopen(fd, "wb") as dst:
                         shutil.copyfileobj(src, dst)
                         dst.flush()
                         os.fsync(dst.fileno())

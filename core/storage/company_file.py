@@ -9,6 +9,7 @@ interrupted creation leaves nothing half-made behind.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import uuid
 from collections.abc import Callable
@@ -18,11 +19,24 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.errors import CompanyFileError, CorruptFile, SchemaTooNew, WrongPassword
+from core.errors import (
+    CompanyFileError,
+    CorruptFile,
+    SchemaTooNew,
+    UnknownUser,
+    WrongPassword,
+)
+from core.model import FileMeta
 from core.storage import backup as backups
-from core.storage.atomic import fsync_dir
-from core.storage.database import check_readable, make_engine, session_factory
-from core.storage.keyslots import KeyFile, format_recovery_key, new_file_key, parse_recovery_key
+from core.storage.atomic import fsync_dir, write_atomic
+from core.storage.database import check_readable, damage, make_engine, rekey, session_factory
+from core.storage.keyslots import (
+    KeyFile,
+    copy_slot,
+    format_recovery_key,
+    new_file_key,
+    parse_recovery_key,
+)
 from core.storage.lock import CompanyLock
 from core.storage.migrations import (
     MIGRATIONS,
@@ -34,6 +48,9 @@ from core.storage.migrations import (
     read_meta,
 )
 from core.storage.paths import FILE_SUFFIX, keys_path_for
+
+# file_meta key: the generation of the key file the last committed change expects.
+KEYS_GENERATION = "keys_generation"
 
 __all__ = [
     "FILE_SUFFIX",
@@ -74,7 +91,51 @@ class OpenFile:
     def save_keys(self) -> None:
         self.keyfile.save(self.keys_path)
 
+    # -- changing the key file together with the data -------------------------------------
+    # A change to the slots (a user added, a password reset, a re-key) is staged as
+    # NAME.tidui.keys.pending and its generation recorded in ``session`` with the change
+    # itself; after the commit the staged file becomes the key file. A crash before the
+    # commit leaves a staged file the data does not expect (dropped at the next open); a
+    # crash after it, one it does expect (finished at the next open): both or neither.
+
+    def stage_keys(self, session: Session, staged: KeyFile) -> KeyFile:
+        """Write ``staged`` (as the next generation) beside the key file and record its
+        generation in ``session``'s transaction; then commit, then ``promote_keys``."""
+        staged.generation = self.keyfile.generation + 1
+        write_atomic(staged_keys_path(self.path), staged.to_bytes())
+        session.merge(FileMeta(key=KEYS_GENERATION, value=str(staged.generation)))
+        session.flush()
+        return staged
+
+    def promote_keys(self, staged: KeyFile) -> None:
+        """After the commit: the staged key file becomes the key file (without any re-key
+        journal: the new key must not stay readable with the old one)."""
+        self.keyfile = _final(staged)
+        self.save_keys()
+        with contextlib.suppress(FileNotFoundError):
+            staged_keys_path(self.path).unlink()
+
+    def drop_staged_keys(self) -> None:
+        """The commit failed: the staged key file must never be promoted."""
+        with contextlib.suppress(OSError):
+            staged_keys_path(self.path).unlink()
+
+    def rekey(self, new_key: bytes) -> None:
+        """Re-encrypt the data under ``new_key`` (after the change staging it committed)."""
+        rekey(self.engine, new_key)
+        self.engine = make_engine(self.path, new_key)
+        self.sessions = session_factory(self.engine)
+        self.key = new_key
+
+    def check_intact(self) -> None:
+        """Refuse to write into or back up a file whose pages fail their cipher check: a
+        damaged file must not spread into new data or push good backups out of rotation."""
+        found = damage(self.engine)
+        if found:
+            raise CorruptFile("file.damaged", file=self.path.name, detail="; ".join(found[:3]))
+
     def backup(self, dest_dir: Path | None = None, reason: str = "manual") -> Path:
+        self.check_intact()
         with self.engine.connect() as conn:
             version = int(read_meta(conn).get("schema_version", "0"))
         made = backups.make_backup(
@@ -96,6 +157,101 @@ class OpenFile:
 
 
 Populate = Callable[[Session], None]
+
+
+def staged_keys_path(data_path: Path) -> Path:
+    keys = keys_path_for(data_path)
+    return keys.with_name(keys.name + ".pending")
+
+
+def _final(staged: KeyFile) -> KeyFile:
+    final = KeyFile(
+        file_id=staged.file_id,
+        slots=[copy_slot(slot) for slot in staged.slots],
+        recovery_check=staged.recovery_check,
+        created=staged.created,
+        generation=staged.generation,
+    )
+    return final
+
+
+def clean_leftovers(path: Path) -> None:
+    """Temp files killed runs left beside ``path`` (called holding its lock): half-written key
+    files, restore copies and full-size restore staging pairs no restore is still using."""
+    folder = path.parent
+    name = path.name
+    keys = keys_path_for(path).name
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        leftover = entry.name
+        if (leftover.startswith(f".{keys}.") and leftover.endswith(".tmp")) or leftover in (
+            f".{name}.restore.tmp",
+            f".{keys}.restore.tmp",
+            f".{name}.creating",
+        ):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+    for staging in folder.glob(".restore-*"):
+        if not staging.name.endswith(f"-{name}"):
+            continue
+        staging_lock = CompanyLock(staging)
+        try:
+            staging_lock.acquire("cleanup")
+        except Exception:  # a restore in progress holds it
+            continue
+        try:
+            for piece in folder.glob(f"{glob.escape(staging.name)}*"):
+                if piece.name != f"{staging.name}.lock":
+                    with contextlib.suppress(OSError):
+                        piece.unlink()
+        finally:
+            staging_lock.release()
+        with contextlib.suppress(OSError):
+            Path(f"{staging}.lock").unlink()
+
+
+def _load_staged(path: Path) -> KeyFile | None:
+    try:
+        return KeyFile.load(staged_keys_path(path))
+    except CorruptFile:
+        return None  # missing, or torn: a torn staged file belongs to no committed change
+
+
+def _settle_keys(
+    path: Path, engine: Engine, key: bytes, keyfile: KeyFile, meta: dict[str, str]
+) -> tuple[KeyFile, Engine, bytes]:
+    """Finish or drop a key-file change a crash interrupted (see ``OpenFile.stage_keys``)."""
+    staged_path = staged_keys_path(path)
+    if not staged_path.exists():
+        return keyfile, engine, key
+    staged = _load_staged(path)
+    try:
+        expected = int(meta.get(KEYS_GENERATION, "0"))
+    except ValueError:
+        expected = -1
+    if (
+        staged is None
+        or staged.file_id != keyfile.file_id
+        or staged.generation != expected
+        or keyfile.generation == expected
+    ):
+        with contextlib.suppress(OSError):
+            staged_path.unlink()
+        return keyfile, engine, key
+    if staged.rekey is not None and not staged.is_key(key):
+        # committed, but the data is still under the old key: finish the re-key
+        new_key = staged.rekey_target(key)
+        rekey(engine, new_key)
+        engine = make_engine(path, new_key)
+        key = new_key
+    final = _final(staged)
+    final.save(keys_path_for(path))
+    with contextlib.suppress(OSError):
+        staged_path.unlink()
+    return final, engine, key
 
 
 def create(
@@ -172,6 +328,11 @@ def _open_with_key(
     if meta.get("file_id") != keyfile.file_id:
         engine.dispose()
         raise CorruptFile("file.keys_mismatch", file=path.name)
+    try:
+        keyfile, engine, key = _settle_keys(path, engine, key, keyfile, meta)
+    except BaseException:
+        engine.dispose()
+        raise
     version = int(meta.get("schema_version", "0"))
     if version > known:
         engine.dispose()
@@ -204,10 +365,55 @@ def open_with_password(
     lock = CompanyLock(path)
     lock.acquire(login)
     try:
-        key = keyfile.unlock(login, password)
-        return _open_with_key(path, keyfile, key, lock, migrations)
+        clean_leftovers(path)
+        staged = _load_staged(path) if staged_keys_path(path).exists() else None
+        refused: BaseException | None = None
+        try:
+            key = keyfile.unlock(login, password)
+        except (UnknownUser, WrongPassword) as error:
+            # The account may be in a staged key file whose change committed before a crash.
+            if staged is None or staged.file_id != keyfile.file_id:
+                raise
+            refused = error
+            key = _unlock_or(staged, login, password, error)
+        try:
+            opened = _open_with_key(path, keyfile, key, lock, migrations)
+        except CorruptFile as error:
+            # A re-key may have reached the data before a crash kept its key file staged.
+            if error.code != "file.data_corrupt" or staged is None:
+                raise
+            new_key = _unlock_or(staged, login, password, error)
+            if new_key == key:
+                raise
+            opened = _open_with_key(path, keyfile, new_key, lock, migrations)
+        if refused is not None and opened.keyfile is keyfile:
+            # only the staged key file knew this password, and its change never committed
+            opened.engine.dispose()
+            raise refused
+        if opened.keyfile is not keyfile:
+            # The key file changed while opening: the password must open the settled one.
+            try:
+                again = opened.keyfile.unlock(login, password)
+            except BaseException:
+                opened.engine.dispose()
+                raise
+            if again != opened.key:
+                opened.engine.dispose()
+                raise WrongPassword(login=login)
+        return opened
     except BaseException:
         lock.release()
+        raise
+
+
+def _unlock_or(
+    staged: KeyFile, login: str, password: str, error: BaseException | None = None
+) -> bytes:
+    try:
+        return staged.unlock(login, password)
+    except (UnknownUser, WrongPassword, CorruptFile):
+        if error is not None:
+            raise error from None
         raise
 
 
@@ -219,6 +425,7 @@ def open_with_recovery_key(path: Path, recovery_key: str) -> OpenFile:
     lock = CompanyLock(path)
     lock.acquire("recovery")
     try:
+        clean_leftovers(path)
         try:
             keyfile = KeyFile.load(keys)
             keyfile.check_key(key)

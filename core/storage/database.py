@@ -76,6 +76,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
 
 
+def damage(engine: Engine) -> list[str]:
+    """SQLCipher's check of every page's HMAC (a flipped byte anywhere fails it): reads the
+    whole file once, cheaper than SQLite's integrity_check. Empty when the file is intact."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("PRAGMA cipher_integrity_check").fetchall()
+            return [str(row[0]) for row in rows]
+    except DatabaseError as error:
+        return [str(getattr(error, "orig", error))]
+
+
 def integrity_problems(engine: Engine) -> list[str]:
     """Results of SQLite's and SQLCipher's own integrity checks; empty when all is well."""
     problems: list[str] = []
@@ -91,3 +102,18 @@ def integrity_problems(engine: Engine) -> list[str]:
             for r in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         )
     return problems
+
+
+def rekey(engine: Engine, new_key: bytes) -> None:
+    """Re-encrypt every page under ``new_key`` (SQLCipher's ``PRAGMA rekey``, itself one
+    transaction). Dispose of ``engine`` afterwards: its other connections hold the old key."""
+    engine.dispose()
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    engine.dispose()

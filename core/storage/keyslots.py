@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from core.errors import CorruptFile, UnknownUser, WrongPassword, WrongRecoveryKey
@@ -36,6 +39,15 @@ KEY_BYTES = 32
 SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
+# What a slot may ask for: only what Tidui writes (2**10 in tests, 2**15 now, room for one
+# doubling). A tampered slot asking for n=2**22 would cost 4 GB and 20 s per log-in attempt;
+# it is refused as a damaged key file before any derivation.
+SCRYPT_N_RANGE = (2**10, 2**16)
+SALT_BYTES = 16
+NONCE_BYTES = 12
+WRAPPED_BYTES = KEY_BYTES + 16  # the key and its GCM tag
+# A key file with hundreds of users is tens of KB; anything far bigger is not one.
+MAX_KEYFILE_BYTES = 4 * 1024 * 1024
 
 
 def _scrypt_n() -> int:
@@ -81,71 +93,200 @@ def _key_check(file_id: str, key: bytes) -> str:
     return hmac.new(key, f"tidui-key-check|{file_id}".encode(), hashlib.sha256).hexdigest()
 
 
+def _envelope_key(shared: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt=None, info=b"tidui-envelope").derive(shared)
+
+
+def seal(public: bytes, key: bytes, aad: bytes) -> dict[str, str]:
+    """``key`` encrypted to an X25519 public key (ephemeral key + HKDF + AES-256-GCM)."""
+    ephemeral = X25519PrivateKey.generate()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
+    nonce = os.urandom(NONCE_BYTES)
+    return {
+        "eph": _b64(ephemeral.public_key().public_bytes_raw()),
+        "nonce": _b64(nonce),
+        "wrapped": _b64(AESGCM(_envelope_key(shared)).encrypt(nonce, key, aad)),
+    }
+
+
+def unseal(private: bytes, envelope: dict[str, str], aad: bytes) -> bytes:
+    shared = X25519PrivateKey.from_private_bytes(private).exchange(
+        X25519PublicKey.from_public_bytes(_unb64(envelope["eph"]))
+    )
+    return AESGCM(_envelope_key(shared)).decrypt(
+        _unb64(envelope["nonce"]), _unb64(envelope["wrapped"]), aad
+    )
+
+
 @dataclass
 class UserSlot:
+    """One account's way to the file key.
+
+    The password (scrypt) unwraps the account's own X25519 private key (``wrapped``); the file
+    key is sealed to the account's public key (``envelope``). So the owner can re-key the file
+    (disabling someone) and seal the new key to every remaining account without knowing their
+    passwords. A slot without ``envelope`` (written before this scheme) wraps the file key
+    directly under the password.
+    """
+
     login: str
     role: str
     kdf: dict[str, Any]
     nonce: str
     wrapped: str
+    public: str = ""
+    envelope: dict[str, str] | None = None
 
     def aad(self, file_id: str) -> bytes:
         return f"tidui-slot|{file_id}|{self.login}".encode()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "login": self.login,
             "role": self.role,
             "kdf": self.kdf,
             "nonce": self.nonce,
             "wrapped": self.wrapped,
         }
+        if self.envelope is not None:
+            data["public"] = self.public
+            data["envelope"] = self.envelope
+        return data
+
+
+def _check_slot(slot: UserSlot) -> None:
+    """Raises ValueError unless ``slot`` is shaped exactly as Tidui writes slots."""
+    kdf = slot.kdf
+    if not slot.login or len(slot.login) > 200 or len(slot.role) > 50:
+        raise ValueError("login")
+    if set(kdf) != {"name", "n", "r", "p", "salt"} or kdf["name"] != "scrypt":
+        raise ValueError("kdf")
+    n, r, p = kdf["n"], kdf["r"], kdf["p"]
+    if any(type(v) is not int for v in (n, r, p)):
+        raise ValueError("kdf")
+    low, high = SCRYPT_N_RANGE
+    if not (low <= n <= high and n & (n - 1) == 0) or r != SCRYPT_R or p != SCRYPT_P:
+        raise ValueError("kdf")
+    if not isinstance(kdf["salt"], str) or len(_unb64(kdf["salt"])) != SALT_BYTES:
+        raise ValueError("salt")
+    if len(_unb64(slot.nonce)) != NONCE_BYTES or len(_unb64(slot.wrapped)) != WRAPPED_BYTES:
+        raise ValueError("slot")
+    if slot.envelope is not None:
+        envelope = slot.envelope
+        if set(envelope) != {"eph", "nonce", "wrapped"} or len(_unb64(slot.public)) != KEY_BYTES:
+            raise ValueError("envelope")
+        if (
+            len(_unb64(envelope["eph"])) != KEY_BYTES
+            or len(_unb64(envelope["nonce"])) != NONCE_BYTES
+            or len(_unb64(envelope["wrapped"])) != WRAPPED_BYTES
+        ):
+            raise ValueError("envelope")
+
+
+def copy_slot(slot: UserSlot) -> UserSlot:
+    return UserSlot(
+        slot.login,
+        slot.role,
+        dict(slot.kdf),
+        slot.nonce,
+        slot.wrapped,
+        slot.public,
+        dict(slot.envelope) if slot.envelope else None,
+    )
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("text")
+    return value
 
 
 @dataclass
 class KeyFile:
-    """The parsed sidecar. Mutating methods change memory only; ``save`` writes atomically."""
+    """The parsed sidecar. Mutating methods change memory only; ``save`` writes atomically.
+
+    ``generation`` counts the saved versions; the data file records the generation its last
+    committed change expects (``file_meta.keys_generation``), so a key file staged for a
+    change that never committed is recognised and dropped at the next open (``company_file``).
+    """
 
     file_id: str
     slots: list[UserSlot] = field(default_factory=list)
     recovery_check: str = ""
     created: str = ""
+    generation: int = 0
+    # Only in a staged key file that changes the file key: the new key wrapped under the old
+    # one, so an open that finds the data still under the old key can finish the re-key.
+    rekey: dict[str, str] | None = None
 
     # -- reading and writing -------------------------------------------------
     @classmethod
     def load(cls, path: Path) -> KeyFile:
         try:
+            if path.stat().st_size > MAX_KEYFILE_BYTES:
+                raise CorruptFile("file.keys_corrupt", file=str(path))
             raw = path.read_bytes()
         except FileNotFoundError:
             raise CorruptFile("file.keys_missing", file=str(path)) from None
         except OSError as exc:
             raise CorruptFile("file.keys_unreadable", file=str(path), reason=str(exc)) from None
+        return cls.parse(raw, str(path))
+
+    @classmethod
+    def parse(cls, raw: bytes, name: str) -> KeyFile:
+        """The key file in ``raw``; CorruptFile for anything not shaped as Tidui writes it
+        (not an object, nested too deep, cut short, KDF costs outside SCRYPT_N_RANGE...)."""
         try:
             data = json.loads(raw.decode("utf-8"))
-            if data.get("format") != KEYFILE_FORMAT:
+            if not isinstance(data, dict) or data.get("format") != KEYFILE_FORMAT:
                 raise ValueError("format")
-            if int(data.get("version", 0)) > KEYFILE_VERSION:
-                raise CorruptFile("file.keys_too_new", file=str(path))
-            slots = [
-                UserSlot(
-                    login=str(s["login"]),
-                    role=str(s["role"]),
+            version = data.get("version", 0)
+            if type(version) is not int:
+                raise ValueError("version")
+            if version > KEYFILE_VERSION:
+                raise CorruptFile("file.keys_too_new", file=name)
+            if not isinstance(data["slots"], list) or not isinstance(data["recovery"], dict):
+                raise ValueError("slots")
+            slots = []
+            for s in data["slots"]:
+                if not isinstance(s, dict) or not isinstance(s["kdf"], dict):
+                    raise ValueError("slot")
+                envelope = s.get("envelope")
+                if envelope is not None and not isinstance(envelope, dict):
+                    raise ValueError("envelope")
+                slot = UserSlot(
+                    login=_text(s["login"]),
+                    role=_text(s["role"]),
                     kdf=dict(s["kdf"]),
-                    nonce=str(s["nonce"]),
-                    wrapped=str(s["wrapped"]),
+                    nonce=_text(s["nonce"]),
+                    wrapped=_text(s["wrapped"]),
+                    public=_text(s.get("public", "")),
+                    envelope={k: _text(v) for k, v in envelope.items()} if envelope else None,
                 )
-                for s in data["slots"]
-            ]
+                _check_slot(slot)
+                slots.append(slot)
+            check = _text(data["recovery"]["check"])
+            generation = data.get("generation", 0)
+            if not re.fullmatch(r"[0-9a-f]{64}", check) or type(generation) is not int:
+                raise ValueError("recovery")
+            rekey = data.get("rekey")
+            if rekey is not None and (
+                not isinstance(rekey, dict) or set(rekey) != {"nonce", "wrapped"}
+            ):
+                raise ValueError("rekey")
             return cls(
-                file_id=str(data["file_id"]),
+                file_id=_text(data["file_id"]),
                 slots=slots,
-                recovery_check=str(data["recovery"]["check"]),
+                recovery_check=check,
                 created=str(data.get("created", "")),
+                generation=generation,
+                rekey={k: _text(v) for k, v in rekey.items()} if rekey else None,
             )
         except CorruptFile:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            raise CorruptFile("file.keys_corrupt", file=str(path)) from None
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError):
+            # (binascii.Error and json.JSONDecodeError are ValueErrors)
+            raise CorruptFile("file.keys_corrupt", file=name) from None
 
     def to_bytes(self) -> bytes:
         data = {
@@ -153,10 +294,13 @@ class KeyFile:
             "version": KEYFILE_VERSION,
             "file_id": self.file_id,
             "created": self.created,
+            "generation": self.generation,
             "cipher": "AES-256-GCM",
             "slots": [s.to_json() for s in self.slots],
             "recovery": {"check": self.recovery_check, "note": "recovery key = raw SQLCipher key"},
         }
+        if self.rekey is not None:
+            data["rekey"] = self.rekey
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def save(self, path: Path) -> None:
@@ -185,15 +329,20 @@ class KeyFile:
         salt = os.urandom(16)
         n = _scrypt_n()
         kek = _derive(password, salt, n, SCRYPT_R, SCRYPT_P)
-        nonce = os.urandom(12)
+        nonce = os.urandom(NONCE_BYTES)
+        private = X25519PrivateKey.generate()
+        public = private.public_key().public_bytes_raw()
         slot = UserSlot(
             login=login,
             role=role,
             kdf={"name": "scrypt", "n": n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": _b64(salt)},
             nonce=_b64(nonce),
             wrapped="",
+            public=_b64(public),
         )
-        slot.wrapped = _b64(AESGCM(kek).encrypt(nonce, key, slot.aad(self.file_id)))
+        aad = slot.aad(self.file_id)
+        slot.wrapped = _b64(AESGCM(kek).encrypt(nonce, private.private_bytes_raw(), aad))
+        slot.envelope = seal(public, key, aad)
         self.slots = [s for s in self.slots if s.login.casefold() != login.casefold()] + [slot]
 
     def relabel(self, login: str, role: str) -> None:
@@ -212,21 +361,61 @@ class KeyFile:
         if slot is None:
             raise UnknownUser(login=login)
         try:
+            _check_slot(slot)  # never derive with costs Tidui did not write
             kdf = slot.kdf
-            if kdf.get("name") != "scrypt":
-                raise CorruptFile("file.keys_corrupt", file=self.file_id)
             kek = _derive(
                 password, _unb64(str(kdf["salt"])), int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
             )
-            key = AESGCM(kek).decrypt(
-                _unb64(slot.nonce), _unb64(slot.wrapped), slot.aad(self.file_id)
-            )
+            aad = slot.aad(self.file_id)
+            unwrapped = AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
         except InvalidTag:
             raise WrongPassword(login=login) from None
         except (KeyError, ValueError, TypeError):
             raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
-        return key
+        if slot.envelope is None:
+            return unwrapped
+        try:
+            return unseal(unwrapped, slot.envelope, aad)
+        except (InvalidTag, KeyError, ValueError, TypeError):
+            # the password was right: the sealed key itself was damaged or replaced
+            raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
 
     def check_key(self, key: bytes) -> None:
         if not hmac.compare_digest(_key_check(self.file_id, key), self.recovery_check):
             raise WrongRecoveryKey()
+
+    def is_key(self, key: bytes) -> bool:
+        return hmac.compare_digest(_key_check(self.file_id, key), self.recovery_check)
+
+    def rekeyed(self, old_key: bytes, new_key: bytes) -> KeyFile:
+        """A copy for ``new_key``: every slot's key sealed anew to its account (passwords stay
+        as they are), a new recovery check, and the re-key journal (new key under the old).
+
+        Raises ValueError for a slot written before sealed keys (it cannot be re-wrapped
+        without its password)."""
+        copy = KeyFile.new(self.file_id, new_key)
+        copy.created = self.created
+        copy.generation = self.generation
+        for slot in self.slots:
+            if slot.envelope is None:
+                raise ValueError(slot.login)
+            fresh = copy_slot(slot)
+            fresh.envelope = seal(_unb64(slot.public), new_key, slot.aad(self.file_id))
+            copy.slots.append(fresh)
+        nonce = os.urandom(NONCE_BYTES)
+        wrapped = AESGCM(old_key).encrypt(nonce, new_key, f"tidui-rekey|{self.file_id}".encode())
+        copy.rekey = {"nonce": _b64(nonce), "wrapped": _b64(wrapped)}
+        return copy
+
+    def rekey_target(self, old_key: bytes) -> bytes:
+        """The new key of a staged re-key, unwrapped with the key the data still has."""
+        if self.rekey is None:
+            raise CorruptFile("file.keys_corrupt", file=self.file_id)
+        try:
+            return AESGCM(old_key).decrypt(
+                _unb64(self.rekey["nonce"]),
+                _unb64(self.rekey["wrapped"]),
+                f"tidui-rekey|{self.file_id}".encode(),
+            )
+        except (InvalidTag, ValueError, KeyError):
+            raise CorruptFile("file.keys_corrupt", file=self.file_id) from None

@@ -86,6 +86,8 @@ class SettingsViewModel(QObject):
     company_changed = Signal()
     error_raised = Signal(str)
     info = Signal(str)
+    # Disabling someone re-keys the file: the new recovery key, to be shown once.
+    recovery_key_changed = Signal(str)
 
     def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +102,8 @@ class SettingsViewModel(QObject):
     @property
     def can_edit_company(self) -> bool:
         return self.session_vm.can(Perm.EDIT_COMPANY)
+
+    new_recovery_key = ""
 
     def _try(self, fn: Any, *args: Any, **kwargs: Any) -> bool:
         try:
@@ -147,12 +151,37 @@ class SettingsViewModel(QObject):
         return ok
 
     def set_disabled(self, login: str, disabled: bool, new_password: str | None = None) -> bool:
-        ok = self._try(
-            user_service.set_disabled, self.session_vm.app, login, disabled, new_password
-        )
+        """Disabling re-keys the file; the new recovery key then comes through
+        ``recovery_key_changed`` (and ``new_recovery_key``) to be shown once."""
+        found: list[str | None] = []
+
+        def run() -> None:
+            app = self.session_vm.app
+            found.append(user_service.set_disabled(app, login, disabled, new_password))
+
+        ok = self._try(run)
         if ok:
             self.refresh_users()
+            key = found[0] if found else None
+            if key:
+                self.new_recovery_key = key
+                self.recovery_key_changed.emit(key)
         return ok
+
+    def recovery_sheet_pdf(self) -> bytes:
+        """The printable sheet of the recovery key the last disable produced."""
+        from core.reports.recovery import render_recovery_sheet
+        from core.services.auth import company_name
+
+        app = self.session_vm.app
+        return render_recovery_sheet(
+            company_name(app), app.file.path.name, self.new_recovery_key, app.actor.login
+        )
+
+    def save_recovery_sheet(self, target: Path) -> None:
+        from core.storage.atomic import write_atomic
+
+        write_atomic(Path(target), self.recovery_sheet_pdf())
 
     def set_role(self, login: str, role: str) -> bool:
         ok = self._try(user_service.set_role, self.session_vm.app, login, role)

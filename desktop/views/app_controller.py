@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from core.errors import TiduiError
 from desktop import i18n
 from desktop.i18n import tr
 from desktop.viewmodels import worker
@@ -118,8 +119,9 @@ class AppController(QObject):
         worker.wait_all()
         try:
             session_vm.app.close(backup=True)
-        except OSError as exc:
-            QMessageBox.warning(window, tr("备份"), tr("关闭时自动备份失败：") + str(exc))
+        except (OSError, TiduiError) as exc:  # e.g. a damaged file is not backed up
+            text = exc.text() if isinstance(exc, TiduiError) else str(exc)
+            QMessageBox.warning(window, tr("备份"), tr("关闭时自动备份失败：") + text)
             session_vm.app.file.lock.release()
         window.allow_close()
         window.close()
@@ -134,6 +136,8 @@ class AppController(QObject):
             worker.wait_all()
             try:
                 self.session_vm.app.close(backup=True)
+            except TiduiError:
+                pass  # a damaged file is not backed up; close() released it
             finally:
                 self.session_vm = None
 

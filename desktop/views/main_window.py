@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import TiduiError
 from core.i18n import render
 from desktop.i18n import tr
+from desktop.viewmodels.idle_vm import IdleWatcher
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.navigation import PAGES, PageSpec, load_page_class
 
@@ -77,6 +79,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
 
         self._build_menus()
+        # Auto-lock after idle minutes (Settings → 我的账号): the same lock as Ctrl+L.
+        self.idle_watcher = IdleWatcher(self)
+        self.idle_watcher.idle.connect(self.on_idle)
         session_vm.actor_changed.connect(self.on_actor_changed)
         session_vm.data_changed.connect(self.on_data_changed)
         self.rebuild()
@@ -219,20 +224,34 @@ class MainWindow(QMainWindow):
         self.lock_view()
         self.lock_requested.emit()
 
+    @Slot()
+    def on_idle(self) -> None:
+        """Nobody touched Tidui for the set minutes: lock (unsaved edits stay where they are)."""
+        if self.central.currentWidget() is self.locked_cover:
+            return
+        self.lock_view()
+        self.lock_requested.emit()
+
     def lock_view(self) -> None:
+        self.idle_watcher.pause()
         self.central.setCurrentWidget(self.locked_cover)
         self.menuBar().setEnabled(False)
+        self.statusBar().hide()  # no company or person names on the lock screen either
 
     def unlock_view(self) -> None:
         self.central.setCurrentWidget(self.body)
         self.menuBar().setEnabled(True)
+        self.statusBar().show()
+        self.idle_watcher.resume()
 
     @Slot()
     def on_backup_triggered(self) -> None:
         try:
             made = self.session_vm.app.file.backup(reason="manual")
-        except OSError as exc:
-            QMessageBox.warning(self, tr("备份"), str(exc))
+        except (OSError, TiduiError) as exc:  # a damaged file is not backed up
+            QMessageBox.warning(
+                self, tr("备份"), exc.text() if isinstance(exc, TiduiError) else str(exc)
+            )
             return
         self.statusBar().showMessage(render("backup.done", {"file": str(made)}), 8000)
 

@@ -1,4 +1,4 @@
-"""tidui-cli user add / passwd: manage accounts (owner only, enforced by core.services.users)."""
+"""tidui-cli user add / passwd / disable: manage accounts (owner only, enforced by core.services.users)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,15 @@ def register(sub: Any) -> None:
     add_auth_arguments(pw)
     pw.set_defaults(run=run_passwd)
 
+    off = user_sub.add_parser(
+        "disable", help="disable an account and re-key the file (prints the new recovery key)"
+    )
+    add_file_argument(off)
+    off.add_argument("--login", required=True)
+    add_auth_arguments(off)
+    add_json_argument(off)
+    off.set_defaults(run=run_disable)
+
 
 def run_add(args: argparse.Namespace) -> int:
     from core.services import users
@@ -63,4 +72,19 @@ def run_passwd(args: argparse.Namespace) -> int:
     finally:
         app.close(backup=False)
     print_line("cli.password_reset", login=args.login)
+    return 0
+
+
+def run_disable(args: argparse.Namespace) -> int:
+    from core.services import users
+
+    app = open_session(args)
+    try:
+        recovery_key = users.set_disabled(app, args.login, True)
+    finally:
+        app.close(backup=False)
+    if args.json:
+        print_json({"recovery_key": recovery_key})
+    else:
+        print_line("cli.user_disabled", login=args.login, recovery_key=recovery_key)
     return 0

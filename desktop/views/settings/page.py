@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import current_language, render
 from desktop.i18n import language_chosen, save_language, saved_language, tr
+from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel, UsersTableModel
 
@@ -201,7 +203,11 @@ class UsersTab(QWidget):
         for b in (self.add_button, self.reset_button, self.role_button, self.disable_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        note = QLabel(tr("每个账号的密码都能解锁加密档案。停用账号会立即删除它的密钥槽。"))
+        note = QLabel(
+            tr(
+                "每个账号的密码都能解锁加密档案。停用账号会删除它的密钥槽，并给档案换一把新的密钥（旧的密钥文件副本和旧的恢复密钥随之作废）。"
+            )
+        )
         note.setStyleSheet("color: #777;")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -261,10 +267,15 @@ class UsersTab(QWidget):
             answer = QMessageBox.question(
                 self,
                 tr("停用用户"),
-                tr("停用 {login}？此账号将无法再打开档案。").format(login=row.login),
+                tr("停用 {login}？此账号将无法再打开档案。").format(login=row.login)
+                + "\n"
+                + tr("档案会换用新的密钥，旧的恢复密钥随之作废；之后会显示新的恢复密钥。"),
             )
-            if answer == QMessageBox.StandardButton.Yes:
-                self.vm.set_disabled(row.login, True)
+            if answer == QMessageBox.StandardButton.Yes and self.vm.set_disabled(row.login, True):
+                from desktop.views.settings.recovery_key_dialog import RecoveryKeyDialog
+
+                if self.vm.new_recovery_key:
+                    RecoveryKeyDialog(self.vm, self.vm.new_recovery_key, self).exec()
             return
         dialog = PasswordDialog(tr("启用 {login}：设置新密码").format(login=row.login), False, self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
@@ -292,6 +303,14 @@ class AccountTab(QWidget):
         form.addRow(tr("新密码"), self.new)
         form.addRow(tr("再次输入"), self.repeat)
         form.addRow("", self.save_button)
+        # a setting of this PC: the open file locks itself after so many idle minutes
+        self.auto_lock = QSpinBox()
+        self.auto_lock.setRange(0, 240)
+        self.auto_lock.setSuffix(tr(" 分钟"))
+        self.auto_lock.setSpecialValueText(tr("从不"))
+        self.auto_lock.setValue(int(idle_vm.saved_minutes()))
+        self.auto_lock.valueChanged.connect(idle_vm.save_minutes)
+        form.addRow(tr("空闲自动锁定"), self.auto_lock)
 
     @Slot()
     def on_save_clicked(self) -> None:

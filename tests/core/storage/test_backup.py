@@ -72,7 +72,41 @@ def test_close_backups_rotate(tmp_path: Path) -> None:
     app, _ = make_company(tmp_path)
     path = app.file.path
     app.close(backup=True)
-    for _ in range(backups.KEEP_AUTOMATIC + 2):
+    for _ in range(backups.KEEP_NEWEST + 2):
         auth.log_in(path, OWNER, OWNER_PASSWORD).close(backup=True)
     kept = list(backups.default_backup_dir(path).glob("*-close.tidui.zip"))
-    assert len(kept) == backups.KEEP_AUTOMATIC
+    assert len(kept) == backups.KEEP_NEWEST  # all made today: the newest few
+
+
+def test_rotation_keeps_7_daily_4_weekly_12_monthly(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    start = datetime(2025, 6, 30, 18, 0)
+    made = []
+    for day in range(500):  # a backup every evening for 500 days, two on some days
+        for hour in (9, 18) if day % 3 == 0 else (18,):
+            when = (start - timedelta(days=day)).replace(hour=hour)
+            name = f"悦颜-{when:%Y%m%d-%H%M%S}-123-close.tidui.zip"
+            (folder / name).write_bytes(b"")
+            made.append(when)
+    manual = folder / "悦颜-20200101-000000-000-manual.tidui.zip"
+    manual.write_bytes(b"")
+    stranger = folder / "悦颜-二店-20250630-180000-000-close.tidui.zip"
+    stranger.write_bytes(b"")
+    backups.rotate(folder, "悦颜")
+    kept = sorted(
+        backups.backup_time(p, "悦颜")
+        for p in folder.glob("悦颜-2*.zip")
+        if p not in (manual, stranger)
+    )
+    newest = sorted(made, reverse=True)
+    days = sorted({w.date() for w in newest})[-7:]
+    assert {w.date() for w in kept} >= set(days)
+    weeks = {w.isocalendar()[:2] for w in kept}
+    months = {(w.year, w.month) for w in kept}
+    assert len(months) == 12 and len(weeks) >= 4
+    assert len(kept) <= backups.KEEP_NEWEST + 7 + 4 + 12
+    assert max(kept) == newest[0]
+    assert manual.exists() and stranger.exists()
