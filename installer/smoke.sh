@@ -18,12 +18,16 @@ touch "$tmp/before"
 
 "$dist/tidui" --demo --screenshot "$out/main-window.png"
 test -s "$out/main-window.png" || { echo "smoke: empty screenshot" >&2; exit 1; }
-demo=$XDG_DATA_HOME/Tidui/悦颜美妆-演示.tidui
+case "$(uname -s)" in  # QStandardPaths: %LOCALAPPDATA% on Windows, XDG_DATA_HOME elsewhere
+    MINGW* | MSYS* | CYGWIN*) data=$(cygpath -u "$LOCALAPPDATA")/Tidui ;;
+    *) data=$XDG_DATA_HOME/Tidui ;;
+esac
+demo=$data/悦颜美妆-演示.tidui
 test -f "$demo" || { echo "smoke: demo company not in the per-user data folder" >&2; exit 1; }
 start=$(date +%s%N)
 "$dist/tidui" "$demo" --screenshot "$out/login.png"
 echo "smoke: process start to log-in window saved: $(( ($(date +%s%N) - start) / 1000000 )) ms"
-if ls "$XDG_DATA_HOME"/Tidui/logs/crash-*.txt >/dev/null 2>&1; then
+if ls "$data"/logs/crash-*.txt >/dev/null 2>&1; then
     echo "smoke: crash report written" >&2; exit 1
 fi
 
