@@ -11,14 +11,9 @@ DEMO_PASSWORD = "tidui-demo"
 
 
 def demo_path() -> Path:
-    from PySide6.QtCore import QStandardPaths
+    from desktop.runtime import data_dir
 
-    folder = (
-        Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation))
-        / "Tidui"
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "悦颜美妆-演示.tidui"
+    return data_dir() / "悦颜美妆-演示.tidui"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help="start-up check: log in to the demo, quit SECONDS after the main window shows",
     )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="save the log-in window (with --demo: the main window after logging in) and quit",
+    )
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QCoreApplication, QTimer
@@ -43,6 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     QCoreApplication.setOrganizationName("Tidui")
     QCoreApplication.setApplicationName("Tidui")
     app = QApplication(sys.argv[:1])
+    from desktop import runtime
+    from desktop.single_instance import SingleInstance, bring_forward
+
+    # A second start hands its file to the running Tidui (not in a scripted screenshot run).
+    instance = SingleInstance() if args.screenshot is None else None
+    if instance is not None and instance.forward(demo_path() if args.demo else args.file):
+        return 0
+    logs = runtime.log_dir()
+    runtime.setup_logging(logs)
+    crashes = runtime.CrashHandler(logs)
+    crashes.install()
     from desktop import i18n
     from desktop.fonts import install_app_font
 
@@ -75,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
 
         smoke.arm(controller, args.smoke_quit_after, DEMO_PASSWORD if args.demo else None)
     controller.show_start()
+    if instance is not None:
+        instance.listen()
+        instance.file_requested.connect(lambda text: bring_forward(controller, text))
+    if args.screenshot is not None:
+        from desktop import smoke
+
+        if target is None:
+            parser.error("--screenshot needs --demo or a company file")
+        run = smoke.run(controller, args.screenshot, DEMO_PASSWORD if args.demo else None)
+        crashes.on_crash = lambda report, path: run.fail(f"unexpected error, report: {path}")
     if target is not None:
         QTimer.singleShot(0, lambda: controller.open_file(target, login))
     return app.exec()

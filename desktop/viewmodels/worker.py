@@ -7,12 +7,12 @@ which Qt delivers on the thread that owns the job (the GUI thread).
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
+from core import diagnostics
 from core.errors import TiduiError
 from core.i18n import Message, render
 from core.progress import Cancelled, Progress
@@ -57,8 +57,8 @@ class _Runnable(QRunnable):
         except TiduiError as err:
             job.raised.emit(err)
             job.failed.emit(err.text())
-        except Exception as exc:  # a bug: say so plainly, keep the app alive
-            traceback.print_exc()
+        except Exception as exc:  # a bug: say so plainly, keep the app alive, keep a report
+            diagnostics.record_unexpected(exc, "background job")
             job.failed.emit(render("error.unexpected", {"detail": f"{type(exc).__name__}: {exc}"}))
         else:
             job.succeeded.emit(result)
@@ -118,6 +118,11 @@ def wait_all(timeout_ms: int = 30000) -> bool:
 
     QCoreApplication.processEvents()  # let jobs queued by start() reach the pool first
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+def busy() -> bool:
+    """Whether a background job is still running or has results not yet delivered."""
+    return bool(_jobs)
 
 
 class LatestJob(QObject):

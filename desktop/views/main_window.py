@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import __version__
 from core.errors import TiduiError
 from core.i18n import render
 from desktop.i18n import tr
@@ -271,8 +272,8 @@ class MainWindow(QMainWindow):
             self,
             tr("关于 Tidui"),
             tr(
-                "Tidui 梯队 0.1 — 小型电商团队的晋升与人才梯队工具。数据保存在本机的加密文件中（SQLCipher 4）。"
-            ),
+                "Tidui 梯队 {version} — 小型电商团队的晋升与人才梯队工具。数据保存在本机的加密文件中（SQLCipher 4）。"
+            ).format(version=__version__),
         )
 
     # -- drag and drop: store exports go to the import screen --------------------

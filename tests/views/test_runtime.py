@@ -1,0 +1,200 @@
+"""The frozen app's support machinery: crash dialog and reports, support log, single instance,
+and the ``tidui --screenshot`` hook CI's frozen smoke test drives."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage
+from pytestqt.qtbot import QtBot
+
+from desktop import runtime
+from desktop.single_instance import SingleInstance, bring_forward
+from tests.conftest import make_company
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _error_with_personal_data() -> tuple[type[BaseException], BaseException, object]:
+    try:
+        raise RuntimeError("import of '王芳' failed: password=owner-pass-1 id 330102199001011234")
+    except RuntimeError as exc:
+        return type(exc), exc, exc.__traceback__
+
+
+def test_unexpected_error_shows_a_copyable_report_and_saves_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[runtime.CrashDialog] = []
+
+    def fake_exec(dialog: runtime.CrashDialog) -> int:
+        shown.append(dialog)
+        qtbot.addWidget(dialog)
+        return 0
+
+    monkeypatch.setattr(runtime.CrashDialog, "exec", fake_exec)
+    handler = runtime.CrashHandler(tmp_path / "logs")
+    handler.handle(*_error_with_personal_data())  # type: ignore[arg-type]
+
+    [dialog] = shown
+    report = dialog.report.toPlainText()
+    assert "RuntimeError: import of '<text>' failed: password=<hidden>" in report
+    for secret in ("王芳", "owner-pass-1", "330102199001011234"):
+        assert secret not in report
+    saved = list((tmp_path / "logs").glob("crash-*.txt"))
+    assert saved == [handler.last_path]
+    assert saved[0].read_text(encoding="utf-8") == report
+    assert str(saved[0]) in dialog.message.text()
+    dialog.show()
+    shot(dialog, "crash-dialog")
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == report
+    assert dialog.copy_button.text() == "已复制"
+
+
+def test_a_second_error_while_the_dialog_is_open_is_only_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[int] = []
+    monkeypatch.setattr(runtime.CrashDialog, "exec", lambda self: opened.append(1) or 0)
+    handler = runtime.CrashHandler(tmp_path)
+    handler.showing = True
+    handler.handle(*_error_with_personal_data())  # type: ignore[arg-type]
+    assert opened == [] and len(list(tmp_path.glob("crash-*.txt"))) == 1
+
+
+def test_support_log_rotates_and_is_redacted(tmp_path: Path) -> None:
+    handler = runtime.setup_logging(tmp_path, capture_qt=False, capture_faults=False)
+    try:
+        logging.getLogger("tidui").info("opened for wang@example.com")
+        for _ in range(1200):
+            logging.getLogger("tidui").info("x" * 1000)
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+        from core import diagnostics
+
+        diagnostics.configure(None)
+    assert (tmp_path / "tidui.log").is_file() and (tmp_path / "tidui.log.1").is_file()
+    assert not (tmp_path / f"tidui.log.{runtime.LOG_BACKUPS + 1}").exists()
+    text = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("tidui.log*"))
+    assert "Tidui 0.1" in text and "wang@example.com" not in text
+
+
+def test_data_folder_is_per_user_not_beside_the_program(tmp_path: Path) -> None:
+    folder = runtime.data_dir()
+    assert runtime.log_dir().parent == folder
+    assert Path(sys.executable).parent not in (folder, *folder.parents)
+
+
+def test_second_start_hands_its_file_to_the_running_one(qtbot: QtBot, tmp_path: Path) -> None:
+    key = f"tidui-test-{os.getpid()}-{tmp_path.name}"
+    first = SingleInstance(key)
+    assert first.listen()
+    target = tmp_path / "悦颜美妆.tidui"
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "app = QCoreApplication([])\n"
+        "from desktop.single_instance import SingleInstance\n"
+        "print(SingleInstance(sys.argv[1]).forward(Path(sys.argv[2])))\n"
+    )
+    with qtbot.waitSignal(first.file_requested, timeout=20000) as signal:
+        second = subprocess.Popen(
+            [sys.executable, "-c", script, key, str(target)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    assert signal.args == [str(target.resolve())]
+    out, _ = second.communicate(timeout=20)
+    assert out.strip() == "True"
+    first.close()
+    qtbot.wait(50)
+    assert not SingleInstance(key).forward(target)  # nobody listens any more
+
+
+def test_running_instance_comes_forward_and_refuses_a_second_file(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.views.app_controller import AppController
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    app, _ = make_company(tmp_path)
+    controller = AppController()
+    controller.show_main(app)
+    assert controller.main_window is not None
+    qtbot.addWidget(controller.main_window)
+    controller.main_window.showMinimized()
+    bring_forward(controller, str(app.file.path))
+    assert not controller.main_window.isMinimized() and told == []
+    bring_forward(controller, str(tmp_path / "另一家.tidui"))
+    assert told and "另一家.tidui" in told[0]
+    controller.main_window.allow_close()
+    controller.main_window.close()
+    app.close(backup=False)
+
+
+def _run_app(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = dict(
+        os.environ,
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        QT_QPA_PLATFORM="offscreen",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "desktop.app", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_screenshot_hook_logs_in_to_the_demo_and_saves_the_main_window(tmp_path: Path) -> None:
+    out = tmp_path / "main.png"
+    done = _run_app(tmp_path, "--demo", "--screenshot", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "main window saved" in done.stdout
+    image = QImage(str(out))
+    assert image.width() >= 800 and image.height() >= 600
+    logs = tmp_path / "data" / "Tidui" / "logs"
+    assert (logs / "tidui.log").is_file() and not list(logs.glob("crash-*.txt"))
+    # the demo company lives in the per-user data folder
+    assert (tmp_path / "data" / "Tidui" / "悦颜美妆-演示.tidui").is_file()
+
+    # the log-in window alone, for a file given on the command line
+    login = tmp_path / "login.png"
+    done = _run_app(
+        tmp_path,
+        str(tmp_path / "data" / "Tidui" / "悦颜美妆-演示.tidui"),
+        "--screenshot",
+        str(login),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "log-in window saved" in done.stdout and QImage(str(login)).width() > 300
+
+    # an unexpected error on the way fails the run and leaves a redacted report
+    done = _run_app(tmp_path, "--demo", "--screenshot", str(out), TIDUI_SMOKE_FORCE_ERROR="1")
+    assert done.returncode == 1 and "unexpected error" in done.stderr
+    [report] = logs.glob("crash-*.txt")
+    text = report.read_text(encoding="utf-8")
+    assert "RuntimeError: forced error" in text and "smoke.py" in text
+    for secret in ("smoke-secret", "王芳", "330102199001011234", "wang@example.com"):
+        assert secret not in text
