@@ -21,6 +21,7 @@ changed (``eligibility.eligibility_list`` before the plan and after the commit).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +187,14 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return unique, ignored
 
 
+_COPY = re.compile(r"(\s*[(（]\d+[)）]|\s*-?\s*(副本|copy)(\s*\d+)?)$", re.IGNORECASE)
+
+
+def _copy_name(name: str) -> bool:
+    """Whether a file name looks like a second download or a copy ("x (1).csv", "x - 副本.xlsx")."""
+    return bool(_COPY.search(Path(name).stem))
+
+
 def _message(err: TiduiError) -> Message:
     return Message(err.code, dict(err.params))
 
@@ -224,12 +233,14 @@ def plan(
             Message("imports.progress.reading", {"file": planned.name}),
         )
         _open(app, planned)
+    # the same download twice: the name without "(1)" / "副本" is the one listed
+    for planned in sorted(result.files, key=lambda f: (_copy_name(f.name), len(f.name), f.name)):
         if planned.sha256 is None:
             continue
         first = originals.get(planned.sha256)
         if first is not None:
             planned.status, planned.same_as = "duplicate", first.path
-            planned.kind, planned.file = first.kind, None
+            planned.kind, planned.file, planned.question = first.kind, None, None
             planned.message = Message("import_month.same_as", {"file": first.name})
             first.copies.append(planned.path)
             continue

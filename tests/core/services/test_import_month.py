@@ -102,7 +102,7 @@ def test_one_unplaceable_store_one_copy_and_one_broken_file(
     assert question.question == "store" and "悦颜美妆折扣店" in (question.message or "").__str__()
     copy = by_status["duplicate"]
     assert len(copy) == 1 and copy[0].same_as is not None
-    assert {copy[0].name, copy[0].same_as.name} == {TAOBAO.name, "ExportOrderList202406 (1).csv"}
+    assert (copy[0].name, copy[0].same_as.name) == ("ExportOrderList202406 (1).csv", TAOBAO.name)
     assert "同一个文件" in str(copy[0].message)
     assert [f.name for f in by_status["refused"]] == ["店铺数据.xlsx"]
     assert str(by_status["refused"][0].message).strip()
