@@ -369,6 +369,7 @@ def _preview(
             names = [n for n, p in pending_stores.items() if p in KIND_PLATFORMS.get(kind, ())]
             planned.store = names[0] if len(names) == 1 else None
         else:
+            planned.store = guess.named
             planned.ask("store", _store_question(prev))
             return
     if prev.accounts:
@@ -399,6 +400,7 @@ def _preview(
                     },
                 )
             )
+    planned.skipped = max(planned.rows - planned.counted, 0)
     # what is already there
     if planned.store_pending:
         return  # checked when the store exists, at commit
