@@ -419,9 +419,13 @@ def _preview(
         return
     if report.problems and not templates_pending:
         bad = {p.row for p in report.problems if p.severity == "error"}
+        unchanged = {
+            p.row for p in report.problems if p.message.code == "archive.import.already_recorded"
+        }
         planned.errors += sum(1 for p in report.problems if p.severity == "error")
-        planned.counted = max(planned.counted - len(bad), 0)
-        if planned.counted == 0:
+        planned.counted = max(planned.counted - len(bad | unchanged), 0)
+        planned.skipped = max(planned.rows - planned.counted, 0)
+        if planned.counted == 0 and bad:
             first = next(p for p in report.problems if p.severity == "error")
             planned.refuse(
                 Message(
@@ -429,6 +433,10 @@ def _preview(
                     {"file": file.file_name, "row": first.row, "reason": first.message.text()},
                 )
             )
+            return
+        if planned.counted == 0:
+            planned.status = "already_imported"
+            planned.message = Message("import_month.all_recorded", {"rows": len(unchanged)})
             return
     if report.facts:
         planned.overlap = report.facts
