@@ -653,7 +653,17 @@ def _commit_one(
         )
         return FileOutcome(planned, "failed", result, message)
     if result.batch_id is None:
-        return FileOutcome(planned, "skipped", result, result.notes[-1] if result.notes else None)
+        if result.notes:
+            return FileOutcome(planned, "skipped", result, result.notes[-1])
+        recorded = sum(
+            1 for w in result.warnings if w.message.code == "archive.import.already_recorded"
+        )
+        message = (
+            Message("import_month.all_recorded", {"rows": recorded})
+            if recorded
+            else Message("import_month.nothing_new", {"file": planned.name})
+        )
+        return FileOutcome(planned, "skipped", result, message)
     return FileOutcome(planned, "imported", result)
 
 

@@ -131,6 +131,8 @@ class MonthFilesModel(QAbstractTableModel):
             lines += [n.text() for n in planned.notes]
             if column == self.COL_FILE:
                 lines.insert(0, str(planned.path))
+            if column == self.COL_DUPLICATES and planned.copies:
+                lines = [duplicates_text(planned)]
             return "\n".join(lines) or None
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
             return QBrush(_status_color(planned))

@@ -141,6 +141,7 @@ def test_an_unknown_store_a_second_download_and_a_broken_file(
     owner.store.setCurrentIndex(owner.store.findData(NEW_STORE))
     owner.store.activated.emit(owner.store.currentIndex())
     assert owner.new_name.text() == "悦颜美妆折扣店"
+    shot(wizard, "import-month-question-wizard")
     wizard.button(QWizard.WizardButton.NextButton).click()
     qtbot.waitUntil(lambda: wizard.currentId() == CHECK and not wizard.vm.busy, timeout=TIMEOUT)
     wizard.button(QWizard.WizardButton.NextButton).click()

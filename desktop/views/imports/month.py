@@ -34,7 +34,7 @@ from desktop.views.imports.wizard import CHECK, KIND, OWNER, ImportWizard
 
 M = MonthFilesModel
 COLUMN_WIDTHS = {
-    M.COL_FILE: 280,
+    M.COL_FILE: 260,
     M.COL_KIND: 170,
     M.COL_STORE: 170,
     M.COL_MONTHS: 150,
@@ -42,7 +42,7 @@ COLUMN_WIDTHS = {
     M.COL_COUNTED: 48,
     M.COL_SKIPPED: 48,
     M.COL_PROBLEMS: 80,
-    M.COL_DUPLICATES: 220,
+    M.COL_DUPLICATES: 200,
 }
 QUESTION_PAGES = {
     "kind": KIND,

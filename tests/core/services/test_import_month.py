@@ -126,6 +126,7 @@ def test_files_already_imported_are_recognised_the_next_month(
     assert all("批次 #" in str(f.message) for f in again.files)
     result = import_month.commit(company_beauty, again)
     assert {o.status for o in result.outcomes} == {"skipped"} and result.readiness == []
+    assert all(o.message is not None and str(o.message) for o in result.outcomes)
 
 
 def test_a_file_that_fails_leaves_the_others_in_and_nothing_of_itself(
