@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -23,11 +24,12 @@ from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.imports import month as month_module
 from desktop.views.imports.month import READING, RESULT, SUMMARY, ImportMonthDialog
 from desktop.views.imports.page import ImportsPage
-from desktop.views.imports.wizard import CHECK, OWNER
+from desktop.views.imports.wizard import CHECK, KIND, OWNER
 from desktop.views.imports.wizard import SUMMARY as WIZARD_SUMMARY
+from desktop.views.main_window import MainWindow
 from tests.conftest import SAMPLES
-from tests.core.services.import_support import LIVE, TAOBAO, with_people
-from tests.core.services.test_import_month import unknown_store
+from tests.core.services.import_support import LIVE, SYCM_MONTHLY, TAOBAO, with_people
+from tests.core.services.test_import_month import one_more_month, unknown_headers, unknown_store
 from tests.views.conftest import shot
 
 pytestmark = pytest.mark.gui
@@ -51,17 +53,38 @@ def shot_at_1366(dialog: ImportMonthDialog, name: str) -> None:
     dialog.resize(1340, 720)
 
 
+def drop(window: MainWindow, paths: list[Path]) -> None:
+    """Files or folders dropped on the main window, as from the file manager."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    where = QPointF(window.width() / 2, window.height() / 2)
+    action = Qt.DropAction.CopyAction
+    button, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(where.toPoint(), action, mime, button, keys)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window.dropEvent(QDropEvent(where, action, mime, button, keys))
+
+
 def test_ten_samples_dropped_reach_the_result_in_three_clicks(
-    qtbot: QtBot, page: ImportsPage, tmp_path: Path
+    qtbot: QtBot, company_beauty: AppSession, tmp_path: Path
 ) -> None:
     folder = tmp_path / "6月导出"
     shutil.copytree(SAMPLES, folder)
     files = sorted(folder.iterdir())
     assert len(files) == 10
+    window = MainWindow(SessionViewModel(company_beauty))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    page = window.pages["imports"]
+    assert isinstance(page, ImportsPage)
     clicks = 0
     started = time.perf_counter()
-    dialog = page.start_import(files)  # what the main window does with a drop
+    drop(window, files)
+    dialog = page.month
     assert isinstance(dialog, ImportMonthDialog) and page.wizard is None
+    assert window.stack.currentWidget() is page
     qtbot.waitUntil(lambda: dialog.stack.currentIndex() == SUMMARY, timeout=TIMEOUT)
     read = time.perf_counter() - started
     model = dialog.vm.model
@@ -186,3 +209,37 @@ def test_one_file_dropped_still_opens_the_wizard(qtbot: QtBot, page: ImportsPage
     assert not isinstance(found, ImportMonthDialog) and page.month is None
     qtbot.waitUntil(lambda: found.vm.file is not None and not found.vm.busy, timeout=TIMEOUT)
     found.reject()
+
+
+def test_a_kind_question_and_an_overlap_open_the_wizard_on_their_page(
+    qtbot: QtBot, page: ImportsPage, tmp_path: Path
+) -> None:
+    app = page.session_vm.app
+    with_people(app)
+    imports.import_file(app, SYCM_MONTHLY)
+    later = one_more_month(tmp_path / "生意参谋_交易概况_月_悦颜美妆专营店_2023-01_2024-07.xlsx")
+    strange = unknown_headers(tmp_path / "不知道是什么.xlsx")
+    dialog = page.start_import([later, strange])
+    assert isinstance(dialog, ImportMonthDialog)
+    qtbot.waitUntil(lambda: dialog.stack.currentIndex() == SUMMARY, timeout=TIMEOUT)
+    model = dialog.vm.model
+    rows = {model.index(r, M.COL_FILE).data(): r for r in range(model.rowCount())}
+    assert {model.index(r, M.COL_STATUS).data() for r in rows.values()} == {"需要确认"}
+    assert model.index(rows[later.name], M.COL_DUPLICATES).data() == "18 行已导入过"
+    assert not dialog.commit_button.isEnabled()
+
+    wizard = dialog.open_question(rows[later.name])
+    assert wizard is not None
+    qtbot.waitUntil(lambda: wizard.currentId() == CHECK, timeout=TIMEOUT)
+    check = wizard.check_page
+    assert check.duplicates.isVisible() and check.skip.isChecked()
+    assert "18" in check.duplicate_text.text()
+    wizard.reject()
+    qtbot.waitUntil(lambda: dialog.wizard is None, timeout=TIMEOUT)
+    assert model.index(rows[later.name], M.COL_STATUS).data() == "需要确认"
+
+    wizard = dialog.open_question(rows[strange.name])
+    assert wizard is not None
+    qtbot.waitUntil(lambda: wizard.currentId() == KIND, timeout=TIMEOUT)
+    assert wizard.kind_page.list.count() > 0
+    wizard.reject()

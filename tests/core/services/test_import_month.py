@@ -38,6 +38,26 @@ def unknown_store(target: Path) -> Path:
     return target
 
 
+def one_more_month(target: Path) -> Path:
+    """The monthly 生意参谋 sample exported a month later: 2023-01 .. 2024-07, 18 months already in."""
+    book = openpyxl.load_workbook(SYCM_MONTHLY)
+    sheet = book.worksheets[0]
+    last = [c.value for c in sheet[sheet.max_row]]
+    sheet.append(["2024-07", *last[1:]])
+    book.save(target)
+    return target
+
+
+def unknown_headers(target: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "备注", "颜色"])
+    sheet.append(["1", "随便写写", "红"])
+    book.save(target)
+    return target
+
+
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """The ten sample exports as the HR assistant downloads them into one folder."""
@@ -191,3 +211,30 @@ def test_readiness_changes_name_the_person_the_status_and_the_level() -> None:
     changes = import_month.readiness_changes(before, after)
     assert [c.text("zh") for c in changes] == ["宋雨：已达标 运营专员"]
     assert import_month.readiness_changes(before, None) == []
+
+
+def test_rows_imported_before_are_a_question_for_a_person_and_skipped_unattended(
+    company_beauty: AppSession, tmp_path: Path
+) -> None:
+    with_people(company_beauty)
+    import_month.commit(company_beauty, import_month.plan(company_beauty, [SYCM_MONTHLY]))
+    later = one_more_month(tmp_path / "生意参谋_交易概况_月_悦颜美妆专营店_2023-01_2024-07.xlsx")
+    asked = import_month.plan(company_beauty, [later]).files[0]
+    assert (asked.status, asked.question, asked.overlap) == ("needs_decision", "overlap", 18)
+    assert "18 行已由批次" in str(asked.message) and "跳过重复还是替换" in str(asked.message)
+    plan = import_month.plan(company_beauty, [later], overlap="skip")
+    planned = plan.files[0]
+    assert (planned.status, planned.counted, planned.overlap) == ("ready", 1, 18)
+    result = import_month.commit(company_beauty, plan)
+    done = result.outcomes[0].result
+    assert done is not None and (done.imported, done.duplicates) == (1, 18)
+    assert done.months == ["2024-07"]
+
+
+def test_a_file_tidui_cannot_recognise_asks_which_kind(
+    company_beauty: AppSession, tmp_path: Path
+) -> None:
+    strange = unknown_headers(tmp_path / "不知道是什么.xlsx")
+    planned = import_month.plan(company_beauty, [strange]).files[0]
+    assert (planned.status, planned.question) == ("needs_decision", "kind")
+    assert "编号" in str(planned.message) and planned.file is not None
