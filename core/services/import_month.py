@@ -110,6 +110,7 @@ class PlannedFile:
     copies: list[Path] = field(default_factory=list)  # for the file listed: its copies
     already: BatchRef | None = None
     notes: list[Message] = field(default_factory=list)
+    leave_out_unknown_accounts: bool = False  # unattended: import without accounts Tidui lacks
     # set when the user answered the question in the wizard, which imported the file
     resolved: ImportResult | None = None
 
@@ -388,6 +389,7 @@ def _preview(
                 ),
             )
             return
+        planned.leave_out_unknown_accounts = unmatched_accounts == "skip"
         if unknown:
             planned.notes.append(
                 Message(
@@ -628,6 +630,7 @@ def commit(
 def _commit_one(
     app: AppSession, planned: PlannedFile, progress: Progress, on_duplicate: OnDuplicate
 ) -> FileOutcome:
+    unmatched_accounts: AccountsPolicy = "skip" if planned.leave_out_unknown_accounts else "ask"
     prev = planned.preview
     assert prev is not None and planned.file is not None and planned.kind is not None
     if planned.store_pending:
@@ -637,7 +640,7 @@ def _commit_one(
         if prev.store_level and (prev.store is None or prev.store.store is None):
             return FileOutcome(planned, "needs_decision", None, _store_question(prev))
         unknown = [a.name for a in prev.unmatched_accounts]
-        if unknown and planned.question is None and not planned.notes:
+        if unknown and unmatched_accounts == "ask":
             message = Message(
                 "import_month.q.accounts",
                 {"file": planned.name, "accounts": "、".join(unknown)},
