@@ -443,6 +443,30 @@ class ImportWizardViewModel(QObject):
         if not self._current():
             return
         self._set_busy(False)
+        self._take_preview(found)
+
+    def adopt(
+        self,
+        file: ImportFile,
+        preview: ImportPreview | None = None,
+        report: DuplicateReport | None = None,
+    ) -> None:
+        """Start from a file the monthly import already read (and parsed), to ask its one
+        question on the page it belongs to without reading the file again."""
+        self.state = _State(file=file)
+        self.sheet_model.set_rows(file.top, file.header_row)
+        kind = preview.kind if preview is not None else file.detected_kind
+        self.choose_kind(kind or self.kind_choices()[0][0], quiet=True)
+        if preview is not None:
+            app = self.session_vm.app
+            self.state.mapping = preview.mapping
+            people = employees.supervisor_choices(app) if preview.accounts else []
+            found = (preview, report or DuplicateReport(), imports.store_options(app), people)
+            self._take_preview(found)
+
+    def _take_preview(
+        self, found: tuple[ImportPreview, DuplicateReport, list[StoreOption], list[Any]]
+    ) -> None:
         prev, report, stores, people = found
         self.state.preview = prev
         self.state.duplicates = report

@@ -279,12 +279,12 @@ class MainWindow(QMainWindow):
     # -- drag and drop: store exports go to the import screen --------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if any(Path(u.toLocalFile()).suffix.lower() in IMPORTABLE for u in urls):
+        if any(_importable(Path(u.toLocalFile())) for u in urls):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()]
-        paths = [p for p in paths if p.suffix.lower() in IMPORTABLE]
+        paths = [p for p in paths if _importable(p)]
         page = self.pages.get("imports")
         if paths and page is not None and hasattr(page, "start_import"):
             self.show_page("imports")
@@ -303,3 +303,8 @@ class MainWindow(QMainWindow):
         event.ignore()
         if self.pages_allow_leaving():
             self.close_requested.emit()
+
+
+def _importable(path: Path) -> bool:
+    """A spreadsheet, or a folder (the month's exports) the import screen reads."""
+    return path.suffix.lower() in IMPORTABLE or path.is_dir()

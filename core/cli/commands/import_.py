@@ -1,4 +1,5 @@
-"""tidui-cli import: one spreadsheet in as one batch, deciding as the wizard would by default (CLI.md)."""
+"""tidui-cli import: one spreadsheet in as one batch, deciding as the wizard would by default; several
+files or a folder (the month's exports) each as its own batch, through core.services.import_month (CLI.md)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,13 @@ def register(sub: Any) -> None:
         "import", help="import a store export or a Tidui template as one batch"
     )
     add_file_argument(p)
-    p.add_argument("spreadsheet", type=Path, metavar="SPREADSHEET", help=".xlsx, .xls or .csv")
+    p.add_argument(
+        "spreadsheet",
+        type=Path,
+        nargs="+",
+        metavar="DIR_OR_FILES",
+        help=".xlsx, .xls or .csv; several files or a folder: each readable file its own batch",
+    )
     p.add_argument(
         "--source",
         default="auto",
@@ -50,10 +57,20 @@ def register(sub: Any) -> None:
     p.add_argument("--dry-run", dest="dry_run", action="store_true", help="check, store nothing")
     add_auth_arguments(p)
     add_json_argument(p)
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, import_parser=p)
 
 
 def run(args: argparse.Namespace) -> int:
+    paths: list[Path] = args.spreadsheet
+    if len(paths) > 1 or paths[0].is_dir():
+        from core.cli.commands.import_month import run_month
+
+        return run_month(args, paths)
+    args.spreadsheet = paths[0]
+    return run_one(args)
+
+
+def run_one(args: argparse.Namespace) -> int:
     from core.i18n import render
     from core.importers.reading import check_file
     from core.importers.sources import source_kind

@@ -28,8 +28,11 @@ from desktop.viewmodels.import_history_vm import (
     months_text,
     source_label,
 )
+from desktop.viewmodels.import_wizard_vm import importable
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.files import ask_save_xlsx
+from desktop.views.imports import month
+from desktop.views.imports.month import ImportMonthDialog
 from desktop.views.imports.wizard import FILES, SHEET, ImportWizard, ask_files
 
 # fits the history beside its detail panel at 1366×768 without a sideways scroll bar
@@ -59,6 +62,7 @@ class ImportsPage(QWidget):
         self.session_vm = session_vm
         self.vm = ImportsViewModel(session_vm, self)
         self.wizard: ImportWizard | None = None
+        self.month: ImportMonthDialog | None = None
         self._build_toolbar()
 
         self.table = QTableView()
@@ -131,6 +135,14 @@ class ImportsPage(QWidget):
         self.new_action.setShortcut(QKeySequence("Ctrl+I"))
         self.new_action.setToolTip(tr("选择后台导出的文件并导入 (Ctrl+I)"))
         self.new_action.triggered.connect(self.on_new_triggered)
+        self.month_action = QAction(tr("导入本月数据…"), self)
+        self.month_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.month_action.setToolTip(
+            tr(
+                "一次选择本月的全部导出文件（或把文件夹拖到窗口上），逐个确认后一起导入 (Ctrl+Shift+I)"
+            )
+        )
+        self.month_action.triggered.connect(self.on_month_triggered)
         self.undo_action = QAction(tr("撤销导入"), self)
         self.undo_action.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         self.undo_action.setToolTip(
@@ -154,6 +166,7 @@ class ImportsPage(QWidget):
         self.template_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.template_button.setShortcut(QKeySequence("Ctrl+T"))
         self.toolbar.addAction(self.new_action)
+        self.toolbar.addAction(self.month_action)
         self.toolbar.addAction(self.undo_action)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.template_button)
@@ -162,8 +175,14 @@ class ImportsPage(QWidget):
 
     # --- what the main window calls --------------------------------------------------------------
 
-    def start_import(self, paths: list[Path]) -> ImportWizard:
-        """Open the wizard for ``paths`` (files dropped on the window, or chosen here)."""
+    def start_import(self, paths: list[Path]) -> ImportWizard | ImportMonthDialog:
+        """Open the wizard for ``paths`` (files dropped on the window, or chosen here); a folder
+        or several files, dropped while no wizard is open, are the month's: 导入本月数据."""
+        wizard_open = self.wizard is not None and self.wizard.isVisible()
+        files = [p for p in paths if p.is_dir() or importable(p)]
+        if not wizard_open and (len(files) > 1 or any(p.is_dir() for p in files)):
+            self._refused([p for p in paths if p not in files])
+            return self.start_month(files)
         if self.wizard is not None and self.wizard.isVisible():
             refused = self.wizard.vm.add_files(paths)
             self.wizard.file_page.add([])
@@ -180,6 +199,31 @@ class ImportsPage(QWidget):
         self.wizard = wizard
         wizard.show()
         return wizard
+
+    def start_month(self, paths: list[Path]) -> ImportMonthDialog:
+        """导入本月数据 for ``paths`` (files and folders): one summary, one commit."""
+        if self.month is not None and self.month.isVisible() and self.month.vm.busy:
+            self.month.raise_()
+            return self.month
+        dialog = ImportMonthDialog(self.session_vm, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(self.on_month_finished)
+        self.month = dialog
+        dialog.show()
+        dialog.start(paths)
+        return dialog
+
+    @Slot()
+    def on_month_triggered(self) -> None:
+        paths = month.ask_month_files(self)
+        if paths:
+            self.start_month(paths)
+
+    @Slot(int)
+    def on_month_finished(self, result: int) -> None:
+        del result
+        self.month = None
+        self.vm.refresh()
 
     def _refused(self, refused: list[Path]) -> None:
         if refused:
