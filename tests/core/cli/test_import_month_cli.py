@@ -19,6 +19,9 @@ def company(tmp_path: Path) -> Path:
     path = tmp_path / "悦颜.tidui"
     made = run_cli("init", path, "--company", "悦颜美妆", "--owner", "boss", "--template", "beauty")
     assert made.returncode == 0, made.stderr
+    # the 评估打分 sample's scores belong to a cycle the owner opened
+    opened = run_cli("cycle", "open", path, "--name", "2024上半年", "--as-of", "2024-06")
+    assert opened.returncode == 0, opened.stderr
     return path
 
 
