@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import current_language, render
+from core.permissions import Perm
 from desktop.i18n import language_chosen, save_language, saved_language, tr
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel, UsersTableModel
@@ -373,6 +374,12 @@ class SettingsPage(QWidget):
         if self.vm.can_manage_users:
             self.users_tab = UsersTab(self.vm)
             self.tabs.addTab(self.users_tab, tr("用户管理"))
+        if session_vm.can(
+            Perm.EDIT_COMPANY
+        ):  # 审批流程 (desktop/views/promotion/chain_settings.py)
+            from desktop.views.promotion.chain_settings import ChainTab
+
+            self.tabs.addTab(_narrow(ChainTab(session_vm), 560), tr("审批流程"))
         self.account_tab = AccountTab(self.vm)
         self.tabs.addTab(_narrow(self.account_tab, 520), tr("我的账号"))
         self.language_tab = LanguageTab()
