@@ -378,6 +378,10 @@ class CaseViewModel(QObject):
         self.error = ""
         self.session_vm.notify_changed("cases")
         self.load_now()
+        if action == "decide" and self.view is not None and self.state == "effective":
+            # the employee's level, salary and grade history changed: the list and the form
+            self.session_vm.notify_changed("employees")
+            self.session_vm.notify_changed("promotion")
         self.acted.emit(action)
 
     def _fail(self, err: TiduiError) -> bool:

@@ -58,7 +58,8 @@ class CreateCasesDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("提交申请"))
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(tr("提交申请"))
         buttons.accepted.connect(self.on_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

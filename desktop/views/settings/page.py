@@ -374,18 +374,16 @@ class SettingsPage(QWidget):
         if self.vm.can_manage_users:
             self.users_tab = UsersTab(self.vm)
             self.tabs.addTab(self.users_tab, tr("用户管理"))
-        if session_vm.can(
-            Perm.EDIT_COMPANY
-        ):  # 审批流程 (desktop/views/promotion/chain_settings.py)
-            from desktop.views.promotion.chain_settings import ChainTab
-
-            self.tabs.addTab(_narrow(ChainTab(session_vm), 560), tr("审批流程"))
         self.account_tab = AccountTab(self.vm)
         self.tabs.addTab(_narrow(self.account_tab, 520), tr("我的账号"))
         self.language_tab = LanguageTab()
         self.tabs.addTab(self.language_tab, tr("语言"))
         self.backup_tab = BackupTab(self.vm)
         self.tabs.addTab(_narrow(self.backup_tab), tr("备份与校验"))
+        if session_vm.can(Perm.EDIT_COMPANY):  # 审批流程: desktop/views/promotion/
+            from desktop.views.promotion.chain_settings import ChainTab
+
+            self.tabs.addTab(_narrow(ChainTab(session_vm), 560), tr("审批流程"))
         title = QLabel(tr("设置"))
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
         layout = QVBoxLayout(self)
