@@ -59,7 +59,7 @@ def parse_score(text: str) -> float | None:
 
 
 class CycleTableModel(QAbstractTableModel):
-    HEADERS = ("名称", "截至月份", "截止日期", "状态")
+    HEADERS = ("名称", "截至月份", "状态", "截止日期")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -93,8 +93,8 @@ class CycleTableModel(QAbstractTableModel):
         texts = (
             row.name,
             row.as_of,
-            row.deadline.isoformat() if row.deadline else "—",
             tr("进行中") if row.state == "open" else tr("已关闭"),
+            row.deadline.isoformat() if row.deadline else "—",
         )
         return texts[index.column()]
 
@@ -423,11 +423,11 @@ class ScoreGridModel(QAbstractTableModel):
             return ""
         mine = number(cell.mine) if cell.mine is not None else ""
         others = cell.count - (1 if cell.mine is not None else 0)
-        if others > 0:
+        if others > 0:  # a second line: everyone's average and the spread
             summary = tr("均{avg} 差{spread}").format(
-                avg=number(cell.average), spread=number(cell.spread)
+                avg=number(cell.average, 0), spread=number(cell.spread, 0)
             )
-            return f"{mine or '—'}  ·  {summary}"
+            return f"{mine or '—'}\n{summary}"
         return mine
 
     def tooltip(self, row: int, column: int) -> str:

@@ -154,6 +154,16 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
     # 李娜 → 人事 → 老板, each from their own 待我处理
     approve_from_queue(qtbot, scripted, demo_path, "lina", screenshot="promotion-queue")
     approve_from_queue(qtbot, scripted, demo_path, "hr")
+
+    # HR's score grid for the demo's cycle (a screenshot to look at; the keyboard flow is
+    # tested in tests/viewmodels/test_promotion_grid_vm.py)
+    app, window = open_window(qtbot, demo_path, "hr")
+    window.show_page("cycles")
+    cycles_page: Any = window.page("cycles")
+    qtbot.waitUntil(lambda: cycles_page.vm.grid.rowCount() > 0, timeout=20000)
+    assert cycles_page.vm.grid.is_editable(0, cycles_page.vm.grid.FIXED)
+    shot(window, "promotion-score-grid")
+    close_window(window, app)
     approve_from_queue(qtbot, scripted, demo_path, "demo")
 
     # the owner decides from the employee's 晋升申请 tab, effective a month ago

@@ -126,8 +126,9 @@ class CyclesPage(QWidget):
         self.cycle_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.cycle_table.verticalHeader().hide()
         self.cycle_table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((90, 62, 80)):
+        for column, width in enumerate((84, 60, 52)):
             self.cycle_table.horizontalHeader().resizeSection(column, width)
+        self.cycle_table.setColumnHidden(3, True)  # the deadline is in the cycle's title
         self.new_button = QPushButton(tr("新建评审周期…"))
         self.close_button = QPushButton(tr("关闭"))
         self.reopen_button = QPushButton(tr("重新打开"))
@@ -213,11 +214,12 @@ class CyclesPage(QWidget):
             self.cycle_title.setText(tr("选择左侧的评审周期"))
         else:
             state = tr("进行中") if current.state == "open" else tr("已关闭（只读）")
-            self.cycle_title.setText(
-                tr("{name} · 截至{month} · {state}").format(
-                    name=current.name, month=mo.label(current.as_of), state=state
-                )
+            text = tr("{name} · 截至{month} · {state}").format(
+                name=current.name, month=mo.label(current.as_of), state=state
             )
+            if current.deadline:
+                text += " · " + tr("截止日期") + " " + current.deadline.isoformat()
+            self.cycle_title.setText(text)
 
     @Slot(QItemSelection, QItemSelection)
     def on_cycle_selection_changed(

@@ -56,7 +56,7 @@ class ScoreTable(QTableView):
         )
         self.setTabKeyNavigation(True)
         self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(28)
+        self.verticalHeader().setDefaultSectionSize(40)  # a second line: average, spread
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumHeight(44)
