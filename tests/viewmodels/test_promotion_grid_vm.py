@@ -158,3 +158,24 @@ def test_a_supervisor_cannot_rate_herself_and_closed_cycles_are_read_only(
     del hr_vm
     assert "0–100" not in grid.rubric_text(grid.FIXED)
     assert "≥90" in grid.rubric_text(grid.FIXED)
+
+
+def test_the_owner_opens_closes_and_reopens_a_cycle(qtbot: QtBot, owner: AppSession) -> None:
+    del qtbot
+    vm = CyclesViewModel(SessionViewModel(owner))
+    assert vm.can_manage
+    assert vm.default_month() == "2024-06"  # the demo's last complete month of data
+    moves = vm.transitions()
+    assert moves and all("→" in label for _id, label in moves)
+    assert vm.open_cycle("", None, None, None) is None and vm.error  # a name is needed
+    row = vm.open_cycle("2024下半年", None, None, [moves[0][0]])
+    assert row is not None and row.as_of == "2024-06" and row.transition_ids == (moves[0][0],)
+    assert vm.open_cycle("2024下半年", None, None, None) is None and "2024下半年" in vm.error
+    vm.load_cycles()
+    assert vm.cycles.index(0, 0).data() == "2024下半年"
+    assert vm.set_open(row.id, False)
+    vm.load_cycles()
+    assert vm.cycles.index(0, 2).data() == "已关闭"
+    assert vm.set_open(row.id, True)
+    hr = CyclesViewModel(SessionViewModel(as_user(owner, "hr")))
+    assert not hr.can_manage and not hr.set_open(row.id, False)

@@ -18,7 +18,13 @@ def transitions(app: AppSession) -> list[tuple[int, str]]:
     with app.read() as s:
         found = el._transitions(el.read_design(s))
     flat = [t for ts in found.values() for t in ts]
-    return [(t.id, t.label()) for t in sorted(flat, key=lambda t: t.id)]
+
+    def label(t: el.TransitionRules) -> str:
+        # "运营助理 → 运营专员" exists on several tracks: name the track when it does not change
+        same = t.from_track == t.to_track and t.from_track
+        return f"{t.from_track} · {t.label()}" if same else t.label()
+
+    return [(t.id, label(t)) for t in sorted(flat, key=lambda t: t.id)]
 
 
 def default_cycle_month(app: AppSession, today: date | None = None) -> str:

@@ -42,11 +42,10 @@ class NewCycleDialog(QDialog):
         self.vm = vm
         self.setWindowTitle(tr("新建评审周期"))
         self.name = QLineEdit()
-        today = date.today()
-        half = "上半年" if today.month <= 6 else "下半年"
-        self.name.setText(f"{today.year}{half}")
-        self.month = QComboBox()
         default = vm.default_month()
+        year, month = (int(x) for x in default.split("-"))
+        self.name.setText(f"{year}{'上半年' if month <= 6 else '下半年'}")  # e.g. 2024下半年
+        self.month = QComboBox()
         for i in range(-3, 24):
             month = mo.add(default, -i)
             self.month.addItem(mo.label(month), month)
