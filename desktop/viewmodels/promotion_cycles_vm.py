@@ -203,12 +203,14 @@ class CyclesViewModel(QObject):
             self.candidates.set_rows([])
             self.grid.set_sheet(None)
             return
-        app = self.session_vm.app
+        app, rater = self.session_vm.app, self.grid.rater
 
         def work(progress: Progress) -> _Loaded:
             del progress
             return _Loaded(
-                cycle_id, cycles.cycle_candidates(app, cycle_id), scores.score_sheet(app, cycle_id)
+                cycle_id,
+                cycles.cycle_candidates(app, cycle_id),
+                scores.score_sheet(app, cycle_id, rater),
             )
 
         self._job.start(run_alone(work))
@@ -216,10 +218,12 @@ class CyclesViewModel(QObject):
     def load_cycle_now(self, cycle_id: int) -> None:
         """Read the cycle on this thread (tests)."""
         self.cycle_id = cycle_id
-        app = self.session_vm.app
+        app, rater = self.session_vm.app, self.grid.rater
         self._on_cycle_loaded(
             _Loaded(
-                cycle_id, cycles.cycle_candidates(app, cycle_id), scores.score_sheet(app, cycle_id)
+                cycle_id,
+                cycles.cycle_candidates(app, cycle_id),
+                scores.score_sheet(app, cycle_id, rater),
             )
         )
 
@@ -307,6 +311,7 @@ class ScoreGridModel(QAbstractTableModel):
         self.undo_stack: list[_Edit] = []
         self.error = ""
         self.errors: dict[tuple[int, int], str] = {}
+        self.rater: str | None = None  # HR typing in a paper form: whose scores these are
         self._job = worker.LatestJob(self)
         self._job.succeeded.connect(self._on_reread)
 
@@ -342,14 +347,33 @@ class ScoreGridModel(QAbstractTableModel):
         self.errors = {}
         self.endResetModel()
 
+    @property
+    def may_name_rater(self) -> bool:
+        """HR (and the owner) enter paper forms from other raters, naming them."""
+        return self.session_vm.can(Perm.ENTER_SCORES)
+
+    def set_rater(self, name: str | None) -> None:
+        """Whose scores the grid shows and writes (None or blank: the logged-in user's)."""
+        name = (name or "").strip() or None
+        if name == self.rater or not (self.may_name_rater or name is None):
+            return
+        self.rater = name
+        if self.sheet is not None:
+            cycle_id = self.sheet.cycle_id
+            self.set_sheet(None)  # another rater's values: start over (the undo list too)
+            try:
+                self.set_sheet(scores.score_sheet(self.session_vm.app, cycle_id, name))
+            except TiduiError as err:
+                self.failed.emit(err.text())
+
     def _reread(self) -> None:
         if self.sheet is None:
             return
-        app, cycle_id = self.session_vm.app, self.sheet.cycle_id
+        app, cycle_id, rater = self.session_vm.app, self.sheet.cycle_id, self.rater
 
         def work(progress: Progress) -> ScoreSheet:
             del progress
-            return scores.score_sheet(app, cycle_id)
+            return scores.score_sheet(app, cycle_id, rater)
 
         self._job.start(run_alone(work))
 
@@ -531,9 +555,10 @@ class ScoreGridModel(QAbstractTableModel):
 
     def _write(self, row: int, column: int, key: tuple[int, str, str], value: float | None) -> bool:
         assert self.sheet is not None
-        target = ScoreTarget(self.sheet.cycle_id, key[0], key[1], key[2])
+        target = ScoreTarget(self.sheet.cycle_id, key[0], key[1], key[2], self.rater)
+        note = self.cells[key].note if value is not None else ""
         try:
-            scores.enter_score(self.session_vm.app, target, value)
+            scores.enter_score(self.session_vm.app, target, value, note)
         except TiduiError as err:
             return self._refuse(row, column, err.text())
         self.error = ""
@@ -543,6 +568,33 @@ class ScoreGridModel(QAbstractTableModel):
         self.saved.emit(row, column)
         self.session_vm.notify_changed("scores")
         self._reread()  # the exact spread and the other raters' scores
+        return True
+
+    def note(self, row: int, column: int) -> str:
+        cell = self.cell(row, column)
+        return cell.note if cell else ""
+
+    def set_note(self, row: int, column: int, text: str) -> bool:
+        """The optional comment of a scored cell (saved with the score, one transaction)."""
+        key = self.key(row, column)
+        cell = self.cells.get(key) if key else None
+        if key is None or cell is None or not cell.editable or self.sheet is None:
+            return False
+        text = text.strip()
+        if text == cell.note:
+            return True
+        if cell.mine is None:
+            return self._refuse(row, column, tr("请先填分数，再写备注。"))
+        target = ScoreTarget(self.sheet.cycle_id, key[0], key[1], key[2], self.rater)
+        try:
+            scores.enter_score(self.session_vm.app, target, cell.mine, text)
+        except TiduiError as err:
+            return self._refuse(row, column, err.text())
+        self.errors.pop((row, column), None)
+        self.cells[key] = replace(cell, note=text)
+        self._changed(row, column)
+        self.saved.emit(row, column)
+        self.session_vm.notify_changed("scores")
         return True
 
     def revert_cell(self, row: int, column: int) -> bool:

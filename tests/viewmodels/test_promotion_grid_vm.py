@@ -179,3 +179,27 @@ def test_the_owner_opens_closes_and_reopens_a_cycle(qtbot: QtBot, owner: AppSess
     assert vm.set_open(row.id, True)
     hr = CyclesViewModel(SessionViewModel(as_user(owner, "hr")))
     assert not hr.can_manage and not hr.set_open(row.id, False)
+
+
+def test_hr_types_in_a_paper_form_naming_its_rater_with_a_note(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    hr = as_user(owner, "hr")
+    vm, grid = grid_for(qtbot, hr)
+    assert vm.cycle_id is not None and grid.may_name_rater
+    row, col = cell_at(grid, "E006", "创新能力")
+    assert not grid.set_note(row, col, "先写备注") and "先填分数" in grid.error
+    grid.set_rater("王芳")
+    assert grid.sheet is not None and grid.sheet.rater == "王芳"
+    row, col = cell_at(grid, "E006", "创新能力")
+    assert grid.edit(row, col, "66")
+    assert grid.set_note(row, col, "纸质评分表第3页")
+    sheet = scores.score_sheet(hr, vm.cycle_id, "王芳")
+    cell = next(r for r in sheet.rows if r.no == "E006").cells[("potential", "创新能力")]
+    assert cell.mine == 66 and cell.note == "纸质评分表第3页"
+    mine = scores.score_sheet(hr, vm.cycle_id)  # HR's own column is untouched
+    assert (
+        next(r for r in mine.rows if r.no == "E006").cells[("potential", "创新能力")].mine is None
+    )
+    assert not CyclesViewModel(SessionViewModel(as_user(owner, "lina"))).grid.may_name_rater
+    worker.wait_all()

@@ -138,9 +138,21 @@ class ScoreGrid(QWidget):
         )
         self.help.setWordWrap(True)
         self.help.setStyleSheet("color: #616161;")
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(tr("本格备注（可选，回车保存）"))
+        self.note.editingFinished.connect(self.on_note_edited)
+        self.rater = QLineEdit()
+        self.rater.setPlaceholderText(tr("本人；代录纸质评分时填评分人"))
+        self.rater.setToolTip(tr("人事代录他人的纸质评分时，填写评分人姓名；留空为本人评分。"))
+        self.rater.editingFinished.connect(self.on_rater_edited)
         side = QVBoxLayout()
+        if model.may_name_rater:
+            side.addWidget(QLabel(tr("评分人")))
+            side.addWidget(self.rater)
         side.addWidget(QLabel(tr("评分标准")))
         side.addWidget(self.rubric, 1)
+        side.addWidget(QLabel(tr("备注")))
+        side.addWidget(self.note)
         side.addWidget(self.message)
         side_box = QWidget()
         side_box.setLayout(side)
@@ -167,10 +179,22 @@ class ScoreGrid(QWidget):
         del previous
         text = self.model.rubric_text(current.column()) if current.isValid() else ""
         self.rubric.setText(text or tr("选中一个评分项查看评分标准。"))
-        error = (
-            self.model.errors.get((current.row(), current.column())) if current.isValid() else None
-        )
+        valid = current.isValid()
+        error = self.model.errors.get((current.row(), current.column())) if valid else None
         self.message.setText(error or "")
+        self.note.setText(self.model.note(current.row(), current.column()) if valid else "")
+        self.note.setEnabled(valid and self.model.is_editable(current.row(), current.column()))
+
+    @Slot()
+    def on_note_edited(self) -> None:
+        current = self.table.currentIndex()
+        if current.isValid() and self.note.isModified():
+            self.note.setModified(False)
+            self.model.set_note(current.row(), current.column(), self.note.text())
+
+    @Slot()
+    def on_rater_edited(self) -> None:
+        self.model.set_rater(self.rater.text())
 
     @Slot(int, int, str)
     def on_cell_refused(self, row: int, column: int, text: str) -> None:
