@@ -35,6 +35,7 @@ from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone, status_text
 from desktop.viewmodels.promotion_case_vm import number, role_text, state_text
+from desktop.viewmodels.promotion_create_vm import Proposal
 from desktop.viewmodels.session_vm import SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -181,6 +182,19 @@ class CyclesViewModel(QObject):
     @property
     def can_manage(self) -> bool:
         return self.session_vm.can(Perm.MANAGE_CYCLES)
+
+    @property
+    def can_propose(self) -> bool:
+        return self.session_vm.can(Perm.CREATE_CASE)
+
+    def proposals(self, rows: list[int]) -> list[Proposal]:
+        """The chosen candidates without a case yet, as 发起晋升申请 takes them."""
+        chosen = [self.candidates.rows[r] for r in rows if 0 <= r < len(self.candidates.rows)]
+        return [
+            Proposal(c.employee_id, c.transition_id, c.name, c.transition, c.status)
+            for c in chosen
+            if c.case_id is None
+        ]
 
     def load_cycles(self) -> None:
         try:

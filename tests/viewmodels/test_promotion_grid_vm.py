@@ -203,3 +203,23 @@ def test_hr_types_in_a_paper_form_naming_its_rater_with_a_note(
     )
     assert not CyclesViewModel(SessionViewModel(as_user(owner, "lina"))).grid.may_name_rater
     worker.wait_all()
+
+
+def test_cases_are_proposed_from_the_cycle_and_shown_with_their_state(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel
+
+    vm, _grid = grid_for(qtbot, owner)
+    assert vm.cycle_id is not None and vm.can_propose
+    row = next(i for i, c in enumerate(vm.candidates.rows) if c.no == "E006")  # 孙悦, ready
+    assert vm.candidates.index(row, 4).data() == "未发起"
+    proposals = vm.proposals([row])
+    assert [p.name for p in proposals] == ["孙悦"]
+    done = CreateCasesViewModel(vm.session_vm).create(proposals, vm.cycle_id, "")
+    assert done[0].error == ""
+    vm.load_cycle_now(vm.cycle_id)
+    row = next(i for i, c in enumerate(vm.candidates.rows) if c.no == "E006")
+    assert vm.candidates.index(row, 4).data() == "已提交"
+    assert vm.candidates.case_id(row) == done[0].case_id
+    assert vm.proposals([row]) == []  # one case per person and move

@@ -28,6 +28,7 @@ class CreateCasesDialog(QDialog):
         session_vm: SessionViewModel,
         proposals: list[Proposal],
         parent: QWidget | None = None,
+        cycle_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.vm = CreateCasesViewModel(session_vm, self)
@@ -40,7 +41,9 @@ class CreateCasesDialog(QDialog):
         self.cycle.addItem(tr("（不指定评审周期）"), None)
         for cycle_id, name in self.vm.open_cycles():
             self.cycle.addItem(name, cycle_id)
-        if self.cycle.count() > 1:
+        if cycle_id is not None and self.cycle.findData(cycle_id) >= 0:
+            self.cycle.setCurrentIndex(self.cycle.findData(cycle_id))
+        elif self.cycle.count() > 1:
             self.cycle.setCurrentIndex(1)
         self.reason = QPlainTextEdit()
         self.reason.setMaximumHeight(90)

@@ -164,10 +164,24 @@ class CyclesPage(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.candidate_table.doubleClicked.connect(self.on_candidate_double_clicked)
+        self.candidate_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.propose_button = QPushButton(tr("发起晋升申请"))
+        self.propose_button.setVisible(self.vm.can_propose)
+        self.propose_button.clicked.connect(self.on_propose_clicked)
+        candidates = QWidget()
+        candidates_layout = QVBoxLayout(candidates)
+        candidates_layout.setContentsMargins(0, 4, 0, 0)
+        hint = QLabel(tr("已达标、接近达标和手动加入的人；双击已发起的申请可打开。"))
+        hint.setStyleSheet("color: #616161;")
+        top = QHBoxLayout()
+        top.addWidget(hint, 1)
+        top.addWidget(self.propose_button)
+        candidates_layout.addLayout(top)
+        candidates_layout.addWidget(self.candidate_table, 1)
         self.grid = ScoreGrid(self.vm.grid)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.grid, tr("评估打分"))
-        self.tabs.addTab(self.candidate_table, tr("候选人"))
+        self.tabs.addTab(candidates, tr("候选人"))
         self.cycle_title = QLabel()
         self.cycle_title.setStyleSheet("font-size: 15px; font-weight: bold; padding: 4px 0;")
         right = QWidget()
@@ -248,6 +262,15 @@ class CyclesPage(QWidget):
             from desktop.views.promotion.queue_page import open_case
 
             open_case(self.session_vm, case_id, self)
+
+    @Slot()
+    def on_propose_clicked(self) -> None:
+        from desktop.views.promotion.create_dialog import CreateCasesDialog
+
+        rows = sorted(i.row() for i in self.candidate_table.selectionModel().selectedRows())
+        proposals = self.vm.proposals(rows)
+        if proposals:
+            CreateCasesDialog(self.session_vm, proposals, self, self.vm.cycle_id).exec()
 
     @Slot(str)
     def on_vm_failed(self, text: str) -> None:
