@@ -23,6 +23,7 @@ from core.errors import TiduiError
 from core.i18n import render
 from core.permissions import Perm, Role
 from core.progress import Progress
+from core.services import archive
 from core.services.promotion import cases
 from core.services.promotion.cases import CaseView
 from desktop.i18n import tr
@@ -137,6 +138,7 @@ class CaseViewModel(QObject):
         self.case_id = case_id
         self.view: CaseView | None = None
         self.error = ""
+        self.temp_files = archive.TempFiles()  # evidence opened in another program
         self._job = worker.LatestJob(self)
         self._job.succeeded.connect(self._on_loaded)
         self._job.failed.connect(self._on_failed)
@@ -453,6 +455,17 @@ class CaseViewModel(QObject):
             return self._fail(err)
         self._done("evidence")
         return True
+
+    def open_evidence(self, attachment_id: int) -> Path | None:
+        """A temp copy of an evidence file for the system's viewer (removed on ``cleanup``)."""
+        try:
+            return self.temp_files.open_copy(self.session_vm.app, attachment_id)
+        except TiduiError as err:
+            self._fail(err)
+            return None
+
+    def cleanup(self) -> None:
+        self.temp_files.cleanup()
 
     def _lang(self) -> str:
         from core.i18n import current_language

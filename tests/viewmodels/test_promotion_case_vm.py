@@ -153,3 +153,21 @@ def test_a_supervisor_is_offered_nothing_on_a_case_not_waiting_on_her(
     assert lina.actions() == [] and lina.state == "in_review"
     assert not lina.act("approve")  # the core refuses a second approval
     assert lina.error
+
+
+def test_evidence_and_the_self_statement(qtbot: QtBot, owner: AppSession, tmp_path: Path) -> None:
+    case_id = propose_chen_jing(owner)
+    vm = case_vm(qtbot, as_user(owner, "hr"), case_id)
+    assert vm.can_add_evidence and vm.can_edit_statement
+    plan = tmp_path / "活动方案.pdf"
+    plan.write_bytes(b"%PDF-1.4 plan")
+    assert vm.add_evidence(plan)
+    [(attachment_id, name, _size)] = vm.evidence()
+    assert name == "活动方案.pdf"
+    opened = vm.open_evidence(attachment_id)
+    assert opened is not None and opened.read_bytes() == b"%PDF-1.4 plan"
+    vm.cleanup()
+    assert not opened.exists()
+    assert not vm.add_evidence(tmp_path / "missing.pdf") and vm.error
+    assert vm.set_statement("负责3家店铺，半年GMV增长22%")
+    assert case_vm(qtbot, owner, case_id).statement == "负责3家店铺，半年GMV增长22%"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Slot
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QDate, Qt, QUrl, Slot
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -250,6 +250,7 @@ class CaseDialog(QDialog):
             self.trail.horizontalHeader().resizeSection(column, width)
         self.evidence = QListWidget()
         self.evidence.setMaximumHeight(70)
+        self.evidence.itemActivated.connect(self.on_evidence_activated)
         self.add_evidence = QPushButton(tr("添加证明材料…"))
         self.add_evidence.clicked.connect(self.on_add_evidence_clicked)
         right = QWidget()
@@ -357,8 +358,11 @@ class CaseDialog(QDialog):
         self.save_statement.setVisible(editable)
         _fill(self.trail, [[t.at, t.step, t.who, t.action, t.comment] for t in vm.trail()])
         self.evidence.clear()
-        for _id, name, size in vm.evidence():
-            self.evidence.addItem(f"{name}  ({size})")
+        for attachment_id, name, size in vm.evidence():
+            item = QListWidgetItem(f"{name}  ({size})")
+            item.setData(Qt.ItemDataRole.UserRole, attachment_id)
+            item.setToolTip(tr("双击打开"))
+            self.evidence.addItem(item)
         self.add_evidence.setVisible(vm.can_add_evidence)
         allowed = set(vm.actions())
         for action, button in self.buttons.items():
@@ -391,6 +395,16 @@ class CaseDialog(QDialog):
     def on_save_statement_clicked(self) -> None:
         if self.vm.set_statement(self.statement.toPlainText()):
             self.say(tr("自述已保存。"), error=False)
+
+    @Slot(QListWidgetItem)
+    def on_evidence_activated(self, item: QListWidgetItem) -> None:
+        path = self.vm.open_evidence(int(item.data(Qt.ItemDataRole.UserRole)))
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def done(self, result: int) -> None:
+        self.vm.cleanup()
+        super().done(result)
 
     @Slot()
     def on_add_evidence_clicked(self) -> None:
