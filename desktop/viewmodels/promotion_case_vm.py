@@ -202,7 +202,7 @@ class CaseViewModel(QObject):
         rows = [
             (tr("员工"), f"{s.name}（{s.no}）"),
             (tr("晋升路径"), move_text(s.from_label, s.to_label)),
-            (tr("评审周期"), s.cycle or tr("（未指定）")),
+            (tr("周期"), s.cycle or tr("（未指定）")),
             (tr("状态"), state_text(s.state)),
             (tr("当前处理"), holder_text(s.waiting_for, s.waiting_logins)),
             (tr("发起人"), s.created_by),

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain import months as mo
+from core.i18n import current_language
 from desktop.i18n import tr
 from desktop.viewmodels.promotion_cycles_vm import CyclesViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -48,7 +49,7 @@ class NewCycleDialog(QDialog):
         self.month = QComboBox()
         for i in range(-3, 24):
             month = mo.add(default, -i)
-            self.month.addItem(mo.label(month), month)
+            self.month.addItem(mo.label(month, current_language()), month)
         self.month.setCurrentIndex(self.month.findData(default))
         self.has_deadline = QCheckBox(tr("截止日期"))
         self.deadline = QDateEdit()
@@ -125,7 +126,7 @@ class CyclesPage(QWidget):
         self.cycle_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.cycle_table.verticalHeader().hide()
         self.cycle_table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((84, 60, 52)):
+        for column, width in enumerate((80, 56, 50)):
             self.cycle_table.horizontalHeader().resizeSection(column, width)
         self.cycle_table.setColumnHidden(3, True)  # the deadline is in the cycle's title
         self.new_button = QPushButton(tr("新建评审周期…"))
@@ -194,7 +195,7 @@ class CyclesPage(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([210, 980])
+        splitter.setSizes([190, 1000])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -228,7 +229,7 @@ class CyclesPage(QWidget):
         else:
             state = tr("进行中") if current.state == "open" else tr("已关闭（只读）")
             text = tr("{name} · 截至{month} · {state}").format(
-                name=current.name, month=mo.label(current.as_of), state=state
+                name=current.name, month=mo.label(current.as_of, current_language()), state=state
             )
             if current.deadline:
                 text += " · " + tr("截止日期") + " " + current.deadline.isoformat()

@@ -70,10 +70,10 @@ class ScoreTable(QTableView):
     @Slot()
     def on_model_reset(self) -> None:
         header = self.horizontalHeader()
-        header.resizeSection(0, 110)
-        header.resizeSection(1, 150)
+        header.resizeSection(0, 100)
+        header.resizeSection(1, 140)
         for column in range(ScoreGridModel.FIXED, self.grid.columnCount()):
-            header.resizeSection(column, 74)
+            header.resizeSection(column, 78)
         if self.grid.rowCount() and self.grid.columnCount() > ScoreGridModel.FIXED:
             self.setCurrentIndex(self.grid.index(0, ScoreGridModel.FIXED))
 
@@ -156,7 +156,7 @@ class ScoreGrid(QWidget):
         side.addWidget(self.message)
         side_box = QWidget()
         side_box.setLayout(side)
-        side_box.setFixedWidth(230)
+        side_box.setFixedWidth(220)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.table, 1)
