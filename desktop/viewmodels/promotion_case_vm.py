@@ -36,6 +36,14 @@ ACTION_ORDER = ("approve", "return", "reject", "resubmit", "withdraw", "decide",
 NEEDS_COMMENT = frozenset({"return", "reject", "revoke"})
 
 
+def performance_rule() -> str:
+    """How the performance part is computed (the README says the same), for its tooltip."""
+    return tr(
+        "绩效不用打分：由该路径的KPI条件截至周期月份算出。满足的条件记100；未满足时“连续每月”类为 已满足月数÷月数，"
+        "其他类为 实际值÷门槛（越低越好的指标为 2−实际值÷门槛），最高99、最低0；没有数据为0；各条件取平均。"
+    )
+
+
 def number(value: object, digits: int = 1) -> str:
     """A score or an observed value as a person reads it: 85, 82.5, — for none."""
     if value is None or isinstance(value, bool):
@@ -114,6 +122,7 @@ class ScoreLine:
     score: str
     ratings: str  # each rater's score
     spread: str
+    tip: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,15 +259,16 @@ class CaseViewModel(QObject):
         evaluation: dict[str, Any] = self._view().evaluation
         lines: list[ScoreLine] = []
         for part in evaluation.get("parts", []):
-            note = tr("由KPI条件计算") if part.get("from_kpi") else ""
+            kpi = bool(part.get("from_kpi"))
             lines.append(
                 ScoreLine(
                     0,
                     str(part.get("name", "")),
                     f"{number(part.get('weight'))}%",
                     number(part.get("score")),
-                    note,
+                    tr("由KPI条件计算") if kpi else "",
                     "",
+                    performance_rule() if kpi else "",
                 )
             )
             for item in part.get("items", []):

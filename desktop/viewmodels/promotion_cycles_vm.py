@@ -30,7 +30,13 @@ from core.permissions import Perm
 from core.progress import Progress
 from core.services.promotion import cycles, gui_support, scores
 from core.services.promotion.cycles import CycleCandidateRow, CycleRow
-from core.services.promotion.scores import ScoreSheet, ScoreTarget, SheetCell, SheetColumn
+from core.services.promotion.scores import (
+    ScoreSheet,
+    ScoreTarget,
+    SheetCell,
+    SheetColumn,
+    SheetRow,
+)
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone, status_text
@@ -332,6 +338,7 @@ class ScoreGridModel(QAbstractTableModel):
     # --- loading ---------------------------------------------------------------------------------
 
     def set_sheet(self, sheet: ScoreSheet | None) -> None:
+        sheet = one_row_per_person(sheet) if sheet is not None else None
         same = (
             sheet is not None
             and self.sheet is not None
@@ -654,6 +661,28 @@ class ScoreGridModel(QAbstractTableModel):
                 if (col.part, col.item) == (edit.part, edit.item):
                     return (r, c + self.FIXED)
         return None
+
+
+def one_row_per_person(sheet: ScoreSheet) -> ScoreSheet:
+    """A person up for several moves is one row: their scores are per person and cycle, not
+    per move (the moves are named together; a cell is editable if any move's template lets
+    the user rate it)."""
+    merged: dict[int, SheetRow] = {}
+    for row in sheet.rows:
+        found = merged.get(row.employee_id)
+        if found is None:
+            merged[row.employee_id] = row
+            continue
+        cells = dict(found.cells)
+        for key, cell in row.cells.items():
+            if key not in cells:
+                cells[key] = cell
+            elif cell.editable and not cells[key].editable:
+                cells[key] = replace(cells[key], editable=True)
+        merged[row.employee_id] = replace(
+            found, transition=f"{found.transition}；{row.transition}", cells=cells
+        )
+    return replace(sheet, rows=tuple(merged.values()))
 
 
 def _band_value(text: str) -> float:

@@ -85,6 +85,7 @@ def test_the_chain_through_the_case_view_to_the_decision(qtbot: QtBot, owner: Ap
     assert any("%" in c.observed for c in criteria)  # rates in their unit, not 0.2
     parts = [line for line in vm.score_lines() if line.level == 0]
     assert [p.name for p in parts] == ["绩效", "能力", "潜力"]
+    assert "最高99" in parts[0].tip and not parts[1].tip  # the performance rule on hover
     assert vm.total_text().startswith("总分")
 
     # 退回补充 needs a comment: the core's sentence, nothing changes

@@ -69,6 +69,11 @@ def test_typing_saves_bad_values_are_refused_esc_reverts_ctrl_z_undoes(
     hr = as_user(owner, "hr")
     vm, grid = grid_for(qtbot, hr)
     assert vm.cycle_id is not None
+    assert grid.sheet is not None
+    numbers = [r.no for r in grid.sheet.rows]
+    assert len(set(numbers)) == len(numbers)  # 陈静 is up for three moves: still one row
+    chen = next(r for r in grid.sheet.rows if r.no == "E004")
+    assert chen.transition.count("→") >= 2
     row, col = cell_at(grid, "E006", "策略答辩")  # 孙悦
     other_row, other_col = cell_at(grid, "E006", "数据分析")
     loaded = grid.cell(row, col)

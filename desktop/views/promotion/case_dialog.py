@@ -346,6 +346,8 @@ class CaseDialog(QDialog):
                 font.setBold(True)
                 parent.setFont(0, font)
                 parent.setFont(2, font)
+                for column in range(5):
+                    parent.setToolTip(column, line.tip)
             else:
                 child = QTreeWidgetItem(parent, values)
                 child.setToolTip(3, line.ratings)
