@@ -2,8 +2,8 @@
 and the moves the logged-in user may make (同意 / 退回补充 / 驳回 / 重新提交 / 撤回 / 决定 / 撤销).
 
 The case is read in the background (its criteria and scores are today's until the owner decides,
-which means running the rules); every move is one core call, after which the case is read again
-and the other screens are told (``session_vm.notify_changed("cases")``). A move the core refuses
+which means running the rules: half a second on the demo); every move is one core call, after
+which the case is read again in the background (``loaded``) and the other screens are told (``session_vm.notify_changed("cases")``). A move the core refuses
 comes back as ``failed`` with the core's own sentence, so the dialog can show it in place.
 """
 
@@ -386,14 +386,16 @@ class CaseViewModel(QObject):
 
     # --- moves -----------------------------------------------------------------------------------
 
-    def _done(self, action: str) -> None:
+    def _done(self, action: str, effective: bool = False) -> None:
+        """After a move: the other screens are told, the case is read again in the background
+        (``loaded`` follows)."""
         self.error = ""
         self.session_vm.notify_changed("cases")
-        self.load_now()
-        if action == "decide" and self.view is not None and self.state == "effective":
+        if effective:
             # the employee's level, salary and grade history changed: the list and the form
             self.session_vm.notify_changed("employees")
             self.session_vm.notify_changed("promotion")
+        self.refresh()
         self.acted.emit(action)
 
     def _fail(self, err: TiduiError) -> bool:
@@ -430,7 +432,7 @@ class CaseViewModel(QObject):
         today: date | None = None,
     ) -> bool:
         try:
-            cases.decide(
+            state = cases.decide(
                 self.session_vm.app,
                 self.case_id,
                 salary,
@@ -441,7 +443,7 @@ class CaseViewModel(QObject):
             )
         except TiduiError as err:
             return self._fail(err)
-        self._done("decide")
+        self._done("decide", effective=state is dc.CaseState.EFFECTIVE)
         return True
 
     def set_statement(self, text: str) -> bool:

@@ -93,6 +93,7 @@ def approve_from_queue(
         shot(window, screenshot)
 
     def approve(dialog: CaseDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.vm.view is not None, timeout=20000)  # read off the GUI
         assert dialog.buttons["approve"].isVisible()
         assert "陈静" in dialog.windowTitle()
         if screenshot:
@@ -100,7 +101,9 @@ def approve_from_queue(
             shot(dialog, "promotion-case-view")
         dialog.comment.setPlainText(f"{login} 同意")
         qtbot.mouseClick(dialog.buttons["approve"], Qt.MouseButton.LeftButton)
-        assert not dialog.buttons["approve"].isVisible()  # done: nothing more for this user
+        assert not dialog.buttons["approve"].isEnabled()  # no second click while it re-reads
+        # done: nothing more for this user
+        qtbot.waitUntil(lambda: not dialog.buttons["approve"].isVisible(), timeout=20000)
         dialog.reject()
 
     scripted.answer(CaseDialog, approve)
@@ -200,9 +203,10 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
         dialog.on_accepted()
 
     def open_and_decide(dialog: CaseDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.vm.view is not None, timeout=20000)
         assert dialog.buttons["decide"].isVisible()
         qtbot.mouseClick(dialog.buttons["decide"], Qt.MouseButton.LeftButton)
-        assert dialog.vm.state == "effective"
+        qtbot.waitUntil(lambda: dialog.vm.state == "effective", timeout=20000)
         trail = [dialog.trail.item(r, 3).text() for r in range(dialog.trail.rowCount())]
         assert trail[-2:] == ["决定并公示", "生效"] and trail.count("同意") == 3
         dialog.reject()

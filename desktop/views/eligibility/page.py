@@ -356,4 +356,6 @@ class EligibilityPage(QWidget):
         chosen = [self.vm.model.candidate_at(r) for r in rows]
         proposals = proposals_of([c for c in chosen if c is not None])
         if proposals:
-            CreateCasesDialog(self.session_vm, proposals, self).exec()
+            dialog = CreateCasesDialog(self.session_vm, proposals, self)
+            dialog.exec()
+            dialog.deleteLater()

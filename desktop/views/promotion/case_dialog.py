@@ -303,7 +303,9 @@ class CaseDialog(QDialog):
 
         self.vm.loaded.connect(self.on_vm_loaded)
         self.vm.failed.connect(self.on_vm_failed)
-        self.vm.load_now()
+        self.vm.acted.connect(self.on_vm_acted)
+        self.say(tr("正在读取申请…"), error=False)
+        self.vm.refresh()
 
     # --- showing ---------------------------------------------------------------------------------
 
@@ -313,6 +315,8 @@ class CaseDialog(QDialog):
         if vm.view is None:
             return
         self.setWindowTitle(vm.title())
+        if self.error.text() == tr("正在读取申请…"):
+            self.error.clear()
         while self.header.count():
             taken = self.header.takeAt(0)
             if taken is not None and taken.widget() is not None:
@@ -369,6 +373,7 @@ class CaseDialog(QDialog):
         allowed = set(vm.actions())
         for action, button in self.buttons.items():
             button.setVisible(action in allowed)
+            button.setEnabled(True)
         self.comment.setVisible(bool(allowed - {"decide"}))
 
     def say(self, text: str, error: bool = True) -> None:
@@ -384,7 +389,9 @@ class CaseDialog(QDialog):
     def on_action_clicked(self, action: str) -> None:
         self.error.clear()
         if action == "decide":
-            DecisionDialog(self.vm, self).exec()
+            dialog = DecisionDialog(self.vm, self)
+            dialog.exec()
+            dialog.deleteLater()
             return
         comment = self.comment.toPlainText().strip()
         if self.vm.act(action, comment):
@@ -392,6 +399,12 @@ class CaseDialog(QDialog):
             self.say(tr("已{action}。").format(action=action_text(action)), error=False)
         elif action in NEEDS_COMMENT and not comment:
             self.comment.setFocus()
+
+    @Slot(str)
+    def on_vm_acted(self, action: str) -> None:
+        del action
+        for button in self.buttons.values():  # until the case is read again
+            button.setEnabled(False)
 
     @Slot()
     def on_save_statement_clicked(self) -> None:

@@ -250,6 +250,7 @@ class CyclesPage(QWidget):
         if dialog.exec() and dialog.created_id is not None:
             self.vm.cycle_id = dialog.created_id
             self.vm.load_cycles()
+        dialog.deleteLater()
 
     def on_set_open(self, is_open: bool) -> None:
         current = self.vm.current()
@@ -271,7 +272,9 @@ class CyclesPage(QWidget):
         rows = sorted(i.row() for i in self.candidate_table.selectionModel().selectedRows())
         proposals = self.vm.proposals(rows)
         if proposals:
-            CreateCasesDialog(self.session_vm, proposals, self, self.vm.cycle_id).exec()
+            dialog = CreateCasesDialog(self.session_vm, proposals, self, self.vm.cycle_id)
+            dialog.exec()
+            dialog.deleteLater()
 
     @Slot(str)
     def on_vm_failed(self, text: str) -> None:

@@ -62,8 +62,11 @@ class CaseTable(QTableView):
 def open_case(session_vm: SessionViewModel, case_id: int, parent: QWidget) -> None:
     from desktop.views.promotion.case_dialog import CaseDialog
 
-    dialog = CaseDialog(session_vm, case_id, parent)
+    # the window, not the widget asking: a decision rebuilds the employee form's tabs, and the
+    # dialog must outlive the tab it was opened from
+    dialog = CaseDialog(session_vm, case_id, parent.window())
     dialog.exec()
+    dialog.deleteLater()  # its viewmodel stops listening for changes
 
 
 class QueuePage(QWidget):
