@@ -25,6 +25,7 @@ from core.services.promotion import cases
 from core.services.promotion.cases import CaseSummary
 from desktop.i18n import tr
 from desktop.viewmodels import worker
+from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.promotion_case_vm import holder_text, move_text, state_text
 from desktop.viewmodels.session_vm import SessionViewModel
 
@@ -108,7 +109,7 @@ class _CasesViewModel(QObject):
         raise NotImplementedError
 
     def refresh(self) -> None:
-        self._job.start(lambda progress: self._fetch(progress))
+        self._job.start(run_alone(self._fetch))  # one background reader at a time
 
     def _fetch(self, progress: Progress) -> list[CaseSummary]:
         del progress
