@@ -180,3 +180,19 @@ def test_evidence_and_the_self_statement(qtbot: QtBot, owner: AppSession, tmp_pa
     assert not vm.add_evidence(tmp_path / "missing.pdf") and vm.error
     ok(qtbot, vm.set_statement, "负责3家店铺，半年GMV增长22%")
     assert case_vm(qtbot, owner, case_id).statement == "负责3家店铺，半年GMV增长22%"
+
+
+def test_the_owner_sets_the_approval_chain(qtbot: QtBot, owner: AppSession) -> None:
+    from desktop.viewmodels.promotion_settings_vm import ChainViewModel
+
+    del qtbot
+    vm = ChainViewModel(SessionViewModel(owner))
+    assert vm.allowed and vm.chain() == ["supervisor", "hr", "owner"]
+    assert vm.steps() == [("supervisor", True), ("hr", True)]
+    assert vm.save(["hr", "supervisor"])
+    assert vm.chain() == ["hr", "supervisor", "owner"]
+    assert vm.save(["hr"])
+    assert vm.steps() == [("hr", True), ("supervisor", False)]
+    hr = ChainViewModel(SessionViewModel(as_user(owner, "hr")))
+    assert not hr.allowed and not hr.save([]) and hr.error
+    assert vm.chain() == ["hr", "owner"]
