@@ -128,7 +128,7 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
     app, window = open_window(qtbot, demo_path, "demo")
     window.show_page("eligibility")
     page: Any = window.page("eligibility")
-    qtbot.waitUntil(lambda: page.vm.found is not None, timeout=30000)
+    qtbot.waitUntil(lambda: page.vm.found is not None and not page.vm.loading, timeout=30000)
     model = page.vm.model
     row = next(
         r
@@ -136,7 +136,9 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
         if model.candidate_at(r).person.no == "E004"
         and model.candidate_at(r).transition.to_level == "运营主管"
     )
+    page.table.clearSelection()
     page.table.selectRow(row)
+    assert len(page.table.selectionModel().selectedRows()) == 1
     assert page.apply_action.isEnabled()
 
     def propose(dialog: CreateCasesDialog) -> None:

@@ -236,6 +236,7 @@ class EligibilityPage(QWidget):
         if row < 0 and self.vm.model.rowCount() > 0:
             row = 0
         if row >= 0:
+            self.table.clearSelection()  # several rows may be selected (发起晋升申请)
             self.table.selectRow(row)
         else:
             self.table.clearSelection()
