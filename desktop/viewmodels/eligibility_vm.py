@@ -411,8 +411,8 @@ class EligibilityViewModel(QObject):
 
     @property
     def can_apply(self) -> bool:
-        """发起晋升申请 waits for the promotion workflow (a later issue)."""
-        return False
+        """发起晋升申请: HR and the owner (desktop/views/promotion/create_dialog.py)."""
+        return self.session_vm.can(Perm.CREATE_CASE)
 
     def export(self, path: Path, candidates: Sequence[Candidate] | None = None) -> bool:
         if self.found is None:

@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(tr(spec.title))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.sidebar.addItem(item)
+            badge = getattr(page, "sidebar_title_changed", None)  # e.g. 待我处理 (3)
+            if badge is not None:
+                badge.connect(lambda text, it=item: it.setText(text))
         self.sidebar.blockSignals(False)
         self.sidebar.setCurrentRow(0)
         self.on_sidebar_row_changed(0)

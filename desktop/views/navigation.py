@@ -36,6 +36,20 @@ PAGES: list[PageSpec] = [
         "EligibilityPage",
         Perm.VIEW_ELIGIBILITY,
     ),
+    PageSpec(
+        "queue",
+        "待我处理",
+        "desktop.views.promotion.queue_page",
+        "QueuePage",
+        Perm.VIEW_ELIGIBILITY,
+    ),
+    PageSpec(
+        "cycles",
+        "评审周期",
+        "desktop.views.promotion.cycles_page",
+        "CyclesPage",
+        Perm.VIEW_ELIGIBILITY,
+    ),
     PageSpec("settings", "设置", "desktop.views.settings.page", "SettingsPage", None),
 ]
 

@@ -68,7 +68,7 @@ class EligibilityPage(QWidget):
             CandidateTableModel.COL_STATUS, Qt.SortOrder.AscendingOrder
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
@@ -179,7 +179,12 @@ class EligibilityPage(QWidget):
         self.apply_action = QAction(tr("发起晋升申请"), self)
         self.apply_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.apply_action.setEnabled(self.vm.can_apply)
-        self.apply_action.setToolTip(tr("晋升申请流程尚未上线，上线后可从选中的员工直接发起申请。"))
+        self.apply_action.setToolTip(
+            tr("为选中的员工发起晋升申请（可多选）。")
+            if self.vm.can_apply
+            else tr("只有人事和老板可以发起晋升申请。")
+        )
+        self.apply_action.triggered.connect(self.on_apply_triggered)
         self.toolbar.addAction(self.apply_action)
         button = self.toolbar.widgetForAction(self.apply_action)
         if button is not None:
@@ -236,6 +241,7 @@ class EligibilityPage(QWidget):
         if row < 0 and self.vm.model.rowCount() > 0:
             row = 0
         if row >= 0:
+            self.table.clearSelection()  # several rows may be selected (发起晋升申请)
             self.table.selectRow(row)
         else:
             self.table.clearSelection()
@@ -346,3 +352,16 @@ class EligibilityPage(QWidget):
         path = ask_export_path(self, suggested)
         if path is not None:
             self.vm.export(path)
+
+    @Slot()
+    def on_apply_triggered(self) -> None:
+        """发起晋升申请 for the selected rows (desktop/views/promotion/create_dialog.py)."""
+        from desktop.views.promotion.create_dialog import CreateCasesDialog, proposals_of
+
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        chosen = [self.vm.model.candidate_at(r) for r in rows]
+        proposals = proposals_of([c for c in chosen if c is not None])
+        if proposals:
+            dialog = CreateCasesDialog(self.session_vm, proposals, self)
+            dialog.exec()
+            dialog.deleteLater()

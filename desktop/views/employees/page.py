@@ -546,7 +546,7 @@ class EmployeesPage(QWidget):
             self._fill_filter_choices()
             self._update_count()
         if (
-            area in ("ladder", "imports")
+            area in ("ladder", "imports", "promotion")  # promotion: a case took effect
             and self._current_id is not None
             and not self.form_vm.dirty
         ):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import current_language, render
+from core.permissions import Perm
 from desktop.i18n import language_chosen, save_language, saved_language, tr
 from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -407,6 +408,10 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.language_tab, tr("语言"))
         self.backup_tab = BackupTab(self.vm)
         self.tabs.addTab(_narrow(self.backup_tab), tr("备份与校验"))
+        if session_vm.can(Perm.EDIT_COMPANY):  # 审批流程: desktop/views/promotion/
+            from desktop.views.promotion.chain_settings import ChainTab
+
+            self.tabs.addTab(_narrow(ChainTab(session_vm), 560), tr("审批流程"))
         title = QLabel(tr("设置"))
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
         layout = QVBoxLayout(self)

@@ -1,0 +1,488 @@
+"""One 晋升申请 as the case view shows it: who, which move, where it waits, why, the scores, the trail,
+and the moves the logged-in user may make (同意 / 退回补充 / 驳回 / 重新提交 / 撤回 / 决定 / 撤销).
+
+The case is read in the background (its criteria and scores are today's until the owner decides,
+which means running the rules: half a second on the demo); every move is one core call, after
+which the case is read again in the background (``loaded``) and the other screens are told (``session_vm.notify_changed("cases")``). A move the core refuses
+comes back as ``failed`` with the core's own sentence, so the dialog can show it in place.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from core.domain import cases as dc
+from core.errors import TiduiError
+from core.i18n import render
+from core.permissions import Perm, Role
+from core.progress import Progress
+from core.services import archive
+from core.services.promotion import cases
+from core.services.promotion.cases import CaseView
+from desktop.i18n import tr
+from desktop.viewmodels import worker
+from desktop.viewmodels.eligibility_vm import run_alone
+from desktop.viewmodels.session_vm import SessionViewModel
+
+# the moves a button offers, in the order they are shown
+ACTION_ORDER = ("approve", "return", "reject", "resubmit", "withdraw", "decide", "revoke")
+NEEDS_COMMENT = frozenset({"return", "reject", "revoke"})
+
+
+def performance_rule() -> str:
+    """How the performance part is computed (the README says the same), for its tooltip."""
+    return tr(
+        "绩效不用打分：由该路径的KPI条件截至周期月份算出。满足的条件记100；未满足时“连续每月”类为 已满足月数÷月数，"
+        "其他类为 实际值÷门槛（越低越好的指标为 2−实际值÷门槛），最高99、最低0；没有数据为0；各条件取平均。"
+    )
+
+
+def number(value: object, digits: int = 1) -> str:
+    """A score or an observed value as a person reads it: 85, 82.5, — for none."""
+    if value is None or isinstance(value, bool):
+        return "—"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "—"
+        rounded = round(float(value), digits)
+        return f"{rounded:g}" if abs(rounded) < 1e15 else str(value)
+    if isinstance(value, list | tuple):
+        return "、".join(number(v, digits) for v in value)
+    return str(value)
+
+
+def observed_text(metric: object, value: object, lang: str = "zh") -> str:
+    """An observed value in its metric's unit (20% rather than 0.2); a list month by month."""
+    from core.domain import metrics
+
+    found = metrics.metric(str(metric)) if metric else None
+    if found is None or value is None or isinstance(value, bool | str):
+        return number(value)
+    if isinstance(value, list | tuple):
+        return "、".join(observed_text(metric, v, lang) for v in value)
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "—"
+    return metrics.format_value(found.unit, float(value), lang, decimals=1)
+
+
+def money(value: int | None) -> str:
+    return "—" if value is None else f"¥{value:,}"
+
+
+def state_text(state: str) -> str:
+    return render(f"case.state.{state}")
+
+
+def role_text(role: str | None) -> str:
+    return render(f"case.role.{role}") if role else ""
+
+
+def action_text(action: str) -> str:
+    return render(f"case.action.{action}")
+
+
+def holder_text(role: str | None, logins: Sequence[str]) -> str:
+    """Who holds the case: the role and the accounts that may act (人事（hr）)."""
+    if role is None:
+        return "—"
+    names = "、".join(logins)
+    return f"{role_text(role)}（{names}）" if names else role_text(role)
+
+
+def move_text(from_label: str, to_label: str) -> str:
+    return f"{from_label} → {to_label}"
+
+
+def first_of_next_month(today: date) -> date:
+    return date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    rule: str
+    observed: str
+    met: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One line of the score breakdown: a part (level 0) or one of its items (level 1)."""
+
+    level: int
+    name: str
+    weight: str
+    score: str
+    ratings: str  # each rater's score
+    spread: str
+    tip: str = ""
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    at: str
+    step: str
+    who: str
+    action: str
+    comment: str
+
+
+class CaseViewModel(QObject):
+    loaded = Signal()
+    failed = Signal(str)  # the core's sentence, in the user's language
+    acted = Signal(str)  # the action done
+
+    def __init__(
+        self, session_vm: SessionViewModel, case_id: int, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.case_id = case_id
+        self.view: CaseView | None = None
+        self.error = ""
+        self.temp_files = archive.TempFiles()  # evidence opened in another program
+        self._job = worker.LatestJob(self)
+        self._job.succeeded.connect(self._on_loaded)
+        self._job.failed.connect(self._on_failed)
+        session_vm.data_changed.connect(self._on_data_changed)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        app, case_id = self.session_vm.app, self.case_id
+
+        def work(progress: Progress) -> CaseView:
+            del progress
+            return cases.view_case(app, case_id)
+
+        self._job.start(run_alone(work))
+
+    def load_now(self) -> bool:
+        """Read the case on this thread (tests, and a dialog that must show it at once)."""
+        try:
+            self.view = cases.view_case(self.session_vm.app, self.case_id)
+        except TiduiError as err:
+            self.error = err.text()
+            self.failed.emit(self.error)
+            return False
+        self.loaded.emit()
+        return True
+
+    @Slot(object)
+    def _on_loaded(self, view: object) -> None:
+        assert isinstance(view, CaseView)
+        self.view = view
+        self.loaded.emit()
+
+    @Slot(str)
+    def _on_failed(self, text: str) -> None:
+        self.error = text
+        self.failed.emit(text)
+
+    @Slot(str)
+    def _on_data_changed(self, area: str) -> None:
+        if area in ("scores", "ladder", "imports", "archive", "employees") and self.view:
+            self.refresh()
+
+    @property
+    def loading(self) -> bool:
+        return self._job.loading
+
+    # --- what the view shows ---------------------------------------------------------------------
+
+    def _view(self) -> CaseView:
+        assert self.view is not None, "the case is not loaded yet"
+        return self.view
+
+    def title(self) -> str:
+        s = self._view().summary
+        return tr("晋升申请 #{id}：{name}（{no}）").format(id=s.id, name=s.name, no=s.no)
+
+    def header(self) -> list[tuple[str, str]]:
+        v = self._view()
+        s = v.summary
+        rows = [
+            (tr("员工"), f"{s.name}（{s.no}）"),
+            (tr("晋升路径"), move_text(s.from_label, s.to_label)),
+            (tr("周期"), s.cycle or tr("（未指定）")),
+            (tr("状态"), state_text(s.state)),
+            (tr("当前处理"), holder_text(s.waiting_for, s.waiting_logins)),
+            (tr("发起人"), s.created_by),
+            (tr("评估截至"), v.as_of or "—"),
+        ]
+        if v.from_snapshot:
+            rows.append((tr("依据"), tr("决定时的快照（此后的数据变化不影响本申请）")))
+        else:
+            rows.append((tr("依据"), tr("今天的数据（决定时保存为快照）")))
+        if v.decision:
+            d = v.decision
+            rows.append((tr("决定"), str(d.get("notice", ""))))
+            rows.append((tr("新月薪"), money(int(d["salary"])) if d.get("salary") else "—"))
+        return rows
+
+    @property
+    def state(self) -> str:
+        return self._view().summary.state
+
+    @property
+    def reason(self) -> str:
+        return self._view().reason
+
+    @property
+    def statement(self) -> str:
+        return self._view().statement
+
+    def criteria(self) -> list[CriterionLine]:
+        english = self._english()
+        lines = []
+        for c in self._view().criteria:
+            rule = (c.get("rule_en") if english else None) or c.get("rule") or ""
+            explanation = (c.get("explanation_en") if english else None) or c.get("explanation")
+            lines.append(
+                CriterionLine(
+                    str(rule),
+                    observed_text(c.get("metric"), c.get("observed"), self._lang()),
+                    bool(c.get("met")),
+                    str(explanation or ""),
+                )
+            )
+        return lines
+
+    def score_lines(self) -> list[ScoreLine]:
+        evaluation: dict[str, Any] = self._view().evaluation
+        lines: list[ScoreLine] = []
+        for part in evaluation.get("parts", []):
+            kpi = bool(part.get("from_kpi"))
+            lines.append(
+                ScoreLine(
+                    0,
+                    str(part.get("name", "")),
+                    f"{number(part.get('weight'))}%",
+                    number(part.get("score")),
+                    tr("由KPI条件计算") if kpi else "",
+                    "",
+                    performance_rule() if kpi else "",
+                )
+            )
+            for item in part.get("items", []):
+                ratings = "；".join(
+                    f"{r.get('rater') or '—'} {number(r.get('score'))}"
+                    for r in item.get("ratings", [])
+                )
+                lines.append(
+                    ScoreLine(
+                        1,
+                        str(item.get("name", "")),
+                        f"{number(item.get('weight'))}%",
+                        number(item.get("average")),
+                        ratings or tr("尚未评分"),
+                        number(item.get("spread")),
+                    )
+                )
+        return lines
+
+    def total_text(self) -> str:
+        evaluation = self._view().evaluation
+        parts = "，".join(
+            f"{p.get('name')} {number(p.get('score'))}×{number(p.get('weight'))}%"
+            for p in evaluation.get("parts", [])
+        )
+        return tr("总分 {total}（{parts}）").format(
+            total=number(evaluation.get("total")), parts=parts
+        )
+
+    def trail(self) -> list[TrailLine]:
+        lang = self._lang()
+        lines = []
+        for t in self._view().trail:
+            step = role_text(t.role) if t.role else ""
+            who = t.login or "—"
+            if t.on_behalf:
+                who += tr("（老板代为处理）")
+            lines.append(
+                TrailLine(
+                    t.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    step,
+                    who,
+                    action_text(t.action),
+                    t.text(lang),
+                )
+            )
+        return lines
+
+    def evidence(self) -> list[tuple[int, str, str]]:
+        return [(i, name, f"{size / 1024:.0f} KB") for i, name, size in self._view().evidence]
+
+    def actions(self) -> list[str]:
+        """The moves this user may make now, in button order."""
+        v = self._view()
+        actor = self.session_vm.app.actor
+        allowed = set(v.actions)
+        if "withdraw" in allowed and not (
+            actor.login == v.summary.created_by or actor.role == Role.OWNER.value
+        ):
+            allowed.discard("withdraw")
+        if v.state is dc.CaseState.PUBLISHED and self.session_vm.can(Perm.APPROVE_FINAL):
+            allowed.add("revoke")  # the core lets the owner revoke before the effective date
+        return [a for a in ACTION_ORDER if a in allowed]
+
+    @property
+    def can_add_evidence(self) -> bool:
+        v = self._view()
+        open_states = dc.OPEN_STATES | {dc.CaseState.APPROVED}
+        return v.state in open_states and (self.session_vm.can(Perm.CREATE_CASE) or v.can_act)
+
+    can_edit_statement = can_add_evidence
+
+    # --- the decision ----------------------------------------------------------------------------
+
+    @property
+    def band(self) -> tuple[int | None, int | None]:
+        return self._view().salary_band
+
+    def band_text(self) -> str:
+        low, high = self.band
+        return tr("新职级薪资带宽：{low} – {high}").format(low=money(low), high=money(high))
+
+    def suggestion_text(self) -> str:
+        v = self._view()
+        if v.suggested_salary is None:
+            return tr("没有建议范围（未设定现月薪或调薪幅度）")
+        low, high = v.suggested_salary
+        return tr("建议：{low} – {high}（现月薪 {now}）").format(
+            low=money(low), high=money(high), now=money(v.salary_before)
+        )
+
+    def default_salary(self) -> int:
+        v = self._view()
+        if v.suggested_salary is not None:
+            return v.suggested_salary[0]
+        low, _high = v.salary_band
+        return low or v.salary_before or 0
+
+    def default_effective(self, today: date | None = None) -> date:
+        return first_of_next_month(today or date.today())
+
+    def default_permissions(self) -> list[str]:
+        return list(self._view().permissions)
+
+    def default_training(self) -> list[str]:
+        return list(self._view().training)
+
+    def salary_problem(self, salary: int) -> str:
+        """'' when the salary may be decided, else the core's sentence (shown beside the field)."""
+        try:
+            dc.check_salary(salary, self.band)
+        except TiduiError as err:
+            return err.text()
+        return ""
+
+    # --- moves -----------------------------------------------------------------------------------
+
+    def _done(self, action: str, effective: bool = False) -> None:
+        """After a move: the other screens are told, the case is read again in the background
+        (``loaded`` follows)."""
+        self.error = ""
+        self.session_vm.notify_changed("cases")
+        if effective:
+            # the employee's level, salary and grade history changed: the list and the form
+            self.session_vm.notify_changed("employees")
+            self.session_vm.notify_changed("promotion")
+        self.refresh()
+        self.acted.emit(action)
+
+    def _fail(self, err: TiduiError) -> bool:
+        self.error = err.text()
+        self.failed.emit(self.error)
+        return False
+
+    def act(self, action: str, comment: str = "") -> bool:
+        """同意 / 退回补充 / 驳回 / 重新提交 / 撤回 / 撤销 (a comment is required for the
+        last ones; the core says so when it is missing)."""
+        app = self.session_vm.app
+        try:
+            if action in ("approve", "reject", "return"):
+                cases.act(app, self.case_id, action, comment)
+            elif action == "resubmit":
+                cases.resubmit(app, self.case_id, comment)
+            elif action == "withdraw":
+                cases.withdraw(app, self.case_id, comment)
+            elif action == "revoke":
+                cases.revoke(app, self.case_id, comment)
+            else:
+                raise ValueError(action)
+        except TiduiError as err:
+            return self._fail(err)
+        self._done(action)
+        return True
+
+    def decide(
+        self,
+        salary: int,
+        effective: date,
+        permissions: Sequence[str],
+        training: Sequence[str],
+        today: date | None = None,
+    ) -> bool:
+        try:
+            state = cases.decide(
+                self.session_vm.app,
+                self.case_id,
+                salary,
+                effective,
+                permissions=list(permissions),
+                training=list(training),
+                today=today,
+            )
+        except TiduiError as err:
+            return self._fail(err)
+        self._done("decide", effective=state is dc.CaseState.EFFECTIVE)
+        return True
+
+    def set_statement(self, text: str) -> bool:
+        try:
+            cases.set_statement(self.session_vm.app, self.case_id, text)
+        except TiduiError as err:
+            return self._fail(err)
+        self._done("statement")
+        return True
+
+    def add_evidence(self, path: Path) -> bool:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.error = str(exc)
+            self.failed.emit(self.error)
+            return False
+        try:
+            cases.add_evidence(self.session_vm.app, self.case_id, path.name, data)
+        except TiduiError as err:
+            return self._fail(err)
+        self._done("evidence")
+        return True
+
+    def open_evidence(self, attachment_id: int) -> Path | None:
+        """A temp copy of an evidence file for the system's viewer (removed on ``cleanup``)."""
+        try:
+            return self.temp_files.open_copy(self.session_vm.app, attachment_id)
+        except TiduiError as err:
+            self._fail(err)
+            return None
+
+    def cleanup(self) -> None:
+        self.temp_files.cleanup()
+
+    def _lang(self) -> str:
+        from core.i18n import current_language
+
+        return current_language()
+
+    def _english(self) -> bool:
+        return self._lang() == "en"

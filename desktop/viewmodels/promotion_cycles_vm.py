@@ -1,0 +1,708 @@
+"""评审周期 and 评估打分: the cycles, the selected cycle's candidates, and the score grid.
+
+The score grid is the cycle's candidates × the ability and potential items of their transition's
+evaluation template (``scores.score_sheet``). A cell is saved as it is typed
+(``scores.enter_score``: one audited transaction per edit, no 保存 button): a value outside 0–100
+or not a number is refused with the core's sentence and nothing is saved. Esc reverts a cell to
+what it held when the grid was loaded, Ctrl+Z undoes the last edit (each is itself a saved edit).
+A person listed on two moves shares one set of scores: both rows change together.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from core.errors import TiduiError
+from core.permissions import Perm
+from core.progress import Progress
+from core.services.promotion import cycles, gui_support, scores
+from core.services.promotion.cycles import CycleCandidateRow, CycleRow
+from core.services.promotion.scores import (
+    ScoreSheet,
+    ScoreTarget,
+    SheetCell,
+    SheetColumn,
+    SheetRow,
+)
+from desktop.i18n import tr
+from desktop.viewmodels import worker
+from desktop.viewmodels.eligibility_vm import run_alone, status_text
+from desktop.viewmodels.promotion_case_vm import number, role_text, state_text
+from desktop.viewmodels.promotion_create_vm import Proposal
+from desktop.viewmodels.session_vm import SessionViewModel
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+REFRESH_ON = frozenset({"cases", "employees", "ladder", "imports", "archive", "cycles", "users"})
+READ_ONLY_BACKGROUND = QColor("#f1f3f5")
+
+
+def parse_score(text: str) -> float | None:
+    """What a typed cell means: None (cleared) or a number 0–100; anything else raises the
+    core's ValidationError (case.score.range)."""
+    text = text.strip().replace("，", ".").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return scores.check_score(text)  # raises with the core's message
+    return scores.check_score(value)
+
+
+# --- cycles ------------------------------------------------------------------------------------
+
+
+class CycleTableModel(QAbstractTableModel):
+    HEADERS = ("名称", "截至月份", "状态", "截止日期")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[CycleRow] = []
+
+    def set_rows(self, rows: list[CycleRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        row = self.rows[index.row()]
+        texts = (
+            row.name,
+            row.as_of,
+            tr("进行中") if row.state == "open" else tr("已关闭"),
+            row.deadline.isoformat() if row.deadline else "—",
+        )
+        return texts[index.column()]
+
+
+class CandidateTableModel(QAbstractTableModel):
+    HEADERS = ("工号", "姓名", "晋升路径", "达标情况", "申请状态", "等待")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[CycleCandidateRow] = []
+
+    def set_rows(self, rows: list[CycleCandidateRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        r = self.rows[index.row()]
+        status = status_text(r.status)
+        if r.total:
+            status += f" {r.met}/{r.total}"
+        if r.source == "manual":
+            status += tr("（手动加入）")
+        texts = (
+            r.no,
+            r.name,
+            r.transition,
+            status,
+            state_text(r.case_state) if r.case_state else tr("未发起"),
+            role_text(r.waiting_for) if r.waiting_for else "—",
+        )
+        return texts[index.column()]
+
+    def case_id(self, row: int) -> int | None:
+        return self.rows[row].case_id if 0 <= row < len(self.rows) else None
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    cycle_id: int
+    candidates: list[CycleCandidateRow]
+    sheet: ScoreSheet
+
+
+class CyclesViewModel(QObject):
+    """The cycle list, the selected cycle's candidates and its score grid."""
+
+    cycles_loaded = Signal()
+    cycle_loaded = Signal()
+    failed = Signal(str)
+
+    def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.cycles = CycleTableModel(self)
+        self.candidates = CandidateTableModel(self)
+        self.grid = ScoreGridModel(session_vm, self)
+        self.grid.failed.connect(self.failed)
+        self.cycle_id: int | None = None
+        self.error = ""
+        self._job = worker.LatestJob(self)
+        self._job.succeeded.connect(self._on_cycle_loaded)
+        self._job.failed.connect(self.failed)
+        session_vm.data_changed.connect(self._on_data_changed)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.session_vm.can(Perm.MANAGE_CYCLES)
+
+    @property
+    def can_propose(self) -> bool:
+        return self.session_vm.can(Perm.CREATE_CASE)
+
+    def proposals(self, rows: list[int]) -> list[Proposal]:
+        """The chosen candidates without a case yet, as 发起晋升申请 takes them."""
+        chosen = [self.candidates.rows[r] for r in rows if 0 <= r < len(self.candidates.rows)]
+        return [
+            Proposal(c.employee_id, c.transition_id, c.name, c.transition, c.status)
+            for c in chosen
+            if c.case_id is None
+        ]
+
+    def load_cycles(self) -> None:
+        try:
+            rows = cycles.list_cycles(self.session_vm.app)
+        except TiduiError as err:
+            self.failed.emit(err.text())
+            return
+        self.cycles.set_rows(rows)
+        self.cycles_loaded.emit()
+
+    def cycle_row(self, row: int) -> CycleRow | None:
+        return self.cycles.rows[row] if 0 <= row < len(self.cycles.rows) else None
+
+    def current(self) -> CycleRow | None:
+        return next((c for c in self.cycles.rows if c.id == self.cycle_id), None)
+
+    def select_cycle(self, cycle_id: int | None) -> None:
+        self.cycle_id = cycle_id
+        if cycle_id is None:
+            self.candidates.set_rows([])
+            self.grid.set_sheet(None)
+            return
+        app, rater = self.session_vm.app, self.grid.rater
+
+        def work(progress: Progress) -> _Loaded:
+            del progress
+            return _Loaded(
+                cycle_id,
+                cycles.cycle_candidates(app, cycle_id),
+                scores.score_sheet(app, cycle_id, rater),
+            )
+
+        self._job.start(run_alone(work))
+
+    def load_cycle_now(self, cycle_id: int) -> None:
+        """Read the cycle on this thread (tests)."""
+        self.cycle_id = cycle_id
+        app, rater = self.session_vm.app, self.grid.rater
+        self._on_cycle_loaded(
+            _Loaded(
+                cycle_id,
+                cycles.cycle_candidates(app, cycle_id),
+                scores.score_sheet(app, cycle_id, rater),
+            )
+        )
+
+    @Slot(object)
+    def _on_cycle_loaded(self, loaded: object) -> None:
+        assert isinstance(loaded, _Loaded)
+        if loaded.cycle_id != self.cycle_id:
+            return
+        self.candidates.set_rows(loaded.candidates)
+        self.grid.set_sheet(loaded.sheet)
+        self.cycle_loaded.emit()
+
+    @Slot(str)
+    def _on_data_changed(self, area: str) -> None:
+        if area in REFRESH_ON:
+            if area == "cycles":
+                self.load_cycles()
+            if self.cycle_id is not None:
+                self.select_cycle(self.cycle_id)
+
+    # --- the owner's moves ----------------------------------------------------------------------
+
+    def transitions(self) -> list[tuple[int, str]]:
+        return gui_support.transitions(self.session_vm.app)
+
+    def default_month(self) -> str:
+        return gui_support.default_cycle_month(self.session_vm.app)
+
+    def open_cycle(
+        self,
+        name: str,
+        as_of: str | None,
+        deadline: date | None,
+        transition_ids: list[int] | None,
+    ) -> CycleRow | None:
+        try:
+            row = cycles.open_cycle(self.session_vm.app, name, as_of, deadline, transition_ids)
+        except TiduiError as err:
+            self.error = err.text()  # the dialog shows it in place
+            return None
+        self.session_vm.notify_changed("cycles")
+        return row
+
+    def set_open(self, cycle_id: int, is_open: bool) -> bool:
+        try:
+            if is_open:
+                cycles.reopen_cycle(self.session_vm.app, cycle_id)
+            else:
+                cycles.close_cycle(self.session_vm.app, cycle_id)
+        except TiduiError as err:
+            self.error = err.text()
+            self.failed.emit(self.error)
+            return False
+        self.session_vm.notify_changed("cycles")
+        return True
+
+
+# --- the score grid ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Edit:
+    employee_id: int
+    part: str
+    item: str
+    before: float | None
+    after: float | None
+
+
+class ScoreGridModel(QAbstractTableModel):
+    """Candidates × items. Columns 0 and 1 name the person and the move; the rest are items."""
+
+    FIXED = 2
+    failed = Signal(str)
+    cell_refused = Signal(int, int, str)  # row, column, the core's sentence
+    saved = Signal(int, int)
+
+    def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.sheet: ScoreSheet | None = None
+        self.columns: tuple[SheetColumn, ...] = ()
+        self.cells: dict[tuple[int, str, str], SheetCell] = {}
+        self.loaded_values: dict[tuple[int, str, str], float | None] = {}
+        self.undo_stack: list[_Edit] = []
+        self.error = ""
+        self.errors: dict[tuple[int, int], str] = {}
+        self.rater: str | None = None  # HR typing in a paper form: whose scores these are
+        self._job = worker.LatestJob(self)
+        self._job.succeeded.connect(self._on_reread)
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def set_sheet(self, sheet: ScoreSheet | None) -> None:
+        sheet = one_row_per_person(sheet) if sheet is not None else None
+        same = (
+            sheet is not None
+            and self.sheet is not None
+            and sheet.cycle_id == self.sheet.cycle_id
+            and sheet.columns == self.columns
+            and [(r.employee_id, r.transition_id) for r in sheet.rows]
+            == [(r.employee_id, r.transition_id) for r in self.sheet.rows]
+        )
+        cells = {}
+        if sheet is not None:
+            for row in sheet.rows:
+                for (part, item), cell in row.cells.items():
+                    cells[(row.employee_id, part, item)] = cell
+        if same:
+            self.sheet, self.cells = sheet, cells
+            if self.rowCount() and self.columnCount():
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+                )
+            return
+        self.beginResetModel()
+        self.sheet = sheet
+        self.columns = sheet.columns if sheet else ()
+        self.cells = cells
+        self.loaded_values = {key: cell.mine for key, cell in cells.items()}
+        self.undo_stack = []
+        self.errors = {}
+        self.endResetModel()
+
+    @property
+    def may_name_rater(self) -> bool:
+        """HR (and the owner) enter paper forms from other raters, naming them."""
+        return self.session_vm.can(Perm.ENTER_SCORES)
+
+    def set_rater(self, name: str | None) -> None:
+        """Whose scores the grid shows and writes (None or blank: the logged-in user's)."""
+        name = (name or "").strip() or None
+        if name == self.rater or not (self.may_name_rater or name is None):
+            return
+        self.rater = name
+        if self.sheet is not None:
+            cycle_id = self.sheet.cycle_id
+            self.set_sheet(None)  # another rater's values: start over (the undo list too)
+            try:
+                self.set_sheet(scores.score_sheet(self.session_vm.app, cycle_id, name))
+            except TiduiError as err:
+                self.failed.emit(err.text())
+
+    def _reread(self) -> None:
+        if self.sheet is None:
+            return
+        app, cycle_id, rater = self.session_vm.app, self.sheet.cycle_id, self.rater
+
+        def work(progress: Progress) -> ScoreSheet:
+            del progress
+            return scores.score_sheet(app, cycle_id, rater)
+
+        self._job.start(run_alone(work))
+
+    @Slot(object)
+    def _on_reread(self, sheet: object) -> None:
+        assert isinstance(sheet, ScoreSheet)
+        if self.sheet is not None and sheet.cycle_id == self.sheet.cycle_id:
+            self.set_sheet(sheet)
+
+    # --- shape -----------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.sheet is None else len(self.sheet.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.sheet is None else self.FIXED + len(self.columns)
+
+    def column(self, column: int) -> SheetColumn | None:
+        i = column - self.FIXED
+        return self.columns[i] if 0 <= i < len(self.columns) else None
+
+    def key(self, row: int, column: int) -> tuple[int, str, str] | None:
+        col = self.column(column)
+        if col is None or self.sheet is None or not 0 <= row < len(self.sheet.rows):
+            return None
+        r = self.sheet.rows[row]
+        if (col.part, col.item) not in r.cells:
+            return None
+        return (r.employee_id, col.part, col.item)
+
+    def cell(self, row: int, column: int) -> SheetCell | None:
+        key = self.key(row, column)
+        return self.cells.get(key) if key else None
+
+    def is_editable(self, row: int, column: int) -> bool:
+        cell = self.cell(row, column)
+        return cell is not None and cell.editable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == 0:
+                return tr("员工")
+            if section == 1:
+                return tr("晋升路径")
+            col = self.column(section)
+            return f"{col.part_name}\n{col.item}" if col else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            col = self.column(section)
+            return self.rubric_text(section) if col else None
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.is_editable(index.row(), index.column()):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def display(self, row: int, column: int) -> str:
+        assert self.sheet is not None
+        r = self.sheet.rows[row]
+        if column == 0:
+            return f"{r.name}（{r.no}）"
+        if column == 1:
+            return r.transition
+        cell = self.cell(row, column)
+        if cell is None:
+            return ""
+        mine = number(cell.mine) if cell.mine is not None else ""
+        others = cell.count - (1 if cell.mine is not None else 0)
+        if others > 0:  # a second line: everyone's average and the spread
+            summary = tr("均{avg} 差{spread}").format(
+                avg=number(cell.average, 0), spread=number(cell.spread, 0)
+            )
+            return f"{mine or '—'}\n{summary}"
+        return mine
+
+    def tooltip(self, row: int, column: int) -> str:
+        error = self.errors.get((row, column))
+        if error:
+            return error
+        if column < self.FIXED:
+            return self.display(row, column)
+        cell = self.cell(row, column)
+        if cell is None:
+            return tr("该晋升路径的评估模板没有这一项。")
+        assert self.sheet is not None
+        lines = [
+            tr("{rater}的评分：{score}").format(rater=self.sheet.rater, score=number(cell.mine)),
+            tr("平均：{avg}（{n}人评分）").format(avg=number(cell.average), n=cell.count),
+            tr("最高与最低之差：{spread}").format(spread=number(cell.spread)),
+        ]
+        if cell.note:
+            lines.append(tr("备注：") + cell.note)
+        if not cell.editable:
+            lines.append(tr("您不能给这一项评分（只读）。"))
+        return "\n".join(lines)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or self.sheet is None:
+            return None
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, column)
+        if role == Qt.ItemDataRole.EditRole:
+            cell = self.cell(row, column)
+            return number(cell.mine) if cell and cell.mine is not None else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= self.FIXED:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if (row, column) in self.errors:
+                return QBrush(QColor("#fde2e1"))
+            if column >= self.FIXED and not self.is_editable(row, column):
+                return QBrush(READ_ONLY_BACKGROUND)
+        return None
+
+    def setData(self, index: AnyIndex, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        return self.edit(index.row(), index.column(), str(value))
+
+    # --- editing ---------------------------------------------------------------------------------
+
+    def rubric_text(self, column: int) -> str:
+        """The focused item's rubric: its weight and score bands, highest first."""
+        col = self.column(column)
+        if col is None:
+            return ""
+        lines = [
+            f"{col.part_name} · {col.item}（{tr('权重')} {number(col.weight)}%）",
+        ]
+        if col.raters:
+            lines.append(tr("评分人：") + "、".join(role_text(r) for r in col.raters))
+        bands = sorted(col.rubric, key=lambda b: -_band_value(b[0]))
+        for score, text in bands:
+            lines.append(f"≥{score}：{text}")
+        if not col.rubric:
+            lines.append(tr("（该项没有评分标准说明）"))
+        return "\n".join(lines)
+
+    def _refuse(self, row: int, column: int, text: str) -> bool:
+        self.error = text
+        self.errors[(row, column)] = text
+        self._changed(row, column)
+        self.cell_refused.emit(row, column, text)
+        return False
+
+    def _changed(self, row: int, column: int) -> None:
+        key = self.key(row, column)
+        assert self.sheet is not None
+        for r, sheet_row in enumerate(self.sheet.rows):
+            if key is not None and sheet_row.employee_id == key[0]:
+                self.dataChanged.emit(self.index(r, column), self.index(r, column))
+        self.dataChanged.emit(self.index(row, column), self.index(row, column))
+
+    def edit(self, row: int, column: int, text: str) -> bool:
+        """Save what was typed into one cell (or refuse it in place, saving nothing)."""
+        key = self.key(row, column)
+        if key is None or not self.is_editable(row, column):
+            return False
+        try:
+            value = parse_score(text)
+        except TiduiError as err:
+            return self._refuse(row, column, err.text())
+        before = self.cells[key].mine
+        if value == before:
+            self.errors.pop((row, column), None)
+            self._changed(row, column)
+            return True
+        if not self._write(row, column, key, value):
+            return False
+        self.undo_stack.append(_Edit(*key, before, value))
+        return True
+
+    def _write(self, row: int, column: int, key: tuple[int, str, str], value: float | None) -> bool:
+        assert self.sheet is not None
+        target = ScoreTarget(self.sheet.cycle_id, key[0], key[1], key[2], self.rater)
+        note = self.cells[key].note if value is not None else ""
+        try:
+            scores.enter_score(self.session_vm.app, target, value, note)
+        except TiduiError as err:
+            return self._refuse(row, column, err.text())
+        self.error = ""
+        self.errors.pop((row, column), None)
+        self.cells[key] = _with_mine(self.cells[key], value)
+        self._changed(row, column)
+        self.saved.emit(row, column)
+        self.session_vm.notify_changed("scores")
+        self._reread()  # the exact spread and the other raters' scores
+        return True
+
+    def note(self, row: int, column: int) -> str:
+        cell = self.cell(row, column)
+        return cell.note if cell else ""
+
+    def set_note(self, row: int, column: int, text: str) -> bool:
+        """The optional comment of a scored cell (saved with the score, one transaction)."""
+        key = self.key(row, column)
+        cell = self.cells.get(key) if key else None
+        if key is None or cell is None or not cell.editable or self.sheet is None:
+            return False
+        text = text.strip()
+        if text == cell.note:
+            return True
+        if cell.mine is None:
+            return self._refuse(row, column, tr("请先填分数，再写备注。"))
+        target = ScoreTarget(self.sheet.cycle_id, key[0], key[1], key[2], self.rater)
+        try:
+            scores.enter_score(self.session_vm.app, target, cell.mine, text)
+        except TiduiError as err:
+            return self._refuse(row, column, err.text())
+        self.errors.pop((row, column), None)
+        self.cells[key] = replace(cell, note=text)
+        self._changed(row, column)
+        self.saved.emit(row, column)
+        self.session_vm.notify_changed("scores")
+        return True
+
+    def revert_cell(self, row: int, column: int) -> bool:
+        """Esc: the cell back to what it held when the grid was loaded (saved as an edit)."""
+        key = self.key(row, column)
+        if key is None:
+            return False
+        if (row, column) in self.errors:  # a refused value was never saved: just forget it
+            self.errors.pop((row, column))
+            self.error = ""
+            self._changed(row, column)
+            return True
+        original = self.loaded_values.get(key)
+        if self.cells[key].mine == original:
+            return False
+        before = self.cells[key].mine
+        if not self._write(row, column, key, original):
+            return False
+        self.undo_stack.append(_Edit(*key, before, original))
+        return True
+
+    def undo(self) -> tuple[int, int] | None:
+        """Ctrl+Z: the last edit taken back (saved); returns the cell it was in."""
+        if not self.undo_stack or self.sheet is None:
+            return None
+        last = self.undo_stack[-1]
+        where = self._find(last)
+        if where is None:
+            self.undo_stack.pop()
+            return None
+        key = (last.employee_id, last.part, last.item)
+        if not self._write(where[0], where[1], key, last.before):
+            return None
+        self.undo_stack.pop()
+        return where
+
+    def _find(self, edit: _Edit) -> tuple[int, int] | None:
+        assert self.sheet is not None
+        for r, row in enumerate(self.sheet.rows):
+            if row.employee_id != edit.employee_id:
+                continue
+            for c, col in enumerate(self.columns):
+                if (col.part, col.item) == (edit.part, edit.item):
+                    return (r, c + self.FIXED)
+        return None
+
+
+def one_row_per_person(sheet: ScoreSheet) -> ScoreSheet:
+    """A person up for several moves is one row: their scores are per person and cycle, not
+    per move (the moves are named together; a cell is editable if any move's template lets
+    the user rate it)."""
+    merged: dict[int, SheetRow] = {}
+    for row in sheet.rows:
+        found = merged.get(row.employee_id)
+        if found is None:
+            merged[row.employee_id] = row
+            continue
+        cells = dict(found.cells)
+        for key, cell in row.cells.items():
+            if key not in cells:
+                cells[key] = cell
+            elif cell.editable and not cells[key].editable:
+                cells[key] = replace(cells[key], editable=True)
+        merged[row.employee_id] = replace(
+            found, transition=f"{found.transition}；{row.transition}", cells=cells
+        )
+    return replace(sheet, rows=tuple(merged.values()))
+
+
+def _band_value(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return -math.inf
+
+
+def _with_mine(cell: SheetCell, value: float | None) -> SheetCell:
+    """The cell after this rater's score changed (average and count follow at once; the
+    spread is re-read from the file right after)."""
+    total = (cell.average or 0.0) * cell.count
+    count = cell.count
+    if cell.mine is not None:
+        total -= cell.mine
+        count -= 1
+    if value is not None:
+        total += value
+        count += 1
+    average = total / count if count else None
+    spread = cell.spread if count > 1 else (0.0 if count == 1 else None)
+    return replace(cell, mine=value, average=average, count=count, spread=spread)

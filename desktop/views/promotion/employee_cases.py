@@ -1,0 +1,38 @@
+"""The employee form's 晋升申请 tab: the person's cases with their state and who holds them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from desktop.i18n import tr
+from desktop.viewmodels.promotion_queue_vm import CaseListViewModel
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.promotion.queue_page import CaseTable, open_case
+
+
+class EmployeeCases(QWidget):
+    def __init__(
+        self, session_vm: SessionViewModel, employee_id: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.vm = CaseListViewModel(session_vm, employee_id, self)
+        self.table = CaseTable(self.vm.model)
+        self.table.open_requested.connect(self.on_open_requested)
+        self.empty = QLabel(tr("还没有晋升申请。可在达标名单中选中此人后发起。"))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: #616161; padding: 12px;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        self.vm.count_changed.connect(self.on_count_changed)
+        self.vm.refresh()
+
+    @Slot(int)
+    def on_count_changed(self, count: int) -> None:
+        self.empty.setVisible(count == 0)
+
+    @Slot(int)
+    def on_open_requested(self, case_id: int) -> None:
+        open_case(self.session_vm, case_id, self)

@@ -1,0 +1,198 @@
+"""The case view's viewmodel without a window: what it shows, the moves each user is offered,
+refusals with the core's sentence, the decision inside the band, revoking; and 待我处理."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from core.domain.rules import Readiness
+from core.services import auth
+from core.services import eligibility as el
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.promotion_case_vm import CaseViewModel, first_of_next_month
+from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel, Proposal
+from desktop.viewmodels.promotion_queue_vm import QueueViewModel
+from desktop.viewmodels.session_vm import SessionViewModel
+from tests.viewmodels.promotion_fixtures import PASSWORD, as_user, copy_demo, make_demo
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def owner(demo_file: Path, tmp_path: Path) -> Iterator[AppSession]:
+    app = auth.log_in(copy_demo(demo_file, tmp_path), "demo", PASSWORD)
+    yield app
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def proposal(app: AppSession, no: str, to_level: str) -> Proposal:
+    found = el.eligibility_list(app, None)
+    c = next(
+        c
+        for c in found.candidates
+        if c.person.no == no
+        and c.transition.to_level == to_level
+        and c.transition.kind == "promotion"
+    )
+    return Proposal(c.person.id, c.transition.id, c.person.name, c.transition.label(), c.status)
+
+
+def case_vm(qtbot: QtBot, app: AppSession, case_id: int) -> CaseViewModel:
+    del qtbot
+    vm = CaseViewModel(SessionViewModel(app), case_id)
+    assert vm.load_now(), vm.error
+    return vm
+
+
+def ok(qtbot: QtBot, move: Callable[..., bool], *args: Any) -> None:
+    """A move that succeeds; the case is then read again in the background."""
+    vm = move.__self__  # type: ignore[attr-defined]
+    with qtbot.waitSignal(vm.loaded, timeout=20000):
+        assert move(*args), vm.error
+
+
+def propose_chen_jing(app: AppSession) -> int:
+    """陈静 E004 (李娜's team) for 运营主管: nearly ready, so a reason is needed."""
+    create = CreateCasesViewModel(SessionViewModel(app))
+    p = proposal(app, "E004", "运营主管")
+    assert p.status is not Readiness.READY and create.needs_reason([p])
+    refused = create.create([p], None, "")
+    assert refused[0].case_id is None and "提名理由" in refused[0].error
+    done = create.create([p], None, "带队止跌，建议破格")
+    assert done[0].error == "" and done[0].case_id is not None
+    return done[0].case_id
+
+
+def test_the_chain_through_the_case_view_to_the_decision(qtbot: QtBot, owner: AppSession) -> None:
+    case_id = propose_chen_jing(owner)
+    lina, hr = as_user(owner, "lina"), as_user(owner, "hr")
+
+    # 李娜 (direct supervisor) sees it in 待我处理 and may approve, return or reject
+    queue = QueueViewModel(SessionViewModel(lina))
+    queue.load_now()
+    assert queue.count == 1 and queue.model.index(0, 1).data() == "陈静"
+    vm = case_vm(qtbot, lina, case_id)
+    assert vm.actions() == ["approve", "return", "reject"]
+    header = dict(vm.header())
+    assert header["员工"] == "陈静（E004）" and header["状态"] == "已提交"
+    assert "lina" in header["当前处理"] and header["晋升路径"].endswith("运营主管")
+    assert vm.reason == "带队止跌，建议破格"
+    criteria = vm.criteria()
+    assert criteria and any(not c.met for c in criteria) and all(c.explanation for c in criteria)
+    assert any("%" in c.observed for c in criteria)  # rates in their unit, not 0.2
+    parts = [line for line in vm.score_lines() if line.level == 0]
+    assert [p.name for p in parts] == ["绩效", "能力", "潜力"]
+    assert "最高99" in parts[0].tip and not parts[1].tip  # the performance rule on hover
+    assert vm.total_text().startswith("总分")
+
+    # 退回补充 needs a comment: the core's sentence, nothing changes
+    with qtbot.waitSignal(vm.failed) as failed:
+        assert not vm.act("return", "")
+    assert "理由" in failed.args[0] and vm.state == "submitted"
+    ok(qtbot, vm.act, "return", "请补充直播复盘")
+    assert vm.state == "returned" and vm.actions() == []
+
+    # the creator (the owner here) resubmits; 李娜 approves, then HR
+    boss = case_vm(qtbot, owner, case_id)
+    assert "resubmit" in boss.actions() and "withdraw" in boss.actions()
+    ok(qtbot, boss.act, "resubmit", "已补充")
+    ok(qtbot, case_vm(qtbot, lina, case_id).act, "approve", "同意")
+    hr_vm = case_vm(qtbot, hr, case_id)
+    assert hr_vm.actions() == ["approve", "return", "reject"]  # HR may not withdraw
+    ok(qtbot, hr_vm.act, "approve")
+    assert hr_vm.state == "in_review" and hr_vm.actions() == []
+
+    # the owner approves the last step, then decides: the suggested salary is inside the band,
+    # one outside it is refused with the core's sentence
+    boss.load_now()
+    assert boss.actions()[:3] == ["approve", "return", "reject"]
+    ok(qtbot, boss.act, "approve")
+    assert boss.state == "approved" and "decide" in boss.actions()
+    low, high = boss.band
+    assert boss.salary_problem(boss.default_salary()) == ""
+    assert boss.default_effective(date(2024, 12, 15)) == date(2025, 1, 1)
+    if high is not None:
+        assert "薪资带宽" in boss.salary_problem(high + 1)
+        assert not boss.decide(high + 1, date.today(), [], [])
+        assert "薪资带宽" in boss.error and boss.state == "approved"
+    past = date.today() - timedelta(days=3)
+    ok(qtbot, boss.decide, boss.default_salary(), past, boss.default_permissions(), ["带教培训"])
+    assert boss.state == "effective"
+    assert "生效" in dict(boss.header())["决定"]
+    assert [t.action for t in boss.trail()] == [
+        "提交", "退回补充", "重新提交", "同意", "同意", "同意", "决定并公示", "生效"
+    ]  # fmt: skip
+    assert [t.who for t in boss.trail()][3:6] == ["lina", "hr", "demo"]
+    assert boss.actions() == []
+    assert queue.fetch() == []  # nothing waits on 李娜 any more
+    del low
+
+
+def test_revoking_a_published_case_needs_a_reason(qtbot: QtBot, owner: AppSession) -> None:
+    case_id = propose_chen_jing(owner)
+    for login in ("lina", "hr"):
+        ok(qtbot, case_vm(qtbot, as_user(owner, login), case_id).act, "approve")
+    boss = case_vm(qtbot, owner, case_id)
+    ok(qtbot, boss.act, "approve")
+    ahead = first_of_next_month(date.today()) + timedelta(days=40)
+    ok(qtbot, boss.decide, boss.default_salary(), ahead, [], [])
+    assert boss.state == "published" and boss.actions() == ["revoke"]
+    assert not boss.act("revoke", "")
+    ok(qtbot, boss.act, "revoke", "预算调整")
+    assert boss.state == "revoked" and boss.actions() == []
+
+
+def test_a_supervisor_is_offered_nothing_on_a_case_not_waiting_on_her(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    case_id = propose_chen_jing(owner)
+    ok(qtbot, case_vm(qtbot, as_user(owner, "lina"), case_id).act, "approve")
+    lina = case_vm(qtbot, as_user(owner, "lina"), case_id)
+    assert lina.actions() == [] and lina.state == "in_review"
+    assert not lina.act("approve")  # the core refuses a second approval
+    assert lina.error
+
+
+def test_evidence_and_the_self_statement(qtbot: QtBot, owner: AppSession, tmp_path: Path) -> None:
+    case_id = propose_chen_jing(owner)
+    vm = case_vm(qtbot, as_user(owner, "hr"), case_id)
+    assert vm.can_add_evidence and vm.can_edit_statement
+    plan = tmp_path / "活动方案.pdf"
+    plan.write_bytes(b"%PDF-1.4 plan")
+    ok(qtbot, vm.add_evidence, plan)
+    [(attachment_id, name, _size)] = vm.evidence()
+    assert name == "活动方案.pdf"
+    opened = vm.open_evidence(attachment_id)
+    assert opened is not None and opened.read_bytes() == b"%PDF-1.4 plan"
+    vm.cleanup()
+    assert not opened.exists()
+    assert not vm.add_evidence(tmp_path / "missing.pdf") and vm.error
+    ok(qtbot, vm.set_statement, "负责3家店铺，半年GMV增长22%")
+    assert case_vm(qtbot, owner, case_id).statement == "负责3家店铺，半年GMV增长22%"
+
+
+def test_the_owner_sets_the_approval_chain(qtbot: QtBot, owner: AppSession) -> None:
+    from desktop.viewmodels.promotion_settings_vm import ChainViewModel
+
+    del qtbot
+    vm = ChainViewModel(SessionViewModel(owner))
+    assert vm.allowed and vm.chain() == ["supervisor", "hr", "owner"]
+    assert vm.steps() == [("supervisor", True), ("hr", True)]
+    assert vm.save(["hr", "supervisor"])
+    assert vm.chain() == ["hr", "supervisor", "owner"]
+    assert vm.save(["hr"])
+    assert vm.steps() == [("hr", True), ("supervisor", False)]
+    hr = ChainViewModel(SessionViewModel(as_user(owner, "hr")))
+    assert not hr.allowed and not hr.save([]) and hr.error
+    assert vm.chain() == ["hr", "owner"]
