@@ -113,7 +113,6 @@ def styles() -> dict[str, ParagraphStyle]:
             textColor=colors.HexColor(ACCENT),
             spaceBefore=4 * MM,
             spaceAfter=1.5 * MM,
-            keepWithNext=1,
         ),
         "letter": derive("letter", fontSize=12, leading=22, firstLineIndent=0),
         "notice": derive("notice", fontSize=11.5, leading=20),
@@ -136,8 +135,12 @@ def mark(met: bool | None) -> Flowable:
     return para(f'<font color="{colour}">{MET if met else NOT_MET}</font>', "cell_c", markup=True)
 
 
-def heading(value: str) -> Flowable:
-    return para(value, "h2")
+def heading(value: str, room_mm: float = 28) -> list[Flowable]:
+    """A section title, on a new page when less than ``room_mm`` is left below it (never a
+    title alone at the foot of a page, never a page left blank to keep a long table whole)."""
+    from reportlab.platypus import CondPageBreak
+
+    return [CondPageBreak(room_mm * MM), para(value, "h2")]
 
 
 def spacer(height_mm: float) -> Flowable:
@@ -394,9 +397,17 @@ def _numbered_canvas(head: Letterhead) -> type:
                     preserveAspectRatio=True,
                 )
                 x += lw + 3 * MM
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            room = PAGE_W - MARGIN_X - x - 6 * MM
+            if head.document:
+                room -= stringWidth(head.document, font, 9)
+            name = head.company
+            while len(name) > 1 and stringWidth(name, font, 12) > room:
+                name = name[:-2] + "…"
             self.setFillColor(colors.HexColor(INK))
             self.setFont(font, 12)
-            self.drawString(x, top - 5 * MM, _short(head.company, 40))
+            self.drawString(x, top - 5 * MM, name)
             if head.document:
                 self.setFont(font, 9)
                 self.setFillColor(colors.HexColor(MUTED))

@@ -198,12 +198,12 @@ def _kpi_table(criteria: tuple[dict[str, Any], ...]) -> list[Any]:
         cells.append(b.sparkline(values, met))
         rows.append(cells)
     widths = [46, *([16] * len(months)), 28]
-    return [b.heading("月度指标"), b.table(rows, widths, zebra=True)]
+    return [*b.heading("月度指标"), b.table(rows, widths, zebra=True)]
 
 
 def _criteria_table(criteria: tuple[dict[str, Any], ...]) -> list[Any]:
     if not criteria:
-        return [b.heading("达标条件"), b.para("该晋升方向没有设置条件。")]
+        return [*b.heading("达标条件"), b.para("该晋升方向没有设置条件。")]
     met = sum(1 for c in criteria if c.get("met"))
     rows: list[list[Any]] = [["", "条件", "实际", "要求", "说明"]]
     for c in criteria:
@@ -217,7 +217,7 @@ def _criteria_table(criteria: tuple[dict[str, Any], ...]) -> list[Any]:
             ]
         )
     return [
-        b.heading(f"达标条件（已满足 {met} / {len(criteria)} 项）"),
+        *b.heading(f"达标条件（已满足 {met} / {len(criteria)} 项）"),
         b.table(rows, [7, 40, 22, 18, 87]),
     ]
 
@@ -268,7 +268,7 @@ def _scores_table(evaluation: dict[str, Any]) -> list[Any]:
     title = "评分明细" + (
         f"（总分 {_number(total)}）" if total is not None else "（总分：评分未完成）"
     )
-    return [b.heading(title), b.table(rows, [18, 13, 40, 56, 14, 14, 19], extra=spans)]
+    return [*b.heading(title), b.table(rows, [18, 13, 40, 56, 14, 14, 19], extra=spans)]
 
 
 def _when(at: datetime) -> str:
@@ -295,7 +295,7 @@ def _trail_table(trail: tuple[TrailRow, ...]) -> list[Any]:
                 t.comment or "",
             ]
         )
-    return [b.heading("审批记录"), b.table(rows, [28, 16, 26, 18, 86], zebra=True)]
+    return [*b.heading("审批记录"), b.table(rows, [28, 16, 26, 18, 86], zebra=True)]
 
 
 def _decision(decision: dict[str, Any] | None) -> list[Any]:
@@ -309,7 +309,7 @@ def _decision(decision: dict[str, Any] | None) -> list[Any]:
         pairs.append(("生效日期", b.date_text(date.fromisoformat(str(effective)))))
     pairs.append(("新增权限", "、".join(decision.get("permissions") or []) or "无"))
     pairs.append(("培训", "、".join(decision.get("training") or []) or "无"))
-    found: list[Any] = [b.heading("决定"), b.fields(pairs)]
+    found: list[Any] = [*b.heading("决定"), b.fields(pairs)]
     if decision.get("notice"):
         found += [b.spacer(1.5), b.para(f"公示：{decision['notice']}")]
     return found
@@ -345,7 +345,7 @@ def story(data: EvaluationData) -> list[Any]:
     found += _criteria_table(data.criteria)
     found += _scores_table(data.evaluation)
     if data.reason or data.statement:
-        found.append(b.heading("申请理由与自述"))
+        found.extend(b.heading("申请理由与自述"))
         if data.reason:
             found.append(b.para(f"申请理由：{data.reason}"))
         if data.statement:
@@ -357,7 +357,7 @@ def story(data: EvaluationData) -> list[Any]:
     found.append(
         KeepTogether(
             [
-                b.heading("签字"),
+                b.para("签字", "h2"),
                 b.signatures(SIGNERS),
                 b.spacer(2),
                 b.para(f"打印日期：{b.date_text(data.printed_on or date.today())}", "muted"),

@@ -116,10 +116,10 @@ def story(data: ProgressData) -> list[Any]:
         ),
     ]
     if not data.moves:
-        found += [b.heading("下一步"), b.para("当前职级没有设置晋升方向，或尚未分配职级。")]
+        found += [*b.heading("下一步"), b.para("当前职级没有设置晋升方向，或尚未分配职级。")]
     for move in data.moves:
-        found.append(
-            b.heading(f"下一步：{move.label}（{move.status}，已满足 {move.met} / {move.total} 项）")
+        found += b.heading(
+            f"下一步：{move.label}（{move.status}，已满足 {move.met} / {move.total} 项）"
         )
         rows: list[list[Any]] = [["", "条件与现在的情况", "还差什么"]]
         for met, sentence, missing in move.criteria:
@@ -131,7 +131,7 @@ def story(data: ProgressData) -> list[Any]:
         if move.training_due:
             due = "；".join(f"{c}（{'已完成' if ok else '待完成'}）" for c, ok in move.training_due)
             found += [b.spacer(1.5), b.para(f"该职级要求的培训：{due}", "cell")]
-    found.append(b.heading("已完成的培训"))
+    found.extend(b.heading("已完成的培训"))
     if data.training:
         rows = [["课程", "机构", "开始日期", "学时", "成绩", "是否通过"]]
         for t in data.training:
