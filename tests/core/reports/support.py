@@ -61,7 +61,8 @@ def build_demo(path: Path) -> DemoCases:
     try:
         info = company.get_info(app)
         company.update_info(app, info.name, info.currency, info.language, logo=logo_png())
-        cycle = cycles.open_cycle(app, CYCLE, "2024-06")
+        found = [c for c in cycles.list_cycles(app) if c.name == CYCLE]  # the demo opens it
+        cycle = found[0] if found else cycles.open_cycle(app, CYCLE, "2024-06")
         sun, chen = employee(app, "E006"), employee(app, "E004")
         for (part, item), ratings in RATINGS.items():
             for rater, value in ratings:
