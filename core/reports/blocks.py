@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from core.reports.fonts import register_cjk_font
+from core.reports.fonts import MONO_FONT_NAME, register_cjk_font
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
@@ -118,6 +118,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "notice": derive("notice", fontSize=11.5, leading=20),
         "right": derive("right", fontSize=11, leading=18, alignment=TA_RIGHT),
         "muted": derive("muted", fontSize=8.5, leading=12, textColor=colors.HexColor(MUTED)),
+        "mono": derive("mono", fontName=MONO_FONT_NAME, fontSize=17, leading=26, wordWrap=None),
     }
 
 
