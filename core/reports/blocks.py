@@ -39,6 +39,7 @@ OK = "#1b7f3b"
 BAD = "#b42318"
 ACCENT = "#2f5d8a"
 MET, NOT_MET = "✓", "×"
+CELL_SIZE = 8.5
 # Characters the bundled font lacks, printed as the nearest one it has (it has ✓ but not ✗).
 _STAND_INS = str.maketrans({"✗": "×", "✘": "×", "✔": "✓", "☐": "□", "☑": "✓"})
 
@@ -158,27 +159,37 @@ def table(
     zebra: bool = False,
     extra: Sequence[tuple[Any, ...]] = (),
 ) -> Flowable:
-    """A grid whose cells wrap: strings become paragraphs, flowables (a mark, a chart) stay.
+    """A grid whose cells wrap: a string that does not fit its column becomes a paragraph
+    (wrapping anywhere, as Chinese does), a short one is drawn as it is (much cheaper: a report
+    has a few hundred cells), flowables (a mark, a chart) stay.
 
     Scale ``widths_mm`` to the frame width so a table always fits the page; the header row
     repeats on the next page when a table flows over.
     """
     from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Flowable, Table, TableStyle
 
+    font = register_cjk_font()
     total = sum(widths_mm) or 1.0
     widths = [w / total * FRAME_W for w in widths_mm]
     data: list[list[Any]] = []
     for r, row in enumerate(rows):
         cells: list[Any] = []
-        for cell in row:
+        for c, cell in enumerate(row):
             if isinstance(cell, (Flowable, list)):
                 cells.append(cell)
+                continue
+            plain = "" if cell is None else str(cell).translate(_STAND_INS)
+            room = (widths[c] if c < len(widths) else FRAME_W) - 8
+            if "\n" not in plain and stringWidth(plain, font, CELL_SIZE) <= room:
+                cells.append(plain)
             else:
-                cells.append(para(cell, "head" if header and r == 0 else "cell"))
+                cells.append(para(plain, "head" if header and r == 0 else "cell"))
         data.append(cells)
     style = [
-        ("FONT", (0, 0), (-1, -1), register_cjk_font(), 8.5),
+        ("FONT", (0, 0), (-1, -1), font, CELL_SIZE),
+        ("TEXTCOLOR", (0, 0), (-1, -1), colors.HexColor(INK)),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(RULE)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -187,7 +198,11 @@ def table(
         ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
     ]
     if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEAD_BG)))
+        style += [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(HEAD_BG)),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.HexColor(ACCENT)),
+            ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ]
     if zebra:
         for r in range(1 if header else 0, len(data)):
             if r % 2 == 0:
@@ -206,13 +221,18 @@ def fields(pairs: Sequence[tuple[str, Any]], columns: int = 2) -> Flowable:
     for i in range(0, len(pairs), columns):
         row: list[Any] = []
         for label, value in pairs[i : i + columns]:
-            row.extend([para(label, "muted"), para(value, "cell")])
+            row.extend([label, value])
         while len(row) < 2 * columns:
             row.extend(["", ""])
         rows.append(row)
     widths = [22, 68] * columns
     shading = [
-        ("BACKGROUND", (2 * c, 0), (2 * c, -1), colors.HexColor("#f3f6f9")) for c in range(columns)
+        style
+        for c in range(columns)
+        for style in (
+            ("BACKGROUND", (2 * c, 0), (2 * c, -1), colors.HexColor("#f3f6f9")),
+            ("TEXTCOLOR", (2 * c, 0), (2 * c, -1), colors.HexColor(MUTED)),
+        )
     ]
     return table(rows, widths, header=False, extra=shading)
 

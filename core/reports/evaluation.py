@@ -265,6 +265,8 @@ def _scores_table(evaluation: dict[str, Any]) -> list[Any]:
 
     spans.append(("BACKGROUND", (0, last), (-1, last), colors.HexColor(b.HEAD_BG)))
     spans.append(("VALIGN", (0, 1), (-1, -1), "MIDDLE"))
+    spans.append(("ALIGN", (4, 1), (6, -1), "RIGHT"))
+    spans.append(("ALIGN", (1, 1), (1, -1), "CENTER"))
     title = "评分明细" + (
         f"（总分 {_number(total)}）" if total is not None else "（总分：评分未完成）"
     )
