@@ -9,15 +9,16 @@ does not apply to (no decided case for a letter, no next move for an evaluation)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from core.errors import TiduiError, ValidationError
+from core.i18n import Message
 from core.model import PromotionCase, ReviewCycle
 from core.permissions import Perm, require
+from core.progress import NO_PROGRESS, Progress
 from core.session import AppSession
 from core.storage.atomic import write_atomic
 
@@ -108,10 +109,6 @@ def file_name(no: str, name: str, kind: str) -> str:
 class BatchResult:
     written: tuple[Path, ...]
     skipped: tuple[tuple[str, str], ...]  # (工号 姓名, why) as the user reads it
-    cancelled: bool = False
-
-
-Progress = Callable[[int, int, str], bool]  # (done, total, name) -> keep going?
 
 
 def write_report(path: Path, data: bytes) -> Path:
@@ -129,10 +126,13 @@ def write_all(
     *,
     cycle: str | None = None,
     show_id_number: bool = False,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
     lang: str | None = None,
 ) -> BatchResult:
-    """One PDF per active employee into ``folder`` (the announcement: one file for the cycle)."""
+    """One PDF per active employee into ``folder`` (the announcement: one file for the cycle).
+
+    ``progress`` steps once per person; a cancel stops before the next one (raising Cancelled),
+    the files already written stay, each complete (written atomically)."""
     from core.reports.common import active_employee_ids
 
     _check_kind(kind)
@@ -146,8 +146,7 @@ def write_all(
     written: list[Path] = []
     skipped: list[tuple[str, str]] = []
     for i, (employee_id, no, name) in enumerate(people):
-        if progress is not None and not progress(i, len(people), name):
-            return BatchResult(tuple(written), tuple(skipped), cancelled=True)
+        progress.step(i, len(people), Message("report.batch.step", {"name": name}))
         try:
             data = render_report(app, kind, employee_id, cycle=cycle, show_id_number=show_id_number)
         except ValidationError as err:  # not applicable to this person: say why, go on
@@ -156,6 +155,5 @@ def write_all(
         except TiduiError:
             raise
         written.append(write_report(folder / file_name(no, name, kind), data))
-    if progress is not None:
-        progress(len(people), len(people), "")
+    progress.step(len(people), len(people))
     return BatchResult(tuple(written), tuple(skipped))

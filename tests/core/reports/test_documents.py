@@ -11,7 +11,9 @@ from sqlalchemy import select
 from core.domain import cases as dc
 from core.domain.identity import mask_id_number
 from core.errors import PermissionDenied, ValidationError
+from core.i18n import Message
 from core.model import Employee, FileMeta
+from core.progress import Cancelled, Progress
 from core.reports import blocks as b
 from core.reports import evaluation as ev
 from core.reports import service, templates
@@ -232,14 +234,18 @@ def test_a_batch_writes_one_sheet_per_active_employee_and_can_be_cancelled(
         active = s.scalars(select(Employee.no).where(Employee.leave_date.is_(None))).all()
     assert len(result.written) == len(active) == 13
     assert all(p.name.endswith("_个人晋升进度单.pdf") for p in result.written)
-    seen: list[str] = []
+    notes: list[str] = []
 
-    def two_only(done: int, total: int, name: str) -> bool:
-        seen.append(name)
-        return done < 2
+    def cancel_after_two(done: int, total: int, note: Message | None) -> None:
+        notes.append(note.text("zh") if note else "")
+        if done == 1:  # Cancel pressed while the second sheet is being written
+            stop.cancel()
 
-    stopped = service.write_all(owner, "progress", out / "some", progress=two_only)
-    assert stopped.cancelled and len(stopped.written) == 2
+    stop = Progress(cancel_after_two)
+    with pytest.raises(Cancelled):
+        service.write_all(owner, "progress", out / "some", progress=stop)
+    assert len(list((out / "some").glob("*.pdf"))) == 2  # whole files, nothing half-written
+    assert notes[0] == "正在生成 王芳 的文书…"
     letters = service.write_all(owner, "letter", out / "letters")
     assert len(letters.written) == 1 and len(letters.skipped) == 12  # only 孙悦 was decided
 
