@@ -73,6 +73,24 @@ def decided_case_of(app: AppSession, employee_id: int) -> int:
         return int(found)
 
 
+def latest_decided_case(app: AppSession) -> int | None:
+    """The newest decided case the actor may see (the template editor previews with it)."""
+    from core.services.employees import visible_ids
+
+    require(app.actor, Perm.PRINT_REPORTS)
+    with app.read() as s:
+        scope = visible_ids(s, app.actor)
+        query = (
+            select(PromotionCase.id, PromotionCase.employee_id)
+            .where(PromotionCase.state.in_(DECIDED))
+            .order_by(PromotionCase.decided_at.desc(), PromotionCase.id.desc())
+        )
+        for case_id, employee_id in s.execute(query):
+            if scope is None or employee_id in scope:
+                return int(case_id)
+    return None
+
+
 def letter_data(app: AppSession, case_id: int, template: str | None = None) -> LetterData:
     require(app.actor, Perm.PRINT_REPORTS)
     require(app.actor, Perm.VIEW_PERSONAL_DATA)  # the letter states the salary

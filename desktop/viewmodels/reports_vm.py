@@ -164,3 +164,83 @@ class ReportViewModel(QObject):
             if len(result.skipped) > 5:
                 text += "…"
         return text
+
+
+class LetterTemplateViewModel(QObject):
+    """Settings → 文书模板: the letter's text, checked as it is typed, previewed live."""
+
+    previewed = Signal(bytes)
+    preview_failed = Signal(str)
+    saved = Signal()
+    error = Signal(str)
+
+    def __init__(self, session: SessionViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._job: worker.Job | None = None
+
+    def text(self) -> str:
+        from core.reports import templates
+
+        return templates.letter_template(self.session.app)
+
+    def default_text(self) -> str:
+        from core.reports import templates
+
+        return templates.DEFAULT_LETTER
+
+    def placeholders(self) -> tuple[str, ...]:
+        from core.reports import templates
+
+        return templates.LETTER_FIELDS
+
+    def may_edit(self) -> bool:
+        return self.session.can(Perm.EDIT_COMPANY)
+
+    def problem(self, text: str) -> str:
+        """What stops this text from being saved, in words ("" when nothing)."""
+        from core.errors import TiduiError
+        from core.reports import templates
+
+        try:
+            templates.check_letter_template(text)
+        except TiduiError as err:
+            return err.text()
+        return ""
+
+    def _preview(self, progress: Progress, text: str) -> bytes:
+        from core.reports import letter
+
+        progress.step(0, 1)
+        case_id = letter.latest_decided_case(self.session.app)
+        return letter.preview_letter(self.session.app, text, case_id)
+
+    @Slot(str)
+    def preview(self, text: str) -> None:
+        if self._job is not None and self._job.running:
+            self._job.cancel()
+        job = worker.start(self._preview, text)
+        self._job = job
+        job.succeeded.connect(lambda pdf, job=job: self._previewed(job, pdf))
+        job.failed.connect(lambda msg, job=job: self._preview_failed(job, msg))
+
+    def _previewed(self, job: worker.Job, pdf: object) -> None:
+        if job is self._job and isinstance(pdf, bytes):
+            self.previewed.emit(pdf)
+
+    def _preview_failed(self, job: worker.Job, text: str) -> None:
+        if job is self._job:
+            self.preview_failed.emit(text)
+
+    def save(self, text: str) -> bool:
+        from core.errors import TiduiError
+        from core.reports import templates
+
+        try:
+            templates.set_letter_template(self.session.app, text)
+        except TiduiError as err:
+            self.error.emit(err.text())
+            return False
+        self.session.notify_changed("company")
+        self.saved.emit()
+        return True

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QTextCursor
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
@@ -101,3 +102,42 @@ def test_export_all_with_progress(
     assert "已生成 13 份" in dialog.result_text
     assert dialog.cancel_button.text() == "关闭"
     shot(dialog, "report-export-all")
+
+
+def test_letter_template_tab_flags_an_unknown_placeholder_and_previews_live(
+    qtbot: QtBot, session: SessionViewModel
+) -> None:
+    from core.reports import templates
+    from desktop.viewmodels.reports_vm import LetterTemplateViewModel
+    from desktop.views.reports.letter_template import LetterTemplateTab
+
+    tab = LetterTemplateTab(LetterTemplateViewModel(session))
+    qtbot.addWidget(tab)
+    tab.resize(1100, 640)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.document.pageCount() == 1, timeout=30000)
+    assert tab.save_button.isEnabled() and not tab.problem.text()
+    tab.editor.setPlainText("{姓名}，你的{职务}已调整。")
+    tab.refresh()
+    assert "{职务}" in tab.problem.text() and not tab.save_button.isEnabled()
+    tab.editor.setPlainText("恭喜{姓名}晋升为{新职级}！")
+    tab.editor.moveCursor(QTextCursor.MoveOperation.End)
+    tab.insert("月薪")
+    tab.refresh()
+    assert tab.save_button.isEnabled()
+    tab.on_save_clicked()
+    assert templates.letter_template(session.app) == "恭喜{姓名}晋升为{新职级}！{月薪}"
+    qtbot.wait(1200)
+    shot(tab, "letter-template-tab")
+    tab.reset_button.click()
+    tab.on_save_clicked()
+    assert templates.letter_template(session.app) == templates.DEFAULT_LETTER
+
+
+def test_settings_page_has_the_template_tab(qtbot: QtBot, session: SessionViewModel) -> None:
+    from desktop.views.settings.page import SettingsPage
+
+    page = SettingsPage(session)
+    qtbot.addWidget(page)
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    assert "文书模板" in titles
