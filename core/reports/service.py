@@ -40,13 +40,18 @@ def _check_kind(kind: str) -> None:
 
 
 def _case_in_cycle(app: AppSession, employee_id: int, cycle: str | None) -> int | None:
-    """The employee's newest case (in ``cycle`` when given), else None."""
+    """The employee's newest case in ``cycle``; without a cycle, their newest case still under
+    review (the one a meeting discusses), else None."""
+    from core.domain import cases as dc
     from core.services.promotion.cycles import find_cycle
 
     with app.read() as s:
         query = select(PromotionCase.id).where(PromotionCase.employee_id == employee_id)
         if cycle is not None:
             query = query.where(PromotionCase.cycle_id == find_cycle(s, cycle).id)
+        else:
+            waiting = dc.OPEN_STATES | {dc.CaseState.APPROVED}
+            query = query.where(PromotionCase.state.in_([state.value for state in waiting]))
         found = s.scalar(query.order_by(PromotionCase.id.desc()).limit(1))
         return int(found) if found is not None else None
 
@@ -71,7 +76,7 @@ def render_report(
     show_id_number: bool = False,
 ) -> bytes:
     """The PDF of one document. ``evaluation``: the case (given, or the employee's newest in the
-    cycle), else the employee's current transition; ``letter``: the case, else the employee's
+    cycle, or without a cycle the one under review), else the employee's current transition; ``letter``: the case, else the employee's
     newest decided one; ``announcement``: the cycle's decided cases; ``progress``: the employee."""
     from core.reports import announcement, evaluation, letter, progress
 
@@ -84,7 +89,7 @@ def render_report(
     if employee_id is None:
         raise ValidationError("report.employee.required", field="employee", kind=kind)
     if kind == "evaluation":
-        if case_id is None and cycle is not None:
+        if case_id is None:
             case_id = _case_in_cycle(app, employee_id, cycle)
         return evaluation.evaluation_report(
             app,

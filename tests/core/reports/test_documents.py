@@ -310,3 +310,15 @@ def test_fill_never_prints_a_raw_placeholder() -> None:
     with pytest.raises(ValidationError) as err:
         fill_letter("{姓名}{职务}{月薪}", {"姓名": "孙悦", "月薪": " "})
     assert "{职务}" in err.value.text("zh") and "{月薪}" in err.value.text("zh")
+
+
+def test_by_employee_alone_the_case_under_review_is_printed(
+    owner: AppSession, demo_cases: DemoCases, out: Path
+) -> None:
+    pdf = write(out / "e.pdf", service.render_report(owner, "evaluation", demo_cases.chen))
+    assert f"#{demo_cases.open}" in flat(pdftext(pdf))  # 陈静's open case, not a bare transition
+    # 孙悦's case is decided and she is on her new level: her next move is printed
+    text = flat(
+        pdftext(write(out / "s.pdf", service.render_report(owner, "evaluation", demo_cases.sun)))
+    )
+    assert "运营专员→运营主管" in text and "快照" not in text and "审批记录" not in text
