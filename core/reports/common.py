@@ -96,8 +96,23 @@ def active_employee_ids(app: AppSession) -> list[tuple[int, str, str]]:
 
 
 def unit_of(criterion: dict[str, Any]) -> str:
+    if criterion.get("unit"):
+        return str(criterion["unit"])
     found = mx.metric(str(criterion.get("metric") or ""))
     return found.unit if found else "ratio"
+
+
+def with_units(session: Session, criteria: Any) -> tuple[dict[str, Any], ...]:
+    """The criteria with each one's unit ("percent", "yuan" …), the company's own metrics
+    included, so a printed value reads as the sentence does (27.8%, not 0.278)."""
+    from core.services.ladder import custom_metrics
+
+    custom = custom_metrics(session)
+    found = []
+    for criterion in criteria:
+        metric = mx.metric(str(criterion.get("metric") or ""), custom)
+        found.append({**criterion, "unit": metric.unit if metric else "ratio"})
+    return tuple(found)
 
 
 def value_text(criterion: dict[str, Any], value: Any) -> str:

@@ -16,7 +16,13 @@ from typing import Any
 from core.i18n import render
 from core.permissions import Perm, require
 from core.reports import blocks as b
-from core.reports.common import EmployeeBlock, employee_block, letterhead, value_text
+from core.reports.common import (
+    EmployeeBlock,
+    employee_block,
+    letterhead,
+    value_text,
+    with_units,
+)
 from core.session import AppSession
 
 TITLE = "晋升评估报告"
@@ -87,6 +93,7 @@ def from_case(app: AppSession, case_id: int, *, show_id_number: bool = False) ->
     with app.read() as s:
         head = letterhead(s, TITLE)
         person = employee_block(s, app, view.summary.employee_id, show_id_number=show_id_number)
+        criteria = with_units(s, view.criteria)
     trail = tuple(
         TrailRow(t.at, t.role, t.login, t.action, t.text("zh"), t.on_behalf) for t in view.trail
     )
@@ -100,7 +107,7 @@ def from_case(app: AppSession, case_id: int, *, show_id_number: bool = False) ->
         to_label=view.summary.to_label,
         cycle=view.summary.cycle,
         as_of=view.as_of,
-        criteria=tuple(view.criteria),
+        criteria=criteria,
         evaluation=dict(view.evaluation),
         case_id=view.id,
         state=_label(f"case.state.{view.summary.state}", view.summary.state),
@@ -133,9 +140,10 @@ def from_progress(
         head = letterhead(s, TITLE)
         person = employee_block(s, app, employee_id, show_id_number=show_id_number)
         entries = scores.period_entries(s, employee_id, None)
-    if not progress.outlooks:
+        outlook = progress.outlooks[0] if progress.outlooks else None
+        criteria = with_units(s, [_criterion(r) for r in outlook.results] if outlook else [])
+    if outlook is None:
         raise ValidationError("report.no_transition", name=person.name)
-    outlook = progress.outlooks[0]
     template = outlook.transition.template or scoring.DEFAULT_TEMPLATE
     evaluation = scores.evaluate(template, outlook.results, entries).as_dict()
     from_label, to_label = outlook.transition.ends()
@@ -146,7 +154,7 @@ def from_progress(
         to_label=to_label,
         cycle=None,
         as_of=progress.as_of,
-        criteria=tuple(_criterion(r) for r in outlook.results),
+        criteria=criteria,
         evaluation=evaluation,
         readiness=outlook.status.message().text("zh"),
         printed_on=date.today(),
