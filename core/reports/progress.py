@@ -131,7 +131,7 @@ def story(data: ProgressData) -> list[Any]:
         if move.training_due:
             due = "；".join(f"{c}（{'已完成' if ok else '待完成'}）" for c, ok in move.training_due)
             found += [b.spacer(1.5), b.para(f"该职级要求的培训：{due}", "cell")]
-    found.extend(b.heading("已完成的培训"))
+    found.extend(b.heading("培训记录"))
     if data.training:
         rows = [["课程", "机构", "开始日期", "学时", "成绩", "是否通过"]]
         for t in data.training:
