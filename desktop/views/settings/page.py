@@ -402,6 +402,13 @@ class SettingsPage(QWidget):
         if self.vm.can_manage_users:
             self.users_tab = UsersTab(self.vm)
             self.tabs.addTab(self.users_tab, tr("用户管理"))
+        self.letter_tab: QWidget | None = None
+        if session_vm.can(Perm.PRINT_REPORTS):  # 文书模板: the letter's text, previewed live
+            from desktop.viewmodels.reports_vm import LetterTemplateViewModel
+            from desktop.views.reports.letter_template import LetterTemplateTab
+
+            self.letter_tab = LetterTemplateTab(LetterTemplateViewModel(session_vm, self))
+            self.tabs.addTab(self.letter_tab, tr("文书模板"))
         self.account_tab = AccountTab(self.vm)
         self.tabs.addTab(_narrow(self.account_tab, 520), tr("我的账号"))
         self.language_tab = LanguageTab()

@@ -1,0 +1,1 @@
+"""Preview, print, save and export the promotion documents (core/reports)."""

@@ -1,0 +1,143 @@
+"""文书预览: the evaluation report previewed, printed to a PDF file, saved, exported for everyone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QTextCursor
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from core.services import auth
+from desktop.viewmodels.reports_vm import ReportViewModel
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.reports.preview_dialog import ExportDialog, ReportPreviewDialog
+from tests.core.reports.support import DemoCases, build_demo, pages, pdftext
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def demo_cases(tmp_path_factory: pytest.TempPathFactory) -> DemoCases:
+    return build_demo(tmp_path_factory.mktemp("preview") / "demo.tidui")
+
+
+@pytest.fixture
+def session(demo_cases: DemoCases) -> Iterator[SessionViewModel]:
+    app = auth.log_in(demo_cases.path, "demo", "tidui-demo")
+    yield SessionViewModel(app)
+    from desktop.viewmodels import worker
+
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def _preview(qtbot: QtBot, vm: ReportViewModel) -> ReportPreviewDialog:
+    dialog = ReportPreviewDialog(vm)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_preview_print_to_file_and_save(
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases, tmp_path: Path
+) -> None:
+    vm = ReportViewModel(
+        session, "evaluation", demo_cases.sun, case_id=demo_cases.decided, name="孙悦", no="E006"
+    )
+    dialog = _preview(qtbot, vm)
+    qtbot.waitUntil(lambda: dialog.document.pageCount() == 2, timeout=30000)
+    assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+    assert "共 2 页" in dialog.status.text()
+    assert dialog.show_id.isVisible()  # the owner may choose to print the full ID number
+    dialog.resize(1000, 740)
+    qtbot.wait(1500)  # QPdfView renders its pages in the background
+    shot(dialog, "report-preview")
+    printer = dialog.make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert dialog.print_to(printer) == 2
+    assert pages(printed) == 2
+    if os.environ.get("TIDUI_KEEP_PRINTED"):
+        shutil.copy(printed, os.environ["TIDUI_KEEP_PRINTED"])
+    # a page range: only the second page
+    printer = dialog.make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    second = tmp_path / "second.pdf"
+    printer.setOutputFileName(str(second))
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 2)
+    assert dialog.print_to(printer) == 1 and pages(second) == 1
+    saved = vm.save(tmp_path / vm.suggested_file_name())
+    assert saved.name == "E006_孙悦_晋升评估报告.pdf"
+    assert "孙悦" in pdftext(saved)
+
+
+def test_a_document_that_cannot_print_says_why(
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases
+) -> None:
+    vm = ReportViewModel(session, "letter", demo_cases.chen, name="陈静", no="E004")
+    dialog = _preview(qtbot, vm)
+    qtbot.waitUntil(lambda: bool(vm.error), timeout=30000)
+    assert "没有已决定的晋升申请" in dialog.status.text()
+    assert not dialog.print_button.isEnabled() and not dialog.save_button.isEnabled()
+
+
+def test_export_all_with_progress(
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases, tmp_path: Path
+) -> None:
+    vm = ReportViewModel(session, "progress", demo_cases.sun, name="孙悦", no="E006")
+    folder = tmp_path / "all"
+    dialog = ExportDialog(vm, folder)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.finished_ok, timeout=60000)
+    assert len(list(folder.glob("*.pdf"))) == 13
+    assert "已生成 13 份" in dialog.result_text
+    assert dialog.cancel_button.text() == "关闭"
+    shot(dialog, "report-export-all")
+
+
+def test_letter_template_tab_flags_an_unknown_placeholder_and_previews_live(
+    qtbot: QtBot, session: SessionViewModel
+) -> None:
+    from core.reports import templates
+    from desktop.viewmodels.reports_vm import LetterTemplateViewModel
+    from desktop.views.reports.letter_template import LetterTemplateTab
+
+    tab = LetterTemplateTab(LetterTemplateViewModel(session))
+    qtbot.addWidget(tab)
+    tab.resize(1100, 640)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.document.pageCount() == 1, timeout=30000)
+    assert tab.save_button.isEnabled() and not tab.problem.text()
+    tab.editor.setPlainText("{姓名}，你的{职务}已调整。")
+    tab.refresh()
+    assert "{职务}" in tab.problem.text() and not tab.save_button.isEnabled()
+    tab.editor.setPlainText("恭喜{姓名}晋升为{新职级}！")
+    tab.editor.moveCursor(QTextCursor.MoveOperation.End)
+    tab.insert("月薪")
+    tab.refresh()
+    assert tab.save_button.isEnabled()
+    tab.on_save_clicked()
+    assert templates.letter_template(session.app) == "恭喜{姓名}晋升为{新职级}！{月薪}"
+    qtbot.wait(1200)
+    shot(tab, "letter-template-tab")
+    tab.reset_button.click()
+    tab.on_save_clicked()
+    assert templates.letter_template(session.app) == templates.DEFAULT_LETTER
+
+
+def test_settings_page_has_the_template_tab(qtbot: QtBot, session: SessionViewModel) -> None:
+    from desktop.views.settings.page import SettingsPage
+
+    page = SettingsPage(session)
+    qtbot.addWidget(page)
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    assert "文书模板" in titles
