@@ -1,5 +1,6 @@
 """tidui-cli: the same core driven from a shell (contract in shared/CLI.md).
 
+The contract is docs/cli.md once it exists, ../shared/CLI.md until then.
 Exit codes: 0 success, 1 a user-facing error (one clear line on stderr in the chosen language),
 2 a usage error. Each command lives in core/cli/commands/<name>.py and exposes
 ``register(subparsers)``, adding its sub-parser with ``set_defaults(run=<function(args) -> int>)``.
@@ -24,6 +25,8 @@ COMMAND_MODULES = [
     "undo_import",
     "ladder",
     "eligibility",
+    "cycle",
+    "case",
     "report",
     "export",
     "backup",

@@ -735,10 +735,21 @@ def apply_scores(
     s = uow.session
     by_no = _employees_by_no(s)
     known_items = _template_items(s)
+    from core.model import ReviewCycle
+
+    cycles = {name: state for name, state in s.execute(select(ReviewCycle.name, ReviewCycle.state))}
     all_rows = _rows("scores", rows)
     for row in all_rows:
         emp = _employee(row, by_no)
         period = row.text("period", required=True)
+        if period is not None and period not in cycles:
+            # a score names a review cycle the owner opened: never a silently new one
+            known = "、".join(sorted(cycles)) or Message("archive.import.no_cycles").text()
+            row.error(
+                "period", Message("archive.import.unknown_cycle", {"name": period, "known": known})
+            )
+        elif period is not None and cycles[period] != "open":
+            row.error("period", Message("archive.import.closed_cycle", {"name": period}))
         item_text = row.text("item", required=True)
         score = row.number("score", required=True)
         rater = row.text("rater") or ""

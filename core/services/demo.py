@@ -24,6 +24,7 @@ from core.session import AppSession, UnitOfWork
 
 DEMO_COMPANY = "悦颜美妆（演示）"
 FIRST_MONTH, LAST_MONTH = "2023-01", "2024-06"
+DEMO_CYCLE = "2024上半年"
 SEED = 20240630
 
 # 工号, 姓名, 性别, 入职, 离职, 部门, 通道, 职级, 上级, 月薪 — as in shared/samples/员工花名册.xlsx
@@ -374,6 +375,10 @@ def fill(app: AppSession) -> None:
         archive_import.apply_achievements,
         _rows(("no", "type", "name", "date", "result", "roi", "team_size"), ACHIEVEMENTS),
     )
+    # the scores below belong to a review cycle the owner opened (as of the data's last month)
+    from core.services.promotion.cycles import open_cycle
+
+    open_cycle(app, DEMO_CYCLE, LAST_MONTH)
     _apply(
         app,
         "scores",

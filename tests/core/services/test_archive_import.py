@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied
+from core.errors import PermissionDenied, ValidationError
 from core.model import Achievement, Employee, ScoreEntry, Store, StoreOwnership, TrainingRecord
 from core.services import archive_import as ai
 from core.services import employees, import_templates, stores
@@ -29,7 +29,21 @@ def apply(
     return batch, issues
 
 
+def open_sample_cycle(app: AppSession) -> None:
+    """The samples' scores name the cycle 2024上半年, which must exist before they import."""
+    from core.services.promotion.cycles import find_cycle, open_cycle
+
+    with app.read() as s:
+        try:
+            find_cycle(s, "2024上半年")
+            return
+        except ValidationError:
+            pass
+    open_cycle(app, "2024上半年", "2024-06")
+
+
 def import_all_samples(app: AppSession) -> dict[str, list[ai.RowIssue]]:
+    open_sample_cycle(app)
     found = {}
     for kind, name in (
         ("roster", "员工花名册.xlsx"),
@@ -229,9 +243,13 @@ def test_other_rows_report_unknown_employees_and_bad_values(company: AppSession)
         company, "scores", [{"工号": "E1", "评审周期": "2024", "项目": "随便", "分数": 120}]
     )
     assert {i.message.code for i in issues} == {
+        "archive.import.unknown_cycle",
         "archive.import.bad_item",
         "archive.import.bad_score",
     }
+    cycle = next(i for i in issues if i.message.code == "archive.import.unknown_cycle")
+    assert (cycle.row, cycle.column) == (2, "评审周期")
+    assert "2024" in cycle.message.text("zh") and "评审周期" in cycle.message.text("zh")
     _, issues = apply(
         company,
         "store-owners",
