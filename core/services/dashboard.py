@@ -363,6 +363,7 @@ class Dashboard:
     nine_box: NineBox
     business: tuple[BusinessMonth, ...]
     checklist: tuple[ChecklistItem, ...]
+    latest_month: str | None = None  # the newest month with data (for the month picker)
 
     @property
     def is_new(self) -> bool:
@@ -941,7 +942,17 @@ def dashboard(
         nine = _nine_box(s, scope_set, found, current, other)
     cases = _cases(app) if with_cases else CaseFigures(0, None, None, (), (), ())
     return Dashboard(
-        month, current, tracks, gaps, flow, promotions, cases, nine, business, checklist
+        month,
+        current,
+        tracks,
+        gaps,
+        flow,
+        promotions,
+        cases,
+        nine,
+        business,
+        checklist,
+        found.latest_month,
     )
 
 
