@@ -64,7 +64,10 @@ def register(sub: Any) -> None:
         q = actions.add_parser(name, help=helptext)
         add_file_argument(q)
         q.add_argument("case", type=int, metavar="CASE")
-        q.add_argument("--comment", "--reason", dest="comment", default="", metavar="TEXT")
+        if name == "revoke":
+            q.add_argument("--reason", "--comment", dest="comment", default="", metavar="TEXT")
+        else:
+            q.add_argument("--comment", default="", metavar="TEXT")
         q.set_defaults(run=run_other, other=name)
 
     for q in (
