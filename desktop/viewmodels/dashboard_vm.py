@@ -196,6 +196,23 @@ class DashboardViewModel(QObject):
         return True
 
 
+def save_pdf_bytes(vm: DashboardViewModel, data: bytes, path: Path) -> bool:
+    """Write the rendered A4 page (the view paints it) atomically: a failed save never leaves
+    half a PDF where the user's previous file was."""
+    from core.storage.atomic import write_atomic
+
+    path = Path(path)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_suffix(".pdf")
+    try:
+        write_atomic(path, data)
+    except OSError as err:
+        vm.failed.emit(str(err))
+        return False
+    vm.exported.emit(str(path))
+    return True
+
+
 def message_text(message: Message | None) -> str:
     return message.text() if message is not None else ""
 

@@ -4,6 +4,7 @@ company's checklist ticking itself."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,3 +135,28 @@ def test_dashboard_is_the_first_page_after_log_in(qtbot: QtBot, demo: AppSession
     # let every screen's background work deliver while the window still exists
     worker.wait_all()
     qtbot.wait(100)
+
+
+def test_a4_pdf_of_the_dashboard(
+    qtbot: QtBot, demo: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page(qtbot, demo)
+    out = tmp_path / "梯队健康度.pdf"
+    monkeypatch.setattr(page_module, "ask_pdf_path", lambda *_: out)
+    width = page.content.width()
+    page.pdf_button.click()
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    doc.load(str(out))
+    assert doc.pageCount() == 1
+    size = doc.pagePointSize(0)
+    assert round(size.width()) == 595 and round(size.height()) == 842  # A4 in points
+    doc.close()
+    assert page.content.width() == width  # the screen's layout is left as it was
+    if os.environ.get("TIDUI_PDF_PNG"):
+        import subprocess
+
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(out), os.environ["TIDUI_PDF_PNG"]])

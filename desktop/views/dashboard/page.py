@@ -49,7 +49,14 @@ from core.domain import months as mo
 from core.i18n import current_language
 from core.services import dashboard as db
 from desktop.i18n import tr
-from desktop.viewmodels.dashboard_vm import NEARLY, PEOPLE, READY, DashboardViewModel, names
+from desktop.viewmodels.dashboard_vm import (
+    NEARLY,
+    PEOPLE,
+    READY,
+    DashboardViewModel,
+    names,
+    save_pdf_bytes,
+)
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, month_picker
 from desktop.views.files import ask_save_xlsx
@@ -85,6 +92,14 @@ CHECKLIST_BUTTONS = {
 def ask_export_path(parent: QWidget, title: str, suggested: str) -> Path | None:
     """Where to save a chart's table (tests replace this)."""
     return ask_save_xlsx(parent, title, suggested)
+
+
+def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
+    """Where to save the A4 page (tests replace this)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name, _ = QFileDialog.getSaveFileName(parent, tr("导出 PDF"), suggested, tr("PDF 文件 (*.pdf)"))
+    return Path(name) if name else None
 
 
 def _small_font(size: int = 8) -> QFont:
@@ -390,6 +405,13 @@ class DashboardPage(QWidget):
         header.addWidget(self.refresh_button)
         header.addSpacing(12)
         header.addWidget(self.status, 1)
+        self.pdf_button = QPushButton(tr("导出 PDF"))
+        self.pdf_button.setToolTip(tr("把仪表盘放在一页 A4 纸上，保存为 PDF"))
+        self.pdf_button.clicked.connect(lambda _checked=False: self.export_pdf())
+        self.print_button = QPushButton(tr("打印…"))
+        self.print_button.clicked.connect(lambda _checked=False: self.print_page())
+        header.addWidget(self.pdf_button)
+        header.addWidget(self.print_button)
 
         # the figures
         self.pipeline = Card(tr("梯队健康度：各职级在岗人数与下级后备"), "pipeline", self)
@@ -417,6 +439,7 @@ class DashboardPage(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
+        self.content = content
 
         # a new company: what to do first
         self.checklist = QWidget()
@@ -821,6 +844,75 @@ class DashboardPage(QWidget):
         path = ask_export_path(self, tr("导出 Excel"), self.vm.suggested_name(key))
         if path is not None:
             self.vm.export(key, path)
+
+    def a4_pdf(self) -> bytes:
+        """The dashboard on one A4 page (portrait): a title line, then every card scaled to fit."""
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPoint, QSize
+        from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+        found = self.vm.result
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)
+        writer.setResolution(150)
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(10, 10, 10, 10),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        writer.setTitle(tr("梯队健康度"))
+        painter = QPainter(writer)
+        try:
+            area = writer.pageLayout().paintRectPixels(writer.resolution())
+            width, height = area.width(), area.height()
+            title_font = QFont(self.font())
+            title_font.setPointSize(14)
+            title_font.setBold(True)
+            painter.setFont(title_font)
+            heading = tr("梯队健康度")
+            if found is not None:
+                heading += "　" + tr("截至 {month}").format(
+                    month=mo.label(found.as_of, current_language())
+                )
+                heading += "　" + self.session_vm.company_name()
+            line = painter.fontMetrics().height() + 10
+            painter.drawText(0, painter.fontMetrics().ascent(), heading)
+            source = self.content if self.stack.currentWidget() is self.scroll else self.checklist
+            before = source.size()
+            size = QSize(max(before.width(), 1100), before.height())
+            if self.stack.currentWidget() is self.scroll:
+                size.setHeight(max(source.heightForWidth(size.width()), source.sizeHint().height()))
+            buttons = [b for c in self.cards.values() for b in (c.toggle, c.export_button)]
+            for button in buttons:  # paper has nothing to click
+                button.hide()
+            source.resize(size)  # laid out at a page-like width, whatever the window's size
+            scale = min(width / max(size.width(), 1), (height - line) / max(size.height(), 1))
+            painter.translate(0, line)
+            painter.scale(scale, scale)
+            source.render(painter, QPoint(0, 0))
+            source.resize(before)
+            for button in buttons:
+                button.show()
+        finally:
+            painter.end()
+            buffer.close()
+        return bytes(data.data())
+
+    def export_pdf(self) -> bool:
+        month = self.vm.result.as_of if self.vm.result else ""
+        path = ask_pdf_path(self, f"{tr('梯队健康度')}_{month}.pdf")
+        if path is None:
+            return False
+        return save_pdf_bytes(self.vm, self.a4_pdf(), path)
+
+    def print_page(self) -> bool:
+        from desktop.views.printing import ask_and_print
+
+        return ask_and_print(self.a4_pdf(), self, tr("梯队健康度"))
 
     # --- slots -----------------------------------------------------------------------------------
 
