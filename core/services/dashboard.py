@@ -28,16 +28,18 @@ here, from plain rows, with its formula written down (and in the README):
 * **case efficiency** (晋升效率): decided cases are those with the owner's decision
   (``decided_at``); days to decision = decision time − creation time (days, 2 decimals, as in
   ``promotion.cases.list_cases``); average and maximum over the decided cases; open cases are
-  those submitted / in review / returned / approved, each with the days since its last move.
-* **9-box** 9宫格 from the latest review cycle (latest ``as_of``, then newest; without a cycle the
-  latest 评审周期 named in the scores): performance = the KPI part of the evaluation (the mean
-  attainment × 100 of the KPI criteria of the person's first promotion transition, as in
-  ``promotion.scores.evaluate``; without KPI criteria the mean of any performance items
-  entered); potential = the mean of the potential items (each item's raters averaged first).
+  those submitted / in review / returned / approved and not decided, each with the days since
+  its last step (or its submission).
+* **9-box** 9宫格 from the latest review cycle's scores (latest ``as_of``, then newest; without a
+  cycle the latest 评审周期 named in the scores): performance = the KPI part of the evaluation
+  (the mean attainment × 100, as of M, of the KPI criteria of the person's first promotion
+  transition, as ``promotion.scores.evaluate`` scores it; without KPI criteria the mean of any
+  performance items entered); potential = the mean of the potential items (each item's raters averaged first).
   Band: score < low → 1, low ≤ score < high → 2, score ≥ high → 3 (cut-offs default 60/80,
   ``file_meta['dashboard.nine_box']`` as "60,80"). People without both scores are left out.
-* **business**: company GMV of month m = Σ over shops (not live accounts) of the store-month GMV
-  the KPIs use (``metrics.load_facts``: overview first, orders filling in); live GMV = Σ amount of
+* **business**, the 24 months ending at M: company GMV of month m = Σ over shops (not live
+  accounts) of the store-month GMV the KPIs use (``metrics.load_facts``' precedence: the shop
+  overview's monthly row, else its daily rows, else the counted orders); live GMV = Σ amount of
   the counted, current orders of m attributed to a live account (``order_facts.live_account_id``);
   live share = live GMV ÷ company GMV (None without company GMV).
 * **checklist** for a new company: 设计晋升通道 (a promotion transition exists), 导入花名册 (an
@@ -53,11 +55,11 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain import months as mo
@@ -66,6 +68,7 @@ from core.domain.rules import KPI_KINDS, Readiness
 from core.errors import ValidationError
 from core.i18n import Message
 from core.model import (
+    CaseStep,
     Employee,
     FileMeta,
     GradeChange,
@@ -73,9 +76,11 @@ from core.model import (
     Level,
     LiveSessionFact,
     OrderFact,
+    PromotionCase,
     ReviewCycle,
     ScoreEntry,
     Store,
+    StoreDayFact,
     StoreMonthFact,
     StoreOwnership,
     Track,
@@ -96,6 +101,7 @@ DEFAULT_BENCH = 1.0
 DEFAULT_CUTOFFS = (60.0, 80.0)
 MAX_BENCH = 10.0
 ROLLING_MONTHS = 12
+BUSINESS_MONTHS = 24  # the GMV chart covers the 24 months ending at the as-of month
 OPEN_CASE_STATES = ("submitted", "in_review", "returned", "approved")
 
 
@@ -422,19 +428,34 @@ def headcount_at(staff: Iterable[Staff], day: date) -> Counter[int | None]:
     return found
 
 
+def month_end_counts(
+    staff: Iterable[Staff], months: Iterable[str]
+) -> dict[str, Counter[int | None]]:
+    """month → ``headcount_at`` its last day (computed once, shared by every turnover figure)."""
+    people = list(staff)
+    return {m: headcount_at(people, mo.last_day(m)) for m in months}
+
+
 def turnover(
-    staff: Sequence[Staff], first: str, last: str, levels: set[int] | None = None
+    staff: Sequence[Staff],
+    first: str,
+    last: str,
+    levels: set[int] | None = None,
+    counts: Mapping[str, Counter[int | None]] | None = None,
 ) -> Turnover:
-    """Turnover over the months first..last; ``levels`` limits it to people at those levels."""
+    """Turnover over the months first..last; ``levels`` limits it to people at those levels;
+    ``counts`` are month-end head-counts already computed (``month_end_counts``)."""
     months = mo.month_range(first, last)
     start, end = mo.first_day(first), mo.last_day(last)
     total = 0
     for m in months:
-        counts = headcount_at(staff, mo.last_day(m))
+        at_end = (
+            counts[m] if counts is not None and m in counts else headcount_at(staff, mo.last_day(m))
+        )
         total += (
-            sum(counts.values())
+            sum(at_end.values())
             if levels is None
-            else sum(n for lv, n in counts.items() if lv in levels)
+            else sum(n for lv, n in at_end.items() if lv in levels)
         )
     leavers = tuple(
         PersonRef(p.id, p.no, p.name, note=p.left.isoformat())
@@ -651,8 +672,9 @@ def _flow(
 ) -> PeopleFlow:
     first = mo.add(as_of, -(ROLLING_MONTHS - 1))
     january = f"{as_of[:4]}-01"
-    rolling = turnover(staff, first, as_of)
-    calendar = turnover(staff, january, as_of)
+    counts = month_end_counts(staff, mo.month_range(first, as_of))  # January is among them
+    rolling = turnover(staff, first, as_of, counts=counts)
+    calendar = turnover(staff, january, as_of, counts=counts)
     order = {tid: i for i, tid in enumerate(track_order)}
     by_track_ids: dict[str, set[int]] = defaultdict(set)
     for lv in sorted(levels.values(), key=lambda x: (order.get(x.track_id, len(order)), x.rank)):
@@ -666,8 +688,8 @@ def _flow(
     by_track = tuple(
         TrackTurnover(
             track,
-            turnover(staff, first, as_of, ids),
-            turnover(staff, january, as_of, ids),
+            turnover(staff, first, as_of, ids, counts),
+            turnover(staff, january, as_of, ids, counts),
         )
         for track, ids in by_track_ids.items()
         if ids & seen_levels
@@ -676,8 +698,8 @@ def _flow(
         LevelTurnover(
             levels[lv].track,
             levels[lv].title,
-            turnover(staff, first, as_of, {lv}),
-            turnover(staff, january, as_of, {lv}),
+            turnover(staff, first, as_of, {lv}, counts),
+            turnover(staff, january, as_of, {lv}, counts),
         )
         for lv in sorted(
             seen_levels,
@@ -713,28 +735,78 @@ def _promotions(
     )
 
 
-def _cases(app: AppSession) -> CaseFigures:
-    from core.services.promotion import cases as pc
+def _days(later: datetime, earlier: datetime) -> float:
+    """Days between two moments, 2 decimals (as ``promotion.cases`` counts them); a naive time
+    (SQLite hands them back without a zone) is UTC."""
+    if later.tzinfo is None:
+        later = later.replace(tzinfo=UTC)
+    if earlier.tzinfo is None:
+        earlier = earlier.replace(tzinfo=UTC)
+    return round((later - earlier).total_seconds() / 86400, 2)
 
-    found = pc.list_cases(app)
-    decided = [c for c in found if c.days_to_decision is not None]
-    days = [c.days_to_decision for c in decided if c.days_to_decision is not None]
-    waiting = sorted(
-        (c for c in found if c.state in OPEN_CASE_STATES), key=lambda c: -c.days_waiting
+
+def _cases(session: Session, scope: set[int] | None, now: datetime | None = None) -> CaseFigures:
+    """Read straight from the case rows in three queries (``promotion.cases.list_cases`` builds a
+    full summary per case, a dozen queries each: too slow for a page that opens first)."""
+    from core.services.promotion.cases import waiting_role
+
+    now = now or datetime.now(UTC)
+    rows = [
+        c
+        for c in session.scalars(select(PromotionCase).order_by(PromotionCase.id.desc()))
+        if scope is None or c.employee_id in scope
+    ]
+    if not rows:
+        return CaseFigures(0, None, None, (), (), ())
+    ids = [c.id for c in rows]
+    last_move = dict(
+        session.execute(
+            select(CaseStep.case_id, func.max(CaseStep.at))
+            .where(CaseStep.case_id.in_(ids))
+            .group_by(CaseStep.case_id)
+        ).all()
     )
-    cycles = Counter(c.cycle or "" for c in found)
+    people = {
+        i: (no, name)
+        for i, no, name in session.execute(
+            select(Employee.id, Employee.no, Employee.name).where(
+                Employee.id.in_({c.employee_id for c in rows})
+            )
+        )
+    }
+    cycles = dict(session.execute(select(ReviewCycle.id, ReviewCycle.name)).all())
+    decided: list[tuple[int, str, str, str, float]] = []
+    waiting: list[OpenCase] = []
+    per_cycle: Counter[str] = Counter()
+    for c in rows:
+        no, name = people.get(c.employee_id, ("", ""))
+        move = f"{c.from_label} → {c.to_label}"
+        per_cycle[cycles.get(c.cycle_id, "") if c.cycle_id else ""] += 1
+        if c.decided_at is not None:
+            decided.append((c.id, no, name, move, _days(c.decided_at, c.created_at)))
+        elif c.state in OPEN_CASE_STATES:
+            since = last_move.get(c.id) or c.submitted_at
+            waiting.append(
+                OpenCase(
+                    c.id,
+                    no,
+                    name,
+                    move,
+                    c.state,
+                    waiting_role(c),
+                    _days(now, since),
+                    cycles.get(c.cycle_id) if c.cycle_id else None,
+                )
+            )
+    days = [d[4] for d in decided]
+    waiting.sort(key=lambda o: -o.days_waiting)
     return CaseFigures(
         decided=len(decided),
         avg_days=round(sum(days) / len(days), 2) if days else None,
         max_days=max(days) if days else None,
-        decided_cases=tuple(
-            (c.id, c.no, c.name, c.label(), c.days_to_decision or 0.0) for c in decided
-        ),
-        open=tuple(
-            OpenCase(c.id, c.no, c.name, c.label(), c.state, c.waiting_for, c.days_waiting, c.cycle)
-            for c in waiting
-        ),
-        per_cycle=tuple(sorted(cycles.items())),
+        decided_cases=tuple(decided),
+        open=tuple(waiting),
+        per_cycle=tuple(sorted(per_cycle.items())),
     )
 
 
@@ -776,7 +848,6 @@ def _nine_box(
     scope: set[int] | None,
     found: el.EligibilityList,
     settings_: Settings,
-    other: el.EligibilityList | None,
 ) -> NineBox:
     period, _ = _latest_period(session, scope)
     if period is None:
@@ -789,7 +860,7 @@ def _nine_box(
     ):
         if scope is None or employee_id in scope:
             ratings[employee_id].append((part, item, float(score)))
-    source = other or found
+    source = found
     people = {c.person.id: c.person for c in source.candidates}
     performance: dict[int, float] = {}
     for c in source.candidates:
@@ -845,35 +916,105 @@ def _nine_box(
     return NineBox(period, settings_.low, settings_.high, tuple(entries), tuple(unplaced))
 
 
-def _business(session: Session, as_of: str) -> tuple[BusinessMonth, ...]:
+def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> dict[str, float]:
+    """month → Σ over shops of the store-month GMV, with ``metrics.load_facts``' precedence
+    (a shop overview's monthly row, latest import first; else its daily rows summed; else the
+    counted orders; else another monthly row), read as a few grouped queries instead of the
+    whole fact book (the figure is tested equal to the fact book's)."""
     shops = set(session.scalars(select(Store.id).where(Store.kind != "live_account")))
-    book = kpi.load_facts(session)
-    gmv: dict[str, float] = {}
-    grid = book.grid.get("gmv")
-    if grid is not None:
-        for row, store_id in enumerate(book.store_ids):
-            if store_id not in shops:
-                continue
-            for col, month in enumerate(book.months):
-                value = float(grid[row, col])
-                if not math.isnan(value):
-                    gmv[month] = gmv.get(month, 0.0) + value
+    conn = session.connection()
+    in_window = (first, last)
+
+    def usable(batch_id: int | None) -> bool:
+        return batch_id is None or batch_id not in undone
+
+    overview: dict[tuple[int, str], tuple[int, float | None]] = {}
+    derived: dict[tuple[int, str], tuple[int, float | None]] = {}
+    for store_id, month, source, batch_id, gmv in conn.execute(
+        select(
+            StoreMonthFact.store_id,
+            StoreMonthFact.month,
+            StoreMonthFact.source,
+            StoreMonthFact.batch_id,
+            StoreMonthFact.gmv,
+        ).where(
+            StoreMonthFact.superseded_by.is_(None),
+            StoreMonthFact.month.between(*in_window),
+        )
+    ):
+        if store_id not in shops or not usable(batch_id):
+            continue
+        found = overview if source == kpi.OVERVIEW_SOURCE else derived
+        key = (store_id, month)
+        if key not in found or batch_id >= found[key][0]:
+            found[key] = (batch_id, gmv)
+    daily: dict[tuple[int, str], float] = {}
+    latest_day: dict[tuple[int, date], tuple[int, float | None, str]] = {}
+    for store_id, month, day, batch_id, gmv in conn.execute(
+        select(
+            StoreDayFact.store_id,
+            StoreDayFact.month,
+            StoreDayFact.day,
+            StoreDayFact.batch_id,
+            StoreDayFact.gmv,
+        ).where(StoreDayFact.superseded_by.is_(None), StoreDayFact.month.between(*in_window))
+    ):
+        if store_id not in shops or not usable(batch_id) or (store_id, month) in overview:
+            continue
+        key_day = (store_id, day)
+        if key_day not in latest_day or batch_id >= latest_day[key_day][0]:
+            latest_day[key_day] = (batch_id, gmv, month)
+    for (store_id, _day), (_batch, gmv, month) in latest_day.items():
+        if gmv is not None:
+            daily[(store_id, month)] = daily.get((store_id, month), 0.0) + float(gmv)
+    orders: dict[tuple[int, str], float] = {}
+    for store_id, month, batch_id, amount in conn.execute(
+        select(OrderFact.store_id, OrderFact.month, OrderFact.batch_id, func.sum(OrderFact.amount))
+        .where(
+            OrderFact.counted.is_(True),
+            OrderFact.superseded_by.is_(None),
+            OrderFact.month.between(*in_window),
+        )
+        .group_by(OrderFact.store_id, OrderFact.month, OrderFact.batch_id)
+    ):
+        if store_id in shops and usable(batch_id) and amount is not None:
+            orders[(store_id, month)] = orders.get((store_id, month), 0.0) + float(amount)
+    totals: dict[str, float] = {}
+    for key in set(overview) | set(daily) | set(orders) | set(derived):
+        value: float | None = None
+        if key in overview and overview[key][1] is not None:
+            value = overview[key][1]
+        elif key not in overview and key in daily:
+            value = daily[key]
+        elif key in orders:
+            value = orders[key]
+        elif key in derived:
+            value = derived[key][1]
+        if value is not None:
+            totals[key[1]] = totals.get(key[1], 0.0) + float(value)
+    return totals
+
+
+def _business(session: Session, as_of: str) -> tuple[BusinessMonth, ...]:
+    first = mo.add(as_of, -(BUSINESS_MONTHS - 1))
     undone = set(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
+    gmv = _company_gmv(session, first, as_of, undone)
     live: dict[str, float] = {}
     query = (
-        select(
-            OrderFact.month,
-            OrderFact.batch_id,
-            func.sum(case((OrderFact.live_account_id.is_not(None), OrderFact.amount), else_=0.0)),
+        select(OrderFact.month, OrderFact.batch_id, func.sum(OrderFact.amount))
+        .where(
+            OrderFact.counted.is_(True),
+            OrderFact.superseded_by.is_(None),
+            OrderFact.live_account_id.is_not(None),
+            OrderFact.month.between(first, as_of),
         )
-        .where(OrderFact.counted.is_(True), OrderFact.superseded_by.is_(None))
         .group_by(OrderFact.month, OrderFact.batch_id)
     )
     for month, batch_id, amount in session.execute(query):
         if batch_id in undone:
             continue
         live[month] = live.get(month, 0.0) + float(amount or 0.0)
-    months = sorted(m for m in set(gmv) | {m for m, v in live.items() if v} if m <= as_of)
+    months = sorted(m for m in set(gmv) | {m for m, v in live.items() if v})
     if not months:
         return ()
     return tuple(
@@ -932,15 +1073,10 @@ def dashboard(
         )
         flow = _flow(staff, levels, month, [t[0] for t in tracks_rows])
         promotions = _promotions(staff, levels, month)
-        _, period_as_of = _latest_period(s, scope_set)
         checklist = _checklist(s)
         business = _business(s, month)
-    other = None
-    if period_as_of is not None and period_as_of != month:
-        other = el.eligibility_list(app, period_as_of, today=today)
-    with app.read() as s:
-        nine = _nine_box(s, scope_set, found, current, other)
-    cases = _cases(app) if with_cases else CaseFigures(0, None, None, (), (), ())
+        nine = _nine_box(s, scope_set, found, current)
+        cases = _cases(s, scope_set) if with_cases else CaseFigures(0, None, None, (), (), ())
     return Dashboard(
         month,
         current,

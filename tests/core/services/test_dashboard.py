@@ -365,3 +365,43 @@ def test_table_export_is_formula_safe(company_home: AppSession, tmp_path: Path) 
     nine = db.Table("x", table.title, table.columns, (("=1+1", 2),))
     sheet = load_workbook(db.export_table(company_home, nine, tmp_path / "x.xlsx")).active
     assert sheet is not None and sheet["A3"].value == "'=1+1"
+
+
+def test_company_gmv_agrees_with_the_fact_book(company_home: AppSession) -> None:
+    """The dashboard's lean GMV query gives what the KPIs' fact book gives, precedence included."""
+    import math
+
+    from core.services import metrics as kpi
+
+    seed = Seed(company_home)
+    overview_shop, daily_shop, order_shop, both = (
+        seed.store(n) for n in ("月报店", "日报店", "订单店", "双份店")
+    )
+    account = seed.store("主播B", "抖音直播")
+    monthly, later, days, orders = (
+        seed.batch(),
+        seed.batch(),
+        seed.batch(),
+        seed.batch("douyin-orders"),
+    )
+    seed.month_fact(overview_shop, "2024-04", 5_000.0, batch=monthly)
+    seed.month_fact(overview_shop, "2024-04", 5_500.0, batch=later)  # the later import wins
+    seed.month_fact(both, "2024-04", 7_000.0, batch=monthly)
+    seed.order(both, "2024-04", 999.0, "x", batch=orders)  # an overview exists: not added
+    seed.day_fact(daily_shop, date(2024, 4, 2), 100.0, batch=days)
+    seed.day_fact(daily_shop, date(2024, 4, 30), 250.0, batch=days)
+    seed.day_fact(daily_shop, date(2024, 5, 1), 80.0, batch=days)
+    seed.order(order_shop, "2024-05", 300.0, "y", batch=orders, live_account=account)
+    seed.order(order_shop, "2024-05", 200.0, "z", batch=orders)
+    business = {b.month: b.gmv for b in db.dashboard(company_home, "2024-05").business}
+    assert business == {"2024-04": 5_500.0 + 7_000.0 + 350.0, "2024-05": 80.0 + 500.0}
+    with company_home.read() as s:
+        book = kpi.load_facts(s)
+    shops = {overview_shop, daily_shop, order_shop, both}
+    expected: dict[str, float] = {}
+    for row, store in enumerate(book.store_ids):
+        for col, month in enumerate(book.months):
+            value = float(book.grid["gmv"][row, col])
+            if store in shops and not math.isnan(value):
+                expected[month] = expected.get(month, 0.0) + value
+    assert business == pytest.approx(expected)
