@@ -917,81 +917,135 @@ def _nine_box(
 
 
 def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> dict[str, float]:
-    """month → Σ over shops of the store-month GMV, with ``metrics.load_facts``' precedence
-    (a shop overview's monthly row, latest import first; else its daily rows summed; else the
-    counted orders; else another monthly row), read as a few grouped queries instead of the
-    whole fact book (the figure is tested equal to the fact book's)."""
-    shops = set(session.scalars(select(Store.id).where(Store.kind != "live_account")))
-    conn = session.connection()
-    in_window = (first, last)
+    """month → Σ over shops of the store-month GMV, with ``metrics.load_facts``' precedence:
+    a shop overview's monthly row (the latest import of it), else the store-month's daily rows
+    summed, else its counted orders, else another monthly row. Summed by SQLite per month (four
+    grouped queries, each store-month looked up through the store/month indexes) instead of
+    loading the whole fact book; tested equal to the fact book's figure."""
+    from sqlalchemy import and_, exists
+    from sqlalchemy.orm import aliased
 
-    def usable(batch_id: int | None) -> bool:
-        return batch_id is None or batch_id not in undone
+    shop = select(Store.id).where(Store.kind != "live_account")
+    batches = sorted(undone)
 
-    overview: dict[tuple[int, str], tuple[int, float | None]] = {}
-    derived: dict[tuple[int, str], tuple[int, float | None]] = {}
-    for store_id, month, source, batch_id, gmv in conn.execute(
-        select(
-            StoreMonthFact.store_id,
-            StoreMonthFact.month,
-            StoreMonthFact.source,
-            StoreMonthFact.batch_id,
-            StoreMonthFact.gmv,
-        ).where(
-            StoreMonthFact.superseded_by.is_(None),
-            StoreMonthFact.month.between(*in_window),
-        )
-    ):
-        if store_id not in shops or not usable(batch_id):
-            continue
-        found = overview if source == kpi.OVERVIEW_SOURCE else derived
-        key = (store_id, month)
-        if key not in found or batch_id >= found[key][0]:
-            found[key] = (batch_id, gmv)
-    daily: dict[tuple[int, str], float] = {}
-    latest_day: dict[tuple[int, date], tuple[int, float | None, str]] = {}
-    for store_id, month, day, batch_id, gmv in conn.execute(
-        select(
-            StoreDayFact.store_id,
-            StoreDayFact.month,
-            StoreDayFact.day,
-            StoreDayFact.batch_id,
-            StoreDayFact.gmv,
-        ).where(StoreDayFact.superseded_by.is_(None), StoreDayFact.month.between(*in_window))
-    ):
-        if store_id not in shops or not usable(batch_id) or (store_id, month) in overview:
-            continue
-        key_day = (store_id, day)
-        if key_day not in latest_day or batch_id >= latest_day[key_day][0]:
-            latest_day[key_day] = (batch_id, gmv, month)
-    for (store_id, _day), (_batch, gmv, month) in latest_day.items():
-        if gmv is not None:
-            daily[(store_id, month)] = daily.get((store_id, month), 0.0) + float(gmv)
-    orders: dict[tuple[int, str], float] = {}
-    for store_id, month, batch_id, amount in conn.execute(
-        select(OrderFact.store_id, OrderFact.month, OrderFact.batch_id, func.sum(OrderFact.amount))
+    def ok(column: Any) -> Any:
+        return column.not_in(batches) if batches else column.is_not(None)
+
+    m, x = aliased(StoreMonthFact), aliased(StoreMonthFact)
+    latest_overview = (
+        select(func.max(x.batch_id))
         .where(
-            OrderFact.counted.is_(True),
-            OrderFact.superseded_by.is_(None),
-            OrderFact.month.between(*in_window),
+            x.store_id == m.store_id,
+            x.month == m.month,
+            x.source == kpi.OVERVIEW_SOURCE,
+            x.superseded_by.is_(None),
+            ok(x.batch_id),
         )
-        .group_by(OrderFact.store_id, OrderFact.month, OrderFact.batch_id)
-    ):
-        if store_id in shops and usable(batch_id) and amount is not None:
-            orders[(store_id, month)] = orders.get((store_id, month), 0.0) + float(amount)
+        .scalar_subquery()
+    )
     totals: dict[str, float] = {}
-    for key in set(overview) | set(daily) | set(orders) | set(derived):
-        value: float | None = None
-        if key in overview and overview[key][1] is not None:
-            value = overview[key][1]
-        elif key not in overview and key in daily:
-            value = daily[key]
-        elif key in orders:
-            value = orders[key]
-        elif key in derived:
-            value = derived[key][1]
-        if value is not None:
-            totals[key[1]] = totals.get(key[1], 0.0) + float(value)
+
+    def add(query: Any) -> None:
+        for month, amount in session.execute(query):
+            if amount is not None:
+                totals[month] = totals.get(month, 0.0) + float(amount)
+
+    add(
+        select(m.month, func.sum(m.gmv))
+        .where(
+            m.source == kpi.OVERVIEW_SOURCE,
+            m.superseded_by.is_(None),
+            m.month.between(first, last),
+            m.store_id.in_(shop),
+            m.batch_id == latest_overview,
+        )
+        .group_by(m.month)
+    )
+
+    def overview_of(store: Any, month: Any) -> Any:
+        o = aliased(StoreMonthFact)
+        return exists().where(
+            o.store_id == store,
+            o.month == month,
+            o.source == kpi.OVERVIEW_SOURCE,
+            o.superseded_by.is_(None),
+            ok(o.batch_id),
+        )
+
+    def days_of(store: Any, month: Any) -> Any:
+        d = aliased(StoreDayFact)
+        return exists().where(
+            d.store_id == store,
+            d.month == month,
+            d.gmv.is_not(None),
+            d.superseded_by.is_(None),
+            ok(d.batch_id),
+        )
+
+    def orders_of(store: Any, month: Any) -> Any:
+        o = aliased(OrderFact)
+        return exists().where(
+            o.store_id == store,
+            o.month == month,
+            o.counted.is_(True),
+            o.superseded_by.is_(None),
+            ok(o.batch_id),
+        )
+
+    day = StoreDayFact
+    add(
+        select(day.month, func.sum(day.gmv))
+        .where(
+            day.superseded_by.is_(None),
+            ok(day.batch_id),
+            day.month.between(first, last),
+            day.store_id.in_(shop),
+            ~overview_of(day.store_id, day.month),
+        )
+        .group_by(day.month)
+    )
+    order = OrderFact
+    add(
+        select(order.month, func.sum(order.amount))
+        .where(
+            order.counted.is_(True),
+            order.superseded_by.is_(None),
+            ok(order.batch_id),
+            order.month.between(first, last),
+            order.store_id.in_(shop),
+            ~overview_of(order.store_id, order.month),
+            ~days_of(order.store_id, order.month),
+        )
+        .group_by(order.month)
+    )
+    d2, y = aliased(StoreMonthFact), aliased(StoreMonthFact)
+    latest_derived = (
+        select(func.max(y.batch_id))
+        .where(
+            and_(
+                y.store_id == d2.store_id,
+                y.month == d2.month,
+                y.source != kpi.OVERVIEW_SOURCE,
+                y.superseded_by.is_(None),
+                ok(y.batch_id),
+            )
+        )
+        .scalar_subquery()
+    )
+    add(
+        select(d2.month, func.sum(d2.gmv))
+        .where(
+            d2.source != kpi.OVERVIEW_SOURCE,
+            d2.superseded_by.is_(None),
+            d2.month.between(first, last),
+            d2.store_id.in_(shop),
+            d2.batch_id == latest_derived,
+            ~overview_of(d2.store_id, d2.month),
+            ~days_of(d2.store_id, d2.month),
+            ~orders_of(d2.store_id, d2.month),
+        )
+        .group_by(d2.month)
+    )
     return totals
 
 
