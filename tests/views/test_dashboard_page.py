@@ -19,7 +19,7 @@ from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.dashboard import page as page_module
-from desktop.views.dashboard.page import DashboardPage
+from desktop.views.dashboard.page import DashboardPage, LinkLabel
 from tests.core.services.test_metrics_seed import Seed
 from tests.views.conftest import shot
 
@@ -53,8 +53,8 @@ def test_gap_clicks_through_to_its_people_and_a_table_exports(
     assert found is not None and not found.is_new
     director = next(lv for t in found.tracks for lv in t.levels if lv.level == "运营总监")
     assert director.gap is not None
-    gap = page.findChild(QPushButton, f"gap-{director.level_id}")
-    assert gap is not None and gap.text() == "运营总监：无人达标 — 梯队断层"
+    gap = page.findChild(LinkLabel, f"gap-{director.level_id}")
+    assert gap is not None and gap.plain == "运营总监：无人达标 — 梯队断层"
     assert page.findChild(QLabel, "gap-banner") is not None
     gap.click()
     dialog = page.dialog
@@ -160,3 +160,15 @@ def test_a4_pdf_of_the_dashboard(
         import subprocess
 
         subprocess.run(["pdftoppm", "-png", "-r", "80", str(out), os.environ["TIDUI_PDF_PNG"]])
+
+
+def test_a_shop_without_live_orders_draws(qtbot: QtBot, company_home: AppSession) -> None:
+    seed = Seed(company_home)
+    seed.employee("E001", "王芳", "运营总监")
+    shop = seed.store("旗舰店")
+    seed.month_fact(shop, "2024-05", 9_000.0, batch=seed.batch())
+    page = make_page(qtbot, company_home)
+    found = page.vm.result
+    assert found is not None and not found.is_new
+    assert [b.live_share for b in found.business] == [0.0]
+    assert page.business.body_layout.count() >= 2  # the chart and its note, no error

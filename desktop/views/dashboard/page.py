@@ -8,6 +8,7 @@ exports it. A new company sees a checklist instead of empty charts.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -134,6 +135,28 @@ def _link(text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
     button.setToolTip(tip)
     button.clicked.connect(lambda _checked=False: slot())
     return button
+
+
+class LinkLabel(QLabel):
+    """A clickable sentence that wraps (a long gap sentence or list of names must not widen the
+    page past the window)."""
+
+    def __init__(self, text: str, slot: Callable[[], None], color: str, tip: str = "") -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setText(
+            f"<a href='#' style='color:{color}; text-decoration:none'>{html.escape(text)}</a>"
+        )
+        self.setWordWrap(True)
+        self.setToolTip(tip)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.plain = text
+        self.slot = slot
+        self.linkActivated.connect(lambda _href: slot())
+
+    def click(self) -> None:
+        self.slot()
 
 
 class PeopleDialog(QDialog):
@@ -371,13 +394,13 @@ class TrackPanel(QWidget):
         line.addStretch(1)
         box.addLayout(line)
         if lv.gap is not None:
-            gap = _link(
+            gap = LinkLabel(
                 lv.gap.message.text(),
                 lambda: page.show_people(lv.level_id, READY if lv.ready else NEARLY),
+                GAP_COLOR,
                 tr("点击查看下级中最接近的人"),
             )
             gap.setObjectName(f"gap-{lv.level_id}")
-            gap.setStyleSheet(LINK_STYLE.replace("#1c7ed6", GAP_COLOR))
             box.addWidget(gap)
         return row
 
@@ -489,6 +512,8 @@ class DashboardPage(QWidget):
         self._draw_cases(found.cases)
         self._draw_business(found)
         for card in self.cards.values():
+            for label in card.body.findChildren(QLabel):
+                label.setWordWrap(True)  # long names or sentences wrap, never widen the page
             _show_now(card.body)
 
     def _draw_pipeline(self, found: db.Dashboard) -> None:
@@ -619,11 +644,12 @@ class DashboardPage(QWidget):
             )
             big.setToolTip(formula)
             card.body_layout.addWidget(big)
-        leavers = _link(
+        leavers = LinkLabel(
             tr("近12个月离职 {n} 人：{names}").format(
                 n=len(flow.rolling.leavers), names=names(flow.rolling.leavers) or tr("无")
             ),
             lambda: self._show_refs(tr("近12个月离职人员"), flow.rolling.leavers),
+            "#1c7ed6",
         )
         leavers.setObjectName("leavers")
         card.body_layout.addWidget(leavers)
@@ -726,7 +752,7 @@ class DashboardPage(QWidget):
         left.setLabelsFont(_small_font())
         left.setTitleFont(_small_font())
         right = QValueAxis()
-        right.setRange(0, max(100.0, *(b.live_share * 100 for b in months if b.live_share)))
+        right.setRange(0, max([100.0, *(b.live_share * 100 for b in months if b.live_share)]))
         right.setLabelFormat("%.0f%%")
         right.setTitleText(tr("直播占比"))
         right.setLabelsFont(_small_font())
