@@ -173,6 +173,26 @@ class DashboardViewModel(QObject):
     def leavers(self) -> tuple[db.PersonRef, ...]:
         return self.result.flow.rolling.leavers if self.result else ()
 
+    # --- settings ------------------------------------------------------------------------------
+
+    def can_edit_settings(self) -> bool:
+        from core.permissions import Perm
+
+        return self.session_vm.can(Perm.EDIT_LADDER)
+
+    def settings(self) -> db.Settings:
+        return self.result.settings if self.result else db.Settings()
+
+    def save_settings(self, bench_strength: float, low: float, high: float) -> bool:
+        """Bench strength and 9-box cut-offs; every screen recomputes."""
+        try:
+            db.set_settings(self.session_vm.app, bench_strength, low, high)
+        except TiduiError as err:
+            self.failed.emit(err.text())
+            return False
+        self.session_vm.notify_changed("dashboard")
+        return True
+
     # --- export --------------------------------------------------------------------------------
 
     def table_title(self, key: str) -> str:

@@ -172,3 +172,20 @@ def test_a_shop_without_live_orders_draws(qtbot: QtBot, company_home: AppSession
     assert found is not None and not found.is_new
     assert [b.live_share for b in found.business] == [0.0]
     assert page.business.body_layout.count() >= 2  # the chart and its note, no error
+
+
+def test_the_owner_changes_the_bench_strength(qtbot: QtBot, demo: AppSession) -> None:
+    page = make_page(qtbot, demo)
+    assert page.settings_button.isVisibleTo(page)
+    found = page.vm.result
+    assert found is not None
+    specialist = found.tracks[0].levels[1]  # 店铺运营/运营专员: 1 person, 1 ready
+    assert specialist.gap is None
+    dialog = page.edit_settings()
+    dialog.bench.setValue(2)
+    with qtbot.waitSignal(page.vm.loaded, timeout=30000):
+        dialog.accept()
+    after = page.vm.result
+    assert after is not None and after.settings.bench_strength == 2
+    level = after.level(specialist.level_id)
+    assert level is not None and level.gap is not None and level.gap.kind == "too_few"

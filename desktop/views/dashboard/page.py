@@ -203,6 +203,36 @@ class PeopleDialog(QDialog):
             self.accept()
 
 
+class SettingsDialog(QDialog):
+    """梯队厚度 (ready successors wanted per position) and the 9-box cut-offs."""
+
+    def __init__(self, current: db.Settings, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout
+
+        super().__init__(parent)
+        self.setWindowTitle(tr("仪表盘标准"))
+        self.bench = QDoubleSpinBox()
+        self.bench.setRange(0.1, db.MAX_BENCH)
+        self.bench.setSingleStep(0.5)
+        self.bench.setDecimals(1)
+        self.bench.setValue(current.bench_strength)
+        self.low, self.high = QDoubleSpinBox(), QDoubleSpinBox()
+        for box, value in ((self.low, current.low), (self.high, current.high)):
+            box.setRange(0, 100)
+            box.setDecimals(1)
+            box.setValue(value)
+        form = QFormLayout(self)
+        form.addRow(tr("每个岗位需要的达标后备人数"), self.bench)
+        form.addRow(tr("9宫格：“中”从此分数起"), self.low)
+        form.addRow(tr("9宫格：“高”从此分数起"), self.high)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
 class Card(QFrame):
     """A titled box holding a chart and, one click away, its table and 导出 Excel."""
 
@@ -435,6 +465,11 @@ class DashboardPage(QWidget):
         self.print_button.clicked.connect(lambda _checked=False: self.print_page())
         header.addWidget(self.pdf_button)
         header.addWidget(self.print_button)
+        self.settings_button = QPushButton(tr("标准…"))
+        self.settings_button.setToolTip(tr("梯队厚度与9宫格分界线"))
+        self.settings_button.clicked.connect(lambda _checked=False: self.edit_settings())
+        self.settings_button.setVisible(self.vm.can_edit_settings())
+        header.addWidget(self.settings_button)
 
         # the figures
         self.pipeline = Card(tr("梯队健康度：各职级在岗人数与下级后备"), "pipeline", self)
@@ -939,6 +974,17 @@ class DashboardPage(QWidget):
         from desktop.views.printing import ask_and_print
 
         return ask_and_print(self.a4_pdf(), self, tr("梯队健康度"))
+
+    def edit_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.vm.settings(), self)
+        dialog.accepted.connect(
+            lambda: self.vm.save_settings(
+                dialog.bench.value(), dialog.low.value(), dialog.high.value()
+            )
+        )
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- slots -----------------------------------------------------------------------------------
 
