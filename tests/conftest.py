@@ -14,7 +14,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep scrypt cheap in tests; the cost is stored per key slot, so files stay openable.
 os.environ.setdefault("TIDUI_TEST_FAST_KDF", "1")
 
+from hypothesis import settings
+
 from core.session import AppSession
+
+# Property tests judge results, not speed: a first example that pays for an import, or a busy CI
+# machine, must not fail a test on hypothesis' 200 ms deadline (speed lives in bench/).
+settings.register_profile("tidui", deadline=None)
+settings.load_profile("tidui")
 
 OWNER = "boss"
 OWNER_PASSWORD = "owner-pass-1"

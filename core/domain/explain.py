@@ -97,13 +97,28 @@ def change_term(unit: str, change: float | None, decimals: int | None = None) ->
 _DISPLAY_DECIMALS = {"percent": 1, "days": 1, "ratio": 2}
 
 
-def display_decimals(unit: str, value: float, near: float | None = None) -> int:
+def most_decimals(unit: str) -> int:
+    """The most decimals a value of ``unit`` is shown with: its precision (metrics.PRECISION),
+    in the unit shown (percent: 0.01 percentage point = 2 decimals of the percentage)."""
+    return mx.precision(unit) - (2 if unit == "percent" else 0)
+
+
+def display_decimals(
+    unit: str,
+    value: float,
+    near: float | None = None,
+    start: int | None = None,
+    most: int | None = None,
+) -> int:
     """Decimals for an observed value: short, but never so short that it looks equal to the threshold.
 
     "15.0%" next to "≥15%" with a ✗ would confuse anyone, so a value that rounds onto the
-    threshold without being it gets more decimals (14.96% rather than 15.0%).
+    threshold without being it gets more decimals (14.99% rather than 15.0%), up to the
+    precision values are judged at: a value judged equal to the threshold is shown equal to it.
     """
-    if unit == "yuan":
+    if start is not None:
+        decimals = start
+    elif unit == "yuan":
         decimals = 0 if abs(value) >= 1000 else 2
     elif unit in ("count", "people"):
         decimals = 0 if float(value).is_integer() else 2
@@ -111,7 +126,8 @@ def display_decimals(unit: str, value: float, near: float | None = None) -> int:
         decimals = _DISPLAY_DECIMALS.get(unit, 2)
     if near is None or math.isnan(value) or value == near:
         return decimals
-    while decimals < 6:
+    most = most_decimals(unit) if most is None else most
+    while decimals < most:
         shown_value = mx.format_value(unit, value, "en", decimals)
         shown_threshold = mx.format_value(unit, near, "en", max(decimals, 0))
         if shown_value != shown_threshold:
@@ -340,7 +356,8 @@ def explain_no_data(
 
 def shortfall_term(unit: str, gap: float, threshold: float) -> Message:
     """How much is missing, shown with enough decimals not to read as zero."""
-    decimals = display_decimals(unit, gap, 0.0 if gap != 0 else None)
+    # a shortfall against a threshold finer than the precision may be finer too
+    decimals = display_decimals(unit, gap, 0.0 if gap != 0 else None, most=6)
     if unit == "percent":
         decimals = max(decimals, 1)
     return amount_term(unit, gap, decimals)
@@ -513,9 +530,10 @@ def explain_score(
             Phrase("rules.explain.score_none", {"rule": rule}),
             Phrase("rules.missing.score_none", {"part": part}),
         )
-    explanation = Phrase(
-        "rules.explain.score", {"rule": rule, "value": mx.format_value("ratio", score, "zh", 1)}
+    shown = mx.format_value(
+        "ratio", score, "zh", display_decimals("ratio", score, spec.threshold, 1)
     )
+    explanation = Phrase("rules.explain.score", {"rule": rule, "value": shown})
     if met:
         return explanation, None
     amount = mx.format_value("ratio", gap or 0.0, "zh", display_decimals("ratio", gap or 0.0, 0.0))

@@ -27,6 +27,23 @@ FloatArray = npt.NDArray[np.float64]
 UNITS: tuple[Unit, ...] = ("yuan", "percent", "count", "days", "ratio", "people")
 DIRECTIONS: tuple[Direction, ...] = ("higher", "lower")
 
+# The precision a value is compared with a threshold at, and shown at most: decimals of the
+# stored value. Rates and growths to 0.01 percentage point (0.1200 = 12.00%), money to the fen,
+# counts, people and days (averages of them) to 0.01. A value is rounded to it before any
+# verdict, so the number a person reads is the number that was judged: 12.00% meets ≥ 12%
+# even when the float arithmetic behind it gave 0.11999999999999975.
+PRECISION: dict[str, int] = {
+    "percent": 4,
+    "yuan": 2,
+    "count": 2,
+    "people": 2,
+    "days": 2,
+    "ratio": 4,
+}
+# Money is summed in whole fen (integers, exact in a float up to ¥90 trillion), never as yuan
+# floats: thirty days of ¥8,333.33 add up to exactly ¥249,999.90.
+FEN = 100.0
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -224,6 +241,46 @@ EVALUATION_PARTS: dict[str, EvaluationPart] = {
 SCORE_PARTS: tuple[str, ...] = ("total", *EVALUATION_PARTS)
 
 
+def precision(unit: str) -> int:
+    """Decimals of the stored value at which ``unit`` values are compared (see PRECISION)."""
+    return PRECISION.get(unit, 4)
+
+
+def quantize(unit: str, value: float | None) -> float | None:
+    """``value`` rounded to its unit's precision (None and NaN stay as they are)."""
+    if value is None or math.isnan(value):
+        return value
+    return float(np.round(np.float64(value), precision(unit)))
+
+
+def quantize_array(unit: str, values: FloatArray) -> FloatArray:
+    """``quantize`` elementwise, by the very same rounding (the batch evaluator agrees to the bit)."""
+    return np.asarray(np.round(values, precision(unit)), dtype=np.float64)
+
+
+def tolerance(unit: str) -> float:
+    """Far below one step of the precision: absorbs a threshold's own float noise (12.3/100)."""
+    return 10.0 ** -(precision(unit) + 6)
+
+
+def to_fen(value: float) -> float:
+    """A yuan amount in whole fen (a float holding an integer)."""
+    return float(np.rint(np.float64(value) * FEN))
+
+
+def money_sum(values: Iterable[float]) -> float:
+    """Yuan amounts added exactly: in whole fen, then back to yuan (to the fen)."""
+    total = 0.0
+    for value in values:
+        total += to_fen(value)
+    return total / FEN
+
+
+def is_money(code: str, custom: Mapping[str, Metric] | None = None) -> bool:
+    found = CATALOGUE.get(code) or (custom or {}).get(code)
+    return found is not None and found.unit == "yuan"
+
+
 # --- showing values ---------------------------------------------------------------------------
 
 
@@ -325,6 +382,10 @@ def employee_series(
     if manual_store:
         store_list.append(manual_store)
 
+    def exact(code: str, value: object) -> float:
+        # money in whole fen, so sums are exact and do not depend on the order of adding
+        return to_fen(float(value)) if is_money(code, custom) else float(value)  # type: ignore[arg-type]
+
     sums: dict[str, dict[str, float]] = {}
     pair_sums: dict[str, dict[str, tuple[float, float]]] = {}
     for facts in store_list:
@@ -332,22 +393,30 @@ def employee_series(
             for code, value in values.items():
                 if additive(code) and _present(value):
                     by_month = sums.setdefault(code, {})
-                    by_month[month] = by_month.get(month, 0.0) + float(value)  # type: ignore[arg-type]
+                    by_month[month] = by_month.get(month, 0.0) + exact(code, value)
             for code, (numerators, denominator) in RATIOS.items():
                 den = values.get(denominator)
                 nums = [values.get(n) for n in numerators]
                 if _present(den) and all(_present(n) for n in nums):
                     num_total = 0.0
-                    for n in nums:
-                        num_total += float(n)  # type: ignore[arg-type]
+                    for n, v in zip(numerators, nums, strict=True):
+                        num_total += exact(n, v)
                     num_sum, den_sum = pair_sums.setdefault(code, {}).get(month, (0.0, 0.0))
-                    pair_sums[code][month] = (num_sum + num_total, den_sum + float(den))  # type: ignore[arg-type]
+                    pair_sums[code][month] = (
+                        num_sum + num_total,
+                        den_sum + exact(denominator, den),
+                    )
 
-    series: Series = {code: dict(by_month) for code, by_month in sums.items()}
-    for code in RATIOS:
+    series: Series = {}
+    for code, by_month in sums.items():
+        scale = FEN if is_money(code, custom) else 1.0
+        series[code] = {m: v / scale for m, v in by_month.items()}
+    for code, (numerators, denominator) in RATIOS.items():
+        num_scale = FEN if is_money(numerators[0], custom) else 1.0
+        den_scale = FEN if is_money(denominator, custom) else 1.0
         derived: dict[str, Value] = {}
         for month, (num_sum, den_sum) in pair_sums.get(code, {}).items():
-            derived[month] = num_sum / den_sum if den_sum != 0 else None
+            derived[month] = (num_sum / num_scale) / (den_sum / den_scale) if den_sum != 0 else None
         series[code] = derived
     for code, base in GROWTHS.items():
         series[code] = growth_series(series.get(base, {}))
@@ -431,15 +500,22 @@ def employee_arrays(
         total = np.where(extra_ok, total + np.where(extra_ok, extra, 0.0), total)
         return np.where(seen | extra_ok, total, np.nan)
 
-    manual_additive = {c: v for c, v in manual.items() if c in CATALOGUE and additive(c)}
-    picked = {code: v[owner_store, owner_month] for code, v in store_values.items()}
+    def exact(code: str, values: FloatArray) -> FloatArray:
+        # money in whole fen, as employee_series adds it
+        return np.rint(values * FEN) if is_money(code, custom) else values
+
+    manual_additive = {c: exact(c, v) for c, v in manual.items() if c in CATALOGUE and additive(c)}
+    picked = {code: exact(code, v[owner_store, owner_month]) for code, v in store_values.items()}
     result: dict[str, FloatArray] = {}
     for code in {*picked, *manual_additive}:
         if not additive(code):
             continue
         values = picked.get(code, np.full(owner_store.shape, np.nan))
-        result[code] = summed(values, ~np.isnan(values), manual_additive.get(code, nothing))
+        total = summed(values, ~np.isnan(values), manual_additive.get(code, nothing))
+        result[code] = total / FEN if is_money(code, custom) else total
     for code, (numerators, denominator) in RATIOS.items():
+        num_scale = FEN if is_money(numerators[0], custom) else 1.0
+        den_scale = FEN if is_money(denominator, custom) else 1.0
         den = picked.get(denominator, np.full(owner_store.shape, np.nan))
         num = np.zeros_like(den)
         for n in numerators:
@@ -453,7 +529,9 @@ def employee_arrays(
         num_sum = summed(num, both, np.where(manual_both, manual_num, np.nan))
         den_sum = summed(den, both, np.where(manual_both, manual_den, np.nan))
         with np.errstate(divide="ignore", invalid="ignore"):
-            result[code] = np.where(den_sum != 0, num_sum / den_sum, np.nan)
+            result[code] = np.where(
+                den_sum != 0, (num_sum / num_scale) / (den_sum / den_scale), np.nan
+            )
     for code, base in GROWTHS.items():
         result[code] = growth_array(result.get(base, nothing))
     for code, values in manual.items():

@@ -210,6 +210,28 @@ def compare(value: float, comparator: str, threshold: float) -> bool:
     return False
 
 
+def compare_at(unit: str, value: float, comparator: str, threshold: float) -> bool:
+    """``compare`` for a value already rounded to its unit's precision (metrics.PRECISION).
+
+    The threshold's own float noise (12.3 / 100 is not quite 0.123) is absorbed, far below
+    one step of the precision, so a value shown equal to the threshold is treated as equal.
+    """
+    eps = mx.tolerance(unit)
+    if comparator == ">=":
+        return value >= threshold - eps
+    if comparator == ">":
+        return value > threshold + eps
+    if comparator == "<=":
+        return value <= threshold + eps
+    if comparator == "<":
+        return value < threshold - eps
+    return False
+
+
+# Scores (0–100) are judged, like metric values, at the precision they are shown at.
+SCORE_UNIT = "ratio"
+
+
 def shortfall(value: float, comparator: str, threshold: float) -> float:
     """How far ``value`` is on the wrong side of ``threshold`` (negative when comfortably met)."""
     return value - threshold if comparator in ("<=", "<") else threshold - value
@@ -382,10 +404,11 @@ def _each_month(
 ) -> CriterionResult:
     assert spec.metric is not None
     t, cmp = spec.threshold, spec.comparator
+    unit = ex.unit_of(spec, custom)
     rows: list[tuple[str, float | None, bool]] = []
     for month in mo.window(as_of, spec.window):
-        value = ctx.value(spec.metric, month)
-        rows.append((month, value, value is not None and compare(value, cmp, t)))
+        value = mx.quantize(unit, ctx.value(spec.metric, month))
+        rows.append((month, value, value is not None and compare_at(unit, value, cmp, t)))
     met_months = sum(1 for _, _, ok in rows if ok)
     met = met_months == len(rows)
     gap: float | None
@@ -420,8 +443,10 @@ def _change(
 ) -> CriterionResult:
     assert spec.metric is not None
     t, cmp = spec.threshold, spec.comparator
+    unit = ex.unit_of(spec, custom)
     start_month = mo.add(as_of, -spec.window)
-    start, end = ctx.value(spec.metric, start_month), ctx.value(spec.metric, as_of)
+    start = mx.quantize(unit, ctx.value(spec.metric, start_month))
+    end = mx.quantize(unit, ctx.value(spec.metric, as_of))
     details = (MonthDetail(start_month, start, None), MonthDetail(as_of, end, None))
     if start is None or end is None:
         gaps = [m for m, v in ((start_month, start), (as_of, end)) if v is None]
@@ -429,8 +454,9 @@ def _change(
         return CriterionResult(
             spec, as_of, False, None, t, 0.0, None, rule, explanation, missing, details
         )
-    change = end - start
-    met = compare(change, cmp, t)
+    change = mx.quantize(unit, end - start)
+    assert change is not None
+    met = compare_at(unit, change, cmp, t)
     gap = 0.0 if met else max(shortfall(change, cmp, t), 0.0)
     explanation, missing_msg = ex.explain_change(
         spec, custom, rule, (start_month, start), (as_of, end), change, met, gap, as_of
@@ -459,25 +485,27 @@ def _average(
 ) -> CriterionResult:
     assert spec.metric is not None
     t, cmp, n = spec.threshold, spec.comparator, spec.window
-    rows = [(m, ctx.value(spec.metric, m)) for m in mo.window(as_of, n)]
+    unit = ex.unit_of(spec, custom)
+    rows = [(m, mx.quantize(unit, ctx.value(spec.metric, m))) for m in mo.window(as_of, n)]
     total = 0.0
     available = 0
     for _, value in rows:
         if value is not None:
             total += value
             available += 1
-    mean = total / available if available else None
+    # the mean of the months as shown, judged as shown
+    mean = mx.quantize(unit, total / available) if available else None
     gap: float | None
     if available == n:
         assert mean is not None
-        met = compare(mean, cmp, t)
+        met = compare_at(unit, mean, cmp, t)
         attainment = closeness(mean, cmp, t, met)
         gap = 0.0 if met else max(shortfall(mean, cmp, t), 0.0)
     else:
         # A month without data makes the average unknowable, so the rule is not met; the
         # attainment still credits the months that are there.
         met = False
-        mean_meets = mean is not None and compare(mean, cmp, t)
+        mean_meets = mean is not None and compare_at(unit, mean, cmp, t)
         attainment = closeness(mean, cmp, t, mean_meets) * (available / n)
         gap = None
     explanation, missing = ex.explain_average(spec, custom, rule, rows, mean, met, gap, as_of)
@@ -576,8 +604,8 @@ def _score(
 ) -> CriterionResult:
     t, cmp = spec.threshold, spec.comparator
     raw = ctx.scores.get(spec.score_part or "total")
-    score = None if raw is None or math.isnan(raw) else float(raw)
-    met = score is not None and compare(score, cmp, t)
+    score = None if raw is None or math.isnan(raw) else mx.quantize(SCORE_UNIT, float(raw))
+    met = score is not None and compare_at(SCORE_UNIT, score, cmp, t)
     gap = None if score is None else (0.0 if met else max(shortfall(score, cmp, t), 0.0))
     explanation, missing = ex.explain_score(spec, rule, score, met, gap)
     return CriterionResult(
@@ -773,6 +801,23 @@ class BatchResult:
     observed: FloatArray
 
 
+def _compare_array_at(
+    unit: str, values: FloatArray, comparator: str, threshold: float
+) -> BoolArray:
+    """``compare_at`` elementwise (NaN never meets)."""
+    eps = mx.tolerance(unit)
+    with np.errstate(invalid="ignore"):
+        if comparator == ">=":
+            return values >= threshold - eps
+        if comparator == ">":
+            return values > threshold + eps
+        if comparator == "<=":
+            return values <= threshold + eps
+        if comparator == "<":
+            return values < threshold - eps
+    return np.zeros(values.shape, dtype=bool)
+
+
 def _compare_array(values: FloatArray, comparator: str, threshold: float) -> BoolArray:
     with np.errstate(invalid="ignore"):
         if comparator == ">=":
@@ -819,10 +864,11 @@ def evaluate_batch(
         return BatchResult(
             np.zeros(n, dtype=bool), np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
         )
+    unit = ex.unit_of(spec, custom)
     if spec.kind == "each_month":
         assert spec.metric is not None
-        values = batch.window(spec.metric, as_of, spec.window)
-        ok = _compare_array(values, cmp, t)
+        values = mx.quantize_array(unit, batch.window(spec.metric, as_of, spec.window))
+        ok = _compare_array_at(unit, values, cmp, t)
         met = np.asarray(ok.all(axis=1), dtype=bool)
         missing = np.isnan(values).any(axis=1)
         worst_gap = np.maximum(_shortfall_array(values, cmp, t), 0.0).max(axis=1)
@@ -832,15 +878,15 @@ def evaluate_batch(
         return BatchResult(met, attainment, gap, worst)
     if spec.kind == "change":
         assert spec.metric is not None
-        values = batch.window(spec.metric, as_of, spec.window + 1)
-        change = values[:, -1] - values[:, 0]
-        met = _compare_array(change, cmp, t)
+        values = mx.quantize_array(unit, batch.window(spec.metric, as_of, spec.window + 1))
+        change = mx.quantize_array(unit, values[:, -1] - values[:, 0])
+        met = _compare_array_at(unit, change, cmp, t)
         return BatchResult(
             met, _closeness_array(change, cmp, t, met), _gap_array(change, cmp, t, met), change
         )
     if spec.kind == "average":
         assert spec.metric is not None
-        values = batch.window(spec.metric, as_of, spec.window)
+        values = mx.quantize_array(unit, batch.window(spec.metric, as_of, spec.window))
         present = ~np.isnan(values)
         total = np.zeros(n)
         # column by column, in month order, so the sum is the very float evaluate() computes
@@ -848,9 +894,9 @@ def evaluate_batch(
             total = total + np.where(present[:, column], values[:, column], 0.0)
         available = present.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(available > 0, total / available, np.nan)
+            mean = mx.quantize_array(unit, np.where(available > 0, total / available, np.nan))
         complete = available == spec.window
-        mean_meets = _compare_array(mean, cmp, t)
+        mean_meets = _compare_array_at(unit, mean, cmp, t)
         met = complete & mean_meets
         closeness_all = _closeness_array(mean, cmp, t, mean_meets)
         attainment = np.where(complete, closeness_all, closeness_all * (available / spec.window))
@@ -885,8 +931,10 @@ def evaluate_batch(
         gap = np.where(np.isnan(months), np.nan, _gap_array(months, cmp, t, met))
         return BatchResult(met, _closeness_array(months, cmp, t, met), gap, months)
     # score
-    score = batch.scores.get(spec.score_part or "total", np.full(n, np.nan))
-    met = _compare_array(score, cmp, t)
+    score = mx.quantize_array(
+        SCORE_UNIT, batch.scores.get(spec.score_part or "total", np.full(n, np.nan))
+    )
+    met = _compare_array_at(SCORE_UNIT, score, cmp, t)
     gap = np.where(np.isnan(score), np.nan, _gap_array(score, cmp, t, met))
     return BatchResult(met, _closeness_array(score, cmp, t, met), gap, score)
 

@@ -3,7 +3,12 @@
 The people, stores and records are those of shared/samples (the brief's beauty shop); the monthly
 store figures are generated from a fixed seed so that the screens have something true to say:
 孙悦 (E006) meets every rule for 运营专员 as of 2024-06, 陈静 (E004) is close to 运营主管, and
-nobody is ready for 运营总监 (a pipeline gap). Everything goes in through the same services as
+nobody is ready for 运营总监 (a pipeline gap). The 直播运营 and 用户运营 people are judged on their
+own measures: 黄婷 (E008) draws the viewers but June's order conversion fell to 2.2% (nearly ready
+for 运营专员); 吴昊 (E009) sells ¥60,000+ a session but converts under 3% and has led no
+campaigns (not ready for 运营主管); 刘洋 (E005) keeps his members and the flagship's repurchase
+rate above 30% but has led no campaigns (nearly ready); 徐丽 (E010) misses 30% 30-day retention
+by a point or two (nearly ready). Everything goes in through the same services as
 real data, marked as one import batch per kind ("演示数据") so it can be undone like any import.
 """
 
@@ -70,6 +75,8 @@ ROSTER: tuple[tuple[Any, ...], ...] = (
 
 STORE_OWNERS: tuple[tuple[str, str, str, str, str | None], ...] = (
     ("悦颜美妆旗舰店", "天猫", "E004", "2023-01", None),
+    # 用户运营: 刘洋 looks after the flagship's members (its repurchase rate is his measure too)
+    ("悦颜美妆旗舰店", "天猫", "E005", "2023-01", None),
     ("悦颜美妆专营店", "淘宝", "E012", "2023-01", "2023-06"),
     ("悦颜美妆专营店", "淘宝", "E006", "2023-07", None),
     ("悦颜抖音小店", "抖音", "E007", "2023-05", None),
@@ -305,8 +312,13 @@ def _live_sessions(account: Store, batch_id: int, rng: random.Random) -> list[Li
 
 
 def _metric_values(rng: random.Random) -> list[dict[str, Any]]:
-    """Figures no store export delivers, as HR would enter them: the data analysts' report
-    accuracy and the user-operations team's 30-day retention, for the last six months."""
+    """Figures no store export delivers, as HR would enter them, for the last six months: the
+    data team's report accuracy (林晓 also the uplift of her strategies), and the user-operations
+    team's retention, active-user growth and private-domain conversion.
+
+    刘洋 (E005) keeps his members (90-day retention above 20%); 徐丽 (E010) grows the community
+    but her 30-day retention stays just under 30% (nearly ready for 运营专员).
+    """
     rows = []
     for month in mo.month_range(mo.add(LAST_MONTH, -5), LAST_MONTH):
         for no in ("E011", "E015"):
@@ -314,9 +326,20 @@ def _metric_values(rng: random.Random) -> list[dict[str, Any]]:
                 min(0.995, 0.93 + 0.01 * rng.random() + (0.03 if no == "E015" else 0)), 3
             )
             rows.append({"no": no, "month": month, "metric": "报表准确率", "value": accuracy})
-        for no, base in (("E005", 0.34), ("E010", 0.27)):
-            retention = round(base + 0.04 * rng.random(), 3)
+        for no, base in (("E005", 0.34), ("E010", 0.26)):
+            retention = round(base + 0.03 * rng.random(), 3)
             rows.append({"no": no, "month": month, "metric": "30日留存率", "value": retention})
+        user_figures = (
+            ("E005", "90日留存率", 0.21, 0.04),
+            ("E005", "活跃用户增长率", 0.02, 0.04),
+            ("E005", "私域转化率", 0.06, 0.03),
+            ("E010", "活跃用户增长率", 0.035, 0.03),
+            ("E010", "私域转化率", 0.055, 0.025),
+            ("E015", "策略提升率", 0.055, 0.03),
+        )
+        for no, metric, low, spread in user_figures:
+            value = round(low + spread * rng.random(), 3)
+            rows.append({"no": no, "month": month, "metric": metric, "value": value})
     return rows
 
 

@@ -70,6 +70,8 @@ class AccountMatch:
     rows: int
     store: StoreOption | None = None
     owners: tuple[str, ...] = ()  # "王芳（E001）" of the employees running it in the file's months
+    orders: int | None = None  # 抖店: distinct orders through it (counted ones)
+    gmv: float | None = None  # what those orders (or a live list's sessions) sold, to the fen
 
 
 def fold(name: str) -> str:

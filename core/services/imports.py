@@ -30,9 +30,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.domain import explain as ex
+from core.domain import metrics as mx
 from core.errors import NotFound, ValidationError
 from core.i18n import Message
 from core.importers import reading
@@ -110,6 +113,9 @@ class ImportResult:
     duplicate_of: BatchRef | None = None  # the same file, imported before (nothing done)
     dry_run: bool = False
     totals: list[MonthTotals] = field(default_factory=list)
+    # 抖店 orders through creators (达人) that are none of the company's live accounts: they
+    # count for the store's GMV, for no live account
+    unmatched_creators: list[AccountMatch] = field(default_factory=list)
 
     def as_json(self, lang: str | None = None) -> dict[str, Any]:
         """CLI.md's JSON, plus a few keys of our own after them."""
@@ -129,6 +135,9 @@ class ImportResult:
             "duplicate_of": self.duplicate_of.id if self.duplicate_of else None,
             "dry_run": self.dry_run,
             "notes": [n.text(lang) for n in self.notes],
+            "unmatched_creators": [
+                {"name": a.name, "orders": a.orders, "gmv": a.gmv} for a in self.unmatched_creators
+            ],
         }
 
 
@@ -453,9 +462,35 @@ def preview(
         if account_field is not None and account_field in table.frame.columns:
             counts = table.valid_frame[account_field].dropna().astype(str).value_counts()
             accounts = match_accounts(s, {str(k): int(v) for k, v in counts.items()}, table.months)
+            accounts = _with_figures(accounts, table, account_field)
     return ImportPreview(
         file, kind, mapping, table, guess, accounts, monthly_totals(table), profile
     )
+
+
+def _with_figures(
+    accounts: list[AccountMatch], table: ParsedTable, account_field: str
+) -> list[AccountMatch]:
+    """Each account's orders (distinct order numbers, 抖店) and GMV (to the fen) in the file."""
+    frame = table.valid_frame
+    if frame.empty:
+        return accounts
+    names = frame[account_field].astype(str).where(frame[account_field].notna(), None)
+    amount_field = "amount" if table.kind == "douyin-orders" else "gmv"
+    found: list[AccountMatch] = []
+    for account in accounts:
+        rows = frame[names == account.name]
+        orders = (
+            int(rows["order_id"].nunique())
+            if table.kind == "douyin-orders" and "order_id" in rows.columns
+            else None
+        )
+        gmv: float | None = None
+        if amount_field in rows.columns:
+            amounts = pd.to_numeric(rows[amount_field], errors="coerce").dropna()
+            gmv = mx.money_sum(amounts.tolist()) if len(amounts) else None
+        found.append(replace(account, orders=orders, gmv=gmv))
+    return found
 
 
 # --- decisions and what is already there ----------------------------------------------------------
@@ -845,10 +880,11 @@ def _commit_facts(
                 Message("imports.accounts_left_out", {"accounts": names, "rows": left_out})
             )
     elif prev.kind == "douyin-orders":
-        unlinked = [a.name for a in prev.accounts if accounts.get(a.name) is None]
+        unlinked = [a for a in prev.accounts if accounts.get(a.name) is None]
+        result.unmatched_creators = unlinked
         if unlinked:
             result.notes.append(
-                Message("imports.accounts_unlinked", {"accounts": "、".join(unlinked)})
+                ex.Phrase("imports.accounts_unlinked", {"accounts": creators_term(unlinked)})
             )
     # Look for what is already stored before writing anything: the rows written below would
     # otherwise be read back as "already imported" by the next set's check.
@@ -906,6 +942,22 @@ def _commit_facts(
         result.notes.append(Message("imports.duplicates_replaced", {"rows": result.replaced}))
 
 
+def creators_term(creators: Sequence[AccountMatch]) -> Message:
+    """ "达人甲（12单，¥3,456.50）、达人乙（1单，¥89）" in either language."""
+    items = [
+        Message(
+            "imports.creator_figures",
+            {
+                "name": a.name,
+                "orders": a.orders if a.orders is not None else a.rows,
+                "gmv": mx.format_value("yuan", a.gmv if a.gmv is not None else 0.0),
+            },
+        )
+        for a in creators
+    ]
+    return ex.joined(items)
+
+
 # --- the CLI's one shot ----------------------------------------------------------------------------
 
 
@@ -943,10 +995,16 @@ def import_file(
     sheet: str | None = None,
     on_duplicate: OnDuplicate = "skip",
     dry_run: bool = False,
-    unmatched_accounts: Literal["fail", "skip"] = "fail",
+    unmatched_accounts: Literal["fail", "skip"] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> ImportResult:
-    """Import one file without asking anyone (tidui-cli import); see CLI.md."""
+    """Import one file without asking anyone (tidui-cli import); see CLI.md.
+
+    Accounts a file names that are none of the company's live accounts: a 抖店 order export
+    is never refused for them (the orders count for the shop; the creators are listed in
+    ``unmatched_creators``), a live-session list is, as its sessions would be left out,
+    unless ``unmatched_accounts`` is "skip". "fail" refuses both, as before.
+    """
     require(app.actor, Perm.IMPORT_DATA)
     if source is not None and source != "auto":
         source_kind(source)  # an unknown kind is the user's mistake: say so first
@@ -965,7 +1023,10 @@ def import_file(
     if prev.store_level and (prev.store is None or prev.store.store is None):
         raise _store_error(prev)
     unmatched = prev.unmatched_accounts
-    if unmatched and unmatched_accounts == "fail":
+    refuse = unmatched_accounts == "fail" or (
+        unmatched_accounts is None and prev.kind != "douyin-orders"
+    )
+    if unmatched and refuse:
         raise ValidationError(
             "imports.accounts_unknown",
             file=file.file_name,

@@ -9,19 +9,28 @@ is written down here (and in the designer the owner can change any of it):
 - Both templates add 运营主管→运营总监 (not in the brief, so that the dashboard can report a
   pipeline gap for 总监): at least 12 months as 主管 and an evaluation total of at least 85.
 - Template B: "Levels as in A" for every operations track, so 店铺运营, 用户运营 and 直播运营 each
-  have 运营助理 → 运营专员 → 运营主管 (店铺运营 also 运营总监) with the brief's B rules — the demo
-  company's roster (shared/samples/员工花名册.xlsx: 直播运营/运营主管, 用户运营/运营专员, ...) fits
-  it as exported. "Horizontal track: 店铺运营 → 用户运营 → 直播运营" is read as transfers (转岗)
-  between the 运营专员 levels of those tracks; DESIGN.md's 运营专员 → 数据分析师 → 运营主管 goes
-  through a 数据运营 track whose 运营专员 is the data analyst (数据分析师) and whose own
-  助理→专员 rule is about report accuracy and accepted proposals, not GMV. Transfers need 6
-  months at the level; moving into live ops also needs 2 supported live sessions. Transfers use
-  no evaluation template (there are no KPI rules to score performance from).
+  have 运营助理 → 运营专员 → 运营主管 (店铺运营 also 运营总监) — the demo company's roster
+  (shared/samples/员工花名册.xlsx: 直播运营/运营主管, 用户运营/运营专员, ...) fits it as exported.
+  店铺运营 has exactly the brief's B rules. 用户运营 and 直播运营 are judged on their own
+  measures (issue #20; the brief lists them without numbers): 用户运营 on 30/90日留存率, 复购率,
+  活跃用户增长率 and 私域转化率, 直播运营 on 直播观看人数, 直播互动率, 直播下单转化率 and 场均直播GMV
+  (单场GMV). Where the brief gives a number for the same measure (复购率 ≥ 30%) or for the same
+  kind of achievement ("led a team of ≥ 2 through ≥ 3 …", here 活动策划) it is kept; every other
+  threshold is Tidui's choice, marked with ``ours`` (README "内置模板中 Tidui 自定的门槛", and
+  the designer's tooltip), so the owner knows to set it. "Horizontal track: 店铺运营 → 用户运营 →
+  直播运营" is read as transfers (转岗) between the 运营专员 levels of those tracks; DESIGN.md's
+  运营专员 → 数据分析师 → 运营主管 goes through a 数据运营 track whose 运营专员 is the data analyst
+  (数据分析师), judged on 报表准确率, 策略提升率 (策略落地效果) and accepted proposals. Every
+  transfer needs 6 months at the level and a criterion about the role it leads to: into 用户运营
+  a repurchase rate and a proposal, into 直播运营 2 supported live sessions, into 数据运营 report
+  accuracy. Transfers use no evaluation template (there are no KPI rules to score performance from).
 - Salary bands (CNY per month) are plausible figures for a small shop, not from the brief;
   raises: 专员→主管 +30–50% (seed-rules.md "Incentives"), the others our choice.
 """
 
 from __future__ import annotations
+
+import functools
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -191,6 +200,32 @@ def score_total(at_least: float) -> CriterionSpec:
     return CriterionSpec(kind="score", threshold=at_least, score_part="total")
 
 
+# Criteria whose threshold is Tidui's own choice (the brief names the measure, or not even
+# that, but gives no number): the README lists them and the designer says so on the row.
+_OURS: set[CriterionSpec] = set()
+
+
+def ours(spec: CriterionSpec) -> CriterionSpec:
+    """Mark ``spec`` as a criterion whose threshold Tidui chose (the owner should set it)."""
+    _OURS.add(spec)
+    return spec
+
+
+@functools.cache
+def _tidui_choices() -> frozenset[CriterionSpec]:
+    for build in _TEMPLATES.values():
+        build()
+    return frozenset(_OURS)
+
+
+def is_tidui_threshold(spec: CriterionSpec) -> bool:
+    """Whether ``spec`` is, unchanged, a built-in criterion whose threshold is Tidui's choice.
+
+    Once the owner changes its threshold (or anything else) it is theirs and no longer marked.
+    """
+    return spec in _tidui_choices()
+
+
 SUPERVISOR_PERMISSIONS = ("决定新品上线策略", "团队招聘权")
 SUPERVISOR_TRAININGS = ("电商运营峰会", "团队管理技巧")
 
@@ -269,7 +304,7 @@ def _operations_track(
 
 
 def _to_director(b: _Builder, levels: dict[str, int]) -> None:
-    b.path(levels["主管"], levels["总监"], (score_total(85),), (25, 40), min_tenure=12)
+    b.path(levels["主管"], levels["总监"], (ours(score_total(85)),), (25, 40), min_tenure=12)
 
 
 def _template_home() -> LadderDesign:
@@ -301,23 +336,76 @@ def _template_home() -> LadderDesign:
 
 def _template_beauty() -> LadderDesign:
     b = _Builder()
-    assistant_to_specialist = (
-        each_month("gmv_growth", 0.12, 3),
-        change("conversion_rate", 0.015, 3),
-        count("live_support", 1, 3),
-    )
-    specialist_to_supervisor = (
-        each_month("gmv_growth", 0.18, 6),
-        average("repurchase_rate", 0.30, 6),
-        count("new_product", 3, 6, team_min=2),
-    )
     ops = _operations_track(b)
     users = _operations_track(b, "用户运营", top="主管", focus="会员与私域")
     live = _operations_track(b, "直播运营", top="主管", extra={"直播控场": 2}, focus="直播间")
-    for track in (ops, users, live):
-        b.path(track["助理"], track["专员"], assistant_to_specialist, (20, 30))
-        b.path(track["专员"], track["主管"], specialist_to_supervisor, (30, 50))
+    # 店铺运营: exactly the brief's B rules
+    b.path(
+        ops["助理"],
+        ops["专员"],
+        (
+            each_month("gmv_growth", 0.12, 3),
+            change("conversion_rate", 0.015, 3),
+            count("live_support", 1, 3),
+        ),
+        (20, 30),
+    )
+    b.path(
+        ops["专员"],
+        ops["主管"],
+        (
+            each_month("gmv_growth", 0.18, 6),
+            average("repurchase_rate", 0.30, 6),
+            count("new_product", 3, 6, team_min=2),
+        ),
+        (30, 50),
+    )
     _to_director(b, ops)
+    # 用户运营: judged on the members they keep and bring back (brief: 30/90日留存率, 复购率,
+    # 活跃用户增长, 私域流量转化率); the brief's "复购率 ≥ 30%" and "led a team of ≥ 2 through
+    # ≥ 3 …" stay, the other thresholds are Tidui's.
+    b.path(
+        users["助理"],
+        users["专员"],
+        (
+            ours(average("retention_30d", 0.30, 3)),
+            ours(each_month("active_user_growth", 0.03, 3)),
+            ours(average("private_domain_conversion", 0.05, 3)),
+        ),
+        (20, 30),
+    )
+    b.path(
+        users["专员"],
+        users["主管"],
+        (
+            ours(average("retention_90d", 0.20, 6)),
+            average("repurchase_rate", 0.30, 6),
+            count("campaign", 3, 6, team_min=2),
+        ),
+        (30, 50),
+    )
+    # 直播运营: judged on the live room (brief: 观看人数, 互动率, 下单转化率, 单场GMV); thresholds
+    # are Tidui's except the brief's "led a team of ≥ 2 through ≥ 3 …" (here: 活动策划, 直播专场)
+    b.path(
+        live["助理"],
+        live["专员"],
+        (
+            ours(each_month("live_viewers", 100_000, 3)),
+            ours(average("live_interaction_rate", 1.20, 3)),
+            ours(each_month("live_order_conversion", 0.025, 3)),
+        ),
+        (20, 30),
+    )
+    b.path(
+        live["专员"],
+        live["主管"],
+        (
+            ours(each_month("live_gmv_per_session", 60_000, 6)),
+            ours(average("live_order_conversion", 0.03, 6)),
+            count("campaign", 3, 6, team_min=2),
+        ),
+        (30, 50),
+    )
 
     data = b.track("数据运营")
     data_assistant = b.level(
@@ -337,26 +425,46 @@ def _template_beauty() -> LadderDesign:
         trainings=("数据分析实战",),
         description="数据分析师：负责经营报表、数据分析与策略复盘",
     )
+    # 数据运营: 报表准确率 and 策略落地效果 (策略提升率), with accepted proposals
     b.path(
         data_assistant,
         analyst,
-        (average("report_accuracy", 0.95, 3), count("proposal", 1, 6)),
+        (ours(average("report_accuracy", 0.95, 3)), ours(count("proposal", 1, 6))),
         (20, 30),
     )
-    b.path(ops["专员"], users["专员"], (), (0, 10), kind="transfer", min_tenure=6)
+    # Transfers: each has a criterion about the role it leads to.
     b.path(
+        ops["专员"],
         users["专员"],
-        live["专员"],
-        (count("live_support", 2, 6),),
+        (ours(average("repurchase_rate", 0.25, 6)), ours(count("proposal", 1, 6))),
         (0, 10),
         kind="transfer",
         min_tenure=6,
     )
-    b.path(ops["专员"], analyst, (), (0, 10), kind="transfer", min_tenure=6)
+    b.path(
+        users["专员"],
+        live["专员"],
+        (ours(count("live_support", 2, 6)),),
+        (0, 10),
+        kind="transfer",
+        min_tenure=6,
+    )
+    b.path(
+        ops["专员"],
+        analyst,
+        (ours(average("report_accuracy", 0.95, 3)),),
+        (0, 10),
+        kind="transfer",
+        min_tenure=6,
+    )
     b.path(
         analyst,
         ops["主管"],
-        (average("report_accuracy", 0.95, 6), count("proposal", 2, 6)),
+        (
+            ours(average("report_accuracy", 0.95, 6)),
+            ours(average("strategy_uplift", 0.05, 6)),
+            ours(count("proposal", 2, 6)),
+        ),
         (30, 50),
     )
     return b.design

@@ -478,7 +478,7 @@ def load_facts(
                     func.sum(LiveSessionFact.comments),
                     func.sum(LiveSessionFact.likes),
                     func.sum(LiveSessionFact.buyers),
-                    func.sum(LiveSessionFact.gmv),
+                    _fen_sum(LiveSessionFact.gmv),
                     func.count(LiveSessionFact.id),
                 )
                 .where(LiveSessionFact.superseded_by.is_(None))
@@ -496,7 +496,7 @@ def load_facts(
         if no_live_orders
         else conn.execute(
             restrict(
-                select(OrderFact.live_account_id, OrderFact.month, func.sum(OrderFact.amount))
+                select(OrderFact.live_account_id, OrderFact.month, _fen_sum(OrderFact.amount))
                 .where(OrderFact.live_account_id.is_not(None), *counted_orders)
                 .group_by(OrderFact.live_account_id, OrderFact.month),
                 OrderFact.live_account_id,
@@ -572,7 +572,7 @@ def load_facts(
         for f, code in enumerate(STORE_FIELDS):
             raw = np.array([days[k][4 + f] for k in kept], dtype=np.float64)
             has = ~np.isnan(raw)
-            total = np.bincount(inverse, np.where(has, raw, 0.0), len(unique_cells))
+            total = _exact_total(code, inverse, raw, has, len(unique_cells))
             seen = np.bincount(inverse, has, len(unique_cells)) > 0
             grid.fill(
                 code,
@@ -597,7 +597,7 @@ def load_facts(
         buyers_from_orders = np.isnan(grid.cell("paid_buyers")[rows_i, cols_i]) & np.isnan(
             grid.cell("old_buyers")[rows_i, cols_i]
         )
-        grid.fill("gmv", rows_i, cols_i, [r[2] for r in order_rows], batches_of)
+        grid.fill("gmv", rows_i, cols_i, [r[2] / mx.FEN for r in order_rows], batches_of)
         grid.fill("paid_buyers", rows_i, cols_i, [r[3] or None for r in order_rows], batches_of)
         wanted_cells = [
             (r[0], r[1]) for r, take in zip(order_rows, buyers_from_orders, strict=True) if take
@@ -630,8 +630,10 @@ def load_facts(
             live_batches = [tuple(sorted(b)) for b in gathered]
         for f, code in enumerate(LIVE_FIELDS):
             raw = np.array([r[3 + f] for r in live_rows], dtype=np.float64)
+            if code == "live_gmv":  # summed in fen by the query
+                raw = raw / mx.FEN
             has = ~np.isnan(raw)
-            total = np.bincount(inverse, np.where(has, raw, 0.0), len(unique_cells))
+            total = _exact_total(code, inverse, raw, has, len(unique_cells))
             seen = np.bincount(inverse, has, len(unique_cells)) > 0
             grid.fill(
                 code,
@@ -659,7 +661,7 @@ def load_facts(
             "live_gmv",
             rows_i,
             cols_i,
-            [r[2] for r in live_orders],
+            [r[2] / mx.FEN for r in live_orders],
             [account_batches.get((r[0], r[1]), ()) for r in live_orders],
         )
 
@@ -667,6 +669,25 @@ def load_facts(
     if with_sources:
         _describe_sources(session, book)
     return book
+
+
+def _fen_sum(column: Any) -> Any:
+    """SUM of a money column in whole fen: exact, whatever the number or order of the rows."""
+    return func.sum(func.round(column * mx.FEN))
+
+
+def _exact_total(
+    code: str,
+    inverse: npt.NDArray[np.int64],
+    raw: mx.FloatArray,
+    has: npt.NDArray[np.bool_],
+    cells: int,
+) -> mx.FloatArray:
+    """Per cell, the sum of ``raw`` where ``has``; money is added in whole fen, so exactly."""
+    if mx.is_money(code):
+        fen = np.bincount(inverse, np.where(has, np.rint(raw * mx.FEN), 0.0), cells)
+        return np.asarray(fen / mx.FEN, dtype=np.float64)
+    return np.asarray(np.bincount(inverse, np.where(has, raw, 0.0), cells), dtype=np.float64)
 
 
 # Between buyer keys when SQLite hands a store-month's keys over as one text; a key holding it
@@ -686,7 +707,7 @@ def _order_totals(
 
     def grouped(*extra: Any) -> Any:
         return restrict(
-            select(OrderFact.store_id, OrderFact.month, func.sum(OrderFact.amount), *extra)
+            select(OrderFact.store_id, OrderFact.month, _fen_sum(OrderFact.amount), *extra)
             .where(*counted_orders)
             .group_by(OrderFact.store_id, OrderFact.month),
             OrderFact.store_id,

@@ -18,6 +18,7 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from core.domain import metrics as mx
 from core.i18n import current_language
 from core.importers.headers import ColumnMapping
 from core.importers.sources import FieldSpec, SourceKind, source_kind
@@ -539,7 +540,7 @@ class AccountAction:
 class AccountsModel(_Table):
     """Accounts (主播昵称 / 达人昵称) of the file, the live account each is in Tidui, and its host."""
 
-    COL_NAME, COL_ROWS, COL_ACCOUNT, COL_OWNERS, COL_ACTION = range(5)
+    COL_NAME, COL_ROWS, COL_ORDERS, COL_GMV, COL_ACCOUNT, COL_OWNERS, COL_ACTION = range(7)
     ChoicesRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -547,7 +548,15 @@ class AccountsModel(_Table):
         self._rows: list[AccountMatch] = []
         self._actions: dict[str, AccountAction] = {}
         self._choices: list[AccountAction] = []
-        self._headers = [tr("账号"), tr("行数"), tr("Tidui 中的直播账号"), tr("负责人"), tr("处理")]
+        self._headers = [
+            tr("账号"),
+            tr("行数"),
+            tr("订单数"),
+            "GMV",
+            tr("Tidui 中的直播账号"),
+            tr("负责人"),
+            tr("处理"),
+        ]
         self.on_edit: Any = None  # callable(name, AccountAction) set by the viewmodel
 
     def set_accounts(
@@ -587,6 +596,10 @@ class AccountsModel(_Table):
                 return account.name
             if column == self.COL_ROWS:
                 return str(account.rows)
+            if column == self.COL_ORDERS:
+                return "—" if account.orders is None else f"{account.orders:,}"
+            if column == self.COL_GMV:
+                return "—" if account.gmv is None else mx.format_value("yuan", account.gmv)
             if column == self.COL_ACCOUNT:
                 return account.store.name if account.store else tr("（未找到）")
             if column == self.COL_OWNERS:
@@ -595,6 +608,12 @@ class AccountsModel(_Table):
                 if account.store is not None:
                     return tr("已对应")
                 return action.label or tr("分配给…")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            self.COL_ROWS,
+            self.COL_ORDERS,
+            self.COL_GMV,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.EditRole and column == self.COL_ACTION:
             return self._choices.index(action) if action in self._choices else 0
         if role == self.ChoicesRole:

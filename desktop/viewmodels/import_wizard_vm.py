@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from core.domain.explain import Phrase
 from core.errors import TiduiError
 from core.i18n import Message, current_language
 from core.importers.headers import ColumnMapping
@@ -23,7 +24,7 @@ from core.importers.sources import SOURCE_KINDS, FieldSpec, source_kind
 from core.progress import Progress
 from core.services import employees, imports
 from core.services import import_facts as facts
-from core.services.import_owners import StoreOption
+from core.services.import_owners import AccountMatch, StoreOption
 from core.services.imports import (
     AccountChoice,
     Decisions,
@@ -602,6 +603,29 @@ class ImportWizardViewModel(QObject):
             if self.state.accounts.get(a.name, AccountAction()).store_id is None
             and self.state.accounts.get(a.name, AccountAction()).employee_id is None
         ]
+
+    @property
+    def has_outside_creators(self) -> bool:
+        """Whether the file is a 抖店 export naming creators Tidui did not find (mapped or not)."""
+        prev = self.state.preview
+        return prev is not None and prev.kind == "douyin-orders" and bool(prev.unmatched_accounts)
+
+    def unmatched_creators(self) -> list[AccountMatch]:
+        """抖店 creators (达人) of the file left without a live account: their orders count for
+        the store only (the check page lists them and lets the user map one)."""
+        prev = self.state.preview
+        if prev is None or prev.kind != "douyin-orders":
+            return []
+        unassigned = set(self.unassigned_accounts())
+        return [a for a in prev.unmatched_accounts if a.name in unassigned]
+
+    def unmatched_creators_text(self) -> str:
+        found = self.unmatched_creators()
+        if not found:
+            return ""
+        return Phrase(
+            "imports.accounts_unlinked", {"accounts": imports.creators_term(found)}
+        ).text()
 
     def decisions(self, dry_run: bool = False) -> Decisions:
         state = self.state

@@ -24,6 +24,7 @@ from core.domain import metrics as mx
 from core.domain import rules
 from core.domain.rules import CriterionSpec
 from core.i18n import current_language
+from core.services.ladder_templates import is_tidui_threshold
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_vm import LadderViewModel
 
@@ -43,6 +44,11 @@ def kind_names() -> dict[str, str]:
         "tenure": tr("任职时长"),
         "score": tr("评估得分"),
     }
+
+
+def suggested_note() -> str:
+    """The tooltip line on a built-in criterion whose threshold is Tidui's choice, not the brief's."""
+    return tr("阈值是 Tidui 的建议值（手册未给出）：请按本公司的实际情况设定。")
 
 
 def comparator_names() -> dict[str, str]:
@@ -226,7 +232,11 @@ class CriteriaTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and problems:
             return INVALID_COLOR
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(problems) if problems else self.vm.sentence(spec)
+            if problems:
+                return "\n".join(problems)
+            if is_tidui_threshold(spec):
+                return self.vm.sentence(spec) + "\n" + suggested_note()
+            return self.vm.sentence(spec)
         if role == Qt.ItemDataRole.ForegroundRole and not self.applicable(spec, column):
             return QColor("#9a9a9a")
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (

@@ -191,6 +191,45 @@ def test_a_new_store_and_accounts_are_decided_before_commit(
     assert aliases["悦颜小美"] == ("悦颜大师兄",)  # remembered for the next file
 
 
+def test_outside_creators_are_listed_with_orders_and_gmv_and_can_be_mapped(
+    qtbot: QtBot, session: SessionViewModel
+) -> None:
+    from core.services import stores
+
+    app = session.app
+    for row in stores.list_stores(app):
+        if row.name == "悦颜大师兄":
+            for own in stores.all_ownerships(app):
+                if own.store_id == row.id:
+                    stores.remove_ownership(app, own.id)
+            stores.delete_store(app, row.id)
+    raw = pd.read_excel(DOUYIN, engine="calamine", dtype=str)
+    theirs = raw[(raw["达人昵称"] == "悦颜大师兄") & (raw["订单状态"] != "已关闭")]
+    orders = theirs["主订单编号"].nunique()
+    gmv = pd.to_numeric(theirs["订单应付金额"]).sum()
+    vm = ImportWizardViewModel(session, [DOUYIN])
+    opened(qtbot, vm)
+    previewed(qtbot, vm)
+    assert vm.has_outside_creators
+    assert [a.name for a in vm.unmatched_creators()] == ["悦颜大师兄"]
+    text = vm.unmatched_creators_text()
+    assert f"悦颜大师兄（{orders}单，¥{gmv:,.0f}）" in text and "计入店铺 GMV" in text
+    accounts = vm.accounts_model
+    row = next(r for r in range(accounts.rowCount()) if accounts.account_at(r).name == "悦颜大师兄")  # type: ignore[union-attr]
+    assert accounts.index(row, accounts.COL_ORDERS).data() == str(orders)
+    assert accounts.index(row, accounts.COL_GMV).data() == f"¥{gmv:,.0f}"
+    # mapped in the preview to a live account: no longer listed, and the import links them
+    labels = accounts.index(row, 0).data(accounts.ChoicesRole)
+    with qtbot.waitSignal(vm.checked):
+        accounts.setData(
+            accounts.index(row, accounts.COL_ACTION), labels.index("对应到已有账号：悦颜小美")
+        )
+    assert vm.unmatched_creators() == [] and vm.unmatched_creators_text() == ""
+    assert vm.has_outside_creators  # the table stays, so the choice can be changed back
+    committed(qtbot, vm)
+    assert vm.result is not None and vm.result.unmatched_creators == []
+
+
 def test_duplicates_are_found_and_the_choice_is_kept(
     qtbot: QtBot, session: SessionViewModel
 ) -> None:

@@ -312,3 +312,26 @@ def test_template_b_is_valid_in_the_designer(
     vm = LadderViewModel(SessionViewModel(company_beauty))
     assert vm.problems() == []
     assert len(vm.design.transitions) == len(template_design("beauty").transitions)
+
+
+def test_a_threshold_tidui_chose_says_so_on_the_row_until_the_owner_sets_it(
+    company_beauty: AppSession, qapp: QApplication
+) -> None:
+    vm = LadderViewModel(SessionViewModel(company_beauty))
+    design = vm.design
+    labels = {
+        (design.level_label(t.from_level_id), design.level_label(t.to_level_id)): t
+        for t in design.transitions
+    }
+    model = CriteriaTableModel(vm)
+    tooltip = Qt.ItemDataRole.ToolTipRole
+    model.set_transition(labels[("直播运营/运营助理", "直播运营/运营专员")].id)
+    first = model.data(model.index(0, model.THRESHOLD), tooltip)
+    assert first.startswith("连续3个月直播观看人数≥100,000") and "Tidui 的建议值" in first
+    # the brief's own numbers are not marked
+    model.set_transition(labels[("店铺运营/运营助理", "店铺运营/运营专员")].id)
+    assert "建议值" not in model.data(model.index(0, model.THRESHOLD), tooltip)
+    # the owner types their own threshold: no longer Tidui's
+    model.set_transition(labels[("直播运营/运营助理", "直播运营/运营专员")].id)
+    assert model.setData(model.index(0, model.THRESHOLD), 80000, EDIT)
+    assert "建议值" not in model.data(model.index(0, model.THRESHOLD), tooltip)

@@ -30,6 +30,7 @@ from desktop.views.imports.wizard import (
 )
 from tests.core.services.import_support import (
     DATA_ROOT,
+    DOUYIN,
     LIVE,
     SYCM_DAILY,
     SYCM_MONTHLY,
@@ -216,6 +217,39 @@ def test_a_new_store_and_an_unknown_account_are_settled_in_the_wizard(
     wait_page(qtbot, wizard, SUMMARY)
     assert wizard.vm.result is not None and wizard.vm.result.imported == 21
     assert any(s.name == "悦颜大师兄" for s in stores.list_stores(demo))
+
+
+def test_an_outside_creator_is_shown_on_the_check_page_and_mapped_there(
+    qtbot: QtBot, demo: AppSession
+) -> None:
+    forget_store(demo, "悦颜大师兄")
+    wizard = make_wizard(qtbot, demo, [DOUYIN])
+    for page_id in (SHEET, KIND, MAPPING, OWNER):
+        wait_page(qtbot, wizard, page_id)
+        press_next(qtbot, wizard)
+    wait_page(qtbot, wizard, CHECK)
+    check = wizard.check_page
+    assert check.creators.isVisible()
+    assert (
+        "悦颜大师兄（" in check.creators_text.text()
+        and "计入店铺 GMV" in check.creators_text.text()
+    )
+    model = wizard.vm.accounts_model
+    row = next(r for r in range(model.rowCount()) if model.account_at(r).name == "悦颜大师兄")  # type: ignore[union-attr]
+    qtbot.waitUntil(
+        lambda: (
+            check.creators_table.indexWidget(model.index(row, AccountsModel.COL_ACTION)) is not None
+        )
+    )
+    shot(wizard, "import-6-outside-creators")
+    labels = model.index(row, 0).data(AccountsModel.ChoicesRole)
+    model.setData(
+        model.index(row, AccountsModel.COL_ACTION), labels.index("对应到已有账号：悦颜小美")
+    )
+    qtbot.waitUntil(lambda: "都已对应到直播账号" in check.creators_text.text())
+    press_next(qtbot, wizard)
+    wait_page(qtbot, wizard, SUMMARY)
+    assert wizard.vm.result is not None and wizard.vm.result.unmatched_creators == []
 
 
 def test_store_to_create_when_the_file_names_an_unknown_one(qtbot: QtBot, demo: AppSession) -> None:

@@ -42,8 +42,10 @@ def register(sub: Any) -> None:
         "--unmatched-accounts",
         dest="unmatched_accounts",
         choices=["fail", "skip"],
-        default="fail",
-        help="live accounts unknown to Tidui: fail (default) or import without them",
+        default=None,
+        help="accounts unknown to Tidui: 抖店 orders of such creators are always imported (they "
+        "count for the store, listed under unmatched_creators); a live-session list fails unless "
+        "skip (its sessions are left out); fail refuses both",
     )
     p.add_argument("--dry-run", dest="dry_run", action="store_true", help="check, store nothing")
     add_auth_arguments(p)

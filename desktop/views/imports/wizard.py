@@ -564,6 +564,8 @@ class OwnerPage(_Page):
         )
         self.accounts.horizontalHeader().resizeSection(AccountsModel.COL_NAME, 120)
         self.accounts.horizontalHeader().resizeSection(AccountsModel.COL_ROWS, 60)
+        self.accounts.horizontalHeader().resizeSection(AccountsModel.COL_ORDERS, 60)
+        self.accounts.horizontalHeader().resizeSection(AccountsModel.COL_GMV, 100)
         self.accounts.horizontalHeader().resizeSection(AccountsModel.COL_ACCOUNT, 150)
         self.accounts.horizontalHeader().resizeSection(AccountsModel.COL_OWNERS, 150)
         self.accounts_note = QLabel()
@@ -718,9 +720,31 @@ class CheckPage(_Page):
         self.tabs.addTab(rows_tab, tr("数据预览"))
         self.tabs.addTab(self.issues, tr("问题和跳过的行"))
         self.tabs.addTab(self.totals, tr("月度合计"))
+        # 抖店 orders through creators who are none of the shop's live accounts: listed with
+        # their orders and GMV, and mappable to a live account right here
+        self.creators = QGroupBox(tr("不是本店直播账号的达人"))
+        self.creators_text = QLabel()
+        self.creators_text.setWordWrap(True)
+        self.creators_table = _table(vm.accounts_model)
+        self.creators_table.setItemDelegateForColumn(
+            AccountsModel.COL_ACTION,
+            ChoiceDelegate(AccountsModel.ChoicesRole, self.creators_table),
+        )
+        header = self.creators_table.horizontalHeader()
+        header.resizeSection(AccountsModel.COL_NAME, 140)
+        for column in (AccountsModel.COL_ROWS, AccountsModel.COL_ORDERS):
+            header.resizeSection(column, 60)
+        header.resizeSection(AccountsModel.COL_GMV, 100)
+        header.resizeSection(AccountsModel.COL_ACCOUNT, 130)
+        self.creators_table.setColumnHidden(AccountsModel.COL_OWNERS, True)
+        self.creators_table.setMaximumHeight(130)
+        creators_layout = QVBoxLayout(self.creators)
+        creators_layout.addWidget(self.creators_text)
+        creators_layout.addWidget(self.creators_table)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.duplicates)
+        layout.addWidget(self.creators)
         layout.addWidget(self.tabs, 1)
         self.choice.idClicked.connect(self.on_choice_clicked)
         self.only_problems.toggled.connect(self.on_only_problems_toggled)
@@ -739,12 +763,26 @@ class CheckPage(_Page):
         self.on_checked()
         for column in range(self.vm.totals_model.columnCount()):
             self.totals.setColumnWidth(column, 120)
+        if self.vm.has_outside_creators:
+            QTimer.singleShot(0, self._open_creator_editors)
+
+    def _open_creator_editors(self) -> None:
+        model = self.vm.accounts_model
+        for row in range(model.rowCount()):
+            index = model.index(row, AccountsModel.COL_ACTION)
+            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                self.creators_table.openPersistentEditor(index)
 
     @Slot()
     def on_checked(self) -> None:
         text = self.vm.duplicate_text()
         self.duplicate_text.setText(text)
         self.duplicates.setVisible(bool(text))
+        self.creators.setVisible(self.vm.has_outside_creators)
+        creators = self.vm.unmatched_creators_text()
+        self.creators_text.setText(
+            creators or tr("文件中的达人都已对应到直播账号，其订单计入店铺，也计入对应的账号。")
+        )
         self.summary.setText(self.vm.summary_text())
         self._count()
         self.completeChanged.emit()

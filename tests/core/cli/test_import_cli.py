@@ -190,3 +190,32 @@ def test_usage_errors_exit_2(company: Path) -> None:
     assert run_cli("import", company).returncode == 2
     assert run_cli("import", company, LIVE, "--on-duplicate", "maybe").returncode == 2
     assert run_cli("undo-import", company, "abc").returncode == 2
+
+
+def test_douyin_orders_through_outside_creators_import_and_are_listed(
+    company: Path, tmp_path: Path
+) -> None:
+    douyin = pd.read_excel(DOUYIN, dtype=str, engine="calamine")
+    outside = douyin["达人昵称"] == "-"  # orders with no creator: give them an outside affiliate
+    douyin.loc[outside, "达人昵称"] = "美妆达人小鹿"
+    path = tmp_path / "抖店订单导出_2024-06_达人.xlsx"
+    douyin.to_excel(path, index=False)
+    counted = douyin[outside & (douyin["订单状态"] != "已关闭")]
+    amount = pd.to_numeric(counted["订单应付金额"].str.replace(",", "")).sum()
+
+    found = run_json("import", company, path, "--dry-run")  # no --unmatched-accounts needed
+
+    assert list(found)[: len(CLI_KEYS)] == CLI_KEYS
+    # (an earlier test may have imported the original file: those lines are duplicates here)
+    assert found["imported"] + found["duplicates"] == int((douyin["订单状态"] != "已关闭").sum())
+    assert found["unmatched_creators"] == [
+        {
+            "name": "美妆达人小鹿",
+            "orders": counted["主订单编号"].nunique(),
+            "gmv": round(float(amount), 2),
+        }
+    ]
+    assert any("美妆达人小鹿" in note for note in found["notes"])
+    # the old option still refuses on request
+    refused = run_cli("import", company, path, "--dry-run", "--unmatched-accounts", "fail")
+    assert refused.returncode == 1 and "美妆达人小鹿" in refused.stderr

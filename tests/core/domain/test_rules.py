@@ -166,8 +166,23 @@ def test_lower_is_better_each_month() -> None:
 
 def test_near_threshold_values_get_enough_decimals_not_to_look_met() -> None:
     spec = CriterionSpec("each_month", "gmv_growth", ">=", 0.15, 1)
+    r = evaluate(spec, ctx_with("gmv_growth", {"2024-03": 0.1499}), "2024-03")
+    assert "3月 14.99% ✗" in r.explanation.text("zh")
+
+
+def test_values_are_judged_at_the_precision_they_are_shown_at() -> None:
+    # growth is judged to 0.01 percentage point: 14.996% is 15.00%, and meets ≥ 15%
+    spec = CriterionSpec("each_month", "gmv_growth", ">=", 0.15, 1)
     r = evaluate(spec, ctx_with("gmv_growth", {"2024-03": 0.14996}), "2024-03")
-    assert "3月 14.996% ✗" in r.explanation.text("zh")
+    assert r.met and r.observed == (0.15,)
+    assert "3月 15%" in r.explanation.text("zh") and "✗" not in r.explanation.text("zh")
+    # the float noise of a sum of days never turns 12.00% into a miss
+    twelve = CriterionSpec("each_month", "gmv_growth", ">=", 0.12, 1)
+    noisy = ctx_with("gmv_growth", {"2024-07": 0.11999999999999975})
+    assert evaluate(twelve, noisy, "2024-07").met
+    # a threshold typed as 12.3 (stored 12.3 / 100) is met by a value of 12.30%
+    typed = CriterionSpec("each_month", "conversion_rate", ">=", 12.3 / 100, 1)
+    assert evaluate(typed, ctx_with("conversion_rate", {"2024-07": 0.123}), "2024-07").met
 
 
 # --- change -----------------------------------------------------------------------------------

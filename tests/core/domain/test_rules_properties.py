@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
 
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from core.domain import explain as ex
+from core.domain import metrics as mx
 from core.domain import months as mo
 from core.domain.rules import (
     AchievementConditions,
@@ -307,3 +311,225 @@ def test_batch_with_no_criteria_is_ready_and_empty_batches_work() -> None:
     result = evaluate_batch(CriterionSpec("each_month", "gmv", ">=", 1, 3), empty, "2024-06")
     assert result.met.shape == (0,)
     assert np.isnan(performance_score_batch([], [], 1)).all()
+
+
+# --- exact at the threshold: money in fen, values judged as shown ----------------------------
+
+
+JUNE, JULY = "2024-06", "2024-07"
+
+
+def _month_of_days(total_fen: int, days: int, cut: list[int]) -> list[float]:
+    """``days`` daily 支付金额 cells (yuan, 2 decimals) adding up to exactly ``total_fen``."""
+    points = sorted({0, total_fen, *(c % (total_fen + 1) for c in cut[: days - 1])})
+    while len(points) < days + 1:  # fewer distinct cuts than days: some days sell nothing
+        points.insert(1, 0)
+    return [(b - a) / 100 for a, b in pairwise(points)]
+
+
+def _gmv_series(june_days: list[float], july_days: list[float]) -> mx.Series:
+    """An employee's series from one store's daily rows, summed the way the FactBook sums them."""
+    store = {
+        JUNE: {"gmv": mx.money_sum(june_days)},
+        JULY: {"gmv": mx.money_sum(july_days)},
+    }
+    return mx.employee_series([store])
+
+
+def _parse_shown(text: str) -> Decimal:
+    """The number in a shown value ("12.34%", "¥250,000", "+1.5 pp", "31.5 days")."""
+    for junk in ("¥", ",", "%", " pp", " days", " day", "+"):
+        text = text.replace(junk, "")
+    return Decimal(text)
+
+
+def _shown_meets(shown: Decimal, comparator: str, threshold: Decimal) -> bool:
+    return {
+        ">=": shown >= threshold,
+        ">": shown > threshold,
+        "<=": shown <= threshold,
+        "<": shown < threshold,
+    }[comparator]
+
+
+def _threshold_shown(unit: str, threshold: float) -> Decimal:
+    return _parse_shown(mx.format_value(unit, threshold, "en"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1_000_00, 900_000_00),  # June in fen
+    st.sampled_from([0.12, 0.15, 0.18, 0.05, 0.3]),
+    st.lists(st.integers(0, 10**12), min_size=29, max_size=29),
+    st.lists(st.integers(0, 10**12), min_size=30, max_size=30),
+    st.sampled_from([28, 30, 31]),
+)
+def test_growth_exactly_on_the_threshold_from_daily_fen_is_met(
+    june_fen: int, growth: float, june_cuts: list[int], july_cuts: list[int], days: int
+) -> None:
+    # months whose growth is exactly the threshold: July = June × (1 + g) to the fen exactly
+    percent = round(growth * 100)
+    step = 100 // math.gcd(percent, 100)
+    june_fen -= june_fen % step
+    july_fen = june_fen + june_fen * percent // 100
+    june = _month_of_days(june_fen, days, june_cuts)
+    july = _month_of_days(july_fen, 31, july_cuts)
+    series = _gmv_series(june, july)
+    assert series["gmv"][JUNE] == june_fen / 100 and series["gmv"][JULY] == july_fen / 100
+    ctx = EvaluationContext(series=series)
+    spec = CriterionSpec("each_month", "gmv_growth", ">=", growth, 1)
+    r = evaluate(spec, ctx, JULY)
+    assert r.met, (june_fen, july_fen, series["gmv_growth"][JULY])
+    assert "✗" not in r.explanation.text("zh")
+    batch = EmployeeBatch.from_contexts([ctx], mo.range(JUNE, JULY))
+    assert bool(evaluate_batch(spec, batch, JULY).met[0])
+    # July short by one step of the precision (0.01 pp of June, at least a fen): not met
+    short_fen = -(-june_fen // 10_000)
+    biggest = max(range(len(july)), key=lambda i: july[i])
+    assume(round(july[biggest] * 100) >= short_fen)
+    fewer_july = list(july)
+    fewer_july[biggest] = (round(july[biggest] * 100) - short_fen) / 100
+    fewer = _gmv_series(june, fewer_july)
+    assert not evaluate(spec, EvaluationContext(series=fewer), JULY).met
+
+
+def test_the_issue_case_june_250000_july_280000_meets_12_percent() -> None:
+    # 30 daily cells of June summing to exactly ¥250,000.00 (as floats they sum to 250000.00000000006)
+    june = [8333.33] * 29 + [250_000 - 8333.33 * 29]
+    june = [round(d, 2) for d in june]
+    assert sum(june) != 250_000 and mx.money_sum(june) == 250_000
+    july = [round(280_000 / 31, 2)] * 30
+    july.append(round(280_000 - sum(mx.to_fen(d) for d in july) / 100, 2))
+    assert mx.money_sum(july) == 280_000
+    ctx = EvaluationContext(series=_gmv_series(june, july))
+    spec = CriterionSpec("each_month", "gmv_growth", ">=", 0.12, 1)
+    r = evaluate(spec, ctx, JULY)
+    assert r.met and r.observed == (0.12,)
+    assert "7月 12%" in r.explanation.text("zh") and "✗" not in r.explanation.text("zh")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(1, 2000),  # conversion rate in hundredths of a percentage point at the start
+    st.sampled_from([0.015, 0.02, 0.01, -0.005]),
+    st.integers(1, 6),
+    st.sampled_from([1000, 3000, 7919, 10_000]),
+)
+def test_change_exactly_on_the_threshold_is_met(
+    start: int, threshold: float, window: int, visitors: int
+) -> None:
+    # rates from counts: buyers / visitors, both rounded to what the store reported
+    end = start + round(threshold * 10_000)
+    assume(end >= 0)
+    first = mo.add(JULY, -window)
+    ctx = EvaluationContext(series={"conversion_rate": {first: start / 10_000, JULY: end / 10_000}})
+    spec = CriterionSpec("change", "conversion_rate", ">=", threshold, window)
+    r = evaluate(spec, ctx, JULY)
+    assert r.met, (start, end, r.observed)
+    batch = EmployeeBatch.from_contexts([ctx], mo.range(first, JULY))
+    assert bool(evaluate_batch(spec, batch, JULY).met[0])
+    assert r.missing is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([0.30, 0.95, 0.12, 0.033]),
+    st.lists(st.integers(-300, 300), min_size=2, max_size=6),
+)
+def test_average_exactly_on_the_threshold_is_met(threshold: float, offsets: list[int]) -> None:
+    # months in 0.01 pp steps around the threshold whose mean is exactly the threshold
+    offsets = [*offsets, -sum(offsets)]
+    base = round(threshold * 10_000)
+    assume(all(0 <= base + o <= 10_000 for o in offsets))
+    months = mo.window(JULY, len(offsets))
+    ctx = EvaluationContext(
+        series={
+            "repurchase_rate": {
+                m: (base + o) / 10_000 for m, o in zip(months, offsets, strict=True)
+            }
+        }
+    )
+    spec = CriterionSpec("average", "repurchase_rate", ">=", threshold, len(offsets))
+    r = evaluate(spec, ctx, JULY)
+    assert r.met, (threshold, offsets, r.observed)
+    batch = EmployeeBatch.from_contexts([ctx], months)
+    assert bool(evaluate_batch(spec, batch, JULY).met[0])
+    # lower is better: the same months under "≤ threshold" are met too, and "<" is not
+    assert evaluate(replace(spec, comparator="<="), ctx, JULY).met
+    assert not evaluate(replace(spec, comparator="<"), ctx, JULY).met
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([20.0, 30.0, 45.5]),
+    st.lists(st.integers(-200, 200), min_size=2, max_size=6),
+)
+def test_lower_is_better_exactly_on_the_threshold_is_met(
+    threshold: float, offsets: list[int]
+) -> None:
+    # inventory turnover days (lower is better), each month exactly at or under the bar
+    months = mo.window(JULY, len(offsets))
+    values = {m: threshold - abs(o) / 100 for m, o in zip(months, offsets, strict=True)}
+    values[JULY] = threshold
+    ctx = EvaluationContext(series={"inventory_turnover_days": values})
+    spec = CriterionSpec("each_month", "inventory_turnover_days", "<=", threshold, len(offsets))
+    assert evaluate(spec, ctx, JULY).met
+    average = CriterionSpec("average", "inventory_turnover_days", "<=", threshold, 1)
+    assert evaluate(average, ctx, JULY).met
+
+
+def _shown_values(r: CriterionResult, unit: str) -> list[tuple[Decimal, bool]]:
+    """(the number a person reads, the verdict next to it) for every judged number of ``r``."""
+    t = r.spec.threshold
+    found: list[tuple[Decimal, bool]] = []
+    if r.spec.kind == "each_month":
+        for d in r.details:
+            if d.value is not None:
+                found.append(
+                    (_parse_shown(ex.observed_term(unit, d.value, t).text("en")), bool(d.met))
+                )
+    elif r.spec.kind == "average" and isinstance(r.observed, float) and r.gap is not None:
+        found.append((_parse_shown(ex.observed_term(unit, r.observed, t).text("en")), r.met))
+    elif r.spec.kind == "change" and isinstance(r.observed, float):
+        found.append((_parse_shown(ex.observed_change_term(unit, r.observed, t).text("en")), r.met))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(specs(("each_month", "average", "change")), contexts(metrics_only=True), AS_OF)
+def test_the_value_shown_and_the_verdict_never_contradict(
+    spec: CriterionSpec, ctx: EvaluationContext, as_of: str
+) -> None:
+    assert spec.metric is not None
+    unit = ex.unit_of(spec)
+    r = evaluate(spec, ctx, as_of)
+    if spec.kind == "change":
+        threshold = _parse_shown(mx.format_amount(unit, spec.threshold, "en"))
+    else:
+        threshold = _threshold_shown(unit, spec.threshold)
+    for shown, met in _shown_values(r, unit):
+        assert _shown_meets(shown, spec.comparator, threshold) == met, (spec, shown, met)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 5_000_000_00), min_size=2, max_size=40),
+    st.lists(st.integers(0, 5_000_000_00), min_size=2, max_size=40),
+    st.sampled_from([0.0, 0.1, 0.12, 0.15, -0.05]),
+    st.sampled_from([">=", ">", "<=", "<"]),
+)
+def test_any_daily_amounts_growth_shown_and_verdict_agree(
+    june_fen: list[int], july_fen: list[int], threshold: float, comparator: str
+) -> None:
+    june = [f / 100 for f in june_fen]
+    july = [f / 100 for f in july_fen]
+    series = _gmv_series(june, july)
+    assume(series["gmv_growth"][JULY] is not None)
+    ctx = EvaluationContext(series=series)
+    spec = CriterionSpec("each_month", "gmv_growth", comparator, threshold, 1)
+    r = evaluate(spec, ctx, JULY)
+    threshold_shown = _threshold_shown("percent", threshold)
+    for shown, met in _shown_values(r, "percent"):
+        assert _shown_meets(shown, comparator, threshold_shown) == met
+    batch = EmployeeBatch.from_contexts([ctx], mo.range(JUNE, JULY))
+    assert bool(evaluate_batch(spec, batch, JULY).met[0]) == r.met

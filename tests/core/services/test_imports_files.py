@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from core.model import (
     Employee,
     ImportBatch,
     LiveSessionFact,
+    OrderFact,
     Store,
     StoreMonthFact,
     StoreOwnership,
@@ -212,10 +214,53 @@ def test_unknown_live_accounts_fail_the_cli_and_can_be_left_out(demo: AppSession
     assert any(n.code == "imports.accounts_left_out" for n in result.notes)
 
 
+def _douyin_counted() -> pd.DataFrame:
+    """The sample's counted 抖店 lines, read independently of the importer."""
+    raw = pd.read_excel(DOUYIN, engine="calamine", dtype=str)
+    raw["amount"] = pd.to_numeric(raw["订单应付金额"].str.replace(",", ""))
+    return raw[raw["订单状态"] != "已关闭"]
+
+
 def test_douyin_orders_of_an_unknown_creator_count_for_the_store_only(demo: AppSession) -> None:
     _remove_store(demo, "悦颜大师兄")
-    with pytest.raises(ValidationError):
-        imports.import_file(demo, DOUYIN)
+    counted = _douyin_counted()
+    theirs = counted[counted["达人昵称"] == "悦颜大师兄"]
+    orders, gmv = theirs["主订单编号"].nunique(), round(float(theirs["amount"].sum()), 2)
+
+    result = imports.import_file(demo, DOUYIN)  # never refused for an outside creator
+
+    assert result.imported == len(counted) == 244 and result.batch_id is not None
+    [creator] = result.unmatched_creators
+    assert (creator.name, creator.orders, creator.gmv) == ("悦颜大师兄", orders, gmv)
+    assert result.as_json("zh")["unmatched_creators"] == [
+        {"name": "悦颜大师兄", "orders": orders, "gmv": gmv}
+    ]
+    note = next(n for n in result.notes if n.code == "imports.accounts_unlinked")
+    assert f"悦颜大师兄（{orders}单，¥{gmv:,.0f}" in note.text("zh")
+    assert f"悦颜大师兄 ({orders} orders, ¥{gmv:,.0f}" in note.text("en")
+    # every counted order is the shop's GMV; only 悦颜小美's are a live account's
+    with demo.read() as s:
+        linked = s.scalar(
+            select(func.count(OrderFact.id)).where(
+                OrderFact.batch_id == result.batch_id,
+                OrderFact.counted.is_(True),
+                OrderFact.live_account_id.is_not(None),
+            )
+        )
+        total = s.scalar(
+            select(func.sum(OrderFact.amount)).where(
+                OrderFact.batch_id == result.batch_id, OrderFact.counted.is_(True)
+            )
+        )
+    assert linked == (counted["达人昵称"] == "悦颜小美").sum()
+    assert total == pytest.approx(counted["amount"].sum(), abs=0.005)
+
+
+def test_the_old_options_still_work_for_douyin_orders(demo: AppSession) -> None:
+    _remove_store(demo, "悦颜大师兄")
+    with pytest.raises(ValidationError) as error:
+        imports.import_file(demo, DOUYIN, unmatched_accounts="fail")
+    assert error.value.code == "imports.accounts_unknown"
     result = imports.import_file(demo, DOUYIN, unmatched_accounts="skip")
     assert result.imported == 244
     assert any(n.code == "imports.accounts_unlinked" for n in result.notes)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
 from core.domain.explain import describe
+from core.domain.metrics import CATALOGUE
 from core.domain.rules import AchievementConditions, CriterionSpec
 from core.errors import ValidationError
 from core.model import Competency, CriteriaVersion
@@ -93,10 +96,56 @@ def test_template_b_beauty_rules_and_horizontal_moves(company_beauty: AppSession
         achievement_type="new_product",
         conditions=AchievementConditions(team_min=2),
     )
-    # "Levels as in A" in every operations track, with the same B rules going up
-    for track in ("用户运营", "直播运营"):
-        assert paths[(f"{track}/运营助理", f"{track}/运营专员")].criteria == first.criteria
-        assert paths[(f"{track}/运营专员", f"{track}/运营主管")].criteria == second.criteria
+
+    # "Levels as in A" in every operations track, each judged on its own measures (issue #20)
+    def sentences(source: str, target: str) -> list[str]:
+        return [describe(c, "zh") for c in paths[(source, target)].criteria]
+
+    assert sentences("用户运营/运营助理", "用户运营/运营专员") == [
+        "近3个月30日留存率平均≥30%",
+        "连续3个月活跃用户增长率≥3%",
+        "近3个月私域转化率平均≥5%",
+    ]
+    assert sentences("用户运营/运营专员", "用户运营/运营主管") == [
+        "近6个月90日留存率平均≥20%",
+        "近6个月复购率平均≥30%",
+        "近6个月完成≥3次活动策划（带领≥2人）",
+    ]
+    assert sentences("直播运营/运营助理", "直播运营/运营专员") == [
+        "连续3个月直播观看人数≥100,000",
+        "近3个月直播互动率平均≥120%",
+        "连续3个月直播下单转化率≥2.5%",
+    ]
+    assert sentences("直播运营/运营专员", "直播运营/运营主管") == [
+        "连续6个月场均直播GMV≥¥60,000",
+        "近6个月直播下单转化率平均≥3%",
+        "近6个月完成≥3次活动策划（带领≥2人）",
+    ]
+    assert sentences("数据运营/运营专员", "店铺运营/运营主管") == [
+        "近6个月报表准确率平均≥95%",
+        "近6个月策略提升率平均≥5%",
+        "近6个月完成≥2次创新提案",
+    ]
+    own_measures = {
+        "用户运营": {"user"},
+        "直播运营": {"live"},
+        "数据运营": {"data"},
+    }
+    tracks = {t.id: t.name for t in design.tracks}
+    levels = {lv.id: lv for lv in design.levels}
+    for t in design.transitions:
+        track = tracks[levels[t.from_level_id].track_id]
+        metrics = [c.metric for c in t.criteria if c.metric]
+        if track in own_measures and t.kind == "promotion":
+            assert metrics and {CATALOGUE[m].category for m in metrics} <= own_measures[track]
+    # every transfer has a criterion about the role it leads to
+    for source, target, wanted in (
+        ("店铺运营/运营专员", "用户运营/运营专员", "repurchase_rate"),
+        ("用户运营/运营专员", "直播运营/运营专员", "live_support"),
+        ("店铺运营/运营专员", "数据运营/运营专员", "report_accuracy"),
+    ):
+        about = [c.metric or c.achievement_type for c in paths[(source, target)].criteria]
+        assert wanted in about, (source, target, about)
     # 店铺运营 → 用户运营 → 直播运营 as transfers between the specialists
     to_users = paths[("店铺运营/运营专员", "用户运营/运营专员")]
     to_live = paths[("用户运营/运营专员", "直播运营/运营专员")]
@@ -157,3 +206,19 @@ def test_a_template_design_is_valid_and_an_unknown_template_is_refused() -> None
         assert ladder.validate_design(template_design(name)) == []
     with pytest.raises(ValidationError):
         template_design("shoes")
+
+
+def test_thresholds_tidui_chose_are_marked_and_the_brief_s_are_not() -> None:
+    from core.services.ladder_templates import is_tidui_threshold
+
+    beauty = template_design("beauty")
+    paths = _paths(beauty)
+    shop = paths[("店铺运营/运营助理", "店铺运营/运营专员")]
+    assert not any(is_tidui_threshold(c) for c in shop.criteria)  # the brief's numbers
+    users = paths[("用户运营/运营专员", "用户运营/运营主管")]
+    assert [is_tidui_threshold(c) for c in users.criteria] == [True, False, False]
+    live = paths[("直播运营/运营助理", "直播运营/运营专员")]
+    assert all(is_tidui_threshold(c) for c in live.criteria)
+    # once the owner sets the threshold, it is theirs
+    changed = replace(live.criteria[0], threshold=80_000)
+    assert not is_tidui_threshold(changed)
