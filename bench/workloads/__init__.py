@@ -12,4 +12,5 @@ WORKLOADS: tuple[str, ...] = (
     "bench.workloads.open_company",
     "bench.workloads.encrypted_insert",
     "bench.workloads.eligibility_list",
+    "bench.workloads.dashboard",
 )

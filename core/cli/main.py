@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "undo_import",
     "ladder",
     "eligibility",
+    "dashboard",
     "cycle",
     "case",
     "report",

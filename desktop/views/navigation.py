@@ -26,6 +26,13 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec(
+        "dashboard",
+        "仪表盘",
+        "desktop.views.dashboard.page",
+        "DashboardPage",
+        Perm.VIEW_ELIGIBILITY,
+    ),
     PageSpec("ladder", "晋升通道", "desktop.views.ladder.page", "LadderPage", Perm.VIEW_LADDER),
     PageSpec("employees", "员工档案", "desktop.views.employees.page", "EmployeesPage", None),
     PageSpec("imports", "数据导入", "desktop.views.imports.page", "ImportsPage", Perm.IMPORT_DATA),

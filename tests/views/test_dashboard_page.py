@@ -1,0 +1,191 @@
+"""The dashboard driven through its widgets on the demo company: first page after log-in, a gap
+clicked through to its people, a chart's table shown and exported, recomputed on a change; a new
+company's checklist ticking itself."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from core.services import auth
+from core.services.demo import create_demo
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.dashboard import page as page_module
+from desktop.views.dashboard.page import DashboardPage, LinkLabel
+from tests.core.services.test_metrics_seed import Seed
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[AppSession]:
+    path = tmp_path / "demo.tidui"
+    create_demo(path)
+    app = auth.log_in(path, "demo", "tidui-demo")
+    yield app
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def make_page(qtbot: QtBot, app: AppSession) -> DashboardPage:
+    page = DashboardPage(SessionViewModel(app))
+    qtbot.addWidget(page)
+    page.resize(1216, 720)
+    page.show()
+    qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)
+    return page
+
+
+def test_gap_clicks_through_to_its_people_and_a_table_exports(
+    qtbot: QtBot, demo: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page(qtbot, demo)
+    found = page.vm.result
+    assert found is not None and not found.is_new
+    director = next(lv for t in found.tracks for lv in t.levels if lv.level == "运营总监")
+    assert director.gap is not None
+    gap = page.findChild(LinkLabel, f"gap-{director.level_id}")
+    assert gap is not None and gap.plain == "运营总监：无人达标 — 梯队断层"
+    assert page.findChild(QLabel, "gap-banner") is not None
+    gap.click()
+    dialog = page.dialog
+    assert dialog is not None and dialog.isVisible()
+    listed = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    # nobody ready for 运营总监: the gap lists who is closest (the 主管 nearly ready)
+    assert listed == [p.no for p in director.nearly] and listed
+    assert "运营总监" in dialog.windowTitle()
+    dialog.close()
+    # the ready number of 运营专员 (店铺运营): 孙悦
+    specialist = found.tracks[0].levels[1]
+    ready = page.findChild(QPushButton, f"ready-{specialist.level_id}")
+    assert ready is not None and ready.text() == "达标 1"
+    ready.click()
+    assert page.dialog is not None
+    assert page.dialog.table.item(0, 1).text() == "孙悦"
+    page.dialog.close()
+    # 9宫格 names in their cells
+    cell = page.findChild(QPushButton, "cell-3-3")
+    assert cell is not None and "孙悦" in cell.text()
+    # a chart's table view and its export
+    page.pipeline.toggle.click()
+    assert page.pipeline.stack.currentIndex() == 1
+    assert page.vm.models["pipeline"].rowCount() == sum(len(t.levels) for t in found.tracks)
+    out = tmp_path / "梯队健康度.xlsx"
+    monkeypatch.setattr(page_module, "ask_export_path", lambda *_: out)
+    page.pipeline.export_button.click()
+    rows = list(load_workbook(out).active.iter_rows(min_row=3, values_only=True))  # type: ignore[union-attr]
+    assert ("店铺运营", "运营总监", 1, 0, 1, 1, "运营总监：无人达标 — 梯队断层") in rows
+    assert "已导出" in page.status.text()
+    page.pipeline.toggle.click()
+    shot(page, "dashboard-demo")
+
+
+def test_recomputes_when_data_changes(qtbot: QtBot, demo: AppSession) -> None:
+    page = make_page(qtbot, demo)
+    before = page.vm.result
+    with qtbot.waitSignal(page.vm.loaded, timeout=30000):
+        page.session_vm.notify_changed("employees")
+    assert page.vm.result is not before
+    # another month from the picker
+    index = page.month.findData("2024-03")
+    assert index > 0
+    with qtbot.waitSignal(page.vm.loaded, timeout=30000):
+        page.month.setCurrentIndex(index)
+    assert page.vm.result is not None and page.vm.result.as_of == "2024-03"
+
+
+def test_new_company_checklist_ticks_itself(qtbot: QtBot, company: AppSession) -> None:
+    page = make_page(qtbot, company)
+    assert page.stack.currentWidget() is page.checklist
+    marks = {k: page.findChild(QLabel, f"mark-{k}") for k in ("ladder", "roster", "cycle")}
+    assert all(m is not None and m.text() == "○" for m in marks.values())
+    assert page.findChild(QPushButton, "go-roster") is not None
+    Seed(company).employee("E001", "甲")
+    with qtbot.waitSignal(page.vm.loaded, timeout=30000):
+        page.session_vm.notify_changed("employees")
+    roster = page.findChild(QLabel, "mark-roster")
+    assert roster is not None and roster.text() == "✓"
+    shot(page, "dashboard-new-company")
+
+
+def test_dashboard_is_the_first_page_after_log_in(qtbot: QtBot, demo: AppSession) -> None:
+    from desktop.views.main_window import MainWindow
+
+    window = MainWindow(SessionViewModel(demo))
+    qtbot.addWidget(window)  # MainWindow builds its pages itself, as after a log-in
+    assert window.specs[0].key == "dashboard"
+    assert window.stack.currentWidget() is window.page("dashboard")
+    page = window.page("dashboard")
+    assert isinstance(page, DashboardPage)
+    qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)
+    found = page.vm.result
+    assert found is not None
+    someone = found.tracks[0].levels[0].people[0]
+    page.open_employee(someone.id)
+    assert window.stack.currentWidget() is window.page("employees")
+    # let every screen's background work deliver while the window still exists
+    worker.wait_all()
+    qtbot.wait(100)
+
+
+def test_a4_pdf_of_the_dashboard(
+    qtbot: QtBot, demo: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = make_page(qtbot, demo)
+    out = tmp_path / "梯队健康度.pdf"
+    monkeypatch.setattr(page_module, "ask_pdf_path", lambda *_: out)
+    width = page.content.width()
+    page.pdf_button.click()
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    from PySide6.QtPdf import QPdfDocument
+
+    doc = QPdfDocument()
+    doc.load(str(out))
+    assert doc.pageCount() == 1
+    size = doc.pagePointSize(0)
+    assert round(size.width()) == 595 and round(size.height()) == 842  # A4 in points
+    doc.close()
+    assert page.content.width() == width  # the screen's layout is left as it was
+    if os.environ.get("TIDUI_PDF_PNG"):
+        import subprocess
+
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(out), os.environ["TIDUI_PDF_PNG"]])
+
+
+def test_a_shop_without_live_orders_draws(qtbot: QtBot, company_home: AppSession) -> None:
+    seed = Seed(company_home)
+    seed.employee("E001", "王芳", "运营总监")
+    shop = seed.store("旗舰店")
+    seed.month_fact(shop, "2024-05", 9_000.0, batch=seed.batch())
+    page = make_page(qtbot, company_home)
+    found = page.vm.result
+    assert found is not None and not found.is_new
+    assert [b.live_share for b in found.business] == [0.0]
+    assert page.business.body_layout.count() >= 2  # the chart and its note, no error
+
+
+def test_the_owner_changes_the_bench_strength(qtbot: QtBot, demo: AppSession) -> None:
+    page = make_page(qtbot, demo)
+    assert page.settings_button.isVisibleTo(page)
+    found = page.vm.result
+    assert found is not None
+    specialist = found.tracks[0].levels[1]  # 店铺运营/运营专员: 1 person, 1 ready
+    assert specialist.gap is None
+    dialog = page.edit_settings()
+    dialog.bench.setValue(2)
+    with qtbot.waitSignal(page.vm.loaded, timeout=30000):
+        dialog.accept()
+    after = page.vm.result
+    assert after is not None and after.settings.bench_strength == 2
+    level = after.level(specialist.level_id)
+    assert level is not None and level.gap is not None and level.gap.kind == "too_few"
