@@ -12,7 +12,7 @@ WORKLOADS: tuple[str, ...] = (
     "bench.workloads.open_company",
     "bench.workloads.encrypted_insert",
     "bench.workloads.eligibility_list",
-    "bench.workloads.history",
+    "bench.workloads.history_import",
     "bench.workloads.history_list",
     "bench.workloads.history_kpi",
     "bench.workloads.history_cli",

@@ -3,7 +3,8 @@
 Timed: ``CompanyFile.backup`` (a zip of the still-encrypted data file, its key file and a
 manifest of hashes, written atomically and synced) of the open three-year file. The baseline
 copies the same data file with ``shutil.copyfile`` (what the disk alone costs). The file's
-size, per 100,000 orders, and the backup's size are in the notes.
+size, per 100,000 orders, and the backup's size are in the notes. Target (Tidui's, the issue
+only asks for the figures): within 3× of the plain copy.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ NAME = "history_backup"
 TITLE = "三年数据：备份整个数据文件 / backing up the three-year file"
 BASELINE = "shutil.copyfile of the same data file"
 SIZES = (36, 3)  # months of history
-TARGET_RATIO = None
+# a backup hashes, zips and syncs the file: within 3× of merely copying it
+TARGET_RATIO = 3.0
 ABSOLUTE_LIMIT_S = None
 MEMORY_LIMIT_MB = 1000
 REPEATS = 3
