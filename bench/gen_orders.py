@@ -38,8 +38,10 @@ _NAMES = ["王芳", "李娜", "赵磊", "陈静", "刘洋", "孙悦", "周杰", 
 _MONTH_START = dt.datetime(2024, 6, 1)
 
 
-def _moment(rng: random.Random) -> dt.datetime:
-    return _MONTH_START + dt.timedelta(seconds=rng.randrange(30 * 86400))
+def _moment(rng: random.Random, start: dt.datetime = _MONTH_START) -> dt.datetime:
+    return start + dt.timedelta(
+        seconds=rng.randrange(28 * 86400 if start.month == 2 else 30 * 86400)
+    )
 
 
 def douyin_rows(n: int, seed: int = 7) -> list[list[str]]:
@@ -72,12 +74,28 @@ def douyin_rows(n: int, seed: int = 7) -> list[list[str]]:
     return rows[:n]
 
 
-def taobao_rows(n: int, seed: int = 11) -> list[list[str]]:
-    """``n`` rows of a 淘宝 order report (one row per order), with the report's text quirks."""
+def taobao_rows(
+    n: int,
+    seed: int = 11,
+    *,
+    month_start: dt.datetime = _MONTH_START,
+    store: str = "悦颜美妆专营店",
+    buyers: int | None = None,
+) -> list[list[str]]:
+    """``n`` rows of a 淘宝 order report (one row per order), with the report's text quirks.
+
+    ``month_start`` is the month the orders were created in, ``store`` the shop named in every
+    row, ``buyers`` the size of the shop's pool of buyers (None: practically all different), so
+    a history of months has returning buyers as a real shop does.
+    """
     rng = random.Random(seed)
     rows: list[list[str]] = []
+
+    def buyer(rng: random.Random) -> str:
+        return f"tb{rng.randrange(10**8 if buyers is None else buyers)}"
+
     for _ in range(n):
-        created = _moment(rng)
+        created = _moment(rng, month_start)
         status = rng.choices(
             ["交易成功", "卖家已发货，等待买家确认", "交易关闭", "买家已付款，等待卖家发货"],
             [70, 19, 6, 5],
@@ -90,12 +108,12 @@ def taobao_rows(n: int, seed: int = 11) -> list[list[str]]:
         amount = f"{rng.uniform(30, 2000):.2f}"
         rows.append(
             [
-                f'="{rng.randrange(10**18, 10**19)}"', f"tb{rng.randrange(10**8)}", "", amount,
+                f'="{rng.randrange(10**18, 10**19)}"', buyer(rng), "", amount,
                 "0.00", "0", amount, "0", amount if paid else "0.00", "0", status, "",
                 rng.choice(_NAMES), "浙江省 杭州市 余杭区 某街道", "快递", "",
                 f"'1{rng.randrange(3 * 10**9, 9 * 10**9)}", str(created), paid,
                 rng.choice(_PRODUCTS), "1", "", "", "", str(rng.randint(1, 3)), "",
-                "悦颜美妆专营店", "", "0", "0", "", "手机订单",
+                store, "", "0", "0", "", "手机订单",
             ]
         )  # fmt: skip
     return rows
@@ -113,12 +131,13 @@ def write_douyin_xlsx(path: Path, n: int) -> Path:
     return path
 
 
-def write_taobao_csv(path: Path, n: int) -> Path:
+def write_taobao_csv(path: Path, n: int, **variant: object) -> Path:
+    """The 淘宝 report of ``n`` rows; ``variant``: taobao_rows' seed, month_start, store, buyers."""
     # gb18030 is what the 淘宝 back-end writes (GBK superset); \r\n as in the real export.
     with path.open("w", encoding="gb18030", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(TAOBAO_HEADERS)
-        writer.writerows(taobao_rows(n))
+        writer.writerows(taobao_rows(n, **variant))  # type: ignore[arg-type]
     return path
 
 

@@ -23,6 +23,8 @@ A workload is a module in bench/workloads/ with this interface (only ``run`` is 
     def baseline(state) -> None         # the timed baseline, measured in a separate process
     def finish(state) -> None           # untimed clean-up after the last call
     NOTE = "..."                        # optional: a caveat printed under the table
+    def describe(size, workdir) -> str | None  # optional, in the parent after the run: a note
+                                        # made of what was measured or built (sizes, counts)
 
 Every side (build, feature, baseline) runs in a fresh ``python -m bench.harness child``
 process, so imports, caches and the peak resident memory (``ru_maxrss``) belong to that side
@@ -333,6 +335,7 @@ def measure(
     if result.reason is not None:
         log(f"  {module.NAME}: skipped ({result.reason})")
         return result
+    _describe(module, result, size, own_dir)
     result.times_s = times["target"]
     result.median_s = statistics.median(times["target"])
     result.peak_mb = max(peaks["target"], default=None)
@@ -340,6 +343,19 @@ def measure(
         result.ratio = result.median_s / result.baseline_median_s
     _judge(result)
     return result
+
+
+def _describe(module: Any, result: WorkloadResult, size: int, workdir: Path) -> None:
+    """Append the workload's own account of what it measured (``describe``) to its note."""
+    describe = getattr(module, "describe", None)
+    if describe is None:
+        return
+    try:
+        said = describe(size, workdir)
+    except Exception as exc:  # a note must never turn a measurement into a crash
+        said = f"describe failed: {type(exc).__name__}: {exc}"
+    if said:
+        result.note = f"{result.note}; {said}" if result.note else said
 
 
 def _cell(value: float | None, digits: int = 3) -> str:

@@ -12,5 +12,11 @@ WORKLOADS: tuple[str, ...] = (
     "bench.workloads.open_company",
     "bench.workloads.encrypted_insert",
     "bench.workloads.eligibility_list",
+    "bench.workloads.history_import",
+    "bench.workloads.history_list",
+    "bench.workloads.history_kpi",
+    "bench.workloads.history_cli",
+    "bench.workloads.history_undo",
+    "bench.workloads.history_backup",
     "bench.workloads.dashboard",
 )

@@ -170,37 +170,54 @@ class FactBook:
         )
         return range(lo, hi + 1)
 
+    def _index(self) -> tuple[dict[int, int], dict[str, int], npt.NDArray[np.bool_]]:
+        """Row of each store, column of each month and ``_present()``, computed once per book.
+
+        Asked for once per employee (a list of 1,000 people asks 1,000 times), so kept; a book
+        whose axes or grid arrays are replaced computes them again.
+        """
+        key = (self.store_ids, self.months, tuple((c, id(v)) for c, v in self.grid.items()))
+        cached = self.__dict__.get("_indexed")
+        if cached is None or cached[0] != key:
+            row = {s: i for i, s in enumerate(self.store_ids)}
+            col = {m: i for i, m in enumerate(self.months)}
+            cached = (key, row, col, self._present())
+            self.__dict__["_indexed"] = cached
+        return cached[1], cached[2], cached[3]
+
     def owned_months(self, employee_id: int) -> dict[int, list[str]]:
         """store -> the months (with data) ``employee_id`` ran it, each month once, oldest first."""
-        row = {s: i for i, s in enumerate(self.store_ids)}
-        present = self._present()
-        owned: dict[int, set[int]] = defaultdict(set)
+        row, _col, present = self._index()
+        owned: dict[int, npt.NDArray[np.bool_]] = {}
         for store_id, start, end in self.periods.get(employee_id, ()):
             r = row.get(store_id)
             if r is None:
                 continue
-            owned[store_id].update(c for c in self._columns(start, end) if present[r, c])
+            columns = self._columns(start, end)
+            if not len(columns):
+                continue
+            mask = owned.get(store_id)
+            if mask is None:
+                mask = owned[store_id] = np.zeros(len(self.months), dtype=bool)
+            mask[columns.start : columns.stop] |= present[r, columns.start : columns.stop]
         return {
-            store_id: [self.months[c] for c in sorted(owned[store_id])]
+            store_id: [self.months[c] for c in np.flatnonzero(owned[store_id])]
             for store_id in sorted(owned)
-            if owned[store_id]
+            if owned[store_id].any()
         }
 
     def store_facts(self, employee_id: int) -> list[StoreMonthValues]:
         """Per store (by id), only the months this employee ran it: what employee_series takes."""
-        row = {s: i for i, s in enumerate(self.store_ids)}
-        col = {m: i for i, m in enumerate(self.months)}
+        row, col, _present = self._index()
         result: list[StoreMonthValues] = []
         for store_id, months in self.owned_months(employee_id).items():
             r = row[store_id]
+            columns = [col[m] for m in months]
+            values = {code: grid[r, columns].tolist() for code, grid in self.grid.items()}
             by_month: StoreMonthValues = {}
-            for month in months:
-                c = col[month]
-                by_month[month] = {
-                    code: float(values[r, c])
-                    for code, values in self.grid.items()
-                    if not np.isnan(values[r, c])
-                }
+            for i, month in enumerate(months):
+                # v == v: not NaN
+                by_month[month] = {code: v[i] for code, v in values.items() if v[i] == v[i]}
             result.append(by_month)
         return result
 
