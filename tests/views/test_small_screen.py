@@ -231,6 +231,7 @@ def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -
     window.show()
     window.showNormal()
     window.resize(WINDOW)
+    window.show_page("ladder")  # the dashboard is the first page since issue 15
     page = window.pages["ladder"]
     design = page.vm.design  # type: ignore[attr-defined]
     specialist = next(lv for lv in design.levels if lv.title == "运营专员")
