@@ -62,8 +62,8 @@ class Transition:
 
 def template_b() -> list[Transition]:
     """Every transition of the built-in Template B with its rules (tenure from the form included)."""
-    from core.services.ladder import rules_of
-    from core.services.ladder_templates import template_design
+    from core.services.ladder.saving import rules_of
+    from core.services.ladder.templates import template_design
 
     design = template_design("beauty")
     return [

@@ -42,7 +42,7 @@ def _finish_background_work() -> None:
 def make_company(
     folder: Path, template: str = "none", name: str = "悦颜美妆"
 ) -> tuple[AppSession, str]:
-    from core.services import auth
+    from core.services.admin import auth
 
     return auth.create_company(
         folder / "company.tidui", name, OWNER, OWNER_PASSWORD, "王老板", template
@@ -78,9 +78,9 @@ def company_beauty(tmp_path: Path) -> Iterator[AppSession]:
 
 def as_role(app: AppSession, login: str, role: str, password: str = "other-pass-1") -> AppSession:
     """Add a user with ``role`` and return a session acting as them on the same open file."""
-    from core.services import users
+    from core.services.admin import users
 
     users.add_user(app, login, login, role, password)
-    from core.services.auth import unlock_again
+    from core.services.admin.auth import unlock_again
 
     return unlock_again(app, login, password)

@@ -1,10 +1,10 @@
 """The import engine as the import benchmarks call it, in one place for the .xlsx and the CSV workload.
 
 ``import_file`` times what a user waits for after choosing a file: the whole import through
-core/services/imports.py (open, find the header row, detect the source kind, map the columns,
+core/services/imports/engine.py (open, find the header row, detect the source kind, map the columns,
 parse and validate every cell, pseudonymise buyers, store the facts in one transaction in an
 encrypted company file) and then the derivation the KPI engine makes of them (monthly figures per
-store for the months imported, core/services/metrics.py). Before each call the previous call's
+store for the months imported, core/services/eligibility/metrics.py). Before each call the previous call's
 batch is undone, untimed, so every call imports into the same company as the first time.
 """
 
@@ -29,7 +29,7 @@ LIVE_ACCOUNTS = ("悦颜小美", "悦颜大师兄")
 
 def engine_missing() -> str | None:
     """Why the import engine cannot be measured yet, or None."""
-    for module in ("core.importers.table", "core.services.imports"):
+    for module in ("core.importers.table", "core.services.imports.engine"):
         if importlib.util.find_spec(module) is None:
             return "engine not available"
     return None
@@ -45,7 +45,8 @@ class ImportState:
 def prepare_company(path: Path, workdir: Path) -> ImportState:
     """A new company file in ``workdir`` with the exports' store and live accounts (untimed)."""
     os.environ.setdefault("TIDUI_TEST_FAST_KDF", "1")  # log-in cost is not what is measured
-    from core.services import auth, stores
+    from core.services.admin import auth
+    from core.services.archive import stores
 
     company = workdir / "imports.tidui"
     for leftover in workdir.glob("imports.tidui*"):
@@ -61,7 +62,7 @@ def prepare_company(path: Path, workdir: Path) -> ImportState:
 def reset(state: Any) -> None:
     """Undo the previous call's batch, so the next import finds the company as it was."""
     if isinstance(state, ImportState) and state.batch is not None:
-        from core.services import imports
+        from core.services.imports import engine as imports
 
         imports.undo_import(state.app, state.batch)
         state.batch = None
@@ -69,7 +70,8 @@ def reset(state: Any) -> None:
 
 def import_file(state: ImportState) -> Any:
     """Everything Tidui does from choosing the file to the KPIs being up to date."""
-    from core.services import imports, metrics
+    from core.services.eligibility import metrics
+    from core.services.imports import engine as imports
 
     result = imports.import_file(state.app, state.path)
     if result.batch_id is None or result.imported == 0 or result.errors:

@@ -34,7 +34,7 @@ def build(size: int, workdir: Path) -> None:
     from sqlalchemy import insert, select, update
 
     from core.model import Employee, GradeChange, Level, PromotionCase, ReviewCycle, ScoreEntry
-    from core.services import auth
+    from core.services.admin import auth
 
     app = auth.log_in(workdir / open_company.FILE_NAME, open_company.LOGIN, open_company.PASSWORD)
     rng = random.Random(9)

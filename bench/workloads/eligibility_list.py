@@ -35,7 +35,7 @@ def build(size: int, workdir: Path) -> None:
     from sqlalchemy import insert
 
     from core.model import Achievement
-    from core.services import auth
+    from core.services.admin import auth
 
     app = auth.log_in(workdir / open_company.FILE_NAME, open_company.LOGIN, open_company.PASSWORD)
     rng = random.Random(8)
@@ -66,14 +66,14 @@ def build(size: int, workdir: Path) -> None:
 
 def prepare(size: int, workdir: Path) -> Any:
     from bench.workloads import open_company
-    from core.services import auth
+    from core.services.admin import auth
 
     open_company._real_key_derivation()
     return auth.log_in(workdir / open_company.FILE_NAME, open_company.LOGIN, open_company.PASSWORD)
 
 
 def run(app: Any) -> None:
-    from core.services import eligibility
+    from core.services.eligibility import readiness as eligibility
 
     found = eligibility.eligibility_list(app)
     shortlist = sorted(found.shortlist(), key=lambda c: (c.status.value, -c.completion))

@@ -1,7 +1,7 @@
 """Workload 7: storing an import's 100,000 order rows in the encrypted company file vs plain SQLite.
 
 Both sides insert the same OrderFact rows through the import's own storing step
-(core.services.import_facts.insert_facts: multi-row INSERTs, one transaction) into a fresh file
+(core.services.imports.facts.insert_facts: multi-row INSERTs, one transaction) into a fresh file
 with Tidui's schema; only the engine differs: core.storage.database.make_engine (SQLCipher 4, raw key) vs a
 plain (unkeyed) SQLCipher engine with the same journal, sync and foreign-key settings. The ratio is the
 price of encryption when an import is saved.
@@ -144,7 +144,7 @@ def fact_set(rows: list[dict[str, Any]]) -> Any:
     import numpy as np
 
     from core.model import OrderFact
-    from core.services.import_facts import FactSet
+    from core.services.imports.facts import FactSet
 
     names = [k for k in rows[0] if k != "batch_id"]
     columns = {name: [r[name] for r in rows] for name in names}
@@ -155,7 +155,7 @@ def fact_set(rows: list[dict[str, Any]]) -> Any:
 
 def run(state: InsertState) -> None:
     from core.progress import NO_PROGRESS
-    from core.services.import_facts import insert_facts
+    from core.services.imports.facts import insert_facts
 
     assert state.engine is not None
     if state.facts is None:

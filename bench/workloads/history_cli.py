@@ -1,6 +1,6 @@
 """Workload 12: ``tidui-cli eligibility --json`` on the three-year file vs on the one-year file.
 
-Timed: what the command does once logged in (core.services.eligibility.report, every active
+Timed: what the command does once logged in (core.services.eligibility.readiness.report, every active
 employee on every transition out of their level, explained, then ``as_json`` of each and the
 JSON text print_json writes). Baseline: the same on the file after its first year. Targets: < 0.5 s and ≤ 1.5×.
 """
@@ -38,7 +38,7 @@ def prepare_baseline(size: int, workdir: Path) -> Any:
 def run(app: Any) -> None:
     import json
 
-    from core.services import eligibility
+    from core.services.eligibility import readiness as eligibility
 
     month, found = eligibility.report(app)
     del month

@@ -50,7 +50,7 @@ def prepare(size: int, workdir: Path) -> State:
 
 
 def prepare_baseline(size: int, workdir: Path) -> State:
-    from core.services import stores
+    from core.services.archive import stores
 
     app = _history.new_company(workdir / "empty" / _history.FILE_NAME)
     for k in range(_history.shape(size).stores):
@@ -60,7 +60,7 @@ def prepare_baseline(size: int, workdir: Path) -> State:
 
 def reset(state: State) -> None:
     if state.batch is not None:
-        from core.services import imports
+        from core.services.imports import engine as imports
 
         imports.undo_import(state.app, state.batch)
         state.batch = None

@@ -1,7 +1,7 @@
 """Workload 13: undoing the newest batch (month 37's 100,000 orders) of the three-year file.
 
 Before each call (untimed) month 37's export is imported; the timed call is
-``core.services.imports.undo_import`` of that batch: its facts deleted, what it replaced
+``core.services.imports.engine.undo_import`` of that batch: its facts deleted, what it replaced
 brought back, its ownerships and stores taken back, audited, in one transaction. The baseline
 is the same on the one-year file (no target: undo must stay under 2 s however long the history).
 """
@@ -45,7 +45,7 @@ def prepare_baseline(size: int, workdir: Path) -> State:
 
 
 def reset(state: State) -> None:
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     result = imports.import_file(state.app, state.export)
     if result.batch_id is None:
@@ -54,7 +54,7 @@ def reset(state: State) -> None:
 
 
 def run(state: State) -> None:
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     assert state.batch is not None
     undone = imports.undo_import(state.app, state.batch)

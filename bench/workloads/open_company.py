@@ -56,7 +56,7 @@ def build(size: int, workdir: Path) -> None:
         StoreMonthFact,
         StoreOwnership,
     )
-    from core.services import auth
+    from core.services.admin import auth
 
     _real_key_derivation()
     app, _recovery = auth.create_company(
@@ -172,8 +172,8 @@ def prepare(size: int, workdir: Path) -> CompanyFile:
 
 def _list_employees(app: AppSession) -> list[object]:
     """The employee list screen's query, or a plain select while that service does not exist."""
-    if importlib.util.find_spec("core.services.employees") is not None:
-        from core.services import employees
+    if importlib.util.find_spec("core.services.archive.employees") is not None:
+        from core.services.archive import employees
 
         return list(employees.list_employees(app))
     from sqlalchemy import select
@@ -185,7 +185,7 @@ def _list_employees(app: AppSession) -> list[object]:
 
 
 def run(state: CompanyFile) -> None:
-    from core.services import auth
+    from core.services.admin import auth
 
     app = auth.log_in(state.path, LOGIN, PASSWORD)
     try:

@@ -54,9 +54,10 @@ def _fast_kdf() -> None:
 def build(size: int, workdir: Path) -> None:
     """The demo company with 孙悦's case decided (all untimed)."""
     _fast_kdf()
-    from core.services import auth, demo
-    from core.services import eligibility as el
-    from core.services.employees import find_by_no
+    from core.services import demo
+    from core.services.admin import auth
+    from core.services.archive.employees import find_by_no
+    from core.services.eligibility import readiness as el
     from core.services.promotion import cases, cycles
 
     path = workdir / FILE_NAME
@@ -88,7 +89,7 @@ def prepare(size: int, workdir: Path) -> ReportState:
     from sqlalchemy import select
 
     from core.model import PromotionCase
-    from core.services import auth
+    from core.services.admin import auth
 
     app = auth.log_in(workdir / FILE_NAME, LOGIN, PASSWORD)
     with app.read() as s:

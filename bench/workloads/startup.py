@@ -75,7 +75,7 @@ class Startup:
 
 
 def build(size: int, workdir: Path) -> None:
-    from core.services import auth
+    from core.services.admin import auth
 
     # The file is only listed by the dialog, never opened: a cheap key derivation is fine.
     os.environ.setdefault("TIDUI_TEST_FAST_KDF", "1")

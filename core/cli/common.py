@@ -65,7 +65,7 @@ def default_login(path: Path) -> str:
 
 
 def open_session(args: argparse.Namespace) -> AppSession:
-    from core.services import auth
+    from core.services.admin import auth
 
     path: Path = args.file
     if not path.exists():

@@ -529,7 +529,7 @@ DOUYIN_LIVE = SourceKind(
 )
 
 # Tidui's own templates (roster, store owners, training, achievements, scores, metric values) are defined
-# once, in core.services.import_templates (which also writes the downloadable .xlsx and whose
+# once, in core.services.imports.templates (which also writes the downloadable .xlsx and whose
 # field keys archive_import consumes); their import kinds are derived from it here.
 _TEMPLATE_TYPES: dict[str, FieldType] = {
     "text": "text",
@@ -556,7 +556,7 @@ _TEMPLATE_UNIQUE: dict[str, tuple[str, ...]] = {
 
 
 def _template_kind(kind_id: str) -> SourceKind:
-    from core.services.import_templates import TEMPLATES
+    from core.services.imports.templates import TEMPLATES
 
     template = TEMPLATES[kind_id]
     fields = tuple(

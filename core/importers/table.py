@@ -109,7 +109,7 @@ class ParsedTable:
         """Rows as plain dicts of Python values (date, datetime, int, float, str, bool, None).
 
         Each carries its Excel row number under ``"_row"``, the shape the template
-        importers in core.services.archive_import take.
+        importers in core.services.archive.template_import take.
         """
         frame = self.valid_frame if valid_only else self.frame
         kind = source_kind(self.kind)

@@ -18,7 +18,7 @@ from core.permissions import Perm, require
 from core.reports import blocks as b
 from core.reports.common import letterhead
 from core.reports.letter import DECIDED
-from core.services.employees import visible_ids
+from core.services.archive.employees import visible_ids
 from core.session import AppSession
 
 TITLE = "晋升公示"

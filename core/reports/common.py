@@ -19,7 +19,7 @@ from core.errors import NotFound, PermissionDenied
 from core.model import Company, Employee, Level, Track
 from core.permissions import Perm, require
 from core.reports.blocks import Letterhead
-from core.services.employees import ensure_visible, find_by_no, may_see_personal_data
+from core.services.archive.employees import ensure_visible, find_by_no, may_see_personal_data
 from core.session import AppSession
 
 
@@ -89,7 +89,7 @@ def employee_id_of(app: AppSession, no: str) -> int:
 
 def active_employee_ids(app: AppSession) -> list[tuple[int, str, str]]:
     """(id, 工号, 姓名) of every active employee the actor may see, by 工号."""
-    from core.services.employees import list_employees
+    from core.services.archive.employees import list_employees
 
     require(app.actor, Perm.PRINT_REPORTS)
     return [(r.id, r.no, r.name) for r in list_employees(app) if r.active and not r.anonymised]
@@ -105,7 +105,7 @@ def unit_of(criterion: dict[str, Any]) -> str:
 def with_units(session: Session, criteria: Any) -> tuple[dict[str, Any], ...]:
     """The criteria with each one's unit ("percent", "yuan" …), the company's own metrics
     included, so a printed value reads as the sentence does (27.8%, not 0.278)."""
-    from core.services.ladder import custom_metrics
+    from core.services.ladder.saving import custom_metrics
 
     custom = custom_metrics(session)
     found = []

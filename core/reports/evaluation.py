@@ -131,7 +131,7 @@ def from_progress(
     """Without a case: the employee's current (first, or the given) transition, as of a month."""
     from core.domain import scoring
     from core.errors import ValidationError
-    from core.services import eligibility as el
+    from core.services.eligibility import readiness as el
     from core.services.promotion import scores
 
     require(app.actor, Perm.PRINT_REPORTS)

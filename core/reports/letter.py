@@ -20,7 +20,7 @@ from core.permissions import Perm, require
 from core.reports import blocks as b
 from core.reports.common import letterhead
 from core.reports.templates import read_letter
-from core.services.employees import ensure_visible
+from core.services.archive.employees import ensure_visible
 from core.session import AppSession
 
 TITLE = "晋升通知书"
@@ -75,7 +75,7 @@ def decided_case_of(app: AppSession, employee_id: int) -> int:
 
 def latest_decided_case(app: AppSession) -> int | None:
     """The newest decided case the actor may see (the template editor previews with it)."""
-    from core.services.employees import visible_ids
+    from core.services.archive.employees import visible_ids
 
     require(app.actor, Perm.PRINT_REPORTS)
     with app.read() as s:

@@ -52,8 +52,8 @@ class ProgressData:
 
 
 def progress_data(app: AppSession, employee_id: int, as_of: str | None = None) -> ProgressData:
-    from core.services import archive
-    from core.services import eligibility as el
+    from core.services.archive import records as archive
+    from core.services.eligibility import readiness as el
 
     require(app.actor, Perm.PRINT_REPORTS)
     progress = el.employee_progress(app, employee_id, as_of)

@@ -88,10 +88,10 @@ from core.model import (
 )
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
-from core.services import eligibility as el
-from core.services import metrics as kpi
-from core.services.employees import visible_ids
-from core.services.xlsx_safety import safe_row
+from core.services.archive.employees import visible_ids
+from core.services.eligibility import metrics as kpi
+from core.services.eligibility import readiness as el
+from core.services.exports.xlsx_safety import safe_row
 from core.session import AppSession
 from core.storage.atomic import save_workbook
 

@@ -24,7 +24,8 @@ from typing import Any
 from core.domain import months as mo
 from core.errors import TiduiError
 from core.model import ImportBatch, LiveSessionFact, OrderFact, Store, StoreMonthFact
-from core.services import archive_import, auth, users
+from core.services.admin import auth, users
+from core.services.archive import template_import as archive_import
 from core.session import AppSession, UnitOfWork
 
 DEMO_COMPANY = "悦颜美妆（演示）"

@@ -26,8 +26,9 @@ from core.domain.metrics import EVALUATION_PARTS
 from core.errors import TiduiError
 from core.i18n import current_language
 from core.permissions import Perm
-from core.services import archive, stores
-from core.services.archive import (
+from core.services.archive import records as archive
+from core.services.archive import stores
+from core.services.archive.records import (
     AchievementInput,
     AchievementRow,
     AttachmentRow,
@@ -39,7 +40,7 @@ from core.services.archive import (
     TrainingInput,
     TrainingRow,
 )
-from core.services.stores import OwnershipRow
+from core.services.archive.stores import OwnershipRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 
@@ -316,7 +317,7 @@ class ArchiveViewModel(QObject):
 
     def rater_choices(self) -> list[tuple[int, str]]:
         """Who may have given feedback: active employees as "E004 陈静" (not the person rated)."""
-        from core.services import employees as emps
+        from core.services.archive import employees as emps
 
         return [
             (p.id, f"{p.no} {p.name}")

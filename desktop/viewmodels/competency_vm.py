@@ -20,8 +20,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.errors import TiduiError
 from core.permissions import Perm
-from core.services import archive
-from core.services.archive import CompetencyDef
+from core.services.archive import records as archive
+from core.services.archive.records import CompetencyDef
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 

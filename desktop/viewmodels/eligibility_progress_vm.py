@@ -17,8 +17,8 @@ from core.domain import months as mo
 from core.domain.rules import CriterionResult, CriterionSpec, Readiness
 from core.i18n import Message, current_language
 from core.progress import Progress
-from core.services import eligibility
-from core.services.eligibility import EmployeeProgress, TransitionOutlook
+from core.services.eligibility import readiness as eligibility
+from core.services.eligibility.readiness import EmployeeProgress, TransitionOutlook
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import kind_text, month_choices, run_alone, status_text

@@ -1,6 +1,6 @@
 """The 达标名单: who is ready or nearly ready for which move, recomputed in the background on every change.
 
-The list is computed off the GUI thread (core.services.eligibility.eligibility_list) whenever the
+The list is computed off the GUI thread (core.services.eligibility.readiness.eligibility_list) whenever the
 page opens, the as-of month changes, or any data changes (an import, an undo, an achievement, a
 ladder edit: SessionViewModel.data_changed). A newer computation always replaces an older one that
 is still running, so what the table shows is never stale. Filters and sorting run over the rows
@@ -31,8 +31,8 @@ from core.errors import TiduiError
 from core.i18n import Message, current_language
 from core.permissions import Perm
 from core.progress import Progress
-from core.services import eligibility
-from core.services.eligibility import Candidate, EligibilityList
+from core.services.eligibility import readiness as eligibility
+from core.services.eligibility.readiness import Candidate, EligibilityList
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel

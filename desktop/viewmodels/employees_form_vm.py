@@ -16,8 +16,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.errors import TiduiError
 from core.permissions import Perm
-from core.services import employees as emps
-from core.services.employees import EmployeeDetail, EmployeeInput, FieldIssue
+from core.services.archive import employees as emps
+from core.services.archive.employees import EmployeeDetail, EmployeeInput, FieldIssue
 from desktop.viewmodels.session_vm import SessionViewModel
 
 FORM_FIELDS = tuple(f.name for f in fields(EmployeeInput))

@@ -23,8 +23,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from core.i18n import current_language
-from core.services import employees as emps
-from core.services.employees import EmployeeRow
+from core.services.archive import employees as emps
+from core.services.archive.employees import EmployeeRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 
@@ -285,26 +285,26 @@ class EmployeeListViewModel(QObject):
 
     def export_roster(self, path: Path, employee_ids: Sequence[int] | None = None) -> int:
         """员工花名册 .xlsx of ``employee_ids`` (None: everyone the actor may see)."""
-        from core.services import personal_export
+        from core.services.archive import personal_export
 
         return personal_export.export_roster(self.session_vm.app, path, employee_ids)
 
     def export_person(self, employee_id: int, path: Path) -> object:
         """One employee's whole archive as .xlsx (+ attachments zip)."""
-        from core.services import personal_export
+        from core.services.archive import personal_export
 
         return personal_export.export_personal_archive(self.session_vm.app, employee_id, path)
 
     def save_template(self, kind: str, path: Path) -> None:
         """An empty import template with the company's lists (tracks, levels, metrics)."""
-        from core.services import import_templates
+        from core.services.imports import templates as import_templates
 
         import_templates.write_company_template(self.session_vm.app, kind, path, current_language())
 
     @staticmethod
     def template_kinds() -> list[tuple[str, str, str]]:
         """(kind, Chinese title, default file name) of Tidui's own import templates."""
-        from core.services.import_templates import TEMPLATES
+        from core.services.imports.templates import TEMPLATES
 
         return [(kind, spec.title_zh, spec.file_name()) for kind, spec in TEMPLATES.items()]
 

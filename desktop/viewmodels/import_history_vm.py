@@ -25,8 +25,9 @@ from core.errors import TiduiError
 from core.i18n import Message, current_language
 from core.importers.sources import SOURCE_KINDS
 from core.progress import Progress
-from core.services import import_templates, imports
-from core.services.imports import BatchRow, UndoResult
+from core.services.imports import engine as imports
+from core.services.imports import templates as import_templates
+from core.services.imports.engine import BatchRow, UndoResult
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel

@@ -25,9 +25,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.i18n import Message
 from core.progress import Progress
-from core.services import import_month
-from core.services.import_month import MonthPlan, MonthResult, PlannedFile
-from core.services.imports import ImportResult
+from core.services.imports import month as import_month
+from core.services.imports.engine import ImportResult
+from core.services.imports.month import MonthPlan, MonthResult, PlannedFile
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_history_vm import months_text, source_label

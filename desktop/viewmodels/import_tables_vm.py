@@ -25,7 +25,7 @@ from core.importers.sources import FieldSpec, SourceKind, source_kind
 from core.importers.table import ParsedTable
 from core.importers.totals import MonthTotals
 from core.importers.values import cell_text
-from core.services.import_owners import AccountMatch
+from core.services.imports.owners import AccountMatch
 from desktop.i18n import tr
 
 AnyIndex = QModelIndex | QPersistentModelIndex

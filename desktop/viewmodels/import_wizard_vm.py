@@ -22,10 +22,11 @@ from core.importers.headers import ColumnMapping
 from core.importers.reading import SUPPORTED_EXTENSIONS
 from core.importers.sources import SOURCE_KINDS, FieldSpec, source_kind
 from core.progress import Progress
-from core.services import employees, imports
-from core.services import import_facts as facts
-from core.services.import_owners import AccountMatch, StoreOption
-from core.services.imports import (
+from core.services.archive import employees
+from core.services.archive.stores import LIVE_PLATFORM, PLATFORMS
+from core.services.imports import engine as imports
+from core.services.imports import facts
+from core.services.imports.engine import (
     AccountChoice,
     Decisions,
     DuplicateReport,
@@ -35,7 +36,7 @@ from core.services.imports import (
     OnDuplicate,
     StoreChoice,
 )
-from core.services.stores import LIVE_PLATFORM, PLATFORMS
+from core.services.imports.owners import AccountMatch, StoreOption
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_tables_vm import (
@@ -853,7 +854,7 @@ def months_text(months: tuple[str, ...] | list[str]) -> str:
 
 
 def _default_platform(kind: str) -> str:
-    from core.services.import_owners import KIND_PLATFORMS
+    from core.services.imports.owners import KIND_PLATFORMS
 
     platforms = KIND_PLATFORMS.get(kind, ())
     return platforms[0] if platforms else ""

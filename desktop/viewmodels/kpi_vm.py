@@ -27,8 +27,8 @@ from core.domain import metrics as mx
 from core.domain import months as mo
 from core.i18n import current_language
 from core.progress import Progress
-from core.services import metrics as kpi
-from core.services.metrics import EmployeeKpi, MetricSeries
+from core.services.eligibility import metrics as kpi
+from core.services.eligibility.metrics import EmployeeKpi, MetricSeries
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone

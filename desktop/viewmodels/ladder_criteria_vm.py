@@ -24,7 +24,7 @@ from core.domain import metrics as mx
 from core.domain import rules
 from core.domain.rules import CriterionSpec
 from core.i18n import current_language
-from core.services.ladder_templates import is_tidui_threshold
+from core.services.ladder.templates import is_tidui_threshold
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_vm import LadderViewModel
 

@@ -19,8 +19,9 @@ from core.domain import metrics as mx
 from core.domain import rules, scoring
 from core.errors import TiduiError
 from core.permissions import Perm
-from core.services import ladder, ladder_io
-from core.services.ladder import (
+from core.services.ladder import io as ladder_io
+from core.services.ladder import saving as ladder
+from core.services.ladder.saving import (
     CustomMetricSpec,
     EvaluationTemplateSpec,
     LadderDesign,

@@ -76,7 +76,7 @@ class LoginViewModel(QObject):
         return ""
 
     def log_in(self, login: str, password: str) -> None:
-        from core.services import auth
+        from core.services.admin import auth
 
         current = self.current
 
@@ -109,7 +109,7 @@ class LoginViewModel(QObject):
         self.failed.emit(text)
 
     def recover(self, recovery_key: str, owner_login: str, new_password: str) -> None:
-        from core.services import auth
+        from core.services.admin import auth
 
         def work(progress: Progress) -> AppSession:
             del progress

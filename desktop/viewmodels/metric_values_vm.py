@@ -19,7 +19,7 @@ from core.domain import months as mo
 from core.errors import TiduiError
 from core.i18n import current_language
 from core.permissions import Perm
-from core.services import metric_values as mv
+from core.services.eligibility import metric_values as mv
 from desktop.i18n import tr
 from desktop.viewmodels.archive_vm import AnyIndex, Column, RecordTableModel
 from desktop.viewmodels.kpi_vm import unit_suffix, value_text

@@ -61,7 +61,7 @@ class NewCompanyViewModel(QObject):
         return login_problems(self.owner_login.strip()) + problems(self.password, self.repeat)
 
     def create(self) -> None:
-        from core.services import auth
+        from core.services.admin import auth
 
         def work(progress: Progress) -> tuple[AppSession, str]:
             del progress

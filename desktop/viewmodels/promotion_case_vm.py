@@ -23,7 +23,7 @@ from core.errors import TiduiError
 from core.i18n import render
 from core.permissions import Perm, Role
 from core.progress import Progress
-from core.services import archive
+from core.services.archive import records as archive
 from core.services.promotion import cases
 from core.services.promotion.cases import CaseView
 from desktop.i18n import tr

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, Signal
 from core.domain.rules import Readiness
 from core.permissions import Perm
 from core.progress import Progress
-from core.services import eligibility
-from core.services.eligibility import EligibilityList
+from core.services.eligibility import readiness as eligibility
+from core.services.eligibility.readiness import EligibilityList
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel

@@ -39,12 +39,12 @@ class SessionViewModel(QObject):
         self.data_changed.emit(area)
 
     def company_name(self) -> str:
-        from core.services.auth import company_name
+        from core.services.admin.auth import company_name
 
         return company_name(self._app)
 
     def company_language(self) -> str:
         """The company file's default language (公司信息), "zh" or "en"."""
-        from core.services.company import get_info
+        from core.services.admin.company import get_info
 
         return get_info(self._app).language

@@ -17,9 +17,9 @@ from PySide6.QtCore import (
 from core.errors import TiduiError
 from core.i18n import render
 from core.permissions import Perm
-from core.services import company as company_service
-from core.services import users as user_service
-from core.services.users import UserRow
+from core.services.admin import company as company_service
+from core.services.admin import users as user_service
+from core.services.admin.users import UserRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 
@@ -171,7 +171,7 @@ class SettingsViewModel(QObject):
     def recovery_sheet_pdf(self) -> bytes:
         """The printable sheet of the recovery key the last disable produced."""
         from core.reports.recovery import render_recovery_sheet
-        from core.services.auth import company_name
+        from core.services.admin.auth import company_name
 
         app = self.session_vm.app
         return render_recovery_sheet(
@@ -241,7 +241,7 @@ class SettingsViewModel(QObject):
         return str(made)
 
     def verify(self) -> bool:
-        from core.services import maintenance
+        from core.services.admin import maintenance
 
         report = maintenance.verify(self.session_vm.app)
         if report.ok:

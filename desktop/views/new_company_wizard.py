@@ -40,7 +40,7 @@ def available_templates() -> list[tuple[str, str]]:
     """Template choices; built-in ladders appear once the ladder templates ship in this build."""
     choices = [("none", tr("不使用模板（空白）"))]
     try:
-        import core.services.ladder_templates  # noqa: F401
+        import core.services.ladder.templates  # noqa: F401
     except ModuleNotFoundError:
         return choices
     choices += [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from core.services import auth, demo
+from core.services import demo
+from core.services.admin import auth
 from core.session import AppSession
 
 PASSWORD = "tidui-demo"

@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from core.services import archive
-from core.services.employees import EmployeeRow
+from core.services.archive import records as archive
+from core.services.archive.employees import EmployeeRow
 from core.session import AppSession
 from desktop.viewmodels.archive_vm import ArchiveViewModel
 from desktop.viewmodels.employees_form_vm import EmployeeFormViewModel

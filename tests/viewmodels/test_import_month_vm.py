@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.services import imports
+from core.services.imports import engine as imports
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_month_vm import ASK_COLOR, ImportMonthViewModel, MonthFilesModel

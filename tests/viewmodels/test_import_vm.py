@@ -153,7 +153,7 @@ def test_an_unreadable_file_says_why_and_the_next_file_follows(
 def test_a_new_store_and_accounts_are_decided_before_commit(
     qtbot: QtBot, session: SessionViewModel
 ) -> None:
-    from core.services import stores
+    from core.services.archive import stores
 
     app = session.app
     for row in stores.list_stores(app):
@@ -194,7 +194,7 @@ def test_a_new_store_and_accounts_are_decided_before_commit(
 def test_outside_creators_are_listed_with_orders_and_gmv_and_can_be_mapped(
     qtbot: QtBot, session: SessionViewModel
 ) -> None:
-    from core.services import stores
+    from core.services.archive import stores
 
     app = session.app
     for row in stores.list_stores(app):
@@ -233,7 +233,7 @@ def test_outside_creators_are_listed_with_orders_and_gmv_and_can_be_mapped(
 def test_duplicates_are_found_and_the_choice_is_kept(
     qtbot: QtBot, session: SessionViewModel
 ) -> None:
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     imports.import_file(session.app, TAOBAO)
     vm = ImportWizardViewModel(session, [TAOBAO])
@@ -250,7 +250,7 @@ def test_duplicates_are_found_and_the_choice_is_kept(
 
 
 def test_cancelling_the_commit_saves_nothing(qtbot: QtBot, session: SessionViewModel) -> None:
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     vm = ImportWizardViewModel(session, [LIVE])
     opened(qtbot, vm)
@@ -341,7 +341,7 @@ def test_totals_and_value_formatting() -> None:
 
 
 def test_account_actions_only_for_accounts_not_found() -> None:
-    from core.services.import_owners import AccountMatch, StoreOption
+    from core.services.imports.owners import AccountMatch, StoreOption
     from desktop.viewmodels.import_tables_vm import AccountsModel
 
     model = AccountsModel()
@@ -373,7 +373,7 @@ def test_account_actions_only_for_accounts_not_found() -> None:
 def test_history_lists_and_undoes_in_the_background(
     qtbot: QtBot, session: SessionViewModel
 ) -> None:
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     live = imports.import_file(session.app, LIVE)
     vm = ImportsViewModel(session)
@@ -415,6 +415,6 @@ def test_template_rows_the_archive_would_refuse_show_before_commit(
     problems = [vm.issues_model.row_at(r) for r in range(vm.issues_model.rowCount())]
     assert [(p.severity, p.row, p.column) for p in problems if p] == [("error", 3, "工号")]
     assert "将导入 1 行，跳过 1 行" in vm.summary_text()
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     assert len(imports.list_batches(session.app)) == 2  # the check wrote nothing

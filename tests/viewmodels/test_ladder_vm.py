@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.domain.rules import CriterionSpec
-from core.services import ladder
-from core.services.ladder_templates import template_design
+from core.services.ladder import saving as ladder
+from core.services.ladder.templates import template_design
 from core.session import AppSession
 from desktop.viewmodels.ladder_criteria_vm import CHOICES_ROLE, CriteriaTableModel
 from desktop.viewmodels.ladder_evaluation_vm import EvaluationEditorViewModel

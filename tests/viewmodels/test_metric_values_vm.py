@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from core.services import employees, metric_values
-from core.services.employees import EmployeeInput
+from core.services.archive import employees
+from core.services.archive.employees import EmployeeInput
+from core.services.eligibility import metric_values
 from core.session import AppSession
 from desktop.viewmodels.metric_values_vm import MetricValuesViewModel
 from desktop.viewmodels.session_vm import SessionViewModel

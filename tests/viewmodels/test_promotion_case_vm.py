@@ -12,8 +12,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from core.domain.rules import Readiness
-from core.services import auth
-from core.services import eligibility as el
+from core.services.admin import auth
+from core.services.eligibility import readiness as el
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.promotion_case_vm import CaseViewModel, first_of_next_month

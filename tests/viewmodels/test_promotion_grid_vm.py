@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.services import auth, demo
+from core.services import demo
+from core.services.admin import auth
 from core.services.promotion import cycles, scores
 from core.session import AppSession
 from desktop.viewmodels import worker

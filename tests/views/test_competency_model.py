@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from core.services import archive
+from core.services.archive import records as archive
 from core.session import AppSession
 from desktop.viewmodels.competency_vm import CompetencyModelViewModel
 from desktop.viewmodels.session_vm import SessionViewModel

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from core.services import auth
+from core.services.admin import auth
 from core.services.demo import create_demo
 from core.session import AppSession
 from desktop.viewmodels import worker

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from core.services import auth
+from core.services.admin import auth
 from core.storage.company_file import open_with_recovery_key
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.main_window import MainWindow

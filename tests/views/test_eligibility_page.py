@@ -242,7 +242,7 @@ def test_hand_entered_metrics_from_the_kpi_tab(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from core.services import metric_values
+    from core.services.eligibility import metric_values
 
     e006 = employee_id(office, "E006")
     tab = KpiTab(SessionViewModel(office), e006)
@@ -288,7 +288,7 @@ def test_hand_entered_metrics_from_the_kpi_tab(
 def test_supervisors_see_hand_entered_metrics_but_cannot_enter_them(
     qtbot: QtBot, office: AppSession
 ) -> None:
-    from core.services import metric_values
+    from core.services.eligibility import metric_values
     from desktop.views.eligibility.metric_values_dialog import MetricValuesDialog
     from tests.core.services.test_archive import supervisor_session
 
@@ -304,7 +304,7 @@ def test_supervisors_see_hand_entered_metrics_but_cannot_enter_them(
 
 
 def test_owner_sets_the_nearly_ready_margin_from_the_list(qtbot: QtBot, office: AppSession) -> None:
-    from core.services import eligibility
+    from core.services.eligibility import readiness as eligibility
 
     page = make_page(qtbot, office)
     assert page.margin.value() == 10 and page.margin.isEnabled()

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from core.services import archive, employees
+from core.services.archive import employees
+from core.services.archive import records as archive
 from core.session import AppSession
 from desktop.viewmodels.employees_vm import EmployeeTableModel
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -34,7 +35,7 @@ def make_page(qtbot: QtBot, app: AppSession) -> EmployeesPage:
 
 
 def load_samples(app: AppSession) -> None:
-    from core.services import archive_import as ai
+    from core.services.archive import template_import as ai
 
     seed_ladder(app)
     for kind, name in (
@@ -249,7 +250,7 @@ def test_supervisor_sees_masked_data_and_cannot_edit(qtbot: QtBot, company: AppS
     from sqlalchemy import select
 
     from core.model import User
-    from core.services.auth import unlock_again
+    from core.services.admin.auth import unlock_again
     from tests.conftest import as_role
 
     boss = employees.create_employee(

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from core.services import auth
+from core.services.admin import auth
 from desktop.viewmodels.login_vm import LoginViewModel
 from desktop.viewmodels.new_company_vm import NewCompanyViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -273,7 +273,7 @@ def test_company_default_language_applies_until_the_user_picks_one(
     from PySide6.QtCore import QSettings
 
     from core.i18n import current_language
-    from core.services import company
+    from core.services.admin import company
     from desktop import i18n
     from desktop.views.app_controller import AppController
 

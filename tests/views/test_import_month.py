@@ -15,7 +15,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from core.services import imports
+from core.services.imports import engine as imports
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_month_vm import MonthFilesModel

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.services import imports
+from core.services.imports import engine as imports
 from core.session import AppSession
 from desktop import i18n
 from desktop.viewmodels import worker

@@ -11,7 +11,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from core.model import StoreDayFact
-from core.services import imports, stores
+from core.services.archive import stores
+from core.services.imports import engine as imports
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_tables_vm import AccountsModel, MappingTableModel

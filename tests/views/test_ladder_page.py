@@ -10,8 +10,8 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.services import ladder
-from core.services.ladder_templates import template_design
+from core.services.ladder import saving as ladder
+from core.services.ladder.templates import template_design
 from core.session import AppSession
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel
 from desktop.viewmodels.ladder_vm import LEVEL, TRANSITION

@@ -12,7 +12,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from core.services import auth
+from core.services.admin import auth
 from desktop.viewmodels.reports_vm import ReportViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.reports.preview_dialog import ExportDialog, ReportPreviewDialog

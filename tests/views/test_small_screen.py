@@ -17,7 +17,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.services import auth, demo
+from core.services import demo
+from core.services.admin import auth
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.kpi_vm import ChartData
@@ -175,7 +176,7 @@ def test_kpi_month_labels_fit_the_chart(qtbot: QtBot, width: int) -> None:
 
 @pytest.mark.parametrize("width", [260, 320, 520])
 def test_radar_legend_is_never_clipped(qtbot: QtBot, width: int) -> None:
-    from core.services.archive import CompetencyScore
+    from core.services.archive.records import CompetencyScore
     from desktop.views.employees.radar import CompetencyRadar
 
     radar = CompetencyRadar()

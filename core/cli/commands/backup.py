@@ -47,7 +47,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from core.cli.common import read_password
-    from core.services import maintenance
+    from core.services.admin import maintenance
 
     login = args.user or maintenance.backup_owner_login(args.backup)
     password = read_password(args, login)

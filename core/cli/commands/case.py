@@ -120,7 +120,7 @@ def _print_case(app: AppSession, case_id: int, args: argparse.Namespace) -> None
 
 
 def _employee_id(app: AppSession, no: str) -> int:
-    from core.services.employees import find_by_no
+    from core.services.archive.employees import find_by_no
 
     with app.read() as s:
         emp = find_by_no(s, no)
@@ -132,7 +132,7 @@ def _employee_id(app: AppSession, no: str) -> int:
 def _transition_id(app: AppSession, employee_id: int, target: str) -> int:
     """--to LEVEL: a level title among the employee's moves (TRACK/LEVEL when two tracks share it)."""
     from core.model import Employee
-    from core.services import eligibility as el
+    from core.services.eligibility import readiness as el
 
     target = target.strip()
     with app.read() as s:

@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from core.domain import months as mo
     from core.i18n import render
-    from core.services import eligibility
+    from core.services.eligibility import readiness as eligibility
 
     if args.as_of is not None:
         mo.parse(args.as_of)  # a bad month is the user's mistake: say so before asking a password

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     app = open_session(args)
     try:
         if args.what == "roster":
-            from core.services.personal_export import export_roster
+            from core.services.archive.personal_export import export_roster
 
             count = export_roster(app, args.out)
         elif args.what == "salary-changes":

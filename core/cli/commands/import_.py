@@ -1,5 +1,5 @@
 """tidui-cli import: one spreadsheet in as one batch, deciding as the wizard would by default; several
-files or a folder (the month's exports) each as its own batch, through core.services.import_month (CLI.md)."""
+files or a folder (the month's exports) each as its own batch, through core.services.imports.month (CLI.md)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def run_one(args: argparse.Namespace) -> int:
     from core.i18n import render
     from core.importers.reading import check_file
     from core.importers.sources import source_kind
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     if args.source != "auto":
         source_kind(args.source)  # an unknown kind: say so before asking for a password

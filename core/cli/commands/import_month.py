@@ -1,7 +1,7 @@
 """tidui-cli import FILE DIR_OR_FILES…: the month's exports, each readable file its own batch (CLI.md).
 
 The files are read, ordered and decided as the GUI's monthly import does
-(``core.services.import_month``); a file that needs a person's decision, or cannot be imported, is
+(``core.services.imports.month``); a file that needs a person's decision, or cannot be imported, is
 named on stderr and makes the exit status 1, the others are still imported.
 """
 
@@ -16,7 +16,7 @@ from core.i18n import render
 
 
 def run_month(args: argparse.Namespace, paths: list[Path]) -> int:
-    from core.services import import_month
+    from core.services.imports import month as import_month
 
     lang = args.lang
     if args.source != "auto" or args.store or args.sheet or args.dry_run:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     import os
     import sys
 
-    from core.services import auth
+    from core.services.admin import auth
 
     # init creates the owner: the password comes from TIDUI_PASSWORD (as for every command),
     # else standard input with --password-stdin, else TIDUI_NEW_PASSWORD, else a prompt

@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from core.services import ladder_io
+    from core.services.ladder import io as ladder_io
 
     app = open_session(args)
     try:
@@ -67,7 +67,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from core.errors import ValidationError
-    from core.services import ladder_io
+    from core.services.ladder import io as ladder_io
 
     data = ladder_io.read_file(args.ladder_file)
     app = open_session(args)

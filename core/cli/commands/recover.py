@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.services import auth
+    from core.services.admin import auth
 
     key = os.environ.get("TIDUI_RECOVERY_KEY")
     if key is None:

@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     app = open_session(args)
     undone = None

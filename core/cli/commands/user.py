@@ -1,4 +1,4 @@
-"""tidui-cli user add / passwd / disable: manage accounts (owner only, enforced by core.services.users)."""
+"""tidui-cli user add / passwd / disable: manage accounts (owner only, enforced by core.services.admin.users)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from core.services import users
+    from core.services.admin import users
 
     app = open_session(args)
     try:
@@ -64,7 +64,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_passwd(args: argparse.Namespace) -> int:
-    from core.services import users
+    from core.services.admin import users
 
     app = open_session(args)
     try:
@@ -76,7 +76,7 @@ def run_passwd(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
-    from core.services import users
+    from core.services.admin import users
 
     app = open_session(args)
     try:

@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.services import maintenance
+    from core.services.admin import maintenance
 
     app = open_session(args)
     try:

@@ -42,8 +42,8 @@ from core.model import (
     User,
 )
 from core.permissions import Perm, Role, can, require
-from core.services import eligibility as el
-from core.services.employees import ensure_visible, snapshot, visible_ids
+from core.services.archive.employees import ensure_visible, snapshot, visible_ids
+from core.services.eligibility import readiness as el
 from core.services.promotion import config, scores
 from core.services.promotion.cycles import active_case_exists, find_cycle
 from core.session import Actor, AppSession, UnitOfWork
@@ -799,7 +799,7 @@ def set_statement(app: AppSession, case_id: int, statement: str) -> None:
 
 def add_evidence(app: AppSession, case_id: int, filename: str, data: bytes) -> int:
     """An evidence file (活动方案, 直播复盘 …) kept encrypted in the company file with the case."""
-    from core.services.archive import add_attachment_in
+    from core.services.archive.records import add_attachment_in
 
     with app.uow() as uow:
         case = _get(uow.session, app.actor, case_id)

@@ -20,8 +20,8 @@ from core.domain.rules import Readiness
 from core.errors import ValidationError
 from core.model import CycleCandidate, Employee, PromotionCase, ReviewCycle
 from core.permissions import Perm, require
-from core.services import eligibility as el
-from core.services.employees import ensure_visible, visible_ids
+from core.services.archive.employees import ensure_visible, visible_ids
+from core.services.eligibility import readiness as el
 from core.session import AppSession
 
 MAX_NAME = 32
@@ -93,7 +93,7 @@ def open_cycle(
         if s.scalar(select(func.count()).where(ReviewCycle.name == name)):
             raise ValidationError("case.cycle.duplicate", field="name", name=name)
         if as_of is None or not str(as_of).strip():
-            from core.services import metrics as kpi
+            from core.services.eligibility import metrics as kpi
 
             month = kpi.default_as_of(kpi.latest_data_month(s), today)
         else:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from core.i18n import Message
 from core.model import Employee, GradeChange, Level, PromotionCase, ReviewCycle, ScoreEntry
 from core.permissions import Perm, require
-from core.services.employees import visible_ids
-from core.services.xlsx_safety import safe_row
+from core.services.archive.employees import visible_ids
+from core.services.exports.xlsx_safety import safe_row
 from core.session import AppSession
 from core.storage.atomic import save_workbook
 

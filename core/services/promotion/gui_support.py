@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.permissions import Perm, require
-from core.services import eligibility as el
+from core.services.eligibility import readiness as el
 from core.session import AppSession
 
 
@@ -29,7 +29,7 @@ def transitions(app: AppSession) -> list[tuple[int, str]]:
 
 def default_cycle_month(app: AppSession, today: date | None = None) -> str:
     """The as-of month a new cycle gets when none is given: the last complete month with data."""
-    from core.services import metrics as kpi
+    from core.services.eligibility import metrics as kpi
 
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:

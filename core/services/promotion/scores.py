@@ -28,7 +28,7 @@ from core.errors import PermissionDenied, ValidationError
 from core.i18n import Message
 from core.model import Employee, ReviewCycle, ScoreEntry
 from core.permissions import Perm, Role, can, require
-from core.services.employees import visible_ids
+from core.services.archive.employees import visible_ids
 from core.session import Actor, AppSession
 
 SCORED_PARTS = ("ability", "potential")
@@ -126,7 +126,7 @@ def evaluate(
     entries: Iterable[tuple[str, str, str, float, str]],
 ) -> Evaluation:
     """The evaluation from the KPI results and (part, item, rater, score, note) entries."""
-    from core.services.eligibility import evaluation_scores
+    from core.services.eligibility.readiness import evaluation_scores
 
     by_item: dict[tuple[str, str], list[Rating]] = defaultdict(list)
     for part, item, rater, score, note in entries:
@@ -211,7 +211,7 @@ def _item_spec(
     session: Session, employee_id: int, part: str, item: str, cycle: ReviewCycle
 ) -> scoring.RubricItem:
     """The item in the evaluation template of one of the employee's transitions in the cycle."""
-    from core.services.eligibility import transitions_out_of
+    from core.services.eligibility.readiness import transitions_out_of
 
     emp = session.get(Employee, employee_id)
     if emp is None or emp.level_id is None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.rules import Readiness
-from core.services.eligibility import Candidate
+from core.services.eligibility.readiness import Candidate
 from desktop.i18n import tr
 from desktop.viewmodels.eligibility_vm import (
     SHOW_ALL,

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from core.domain.metrics import ACHIEVEMENT_TYPES
 from core.i18n import current_language
-from core.services.archive import RELATIONS, AchievementInput, FeedbackInput, TrainingInput
-from core.services.stores import PLATFORMS
+from core.services.archive.records import RELATIONS, AchievementInput, FeedbackInput, TrainingInput
+from core.services.archive.stores import PLATFORMS
 from desktop.i18n import tr
 from desktop.viewmodels.archive_vm import ArchiveViewModel
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from core.services.archive import CompetencyScore
+from core.services.archive.records import CompetencyScore
 from desktop.i18n import tr
 
 MAX_LEVEL = 5

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.services.archive import AttachmentRow
+from core.services.archive.records import AttachmentRow
 from desktop.i18n import tr
 from desktop.viewmodels.archive_vm import ArchiveViewModel, RecordTableModel
 from desktop.viewmodels.session_vm import SessionViewModel

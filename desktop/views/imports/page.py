@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.services.imports import BatchRow
+from core.services.imports.engine import BatchRow
 from desktop.i18n import tr
 from desktop.viewmodels.import_history_vm import (
     ImportsViewModel,

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.services import ladder
+from core.services.ladder import saving as ladder
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel, kind_names
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel

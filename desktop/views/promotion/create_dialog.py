@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.services.eligibility import Candidate
+from core.services.eligibility.readiness import Candidate
 from desktop.i18n import tr
 from desktop.viewmodels.eligibility_vm import status_text
 from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel, Outcome, Proposal

@@ -22,7 +22,7 @@ import pytest
 
 from core.importers import limits, reading
 from core.importers.limits import ImportFileError, LimitExceeded
-from core.services import imports
+from core.services.imports import engine as imports
 from core.session import AppSession
 from tests.conftest import OWNER_PASSWORD, SAMPLES
 from tests.core.services.import_support import with_people

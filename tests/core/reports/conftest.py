@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from core.services import auth
+from core.services.admin import auth
 from core.session import AppSession
 from tests.core.reports.support import PASSWORD, DemoCases, build_demo
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from core.services import auth, company, demo
-from core.services import eligibility as el
-from core.services.employees import find_by_no
+from core.services import demo
+from core.services.admin import auth, company
+from core.services.archive.employees import find_by_no
+from core.services.eligibility import readiness as el
 from core.services.promotion import cases, cycles, scores
 from core.session import AppSession
 

@@ -19,7 +19,7 @@ from core.reports import evaluation as ev
 from core.reports import service, templates
 from core.reports.common import EmployeeBlock
 from core.reports.letter import preview_letter
-from core.services import eligibility as el
+from core.services.eligibility import readiness as el
 from core.services.promotion import cases
 from core.session import AppSession
 from tests.core.reports.support import (
@@ -118,7 +118,7 @@ def test_the_id_number_is_masked_unless_asked_for_by_someone_who_may(
 
 
 def test_a_supervisor_cannot_print(demo_cases: DemoCases) -> None:
-    from core.services import auth
+    from core.services.admin import auth
 
     app = auth.log_in(demo_cases.path, "lina", "tidui-demo")
     try:
@@ -210,7 +210,7 @@ def test_the_announcement_lists_the_cycles_decided_cases(
 def test_the_progress_sheet_explains_each_next_move_and_the_training(
     owner: AppSession, demo_cases: DemoCases, out: Path
 ) -> None:
-    from core.services import archive
+    from core.services.archive import records as archive
 
     progress = el.employee_progress(owner, demo_cases.chen)
     pdf = write(out / "p.pdf", service.render_report(owner, "progress", demo_cases.chen))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from core.model import FileMeta
 from core.reports import templates
-from core.services import auth
+from core.services.admin import auth
 from tests.core.reports.support import (
     CYCLE,
     PASSWORD,

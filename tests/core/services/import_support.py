@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.model import Base
-from core.services import imports
+from core.services.imports import engine as imports
 from core.session import AppSession
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from core.errors import PermissionDenied, ValidationError
 from core.model import User
-from core.services import archive, employees, personal_export, stores
-from core.services.auth import unlock_again
-from core.services.employees import EmployeeInput
-from core.services.xlsx_safety import safe_cell
+from core.services.admin.auth import unlock_again
+from core.services.archive import employees, personal_export, stores
+from core.services.archive import records as archive
+from core.services.archive.employees import EmployeeInput
+from core.services.exports.xlsx_safety import safe_cell
 from core.session import AppSession
 from tests.conftest import as_role
 from tests.core.services.archive_support import seed_ladder

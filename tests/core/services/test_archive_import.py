@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from core.errors import PermissionDenied, ValidationError
 from core.model import Achievement, Employee, ScoreEntry, Store, StoreOwnership, TrainingRecord
-from core.services import archive_import as ai
-from core.services import employees, import_templates, stores
+from core.services.archive import employees, stores
+from core.services.archive import template_import as ai
+from core.services.imports import templates as import_templates
 from core.session import AppSession
 from tests.conftest import as_role
 from tests.core.services.archive_support import new_batch, sample_rows, seed_ladder

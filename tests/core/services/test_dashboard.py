@@ -323,7 +323,7 @@ def test_checklist_of_a_new_company_ticks_itself(company: AppSession) -> None:
         "开始评审周期",
     ]
     assert d.tracks == () and d.gaps == ()
-    from core.services.ladder_templates import apply_template
+    from core.services.ladder.templates import apply_template
 
     with company.uow() as uow:
         apply_template(uow.session, "home")
@@ -371,7 +371,7 @@ def test_company_gmv_agrees_with_the_fact_book(company_home: AppSession) -> None
     """The dashboard's lean GMV query gives what the KPIs' fact book gives, precedence included."""
     import math
 
-    from core.services import metrics as kpi
+    from core.services.eligibility import metrics as kpi
 
     seed = Seed(company_home)
     overview_shop, daily_shop, order_shop, both = (

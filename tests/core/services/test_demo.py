@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from core.cli.main import main
-from core.services import auth, demo, maintenance
+from core.services import demo
+from core.services.admin import auth, maintenance
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +113,10 @@ def test_demo_live_and_user_operations_people_are_judged_on_their_own_measures(
 def test_imported_scores_show_in_the_archive_and_count_for_the_score_rule(
     demo_file: Path,
 ) -> None:
-    from core.services import archive, eligibility, employees
-    from core.services.imports import list_batches
+    from core.services.archive import employees
+    from core.services.archive import records as archive
+    from core.services.eligibility import readiness as eligibility
+    from core.services.imports.engine import list_batches
 
     app = auth.log_in(demo_file, "demo", "tidui-demo")
     try:

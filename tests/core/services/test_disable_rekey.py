@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import TiduiError, UnknownUser
-from core.services import auth, maintenance, users
-from core.services.imports import pseudonym_key
+from core.services.admin import auth, maintenance, users
+from core.services.imports.engine import pseudonym_key
 from core.storage.company_file import keys_path_for, open_with_recovery_key, staged_keys_path
 from core.storage.database import check_readable, make_engine
 from core.storage.keyslots import KeyFile
@@ -108,7 +108,8 @@ CRASH = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from core.services import auth, users
+    from core.services.admin import auth
+    from core.services.admin import users
     from core.storage.company_file import OpenFile
     app = auth.log_in(Path(sys.argv[1]), "boss", "owner-pass-1")
     setattr(OpenFile, sys.argv[2], lambda *args: os._exit(9))

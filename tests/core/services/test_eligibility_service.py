@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.domain.rules import Readiness
 from core.errors import PermissionDenied, ValidationError
 from core.model import Criterion, GradeChange, Transition
-from core.services import eligibility
+from core.services.eligibility import readiness as eligibility
 from core.session import AppSession
 from tests.conftest import as_role
 from tests.core.services.test_metrics_seed import Seed, gmv_with_growth

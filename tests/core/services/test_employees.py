@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from core.errors import PermissionDenied, ValidationError
 from core.model import AuditEntry, Employee, GradeChange
-from core.services import archive, employees, stores
-from core.services.employees import EmployeeInput, EmployeeInvalid
+from core.services.archive import employees, stores
+from core.services.archive import records as archive
+from core.services.archive.employees import EmployeeInput, EmployeeInvalid
 from core.session import AppSession
 from tests.conftest import as_role
 from tests.core.services.archive_support import seed_ladder
@@ -173,7 +174,7 @@ def test_supervisor_sees_only_own_team_and_no_personal_data(company: AppSession)
 
         uow.session.scalars(select(User).where(User.login == "zhaolei")).one().employee_id = lead
         uow.commit()
-    from core.services.auth import unlock_again
+    from core.services.admin.auth import unlock_again
 
     sup = unlock_again(company, "zhaolei", "other-pass-1")
     assert [r.no for r in employees.list_employees(sup)] == ["E003", "E008"]

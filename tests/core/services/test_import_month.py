@@ -1,5 +1,5 @@
 """The month's exports in one drop: ordered, decided without asking when Tidui is sure, one batch per
-file, and a result per store and per person (core/services/import_month.py)."""
+file, and a result per store and per person (core/services/imports/month.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from core.domain.rules import Readiness
 from core.model import ImportBatch
 from core.progress import Progress
-from core.services import import_facts, import_month
+from core.services.imports import facts as import_facts
+from core.services.imports import month as import_month
 from core.session import AppSession
 from tests.core.services.import_support import (
     LIVE,

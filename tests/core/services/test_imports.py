@@ -24,7 +24,8 @@ from core.model import (
     StoreMonthFact,
     TrainingRecord,
 )
-from core.services import imports, metrics
+from core.services.eligibility import metrics
+from core.services.imports import engine as imports
 from core.session import AppSession
 from tests.core.services.import_support import (
     BOOKKEEPING,
@@ -418,7 +419,8 @@ def test_a_roster_batch_whose_people_have_other_data_is_not_undone(
 ) -> None:
     from core.errors import ValidationError
     from core.i18n import render
-    from core.services import archive, employees
+    from core.services.archive import employees
+    from core.services.archive import records as archive
 
     roster = imports.import_file(company_beauty, TEMPLATES["training"].with_name("员工花名册.xlsx"))
     training = imports.import_file(company_beauty, TEMPLATES["training"])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.errors import ValidationError
 from core.model import OrderFact, StoreDayFact
-from core.services import imports
+from core.services.imports import engine as imports
 from core.session import AppSession
 from tests.core.services.import_support import (
     BOOKKEEPING,

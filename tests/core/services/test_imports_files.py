@@ -20,7 +20,8 @@ from core.model import (
     StoreOwnership,
 )
 from core.progress import Cancelled, Progress
-from core.services import imports, stores
+from core.services.archive import stores
+from core.services.imports import engine as imports
 from core.session import AppSession
 from tests.conftest import DATA, as_role
 from tests.core.services.import_support import (

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from core.domain.rules import CriterionSpec
 from core.errors import PermissionDenied, ValidationError
 from core.model import AuditEntry, CriteriaVersion, Employee, GradeChange, Level, Transition
-from core.services import ladder
+from core.services.ladder import saving as ladder
 from core.session import AppSession
 from tests.conftest import as_role
 

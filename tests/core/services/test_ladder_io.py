@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from core.errors import PermissionDenied, ValidationError
 from core.model import AuditEntry
-from core.services import ladder, ladder_io
+from core.services.ladder import io as ladder_io
+from core.services.ladder import saving as ladder
 from core.session import AppSession
 from tests.conftest import as_role, make_company
 

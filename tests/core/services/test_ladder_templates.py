@@ -12,8 +12,8 @@ from core.domain.metrics import CATALOGUE
 from core.domain.rules import AchievementConditions, CriterionSpec
 from core.errors import ValidationError
 from core.model import Competency, CriteriaVersion
-from core.services import ladder
-from core.services.ladder_templates import template_design
+from core.services.ladder import saving as ladder
+from core.services.ladder.templates import template_design
 from core.session import AppSession
 
 
@@ -209,7 +209,7 @@ def test_a_template_design_is_valid_and_an_unknown_template_is_refused() -> None
 
 
 def test_thresholds_tidui_chose_are_marked_and_the_brief_s_are_not() -> None:
-    from core.services.ladder_templates import is_tidui_threshold
+    from core.services.ladder.templates import is_tidui_threshold
 
     beauty = template_design("beauty")
     paths = _paths(beauty)

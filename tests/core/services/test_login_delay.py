@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import TooManyAttempts, WrongPassword
-from core.services import auth
+from core.services.admin import auth
 from tests.conftest import OWNER, OWNER_PASSWORD, make_company
 
 

@@ -13,10 +13,13 @@ from openpyxl import load_workbook
 from core.domain import metrics as mx
 from core.errors import PermissionDenied, ValidationError
 from core.i18n import render
-from core.services import employees, imports, ladder, metric_values
-from core.services import metrics as kpi
-from core.services.employees import EmployeeInput
-from core.services.import_templates import write_template
+from core.services.archive import employees
+from core.services.archive.employees import EmployeeInput
+from core.services.eligibility import metric_values
+from core.services.eligibility import metrics as kpi
+from core.services.imports import engine as imports
+from core.services.imports.templates import write_template
+from core.services.ladder import saving as ladder
 from core.session import AppSession
 from tests.conftest import as_role
 

@@ -111,8 +111,8 @@ class Seed:
 
     def supervisor(self, login: str, employee_no: str) -> AppSession:
         """A supervisor's session, the account linked to the employee ``employee_no``."""
-        from core.services import users
-        from core.services.auth import unlock_again
+        from core.services.admin import users
+        from core.services.admin.auth import unlock_again
 
         users.add_user(self.app, login, login, "supervisor", "other-pass-1", employee_no)
         return unlock_again(self.app, login, "other-pass-1")

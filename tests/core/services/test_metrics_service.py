@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from core.domain import metrics as mx
 from core.domain import months as mo
 from core.errors import PermissionDenied
-from core.services import metrics as kpi
+from core.services.eligibility import metrics as kpi
 from core.session import AppSession
 from tests.core.services.test_metrics_seed import Seed
 

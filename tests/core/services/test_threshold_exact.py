@@ -18,7 +18,8 @@ from core.domain.rules import (
     evaluate_batch,
 )
 from core.model import Employee
-from core.services import imports, metrics
+from core.services.eligibility import metrics
+from core.services.imports import engine as imports
 from core.session import AppSession
 from tests.core.services.import_support import SYCM_DAILY, with_people
 

@@ -9,8 +9,8 @@ import pytest
 import sqlcipher3
 
 from core.errors import PermissionDenied, UnknownUser, ValidationError, WrongPassword
-from core.services import auth, maintenance, users
-from core.services import company as company_service
+from core.services.admin import auth, maintenance, users
+from core.services.admin import company as company_service
 from core.session import AppSession
 from core.storage.company_file import keys_path_for
 from tests.conftest import OWNER, OWNER_PASSWORD, as_role
@@ -97,7 +97,7 @@ def test_every_change_is_audited_and_chain_verifies(company: AppSession) -> None
     report = maintenance.verify(company)
     assert report.ok, report.problems
     assert report.audit_entries == 3  # create, add user, update company
-    from core.services.audit import recent
+    from core.services.admin.audit import recent
 
     with company.read() as s:
         last = recent(s, 1)[0]

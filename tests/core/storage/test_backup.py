@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import CorruptFile, FileInUse
-from core.services import auth, maintenance, users
+from core.services.admin import auth, maintenance, users
 from core.storage import backup as backups
 from tests.conftest import OWNER, OWNER_PASSWORD, make_company
 

@@ -20,7 +20,7 @@ from core.errors import (
     WrongPassword,
     WrongRecoveryKey,
 )
-from core.services import auth
+from core.services.admin import auth
 from core.storage.company_file import keys_path_for
 from core.storage.migrations import SCHEMA_VERSION, Migration
 from tests.conftest import OWNER, OWNER_PASSWORD, make_company
@@ -153,7 +153,7 @@ def test_lock_is_released_when_the_holder_is_killed(tmp_path: Path) -> None:
         f"""
         import os, sys, time
         os.environ["TIDUI_TEST_FAST_KDF"] = "1"
-        from core.services import auth
+        from core.services.admin import auth
         app = auth.log_in({str(path)!r}, {OWNER!r}, {OWNER_PASSWORD!r})
         print("open", flush=True)
         time.sleep(120)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import CorruptFile, TiduiError
-from core.services import auth, maintenance
+from core.services.admin import auth, maintenance
 from core.storage import backup as backups
 from core.storage.company_file import keys_path_for
 from tests.conftest import OWNER, OWNER_PASSWORD, SAMPLES, make_company

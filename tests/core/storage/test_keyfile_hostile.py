@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from core.errors import CorruptFile, UnknownUser
-from core.services import auth, maintenance, users
+from core.services.admin import auth, maintenance, users
 from core.storage.company_file import keys_path_for, staged_keys_path
 from core.storage.keyslots import KeyFile
 from tests.conftest import OWNER, OWNER_PASSWORD, make_company
@@ -125,7 +125,8 @@ CRASH = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from core.services import auth, users
+    from core.services.admin import auth
+    from core.services.admin import users
     from core.session import UnitOfWork
     from core.storage.company_file import OpenFile
     where = sys.argv[2]

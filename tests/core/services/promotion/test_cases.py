@@ -13,7 +13,8 @@ from sqlalchemy import select
 from core.domain.cases import CaseState
 from core.errors import PermissionDenied, TiduiError, ValidationError
 from core.model import Employee, Entitlement, GradeChange, Level
-from core.services import auth, demo
+from core.services import demo
+from core.services.admin import auth
 from core.services.promotion import cases, config, cycles, scores
 from core.session import AppSession
 
@@ -249,7 +250,7 @@ def test_the_snapshot_does_not_change_when_the_data_it_was_built_on_is_undone(
     owner: AppSession,
 ) -> None:
     from core.model import ImportBatch
-    from core.services import imports
+    from core.services.imports import engine as imports
 
     case_id = approved(owner)
     cases.decide(owner, case_id, 11000, date.today() + timedelta(days=30))

@@ -40,7 +40,7 @@ from core.model import (
     TrainingRecord,
 )
 from core.permissions import Perm, can, require
-from core.services.employees import SYSTEM_REASONS, ensure_visible
+from core.services.archive.employees import SYSTEM_REASONS, ensure_visible
 from core.session import Actor, AppSession, UnitOfWork
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024

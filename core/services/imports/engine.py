@@ -48,9 +48,10 @@ from core.model import ImportBatch, ImportProfile, Store, StoreOwnership
 from core.model.base import utcnow
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
-from core.services import archive_import, stores
-from core.services import import_facts as facts
-from core.services.import_owners import (
+from core.services.archive import stores
+from core.services.archive import template_import as archive_import
+from core.services.imports import facts
+from core.services.imports.owners import (
     AccountMatch,
     StoreGuess,
     StoreOption,

@@ -1,6 +1,6 @@
 """Turns a parsed store export into fact rows, finds the ones already imported, stores them fast, and takes them back.
 
-Facts are written exactly as core/services/metrics.py reads them: 生意参谋 days → StoreDayFact
+Facts are written exactly as core/services/eligibility/metrics.py reads them: 生意参谋 days → StoreDayFact
 (month filled in), 生意参谋 months → StoreMonthFact(source "sycm-shop"), 淘宝/抖店 orders →
 OrderFact (counted or not, amount, month, paid time, status, a keyed pseudonym of the buyer, the
 live account a 抖店 order came through), 罗盘 live sessions → LiveSessionFact on the account.
@@ -287,7 +287,7 @@ def _live_sessions(frame: pd.DataFrame, accounts: Mapping[str, int | None]) -> F
 
 
 def fold_name(name: str) -> str:
-    from core.services.import_owners import fold
+    from core.services.imports.owners import fold
 
     return fold(name)
 

@@ -36,7 +36,7 @@ def template_populator(template: str) -> Callable[[Session], None] | None:
         return None
     if template not in TEMPLATES:
         raise ValidationError("company.unknown_template", template=template)
-    from core.services import ladder_templates
+    from core.services.ladder import templates as ladder_templates
 
     def populate(session: Session) -> None:
         ladder_templates.apply_template(session, template)

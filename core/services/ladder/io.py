@@ -23,7 +23,7 @@ from core.domain import rules, scoring
 from core.errors import ValidationError
 from core.i18n import Message
 from core.permissions import Perm, require
-from core.services import ladder
+from core.services.ladder import saving as ladder
 from core.session import AppSession
 from core.storage.atomic import save_workbook, write_atomic
 

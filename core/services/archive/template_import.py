@@ -2,7 +2,7 @@
 metric values).
 
 The import engine reads and maps a file; these functions take its rows — mappings of field key
-(see core/services/import_templates.py; the canonical Chinese header or a synonym works too) to a
+(see core/services/imports/templates.py; the canonical Chinese header or a synonym works too) to a
 value, already typed or still text — validate them, write what is valid inside the caller's unit
 of work, and return one RowIssue per problem. A row with an error is skipped as a whole; a
 warning keeps the row (e.g. an ID number whose check digit is wrong is kept, as HR must see it).
@@ -45,9 +45,10 @@ from core.model import (
     referring_columns,
 )
 from core.permissions import Perm, require
-from core.services import archive, stores
-from core.services import employees as emps
-from core.services.import_templates import TEMPLATES, field_for_header
+from core.services.archive import employees as emps
+from core.services.archive import records as archive
+from core.services.archive import stores
+from core.services.imports.templates import TEMPLATES, field_for_header
 from core.session import UnitOfWork
 
 Severity = Literal["error", "warning"]
@@ -811,7 +812,7 @@ def apply_metric_values(
     A value equal to the one already recorded is skipped with a warning; a different one is
     written as the newer value (undoing the batch brings the earlier one back).
     """
-    from core.services import metric_values
+    from core.services.eligibility import metric_values
 
     require(uow.actor, Perm.IMPORT_DATA)
     s = uow.session

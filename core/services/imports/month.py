@@ -45,9 +45,10 @@ from core.model import (
 )
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Cancelled, Progress
-from core.services import eligibility, imports, stores
-from core.services.import_owners import KIND_PLATFORMS, fold
-from core.services.imports import (
+from core.services.archive import stores
+from core.services.eligibility import readiness as eligibility
+from core.services.imports import engine as imports
+from core.services.imports.engine import (
     BatchRef,
     Decisions,
     DuplicateReport,
@@ -56,6 +57,7 @@ from core.services.imports import (
     ImportResult,
     OnDuplicate,
 )
+from core.services.imports.owners import KIND_PLATFORMS, fold
 from core.session import AppSession
 
 PlanStatus = Literal["ready", "needs_decision", "refused", "already_imported", "duplicate"]

@@ -44,8 +44,8 @@ from core.model import (
     StoreOwnership,
 )
 from core.permissions import Perm, require
-from core.services.employees import ensure_visible
-from core.services.ladder import custom_metrics
+from core.services.archive.employees import ensure_visible
+from core.services.ladder.saving import custom_metrics
 from core.session import AppSession
 
 # Columns of the store facts and the catalogue metric each one feeds.

@@ -20,9 +20,10 @@ from core.domain.metrics import ACHIEVEMENT_TYPES, EVALUATION_PARTS
 from core.i18n import Message
 from core.model import Attachment, Employee, GradeChange, Level
 from core.permissions import Perm, require
-from core.services import archive, employees, stores
-from core.services.import_templates import TEMPLATES
-from core.services.xlsx_safety import safe_row
+from core.services.archive import employees, stores
+from core.services.archive import records as archive
+from core.services.exports.xlsx_safety import safe_row
+from core.services.imports.templates import TEMPLATES
 from core.session import AppSession
 from core.storage.atomic import save_workbook, write_zip_atomic
 

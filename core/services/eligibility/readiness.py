@@ -63,10 +63,10 @@ from core.i18n import Message
 from core.model import Achievement, Employee, FileMeta, GradeChange, ScoreEntry
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
-from core.services import metrics as kpi
-from core.services.employees import ensure_visible, visible_ids
-from core.services.ladder import LadderDesign, read_design, rules_of
-from core.services.xlsx_safety import safe_row
+from core.services.archive.employees import ensure_visible, visible_ids
+from core.services.eligibility import metrics as kpi
+from core.services.exports.xlsx_safety import safe_row
+from core.services.ladder.saving import LadderDesign, read_design, rules_of
 from core.session import Actor, AppSession
 from core.storage.atomic import save_workbook
 
@@ -856,7 +856,7 @@ def export_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from core.services.company import get_info
+    from core.services.admin.company import get_info
 
     company = get_info(app).name
     workbook = Workbook()

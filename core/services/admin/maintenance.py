@@ -17,7 +17,7 @@ from sqlalchemy.exc import DatabaseError
 from core.errors import CorruptFile
 from core.i18n import Message
 from core.model import User
-from core.services import audit
+from core.services.admin import audit
 from core.session import AppSession
 from core.storage import backup as backups
 from core.storage.atomic import fsync_dir
@@ -104,7 +104,7 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
     The backup is first unpacked beside the target and checked there; an existing target is
     kept as a raw copy (still encrypted) before being replaced.
     """
-    from core.services import auth
+    from core.services.admin import auth
 
     backups.read_manifest(backup)
     target = Path(target)

@@ -39,7 +39,7 @@ from core.domain import scoring
 from core.domain.rules import AchievementConditions, CriterionSpec
 from core.errors import ValidationError
 from core.model import Competency
-from core.services.ladder import (
+from core.services.ladder.saving import (
     DEFAULT_COMPETENCIES,
     EvaluationTemplateSpec,
     LadderDesign,

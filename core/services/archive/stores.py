@@ -19,7 +19,7 @@ from core.errors import NotFound, ValidationError
 from core.model import Employee, Store, StoreOwnership
 from core.model.facts import LiveSessionFact, OrderFact, StoreDayFact, StoreMonthFact
 from core.permissions import Perm, require
-from core.services.employees import ensure_visible, visible_ids
+from core.services.archive.employees import ensure_visible, visible_ids
 from core.session import AppSession, UnitOfWork
 
 LIVE_PLATFORM = "抖音直播"

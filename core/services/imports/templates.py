@@ -287,7 +287,8 @@ def write_template(
 def write_company_template(app: AppSession, kind: str, path: Path, lang: str = "zh") -> None:
     """The empty ``kind`` template with the company's own drop-down lists: the ladder's tracks
     and levels for the roster, the hand-entered metrics (custom ones included) for 指标数据."""
-    from core.services import employees, metric_values
+    from core.services.archive import employees
+    from core.services.eligibility import metric_values
 
     tracks = employees.ladder_choices(app)
     metrics = [m.name(lang) for m in metric_values.entry_metrics(app)]

@@ -5,7 +5,7 @@ owner's own metrics (catalogue source "manual"). HR enters them per employee and
 KPI tab, or imports them with Tidui's 指标数据 template (``archive_import.apply_metric_values``).
 
 Each value is a ``ManualMetricValue`` row; for one employee, metric and month the newest row wins
-(the KPI engine, core/services/metrics.py, reads them in id order). Entering a value by hand
+(the KPI engine, core/services/eligibility/metrics.py, reads them in id order). Entering a value by hand
 replaces the earlier hand-entered one; an imported value stays with its batch, so undoing the
 batch in 导入记录 brings back exactly what was there before.
 """
@@ -26,8 +26,8 @@ from core.i18n import Message
 from core.importers import values as cell
 from core.model import ImportBatch, ManualMetricValue
 from core.permissions import Perm, require
-from core.services.employees import ensure_visible
-from core.services.ladder import custom_metrics
+from core.services.archive.employees import ensure_visible
+from core.services.ladder.saving import custom_metrics
 from core.session import AppSession, UnitOfWork
 
 NOTE_MAX = 200

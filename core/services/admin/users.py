@@ -231,7 +231,7 @@ PSEUDONYM_META = "pseudonym_key"
 def keep_pseudonyms(app: AppSession, session: Session) -> None:
     """Buyers' pseudonyms come from the file key; before it changes, keep the key they come
     from inside the (encrypted) data, so a buyer keeps the same pseudonym after a re-key."""
-    from core.services.imports import pseudonym_key
+    from core.services.imports.engine import pseudonym_key
 
     if session.get(FileMeta, PSEUDONYM_META) is None:
         session.add(FileMeta(key=PSEUDONYM_META, value=pseudonym_key(app).hex()))
