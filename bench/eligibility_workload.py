@@ -62,7 +62,7 @@ class Transition:
 
 def template_b() -> list[Transition]:
     """Every transition of the built-in Template B with its rules (tenure from the form included)."""
-    from core.services.ladder.saving import rules_of
+    from core.domain.ladder_design import rules_of
     from core.services.ladder.templates import template_design
 
     design = template_design("beauty")

@@ -23,7 +23,7 @@ from PySide6.QtGui import QColor
 
 from core.domain import metrics as mx
 from core.domain import scoring
-from core.services.ladder.saving import EvaluationTemplateSpec
+from core.domain.ladder_design import EvaluationTemplateSpec
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_vm import LadderViewModel
 

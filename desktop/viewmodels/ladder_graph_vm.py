@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.services.ladder.saving import LadderDesign, LevelSpec, Problem
+from core.domain.ladder_design import LadderDesign, LevelSpec, Problem
 from desktop.i18n import tr
 
 NODE_WIDTH = 156.0

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from core.domain import metrics as mx
-from core.services.ladder.saving import CustomMetricSpec
+from core.domain.ladder_design import CustomMetricSpec
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_criteria_vm import CHOICES_ROLE
 from desktop.viewmodels.ladder_vm import LadderViewModel

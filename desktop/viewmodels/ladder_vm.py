@@ -15,13 +15,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.domain import explain as ex
+from core.domain import ladder_design, rules, scoring
 from core.domain import metrics as mx
-from core.domain import rules, scoring
-from core.errors import TiduiError
-from core.permissions import Perm
-from core.services.ladder import io as ladder_io
-from core.services.ladder import saving as ladder
-from core.services.ladder.saving import (
+from core.domain.ladder_design import (
     CustomMetricSpec,
     EvaluationTemplateSpec,
     LadderDesign,
@@ -30,6 +26,10 @@ from core.services.ladder.saving import (
     TrackSpec,
     TransitionSpec,
 )
+from core.errors import TiduiError
+from core.permissions import Perm
+from core.services.ladder import io as ladder_io
+from core.services.ladder import saving as ladder
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
 
@@ -111,7 +111,7 @@ class LadderViewModel(QObject):
 
     def problems(self) -> list[Problem]:
         if self._problems is None:
-            self._problems = ladder.validate_design(self._design)
+            self._problems = ladder_design.validate_design(self._design)
         return self._problems
 
     def problems_of(self, entity: str, entity_id: int | str) -> list[Problem]:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from core.domain import ladder_design
 from core.domain.rules import CriterionSpec
 from core.services.ladder import saving as ladder
 from core.services.ladder.templates import template_design
@@ -53,7 +54,7 @@ def test_every_edit_undoes_and_redoes(vm: LadderViewModel, qtbot: QtBot) -> None
         vm.undo_stack.undo()
         vm.undo_stack.undo()
     assert changed.args == [False]
-    assert vm.design == ladder.LadderDesign() and not vm.dirty
+    assert vm.design == ladder_design.LadderDesign() and not vm.dirty
     vm.undo_stack.redo()
     vm.undo_stack.redo()
     assert vm.design.level(level) is not None

@@ -38,6 +38,7 @@ from core.domain import explain as ex
 from core.domain import metrics as mx
 from core.domain import months as mo
 from core.domain import scoring
+from core.domain.ladder_design import LadderDesign, rules_of
 from core.domain.rules import (
     DEFAULT_MARGIN,
     SCORES_ENTERED,
@@ -66,7 +67,7 @@ from core.progress import NO_PROGRESS, Progress
 from core.services.archive.employees import ensure_visible, visible_ids
 from core.services.eligibility import metrics as kpi
 from core.services.exports.xlsx_safety import safe_row
-from core.services.ladder.saving import LadderDesign, read_design, rules_of
+from core.services.ladder.saving import read_design
 from core.session import Actor, AppSession
 from core.storage.atomic import save_workbook
 

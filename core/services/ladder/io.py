@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from core.domain import explain as ex
+from core.domain import ladder_design, rules, scoring
 from core.domain import metrics as mx
-from core.domain import rules, scoring
 from core.errors import ValidationError
 from core.i18n import Message
 from core.permissions import Perm, require
@@ -35,7 +35,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # --- the exchange dictionary -----------------------------------------------------------------------
 
 
-def design_to_data(design: ladder.LadderDesign) -> dict[str, Any]:
+def design_to_data(design: ladder_design.LadderDesign) -> dict[str, Any]:
     """The design (without archived parts) as the JSON-able exchange dictionary."""
     tracks: list[dict[str, Any]] = []
     kept_levels: set[int] = set()
@@ -183,8 +183,8 @@ class ImportSummary:
 
 
 def merge_data(
-    design: ladder.LadderDesign, data: Any
-) -> tuple[ladder.LadderDesign, ImportSummary, list[Message]]:
+    design: ladder_design.LadderDesign, data: Any
+) -> tuple[ladder_design.LadderDesign, ImportSummary, list[Message]]:
     """The design with ``data`` merged in by name, what changed, and the problems found on the way."""
     r = _Reader()
     root = r.mapping(data, "/")
@@ -208,7 +208,7 @@ def merge_data(
         code = r.text(m.get("code"), f"{where}.code", required=True)
         if not code:
             continue
-        spec = ladder.CustomMetricSpec(
+        spec = ladder_design.CustomMetricSpec(
             code=code,
             name_zh=r.text(m.get("name_zh"), f"{where}.name_zh", required=True),
             name_en=r.text(m.get("name_en"), f"{where}.name_en"),
@@ -239,7 +239,7 @@ def merge_data(
             continue
         template = scoring.EvaluationTemplate.from_parts(name, parts)
         existing = templates_by_name.get(name)
-        template_spec = ladder.EvaluationTemplateSpec(
+        template_spec = ladder_design.EvaluationTemplateSpec(
             existing.id if existing else design.new_id(), template, bool(t.get("is_default"))
         )
         design = design.put_template(template_spec)
@@ -255,7 +255,7 @@ def merge_data(
             continue
         existing_track = tracks_by_name.get(name)
         if existing_track is None:
-            track = ladder.TrackSpec(design.new_id(), name, sort_order=len(design.tracks))
+            track = ladder_design.TrackSpec(design.new_id(), name, sort_order=len(design.tracks))
             counts["tracks_added"] += 1
         else:
             track = dataclasses.replace(existing_track, archived=False)
@@ -280,7 +280,7 @@ def merge_data(
                 if (expected := r.whole(v, f"{lw}.competencies.{k}")) is not None
             )
             existing_level = next((x for x in design.levels_of(track.id) if x.title == title), None)
-            level = ladder.LevelSpec(
+            level = ladder_design.LevelSpec(
                 id=existing_level.id if existing_level else design.new_id(),
                 track_id=track.id,
                 title=title,
@@ -336,7 +336,7 @@ def merge_data(
         if len(ends) != 2:
             continue
         existing_path = design.find_transition(ends[0], ends[1])
-        path = ladder.TransitionSpec(
+        path = ladder_design.TransitionSpec(
             id=existing_path.id if existing_path else design.new_id(),
             from_level_id=ends[0],
             to_level_id=ends[1],
@@ -380,12 +380,12 @@ def _criterion(r: _Reader, raw: Any, where: str) -> rules.CriterionSpec:
 
 def check_import(
     app: AppSession, data: Any
-) -> tuple[ladder.LadderDesign, ImportSummary, list[Message]]:
+) -> tuple[ladder_design.LadderDesign, ImportSummary, list[Message]]:
     """What importing ``data`` would give, and every problem that stops it (nothing is written)."""
     require(app.actor, Perm.EDIT_LADDER)
     merged, summary, problems = merge_data(ladder.load_design(app), data)
     if not problems:
-        problems = [p.message for p in ladder.validate_design(merged)]
+        problems = [p.message for p in ladder_design.validate_design(merged)]
     return merged, summary, problems
 
 
@@ -396,7 +396,7 @@ def import_data(app: AppSession, data: Any, source: str = "") -> ImportSummary:
         current = ladder.read_design(uow.session)
         merged, summary, problems = merge_data(current, data)
         if not problems:
-            problems = [p.message for p in ladder.validate_design(merged)]
+            problems = [p.message for p in ladder_design.validate_design(merged)]
         if problems:
             raise ValidationError(
                 "ladder_io.invalid", count=len(problems), first=problems[0], file=source
@@ -581,7 +581,7 @@ def _whole_or_float(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
-def write_workbook(design: ladder.LadderDesign, path: Path) -> None:
+def write_workbook(design: ladder_design.LadderDesign, path: Path) -> None:
     """The ladder as a readable .xlsx for printing and discussion (and importing back)."""
 
     from openpyxl import Workbook

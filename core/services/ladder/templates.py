@@ -36,18 +36,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain import scoring
-from core.domain.rules import AchievementConditions, CriterionSpec
-from core.errors import ValidationError
-from core.model import Competency
-from core.services.ladder.saving import (
+from core.domain.ladder_design import (
     DEFAULT_COMPETENCIES,
     EvaluationTemplateSpec,
     LadderDesign,
     LevelSpec,
     TrackSpec,
     TransitionSpec,
-    write_design_unaudited,
 )
+from core.domain.rules import AchievementConditions, CriterionSpec
+from core.errors import ValidationError
+from core.model import Competency
+from core.services.ladder.saving import write_design_unaudited
 
 TEMPLATE_NAMES: tuple[str, ...] = ("home", "beauty")
 

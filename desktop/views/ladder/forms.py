@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.services.ladder import saving as ladder
+from core.domain import ladder_design
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel, kind_names
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
@@ -42,7 +42,7 @@ NOT_SET = -1
 
 def _money_box() -> QSpinBox:
     box = QSpinBox()
-    box.setRange(NOT_SET, ladder.MAX_SALARY)
+    box.setRange(NOT_SET, ladder_design.MAX_SALARY)
     box.setSpecialValueText(tr("未设置"))
     box.setSingleStep(500)
     box.setGroupSeparatorShown(True)
@@ -53,7 +53,7 @@ def _money_box() -> QSpinBox:
 
 def _percent_box() -> QDoubleSpinBox:
     box = QDoubleSpinBox()
-    box.setRange(-100.0, ladder.MAX_RAISE_PCT)
+    box.setRange(-100.0, ladder_design.MAX_RAISE_PCT)
     box.setDecimals(1)
     box.setSuffix("%")
     box.setSingleStep(5)
@@ -263,9 +263,9 @@ class LevelForm(QWidget):
         salary.addWidget(QLabel("–"))
         salary.addWidget(self.salary_max, 1)
         salary.addWidget(QLabel(tr("元/月")))
-        self.permissions = TagListEditor(ladder.COMMON_PERMISSIONS, tr("输入或选择权限"))
+        self.permissions = TagListEditor(ladder_design.COMMON_PERMISSIONS, tr("输入或选择权限"))
         self.permissions.changed.connect(self.on_field_edited)
-        self.trainings = TagListEditor(ladder.COMMON_TRAININGS, tr("输入或选择培训课程"))
+        self.trainings = TagListEditor(ladder_design.COMMON_TRAININGS, tr("输入或选择培训课程"))
         self.trainings.changed.connect(self.on_field_edited)
         self.competency_names: list[str] = []
         self.competencies = QWidget()
@@ -313,7 +313,7 @@ class LevelForm(QWidget):
         self.competency_boxes = []
         for n, name in enumerate(self.competency_names):
             box = QSpinBox()
-            box.setRange(0, ladder.MAX_COMPETENCY_LEVEL)
+            box.setRange(0, ladder_design.MAX_COMPETENCY_LEVEL)
             box.setSpecialValueText(tr("不要求"))
             box.setKeyboardTracking(False)
             box.setToolTip(tr("要求等级1–5，0为不要求"))
@@ -520,7 +520,7 @@ class TransitionForm(QWidget):
         saved = self.vm.design.transition(transition_id)
         version = saved.version if saved and transition_id > 0 else 1
         self.version.setText(tr("规则版本 v{n}（改了规则保存后生成新版本）").format(n=version))
-        rules = ladder.rules_of(path)
+        rules = ladder_design.rules_of(path)
         self.sentences.setText(
             "\n".join(f"{i}. {self.vm.sentence(spec)}" for i, spec in enumerate(rules, start=1))
             or tr("（还没有条件）")

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from core.domain import ladder_design
 from core.domain.rules import CriterionSpec
 from core.errors import PermissionDenied, ValidationError
 from core.model import AuditEntry, CriteriaVersion, Employee, GradeChange, Level, Transition
@@ -23,17 +24,19 @@ def _audit_count(app: AppSession) -> int:
         return s.scalar(select(func.count()).select_from(AuditEntry)) or 0
 
 
-def _small_design() -> ladder.LadderDesign:
-    d = ladder.LadderDesign()
-    track = ladder.TrackSpec(d.new_id(), "直播运营")
+def _small_design() -> ladder_design.LadderDesign:
+    d = ladder_design.LadderDesign()
+    track = ladder_design.TrackSpec(d.new_id(), "直播运营")
     d = d.put_track(track)
-    low = ladder.LevelSpec(
+    low = ladder_design.LevelSpec(
         d.new_id(), track.id, "主播助理", rank=1, salary_min=4000, salary_max=5000
     )
     d = d.put_level(low)
-    high = ladder.LevelSpec(d.new_id(), track.id, "主播", rank=2, permissions=("直播排期决定权",))
+    high = ladder_design.LevelSpec(
+        d.new_id(), track.id, "主播", rank=2, permissions=("直播排期决定权",)
+    )
     d = d.put_level(high)
-    path = ladder.TransitionSpec(
+    path = ladder_design.TransitionSpec(
         d.new_id(),
         low.id,
         high.id,
@@ -72,7 +75,7 @@ def test_changing_criteria_bumps_the_version_and_keeps_the_old_rules(
 ) -> None:
     design = ladder.load_design(company_home)
     first = design.transitions[0]
-    old_rules = ladder.rules_of(first)
+    old_rules = ladder_design.rules_of(first)
     stricter = dataclasses.replace(first.criteria[0], threshold=0.2)
     design = design.put_transition(
         dataclasses.replace(first, criteria=(stricter, *first.criteria[1:]))
@@ -85,7 +88,7 @@ def test_changing_criteria_bumps_the_version_and_keeps_the_old_rules(
     with company_home.read() as s:
         assert ladder.transition_criteria(s, first.id, 1) == old_rules
         assert ladder.transition_criteria(s, first.id, 2)[0].threshold == 0.2
-        assert ladder.transition_criteria(s, first.id) == ladder.rules_of(after)
+        assert ladder.transition_criteria(s, first.id) == ladder_design.rules_of(after)
     history = ladder.criteria_history(company_home, first.id)
     assert [v.version for v in history] == [1, 2]
     assert history[0].from_level == "店铺运营/运营助理"
@@ -108,7 +111,7 @@ def test_an_invalid_rule_blocks_saving_and_leaves_the_file_as_it_was(
     first = design.transitions[0]
     broken = CriterionSpec(kind="each_month", metric=None, threshold=0.1, window=0)
     bad = design.put_transition(dataclasses.replace(first, criteria=(*first.criteria, broken)))
-    problems = ladder.validate_design(bad)
+    problems = ladder_design.validate_design(bad)
     assert problems and all(p.criterion == 3 for p in problems)
     assert "第4条规则" in problems[0].text("zh")
     with pytest.raises(ValidationError) as err:
@@ -122,9 +125,9 @@ def test_level_and_transition_problems_are_reported() -> None:
     low, high = d.levels
     d = d.put_level(dataclasses.replace(high, title="主播助理", salary_min=9000, salary_max=8000))
     d = d.put_transition(
-        ladder.TransitionSpec(d.new_id(), low.id, low.id, raise_min_pct=50, raise_max_pct=30)
+        ladder_design.TransitionSpec(d.new_id(), low.id, low.id, raise_min_pct=50, raise_max_pct=30)
     )
-    codes = {p.message.code for p in ladder.validate_design(d)}
+    codes = {p.message.code for p in ladder_design.validate_design(d)}
     assert {
         "ladder.level.duplicate",
         "ladder.level.salary_order",
@@ -226,7 +229,9 @@ def test_hr_may_read_but_not_change_the_ladder(company_home: AppSession) -> None
 
 def test_a_custom_metric_can_be_used_by_a_rule(company: AppSession) -> None:
     d = _small_design()
-    d = d.put_metric(ladder.CustomMetricSpec("fans_growth", "粉丝增长数", "Fan growth", "people"))
+    d = d.put_metric(
+        ladder_design.CustomMetricSpec("fans_growth", "粉丝增长数", "Fan growth", "people")
+    )
     path = d.transitions[0]
     rule = CriterionSpec(kind="each_month", metric="fans_growth", threshold=500, window=2)
     d = d.put_transition(dataclasses.replace(path, criteria=(*path.criteria, rule)))
@@ -236,9 +241,9 @@ def test_a_custom_metric_can_be_used_by_a_rule(company: AppSession) -> None:
     with company.read() as s:
         assert "fans_growth" in ladder.custom_metrics(s)
     # a built-in code may not be taken
-    clash = saved.put_metric(ladder.CustomMetricSpec("gmv", "我的GMV"))
+    clash = saved.put_metric(ladder_design.CustomMetricSpec("gmv", "我的GMV"))
     assert any(
-        p.message.code == "ladder.metric.builtin_code" for p in ladder.validate_design(clash)
+        p.message.code == "ladder.metric.builtin_code" for p in ladder_design.validate_design(clash)
     )
 
 
@@ -253,10 +258,10 @@ def test_deleting_a_template_clears_it_from_paths(company_home: AppSession) -> N
 
 
 def test_rules_of_adds_the_minimum_tenure_once() -> None:
-    spec = ladder.TransitionSpec(1, 1, 2, min_tenure_months=6)
-    assert ladder.rules_of(spec) == (CriterionSpec(kind="tenure", threshold=6),)
+    spec = ladder_design.TransitionSpec(1, 1, 2, min_tenure_months=6)
+    assert ladder_design.rules_of(spec) == (CriterionSpec(kind="tenure", threshold=6),)
     with_tenure = dataclasses.replace(spec, criteria=(CriterionSpec(kind="tenure", threshold=9),))
-    assert ladder.rules_of(with_tenure) == with_tenure.criteria
+    assert ladder_design.rules_of(with_tenure) == with_tenure.criteria
 
 
 # --- any valid design survives a save and a load -------------------------------------------------
@@ -265,15 +270,15 @@ _titles = st.text(alphabet="运营专员主管总监助理数据直播用户", m
 
 
 @st.composite
-def designs(draw: st.DrawFn) -> ladder.LadderDesign:
-    d = ladder.LadderDesign()
+def designs(draw: st.DrawFn) -> ladder_design.LadderDesign:
+    d = ladder_design.LadderDesign()
     for name in draw(st.lists(_titles, min_size=1, max_size=3, unique=True)):
-        track = ladder.TrackSpec(d.new_id(), name)
+        track = ladder_design.TrackSpec(d.new_id(), name)
         d = d.put_track(track)
         for rank, title in enumerate(draw(st.lists(_titles, max_size=4, unique=True)), start=1):
             low = draw(st.none() | st.integers(0, 20000))
             d = d.put_level(
-                ladder.LevelSpec(
+                ladder_design.LevelSpec(
                     d.new_id(),
                     track.id,
                     title,
@@ -283,7 +288,9 @@ def designs(draw: st.DrawFn) -> ladder.LadderDesign:
                     permissions=tuple(
                         draw(
                             st.lists(
-                                st.sampled_from(ladder.COMMON_PERMISSIONS), max_size=2, unique=True
+                                st.sampled_from(ladder_design.COMMON_PERMISSIONS),
+                                max_size=2,
+                                unique=True,
                             )
                         )
                     ),
@@ -307,18 +314,18 @@ def designs(draw: st.DrawFn) -> ladder.LadderDesign:
                 kind="each_month", metric="gmv_growth", threshold=threshold, window=window
             )
             d = d.put_transition(
-                ladder.TransitionSpec(
+                ladder_design.TransitionSpec(
                     d.new_id(),
                     a,
                     b,
-                    kind=draw(st.sampled_from(ladder.TRANSITION_KINDS)),
+                    kind=draw(st.sampled_from(ladder_design.TRANSITION_KINDS)),
                     criteria=(rule,),
                 )
             )
     return d
 
 
-def _without_ids(d: ladder.LadderDesign) -> object:
+def _without_ids(d: ladder_design.LadderDesign) -> object:
     labels = {lv.id: d.level_label(lv.id) for lv in d.levels}
     return (
         sorted(t.name for t in d.tracks),
@@ -338,9 +345,9 @@ def _without_ids(d: ladder.LadderDesign) -> object:
 )
 @given(design=designs())
 def test_any_valid_design_round_trips_through_the_file(
-    company: AppSession, design: ladder.LadderDesign
+    company: AppSession, design: ladder_design.LadderDesign
 ) -> None:
-    assert ladder.validate_design(design) == []
+    assert ladder_design.validate_design(design) == []
     # replace whatever the previous example saved
     current = ladder.load_design(company)
     for track in current.tracks:

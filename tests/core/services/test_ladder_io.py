@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from core.domain import ladder_design
 from core.errors import PermissionDenied, ValidationError
 from core.model import AuditEntry
 from core.services.ladder import io as ladder_io
@@ -136,11 +137,11 @@ def test_the_workbook_is_readable_one_sheet_per_track(
 
 
 def test_text_that_looks_like_a_formula_stays_text(company: AppSession, tmp_path: Path) -> None:
-    design = ladder.LadderDesign()
-    track = ladder.TrackSpec(design.new_id(), "=HYPERLINK(1)")
+    design = ladder_design.LadderDesign()
+    track = ladder_design.TrackSpec(design.new_id(), "=HYPERLINK(1)")
     design = design.put_track(track)
     design = design.put_level(
-        ladder.LevelSpec(design.new_id(), track.id, "@助理", description="-先试用")
+        ladder_design.LevelSpec(design.new_id(), track.id, "@助理", description="-先试用")
     )
     ladder.save_design(company, design)
     path = ladder_io.export_file(company, tmp_path / "ladder.xlsx")

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from core.domain import ladder_design
 from core.domain.explain import describe
 from core.domain.metrics import CATALOGUE
 from core.domain.rules import AchievementConditions, CriterionSpec
@@ -17,7 +18,9 @@ from core.services.ladder.templates import template_design
 from core.session import AppSession
 
 
-def _paths(design: ladder.LadderDesign) -> dict[tuple[str, str], ladder.TransitionSpec]:
+def _paths(
+    design: ladder_design.LadderDesign,
+) -> dict[tuple[str, str], ladder_design.TransitionSpec]:
     return {
         (design.level_label(t.from_level_id), design.level_label(t.to_level_id)): t
         for t in design.transitions
@@ -197,13 +200,13 @@ def test_templates_seed_competencies_and_version_1_snapshots(company_home: AppSe
     with company_home.read() as s:
         names = list(s.scalars(select(Competency.name).order_by(Competency.sort_order)))
         snapshots = list(s.scalars(select(CriteriaVersion)))
-    assert names == list(ladder.DEFAULT_COMPETENCIES)
+    assert names == list(ladder_design.DEFAULT_COMPETENCIES)
     assert len(snapshots) == 3 and {v.version for v in snapshots} == {1}
 
 
 def test_a_template_design_is_valid_and_an_unknown_template_is_refused() -> None:
     for name in ("home", "beauty"):
-        assert ladder.validate_design(template_design(name)) == []
+        assert ladder_design.validate_design(template_design(name)) == []
     with pytest.raises(ValidationError):
         template_design("shoes")
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from core.domain import ladder_design
 from core.domain import metrics as mx
 from core.errors import PermissionDenied, ValidationError
 from core.i18n import render
@@ -77,7 +78,7 @@ def test_entries_are_checked_with_clear_messages(company: AppSession) -> None:
 
 def test_custom_metrics_can_be_entered_and_supervisors_cannot_write(company: AppSession) -> None:
     design = ladder.load_design(company).put_metric(
-        ladder.CustomMetricSpec("nps", "客户净推荐值", "NPS", "count", "higher", "user")
+        ladder_design.CustomMetricSpec("nps", "客户净推荐值", "NPS", "count", "higher", "user")
     )
     ladder.save_design(company, design)
     ann = hire(company, "E001", "安娜")
