@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.importers.templates import TEMPLATE_KINDS, TEMPLATES
+
 FieldType = Literal[
     "text",  # free text, "-" is empty
     "int",  # counts; "1.2万" allowed
@@ -529,8 +531,9 @@ DOUYIN_LIVE = SourceKind(
 )
 
 # Tidui's own templates (roster, store owners, training, achievements, scores, metric values) are defined
-# once, in core.services.imports.templates (which also writes the downloadable .xlsx and whose
-# field keys archive_import consumes); their import kinds are derived from it here.
+# once, in core/importers/templates.py (core/services/imports/templates.py writes the downloadable
+# .xlsx from them and the archive's template import reads their field keys); their import kinds
+# are derived from them here.
 _TEMPLATE_TYPES: dict[str, FieldType] = {
     "text": "text",
     "choice": "text",
@@ -556,8 +559,6 @@ _TEMPLATE_UNIQUE: dict[str, tuple[str, ...]] = {
 
 
 def _template_kind(kind_id: str) -> SourceKind:
-    from core.services.imports.templates import TEMPLATES
-
     template = TEMPLATES[kind_id]
     fields = tuple(
         FieldSpec(
@@ -590,10 +591,7 @@ SOURCE_KINDS: dict[str, SourceKind] = {
         TAOBAO_ORDERS,
         DOUYIN_LIVE,
         DOUYIN_ORDERS,
-        *(
-            _template_kind(k)
-            for k in ("roster", "store-owners", "training", "achievements", "scores", "metrics")
-        ),
+        *(_template_kind(k) for k in TEMPLATE_KINDS),
     )
 }
 

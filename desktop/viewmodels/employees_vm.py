@@ -304,7 +304,7 @@ class EmployeeListViewModel(QObject):
     @staticmethod
     def template_kinds() -> list[tuple[str, str, str]]:
         """(kind, Chinese title, default file name) of Tidui's own import templates."""
-        from core.services.imports.templates import TEMPLATES
+        from core.importers.templates import TEMPLATES
 
         return [(kind, spec.title_zh, spec.file_name()) for kind, spec in TEMPLATES.items()]
 

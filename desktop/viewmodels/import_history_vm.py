@@ -23,7 +23,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.errors import TiduiError
 from core.i18n import Message, current_language
+from core.importers import templates as template_specs
 from core.importers.sources import SOURCE_KINDS
+from core.importers.templates import TEMPLATE_KINDS
 from core.progress import Progress
 from core.services.imports import engine as imports
 from core.services.imports import templates as import_templates
@@ -34,7 +36,6 @@ from desktop.viewmodels.session_vm import SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UNDONE_COLOR = QColor("#9e9e9e")
-TEMPLATE_KINDS = ("roster", "store-owners", "training", "achievements", "scores", "metrics")
 
 
 def source_label(kind: str) -> str:
@@ -258,11 +259,11 @@ class ImportsViewModel(QObject):
         return [
             (kind, spec.title_en if english else spec.title_zh)
             for kind in TEMPLATE_KINDS
-            for spec in (import_templates.TEMPLATES[kind],)
+            for spec in (template_specs.TEMPLATES[kind],)
         ]
 
     def template_file_name(self, kind: str) -> str:
-        return import_templates.TEMPLATES[kind].file_name(current_language())
+        return template_specs.TEMPLATES[kind].file_name(current_language())
 
     def save_template(self, kind: str, path: Path) -> bool:
         """Write the empty template with the company's lists (ladder, hand-entered metrics)."""

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from core.domain import identity
 from core.domain.metrics import ACHIEVEMENT_TYPES, EVALUATION_PARTS
 from core.i18n import Message
+from core.importers.templates import TEMPLATES
 from core.model import Attachment, Employee, GradeChange, Level
 from core.permissions import Perm, require
 from core.services.archive import employees, stores
 from core.services.archive import records as archive
 from core.services.exports.xlsx_safety import safe_row
-from core.services.imports.templates import TEMPLATES
 from core.session import AppSession
 from core.storage.atomic import save_workbook, write_zip_atomic
 

@@ -30,6 +30,7 @@ from core.domain.metrics import achievement_type_code
 from core.errors import TiduiError, ValidationError
 from core.i18n import Message
 from core.importers import values as cell
+from core.importers.templates import TEMPLATES, field_for_header
 from core.model import (
     Achievement,
     Employee,
@@ -48,7 +49,6 @@ from core.permissions import Perm, require
 from core.services.archive import employees as emps
 from core.services.archive import records as archive
 from core.services.archive import stores
-from core.services.imports.templates import TEMPLATES, field_for_header
 from core.session import UnitOfWork
 
 Severity = Literal["error", "warning"]

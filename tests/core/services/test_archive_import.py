@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from core.errors import PermissionDenied, ValidationError
+from core.importers import templates as template_specs
 from core.model import Achievement, Employee, ScoreEntry, Store, StoreOwnership, TrainingRecord
 from core.services.archive import employees, stores
 from core.services.archive import template_import as ai
@@ -321,11 +322,11 @@ def test_templates_have_the_canonical_headers_and_lists(company: AppSession) -> 
             assert {"B", "E"} <= lists
         # the template's own headers map back to its fields
         for cell in ws[1]:
-            assert import_templates.field_for_header(kind, str(cell.value)) is not None
+            assert template_specs.field_for_header(kind, str(cell.value)) is not None
 
 
 def test_sample_headers_and_synonyms_map_to_fields() -> None:
-    assert import_templates.field_for_header("roster", "员工编号") == "no"
-    assert import_templates.field_for_header("roster", " 入职时间 ") == "hire_date"
-    assert import_templates.field_for_header("roster", "员工姓名") == "name"
-    assert import_templates.field_for_header("roster", "unknown") is None
+    assert template_specs.field_for_header("roster", "员工编号") == "no"
+    assert template_specs.field_for_header("roster", " 入职时间 ") == "hire_date"
+    assert template_specs.field_for_header("roster", "员工姓名") == "name"
+    assert template_specs.field_for_header("roster", "unknown") is None
