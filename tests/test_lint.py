@@ -1,4 +1,5 @@
-"""The code stays as the style guide says: ruff clean, and mypy clean where typing is required."""
+"""The code stays as the style guide says: ruff clean and formatted, and mypy clean where typing is
+required (the same checks as .pre-commit-config.yaml)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,17 @@ def _tool(name: str) -> str:
 def test_ruff_is_clean() -> None:
     out = subprocess.run(
         [_tool("ruff"), "check", "."], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stdout[-3000:]
+
+
+def test_ruff_format_is_clean() -> None:
+    out = subprocess.run(
+        [_tool("ruff"), "format", "--check", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stdout[-3000:]
 
