@@ -42,7 +42,7 @@ from core.services.archive.records import (
 )
 from core.services.archive.stores import OwnershipRow
 from desktop.i18n import tr
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -280,7 +280,7 @@ class ArchiveViewModel(QObject):
             self.failed.emit(err.text())
             return False
         self.refresh()
-        self.session_vm.notify_changed("employees")
+        self.session_vm.notify_changed(ChangeArea.EMPLOYEES)
         return True
 
     # --- commands ------------------------------------------------------------------------------

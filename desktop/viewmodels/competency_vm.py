@@ -23,7 +23,7 @@ from core.permissions import Perm
 from core.services.archive import records as archive
 from core.services.archive.records import CompetencyDef
 from desktop.i18n import tr
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 Index = QModelIndex | QPersistentModelIndex
 LEVELS = 5
@@ -164,6 +164,6 @@ class CompetencyModelViewModel(QAbstractTableModel):
         self._saved = list(self.rows)
         self.undo_stack.setClean()
         self.dirty_changed.emit(False)
-        self.session_vm.notify_changed("ladder")
+        self.session_vm.notify_changed(ChangeArea.LADDER)
         self.saved.emit()
         return True

@@ -30,7 +30,7 @@ from core.services import dashboard as db
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import month_choices, run_alone
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -190,7 +190,7 @@ class DashboardViewModel(QObject):
         except TiduiError as err:
             self.failed.emit(err.text())
             return False
-        self.session_vm.notify_changed("dashboard")
+        self.session_vm.notify_changed(ChangeArea.DASHBOARD)
         return True
 
     # --- export --------------------------------------------------------------------------------

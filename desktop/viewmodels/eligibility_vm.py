@@ -35,7 +35,7 @@ from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import Candidate, EligibilityList
 from desktop.i18n import tr
 from desktop.viewmodels import worker
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
@@ -406,7 +406,7 @@ class EligibilityViewModel(QObject):
         except TiduiError as err:
             self.failed.emit(err.text())
             return False
-        self.session_vm.notify_changed("eligibility")
+        self.session_vm.notify_changed(ChangeArea.ELIGIBILITY)
         return True
 
     @property

@@ -18,7 +18,7 @@ from core.errors import TiduiError
 from core.permissions import Perm
 from core.services.archive import employees as emps
 from core.services.archive.employees import EmployeeDetail, EmployeeInput, FieldIssue
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 FORM_FIELDS = tuple(f.name for f in fields(EmployeeInput))
 _MERGE_ID = 4711
@@ -166,7 +166,7 @@ class EmployeeFormViewModel(QObject):
             self.failed.emit(err.text())
             return False
         self.load(new_id)
-        self.session_vm.notify_changed("employees")
+        self.session_vm.notify_changed(ChangeArea.EMPLOYEES)
         self.saved.emit(new_id)
         return True
 
@@ -187,7 +187,7 @@ class EmployeeFormViewModel(QObject):
             self.failed.emit(err.text())
             return False
         self.load(self.employee_id)
-        self.session_vm.notify_changed("employees")
+        self.session_vm.notify_changed(ChangeArea.EMPLOYEES)
         return True
 
     def reinstate(self) -> bool:
@@ -199,7 +199,7 @@ class EmployeeFormViewModel(QObject):
             self.failed.emit(err.text())
             return False
         self.load(self.employee_id)
-        self.session_vm.notify_changed("employees")
+        self.session_vm.notify_changed(ChangeArea.EMPLOYEES)
         return True
 
     @property
@@ -220,7 +220,7 @@ class EmployeeFormViewModel(QObject):
             self.failed.emit(err.text())
             return False
         self.load(self.employee_id)
-        self.session_vm.notify_changed("employees")
+        self.session_vm.notify_changed(ChangeArea.EMPLOYEES)
         return True
 
     # --- choices for the widgets ---------------------------------------------------------------

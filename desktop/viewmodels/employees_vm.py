@@ -26,7 +26,7 @@ from core.i18n import current_language
 from core.services.archive import employees as emps
 from core.services.archive.employees import EmployeeRow
 from desktop.i18n import tr
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -275,7 +275,7 @@ class EmployeeListViewModel(QObject):
 
     @Slot(str)
     def on_session_data_changed(self, area: str) -> None:
-        if area in ("employees", "ladder", "imports"):
+        if area in (ChangeArea.EMPLOYEES, ChangeArea.LADDER, ChangeArea.IMPORTS):
             self.refresh()
 
     def track_choices(self) -> list[emps.TrackChoice]:

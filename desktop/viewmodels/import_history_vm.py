@@ -32,7 +32,7 @@ from core.services.imports import templates as import_templates
 from core.services.imports.engine import BatchRow, UndoResult
 from desktop.i18n import tr
 from desktop.viewmodels import worker
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 UNDONE_COLOR = QColor("#9e9e9e")
@@ -233,7 +233,7 @@ class ImportsViewModel(QObject):
     @Slot(object)
     def on_undo_succeeded(self, result: UndoResult) -> None:
         self.busy = False
-        self.session_vm.notify_changed("imports")  # refreshes this list too
+        self.session_vm.notify_changed(ChangeArea.IMPORTS)  # refreshes this list too
         self.undone.emit(
             Message(
                 "imports.ui.undone",

@@ -31,7 +31,7 @@ from core.services.imports.month import MonthPlan, MonthResult, PlannedFile
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_history_vm import months_text, source_label
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 READY_COLOR = QColor("#1e7e34")
@@ -344,7 +344,7 @@ class ImportMonthViewModel(QObject):
         planned.resolved = results[-1]
         self.model.refresh_row(row)
         if results[-1].batch_id is not None:
-            self.session_vm.notify_changed("imports")
+            self.session_vm.notify_changed(ChangeArea.IMPORTS)
         self.planned.emit()
 
     # --- storing ------------------------------------------------------------------------------------
@@ -372,7 +372,7 @@ class ImportMonthViewModel(QObject):
         self.result = result
         self.stage = "result"
         if result.batch_ids:
-            self.session_vm.notify_changed("imports")
+            self.session_vm.notify_changed(ChangeArea.IMPORTS)
         self.committed.emit()
 
     # --- the result ---------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from desktop.viewmodels.import_tables_vm import (
     SheetPreviewModel,
     TotalsModel,
 )
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 NEW_STORE = -1  # the store choice "新建店铺…"
 
@@ -801,7 +801,7 @@ class ImportWizardViewModel(QObject):
         if path is not None:
             self.outcomes.append(FileOutcome(path, result))
         if result.batch_id is not None:
-            self.session_vm.notify_changed("imports")
+            self.session_vm.notify_changed(ChangeArea.IMPORTS)
         self.committed.emit()
 
     @Slot(str)

@@ -31,7 +31,7 @@ from core.permissions import Perm
 from core.services.ladder import io as ladder_io
 from core.services.ladder import saving as ladder
 from desktop.i18n import tr
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 TRACK, LEVEL, TRANSITION = "track", "level", "transition"
 
@@ -409,13 +409,13 @@ class LadderViewModel(QObject):
         """Tell other pages the ladder changed, without reloading ourselves."""
         self._saving = True
         try:
-            self.session_vm.notify_changed("ladder")
+            self.session_vm.notify_changed(ChangeArea.LADDER)
         finally:
             self._saving = False
 
     @Slot(str)
     def on_session_data_changed(self, area: str) -> None:
-        if area == "ladder" and not self._saving and not self._dirty:
+        if area == ChangeArea.LADDER and not self._saving and not self._dirty:
             self.reload()
 
     # --- files -------------------------------------------------------------------------------

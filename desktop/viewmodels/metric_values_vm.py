@@ -23,7 +23,7 @@ from core.services.eligibility import metric_values as mv
 from desktop.i18n import tr
 from desktop.viewmodels.archive_vm import AnyIndex, Column, RecordTableModel
 from desktop.viewmodels.kpi_vm import unit_suffix, value_text
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 
 @dataclass(frozen=True)
@@ -175,5 +175,5 @@ class MetricValuesViewModel(QObject):
             return False
         self.error = ""
         self.refresh()
-        self.session_vm.notify_changed("metrics")
+        self.session_vm.notify_changed(ChangeArea.METRICS)
         return True

@@ -3,7 +3,7 @@ and the moves the logged-in user may make (同意 / 退回补充 / 驳回 / 重�
 
 The case is read in the background (its criteria and scores are today's until the owner decides,
 which means running the rules: half a second on the demo); every move is one core call, after
-which the case is read again in the background (``loaded``) and the other screens are told (``session_vm.notify_changed("cases")``). A move the core refuses
+which the case is read again in the background (``loaded``) and the other screens are told (``session_vm.notify_changed(ChangeArea.CASES)``). A move the core refuses
 comes back as ``failed`` with the core's own sentence, so the dialog can show it in place.
 """
 
@@ -29,7 +29,7 @@ from core.services.promotion.cases import CaseView
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 # the moves a button offers, in the order they are shown
 ACTION_ORDER = ("approve", "return", "reject", "resubmit", "withdraw", "decide", "revoke")
@@ -188,7 +188,17 @@ class CaseViewModel(QObject):
 
     @Slot(str)
     def _on_data_changed(self, area: str) -> None:
-        if area in ("scores", "ladder", "imports", "archive", "employees") and self.view:
+        if (
+            area
+            in (
+                ChangeArea.SCORES,
+                ChangeArea.LADDER,
+                ChangeArea.IMPORTS,
+                "archive",
+                ChangeArea.EMPLOYEES,
+            )
+            and self.view
+        ):
             self.refresh()
 
     @property
@@ -390,11 +400,11 @@ class CaseViewModel(QObject):
         """After a move: the other screens are told, the case is read again in the background
         (``loaded`` follows)."""
         self.error = ""
-        self.session_vm.notify_changed("cases")
+        self.session_vm.notify_changed(ChangeArea.CASES)
         if effective:
             # the employee's level, salary and grade history changed: the list and the form
-            self.session_vm.notify_changed("employees")
-            self.session_vm.notify_changed("promotion")
+            self.session_vm.notify_changed(ChangeArea.EMPLOYEES)
+            self.session_vm.notify_changed(ChangeArea.PROMOTION)
         self.refresh()
         self.acted.emit(action)
 

@@ -12,7 +12,7 @@ from core.domain.rules import Readiness
 from core.errors import TiduiError
 from core.permissions import Perm
 from core.services.promotion import cases, cycles
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 
 @dataclass(frozen=True)
@@ -70,5 +70,5 @@ class CreateCasesViewModel(QObject):
             else:
                 outcomes.append(Outcome(p, case_id, ""))
         if any(o.case_id is not None for o in outcomes):
-            self.session_vm.notify_changed("cases")
+            self.session_vm.notify_changed(ChangeArea.CASES)
         return outcomes

@@ -42,7 +42,7 @@ from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone, status_text
 from desktop.viewmodels.promotion_case_vm import number, role_text, state_text
 from desktop.viewmodels.promotion_create_vm import Proposal
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 REFRESH_ON = frozenset({"cases", "employees", "ladder", "imports", "archive", "cycles", "users"})
@@ -259,7 +259,7 @@ class CyclesViewModel(QObject):
     @Slot(str)
     def _on_data_changed(self, area: str) -> None:
         if area in REFRESH_ON:
-            if area == "cycles":
+            if area == ChangeArea.CYCLES:
                 self.load_cycles()
             if self.cycle_id is not None:
                 self.select_cycle(self.cycle_id)
@@ -284,7 +284,7 @@ class CyclesViewModel(QObject):
         except TiduiError as err:
             self.error = err.text()  # the dialog shows it in place
             return None
-        self.session_vm.notify_changed("cycles")
+        self.session_vm.notify_changed(ChangeArea.CYCLES)
         return row
 
     def set_open(self, cycle_id: int, is_open: bool) -> bool:
@@ -297,7 +297,7 @@ class CyclesViewModel(QObject):
             self.error = err.text()
             self.failed.emit(self.error)
             return False
-        self.session_vm.notify_changed("cycles")
+        self.session_vm.notify_changed(ChangeArea.CYCLES)
         return True
 
 
@@ -587,7 +587,7 @@ class ScoreGridModel(QAbstractTableModel):
         self.cells[key] = _with_mine(self.cells[key], value)
         self._changed(row, column)
         self.saved.emit(row, column)
-        self.session_vm.notify_changed("scores")
+        self.session_vm.notify_changed(ChangeArea.SCORES)
         self._reread()  # the exact spread and the other raters' scores
         return True
 
@@ -615,7 +615,7 @@ class ScoreGridModel(QAbstractTableModel):
         self.cells[key] = replace(cell, note=text)
         self._changed(row, column)
         self.saved.emit(row, column)
-        self.session_vm.notify_changed("scores")
+        self.session_vm.notify_changed(ChangeArea.SCORES)
         return True
 
     def revert_cell(self, row: int, column: int) -> bool:

@@ -10,7 +10,7 @@ from core.domain.cases import StepRole
 from core.errors import TiduiError
 from core.permissions import Perm
 from core.services.promotion import config
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 # the steps before the owner's, as offered (the owner's step is always there, last)
 OPTIONAL_STEPS = (StepRole.SUPERVISOR.value, StepRole.HR.value)
@@ -47,6 +47,6 @@ class ChainViewModel(QObject):
             self.failed.emit(self.error)
             return False
         self.error = ""
-        self.session_vm.notify_changed("company")
+        self.session_vm.notify_changed(ChangeArea.COMPANY)
         self.saved.emit()
         return True

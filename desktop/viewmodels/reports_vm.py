@@ -17,7 +17,7 @@ from core.reports import service
 from core.reports.service import KIND_TITLES, BatchResult
 from desktop.i18n import tr
 from desktop.viewmodels import worker
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 
 class ReportViewModel(QObject):
@@ -241,6 +241,6 @@ class LetterTemplateViewModel(QObject):
         except TiduiError as err:
             self.error.emit(err.text())
             return False
-        self.session.notify_changed("company")
+        self.session.notify_changed(ChangeArea.COMPANY)
         self.saved.emit()
         return True

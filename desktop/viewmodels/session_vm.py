@@ -7,16 +7,34 @@ a user sees is never stale after an import, an undo or a ladder edit.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtCore import QObject, Signal
 
 from core.permissions import Perm, can
 from core.session import AppSession
 
 
+class ChangeArea(StrEnum):
+    """What changed, as ``notify_changed`` announces it and pages listening to ``data_changed``
+    compare it (a StrEnum: the signal carries its text)."""
+
+    CASES = "cases"  # a promotion case was created, moved or decided
+    COMPANY = "company"  # 公司信息 or the file's settings
+    CYCLES = "cycles"  # a review cycle was opened, closed or its candidates changed
+    DASHBOARD = "dashboard"  # the dashboard's own settings (cut-offs, bench strength)
+    ELIGIBILITY = "eligibility"  # readiness computed elsewhere must be recomputed
+    EMPLOYEES = "employees"  # an employee's record or the roster
+    IMPORTS = "imports"  # a batch was imported or undone
+    LADDER = "ladder"  # the career ladder design
+    METRICS = "metrics"  # hand-entered metric values
+    PROMOTION = "promotion"  # the approval chain or notice template
+    SCORES = "scores"  # assessment scores
+    USERS = "users"  # accounts and roles
+
+
 class SessionViewModel(QObject):
-    data_changed = Signal(
-        str
-    )  # area: "ladder", "employees", "imports", "scores", "metrics", "company", "users"
+    data_changed = Signal(str)  # a ChangeArea's value
     actor_changed = Signal()
 
     def __init__(self, app: AppSession, parent: QObject | None = None) -> None:
@@ -35,8 +53,8 @@ class SessionViewModel(QObject):
     def can(self, perm: Perm) -> bool:
         return can(self._app.actor, perm)
 
-    def notify_changed(self, area: str) -> None:
-        self.data_changed.emit(area)
+    def notify_changed(self, area: ChangeArea) -> None:
+        self.data_changed.emit(str(area))
 
     def company_name(self) -> str:
         from core.services.admin.auth import company_name

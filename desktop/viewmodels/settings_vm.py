@@ -21,7 +21,7 @@ from core.services.admin import company as company_service
 from core.services.admin import users as user_service
 from core.services.admin.users import UserRow
 from desktop.i18n import tr
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -138,7 +138,7 @@ class SettingsViewModel(QObject):
         )
         if ok:
             self.refresh_users()
-            self.session_vm.notify_changed("users")
+            self.session_vm.notify_changed(ChangeArea.USERS)
         return ok
 
     def reset_password(self, login: str, password: str, repeat: str) -> bool:
@@ -224,7 +224,7 @@ class SettingsViewModel(QObject):
         )
         if ok:
             self.company_changed.emit()
-            self.session_vm.notify_changed("company")
+            self.session_vm.notify_changed(ChangeArea.COMPANY)
             self.info.emit(tr("公司信息已保存。"))
         return ok
 

@@ -23,7 +23,7 @@ from core.errors import TiduiError
 from core.i18n import render
 from desktop.i18n import tr
 from desktop.viewmodels.idle_vm import IdleWatcher
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.views.navigation import PAGES, PageSpec, load_page_class
 
 # What the import wizard opens; kept in one place with the reader (core/importers/reading.py).
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def on_data_changed(self, area: str) -> None:
-        if area == "company":
+        if area == ChangeArea.COMPANY:
             self.refresh_labels()
 
     def pages_allow_leaving(self) -> bool:

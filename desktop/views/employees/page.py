@@ -38,7 +38,7 @@ from desktop.viewmodels.employees_vm import (
     EmployeeListViewModel,
     EmployeeTableModel,
 )
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import DepartureDialog
 from desktop.views.employees.form import BasicInfoForm
@@ -542,11 +542,16 @@ class EmployeesPage(QWidget):
             self.on_failed(err.text() if isinstance(err, TiduiError) else str(err))
 
     def on_session_data_changed(self, area: str) -> None:
-        if area in ("ladder", "employees", "imports"):
+        if area in (ChangeArea.LADDER, ChangeArea.EMPLOYEES, ChangeArea.IMPORTS):
             self._fill_filter_choices()
             self._update_count()
         if (
-            area in ("ladder", "imports", "promotion")  # promotion: a case took effect
+            area
+            in (
+                ChangeArea.LADDER,
+                ChangeArea.IMPORTS,
+                ChangeArea.PROMOTION,
+            )  # promotion: a case took effect
             and self._current_id is not None
             and not self.form_vm.dirty
         ):
