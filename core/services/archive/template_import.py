@@ -4,7 +4,7 @@ metric values).
 The import engine reads and maps a file; these functions take its rows — mappings of field key
 (see core/services/imports/templates.py; the canonical Chinese header or a synonym works too) to a
 value, already typed or still text — validate them, write what is valid inside the caller's unit
-of work, and return one RowIssue per problem. A row with an error is skipped as a whole; a
+of work, and return one RowProblem per problem. A row with an error is skipped as a whole; a
 warning keeps the row (e.g. an ID number whose check digit is wrong is kept, as HR must see it).
 Row numbers are those a user sees in Excel: the row's ``"_row"`` value, else position + 2.
 
@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ from core.domain.metrics import achievement_type_code
 from core.errors import TiduiError, ValidationError
 from core.i18n import Message
 from core.importers import values as cell
+from core.importers.problems import RowProblem
 from core.importers.templates import TEMPLATES, field_for_header
 from core.model import (
     Achievement,
@@ -51,25 +52,10 @@ from core.services.archive import records as archive
 from core.services.archive import stores
 from core.session import UnitOfWork
 
-Severity = Literal["error", "warning"]
 ROW_KEY = "_row"
 
 
-@dataclass(frozen=True)
-class RowIssue:
-    """One problem of one row: where (row as in Excel, column header) and what, in a Message."""
-
-    row: int
-    column: str | None
-    message: Message
-    severity: Severity = "error"
-
-    def as_json(self, lang: str | None = None) -> dict[str, Any]:
-        """The shape of CLI.md's ``errors`` list."""
-        return {"row": self.row, "column": self.column, "message": self.message.text(lang)}
-
-
-def rows_with_errors(issues: Iterable[RowIssue]) -> set[int]:
+def rows_with_errors(issues: Iterable[RowProblem]) -> set[int]:
     """Row numbers that were skipped (the import counts them as not imported)."""
     return {i.row for i in issues if i.severity == "error"}
 
@@ -98,19 +84,19 @@ class _Row:
             field_key = field_for_header(kind, str(key))
             if field_key is not None and field_key not in self.values:
                 self.values[field_key] = value
-        self.issues: list[RowIssue] = []
+        self.issues: list[RowProblem] = []
 
     def header(self, key: str) -> str:
         return TEMPLATES[self.kind].field(key).header
 
     def error(self, key: str | None, message: Message) -> None:
         self.issues.append(
-            RowIssue(self.row_no, self.header(key) if key else None, message, "error")
+            RowProblem(self.row_no, self.header(key) if key else None, message, "error")
         )
 
     def warn(self, key: str | None, message: Message) -> None:
         self.issues.append(
-            RowIssue(self.row_no, self.header(key) if key else None, message, "warning")
+            RowProblem(self.row_no, self.header(key) if key else None, message, "warning")
         )
 
     @property
@@ -325,7 +311,7 @@ def _resolve_level(
 
 def apply_roster(
     uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
-) -> list[RowIssue]:
+) -> list[RowProblem]:
     """员工花名册: new 工号 become employees, known ones are updated (empty cells keep what is stored).
 
     Supervisors may be rows further down the same file. A level or salary that differs from the
@@ -543,7 +529,7 @@ def _loops(chain: Mapping[str, str | None], start: str) -> bool:
 
 def apply_store_owners(
     uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
-) -> list[RowIssue]:
+) -> list[RowProblem]:
     """店铺负责人: who runs which store or live account from which month; unknown stores are created."""
     require(uow.actor, Perm.IMPORT_DATA)
     s = uow.session
@@ -608,7 +594,7 @@ def _column_of(err: TiduiError, default: str) -> str:
 
 def apply_training(
     uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
-) -> list[RowIssue]:
+) -> list[RowProblem]:
     require(uow.actor, Perm.IMPORT_DATA)
     s = uow.session
     by_no = _employees_by_no(s)
@@ -649,7 +635,7 @@ def apply_training(
 
 def apply_achievements(
     uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
-) -> list[RowIssue]:
+) -> list[RowProblem]:
     require(uow.actor, Perm.IMPORT_DATA)
     s = uow.session
     by_no = _employees_by_no(s)
@@ -730,7 +716,7 @@ def _template_items(session: Session) -> dict[str, str]:
 
 def apply_scores(
     uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
-) -> list[RowIssue]:
+) -> list[RowProblem]:
     """评估打分: one score per row for an item of the three-part evaluation, e.g. 能力-策略答辩 84."""
     require(uow.actor, Perm.IMPORT_DATA)
     s = uow.session
@@ -806,7 +792,7 @@ def apply_scores(
 
 def apply_metric_values(
     uow: UnitOfWork, rows: Sequence[Mapping[str, Any]], batch_id: int | None = None
-) -> list[RowIssue]:
+) -> list[RowProblem]:
     """指标数据: one monthly value of a hand-entered metric per row (e.g. E003 2024-03 30日留存率 12.5%).
 
     A value equal to the one already recorded is skipped with a warning; a different one is
@@ -866,7 +852,7 @@ def apply_metric_values(
 
 
 APPLIERS: dict[
-    str, Callable[[UnitOfWork, Sequence[Mapping[str, Any]], int | None], list[RowIssue]]
+    str, Callable[[UnitOfWork, Sequence[Mapping[str, Any]], int | None], list[RowProblem]]
 ] = {
     "roster": apply_roster,
     "store-owners": apply_store_owners,

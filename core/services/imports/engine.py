@@ -40,6 +40,7 @@ from core.errors import NotFound, ValidationError
 from core.i18n import Message
 from core.importers import reading
 from core.importers.headers import ColumnMapping, SheetAnalysis, analyse, normalise_header
+from core.importers.problems import RowProblem
 from core.importers.reading import Sheet, WorkbookInfo
 from core.importers.sources import SOURCE_KINDS, source_kind
 from core.importers.table import CellIssue, ParsedTable, parse_table
@@ -74,19 +75,6 @@ _PSEUDONYM_CONTEXT = b"tidui.import.buyer-pseudonym.v1"
 
 
 @dataclass(frozen=True)
-class Problem:
-    """An error or warning of one row (and column), in the shape of CLI.md's ``errors`` list."""
-
-    row: int
-    column: str | None
-    message: Message
-    severity: Literal["error", "warning"] = "error"
-
-    def as_json(self, lang: str | None = None) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message.text(lang)}
-
-
-@dataclass(frozen=True)
 class BatchRef:
     id: int
     file_name: str
@@ -106,8 +94,8 @@ class ImportResult:
     imported: int = 0
     skipped: int = 0
     months: list[str] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
     duplicates: int = 0  # rows skipped because they were already imported
     replaced: int = 0  # older facts this batch superseded
@@ -547,7 +535,7 @@ class DuplicateReport:
     rows: tuple[int, ...] = ()  # Excel rows of the first few
     # Tidui templates: what the archive would refuse or note (unknown 工号, records already
     # there), found by applying the rows in a transaction that is rolled back.
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[RowProblem, ...] = ()
 
     @property
     def any(self) -> bool:
@@ -623,7 +611,7 @@ def check(
     return DuplicateReport(same, total, refs, tuple(sorted(months)), tuple(sorted(rows)[:20]))
 
 
-def _template_problems(app: AppSession, prev: ImportPreview) -> list[Problem]:
+def _template_problems(app: AppSession, prev: ImportPreview) -> list[RowProblem]:
     """The archive's verdict on each row, from applying them and rolling back."""
     if prev.table.valid_frame.empty:
         return []
@@ -638,14 +626,14 @@ def _template_problems(app: AppSession, prev: ImportPreview) -> list[Problem]:
         uow.session.flush()
         issues = archive_import.APPLIERS[prev.kind](uow, prev.table.records(), batch.id)
         uow.rollback()
-    return [Problem(i.row, i.column, i.message, i.severity) for i in issues]
+    return list(issues)
 
 
 # --- commit ----------------------------------------------------------------------------------
 
 
-def _problems(issues: Sequence[CellIssue]) -> list[Problem]:
-    return [Problem(i.row, i.column, i.message, i.severity) for i in issues]
+def _problems(issues: Sequence[CellIssue]) -> list[RowProblem]:
+    return [RowProblem(i.row, i.column, i.message, i.severity) for i in issues]
 
 
 def _resolve_store(
@@ -852,8 +840,7 @@ def _commit_template(
     left_out = bad | unchanged
     result.imported = sum(1 for r in records if _row_number(r) not in left_out)
     for issue in issues:
-        problem = Problem(issue.row, issue.column, issue.message, issue.severity)
-        (result.errors if issue.severity == "error" else result.warnings).append(problem)
+        (result.errors if issue.severity == "error" else result.warnings).append(issue)
     result.errors.sort(key=lambda p: p.row)
     result.warnings.sort(key=lambda p: p.row)
 

@@ -23,7 +23,7 @@ from tests.core.services.archive_support import new_batch, sample_rows, seed_lad
 
 def apply(
     app: AppSession, kind: str, rows: list[dict[str, object]]
-) -> tuple[int, list[ai.RowIssue]]:
+) -> tuple[int, list[ai.RowProblem]]:
     batch = new_batch(app, kind)
     with app.uow() as uow:
         issues = ai.APPLIERS[kind](uow, rows, batch)
@@ -44,7 +44,7 @@ def open_sample_cycle(app: AppSession) -> None:
     open_cycle(app, "2024上半年", "2024-06")
 
 
-def import_all_samples(app: AppSession) -> dict[str, list[ai.RowIssue]]:
+def import_all_samples(app: AppSession) -> dict[str, list[ai.RowProblem]]:
     open_sample_cycle(app)
     found = {}
     for kind, name in (
