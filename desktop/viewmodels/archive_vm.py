@@ -8,17 +8,12 @@ change so every screen that shows derived data (KPIs, readiness) recomputes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    Qt,
     Signal,
 )
 
@@ -43,15 +38,7 @@ from core.services.archive.records import (
 from core.services.archive.stores import OwnershipRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
-
-Row = TypeVar("Row")
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Column(Generic[Row]):
-    header: str  # already translated
-    text: Callable[[Row], str]
+from desktop.viewmodels.table_model import Column, RecordTableModel
 
 
 def _d(value: date | None) -> str:
@@ -74,48 +61,6 @@ def _size(n: int) -> str:
     if n < 1024 * 1024:
         return f"{n / 1024:.1f} KB"
     return f"{n / 1024 / 1024:.1f} MB"
-
-
-class RecordTableModel(QAbstractTableModel, Generic[Row]):
-    """Read-only rows of one kind with fixed columns; ``RowRole`` hands back the row itself."""
-
-    RowRole = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, columns: Sequence[Column[Row]], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Row] = []
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header if section < len(self.columns) else None
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.columns[index.column()].text(row)
-        if role == self.RowRole:
-            return row
-        return None
-
-    def row_at(self, number: int) -> Row | None:
-        return self.rows[number] if 0 <= number < len(self.rows) else None
 
 
 def training_columns() -> list[Column[TrainingRow]]:

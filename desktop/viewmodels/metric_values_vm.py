@@ -21,9 +21,9 @@ from core.i18n import current_language
 from core.permissions import Perm
 from core.services.eligibility import metric_values as mv
 from desktop.i18n import tr
-from desktop.viewmodels.archive_vm import AnyIndex, Column, RecordTableModel
 from desktop.viewmodels.kpi_vm import unit_suffix, value_text
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
+from desktop.viewmodels.table_model import AnyIndex, Column, RecordTableModel
 
 
 @dataclass(frozen=True)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    Qt,
     Signal,
 )
 
@@ -22,63 +19,24 @@ from core.services.admin import users as user_service
 from core.services.admin.users import UserRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
+from desktop.viewmodels.table_model import Column, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
+
+def _dimmed_if_disabled(row: UserRow) -> str | None:
+    return "#999999" if row.disabled else None
 
 
-class UsersTableModel(QAbstractTableModel):
-    LOGIN, NAME, ROLE, EMPLOYEE, STATUS = range(5)
-    HEADERS = ("登录名", "显示名", "角色", "关联员工", "状态")
-    LoginRole = Qt.ItemDataRole.UserRole + 1
+def user_columns() -> list[Column[UserRow]]:
+    def col(header: str, text: Callable[[UserRow], str]) -> Column[UserRow]:
+        return Column(tr(header), text, _dimmed_if_disabled)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[UserRow] = []
-
-    def set_rows(self, rows: list[UserRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == self.LoginRole:
-            return row.login
-        if role == Qt.ItemDataRole.DisplayRole:
-            col = index.column()
-            if col == self.LOGIN:
-                return row.login
-            if col == self.NAME:
-                return row.display_name
-            if col == self.ROLE:
-                return render(f"role.{row.role}")
-            if col == self.EMPLOYEE:
-                return row.employee_no or ""
-            if col == self.STATUS:
-                return tr("已停用") if row.disabled else tr("正常")
-        if role == Qt.ItemDataRole.ForegroundRole and row.disabled:
-            from PySide6.QtGui import QColor
-
-            return QColor("#999999")
-        return None
-
-    def row_at(self, row: int) -> UserRow | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+    return [
+        col("登录名", lambda r: r.login),
+        col("显示名", lambda r: r.display_name),
+        col("角色", lambda r: render(f"role.{r.role}")),
+        col("关联员工", lambda r: r.employee_no or ""),
+        col("状态", lambda r: tr("已停用") if r.disabled else tr("正常")),
+    ]
 
 
 class SettingsViewModel(QObject):
@@ -92,7 +50,7 @@ class SettingsViewModel(QObject):
     def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session_vm = session_vm
-        self.users = UsersTableModel(self)
+        self.users: RecordTableModel[UserRow] = RecordTableModel(user_columns(), self)
 
     # -- permissions ----------------------------------------------------------
     @property

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from core.services.archive.records import AttachmentRow
 from desktop.i18n import tr
-from desktop.viewmodels.archive_vm import ArchiveViewModel, RecordTableModel
+from desktop.viewmodels.archive_vm import ArchiveViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.table_model import RecordTableModel
 from desktop.views.employees.dialogs import (
     AchievementDialog,
     FeedbackDialog,

@@ -32,7 +32,8 @@ from core.permissions import Perm
 from desktop.i18n import language_chosen, save_language, saved_language, tr
 from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.viewmodels.settings_vm import SettingsViewModel, UsersTableModel
+from desktop.viewmodels.settings_vm import SettingsViewModel
+from desktop.viewmodels.table_model import RecordTableModel
 
 ROLES = ("owner", "hr", "supervisor")
 
@@ -220,7 +221,7 @@ class UsersTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return ""
-        return str(rows[0].data(UsersTableModel.LoginRole))
+        return str(rows[0].data(RecordTableModel.RowRole).login)
 
     @Slot()
     def on_add_clicked(self) -> None:
