@@ -62,6 +62,15 @@ def ok(qtbot: QtBot, move: Callable[..., bool], *args: Any) -> None:
         assert move(*args), vm.error
 
 
+def refused(qtbot: QtBot, move: Callable[..., bool], *args: Any) -> str:
+    """A move the core refuses: it runs in the background, the core's sentence comes back."""
+    vm = move.__self__  # type: ignore[attr-defined]
+    with qtbot.waitSignal(vm.failed, timeout=20000) as failed:
+        assert move(*args)
+    assert not vm.busy and vm.error == failed.args[0]
+    return str(failed.args[0])
+
+
 def propose_chen_jing(app: AppSession) -> int:
     """陈静 E004 (李娜's team) for 运营主管: nearly ready, so a reason is needed."""
     create = CreateCasesViewModel(SessionViewModel(app))
@@ -97,9 +106,9 @@ def test_the_chain_through_the_case_view_to_the_decision(qtbot: QtBot, owner: Ap
     assert vm.total_text().startswith("总分")
 
     # 退回补充 needs a comment: the core's sentence, nothing changes
-    with qtbot.waitSignal(vm.failed) as failed:
-        assert not vm.act("return", "")
-    assert "理由" in failed.args[0] and vm.state == "submitted"
+    assert "理由" in refused(qtbot, vm.act, "return", "")
+    vm.load_now()
+    assert vm.state == "submitted"
     ok(qtbot, vm.act, "return", "请补充直播复盘")
     assert vm.state == "returned" and vm.actions() == []
 
@@ -148,7 +157,7 @@ def test_revoking_a_published_case_needs_a_reason(qtbot: QtBot, owner: AppSessio
     ahead = first_of_next_month(date.today()) + timedelta(days=40)
     ok(qtbot, boss.decide, boss.default_salary(), ahead, [], [])
     assert boss.state == "published" and boss.actions() == ["revoke"]
-    assert not boss.act("revoke", "")
+    assert refused(qtbot, boss.act, "revoke", "")
     ok(qtbot, boss.act, "revoke", "预算调整")
     assert boss.state == "revoked" and boss.actions() == []
 
@@ -160,8 +169,7 @@ def test_a_supervisor_is_offered_nothing_on_a_case_not_waiting_on_her(
     ok(qtbot, case_vm(qtbot, as_user(owner, "lina"), case_id).act, "approve")
     lina = case_vm(qtbot, as_user(owner, "lina"), case_id)
     assert lina.actions() == [] and lina.state == "in_review"
-    assert not lina.act("approve")  # the core refuses a second approval
-    assert lina.error
+    assert refused(qtbot, lina.act, "approve")  # the core refuses a second approval
 
 
 def test_evidence_and_the_self_statement(qtbot: QtBot, owner: AppSession, tmp_path: Path) -> None:
@@ -196,3 +204,35 @@ def test_the_owner_sets_the_approval_chain(qtbot: QtBot, owner: AppSession) -> N
     hr = ChainViewModel(SessionViewModel(as_user(owner, "hr")))
     assert not hr.allowed and not hr.save([]) and hr.error
     assert vm.chain() == ["hr", "owner"]
+
+
+def test_a_move_runs_off_the_gui_thread(
+    qtbot: QtBot, owner: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """同意 returns at once with the case busy (the window keeps painting); one move at a time;
+    the core's work happens on a pool thread; then the case is read again."""
+    import threading
+
+    from core.services.promotion import cases
+
+    case_id = propose_chen_jing(owner)
+    vm = case_vm(qtbot, as_user(owner, "lina"), case_id)
+    threads: list[str] = []
+    real_act = cases.act
+
+    def spying_act(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_act(*args, **kwargs)
+
+    busy: list[bool] = []
+    vm.busy_changed.connect(busy.append)
+    acted: list[str] = []
+    vm.acted.connect(acted.append)
+    monkeypatch.setattr(cases, "act", spying_act)
+    with qtbot.waitSignal(vm.loaded, timeout=20000):
+        assert vm.act("approve", "同意")
+        assert vm.busy and acted == [] and vm.state == "submitted"
+        assert not vm.act("reject", "second click")  # refused while the first runs
+    assert threads and threads[0] != threading.main_thread().name
+    assert busy == [True, False] and acted == ["approve"] and not vm.busy
+    assert vm.state == "in_review"

@@ -231,6 +231,7 @@ def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -
     window.show()
     window.showNormal()
     window.resize(WINDOW)
+    window.show_page("ladder")  # the sidebar opens on the dashboard
     page = window.pages["ladder"]
     design = page.vm.design  # type: ignore[attr-defined]
     specialist = next(lv for lv in design.levels if lv.title == "运营专员")
@@ -247,4 +248,11 @@ def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -
     assert form.version.isVisible() and form.version.wordWrap()
     assert form.version.geometry().right() <= form.width()
     assert not _clipped_labels(form)
+    print(
+        "CRITERIA",
+        form.criteria.width(),
+        form.criteria.horizontalScrollBar().isVisible(),
+        form.criteria.horizontalHeader().length(),
+        form.criteria.viewport().width(),
+    )
     shot(window, "1366-ladder-path")
