@@ -5,7 +5,10 @@ Kept apart from the use-case modules so the lead can fold them in (or replace th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+
+from sqlalchemy import select
 
 from core.permissions import Perm, require
 from core.services import eligibility as el
@@ -34,3 +37,55 @@ def default_cycle_month(app: AppSession, today: date | None = None) -> str:
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
         return kpi.default_as_of(kpi.latest_data_month(s), today)
+
+
+@dataclass(frozen=True)
+class Addable:
+    """Someone HR may add to a cycle by hand: a current employee and one move out of their level
+    that the cycle includes."""
+
+    employee_id: int
+    no: str
+    name: str
+    transition_id: int
+    move: str  # "运营助理 → 运营专员"
+
+    def label(self) -> str:
+        return f"{self.no} {self.name} · {self.move}"
+
+
+def addable_candidates(app: AppSession, cycle_id: int) -> list[Addable]:
+    """Everyone the actor may see, still employed, with a move of the cycle out of their level,
+    not added by hand before, by 工号 (the screen also leaves out whom the rules already list)."""
+    from core.model import CycleCandidate, Employee, ReviewCycle
+    from core.services.employees import visible_ids
+    from core.services.promotion.cycles import find_cycle
+
+    require(app.actor, Perm.CREATE_CASE)
+    with app.read() as s:
+        cycle: ReviewCycle = find_cycle(s, cycle_id)
+        allowed = {int(t) for t in cycle.transition_ids or ()}
+        moves = el._transitions(el.read_design(s))
+        added = {
+            (e, t)
+            for e, t in s.execute(
+                select(CycleCandidate.employee_id, CycleCandidate.transition_id).where(
+                    CycleCandidate.cycle_id == cycle.id
+                )
+            )
+        }
+        scope = visible_ids(s, app.actor)
+        people = s.execute(
+            select(Employee.id, Employee.no, Employee.name, Employee.level_id)
+            .where(Employee.leave_date.is_(None), Employee.level_id.is_not(None))
+            .order_by(Employee.no)
+        ).all()
+    found: list[Addable] = []
+    for employee_id, no, name, level_id in people:
+        if level_id is None or (scope is not None and employee_id not in scope):
+            continue
+        for t in sorted(moves.get(level_id, []), key=lambda t: t.id):
+            if (allowed and t.id not in allowed) or (employee_id, t.id) in added:
+                continue
+            found.append(Addable(employee_id, no, name, t.id, t.label()))
+    return found

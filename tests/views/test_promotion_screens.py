@@ -1,0 +1,132 @@
+"""The promotion screens on the demo company through their widgets: HR adds a candidate to the
+cycle by hand and takes them out again (评审周期), the employee's case on the 晋升进度 panel,
+the owner's notice template in Settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from core.services import auth, demo
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.promotion.cycles_page import AddCandidateDialog, CyclesPage
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+PASSWORD = "tidui-demo"
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.tidui"
+    demo.create_demo(path)
+    return path
+
+
+def _copy(source: Path, folder: Path) -> Path:
+    import shutil
+
+    path = folder / "demo.tidui"
+    shutil.copy(source, path)
+    shutil.copy(str(source) + ".keys", str(path) + ".keys")
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_source: Path, tmp_path: Path) -> Path:
+    return _copy(demo_source, tmp_path)
+
+
+@pytest.fixture
+def hr(demo_path: Path) -> Iterator[AppSession]:
+    app = auth.log_in(demo_path, "hr", PASSWORD)
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
+@pytest.fixture
+def owner(demo_path: Path) -> Iterator[AppSession]:
+    app = auth.log_in(demo_path, "demo", PASSWORD)
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def answer(
+    monkeypatch: pytest.MonkeyPatch, cls: type[QDialog], script: Callable[[Any], None]
+) -> None:
+    def exec_(dialog: QDialog) -> int:
+        dialog.show()
+        script(dialog)
+        return int(dialog.result())
+
+    monkeypatch.setattr(cls, "exec", exec_)
+
+
+def grid_numbers(page: CyclesPage) -> set[str]:
+    sheet = page.vm.grid.sheet
+    return {r.no for r in sheet.rows} if sheet else set()
+
+
+def test_hr_adds_a_candidate_to_the_cycle_and_removes_them(
+    qtbot: QtBot, hr: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = CyclesPage(SessionViewModel(hr))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.vm.candidates.rowCount() > 0, timeout=20000)
+    assert page.tabs.currentIndex() == 0  # the score grid; 加入候选人 is above the tabs
+    assert page.add_button.isVisible() and page.add_button.isEnabled()
+    before = grid_numbers(page)
+    chosen: dict[str, str] = {}
+
+    def add(dialog: AddCandidateDialog) -> None:
+        assert dialog.people.count() > 0
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # nothing chosen yet
+        assert "请先选择" in dialog.error.text() and dialog.isVisible()
+        first = dialog.people.item(0)
+        no = first.text().split()[0]
+        dialog.filter.setText(no)  # typing narrows the list to that person
+        visible = [dialog.people.item(i) for i in range(dialog.people.count())]
+        assert all(no in i.text() for i in visible if not i.isHidden())
+        chosen["no"], chosen["label"] = no, first.text()
+        first.setSelected(True)
+        shot(dialog, "promotion-add-candidate")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    answer(monkeypatch, AddCandidateDialog, add)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    no = chosen["no"]
+    assert no not in before
+    # the candidates and the score grid are read again, with the new person in both
+    qtbot.waitUntil(lambda: no in grid_numbers(page), timeout=20000)
+    model = page.vm.candidates
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.rows[r].no == no and "手动加入" in str(model.index(r, 3).data())
+    )
+    page.tabs.setCurrentIndex(1)
+    page.candidate_table.selectRow(row)
+    assert page.remove_button.isEnabled()
+    shot(page, "promotion-cycle-candidates")
+    ready = next(r for r in range(model.rowCount()) if model.rows[r].source == "rules")
+    page.candidate_table.selectRow(ready)
+    assert not page.remove_button.isEnabled()  # the rules list the ready: they stay
+
+    page.candidate_table.selectRow(row)
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: no not in grid_numbers(page), timeout=20000)
+    assert all(not (r.no == no and r.source == "manual") for r in page.vm.candidates.rows)
