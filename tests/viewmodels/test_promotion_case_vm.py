@@ -236,3 +236,28 @@ def test_a_move_runs_off_the_gui_thread(
     assert threads and threads[0] != threading.main_thread().name
     assert busy == [True, False] and acted == ["approve"] and not vm.busy
     assert vm.state == "in_review"
+
+
+def test_the_progress_panel_lines_say_where_the_case_is(qtbot: QtBot, owner: AppSession) -> None:
+    from desktop.viewmodels.promotion_queue_vm import CaseListViewModel
+
+    case_id = propose_chen_jing(owner)
+    chen = case_vm(qtbot, owner, case_id).view
+    assert chen is not None
+    lines = CaseListViewModel(SessionViewModel(owner), chen.summary.employee_id)
+    lines.load_now()
+    [line] = lines.status_lines()
+    assert line.case_id == case_id and line.title.startswith(f"晋升申请 #{case_id}：")
+    assert (line.state, line.step, line.open) == ("已提交", "当前步骤：直属上级", True)
+    assert line.holder == "当前处理：直属上级（lina）"
+    ok(qtbot, case_vm(qtbot, as_user(owner, "lina"), case_id).act, "return", "请补充")
+    lines.load_now()
+    [line] = lines.status_lines()
+    assert (line.state, line.step, line.holder) == (
+        "退回补充",
+        "退回给发起人补充",
+        "当前处理：demo",
+    )
+    lines.set_employee(None)
+    lines.load_now()
+    assert lines.status_lines() == []

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from core.services import auth, demo
@@ -130,3 +130,64 @@ def test_hr_adds_a_candidate_to_the_cycle_and_removes_them(
     qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: no not in grid_numbers(page), timeout=20000)
     assert all(not (r.no == no and r.source == "manual") for r in page.vm.candidates.rows)
+
+
+def test_the_progress_panel_shows_the_case_and_opens_it(
+    qtbot: QtBot, owner: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """陈静's 晋升进度: no case yet, nothing shown; proposed, the panel says where it is and who
+    holds it (李娜, her supervisor); 查看申请 opens the case view on that case."""
+    from sqlalchemy import select
+
+    from core.model import Employee
+    from core.services import eligibility as el
+    from core.services.promotion import cases
+    from desktop.views.eligibility.progress_panel import ProgressPanel
+    from desktop.views.promotion.case_dialog import CaseDialog
+
+    with owner.read() as s:
+        chen = s.scalar(select(Employee).where(Employee.no == "E004"))
+        assert chen is not None
+        chen_id = chen.id
+    session_vm = SessionViewModel(owner)
+    panel = ProgressPanel(session_vm, chen_id)
+    qtbot.addWidget(panel)
+    panel.resize(900, 700)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.vm.loading and bool(panel.vm.cards), timeout=20000)
+    worker.wait_all()
+    qtbot.wait(50)
+    assert not panel.cases.isVisible()  # no case yet
+
+    move = next(
+        c.transition.id
+        for c in el.eligibility_list(owner, None).candidates
+        if c.person.id == chen_id and c.transition.to_level == "运营主管"
+    )
+    case_id = cases.create_case(owner, chen_id, transition_id=move, reason="带队止跌，建议破格")
+    session_vm.notify_changed("cases")
+    qtbot.waitUntil(lambda: panel.cases.isVisible(), timeout=20000)
+    [line] = panel.cases.vm.status_lines()
+    assert line.case_id == case_id and "运营主管" in line.title and line.open
+    assert line.state == "已提交" and "直属上级" in line.step and "lina" in line.holder
+    texts = " ".join(w.text() for w in panel.cases.findChildren(QLabel))
+    assert "已提交" in texts and "lina" in texts
+    shot(panel, "progress-panel-case")
+
+    opened: list[int] = []
+
+    def look(dialog: CaseDialog) -> None:
+        opened.append(dialog.vm.case_id)
+        qtbot.waitUntil(lambda: dialog.vm.view is not None, timeout=20000)
+        dialog.reject()
+
+    answer(monkeypatch, CaseDialog, look)
+    qtbot.mouseClick(panel.cases.open_buttons[case_id], Qt.MouseButton.LeftButton)
+    assert opened == [case_id]
+
+    # withdrawn, it is the latest decided case: shown as such, nobody holds it
+    cases.withdraw(owner, case_id, "时机未到")
+    session_vm.notify_changed("cases")
+    qtbot.waitUntil(lambda: panel.cases.vm.status_lines()[0].state == "已撤回", timeout=20000)
+    [line] = panel.cases.vm.status_lines()
+    assert not line.open and line.holder == ""
