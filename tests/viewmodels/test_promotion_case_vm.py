@@ -261,3 +261,40 @@ def test_the_progress_panel_lines_say_where_the_case_is(qtbot: QtBot, owner: App
     lines.set_employee(None)
     lines.load_now()
     assert lines.status_lines() == []
+
+
+def test_the_owner_edits_the_notice_template(qtbot: QtBot, owner: AppSession) -> None:
+    """Placeholders listed; a preview with a real case's values; an unknown placeholder refused
+    with the core's sentence (nothing saved); a saved template is the one a decision publishes."""
+    from desktop.viewmodels.promotion_settings_vm import NoticeTemplateViewModel
+
+    vm = NoticeTemplateViewModel(SessionViewModel(owner))
+    assert vm.allowed and vm.template() == vm.default()
+    names = [name for name, _hint in vm.placeholders()]
+    assert names[:4] == ["{姓名}", "{工号}", "{原职级}", "{新职级}"] and "{生效日期}" in names
+    text, source = vm.preview("{姓名}晋升为{新职级}，自{生效日期}起生效。")
+    assert "晋升为" in text and "{" not in text and source  # the demo's data or an example
+
+    case_id = propose_chen_jing(owner)
+    text, source = vm.preview("恭喜{姓名}（{工号}）晋升为{新职级}！")
+    assert text.startswith("恭喜陈静（E004）晋升为") and f"#{case_id}" in source
+
+    bad = "恭喜{姓名}升任{职位}"
+    assert "{职位}" in vm.problem(bad) and "可用" in vm.problem(bad)
+    assert vm.preview(bad) == ("", "")
+    assert not vm.save(bad) and "{职位}" in vm.error
+    assert vm.template() == vm.default()  # nothing saved
+    assert vm.problem("") and not vm.save("  ")
+
+    assert vm.save("{公司名称}公示：{姓名}自{生效日期}起任{新职级}。"), vm.error
+    assert vm.template() == "{公司名称}公示：{姓名}自{生效日期}起任{新职级}。"
+    for login in ("lina", "hr"):
+        ok(qtbot, case_vm(qtbot, as_user(owner, login), case_id).act, "approve")
+    boss = case_vm(qtbot, owner, case_id)
+    ok(qtbot, boss.act, "approve")
+    ahead = first_of_next_month(date.today()) + timedelta(days=40)
+    ok(qtbot, boss.decide, boss.default_salary(), ahead, [], [])
+    notice = dict(boss.header())["决定"]
+    assert "公示：陈静自" in notice and "起任运营主管" in notice
+    hr = NoticeTemplateViewModel(SessionViewModel(as_user(owner, "hr")))
+    assert not hr.allowed and not hr.save("{姓名}") and hr.error

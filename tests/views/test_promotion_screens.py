@@ -191,3 +191,50 @@ def test_the_progress_panel_shows_the_case_and_opens_it(
     qtbot.waitUntil(lambda: panel.cases.vm.status_lines()[0].state == "已撤回", timeout=20000)
     [line] = panel.cases.vm.status_lines()
     assert not line.open and line.holder == ""
+
+
+def test_the_owner_edits_the_notice_template_in_settings(qtbot: QtBot, owner: AppSession) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    from desktop.views.settings.page import SettingsPage
+
+    page = SettingsPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    page.tabs.setCurrentIndex(titles.index("公示模板"))
+    tab: Any = page.notice_tab
+    default = tab.text()
+    assert "{姓名}" in default and "{职位}" not in default
+    qtbot.waitUntil(lambda: "晋升为" in tab.preview.text(), timeout=5000)
+    assert "{" not in tab.preview.text()  # filled with a real case's (or an example's) values
+
+    # typing an unknown placeholder: the core's sentence in place, the preview empty
+    tab.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(tab.editor, " {title}")  # typed (QTest types ASCII only)
+    assert tab.problem.isVisible() and "{title}" in tab.problem.text()
+    qtbot.waitUntil(lambda: tab.preview.text() == "—", timeout=5000)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "{title}" in tab.problem.text() and tab.vm.template() == default  # refused
+    shot(page, "settings-notice-unknown")
+
+    # undo takes the typing back; a placeholder chip inserts at the cursor
+    while tab.undo_button.isEnabled():
+        qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert tab.text() == default and not tab.problem.isVisible()
+    tab.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.mouseClick(tab.chips["{工号}"], Qt.MouseButton.LeftButton)
+    assert tab.text() == default + "{工号}"
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "已保存" in tab.message.text() and tab.vm.template() == default + "{工号}"
+    qtbot.waitUntil(
+        lambda: "{" not in tab.preview.text() and "E0" in tab.preview.text(), timeout=5000
+    )
+    shot(page, "settings-notice")
+
+    # 恢复默认 is one edit: 撤销 brings the saved text back
+    qtbot.mouseClick(tab.default_button, Qt.MouseButton.LeftButton)
+    assert tab.text() == default
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert tab.text() == default + "{工号}"
