@@ -129,6 +129,9 @@ class CriteriaTableModel(QAbstractTableModel):
 
     KIND, SUBJECT, COMPARATOR, THRESHOLD, UNIT, WINDOW, ROI, TEAM, RESULT, SENTENCE = range(10)
     COLUMNS = 10
+    # edited below the table (they apply to 成果次数 rules only), and the sentence is listed
+    # under it: the table keeps six columns, which fit the path editor's pane at 1366×768
+    BELOW_TABLE = (ROI, TEAM, RESULT, SENTENCE)
 
     def __init__(self, vm: LadderViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -170,6 +173,10 @@ class CriteriaTableModel(QAbstractTableModel):
     def criteria(self) -> tuple[CriterionSpec, ...]:
         return self._criteria
 
+    def is_count(self, row: int) -> bool:
+        """Whether the rule in ``row`` is a 成果次数 rule (its ROI / team / result conditions)."""
+        return 0 <= row < len(self._criteria) and self._criteria[row].kind == "count"
+
     # --- Qt model ---------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -181,22 +188,35 @@ class CriteriaTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
         if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return (
-            tr("规则类型"),
-            tr("指标 / 成果 / 得分"),
-            tr("比较"),
-            tr("阈值"),
-            tr("单位"),
-            tr("统计月数"),
-            "ROI≥",
-            tr("带领人数≥"),
-            tr("计入结果"),
-            tr("员工看到的规则"),
-        )[section]
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.DisplayRole:  # short: the table fits a 1366-px screen's pane
+            return (
+                tr("类型"),
+                tr("指标"),
+                tr("比较"),
+                tr("阈值"),
+                tr("单位"),
+                tr("月数"),
+                "ROI≥",
+                tr("带领≥"),
+                tr("计入"),
+                tr("员工看到的规则"),
+            )[section]
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full name on hover
+            return (
+                tr("规则类型"),
+                tr("指标 / 成果 / 得分"),
+                tr("比较"),
+                tr("阈值"),
+                tr("单位"),
+                tr("统计月数"),
+                "ROI≥",
+                tr("带领人数≥"),
+                tr("计入结果"),
+                tr("员工看到的规则"),
+            )[section]
+        return None
 
     def applicable(self, spec: CriterionSpec, column: int) -> bool:
         if column == self.SUBJECT:

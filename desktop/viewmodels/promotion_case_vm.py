@@ -10,7 +10,7 @@ comes back as ``failed`` with the core's own sentence, so the dialog can show it
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -138,6 +138,7 @@ class CaseViewModel(QObject):
     loaded = Signal()
     failed = Signal(str)  # the core's sentence, in the user's language
     acted = Signal(str)  # the action done
+    busy_changed = Signal(bool)  # a move is running in the background
 
     def __init__(
         self, session_vm: SessionViewModel, case_id: int, parent: QObject | None = None
@@ -151,6 +152,8 @@ class CaseViewModel(QObject):
         self._job = worker.LatestJob(self)
         self._job.succeeded.connect(self._on_loaded)
         self._job.failed.connect(self._on_failed)
+        self._move: worker.Job | None = None  # the move running, if any
+        self._moving = ""
         session_vm.data_changed.connect(self._on_data_changed)
 
     # --- reading ---------------------------------------------------------------------------------
@@ -394,7 +397,57 @@ class CaseViewModel(QObject):
             return err.text()
         return ""
 
-    # --- moves -----------------------------------------------------------------------------------
+    # --- moves ---------------------------------------------------------------------------------
+    #
+    # Every move runs off the GUI thread (a decision with an effective date today changes the
+    # archive and runs the rules for the snapshot: the window must not freeze). One move at a time:
+    # while ``busy`` the dialog disables its buttons; the result comes back as ``acted`` (and the
+    # case is read again, ``loaded``) or ``failed`` with the core's sentence. A method returns
+    # False when the move could not start (busy, or refused before touching the file).
+
+    @property
+    def busy(self) -> bool:
+        return self._move is not None
+
+    def _set_busy(self, job: worker.Job | None) -> None:
+        was = self.busy
+        self._move = job
+        if was != self.busy:
+            self.busy_changed.emit(self.busy)
+
+    def _run(self, action: str, fn: Callable[..., Any], *args: Any) -> bool:
+        if self.busy:
+            return False
+        self.error = ""
+        self._moving = action
+
+        def work(progress: Progress) -> Any:
+            del progress
+            return fn(*args)
+
+        job = worker.start(work)
+        # bound slots, not lambdas: a viewmodel deleted meanwhile is simply not called
+        job.succeeded.connect(self._on_move_done)
+        job.failed.connect(self._on_move_failed)
+        self._set_busy(job)
+        return True
+
+    @Slot(object)
+    def _on_move_done(self, result: object) -> None:
+        if self.sender() is not self._move:
+            return
+        action = self._moving
+        self._set_busy(None)
+        effective = action == "decide" and result is dc.CaseState.EFFECTIVE
+        self._done(action, effective)
+
+    @Slot(str)
+    def _on_move_failed(self, text: str) -> None:
+        if self.sender() is not self._move:
+            return
+        self._set_busy(None)
+        self.error = text
+        self.failed.emit(text)
 
     def _done(self, action: str, effective: bool = False) -> None:
         """After a move: the other screens are told, the case is read again in the background
@@ -416,22 +469,18 @@ class CaseViewModel(QObject):
     def act(self, action: str, comment: str = "") -> bool:
         """同意 / 退回补充 / 驳回 / 重新提交 / 撤回 / 撤销 (a comment is required for the
         last ones; the core says so when it is missing)."""
-        app = self.session_vm.app
-        try:
-            if action in ("approve", "reject", "return"):
-                cases.act(app, self.case_id, action, comment)
-            elif action == "resubmit":
-                cases.resubmit(app, self.case_id, comment)
-            elif action == "withdraw":
-                cases.withdraw(app, self.case_id, comment)
-            elif action == "revoke":
-                cases.revoke(app, self.case_id, comment)
-            else:
-                raise ValueError(action)
-        except TiduiError as err:
-            return self._fail(err)
-        self._done(action)
-        return True
+        app, case_id = self.session_vm.app, self.case_id
+        moves: dict[str, Callable[[], object]] = {
+            "approve": lambda: cases.act(app, case_id, "approve", comment),
+            "reject": lambda: cases.act(app, case_id, "reject", comment),
+            "return": lambda: cases.act(app, case_id, "return", comment),
+            "resubmit": lambda: cases.resubmit(app, case_id, comment),
+            "withdraw": lambda: cases.withdraw(app, case_id, comment),
+            "revoke": lambda: cases.revoke(app, case_id, comment),
+        }
+        if action not in moves:
+            raise ValueError(action)
+        return self._run(action, moves[action])
 
     def decide(
         self,
@@ -441,28 +490,28 @@ class CaseViewModel(QObject):
         training: Sequence[str],
         today: date | None = None,
     ) -> bool:
-        try:
-            state = cases.decide(
-                self.session_vm.app,
-                self.case_id,
+        if self.view is not None:  # outside the band: refused at once, in place
+            try:
+                dc.check_salary(salary, self.band)
+            except TiduiError as err:
+                return self._fail(err)
+        app, case_id = self.session_vm.app, self.case_id
+        return self._run(
+            "decide",
+            lambda: cases.decide(
+                app,
+                case_id,
                 salary,
                 effective,
                 permissions=list(permissions),
                 training=list(training),
                 today=today,
-            )
-        except TiduiError as err:
-            return self._fail(err)
-        self._done("decide", effective=state is dc.CaseState.EFFECTIVE)
-        return True
+            ),
+        )
 
     def set_statement(self, text: str) -> bool:
-        try:
-            cases.set_statement(self.session_vm.app, self.case_id, text)
-        except TiduiError as err:
-            return self._fail(err)
-        self._done("statement")
-        return True
+        app, case_id = self.session_vm.app, self.case_id
+        return self._run("statement", lambda: cases.set_statement(app, case_id, text))
 
     def add_evidence(self, path: Path) -> bool:
         try:
@@ -471,12 +520,8 @@ class CaseViewModel(QObject):
             self.error = str(exc)
             self.failed.emit(self.error)
             return False
-        try:
-            cases.add_evidence(self.session_vm.app, self.case_id, path.name, data)
-        except TiduiError as err:
-            return self._fail(err)
-        self._done("evidence")
-        return True
+        app, case_id = self.session_vm.app, self.case_id
+        return self._run("evidence", lambda: cases.add_evidence(app, case_id, path.name, data))
 
     def open_evidence(self, attachment_id: int) -> Path | None:
         """A temp copy of an evidence file for the system's viewer (removed on ``cleanup``)."""

@@ -300,6 +300,64 @@ class CyclesViewModel(QObject):
         self.session_vm.notify_changed(ChangeArea.CYCLES)
         return True
 
+    # --- candidates added by hand (HR or the owner) -----------------------------------------
+
+    @property
+    def can_add_candidates(self) -> bool:
+        """Whether 加入候选人 is offered: someone who may propose, on an open cycle."""
+        current = self.current()
+        return self.can_propose and current is not None and current.state == "open"
+
+    def addable(self) -> list[gui_support.Addable]:
+        """The people (and moves) that may be added to the selected cycle by hand."""
+        if self.cycle_id is None:
+            return []
+        try:
+            found = gui_support.addable_candidates(self.session_vm.app, self.cycle_id)
+        except TiduiError as err:
+            self.error = err.text()
+            self.failed.emit(self.error)
+            return []
+        listed = {(r.employee_id, r.transition_id) for r in self.candidates.rows}
+        return [a for a in found if (a.employee_id, a.transition_id) not in listed]
+
+    def add_candidate(self, employee_id: int, transition_id: int) -> bool:
+        """Adds someone to the cycle; its candidates and score grid are then read again."""
+        if self.cycle_id is None:
+            return False
+        try:
+            cycles.add_candidate(self.session_vm.app, self.cycle_id, employee_id, transition_id)
+        except TiduiError as err:
+            self.error = err.text()  # the dialog shows it in place
+            return False
+        self.error = ""
+        self.session_vm.notify_changed(ChangeArea.CYCLES)
+        return True
+
+    def removable(self, row: int) -> bool:
+        """Only someone added by hand, without a case, can be taken out (the ready come back
+        by themselves: the rules put them there)."""
+        if not 0 <= row < len(self.candidates.rows):
+            return False
+        found = self.candidates.rows[row]
+        return self.can_add_candidates and found.source == "manual" and found.case_id is None
+
+    def remove_candidate(self, row: int) -> bool:
+        if not self.removable(row) or self.cycle_id is None:
+            return False
+        found = self.candidates.rows[row]
+        try:
+            cycles.remove_candidate(
+                self.session_vm.app, self.cycle_id, found.employee_id, found.transition_id
+            )
+        except TiduiError as err:
+            self.error = err.text()
+            self.failed.emit(self.error)
+            return False
+        self.error = ""
+        self.session_vm.notify_changed(ChangeArea.CYCLES)
+        return True
+
 
 # --- the score grid ----------------------------------------------------------------------------
 

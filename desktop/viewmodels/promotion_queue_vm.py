@@ -9,6 +9,7 @@ employee (``cases.list_cases(employee_id=...)``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,7 +27,7 @@ from core.services.promotion.cases import CaseSummary
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
-from desktop.viewmodels.promotion_case_vm import holder_text, move_text, state_text
+from desktop.viewmodels.promotion_case_vm import holder_text, move_text, role_text, state_text
 from desktop.viewmodels.session_vm import SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -143,13 +144,72 @@ class QueueViewModel(_CasesViewModel):
 
 
 class CaseListViewModel(_CasesViewModel):
-    """One employee's cases, newest first."""
+    """One employee's cases, newest first (none while no employee is chosen)."""
 
     def __init__(
-        self, session_vm: SessionViewModel, employee_id: int, parent: QObject | None = None
+        self, session_vm: SessionViewModel, employee_id: int | None, parent: QObject | None = None
     ) -> None:
         super().__init__(session_vm, parent)
         self.employee_id = employee_id
 
+    def set_employee(self, employee_id: int | None) -> None:
+        """Follow another person (the 达标名单's panel follows the selected row)."""
+        if employee_id != self.employee_id:
+            self.employee_id = employee_id
+            self.model.set_rows([])
+            self.refresh()
+
     def fetch(self) -> list[CaseSummary]:
+        if self.employee_id is None:
+            return []
         return cases.list_cases(self.session_vm.app, employee_id=self.employee_id)
+
+    def status_lines(self) -> list[CaseStatus]:
+        return status_lines(self.model.rows)
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    """One case as the 晋升进度 panel shows it: where it is and who holds it."""
+
+    case_id: int
+    title: str  # 晋升申请 #3：运营专员 → 运营主管
+    state: str  # 审批中
+    step: str  # 当前步骤：人事 (open cases), 决定于 2024-09-30 (decided ones)
+    holder: str  # 当前处理：人事（hr）, '' when nobody holds it
+    open: bool
+
+
+def status_lines(rows: Sequence[CaseSummary]) -> list[CaseStatus]:
+    """The employee's cases still going (oldest first), then the latest decided one."""
+    from core.domain import cases as dc
+
+    going = [r for r in rows if dc.CaseState(r.state) in dc.ACTIVE_STATES]
+    done = [r for r in rows if dc.CaseState(r.state) not in dc.ACTIVE_STATES]
+    chosen = sorted(going, key=lambda r: r.id) + sorted(done, key=lambda r: -r.id)[:1]
+    lines = []
+    for r in chosen:
+        is_open = r in going
+        if r.state == dc.CaseState.RETURNED.value:
+            step = tr("退回给发起人补充")
+            holder = tr("当前处理：{who}").format(who=r.created_by)
+        elif r.waiting_for:
+            step = tr("当前步骤：{role}").format(role=role_text(r.waiting_for))
+            holder = tr("当前处理：{who}").format(who=holder_text(r.waiting_for, r.waiting_logins))
+        else:
+            when = r.decided_at.astimezone().date().isoformat() if r.decided_at else ""
+            step = tr("决定于 {day}").format(day=when) if when else ""
+            holder = ""
+        lines.append(
+            CaseStatus(
+                r.id,
+                tr("晋升申请 #{id}：{move}").format(
+                    id=r.id, move=move_text(r.from_label, r.to_label)
+                ),
+                state_text(r.state),
+                step,
+                holder,
+                is_open,
+            )
+        )
+    return lines

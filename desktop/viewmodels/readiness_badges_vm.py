@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from core.domain.rules import Readiness
 from core.permissions import Perm
@@ -54,7 +54,11 @@ class ReadinessBadgesViewModel(QObject):
         super().__init__(parent)
         self.session_vm = session_vm
         self.badges: dict[int, Badge] = {}
-        self._generation = 0
+        # The result arrives through the runner's slots, so it ends with this object: a screen
+        # rebuilt (log-in as someone else) while its badges compute never hears from the old run
+        # ("Signal source has been deleted"); a newer run replaces (and cancels) an older one.
+        self._runner = worker.LatestJob(self)
+        self._runner.succeeded.connect(self._on_done)
         session_vm.data_changed.connect(self.on_data_changed)
         session_vm.actor_changed.connect(self.refresh)
 
@@ -74,19 +78,17 @@ class ReadinessBadgesViewModel(QObject):
     def refresh(self) -> None:
         if not self.enabled:
             return
-        self._generation += 1
-        generation = self._generation
         app = self.session_vm.app
 
         def work(progress: Progress) -> dict[int, Badge]:
             return badges_of(eligibility.eligibility_list(app, progress=progress))
 
-        job = worker.start(work, parent=self)
-        job.succeeded.connect(lambda result: self._on_done(generation, result))
+        job = self._runner.start(work)
+        self.destroyed.connect(job.cancel)  # gone mid-run: stop computing for nobody
 
-    def _on_done(self, generation: int, result: dict[int, Badge]) -> None:
-        if generation != self._generation:  # a newer computation is on its way
-            return
+    @Slot(object)
+    def _on_done(self, result: object) -> None:
+        assert isinstance(result, dict)
         self.badges = result
         self.changed.emit()
 

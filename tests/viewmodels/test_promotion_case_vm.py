@@ -62,6 +62,15 @@ def ok(qtbot: QtBot, move: Callable[..., bool], *args: Any) -> None:
         assert move(*args), vm.error
 
 
+def refused(qtbot: QtBot, move: Callable[..., bool], *args: Any) -> str:
+    """A move the core refuses: it runs in the background, the core's sentence comes back."""
+    vm = move.__self__  # type: ignore[attr-defined]
+    with qtbot.waitSignal(vm.failed, timeout=20000) as failed:
+        assert move(*args)
+    assert not vm.busy and vm.error == failed.args[0]
+    return str(failed.args[0])
+
+
 def propose_chen_jing(app: AppSession) -> int:
     """陈静 E004 (李娜's team) for 运营主管: nearly ready, so a reason is needed."""
     create = CreateCasesViewModel(SessionViewModel(app))
@@ -97,9 +106,9 @@ def test_the_chain_through_the_case_view_to_the_decision(qtbot: QtBot, owner: Ap
     assert vm.total_text().startswith("总分")
 
     # 退回补充 needs a comment: the core's sentence, nothing changes
-    with qtbot.waitSignal(vm.failed) as failed:
-        assert not vm.act("return", "")
-    assert "理由" in failed.args[0] and vm.state == "submitted"
+    assert "理由" in refused(qtbot, vm.act, "return", "")
+    vm.load_now()
+    assert vm.state == "submitted"
     ok(qtbot, vm.act, "return", "请补充直播复盘")
     assert vm.state == "returned" and vm.actions() == []
 
@@ -148,7 +157,7 @@ def test_revoking_a_published_case_needs_a_reason(qtbot: QtBot, owner: AppSessio
     ahead = first_of_next_month(date.today()) + timedelta(days=40)
     ok(qtbot, boss.decide, boss.default_salary(), ahead, [], [])
     assert boss.state == "published" and boss.actions() == ["revoke"]
-    assert not boss.act("revoke", "")
+    assert refused(qtbot, boss.act, "revoke", "")
     ok(qtbot, boss.act, "revoke", "预算调整")
     assert boss.state == "revoked" and boss.actions() == []
 
@@ -160,8 +169,7 @@ def test_a_supervisor_is_offered_nothing_on_a_case_not_waiting_on_her(
     ok(qtbot, case_vm(qtbot, as_user(owner, "lina"), case_id).act, "approve")
     lina = case_vm(qtbot, as_user(owner, "lina"), case_id)
     assert lina.actions() == [] and lina.state == "in_review"
-    assert not lina.act("approve")  # the core refuses a second approval
-    assert lina.error
+    assert refused(qtbot, lina.act, "approve")  # the core refuses a second approval
 
 
 def test_evidence_and_the_self_statement(qtbot: QtBot, owner: AppSession, tmp_path: Path) -> None:
@@ -196,3 +204,97 @@ def test_the_owner_sets_the_approval_chain(qtbot: QtBot, owner: AppSession) -> N
     hr = ChainViewModel(SessionViewModel(as_user(owner, "hr")))
     assert not hr.allowed and not hr.save([]) and hr.error
     assert vm.chain() == ["hr", "owner"]
+
+
+def test_a_move_runs_off_the_gui_thread(
+    qtbot: QtBot, owner: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """同意 returns at once with the case busy (the window keeps painting); one move at a time;
+    the core's work happens on a pool thread; then the case is read again."""
+    import threading
+
+    from core.services.promotion import cases
+
+    case_id = propose_chen_jing(owner)
+    vm = case_vm(qtbot, as_user(owner, "lina"), case_id)
+    threads: list[str] = []
+    real_act = cases.act
+
+    def spying_act(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_act(*args, **kwargs)
+
+    busy: list[bool] = []
+    vm.busy_changed.connect(busy.append)
+    acted: list[str] = []
+    vm.acted.connect(acted.append)
+    monkeypatch.setattr(cases, "act", spying_act)
+    with qtbot.waitSignal(vm.loaded, timeout=20000):
+        assert vm.act("approve", "同意")
+        assert vm.busy and acted == [] and vm.state == "submitted"
+        assert not vm.act("reject", "second click")  # refused while the first runs
+    assert threads and threads[0] != threading.main_thread().name
+    assert busy == [True, False] and acted == ["approve"] and not vm.busy
+    assert vm.state == "in_review"
+
+
+def test_the_progress_panel_lines_say_where_the_case_is(qtbot: QtBot, owner: AppSession) -> None:
+    from desktop.viewmodels.promotion_queue_vm import CaseListViewModel
+
+    case_id = propose_chen_jing(owner)
+    chen = case_vm(qtbot, owner, case_id).view
+    assert chen is not None
+    lines = CaseListViewModel(SessionViewModel(owner), chen.summary.employee_id)
+    lines.load_now()
+    [line] = lines.status_lines()
+    assert line.case_id == case_id and line.title.startswith(f"晋升申请 #{case_id}：")
+    assert (line.state, line.step, line.open) == ("已提交", "当前步骤：直属上级", True)
+    assert line.holder == "当前处理：直属上级（lina）"
+    ok(qtbot, case_vm(qtbot, as_user(owner, "lina"), case_id).act, "return", "请补充")
+    lines.load_now()
+    [line] = lines.status_lines()
+    assert (line.state, line.step, line.holder) == (
+        "退回补充",
+        "退回给发起人补充",
+        "当前处理：demo",
+    )
+    lines.set_employee(None)
+    lines.load_now()
+    assert lines.status_lines() == []
+
+
+def test_the_owner_edits_the_notice_template(qtbot: QtBot, owner: AppSession) -> None:
+    """Placeholders listed; a preview with a real case's values; an unknown placeholder refused
+    with the core's sentence (nothing saved); a saved template is the one a decision publishes."""
+    from desktop.viewmodels.promotion_settings_vm import NoticeTemplateViewModel
+
+    vm = NoticeTemplateViewModel(SessionViewModel(owner))
+    assert vm.allowed and vm.template() == vm.default()
+    names = [name for name, _hint in vm.placeholders()]
+    assert names[:4] == ["{姓名}", "{工号}", "{原职级}", "{新职级}"] and "{生效日期}" in names
+    text, source = vm.preview("{姓名}晋升为{新职级}，自{生效日期}起生效。")
+    assert "晋升为" in text and "{" not in text and source  # the demo's data or an example
+
+    case_id = propose_chen_jing(owner)
+    text, source = vm.preview("恭喜{姓名}（{工号}）晋升为{新职级}！")
+    assert text.startswith("恭喜陈静（E004）晋升为") and f"#{case_id}" in source
+
+    bad = "恭喜{姓名}升任{职位}"
+    assert "{职位}" in vm.problem(bad) and "可用" in vm.problem(bad)
+    assert vm.preview(bad) == ("", "")
+    assert not vm.save(bad) and "{职位}" in vm.error
+    assert vm.template() == vm.default()  # nothing saved
+    assert vm.problem("") and not vm.save("  ")
+
+    assert vm.save("{公司名称}公示：{姓名}自{生效日期}起任{新职级}。"), vm.error
+    assert vm.template() == "{公司名称}公示：{姓名}自{生效日期}起任{新职级}。"
+    for login in ("lina", "hr"):
+        ok(qtbot, case_vm(qtbot, as_user(owner, login), case_id).act, "approve")
+    boss = case_vm(qtbot, owner, case_id)
+    ok(qtbot, boss.act, "approve")
+    ahead = first_of_next_month(date.today()) + timedelta(days=40)
+    ok(qtbot, boss.decide, boss.default_salary(), ahead, [], [])
+    notice = dict(boss.header())["决定"]
+    assert "公示：陈静自" in notice and "起任运营主管" in notice
+    hr = NoticeTemplateViewModel(SessionViewModel(as_user(owner, "hr")))
+    assert not hr.allowed and not hr.save("{姓名}") and hr.error

@@ -229,3 +229,63 @@ def test_cases_are_proposed_from_the_cycle_and_shown_with_their_state(
     assert vm.candidates.index(row, 4).data() == "已提交"
     assert vm.candidates.case_id(row) == done[0].case_id
     assert vm.proposals([row]) == []  # one case per person and move
+
+
+def test_hr_adds_a_candidate_by_hand_and_takes_them_out(qtbot: QtBot, owner: AppSession) -> None:
+    """Someone not ready is not listed; HR adds them: they are a candidate (手动加入) with a row
+    in the score grid; taken out again, both are gone. Only the hand-added can be taken out."""
+    hr = as_user(owner, "hr")
+    vm, grid = grid_for(qtbot, hr)
+    assert vm.can_add_candidates
+    listed = {(r.employee_id, r.transition_id) for r in vm.candidates.rows}
+    offer = vm.addable()
+    assert offer and all((a.employee_id, a.transition_id) not in listed for a in offer)
+    assert all("→" in a.label() and a.no in a.label() for a in offer)
+    chosen = offer[0]
+    assert grid.sheet is not None
+    assert chosen.no not in {r.no for r in grid.sheet.rows}
+    rules_row = next(i for i, r in enumerate(vm.candidates.rows) if r.source == "rules")
+    assert not vm.removable(rules_row)  # the rules put the ready there
+
+    assert vm.add_candidate(chosen.employee_id, chosen.transition_id), vm.error
+    assert vm.cycle_id is not None
+    vm.load_cycle_now(vm.cycle_id)
+    row = next(
+        i
+        for i, r in enumerate(vm.candidates.rows)
+        if (r.employee_id, r.transition_id) == (chosen.employee_id, chosen.transition_id)
+    )
+    assert "手动加入" in str(vm.candidates.index(row, 3).data())
+    assert grid.sheet is not None and chosen.no in {r.no for r in grid.sheet.rows}
+    assert (chosen.employee_id, chosen.transition_id) not in {
+        (a.employee_id, a.transition_id) for a in vm.addable()
+    }
+    assert vm.removable(row)
+
+    assert vm.remove_candidate(row), vm.error
+    vm.load_cycle_now(vm.cycle_id)
+    assert (chosen.employee_id, chosen.transition_id) not in {
+        (r.employee_id, r.transition_id) for r in vm.candidates.rows
+    }
+    assert grid.sheet is not None and chosen.no not in {r.no for r in grid.sheet.rows}
+    worker.wait_all()
+
+
+def test_adding_is_refused_on_a_closed_cycle_and_for_a_move_outside_it(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    from core.errors import ValidationError
+
+    vm, _grid = grid_for(qtbot, owner)
+    assert vm.cycle_id is not None
+    chosen = vm.addable()[0]
+    # a cycle of one move only: another move is refused with the core's sentence
+    other = next(t for t, _label in vm.transitions() if t != chosen.transition_id)
+    narrow = cycles.open_cycle(owner, "2024专项", None, None, [other])
+    with pytest.raises(ValidationError, match="不包含"):
+        cycles.add_candidate(owner, narrow.id, chosen.employee_id, chosen.transition_id)
+    cycles.close_cycle(owner, vm.cycle_id)
+    vm.load_cycles()
+    assert not vm.can_add_candidates
+    assert not vm.add_candidate(chosen.employee_id, chosen.transition_id)
+    assert "已关闭" in vm.error

@@ -65,3 +65,28 @@ def test_hr_sees_the_column_too(qtbot: QtBot, company_beauty: AppSession) -> Non
     page = EmployeesPage(SessionViewModel(hr))
     qtbot.addWidget(page)
     assert hasattr(page, "readiness_badges")  # hr may view eligibility
+
+
+def test_rebuilding_the_window_while_badges_compute(
+    qtbot: QtBot, company_beauty: AppSession
+) -> None:
+    """A log-in as someone else rebuilds every screen; the badges still being computed for the old
+    employee list must not reach it ("Signal source has been deleted") nor the new one late."""
+    from desktop.views.main_window import MainWindow
+
+    demo.fill(company_beauty)
+    window = MainWindow(SessionViewModel(company_beauty))
+    qtbot.addWidget(window)
+    old = window.pages["employees"].readiness_badges  # type: ignore[attr-defined]
+    old_seen: list[int] = []
+    old.changed.connect(lambda: old_seen.append(1))
+    window.rebuild()  # the old page (and its badges viewmodel) goes while its job runs
+    window.rebuild()
+    worker.wait_all()
+    qtbot.wait(100)  # deliver the finished jobs' signals, the deleteLater of the old pages
+    worker.wait_all()
+    qtbot.wait(50)
+    assert old_seen == []  # the dead list heard nothing
+    page = window.pages["employees"]
+    assert isinstance(page, EmployeesPage)
+    qtbot.waitUntil(lambda: _badges(page)["E006"] == "达标→运营专员", timeout=20000)

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -249,4 +249,32 @@ def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -
     assert form.version.isVisible() and form.version.wordWrap()
     assert form.version.geometry().right() <= form.width()
     assert not _clipped_labels(form)
+    # the criteria table itself: every column inside its viewport, no sideways scroll bar
+    # (issue 11); the full column names are the headers' tooltips
+    table = form.criteria
+    model = table.model()
+    assert model.rowCount() >= 3
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    assert table.horizontalScrollBar().maximum() == 0
+    tips = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        for c in range(model.columnCount())
+    ]
+    assert "统计月数" in tips and "指标 / 成果 / 得分" in tips
+    # a 成果次数 rule's ROI / team / result conditions are edited below the table
+    count_row = next(r for r in range(model.rowCount()) if model.is_count(r))
+    table.setCurrentIndex(model.index(count_row, 0))
+    _settle(qtbot)
+    conditions = form.count_conditions
+    assert conditions.isVisible() and conditions.geometry().right() <= form.width()
+    assert not pane.horizontalScrollBar().isVisible()
     shot(window, "1366-ladder-path")
+    conditions.team.setValue(3)
+    assert "带领≥3人" in model.data(
+        model.index(count_row, model.SENTENCE), Qt.ItemDataRole.DisplayRole
+    )
+    table.setCurrentIndex(
+        model.index(next(r for r in range(model.rowCount()) if not model.is_count(r)), 0)
+    )
+    assert not conditions.isVisible()

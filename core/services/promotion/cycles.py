@@ -219,6 +219,11 @@ def add_candidate(app: AppSession, cycle_id: int, employee_id: int, transition_i
         transition = el.transition_rules(s, transition_id)
         if transition is None or transition.from_level_id != emp.level_id:
             raise ValidationError("case.not_a_move", field="to", name=emp.name)
+        allowed = {int(t) for t in cycle.transition_ids or ()}
+        if allowed and transition_id not in allowed:
+            raise ValidationError(
+                "case.cycle.move_not_included", field="to", name=cycle.name, move=transition.label()
+            )
         exists = s.scalar(
             select(CycleCandidate.id).where(
                 CycleCandidate.cycle_id == cycle.id,
@@ -246,8 +251,13 @@ def add_candidate(app: AppSession, cycle_id: int, employee_id: int, transition_i
 
 
 def remove_candidate(app: AppSession, cycle_id: int, employee_id: int, transition_id: int) -> None:
+    """Takes back a hand-added candidate (someone ready or with a case stays listed anyway)."""
     require(app.actor, Perm.CREATE_CASE)
     with app.uow() as uow:
+        cycle = find_cycle(uow.session, cycle_id)
+        if cycle.state != "open":
+            raise ValidationError("case.cycle.closed", field="cycle", name=cycle.name)
+        ensure_visible(uow.session, app.actor, employee_id)
         row = uow.session.scalar(
             select(CycleCandidate).where(
                 CycleCandidate.cycle_id == cycle_id,

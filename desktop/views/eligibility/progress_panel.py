@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from core.domain import months as mo
 from core.domain.rules import Readiness
 from core.i18n import current_language
+from core.permissions import Perm
 from desktop.i18n import tr
 from desktop.viewmodels.eligibility_progress_vm import (
     CriterionLine,
@@ -162,6 +164,72 @@ class TransitionCardView(QFrame):
             self.rows.append(row)
 
 
+class CaseStrip(QFrame):
+    """The employee's 晋升申请 above the criteria: each case still going (and the latest decided
+    one) with its state, its step and who holds it; 查看申请 opens the case view."""
+
+    def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from desktop.viewmodels.promotion_queue_vm import CaseListViewModel
+
+        self.session_vm = session_vm
+        self.vm = CaseListViewModel(session_vm, None, self)
+        self.setObjectName("caseStrip")
+        self.setStyleSheet(
+            "#caseStrip { border: 1px solid #cfe0f3; border-radius: 6px; background: #f4f8fd; }"
+        )
+        self.rows_layout = QVBoxLayout(self)
+        self.rows_layout.setContentsMargins(10, 6, 10, 6)
+        self.rows_layout.setSpacing(4)
+        self.lines: list[QWidget] = []
+        self.open_buttons: dict[int, QPushButton] = {}
+        self.vm.loaded.connect(self.on_vm_loaded)
+        self.hide()
+
+    def show_employee(self, employee_id: int | None) -> None:
+        if not self.session_vm.can(Perm.VIEW_ELIGIBILITY):
+            return
+        self.vm.set_employee(employee_id)  # read again in the background when it changes
+
+    @Slot()
+    def on_vm_loaded(self) -> None:
+        for line in self.lines:
+            self.rows_layout.removeWidget(line)
+            line.hide()
+            line.deleteLater()
+        self.lines, self.open_buttons = [], {}
+        for status in self.vm.status_lines() if self.vm.employee_id is not None else []:
+            line = QWidget()
+            row = QHBoxLayout(line)
+            row.setContentsMargins(0, 0, 0, 0)
+            title = QLabel(status.title)
+            title.setStyleSheet("font-weight: bold;")
+            title.setWordWrap(True)
+            state = QLabel(status.state)
+            color = "#2f6fad" if status.open else "#616161"
+            state.setStyleSheet(
+                f"color: white; background: {color}; border-radius: 4px; padding: 1px 6px;"
+            )
+            where = QLabel(" · ".join(t for t in (status.step, status.holder) if t))
+            where.setStyleSheet(_css("#424242"))
+            where.setWordWrap(True)
+            button = QPushButton(tr("查看申请"))
+            button.clicked.connect(lambda _c=False, i=status.case_id: self.open_case(i))
+            row.addWidget(title, 2)
+            row.addWidget(state, 0)
+            row.addWidget(where, 3)
+            row.addWidget(button, 0)
+            self.rows_layout.addWidget(line)
+            self.lines.append(line)
+            self.open_buttons[status.case_id] = button
+        self.setVisible(bool(self.lines))
+
+    def open_case(self, case_id: int) -> None:
+        from desktop.views.promotion.queue_page import open_case
+
+        open_case(self.session_vm, case_id, self)
+
+
 class ProgressPanel(QWidget):
     """The 晋升进度 of one employee; in the 达标名单 it follows the selected row."""
 
@@ -204,11 +272,14 @@ class ProgressPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
+        self.cases = CaseStrip(session_vm, self)
+        layout.addWidget(self.cases)
         layout.addWidget(scroll, 1)
         self.card_views: list[TransitionCardView] = []
         self.vm.changed.connect(self.on_vm_changed)
         self.vm.loading_changed.connect(self.on_vm_loading_changed)
         self.vm.show(employee_id, transition_id)
+        self.cases.show_employee(employee_id)
 
     def hide_month_picker(self) -> None:
         """Where a page has its own as-of picker (the 达标名单), the panel follows it."""
@@ -219,6 +290,7 @@ class ProgressPanel(QWidget):
         self, employee_id: int | None, transition_id: int | None = None, as_of: str | None = None
     ) -> None:
         self.vm.show(employee_id, transition_id, as_of if as_of is not None else self.vm.as_of)
+        self.cases.show_employee(employee_id)
 
     @Slot(int)
     def on_month_index_changed(self, index: int) -> None:

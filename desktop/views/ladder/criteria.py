@@ -7,7 +7,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
+    QGridLayout,
     QHeaderView,
+    QLabel,
     QSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.domain.rules import MAX_WINDOW
 from desktop.i18n import tr
-from desktop.viewmodels.ladder_criteria_vm import CHOICES_ROLE, CriteriaTableModel
+from desktop.viewmodels.ladder_criteria_vm import CHOICES_ROLE, CriteriaTableModel, result_names
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -106,7 +108,12 @@ class CriteriaDelegate(ChoiceDelegate):
 
 
 class CriteriaTable(QTableView):
-    """The rules of one transition, edited in place (double-click or F2, or just start typing)."""
+    """The rules of one transition, edited in place (double-click or F2, or just start typing).
+
+    Six columns that fit the path editor's pane at 1366×768: type and subject stretch and wrap,
+    the short ones keep their width; the full column names are the headers' tooltips, a cell's
+    tooltip is the rule's sentence. A 成果次数 rule's ROI / team / result conditions are edited
+    below the table (``CountConditions``)."""
 
     def __init__(self, model: CriteriaTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,17 +127,112 @@ class CriteriaTable(QTableView):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.setWordWrap(False)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setAlternatingRowColors(True)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = self.horizontalHeader()
-        widths = (100, 118, 40, 58, 60, 66, 52, 70, 76)
-        for column, width in enumerate(widths):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(30)
+        for column in CriteriaTableModel.BELOW_TABLE:
+            self.setColumnHidden(column, True)
+        fixed = {
+            CriteriaTableModel.COMPARATOR: 38,
+            CriteriaTableModel.THRESHOLD: 58,
+            CriteriaTableModel.UNIT: 44,
+            CriteriaTableModel.WINDOW: 50,
+        }
+        for column, width in fixed.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.setColumnWidth(column, width)
-        header.setSectionResizeMode(CriteriaTableModel.SENTENCE, QHeaderView.ResizeMode.Stretch)
+        for column in (CriteriaTableModel.KIND, CriteriaTableModel.SUBJECT):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.verticalHeader().setDefaultSectionSize(28)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setMinimumHeight(150)
 
     def current_row(self) -> int:
         index = self.currentIndex()
         return index.row() if index.isValid() else -1
+
+
+class CountConditions(QWidget):
+    """Below the criteria table: the current 成果次数 rule's ROI≥, 带领人数≥ and which results
+    count (hidden for the other kinds, which have none)."""
+
+    def __init__(self, table: CriteriaTable, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        model = table.model()
+        assert isinstance(model, CriteriaTableModel)
+        self.model = model
+        self.roi = QDoubleSpinBox()
+        self.roi.setRange(0, 1000)
+        self.roi.setDecimals(2)
+        self.roi.setSpecialValueText(tr("不限"))
+        self.roi.setKeyboardTracking(False)
+        self.team = QSpinBox()
+        self.team.setRange(0, 1000)
+        self.team.setSpecialValueText(tr("不限"))
+        self.team.setSuffix(tr(" 人"))
+        self.team.setKeyboardTracking(False)
+        self.result = QComboBox()
+        for value, label in result_names():
+            self.result.addItem(label, value)
+        self.title = QLabel(tr("第{n}条（成果次数）："))
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title, 0, 0, 1, 4)
+        layout.addWidget(QLabel("ROI≥"), 1, 0)
+        layout.addWidget(self.roi, 1, 1)
+        layout.addWidget(QLabel(tr("带领人数≥")), 1, 2)
+        layout.addWidget(self.team, 1, 3)
+        layout.addWidget(QLabel(tr("计入结果")), 2, 0)
+        layout.addWidget(self.result, 2, 1, 1, 3)
+        layout.setColumnStretch(1, 1)
+        layout.setColumnStretch(3, 1)
+        self.roi.valueChanged.connect(lambda v: self._write(CriteriaTableModel.ROI, v))
+        self.team.valueChanged.connect(lambda v: self._write(CriteriaTableModel.TEAM, v))
+        self.result.activated.connect(
+            lambda _i: self._write(CriteriaTableModel.RESULT, self.result.currentData())
+        )
+        selection = table.selectionModel()
+        selection.currentChanged.connect(self.on_current_changed)
+        model.modelReset.connect(self.load)
+        model.dataChanged.connect(self.load)
+        self.row = -1
+        self.load()
+
+    @Slot(QModelIndex, QModelIndex)
+    def on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        del current, previous
+        self.load()
+
+    @Slot()
+    def load(self) -> None:
+        row = self.table.current_row()
+        self.row = row
+        shown = self.model.is_count(row)
+        self.setVisible(shown)
+        if not shown:
+            return
+        self.title.setText(tr("第{n}条（成果次数）：").format(n=row + 1))
+        data = self.model.data
+        editable = bool(
+            self.model.flags(self.model.index(row, CriteriaTableModel.ROI))
+            & Qt.ItemFlag.ItemIsEditable
+        )
+        for widget in (self.roi, self.team, self.result):
+            widget.blockSignals(True)
+            widget.setEnabled(editable)
+        edit = Qt.ItemDataRole.EditRole
+        self.roi.setValue(float(data(self.model.index(row, CriteriaTableModel.ROI), edit) or 0))
+        self.team.setValue(int(data(self.model.index(row, CriteriaTableModel.TEAM), edit) or 0))
+        found = self.result.findData(data(self.model.index(row, CriteriaTableModel.RESULT), edit))
+        self.result.setCurrentIndex(max(found, 0))
+        for widget in (self.roi, self.team, self.result):
+            widget.blockSignals(False)
+
+    def _write(self, column: int, value: object) -> None:
+        if self.model.is_count(self.row):
+            self.model.setData(self.model.index(self.row, column), value, Qt.ItemDataRole.EditRole)

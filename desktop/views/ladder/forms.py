@@ -35,7 +35,7 @@ from core.domain import ladder_design
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel, kind_names
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
-from desktop.views.ladder.criteria import CriteriaTable
+from desktop.views.ladder.criteria import CountConditions, CriteriaTable
 
 NOT_SET = -1
 
@@ -433,6 +433,7 @@ class TransitionForm(QWidget):
 
         self.criteria_model = CriteriaTableModel(vm, self)
         self.criteria = CriteriaTable(self.criteria_model)
+        self.count_conditions = CountConditions(self.criteria)
         self.add_rule_button = QPushButton(tr("添加规则"))
         self.add_rule_button.setShortcut(QKeySequence("Ctrl+R"))
         self.add_rule_button.setToolTip(tr("添加一条规则（Ctrl+R）"))
@@ -469,6 +470,7 @@ class TransitionForm(QWidget):
         rules_layout.addLayout(rule_buttons)
         rules_layout.addWidget(self.version)
         rules_layout.addWidget(self.criteria, 1)
+        rules_layout.addWidget(self.count_conditions)
         rules_layout.addWidget(self.problems)
         rules_layout.addWidget(QLabel(tr("员工看到的条件：")))
         rules_layout.addWidget(self.sentences)

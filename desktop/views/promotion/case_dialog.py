@@ -175,6 +175,8 @@ class DecisionDialog(QDialog):
         layout.addWidget(self.buttons)
         self.on_salary_changed(self.salary.value())
         self.resize(560, 520)
+        vm.acted.connect(self.on_vm_acted)
+        vm.failed.connect(self.on_vm_failed)
 
     def effective_date(self) -> date:
         d = self.effective.date()
@@ -188,16 +190,36 @@ class DecisionDialog(QDialog):
 
     @Slot()
     def on_accepted(self) -> None:
-        ok = self.vm.decide(
+        if self.vm.busy:
+            return
+        started = self.vm.decide(
             self.salary.value(),
             self.effective_date(),
             self.permissions.names(),
             self.training.names(),
         )
-        if ok:
-            self.accept()
-        else:
+        if not started:
             self.error.setText(self.vm.error)
+            return
+        # saved in the background (the window stays alive); accepted once the core has it
+        self.error.setStyleSheet("color: #616161;")
+        self.error.setText(tr("正在保存决定…"))
+        self.buttons.setEnabled(False)
+
+    @Slot(str)
+    def on_vm_acted(self, action: str) -> None:
+        if action == "decide" and not self.buttons.isEnabled():
+            self.accept()
+
+    @Slot(str)
+    def on_vm_failed(self, text: str) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setText(text)
+
+    def reject(self) -> None:
+        if not self.vm.busy:  # never walk away from a decision being saved
+            super().reject()
 
 
 class CaseDialog(QDialog):
@@ -304,6 +326,8 @@ class CaseDialog(QDialog):
         self.vm.loaded.connect(self.on_vm_loaded)
         self.vm.failed.connect(self.on_vm_failed)
         self.vm.acted.connect(self.on_vm_acted)
+        self.vm.busy_changed.connect(self.on_vm_busy_changed)
+        self.pending = ""  # the move the user asked for, while it runs
         self.say(tr("正在读取申请…"), error=False)
         self.vm.refresh()
 
@@ -373,7 +397,7 @@ class CaseDialog(QDialog):
         allowed = set(vm.actions())
         for action, button in self.buttons.items():
             button.setVisible(action in allowed)
-            button.setEnabled(True)
+            button.setEnabled(not vm.busy)
         self.comment.setVisible(bool(allowed - {"decide"}))
 
     def say(self, text: str, error: bool = True) -> None:
@@ -383,6 +407,19 @@ class CaseDialog(QDialog):
     @Slot(str)
     def on_vm_failed(self, text: str) -> None:
         self.say(text)
+        if self.pending in NEEDS_COMMENT and not self.comment.toPlainText().strip():
+            self.comment.setFocus()
+        self.pending = ""
+
+    @Slot(bool)
+    def on_vm_busy_changed(self, busy: bool) -> None:
+        """While a move runs in the background: no second click, the window stays responsive."""
+        for button in self.buttons.values():
+            button.setEnabled(not busy)
+        self.save_statement.setEnabled(not busy)
+        self.add_evidence.setEnabled(not busy)
+        if busy:
+            self.say(tr("正在处理…"), error=False)
 
     # --- acting ----------------------------------------------------------------------------------
 
@@ -394,22 +431,28 @@ class CaseDialog(QDialog):
             dialog.deleteLater()
             return
         comment = self.comment.toPlainText().strip()
-        if self.vm.act(action, comment):
-            self.comment.clear()
-            self.say(tr("已{action}。").format(action=action_text(action)), error=False)
-        elif action in NEEDS_COMMENT and not comment:
-            self.comment.setFocus()
+        self.pending = action
+        if not self.vm.act(action, comment):
+            self.pending = ""
 
     @Slot(str)
     def on_vm_acted(self, action: str) -> None:
-        del action
         for button in self.buttons.values():  # until the case is read again
             button.setEnabled(False)
+        self.pending = ""
+        if action == "statement":
+            self.say(tr("自述已保存。"), error=False)
+        elif action == "evidence":
+            self.say(tr("证明材料已添加。"), error=False)
+        elif action == "decide":
+            self.say(tr("已决定并公示。"), error=False)
+        else:
+            self.comment.clear()
+            self.say(tr("已{action}。").format(action=action_text(action)), error=False)
 
     @Slot()
     def on_save_statement_clicked(self) -> None:
-        if self.vm.set_statement(self.statement.toPlainText()):
-            self.say(tr("自述已保存。"), error=False)
+        self.vm.set_statement(self.statement.toPlainText())
 
     @Slot(QListWidgetItem)
     def on_evidence_activated(self, item: QListWidgetItem) -> None:
@@ -418,6 +461,8 @@ class CaseDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def done(self, result: int) -> None:
+        if self.vm.busy:  # a move is being saved: close once it is through
+            return
         self.vm.cleanup()
         super().done(result)
 

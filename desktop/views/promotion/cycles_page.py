@@ -113,6 +113,69 @@ class NewCycleDialog(QDialog):
         self.accept()
 
 
+class AddCandidateDialog(QDialog):
+    """加入候选人: pick a person and one of their moves the cycle includes (type to filter)."""
+
+    def __init__(self, vm: CyclesViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vm = vm
+        self.setWindowTitle(tr("加入候选人"))
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(tr("输入工号或姓名筛选"))
+        self.filter.textChanged.connect(self.on_filter_changed)
+        self.people = QListWidget()
+        self.people.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.people.itemDoubleClicked.connect(lambda _item: self.on_accepted())
+        for found in vm.addable():
+            item = QListWidgetItem(found.label())
+            item.setData(Qt.ItemDataRole.UserRole, (found.employee_id, found.transition_id))
+            self.people.addItem(item)
+        hint = QLabel(tr("未达标的人也可以加入，以便打分和发起申请（发起时需写明理由）。"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #616161;")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(tr("加入"))
+        buttons.accepted.connect(self.on_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.people, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        if not self.people.count():
+            self.error.setText(tr("没有可加入的人：本周期的晋升路径上的人都已在候选人中。"))
+        self.resize(480, 460)
+        self.added = 0
+
+    @Slot(str)
+    def on_filter_changed(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.people.count()):
+            item = self.people.item(i)
+            item.setHidden(bool(needle) and needle not in item.text().lower())
+
+    @Slot()
+    def on_accepted(self) -> None:
+        chosen = [i for i in self.people.selectedItems() if not i.isHidden()]
+        if not chosen:
+            self.error.setText(tr("请先选择要加入的人。"))
+            return
+        for item in chosen:
+            employee_id, transition_id = item.data(Qt.ItemDataRole.UserRole)
+            if not self.vm.add_candidate(int(employee_id), int(transition_id)):
+                self.error.setText(self.vm.error)
+                return
+            self.added += 1
+        self.accept()
+
+
 class CyclesPage(QWidget):
     def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,7 +224,7 @@ class CyclesPage(QWidget):
         self.candidate_table.verticalHeader().hide()
         header = self.candidate_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((60, 70, 260, 110, 80)):
+        for column, width in enumerate((56, 60, 330, 160, 80)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.candidate_table.doubleClicked.connect(self.on_candidate_double_clicked)
@@ -169,6 +232,12 @@ class CyclesPage(QWidget):
         self.propose_button = QPushButton(tr("发起晋升申请"))
         self.propose_button.setVisible(self.vm.can_propose)
         self.propose_button.clicked.connect(self.on_propose_clicked)
+        self.add_button = QPushButton(tr("加入候选人…"))
+        self.add_button.setToolTip(tr("把未列出的人（如未达标但想提名的）加入本周期，以便打分"))
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.remove_button = QPushButton(tr("移出"))
+        self.remove_button.setToolTip(tr("移出手动加入、尚未发起申请的候选人"))
+        self.remove_button.clicked.connect(self.on_remove_clicked)
         candidates = QWidget()
         candidates_layout = QVBoxLayout(candidates)
         candidates_layout.setContentsMargins(0, 4, 0, 0)
@@ -176,6 +245,7 @@ class CyclesPage(QWidget):
         hint.setStyleSheet("color: #616161;")
         top = QHBoxLayout()
         top.addWidget(hint, 1)
+        top.addWidget(self.remove_button)
         top.addWidget(self.propose_button)
         candidates_layout.addLayout(top)
         candidates_layout.addWidget(self.candidate_table, 1)
@@ -188,7 +258,10 @@ class CyclesPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 0, 0, 0)
-        right_layout.addWidget(self.cycle_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.cycle_title, 1)
+        title_row.addWidget(self.add_button)  # above both tabs: add someone, then score them
+        right_layout.addLayout(title_row)
         right_layout.addWidget(self.tabs, 1)
 
         splitter = QSplitter()
@@ -202,6 +275,10 @@ class CyclesPage(QWidget):
         self.vm.cycles_loaded.connect(self.on_cycles_loaded)
         self.vm.failed.connect(self.on_vm_failed)
         self.cycle_table.selectionModel().selectionChanged.connect(self.on_cycle_selection_changed)
+        self.candidate_table.selectionModel().selectionChanged.connect(
+            self.on_candidate_selection_changed
+        )
+        self.vm.cycle_loaded.connect(self._update_candidate_buttons)
         self.vm.load_cycles()
 
     def selected_row(self) -> int:
@@ -220,7 +297,51 @@ class CyclesPage(QWidget):
             self.vm.select_cycle(None)
         self._update_buttons()
 
+    def selected_candidates(self) -> list[int]:
+        return sorted(i.row() for i in self.candidate_table.selectionModel().selectedRows())
+
+    def _update_candidate_buttons(self) -> None:
+        may = self.vm.can_add_candidates
+        self.add_button.setVisible(self.vm.can_propose)
+        self.add_button.setEnabled(may)
+        self.remove_button.setVisible(self.vm.can_propose)
+        rows = self.selected_candidates()
+        self.remove_button.setEnabled(bool(rows) and all(self.vm.removable(r) for r in rows))
+
+    @Slot(QItemSelection, QItemSelection)
+    def on_candidate_selection_changed(
+        self, selected: QItemSelection, deselected: QItemSelection
+    ) -> None:
+        del selected, deselected
+        self._update_candidate_buttons()
+
+    @Slot()
+    def on_add_clicked(self) -> None:
+        dialog = AddCandidateDialog(self.vm, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    @Slot()
+    def on_remove_clicked(self) -> None:
+        rows = [r for r in self.selected_candidates() if self.vm.removable(r)]
+        keys = [
+            (self.vm.candidates.rows[r].employee_id, self.vm.candidates.rows[r].transition_id)
+            for r in rows
+        ]
+        for employee_id, transition_id in keys:  # rows move as the list is read again
+            row = next(
+                (
+                    i
+                    for i, c in enumerate(self.vm.candidates.rows)
+                    if (c.employee_id, c.transition_id) == (employee_id, transition_id)
+                ),
+                -1,
+            )
+            if not self.vm.remove_candidate(row):
+                break
+
     def _update_buttons(self) -> None:
+        self._update_candidate_buttons()
         current = self.vm.current()
         self.close_button.setEnabled(current is not None and current.state == "open")
         self.reopen_button.setEnabled(current is not None and current.state == "closed")

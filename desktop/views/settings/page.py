@@ -420,6 +420,10 @@ class SettingsPage(QWidget):
             from desktop.views.promotion.chain_settings import ChainTab
 
             self.tabs.addTab(_narrow(ChainTab(session_vm), 560), tr("审批流程"))
+            from desktop.views.promotion.notice_settings import NoticeTab
+
+            self.notice_tab = NoticeTab(session_vm)
+            self.tabs.addTab(_narrow(self.notice_tab, 640), tr("公示模板"))
         title = QLabel(tr("设置"))
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
         layout = QVBoxLayout(self)

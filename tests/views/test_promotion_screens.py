@@ -1,0 +1,241 @@
+"""The promotion screens on the demo company through their widgets: HR adds a candidate to the
+cycle by hand and takes them out again (评审周期), the employee's case on the 晋升进度 panel,
+the owner's notice template in Settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel
+from pytestqt.qtbot import QtBot
+
+from core.services import demo
+from core.services.admin import auth
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.promotion.cycles_page import AddCandidateDialog, CyclesPage
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+PASSWORD = "tidui-demo"
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.tidui"
+    demo.create_demo(path)
+    return path
+
+
+def _copy(source: Path, folder: Path) -> Path:
+    import shutil
+
+    path = folder / "demo.tidui"
+    shutil.copy(source, path)
+    shutil.copy(str(source) + ".keys", str(path) + ".keys")
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_source: Path, tmp_path: Path) -> Path:
+    return _copy(demo_source, tmp_path)
+
+
+@pytest.fixture
+def hr(demo_path: Path) -> Iterator[AppSession]:
+    app = auth.log_in(demo_path, "hr", PASSWORD)
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
+@pytest.fixture
+def owner(demo_path: Path) -> Iterator[AppSession]:
+    app = auth.log_in(demo_path, "demo", PASSWORD)
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def answer(
+    monkeypatch: pytest.MonkeyPatch, cls: type[QDialog], script: Callable[[Any], None]
+) -> None:
+    def exec_(dialog: QDialog) -> int:
+        dialog.show()
+        script(dialog)
+        return int(dialog.result())
+
+    monkeypatch.setattr(cls, "exec", exec_)
+
+
+def grid_numbers(page: CyclesPage) -> set[str]:
+    sheet = page.vm.grid.sheet
+    return {r.no for r in sheet.rows} if sheet else set()
+
+
+def test_hr_adds_a_candidate_to_the_cycle_and_removes_them(
+    qtbot: QtBot, hr: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = CyclesPage(SessionViewModel(hr))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitUntil(lambda: page.vm.candidates.rowCount() > 0, timeout=20000)
+    assert page.tabs.currentIndex() == 0  # the score grid; 加入候选人 is above the tabs
+    assert page.add_button.isVisible() and page.add_button.isEnabled()
+    before = grid_numbers(page)
+    chosen: dict[str, str] = {}
+
+    def add(dialog: AddCandidateDialog) -> None:
+        assert dialog.people.count() > 0
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # nothing chosen yet
+        assert "请先选择" in dialog.error.text() and dialog.isVisible()
+        first = dialog.people.item(0)
+        no = first.text().split()[0]
+        dialog.filter.setText(no)  # typing narrows the list to that person
+        visible = [dialog.people.item(i) for i in range(dialog.people.count())]
+        assert all(no in i.text() for i in visible if not i.isHidden())
+        chosen["no"], chosen["label"] = no, first.text()
+        first.setSelected(True)
+        shot(dialog, "promotion-add-candidate")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    answer(monkeypatch, AddCandidateDialog, add)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    no = chosen["no"]
+    assert no not in before
+    # the candidates and the score grid are read again, with the new person in both
+    qtbot.waitUntil(lambda: no in grid_numbers(page), timeout=20000)
+    model = page.vm.candidates
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.rows[r].no == no and "手动加入" in str(model.index(r, 3).data())
+    )
+    page.tabs.setCurrentIndex(1)
+    page.candidate_table.selectRow(row)
+    assert page.remove_button.isEnabled()
+    shot(page, "promotion-cycle-candidates")
+    ready = next(r for r in range(model.rowCount()) if model.rows[r].source == "rules")
+    page.candidate_table.selectRow(ready)
+    assert not page.remove_button.isEnabled()  # the rules list the ready: they stay
+
+    page.candidate_table.selectRow(row)
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: no not in grid_numbers(page), timeout=20000)
+    assert all(not (r.no == no and r.source == "manual") for r in page.vm.candidates.rows)
+
+
+def test_the_progress_panel_shows_the_case_and_opens_it(
+    qtbot: QtBot, owner: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """陈静's 晋升进度: no case yet, nothing shown; proposed, the panel says where it is and who
+    holds it (李娜, her supervisor); 查看申请 opens the case view on that case."""
+    from sqlalchemy import select
+
+    from core.model import Employee
+    from core.services.eligibility import readiness as el
+    from core.services.promotion import cases
+    from desktop.views.eligibility.progress_panel import ProgressPanel
+    from desktop.views.promotion.case_dialog import CaseDialog
+
+    with owner.read() as s:
+        chen = s.scalar(select(Employee).where(Employee.no == "E004"))
+        assert chen is not None
+        chen_id = chen.id
+    session_vm = SessionViewModel(owner)
+    panel = ProgressPanel(session_vm, chen_id)
+    qtbot.addWidget(panel)
+    panel.resize(900, 700)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.vm.loading and bool(panel.vm.cards), timeout=20000)
+    worker.wait_all()
+    qtbot.wait(50)
+    assert not panel.cases.isVisible()  # no case yet
+
+    move = next(
+        c.transition.id
+        for c in el.eligibility_list(owner, None).candidates
+        if c.person.id == chen_id and c.transition.to_level == "运营主管"
+    )
+    case_id = cases.create_case(owner, chen_id, transition_id=move, reason="带队止跌，建议破格")
+    session_vm.notify_changed("cases")
+    qtbot.waitUntil(lambda: panel.cases.isVisible(), timeout=20000)
+    [line] = panel.cases.vm.status_lines()
+    assert line.case_id == case_id and "运营主管" in line.title and line.open
+    assert line.state == "已提交" and "直属上级" in line.step and "lina" in line.holder
+    texts = " ".join(w.text() for w in panel.cases.findChildren(QLabel))
+    assert "已提交" in texts and "lina" in texts
+    shot(panel, "progress-panel-case")
+
+    opened: list[int] = []
+
+    def look(dialog: CaseDialog) -> None:
+        opened.append(dialog.vm.case_id)
+        qtbot.waitUntil(lambda: dialog.vm.view is not None, timeout=20000)
+        dialog.reject()
+
+    answer(monkeypatch, CaseDialog, look)
+    qtbot.mouseClick(panel.cases.open_buttons[case_id], Qt.MouseButton.LeftButton)
+    assert opened == [case_id]
+
+    # withdrawn, it is the latest decided case: shown as such, nobody holds it
+    cases.withdraw(owner, case_id, "时机未到")
+    session_vm.notify_changed("cases")
+    qtbot.waitUntil(lambda: panel.cases.vm.status_lines()[0].state == "已撤回", timeout=20000)
+    [line] = panel.cases.vm.status_lines()
+    assert not line.open and line.holder == ""
+
+
+def test_the_owner_edits_the_notice_template_in_settings(qtbot: QtBot, owner: AppSession) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    from desktop.views.settings.page import SettingsPage
+
+    page = SettingsPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+    page.tabs.setCurrentIndex(titles.index("公示模板"))
+    tab: Any = page.notice_tab
+    default = tab.text()
+    assert "{姓名}" in default and "{职位}" not in default
+    qtbot.waitUntil(lambda: "晋升为" in tab.preview.text(), timeout=5000)
+    assert "{" not in tab.preview.text()  # filled with a real case's (or an example's) values
+
+    # typing an unknown placeholder: the core's sentence in place, the preview empty
+    tab.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(tab.editor, " {title}")  # typed (QTest types ASCII only)
+    assert tab.problem.isVisible() and "{title}" in tab.problem.text()
+    qtbot.waitUntil(lambda: tab.preview.text() == "—", timeout=5000)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "{title}" in tab.problem.text() and tab.vm.template() == default  # refused
+    shot(page, "settings-notice-unknown")
+
+    # undo takes the typing back; a placeholder chip inserts at the cursor
+    while tab.undo_button.isEnabled():
+        qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert tab.text() == default and not tab.problem.isVisible()
+    tab.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.mouseClick(tab.chips["{工号}"], Qt.MouseButton.LeftButton)
+    assert tab.text() == default + "{工号}"
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert "已保存" in tab.message.text() and tab.vm.template() == default + "{工号}"
+    qtbot.waitUntil(
+        lambda: "{" not in tab.preview.text() and "E0" in tab.preview.text(), timeout=5000
+    )
+    shot(page, "settings-notice")
+
+    # 恢复默认 is one edit: 撤销 brings the saved text back
+    qtbot.mouseClick(tab.default_button, Qt.MouseButton.LeftButton)
+    assert tab.text() == default
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert tab.text() == default + "{工号}"
