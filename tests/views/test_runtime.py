@@ -7,6 +7,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -70,6 +71,100 @@ def test_a_second_error_while_the_dialog_is_open_is_only_saved(
     handler.showing = True
     handler.handle(*_error_with_personal_data())  # type: ignore[arg-type]
     assert opened == [] and len(list(tmp_path.glob("crash-*.txt"))) == 1
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_in_a_button_handler_shows_the_crash_dialog(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real path: an exception escapes a Qt slot, reaches sys.excepthook (the handler),
+    the app keeps running and the user sees the report."""
+    from PySide6.QtWidgets import QPushButton
+
+    shown: list[runtime.CrashDialog] = []
+
+    def fake_exec(dialog: runtime.CrashDialog) -> int:
+        shown.append(dialog)
+        qtbot.addWidget(dialog)
+        return 0
+
+    monkeypatch.setattr(runtime.CrashDialog, "exec", fake_exec)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    handler = runtime.CrashHandler(tmp_path / "logs")
+    handler.install()
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+    def broken() -> None:
+        raise KeyError("employee 330102199001011234 missing")
+
+    button = QPushButton("保存")
+    qtbot.addWidget(button)
+    button.clicked.connect(broken)
+    button.show()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    report = shown[0].report.toPlainText()
+    assert "KeyError" in report and "in broken" in report
+    assert "330102199001011234" not in report
+    assert [p.name for p in (tmp_path / "logs").glob("crash-*.txt")] == [handler.last_path.name]
+    assert button.isVisible()  # nothing closed: the user carries on
+
+
+def test_an_error_in_a_background_thread_is_saved_without_a_dialog_from_that_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[int] = []
+    monkeypatch.setattr(runtime.CrashDialog, "exec", lambda self: opened.append(1) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    handler = runtime.CrashHandler(tmp_path)
+    handler.install()
+
+    def job() -> None:
+        raise ValueError("password=owner-pass-1")
+
+    thread = threading.Thread(target=job, name="import-worker")
+    thread.start()
+    thread.join()
+    [saved] = tmp_path.glob("crash-*.txt")
+    text = saved.read_text(encoding="utf-8")
+    assert "thread: import-worker" in text and "password=<hidden>" in text
+    assert "owner-pass-1" not in text
+    assert opened == []  # widgets only from the main thread
+
+
+def test_crash_dialog_opens_the_log_folder_and_closes(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    saved = tmp_path / "logs" / "crash-1.txt"
+    dialog = runtime.CrashDialog("Tidui crash report\n", saved)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
+    assert [url.toLocalFile() for url in opened] == [str(saved.parent)]
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    unsaved = runtime.CrashDialog("report", None)  # the log folder could not be written
+    qtbot.addWidget(unsaved)
+    assert not unsaved.folder_button.isEnabled() and "已保存到" not in unsaved.message.text()
+
+
+def test_crash_dialog_in_english_fits_a_small_screen(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop import i18n
+
+    i18n.install("en")
+    dialog = runtime.CrashDialog("Tidui crash report\n" + "x" * 300, tmp_path / "crash-1.txt")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.copy_button.text() == "Copy report"
+    assert "Tidui" in dialog.windowTitle() and "遇到" not in dialog.windowTitle()
+    assert dialog.width() <= 1366 and dialog.height() <= 768
+    shot(dialog, "crash-dialog-en")
 
 
 def test_support_log_rotates_and_is_redacted(tmp_path: Path) -> None:
