@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Frozen smoke test of a built bundle (default build/dist/tidui), offscreen, in a scratch HOME:
 #   GUI: create the demo company, log in, open every screen (charts, PDF preview libraries),
-#        save the main window (PNG); then time a start up to the log-in window;
+#        save the main window (PNG); time a start up to the log-in window; a forced error
+#        leaves a redacted crash report; a second start with a file hands it to the running one;
 #   CLI: init, import .xlsx/.xls/.csv store exports and templates (tests/data/samples),
 #        eligibility, a PDF report with the CJK font embedded, verify; the company file is
 #        encrypted and refuses a wrong password;
@@ -15,6 +16,7 @@ out=$PWD/build/smoke
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out" "$tmp/home"
+export TMPDIR=$tmp  # the single-instance socket and any temporary file stay in the scratch folder
 export HOME=$tmp/home XDG_DATA_HOME=$tmp/home/data XDG_CONFIG_HOME=$tmp/home/config
 export QT_QPA_PLATFORM=offscreen
 touch "$tmp/before"
@@ -45,6 +47,24 @@ if grep -Eq 'smoke-secret|王芳|330102199001011234|wang@example.com' "$report";
     echo "smoke: the crash report holds personal data: $report" >&2; exit 1
 fi
 rm -f "$data"/logs/crash-*.txt
+
+# single instance: while a Tidui runs, a second start with a file hands it over and exits
+log=$data/logs/tidui.log
+starts=$(grep -c ' starting; ' "$log")
+"$dist/tidui" >/dev/null 2>&1 &
+first=$!
+for _ in $(seq 1 300); do
+    [ "$(grep -c ' starting; ' "$log")" -gt "$starts" ] && break
+    sleep 0.1
+done
+sleep 2  # it listens right after its start window shows
+timeout 60 "$dist/tidui" "$demo" || { kill "$first"; echo "smoke: second start did not hand over" >&2; exit 1; }
+for _ in $(seq 1 50); do grep -q 'second start: a company file handed over' "$log" && break; sleep 0.1; done
+kill "$first"; wait "$first" 2>/dev/null || true
+grep -q 'second start: a company file handed over' "$log" ||
+    { echo "smoke: the running Tidui did not receive the file" >&2; exit 1; }
+[ "$(grep -c ' starting; ' "$log")" -eq $((starts + 1)) ] ||
+    { echo "smoke: the second start ran a second Tidui" >&2; exit 1; }
 
 export TIDUI_PASSWORD=smoke-pass-1
 cli=$dist/tidui-cli
