@@ -25,6 +25,7 @@ bundle: another ICU layout, a Qt that imports more of ICU, missing tools, a fail
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -279,7 +280,7 @@ def small_icu(toc: list[tuple[str, str, str]], work: Path) -> list[tuple[str, st
         if match:
             try:
                 src = str(_trimmed(Path(src), match.group(1), toc, work))
-            except (Unsuitable, OSError, subprocess.SubprocessError, ValueError) as exc:
+            except Exception as exc:  # any surprise: a bigger bundle, never a broken one
                 print(f"WARNING icu_trim: the full ICU data are kept: {exc}", file=sys.stderr)
         out.append((dest, src, kind))
     return out
@@ -289,7 +290,8 @@ def _trimmed(src: Path, major: str, toc: list[tuple[str, str, str]], work: Path)
     soname = f"libicudata.so.{major}"
     target = work / soname
     stamp = work / "source.txt"
-    source_id = f"{src.resolve()}:{src.stat().st_mtime_ns}:{src.stat().st_size}"
+    rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # these rules changed?
+    source_id = f"{src.resolve()}:{src.stat().st_mtime_ns}:{src.stat().st_size}:{rules}"
     if target.is_file() and stamp.is_file() and stamp.read_text() == source_id:
         return target
     users: set[str] = set()
@@ -299,9 +301,9 @@ def _trimmed(src: Path, major: str, toc: list[tuple[str, str, str]], work: Path)
                 with open(path, "rb") as handle:
                     if handle.read(4) != b"\x7fELF":
                         continue
-                    users |= icu_imports(Path(path).read_bytes(), major)
-            except (OSError, Unsuitable):
+            except OSError:
                 continue
+            users |= icu_imports(Path(path).read_bytes(), major)  # unreadable: keep the data
     surprise = unexpected_imports(users)
     if surprise:
         raise Unsuitable(f"Qt now uses more of ICU than collation/converters/calendars: {surprise}")
