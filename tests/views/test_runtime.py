@@ -425,8 +425,10 @@ def test_a_second_tidui_process_hands_its_file_to_the_first_and_exits(
         XDG_DATA_HOME=str(home / "data"),
         XDG_CONFIG_HOME=str(home / "config"),
         QT_QPA_PLATFORM="offscreen",
+        TMPDIR=str(tmp_path),  # the socket of the first one (stopped without clean-up) goes here
     )
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     key = default_key()  # the one both processes derive from the same data folder
     app, _ = make_company(tmp_path)
     target = app.file.path
