@@ -53,7 +53,8 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # quoted values in messages ('王芳', "abc123"), then any Chinese left (names, files)
     (re.compile(r"'[^'\n]{1,200}'"), "'<text>'"),
     (re.compile(r'(?<!File )"[^"\n]{1,200}"'), '"<text>"'),  # not a traceback's file name
-    (re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+"), "<中文>"),
+    # (an ASCII placeholder: redacting a redacted text changes nothing, and no Chinese is left)
+    (re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+"), "<chinese>"),
 ]
 
 

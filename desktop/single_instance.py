@@ -8,11 +8,12 @@ the user's data folder; a later one connects, sends the file path (or nothing) a
 from __future__ import annotations
 
 import hashlib
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from desktop.views.app_controller import AppController
 
 TIMEOUT_MS = 1000
+log = logging.getLogger("tidui")
 
 
 def default_key() -> str:
@@ -90,7 +92,10 @@ class SingleInstance(QObject):
         text = bytes(socket.readLine().data()).decode("utf-8").strip()
         socket.write(b"ok\n")
         socket.flush()
-        self.file_requested.emit(text)
+        # Not from inside the socket's signal: opening the file runs the modal log-in dialog's
+        # own event loop, where the second start's disconnect would delete this socket under
+        # the stack still running its slot (a crash).
+        QTimer.singleShot(0, self, lambda: self.file_requested.emit(text))
 
     def close(self) -> None:
         if self.server is not None:
@@ -108,6 +113,7 @@ def raise_window(window: QWidget) -> None:
 
 def bring_forward(controller: AppController, text: str) -> None:
     """The running instance's answer to a second start: front window, and open the file if it can."""
+    log.info("second start: %s", "a company file handed over" if text else "no file")
     dialog = getattr(controller, "login_dialog", None)
     if dialog is not None and dialog.isVisible():  # already asking for a password
         raise_window(dialog)

@@ -244,3 +244,28 @@ def test_spec_never_excludes_charts_pdf_or_printing(spec_filters: dict[str, Any]
         assert module not in excluded
     for module in ("reportlab", "pandas", "openpyxl", "python_calamine", "sqlcipher3", "numpy"):
         assert module not in excluded
+
+
+def test_spec_never_excludes_a_module_tidui_imports(spec_filters: dict[str, Any]) -> None:
+    """A feature that starts importing, say, numpy.fft or PySide6.QtDBus must take it out of the
+    spec's excludes (else the frozen build fails with ModuleNotFoundError on that screen)."""
+    import ast
+
+    excluded = set(spec_filters["excludes"])
+    imported: dict[str, str] = {}
+    for folder in ("core", "desktop"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names: list[str] = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                for name in names:
+                    imported.setdefault(name, str(path.relative_to(ROOT)))
+    clashes = {
+        name: where
+        for name, where in imported.items()
+        if any(name == ex or name.startswith(ex + ".") for ex in excluded)
+    }
+    assert clashes == {}

@@ -84,6 +84,22 @@ def test_any_chinese_text_is_hidden(name: str) -> None:
     assert name not in diagnostics.redact(f"no employee named {name}")
 
 
+def test_redacting_twice_changes_nothing() -> None:
+    """The support log redacts each record, and a crash report logged there is already redacted:
+    the placeholders must survive a second pass (they did not: "<中文>" became "<<中文>>")."""
+    once = _report()
+    assert diagnostics.redact(once) == once
+    text = diagnostics.redact("KeyError: 导入 王芳 失败")
+    assert text == "KeyError: <chinese> <chinese> <chinese>" == diagnostics.redact(text)
+
+
+@given(st.text(max_size=80))
+def test_redaction_is_idempotent_and_leaves_no_chinese(text: str) -> None:
+    once = diagnostics.redact(text, home="/home/wang", user="wang")
+    assert diagnostics.redact(once, home="/home/wang", user="wang") == once
+    assert not any("\u4e00" <= char <= "\u9fff" for char in once)
+
+
 def test_reports_are_saved_and_only_the_last_twenty_kept(tmp_path: Path) -> None:
     paths = [diagnostics.write_report(tmp_path, f"report {n}\n") for n in range(25)]
     kept = sorted(tmp_path.glob("crash-*.txt"))

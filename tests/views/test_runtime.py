@@ -7,10 +7,12 @@ import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from pytestqt.qtbot import QtBot
 
@@ -69,6 +71,100 @@ def test_a_second_error_while_the_dialog_is_open_is_only_saved(
     handler.showing = True
     handler.handle(*_error_with_personal_data())  # type: ignore[arg-type]
     assert opened == [] and len(list(tmp_path.glob("crash-*.txt"))) == 1
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_in_a_button_handler_shows_the_crash_dialog(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real path: an exception escapes a Qt slot, reaches sys.excepthook (the handler),
+    the app keeps running and the user sees the report."""
+    from PySide6.QtWidgets import QPushButton
+
+    shown: list[runtime.CrashDialog] = []
+
+    def fake_exec(dialog: runtime.CrashDialog) -> int:
+        shown.append(dialog)
+        qtbot.addWidget(dialog)
+        return 0
+
+    monkeypatch.setattr(runtime.CrashDialog, "exec", fake_exec)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    handler = runtime.CrashHandler(tmp_path / "logs")
+    handler.install()
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+    def broken() -> None:
+        raise KeyError("employee 330102199001011234 missing")
+
+    button = QPushButton("保存")
+    qtbot.addWidget(button)
+    button.clicked.connect(broken)
+    button.show()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    report = shown[0].report.toPlainText()
+    assert "KeyError" in report and "in broken" in report
+    assert "330102199001011234" not in report
+    assert [p.name for p in (tmp_path / "logs").glob("crash-*.txt")] == [handler.last_path.name]
+    assert button.isVisible()  # nothing closed: the user carries on
+
+
+def test_an_error_in_a_background_thread_is_saved_without_a_dialog_from_that_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[int] = []
+    monkeypatch.setattr(runtime.CrashDialog, "exec", lambda self: opened.append(1) or 0)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    handler = runtime.CrashHandler(tmp_path)
+    handler.install()
+
+    def job() -> None:
+        raise ValueError("password=owner-pass-1")
+
+    thread = threading.Thread(target=job, name="import-worker")
+    thread.start()
+    thread.join()
+    [saved] = tmp_path.glob("crash-*.txt")
+    text = saved.read_text(encoding="utf-8")
+    assert "thread: import-worker" in text and "password=<hidden>" in text
+    assert "owner-pass-1" not in text
+    assert opened == []  # widgets only from the main thread
+
+
+def test_crash_dialog_opens_the_log_folder_and_closes(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    saved = tmp_path / "logs" / "crash-1.txt"
+    dialog = runtime.CrashDialog("Tidui crash report\n", saved)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
+    assert [url.toLocalFile() for url in opened] == [str(saved.parent)]
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    unsaved = runtime.CrashDialog("report", None)  # the log folder could not be written
+    qtbot.addWidget(unsaved)
+    assert not unsaved.folder_button.isEnabled() and "已保存到" not in unsaved.message.text()
+
+
+def test_crash_dialog_in_english_fits_a_small_screen(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop import i18n
+
+    i18n.install("en")
+    dialog = runtime.CrashDialog("Tidui crash report\n" + "x" * 300, tmp_path / "crash-1.txt")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.copy_button.text() == "Copy report"
+    assert "Tidui" in dialog.windowTitle() and "遇到" not in dialog.windowTitle()
+    assert dialog.width() <= 1366 and dialog.height() <= 768
+    shot(dialog, "crash-dialog-en")
 
 
 def test_support_log_rotates_and_is_redacted(tmp_path: Path) -> None:
@@ -198,3 +294,175 @@ def test_screenshot_hook_logs_in_to_the_demo_and_saves_the_main_window(tmp_path:
     assert "RuntimeError: forced error" in text and "smoke.py" in text
     for secret in ("smoke-secret", "王芳", "330102199001011234", "wang@example.com"):
         assert secret not in text
+
+
+# -- per-user folders ------------------------------------------------------------------------------
+
+
+def test_data_and_log_folders_follow_the_users_data_location(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.single_instance import default_key
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "alice"))
+    alice_key = default_key()
+    assert runtime.data_dir() == tmp_path / "alice" / "Tidui" and runtime.data_dir().is_dir()
+    assert runtime.log_dir() == tmp_path / "alice" / "Tidui" / "logs"
+    assert runtime.log_dir().is_dir()
+    # another user (another data folder) gets another single-instance socket
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "bob"))
+    assert runtime.data_dir() == tmp_path / "bob" / "Tidui"
+    assert default_key() != alice_key
+
+
+@pytest.mark.slow
+def test_the_app_writes_only_to_the_users_data_and_settings_folders(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    before = {p for p in ROOT.iterdir()} | set((ROOT / "resources").rglob("*"))
+    done = _run_app(home, "--demo", "--screenshot", str(tmp_path / "main.png"))
+    assert done.returncode == 0, done.stderr
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+    data, config = f"data{os.sep}Tidui{os.sep}", f"config{os.sep}Tidui{os.sep}"
+    assert all(name.startswith((data, config)) for name in written), written
+    assert f"{data}logs{os.sep}tidui.log" in written
+    assert f"{data}悦颜美妆-演示.tidui" in written
+    assert f"{config}Tidui.conf" in written  # the recent files list: QSettings, per user
+    # nothing beside the program or in its resources
+    after = {p for p in ROOT.iterdir()} | set((ROOT / "resources").rglob("*"))
+    assert after == before
+
+
+# -- single instance: a second start hands over its file ---------------------------------------------
+
+
+def test_second_start_with_a_file_brings_the_start_window_forward_and_opens_the_file(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from desktop.views.app_controller import AppController
+    from tests.conftest import OWNER, OWNER_PASSWORD
+
+    app, _ = make_company(tmp_path)
+    target = app.file.path
+    app.close(backup=False)
+    controller = AppController()
+    qtbot.addWidget(controller.start_window)
+    controller.show_start()
+    controller.start_window.showMinimized()
+    key = f"tidui-test-{os.getpid()}-{tmp_path.name}"
+    first = SingleInstance(key)
+    assert first.listen()
+    first.file_requested.connect(lambda text: bring_forward(controller, text))
+
+    # The log-in dialog is modal (its own event loop): a timer plays the user inside it.
+    seen: dict[str, object] = {}
+
+    def user() -> None:
+        dialog = getattr(controller, "login_dialog", None)
+        if dialog is None or not dialog.isVisible() or "dialog" in seen:
+            return
+        seen["dialog"] = dialog
+        seen["start_minimized"] = controller.start_window.isMinimized()
+        seen["file"] = dialog.vm.path
+        # a third double-click while the log-in is up: the same dialog comes forward
+        bring_forward(controller, str(target))
+        seen["same_dialog"] = controller.login_dialog is dialog
+        dialog.login.setCurrentText(OWNER)
+        dialog.password.setText(OWNER_PASSWORD)
+        dialog.ok_button.click()
+
+    robot = QTimer()
+    robot.timeout.connect(user)
+    robot.start(50)
+    second = subprocess.Popen(
+        [sys.executable, "-c", _FORWARD, key, str(target)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        qtbot.waitUntil(
+            lambda: controller.main_window is not None and controller.main_window.isVisible(),
+            timeout=30000,
+        )
+        out, _ = second.communicate(timeout=30)
+    finally:
+        robot.stop()
+        first.close()
+    assert out.strip() == "True"  # the second start was told to exit
+    assert seen["start_minimized"] is False  # the running window came forward first
+    assert Path(str(seen["file"])) == target and seen["same_dialog"] is True
+    assert controller.session_vm is not None
+    assert controller.session_vm.app.file.path.resolve() == target.resolve()
+    assert not controller.start_window.isVisible()
+    shot(controller.main_window, "single-instance-opened-file")
+    controller.close_file(show_start=False)
+
+
+_FORWARD = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from PySide6.QtCore import QCoreApplication\n"
+    "app = QCoreApplication([])\n"
+    "from desktop.single_instance import SingleInstance\n"
+    "print(SingleInstance(sys.argv[1]).forward(Path(sys.argv[2])))\n"
+)
+
+
+@pytest.mark.slow
+def test_a_second_tidui_process_hands_its_file_to_the_first_and_exits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real start-up path (desktop.app.main): the second process exits 0 before it logs
+    or shows anything; the first one receives the file."""
+    from desktop.single_instance import default_key
+
+    home = tmp_path / "home"
+    home.mkdir()
+    environ = dict(
+        os.environ,
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        QT_QPA_PLATFORM="offscreen",
+        TMPDIR=str(tmp_path),  # the socket of the first one (stopped without clean-up) goes here
+    )
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    key = default_key()  # the one both processes derive from the same data folder
+    app, _ = make_company(tmp_path)
+    target = app.file.path
+    app.close(backup=False)
+    log = home / "data" / "Tidui" / "logs" / "tidui.log"
+    errors = (tmp_path / "first.err").open("w", encoding="utf-8")
+    first = subprocess.Popen(
+        [sys.executable, "-m", "desktop.app"], cwd=ROOT, env=environ, stderr=errors
+    )
+    try:
+        probe = SingleInstance(key)
+        for _ in range(600):  # until the first one listens (a plain start: it just comes forward)
+            if first.poll() is not None or probe.forward(None):
+                break
+            time.sleep(0.1)
+        assert first.poll() is None, (tmp_path / "first.err").read_text(encoding="utf-8")
+        second = subprocess.run(
+            [sys.executable, "-m", "desktop.app", str(target)],
+            cwd=ROOT,
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode == 0, second.stderr
+        for _ in range(100):
+            if "a company file handed over" in log.read_text(encoding="utf-8"):
+                break
+            time.sleep(0.1)
+        text = log.read_text(encoding="utf-8")
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
+        errors.close()
+    assert "second start: a company file handed over" in text
+    assert text.count(" starting; ") == 1  # the second process never got as far as logging
+    assert first.returncode is not None
