@@ -20,6 +20,7 @@ from core.model import User
 from core.services import audit
 from core.session import AppSession
 from core.storage import backup as backups
+from core.storage.anchor import anchor_path
 from core.storage.atomic import fsync_dir
 from core.storage.company_file import clean_leftovers, keys_path_for, staged_keys_path
 from core.storage.database import integrity_problems
@@ -49,6 +50,9 @@ def verify(app: AppSession) -> VerifyReport:
     try:
         with app.read() as session:
             chain = audit.verify_chain(session)
+        with app.read() as session:
+            anchored = audit.check_anchor(session, app.file)
+        with app.read() as session:
             accounts = [
                 (login, bool(disabled))
                 for login, disabled in session.execute(select(User.login, User.disabled))
@@ -57,7 +61,7 @@ def verify(app: AppSession) -> VerifyReport:
         return VerifyReport(0, [*found, _damaged(app, error)])
     return VerifyReport(
         audit_entries=chain.entries,
-        problems=found + chain.problems + _slot_problems(app, accounts),
+        problems=found + chain.problems + anchored + _slot_problems(app, accounts),
     )
 
 
@@ -135,6 +139,12 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
             # a key-file change staged for the file being replaced must never meet the backup
             with contextlib.suppress(FileNotFoundError):
                 staged_keys_path(target).unlink()
+            staged_anchor = anchor_path(staging)
+            if staged_anchor.exists():
+                os.replace(staged_anchor, anchor_path(target))
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    anchor_path(target).unlink()
             os.replace(keys_path_for(staging), keys_path_for(target))
             os.replace(staging, target)
             fsync_dir(target.parent)
@@ -142,7 +152,12 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
             lock.release()
         return RestoreResult(target, previous)
     finally:
-        for leftover in (staging, keys_path_for(staging), CompanyLock(staging).data_path):
+        for leftover in (
+            staging,
+            keys_path_for(staging),
+            anchor_path(staging),
+            CompanyLock(staging).data_path,
+        ):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         for extra in staging.parent.glob(f"{staging.name}.lock*"):
@@ -162,7 +177,8 @@ def _keep_raw_copy(target: Path) -> Path:
 
     data_hash = hashlib.sha256(target.read_bytes()).hexdigest()
     keys_bytes = keys.read_bytes()
-    manifest = {
+    anchor_bytes = backups.read_anchor(target)
+    manifest: dict[str, object] = {
         "format": "tidui-backup",
         "version": 1,
         "created": datetime.now().isoformat(timespec="seconds"),
@@ -171,8 +187,12 @@ def _keep_raw_copy(target: Path) -> Path:
         "data_sha256": data_hash,
         "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
     }
+    if anchor_bytes is not None:
+        manifest["audit_sha256"] = hashlib.sha256(anchor_bytes).hexdigest()
     with zipfile.ZipFile(out, "w") as zf:
         zf.write(target, "data.tidui")
         zf.writestr("data.tidui.keys", keys_bytes)
+        if anchor_bytes is not None:
+            zf.writestr("data.tidui.audit", anchor_bytes)
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return out
