@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.errors import TiduiError
 from core.i18n import Message
 from core.model import AuditEntry
+from core.storage.atomic import disk_full, is_disk_full
 from core.storage.company_file import OpenFile
 
 GENESIS_HASH = "0" * 64
@@ -109,6 +111,9 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+        if exc is not None and not isinstance(exc, TiduiError) and is_disk_full(exc):
+            # rolled back: say so in words, not as a database error
+            raise disk_full(self.app.file.path.parent) from exc
 
     def commit(self) -> None:
         """Commit; a change that wrote audit entries moves the chain's anchor with it

@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.errors import CorruptFile, FileInUse
-from core.storage.atomic import fsync_dir
+from core.storage.atomic import disk_full, fsync_dir, is_disk_full
 from core.storage.lock import CompanyLock
 
 BACKUP_SUFFIX = ".tidui.zip"
@@ -78,7 +78,12 @@ def make_backup(
         if stale.name.startswith(prefix):
             with contextlib.suppress(OSError):
                 stale.unlink()
-    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=dest_dir)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=dest_dir)
+    except OSError as error:
+        if is_disk_full(error):
+            raise disk_full(dest_dir) from error
+        raise
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -111,9 +116,11 @@ def make_backup(
             os.fsync(fh.fileno())
         os.replace(tmp, target)
         fsync_dir(dest_dir)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if is_disk_full(error):
+            raise disk_full(dest_dir) from error
         raise
     return target
 
