@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.i18n import Message
+from core.i18n import Message, catalogue, render
 from core.model import AuditEntry, FileMeta
-from core.session import GENESIS_HASH, entry_hash
+from core.permissions import Perm, require
+from core.session import GENESIS_HASH, AppSession, entry_hash
 from core.storage import anchor as anchors
 from core.storage.company_file import OpenFile
 
@@ -90,3 +93,81 @@ def check_anchor(session: Session, file: OpenFile) -> list[Message]:
         return []
     found = _finding_message(finding, file.path.name)
     return [] if found is None else [found]
+
+
+# -- the owner's audit viewer ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime  # UTC
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    hash: str = ""
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Who (login), what kind (entity), and from/to which day (inclusive, local dates)."""
+
+    actor: str | None = None
+    entity: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _utc_bounds(day: date, end: bool) -> datetime:
+    """A local calendar day's start (or the next day's start) as a naive UTC time, as stored."""
+    local = datetime.combine(day + timedelta(days=1) if end else day, time.min).astimezone()
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def list_entries(app: AppSession, where: AuditFilter, limit: int | None = 5000) -> list[AuditRow]:
+    """The audit log, newest first, for the owner (Perm.VIEW_AUDIT); ``limit=None``: all."""
+    require(app.actor, Perm.VIEW_AUDIT)
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    if where.actor:
+        query = query.where(AuditEntry.actor == where.actor)
+    if where.entity:
+        query = query.where(AuditEntry.entity == where.entity)
+    if where.since:
+        query = query.where(AuditEntry.at >= _utc_bounds(where.since, end=False))
+    if where.until:
+        query = query.where(AuditEntry.at < _utc_bounds(where.until, end=True))
+    with app.read() as session:
+        return [
+            AuditRow(
+                e.id,
+                e.at.replace(tzinfo=UTC),
+                e.actor,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.before,
+                e.after,
+                e.hash,
+            )
+            for e in session.scalars(query)
+        ]
+
+
+def filter_choices(app: AppSession) -> tuple[list[str], list[str]]:
+    """(every login and every kind of object the log names), for the viewer's filters."""
+    require(app.actor, Perm.VIEW_AUDIT)
+    with app.read() as session:
+        actors = sorted(session.scalars(select(AuditEntry.actor).distinct()))
+        entities = sorted(session.scalars(select(AuditEntry.entity).distinct()))
+    return actors, entities
+
+
+def entity_label(entity: str) -> str:
+    """A kind of object in words (``audit.entity.<name>``), the code itself when unnamed."""
+    code = f"audit.entity.{entity}"
+    return render(code) if code in catalogue() else entity

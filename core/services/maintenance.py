@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import zipfile
@@ -17,6 +18,7 @@ from sqlalchemy.exc import DatabaseError
 from core.errors import CorruptFile
 from core.i18n import Message
 from core.model import User
+from core.permissions import Perm, require
 from core.services import audit
 from core.session import AppSession
 from core.storage import backup as backups
@@ -196,3 +198,44 @@ def _keep_raw_copy(target: Path) -> Path:
             zf.writestr("data.tidui.audit", anchor_bytes)
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return out
+
+
+@dataclass(frozen=True)
+class BackupRow:
+    path: Path
+    made: datetime | None  # from the file name (local time)
+    reason: str  # "close", "manual", "before-restore", "before-migration-v1", …
+    size: int  # bytes
+
+
+def backup_folder(app: AppSession) -> Path:
+    """Where automatic backups of the open file go (beside it, NAME.backups)."""
+    return backups.default_backup_dir(app.file.path)
+
+
+def list_backups(app: AppSession, folder: Path | None = None) -> list[BackupRow]:
+    """The backups of the open file in ``folder`` (default: its backup folder), newest first.
+    A folder that is missing or unreadable lists nothing (Perm.BACKUP)."""
+    require(app.actor, Perm.BACKUP)
+    folder = folder or backup_folder(app)
+    stem = app.file.path.stem
+    rows = []
+    try:
+        found = list(folder.glob(f"{glob.escape(stem)}-*{backups.BACKUP_SUFFIX}"))
+    except OSError:
+        return []
+    for path in found:
+        made = backups.backup_time(path, stem)
+        name = path.name[: -len(backups.BACKUP_SUFFIX)]
+        reason = name.rsplit("-", 1)[-1] if made is not None else ""
+        for known in ("before-restore", "before-migration-v"):
+            at = name.find(known)
+            if at >= 0:
+                reason = name[at:]
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        rows.append(BackupRow(path, made, reason, size))
+    rows.sort(key=lambda r: (r.made or datetime.min, r.path.name), reverse=True)
+    return rows

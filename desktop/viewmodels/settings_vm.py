@@ -19,6 +19,7 @@ from core.i18n import render
 from core.permissions import Perm
 from core.services import company as company_service
 from core.services import users as user_service
+from core.services.maintenance import BackupRow
 from core.services.users import UserRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -81,6 +82,72 @@ class UsersTableModel(QAbstractTableModel):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
 
+def _size_text(size: int) -> str:
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+class BackupsTableModel(QAbstractTableModel):
+    """设置 → 备份与校验: the open file's backups, newest first."""
+
+    MADE, REASON, SIZE, NAME = range(4)
+    HEADERS = ("时间", "原因", "大小", "文件")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[BackupRow] = []
+
+    def set_rows(self, rows: list[BackupRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if col == self.MADE:
+            return row.made.strftime("%Y-%m-%d %H:%M:%S") if row.made else ""
+        if col == self.REASON:
+            return reason_text(row.reason)
+        if col == self.SIZE:
+            return _size_text(row.size)
+        if col == self.NAME:
+            return str(row.path) if role == Qt.ItemDataRole.ToolTipRole else row.path.name
+        return None
+
+    def row_at(self, row: int) -> BackupRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+
+def reason_text(reason: str) -> str:
+    if reason.startswith("before-migration-v"):
+        return tr("升级前自动备份")
+    return {
+        "close": tr("关闭时自动备份"),
+        "manual": tr("手动备份"),
+        "before-restore": tr("恢复前自动备份"),
+    }.get(reason, reason)
+
+
 class SettingsViewModel(QObject):
     users_changed = Signal()
     company_changed = Signal()
@@ -93,6 +160,7 @@ class SettingsViewModel(QObject):
         super().__init__(parent)
         self.session_vm = session_vm
         self.users = UsersTableModel(self)
+        self.backups = BackupsTableModel(self)
 
     # -- permissions ----------------------------------------------------------
     @property
@@ -249,3 +317,86 @@ class SettingsViewModel(QObject):
         else:
             self.error_raised.emit("\n".join(m.text() for m in report.problems))
         return report.ok
+
+    def backup_folder(self) -> str:
+        from core.services import maintenance
+
+        return str(maintenance.backup_folder(self.session_vm.app))
+
+    def refresh_backups(self) -> None:
+        from core.services import maintenance
+
+        try:
+            rows = maintenance.list_backups(self.session_vm.app)
+        except TiduiError:
+            rows = []
+        self.backups.set_rows(rows)
+
+    def _password_ok(self, password: str) -> bool:
+        from core.services import auth
+
+        app = self.session_vm.app
+        try:
+            auth.unlock_again(app, app.actor.login, password)
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return False
+        return True
+
+    def restore_to_new(self, backup: Path, target: Path, password: str) -> str:
+        """Restore ``backup`` as a new company file at ``target`` (the open file is untouched).
+        Returns the restored file's path, "" on failure (said through ``error_raised``)."""
+        from core.services import maintenance
+
+        if not self._password_ok(password):
+            return ""
+        login = self.session_vm.app.actor.login
+        try:
+            result = maintenance.restore(Path(backup), Path(target), login, password)
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return ""
+        self.info.emit(tr("已恢复到 {file}。").format(file=str(result.path)))
+        return str(result.path)
+
+    def restore_over_current(self, backup: Path, password: str) -> bool:
+        """Replace the open file with ``backup``: the password is checked first, the backup's
+        hashes too; the file is closed, restored (the current pair kept as a before-restore
+        backup) and opened again as the same user. On failure the current file is reopened."""
+        from core.services import auth, maintenance
+        from core.storage import backup as backups
+        from desktop.viewmodels import worker
+
+        app = self.session_vm.app
+        if not self._password_ok(password):
+            return False
+        try:
+            backups.read_manifest(Path(backup))
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return False
+        login, path = app.actor.login, app.file.path
+        worker.wait_all()  # nothing may still read the file being replaced
+        app.close(backup=False)
+        failure: TiduiError | None = None
+        try:
+            result = maintenance.restore(Path(backup), path, login, password)
+        except TiduiError as err:
+            failure, result = err, None
+        try:
+            reopened = auth.log_in(path, login, password)
+        except TiduiError as err:  # cannot happen with a checked password, but never hang up
+            self.error_raised.emit(err.text())
+            return False
+        # the main window rebuilds every screen for the reopened file (nothing shown is stale)
+        self.session_vm.replace_app(reopened)
+        self.refresh_backups()
+        if failure is not None:
+            self.error_raised.emit(failure.text())
+            return False
+        kept = result.previous_backup if result else None
+        text = tr("已从备份恢复。")
+        if kept:
+            text += " " + tr("恢复前的档案已另存为 {file}。").format(file=kept)
+        self.info.emit(text)
+        return True
