@@ -400,8 +400,9 @@ class BackupTab(QWidget):
 
     def refresh(self) -> None:
         self.vm.refresh_backups()
-        self.folder.setText(tr("备份文件夹：{folder}").format(folder=self.vm.backup_folder()))
         has = self.vm.backups.rowCount() > 0
+        folder = tr("备份文件夹：{folder}").format(folder=self.vm.backup_folder())
+        self.folder.setText(folder if has else folder + "\n" + tr("这里还没有备份。"))
         self.restore_button.setEnabled(has)
         self.restore_new_button.setEnabled(has)
         if has and not self.table.selectionModel().hasSelection():
