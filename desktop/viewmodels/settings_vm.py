@@ -168,6 +168,11 @@ class SettingsViewModel(QObject):
         return self.session_vm.can(Perm.MANAGE_USERS)
 
     @property
+    def can_restore(self) -> bool:
+        """Replacing the file with a backup (or restoring one) is the owner's call."""
+        return self.session_vm.can(Perm.MANAGE_USERS)
+
+    @property
     def can_edit_company(self) -> bool:
         return self.session_vm.can(Perm.EDIT_COMPANY)
 
@@ -348,6 +353,12 @@ class SettingsViewModel(QObject):
         Returns the restored file's path, "" on failure (said through ``error_raised``)."""
         from core.services import maintenance
 
+        if not self.can_restore:
+            actor = self.session_vm.app.actor
+            self.error_raised.emit(
+                render("perm.denied", {"role": render(f"role.{actor.role}"), "perm": "restore"})
+            )
+            return ""
         if not self._password_ok(password):
             return ""
         login = self.session_vm.app.actor.login
@@ -368,6 +379,12 @@ class SettingsViewModel(QObject):
         from desktop.viewmodels import worker
 
         app = self.session_vm.app
+        if not self.can_restore:
+            actor = self.session_vm.app.actor
+            self.error_raised.emit(
+                render("perm.denied", {"role": render(f"role.{actor.role}"), "perm": "restore"})
+            )
+            return False
         if not self._password_ok(password):
             return False
         try:

@@ -403,8 +403,10 @@ class BackupTab(QWidget):
         has = self.vm.backups.rowCount() > 0
         folder = tr("备份文件夹：{folder}").format(folder=self.vm.backup_folder())
         self.folder.setText(folder if has else folder + "\n" + tr("这里还没有备份。"))
-        self.restore_button.setEnabled(has)
-        self.restore_new_button.setEnabled(has)
+        self.restore_button.setEnabled(has and self.vm.can_restore)
+        self.restore_new_button.setEnabled(has and self.vm.can_restore)
+        self.restore_button.setVisible(self.vm.can_restore)
+        self.restore_new_button.setVisible(self.vm.can_restore)
         if has and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
