@@ -4,10 +4,11 @@ chain and its anchor, slots and accounts agree) and the operation is all there o
 
 Each kill runs on a fresh copy of one prepared company, at a uniformly random moment between the
 CLI's start-up and the end of an unkilled run of the same command (measured first), so most kills
-land inside the work rather than in the interpreter's start.
+land inside the work rather than in the interpreter's start. ``user disable`` re-keys the file
+(new key, PRAGMA rekey, slots re-sealed, the audit anchor re-authenticated).
 
-Quick size in the suite: ``TIDUI_KILLS`` kills per operation (default 2, i.e. 8 in all). The long
-run: ``TIDUI_KILLS=250 pytest -q -m slow tests/e2e/test_kill_harness.py`` (1,000 kills). The seed
+Quick size in the suite: ``TIDUI_KILLS`` kills per operation (default 2, i.e. 10 in all). The long
+run: ``TIDUI_KILLS=200 pytest -q -m slow tests/e2e/test_kill_harness.py`` (1,000 kills). The seed
 is printed on failure and can be fixed with ``TIDUI_KILL_SEED``.
 """
 
@@ -28,6 +29,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core.errors import TiduiError
 from core.model import Employee, ImportBatch, StoreDayFact, User
 from core.services import auth, maintenance
 from core.storage import backup as backups
@@ -78,6 +80,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run("init", path, "--company", "悦颜美妆", "--owner", "boss", "--template", "beauty")
     _run("import", path, SAMPLES / "员工花名册.xlsx")
     _run("import", path, SAMPLES / "店铺负责人.xlsx")
+    _run("user", "add", path, "--login", "hr8", "--role", "hr")
     return path
 
 
@@ -132,6 +135,17 @@ def _user_check(path: Path, work: Path, before: State, full: State) -> bool:
     return True
 
 
+def _disable_check(path: Path, work: Path, before: State, full: State) -> bool:
+    """Disabling re-keys the file: after a kill either the old key still opens everything and
+    hr8 too, or the new key does and hr8 is refused; verify (anchor re-MAC'd) passes either way."""
+    _open_and_check(path)
+    try:
+        auth.log_in(path, "hr8", NEW_PASSWORD).close(backup=False)
+    except TiduiError:
+        return True
+    return False
+
+
 def _backup_check(path: Path, work: Path, before: State, full: State) -> bool:
     _open_and_check(path)
     folder = work / "bk"
@@ -176,6 +190,11 @@ OPERATIONS = {
         "user-add",
         lambda path, work: ["user", "add", path, "--login", "hr9", "--role", "hr"],
         _user_check,
+    ),
+    "user-disable": Operation(
+        "user-disable",
+        lambda path, work: ["user", "disable", path, "--login", "hr8"],
+        _disable_check,
     ),
     "backup": Operation(
         "backup",
