@@ -1,4 +1,4 @@
-"""A full disk during an import, a backup or an export: one clear sentence (no traceback), the
+"""A full disk during an import, a backup, an export or a key-slot write: one clear sentence (no traceback), the
 company file pair byte for byte unchanged, and no temp files left behind.
 
 Two ways to fill the disk: a real 8 MiB tmpfs with a filler file (needs root and mount, as on
@@ -191,3 +191,24 @@ def test_real_full_disk_import_backup_and_export_via_the_cli(small_disk: Path) -
         assert maintenance.verify(app).ok
     finally:
         app.close(backup=False)
+
+
+def test_key_slot_write_on_a_full_disk_adds_no_account(
+    company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """user add stages the new key file before its commit: a full disk there rolls back."""
+    from core.services import users
+    from core.storage import atomic
+
+    path = company.file.path
+    before = _pair(path)
+    monkeypatch.setattr(atomic.os, "fsync", _no_space)
+    with pytest.raises(DiskFull):
+        users.add_user(company, "hr1", "小王", "hr", "hr-pass-123")
+    monkeypatch.undo()
+    assert [u.login for u in users.list_users(company)] == [OWNER]
+    company.file.engine.dispose()
+    assert _pair(path) == before
+    assert _temp_files(path.parent) == []
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".pending")]
+    assert maintenance.verify(company).ok
