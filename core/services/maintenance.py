@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import json
-import os
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +22,14 @@ from core.services import audit
 from core.session import AppSession
 from core.storage import backup as backups
 from core.storage.anchor import anchor_path
-from core.storage.atomic import fsync_dir
-from core.storage.company_file import clean_leftovers, keys_path_for, staged_keys_path
+from core.storage.atomic import write_atomic
+from core.storage.company_file import (
+    clean_leftovers,
+    finish_restore,
+    keys_path_for,
+    restore_journal_path,
+    staged_keys_path,
+)
 from core.storage.database import integrity_problems
 from core.storage.keyslots import KeyFile
 from core.storage.lock import CompanyLock
@@ -141,15 +146,16 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
             # a key-file change staged for the file being replaced must never meet the backup
             with contextlib.suppress(FileNotFoundError):
                 staged_keys_path(target).unlink()
+            # The three renames as one step: journaled first, so an open after a kill between
+            # them finishes them (company_file.finish_restore) instead of finding half a trio.
             staged_anchor = anchor_path(staging)
-            if staged_anchor.exists():
-                os.replace(staged_anchor, anchor_path(target))
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    anchor_path(target).unlink()
-            os.replace(keys_path_for(staging), keys_path_for(target))
-            os.replace(staging, target)
-            fsync_dir(target.parent)
+            moves = [
+                (staged_anchor.name if staged_anchor.exists() else "", anchor_path(target).name),
+                (keys_path_for(staging).name, keys_path_for(target).name),
+                (staging.name, target.name),
+            ]
+            write_atomic(restore_journal_path(target), json.dumps(moves).encode("utf-8"))
+            finish_restore(target)
         finally:
             lock.release()
         return RestoreResult(target, previous)

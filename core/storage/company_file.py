@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from core.errors import (
 from core.model import FileMeta
 from core.storage import anchor as anchors
 from core.storage import backup as backups
+from core.storage.anchor import ANCHOR_SUFFIX
 from core.storage.atomic import fsync_dir, write_atomic
 from core.storage.database import check_readable, damage, make_engine, rekey, session_factory
 from core.storage.keyslots import (
@@ -237,9 +239,50 @@ def _final(staged: KeyFile) -> KeyFile:
     return final
 
 
+def restore_journal_path(data_path: Path) -> Path:
+    return data_path.with_name(f".{data_path.name}.restore-journal")
+
+
+def finish_restore(path: Path) -> None:
+    """Carry out (or finish, after a kill) the renames a restore journaled: the staged anchor,
+    key file and data file onto ``path``'s trio, in that order; idempotent (a rename whose source
+    is gone was done). Only renames from a ``.restore-`` staging name onto the trio's own names
+    are honoured, so a planted journal cannot move other files. Called holding ``path``'s lock."""
+    journal = restore_journal_path(path)
+    try:
+        moves = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        moves = []
+    folder = path.parent
+    trio = {path.name, keys_path_for(path).name, anchors.anchor_path(path).name}
+    if not isinstance(moves, list):
+        moves = []
+    for move in moves:
+        if not (
+            isinstance(move, list) and len(move) == 2 and all(isinstance(m, str) for m in move)
+        ):
+            continue
+        source, target = move
+        if target not in trio or (source and not source.startswith(".restore-")):
+            continue
+        if not source:  # the backup had no anchor: the old one is not the restored file's
+            with contextlib.suppress(FileNotFoundError):
+                (folder / target).unlink()
+        elif (folder / source).exists():
+            os.replace(folder / source, folder / target)
+    fsync_dir(folder)
+    with contextlib.suppress(FileNotFoundError):
+        journal.unlink()
+    fsync_dir(folder)
+
+
 def clean_leftovers(path: Path) -> None:
     """Temp files killed runs left beside ``path`` (called holding its lock): half-written key
-    files, restore copies and full-size restore staging pairs no restore is still using."""
+    files, restore copies and full-size restore staging pairs no restore is still using. A
+    restore killed between its renames is finished first."""
+    finish_restore(path)
     folder = path.parent
     name = path.name
     keys = keys_path_for(path).name
@@ -260,9 +303,16 @@ def clean_leftovers(path: Path) -> None:
         ):
             with contextlib.suppress(OSError):
                 entry.unlink()
-    for staging in folder.glob(".restore-*"):
-        if not staging.name.endswith(f"-{name}"):
-            continue
+    stagings = set()
+    for piece in folder.glob(".restore-*"):
+        base = piece.name
+        for suffix in (".lock.json", ".lock", ".keys", ANCHOR_SUFFIX):
+            if base.endswith(suffix) and not base.endswith(f"-{name}"):
+                base = base[: -len(suffix)]
+                break
+        if base.endswith(f"-{name}"):  # a killed restore's staging trio, or only its lock
+            stagings.add(folder / base)
+    for staging in sorted(stagings):
         staging_lock = CompanyLock(staging)
         try:
             staging_lock.acquire("cleanup")
@@ -426,6 +476,14 @@ def _open_with_key(
 
 def _check_paths(path: Path) -> Path:
     path = Path(path)
+    if restore_journal_path(path).exists():
+        # a restore killed between its renames: finish it before reading any of the trio
+        lock = CompanyLock(path)
+        lock.acquire("restore")
+        try:
+            finish_restore(path)
+        finally:
+            lock.release()
     if not path.exists():
         raise CompanyFileError("file.not_found", file=str(path))
     if path.is_dir():
