@@ -156,9 +156,8 @@ def remac(data_path: Path, old_key: bytes, new_key: bytes) -> None:
     """Before a re-key: the anchor re-authenticated under ``new_key``. Idempotent (a crash may
     repeat it); an anchor that checks under neither key is left for ``verify`` to report."""
     try:
-        if load(data_path, new_key) is None:
-            return
-        return  # already under the new key
+        load(data_path, new_key)
+        return  # no anchor, or already under the new key
     except AnchorInvalid:
         pass
     with contextlib.suppress(AnchorInvalid):
