@@ -62,6 +62,12 @@ class CorruptFile(TiduiError):
     code = "file.corrupt"
 
 
+class DiskFull(TiduiError):
+    """The disk (or the user's quota) ran out while writing: nothing was changed."""
+
+    code = "disk.full"
+
+
 class CompanyFileError(TiduiError):
     code = "file.error"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -17,7 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.errors import TiduiError
+from core.i18n import Message
 from core.model import AuditEntry
+from core.storage.atomic import disk_full, is_disk_full
 from core.storage.company_file import OpenFile
 
 GENESIS_HASH = "0" * 64
@@ -90,6 +93,7 @@ class UnitOfWork:
         self.actor = app.actor
         self._committed = False
         self._last_hash: str | None = None
+        self._audited = False
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.app.file.sessions()
@@ -107,10 +111,23 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+        if exc is not None and not isinstance(exc, TiduiError) and is_disk_full(exc):
+            # rolled back: say so in words, not as a database error
+            raise disk_full(self.app.file.path.parent) from exc
 
     def commit(self) -> None:
-        self.session.commit()
+        """Commit; a change that wrote audit entries moves the chain's anchor with it
+        (``OpenFile.stage_anchor``: both heads before, the new one after)."""
+        staged = self.app.file.stage_anchor(self.session) if self._audited else None
+        try:
+            self.session.commit()
+        except BaseException:
+            if staged is not None:
+                self.app.file.abandon_anchor()
+            raise
         self._committed = True
+        if staged is not None:
+            self.app.file.finish_anchor(staged)
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -123,6 +140,7 @@ class UnitOfWork:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
+        self._audited = True
         self._last_hash = append_audit(
             self.session,
             self.actor.login,
@@ -176,6 +194,8 @@ class AppSession:
 
     file: OpenFile
     actor: Actor
+    # What the log-in found wrong and the user must be told (e.g. a cut audit log).
+    warnings: list[Message] = field(default_factory=list)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self)

@@ -64,7 +64,9 @@ def default_login(path: Path) -> str:
     return owners[0] if owners else (keyfile.slots[0].login if keyfile.slots else "")
 
 
-def open_session(args: argparse.Namespace) -> AppSession:
+def open_session(args: argparse.Namespace, warn: bool = True) -> AppSession:
+    """Log in; what the log-in found wrong (e.g. a cut audit log) goes to stderr first
+    (``warn=False`` for a command that reports it itself)."""
     from core.services.admin import auth
 
     path: Path = args.file
@@ -72,7 +74,11 @@ def open_session(args: argparse.Namespace) -> AppSession:
         raise TiduiError("file.not_found", file=str(path))
     login = args.user or default_login(path)
     password = read_password(args, login)
-    return auth.log_in(path, login, password)
+    app = auth.log_in(path, login, password)
+    if warn:
+        for warning in app.warnings:
+            print(warning.text(getattr(args, "lang", None)), file=sys.stderr)
+    return app
 
 
 def print_json(data: Any) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from core import i18n
-from core.errors import TiduiError
+from core.errors import DiskFull, TiduiError
 
 # Command modules in the order they appear in --help; a module absent from this build is skipped.
 COMMAND_MODULES = [
@@ -92,6 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except TiduiError as err:
         print(err.text(lang), file=sys.stderr)
+        return 1
+    except OSError as err:
+        from core.storage.atomic import is_disk_full
+
+        if not is_disk_full(err):
+            raise
+        print(DiskFull(folder=str(err.filename or "")).text(lang), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import tempfile
@@ -10,6 +11,28 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Protocol
+
+from core.errors import DiskFull
+
+_FULL_ERRNOS = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """An OSError for a full disk or quota, or SQLite's SQLITE_FULL (through SQLAlchemy)."""
+    seen: BaseException | None = error
+    for _ in range(4):
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno in _FULL_ERRNOS:
+            return True
+        if "database or disk is full" in str(getattr(seen, "orig", seen)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def disk_full(folder: Path) -> DiskFull:
+    return DiskFull(folder=str(folder))
 
 
 def fsync_dir(folder: Path) -> None:
@@ -33,9 +56,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if is_disk_full(error):
+            raise disk_full(folder) from error
         raise
     fsync_dir(folder)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.errors import CorruptFile, FileInUse
-from core.storage.atomic import fsync_dir
+from core.storage.atomic import disk_full, fsync_dir, is_disk_full
 from core.storage.lock import CompanyLock
 
 BACKUP_SUFFIX = ".tidui.zip"
@@ -39,6 +39,13 @@ _STAMP = re.compile(r"-(\d{8})-(\d{6})(?:-\d{3})?-")
 _DATA = "data.tidui"
 _KEYS = "data.tidui.keys"
 _MANIFEST = "manifest.json"
+# The audit chain's anchor (anchor.py), when the file has one: a restored file keeps it, so a
+# backup cut at its audit tail is caught like the file itself.
+_AUDIT = "data.tidui.audit"
+
+
+def _anchor_of(data_path: Path) -> Path:
+    return data_path.with_name(data_path.name + ".audit")
 
 
 def default_backup_dir(data_path: Path) -> Path:
@@ -71,7 +78,12 @@ def make_backup(
         if stale.name.startswith(prefix):
             with contextlib.suppress(OSError):
                 stale.unlink()
-    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=dest_dir)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=dest_dir)
+    except OSError as error:
+        if is_disk_full(error):
+            raise disk_full(dest_dir) from error
+        raise
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -80,7 +92,8 @@ def make_backup(
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
             data_hash = _sha256_file(data_path)
             keys_bytes = keys_path.read_bytes()
-            manifest = {
+            anchor_bytes = read_anchor(data_path)
+            manifest: dict[str, object] = {
                 "format": "tidui-backup",
                 "version": 1,
                 "created": datetime.now().isoformat(timespec="seconds"),
@@ -90,20 +103,33 @@ def make_backup(
                 "data_sha256": data_hash,
                 "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
             }
+            if anchor_bytes is not None:
+                manifest["audit_sha256"] = hashlib.sha256(anchor_bytes).hexdigest()
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
                 zf.write(data_path, _DATA)
                 zf.writestr(_KEYS, keys_bytes)
+                if anchor_bytes is not None:
+                    zf.writestr(_AUDIT, anchor_bytes)
                 zf.writestr(_MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
             conn.rollback()
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
         fsync_dir(dest_dir)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if is_disk_full(error):
+            raise disk_full(dest_dir) from error
         raise
     return target
+
+
+def read_anchor(data_path: Path) -> bytes | None:
+    try:
+        return _anchor_of(data_path).read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def backup_time(path: Path, stem: str) -> datetime | None:
@@ -165,11 +191,18 @@ def read_manifest(backup: Path) -> dict[str, object]:
                 raise ValueError("format")
             data_hash = hashlib.sha256(zf.read(_DATA)).hexdigest()
             keys_hash = hashlib.sha256(zf.read(_KEYS)).hexdigest()
+            audit_hash = (
+                hashlib.sha256(zf.read(_AUDIT)).hexdigest() if _AUDIT in zf.namelist() else None
+            )
     except FileNotFoundError:
         raise CorruptFile("backup.missing", file=str(backup)) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise CorruptFile("backup.corrupt", file=str(backup)) from None
-    if data_hash != manifest.get("data_sha256") or keys_hash != manifest.get("keys_sha256"):
+    if (
+        data_hash != manifest.get("data_sha256")
+        or keys_hash != manifest.get("keys_sha256")
+        or audit_hash != manifest.get("audit_sha256")
+    ):
         raise CorruptFile("backup.hash_mismatch", file=str(backup))
     return dict(manifest)
 
@@ -187,9 +220,15 @@ def extract_to(backup: Path, data_target: Path) -> None:
     try:
         tmp_data = data_target.with_name(f".{data_target.name}.restore.tmp")
         tmp_keys = keys_target.with_name(f".{keys_target.name}.restore.tmp")
+        audit_target = _anchor_of(data_target)
+        tmp_audit = audit_target.with_name(f".{audit_target.name}.restore.tmp")
         try:
             with zipfile.ZipFile(backup) as zf:
-                for member, tmp in ((_DATA, tmp_data), (_KEYS, tmp_keys)):
+                members = [(_DATA, tmp_data), (_KEYS, tmp_keys)]
+                has_audit = _AUDIT in zf.namelist()
+                if has_audit:
+                    members.append((_AUDIT, tmp_audit))
+                for member, tmp in members:
                     # Owner-only, as the key file Tidui writes (mkstemp) and the data file are.
                     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                     os.chmod(tmp, 0o600)
@@ -197,11 +236,16 @@ def extract_to(backup: Path, data_target: Path) -> None:
                         shutil.copyfileobj(src, dst)
                         dst.flush()
                         os.fsync(dst.fileno())
+            if has_audit:
+                os.replace(tmp_audit, audit_target)
+            else:  # a backup from before anchoring: the target's anchor is not its anchor
+                with contextlib.suppress(FileNotFoundError):
+                    audit_target.unlink()
             os.replace(tmp_keys, keys_target)
             os.replace(tmp_data, data_target)
             fsync_dir(data_target.parent)
         finally:
-            for tmp in (tmp_data, tmp_keys):
+            for tmp in (tmp_data, tmp_keys, tmp_audit):
                 with contextlib.suppress(OSError):
                     tmp.unlink()
     except FileInUse:

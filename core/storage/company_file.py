@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import (
@@ -27,7 +29,9 @@ from core.errors import (
     WrongPassword,
 )
 from core.model import FileMeta
+from core.storage import anchor as anchors
 from core.storage import backup as backups
+from core.storage.anchor import ANCHOR_SUFFIX
 from core.storage.atomic import fsync_dir, write_atomic
 from core.storage.database import check_readable, damage, make_engine, rekey, session_factory
 from core.storage.keyslots import (
@@ -73,9 +77,67 @@ class OpenFile:
     lock: CompanyLock
     sessions: sessionmaker[Session] = field(init=False)
     migrated: list[Migration] = field(default_factory=list)
+    # The audit chain's anchor (core/storage/anchor.py), as found at open: the data's head, and
+    # why it does not match the anchor (None when it does, or for a file never anchored yet).
+    audit_head: anchors.Head = field(default=anchors.EMPTY)
+    anchor_finding: anchors.Finding | None = None
+    anchor_flagged: bool = False
+    _anchor_next: anchors.Head | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.engine)
+
+    # -- the audit chain's anchor -------------------------------------------------------------
+
+    def examine_anchor(self) -> None:
+        """Compare the audit chain with its anchor (at open); settle a commit a crash
+        interrupted (the data matches one of the anchor's two heads)."""
+        try:
+            with self.engine.connect() as conn:
+                self.anchor_flagged = read_meta(conn).get(anchors.ANCHORED_META) == "1"
+                head, anchor, matched, finding = anchors.examine(
+                    conn, self.path, self.key, self.file_id, self.anchor_flagged
+                )
+        except DatabaseError:
+            self.anchor_finding = anchors.Finding("unreadable")
+            return
+        self.audit_head, self.anchor_finding = head, finding
+        if anchor is not None and matched is not None and anchor.next is not None:
+            with contextlib.suppress(OSError):
+                anchors.write(self.path, self.key, anchors.Anchor(self.file_id, matched))
+
+    def stage_anchor(self, session: Session) -> anchors.Head | None:
+        """Before a commit that added audit entries: write the anchor with both the current
+        head and the one the commit makes. Nothing when the anchor did not match at open (the
+        evidence stays until the owner acts) or no entry was added."""
+        if self.anchor_finding is not None:
+            return None
+        session.flush()
+        new = anchors.db_head(session)
+        if new == self.audit_head:
+            return None
+        if not self.anchor_flagged:
+            session.merge(FileMeta(key=anchors.ANCHORED_META, value="1"))
+            session.flush()
+        anchors.write(self.path, self.key, anchors.Anchor(self.file_id, self.audit_head, new))
+        self._anchor_next = new
+        return new
+
+    def finish_anchor(self, new: anchors.Head) -> None:
+        """After the commit: the anchor names the new head only. A failure here (a full disk)
+        leaves the two-head anchor, which still matches; the next open settles it."""
+        self.audit_head, self.anchor_flagged, self._anchor_next = new, True, None
+        with contextlib.suppress(OSError):
+            anchors.write(self.path, self.key, anchors.Anchor(self.file_id, new))
+
+    def abandon_anchor(self) -> None:
+        """The commit failed: the anchor names the unchanged head again."""
+        if self._anchor_next is None:
+            return
+        self._anchor_next = None
+        if self.anchor_flagged or self.audit_head != anchors.EMPTY:
+            with contextlib.suppress(OSError):
+                anchors.write(self.path, self.key, anchors.Anchor(self.file_id, self.audit_head))
 
     @property
     def keys_path(self) -> Path:
@@ -121,7 +183,9 @@ class OpenFile:
             staged_keys_path(self.path).unlink()
 
     def rekey(self, new_key: bytes) -> None:
-        """Re-encrypt the data under ``new_key`` (after the change staging it committed)."""
+        """Re-encrypt the data under ``new_key`` (after the change staging it committed); the
+        audit anchor is re-authenticated first (idempotent, so a crash may repeat it)."""
+        anchors.remac(self.path, self.key, new_key)
         rekey(self.engine, new_key)
         self.engine = make_engine(self.path, new_key)
         self.sessions = session_factory(self.engine)
@@ -175,28 +239,80 @@ def _final(staged: KeyFile) -> KeyFile:
     return final
 
 
+def restore_journal_path(data_path: Path) -> Path:
+    return data_path.with_name(f".{data_path.name}.restore-journal")
+
+
+def finish_restore(path: Path) -> None:
+    """Carry out (or finish, after a kill) the renames a restore journaled: the staged anchor,
+    key file and data file onto ``path``'s trio, in that order; idempotent (a rename whose source
+    is gone was done). Only renames from a ``.restore-`` staging name onto the trio's own names
+    are honoured, so a planted journal cannot move other files. Called holding ``path``'s lock."""
+    journal = restore_journal_path(path)
+    try:
+        moves = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        moves = []
+    folder = path.parent
+    trio = {path.name, keys_path_for(path).name, anchors.anchor_path(path).name}
+    if not isinstance(moves, list):
+        moves = []
+    for move in moves:
+        if not (
+            isinstance(move, list) and len(move) == 2 and all(isinstance(m, str) for m in move)
+        ):
+            continue
+        source, target = move
+        if target not in trio or (source and not source.startswith(".restore-")):
+            continue
+        if not source:  # the backup had no anchor: the old one is not the restored file's
+            with contextlib.suppress(FileNotFoundError):
+                (folder / target).unlink()
+        elif (folder / source).exists():
+            os.replace(folder / source, folder / target)
+    fsync_dir(folder)
+    with contextlib.suppress(FileNotFoundError):
+        journal.unlink()
+    fsync_dir(folder)
+
+
 def clean_leftovers(path: Path) -> None:
     """Temp files killed runs left beside ``path`` (called holding its lock): half-written key
-    files, restore copies and full-size restore staging pairs no restore is still using."""
+    files, restore copies and full-size restore staging pairs no restore is still using. A
+    restore killed between its renames is finished first."""
+    finish_restore(path)
     folder = path.parent
     name = path.name
     keys = keys_path_for(path).name
+    audit = anchors.anchor_path(path).name
     try:
         entries = list(folder.iterdir())
     except OSError:
         return
     for entry in entries:
         leftover = entry.name
-        if (leftover.startswith(f".{keys}.") and leftover.endswith(".tmp")) or leftover in (
+        temp = leftover.endswith(".tmp") and (
+            leftover.startswith(f".{keys}.") or leftover.startswith(f".{audit}.")
+        )
+        if temp or leftover in (
             f".{name}.restore.tmp",
             f".{keys}.restore.tmp",
             f".{name}.creating",
         ):
             with contextlib.suppress(OSError):
                 entry.unlink()
-    for staging in folder.glob(".restore-*"):
-        if not staging.name.endswith(f"-{name}"):
-            continue
+    stagings = set()
+    for piece in folder.glob(".restore-*"):
+        base = piece.name
+        for suffix in (".lock.json", ".lock", ".keys", ANCHOR_SUFFIX):
+            if base.endswith(suffix) and not base.endswith(f"-{name}"):
+                base = base[: -len(suffix)]
+                break
+        if base.endswith(f"-{name}"):  # a killed restore's staging trio, or only its lock
+            stagings.add(folder / base)
+    for staging in sorted(stagings):
         staging_lock = CompanyLock(staging)
         try:
             staging_lock.acquire("cleanup")
@@ -244,6 +360,7 @@ def _settle_keys(
     if staged.rekey is not None and not staged.is_key(key):
         # committed, but the data is still under the old key: finish the re-key
         new_key = staged.rekey_target(key)
+        anchors.remac(path, key, new_key)
         rekey(engine, new_key)
         engine = make_engine(path, new_key)
         key = new_key
@@ -287,8 +404,13 @@ def create(
             create_schema(conn, file_id)
         with session_factory(engine)() as session, session.begin():
             populate(session)
+            head = anchors.db_head(session)
+            if head != anchors.EMPTY:
+                session.merge(FileMeta(key=anchors.ANCHORED_META, value="1"))
         engine.dispose()
         keyfile.save(keys)
+        if head != anchors.EMPTY:
+            anchors.write(path, key, anchors.Anchor(file_id, head))
         os.replace(tmp_data, path)
         fsync_dir(path.parent)
     except BaseException:
@@ -297,11 +419,14 @@ def create(
         with contextlib.suppress(OSError):
             tmp_data.unlink()
         if not path.exists():
-            with contextlib.suppress(OSError):
-                keys.unlink()
+            for made in (keys, anchors.anchor_path(path)):
+                with contextlib.suppress(OSError):
+                    made.unlink()
         lock.release()
         raise
-    return OpenFile(path=path, key=key, keyfile=keyfile, engine=make_engine(path, key), lock=lock)
+    opened = OpenFile(path=path, key=key, keyfile=keyfile, engine=make_engine(path, key), lock=lock)
+    opened.examine_anchor()
+    return opened
 
 
 def _open_with_key(
@@ -338,6 +463,7 @@ def _open_with_key(
         engine.dispose()
         raise SchemaTooNew(file=path.name, version=version, known=known)
     opened = OpenFile(path=path, key=key, keyfile=keyfile, engine=engine, lock=lock)
+    opened.examine_anchor()
     if pending(version, steps):
         try:
             opened.backup(reason=f"before-migration-v{version}")
@@ -350,6 +476,14 @@ def _open_with_key(
 
 def _check_paths(path: Path) -> Path:
     path = Path(path)
+    if restore_journal_path(path).exists():
+        # a restore killed between its renames: finish it before reading any of the trio
+        lock = CompanyLock(path)
+        lock.acquire("restore")
+        try:
+            finish_restore(path)
+        finally:
+            lock.release()
     if not path.exists():
         raise CompanyFileError("file.not_found", file=str(path))
     if path.is_dir():

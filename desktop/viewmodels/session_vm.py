@@ -61,6 +61,11 @@ class SessionViewModel(QObject):
 
         return company_name(self._app)
 
+    def login_warnings(self) -> list[str]:
+        """What the log-in found wrong with the file (e.g. a cut audit log), in the user's
+        language: shown once, over the main window."""
+        return [warning.text() for warning in self._app.warnings]
+
     def company_language(self) -> str:
         """The company file's default language (公司信息), "zh" or "en"."""
         from core.services.admin.company import get_info

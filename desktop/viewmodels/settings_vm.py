@@ -16,6 +16,7 @@ from core.i18n import render
 from core.permissions import Perm
 from core.services.admin import company as company_service
 from core.services.admin import users as user_service
+from core.services.admin.maintenance import BackupRow
 from core.services.admin.users import UserRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
@@ -39,6 +40,32 @@ def user_columns() -> list[Column[UserRow]]:
     ]
 
 
+def _size_text(size: int) -> str:
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def backup_columns() -> list[Column[BackupRow]]:
+    """设置 → 备份与校验: the open file's backups, newest first."""
+    return [
+        Column(tr("时间"), lambda r: r.made.strftime("%Y-%m-%d %H:%M:%S") if r.made else ""),
+        Column(tr("原因"), lambda r: reason_text(r.reason)),
+        Column(tr("大小"), lambda r: _size_text(r.size)),
+        Column(tr("文件"), lambda r: r.path.name, tooltip=lambda r: str(r.path)),
+    ]
+
+
+def reason_text(reason: str) -> str:
+    if reason.startswith("before-migration-v"):
+        return tr("升级前自动备份")
+    return {
+        "close": tr("关闭时自动备份"),
+        "manual": tr("手动备份"),
+        "before-restore": tr("恢复前自动备份"),
+    }.get(reason, reason)
+
+
 class SettingsViewModel(QObject):
     users_changed = Signal()
     company_changed = Signal()
@@ -51,10 +78,16 @@ class SettingsViewModel(QObject):
         super().__init__(parent)
         self.session_vm = session_vm
         self.users: RecordTableModel[UserRow] = RecordTableModel(user_columns(), self)
+        self.backups: RecordTableModel[BackupRow] = RecordTableModel(backup_columns(), self)
 
     # -- permissions ----------------------------------------------------------
     @property
     def can_manage_users(self) -> bool:
+        return self.session_vm.can(Perm.MANAGE_USERS)
+
+    @property
+    def can_restore(self) -> bool:
+        """Replacing the file with a backup (or restoring one) is the owner's call."""
         return self.session_vm.can(Perm.MANAGE_USERS)
 
     @property
@@ -207,3 +240,98 @@ class SettingsViewModel(QObject):
         else:
             self.error_raised.emit("\n".join(m.text() for m in report.problems))
         return report.ok
+
+    def backup_folder(self) -> str:
+        from core.services.admin import maintenance
+
+        return str(maintenance.backup_folder(self.session_vm.app))
+
+    def refresh_backups(self) -> None:
+        from core.services.admin import maintenance
+
+        try:
+            rows = maintenance.list_backups(self.session_vm.app)
+        except TiduiError:
+            rows = []
+        self.backups.set_rows(rows)
+
+    def _password_ok(self, password: str) -> bool:
+        from core.services.admin import auth
+
+        app = self.session_vm.app
+        try:
+            auth.unlock_again(app, app.actor.login, password)
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return False
+        return True
+
+    def restore_to_new(self, backup: Path, target: Path, password: str) -> str:
+        """Restore ``backup`` as a new company file at ``target`` (the open file is untouched).
+        Returns the restored file's path, "" on failure (said through ``error_raised``)."""
+        from core.services.admin import maintenance
+
+        if not self.can_restore:
+            actor = self.session_vm.app.actor
+            self.error_raised.emit(
+                render("perm.denied", {"role": render(f"role.{actor.role}"), "perm": "restore"})
+            )
+            return ""
+        if not self._password_ok(password):
+            return ""
+        login = self.session_vm.app.actor.login
+        try:
+            result = maintenance.restore(Path(backup), Path(target), login, password)
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return ""
+        self.info.emit(tr("已恢复到 {file}。").format(file=str(result.path)))
+        return str(result.path)
+
+    def restore_over_current(self, backup: Path, password: str) -> bool:
+        """Replace the open file with ``backup``: the password is checked first, the backup's
+        hashes too; the file is closed, restored (the current pair kept as a before-restore
+        backup) and opened again as the same user. On failure the current file is reopened."""
+        from core.services.admin import auth, maintenance
+        from core.storage import backup as backups
+        from desktop.viewmodels import worker
+
+        app = self.session_vm.app
+        if not self.can_restore:
+            actor = self.session_vm.app.actor
+            self.error_raised.emit(
+                render("perm.denied", {"role": render(f"role.{actor.role}"), "perm": "restore"})
+            )
+            return False
+        if not self._password_ok(password):
+            return False
+        try:
+            backups.read_manifest(Path(backup))
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return False
+        login, path = app.actor.login, app.file.path
+        worker.wait_all()  # nothing may still read the file being replaced
+        app.close(backup=False)
+        failure: TiduiError | None = None
+        try:
+            result = maintenance.restore(Path(backup), path, login, password)
+        except TiduiError as err:
+            failure, result = err, None
+        try:
+            reopened = auth.log_in(path, login, password)
+        except TiduiError as err:  # cannot happen with a checked password, but never hang up
+            self.error_raised.emit(err.text())
+            return False
+        # the main window rebuilds every screen for the reopened file (nothing shown is stale)
+        self.session_vm.replace_app(reopened)
+        self.refresh_backups()
+        if failure is not None:
+            self.error_raised.emit(failure.text())
+            return False
+        kept = result.previous_backup if result else None
+        text = tr("已从备份恢复。")
+        if kept:
+            text += " " + tr("恢复前的档案已另存为 {file}。").format(file=kept)
+        self.info.emit(text)
+        return True

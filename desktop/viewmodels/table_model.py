@@ -23,6 +23,7 @@ class Column(Generic[Row]):
     header: str  # already translated
     text: Callable[[Row], str]
     colour: Callable[[Row], str | None] | None = None  # the text's colour, e.g. "#999999"
+    tooltip: Callable[[Row], str] | None = None  # the hover text where it says more than the cell
 
 
 class RecordTableModel(QAbstractTableModel, Generic[Row]):
@@ -58,6 +59,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return None
         row = self.rows[index.row()]
         column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return column.text(row)
         if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:

@@ -83,6 +83,13 @@ class AppController(QObject):
         self.main_window.quit_requested.connect(self.quit_app)
         self.main_window.show()
         self.start_window.hide()
+        warnings = self.session_vm.login_warnings()
+        if warnings:
+            QMessageBox.warning(
+                self.main_window,
+                tr("审计日志"),
+                tr("打开文件时发现问题：") + "\n\n" + "\n\n".join(warnings),
+            )
 
     @Slot()
     def on_lock_requested(self) -> None:

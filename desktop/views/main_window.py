@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal, Slot
@@ -146,6 +147,12 @@ class MainWindow(QMainWindow):
     def rebuild(self) -> None:
         """(Re)create the screens the current user may see."""
         for page in self.pages.values():
+            # the old page may still signal (its viewmodel hears the same actor_changed) after
+            # its sidebar item is gone
+            badge = getattr(page, "sidebar_title_changed", None)
+            if badge is not None:
+                with contextlib.suppress(RuntimeError, TypeError):
+                    badge.disconnect()
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()

@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from core.services.admin import maintenance
 
-    app = open_session(args)
+    app = open_session(args, warn=False)
     try:
         report = maintenance.verify(app)
     finally:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.i18n import Message
-from core.model import AuditEntry
-from core.session import GENESIS_HASH, entry_hash
+from core.i18n import Message, catalogue, render
+from core.model import AuditEntry, FileMeta
+from core.permissions import Perm, require
+from core.session import GENESIS_HASH, AppSession, entry_hash
+from core.storage import anchor as anchors
+from core.storage.company_file import OpenFile
 
 
 @dataclass(frozen=True)
@@ -50,3 +55,119 @@ def verify_chain(session: Session) -> ChainReport:
 
 def recent(session: Session, limit: int = 200) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def _finding_message(finding: anchors.Finding, file_name: str) -> Message | None:
+    if finding.code == "unreadable":
+        return None  # verify reports the damage itself
+    params = {
+        "file": file_name,
+        "anchored": finding.anchored,
+        "found": finding.found,
+        "missing": finding.anchored - finding.found,
+        "extra": finding.found - finding.anchored,
+    }
+    return Message(f"audit.anchor_{finding.code}", params)
+
+
+def anchor_messages(file: OpenFile) -> list[Message]:
+    """What the open found wrong with the audit chain's anchor (shown at log-in)."""
+    if file.anchor_finding is None:
+        return []
+    found = _finding_message(file.anchor_finding, file.path.name)
+    return [] if found is None else [found]
+
+
+def check_anchor(session: Session, file: OpenFile) -> list[Message]:
+    """The chain as it is now against the anchor file as it is now (for verify)."""
+    with session.begin():
+        flagged = session.get(FileMeta, anchors.ANCHORED_META)
+        _head, _anchor, _matched, finding = anchors.examine(
+            session,
+            file.path,
+            file.key,
+            file.file_id,
+            flagged is not None and flagged.value == "1",
+        )
+    if finding is None:
+        return []
+    found = _finding_message(finding, file.path.name)
+    return [] if found is None else [found]
+
+
+# -- the owner's audit viewer ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime  # UTC
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    hash: str = ""
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Who (login), what kind (entity), and from/to which day (inclusive, local dates)."""
+
+    actor: str | None = None
+    entity: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _utc_bounds(day: date, end: bool) -> datetime:
+    """A local calendar day's start (or the next day's start) as a naive UTC time, as stored."""
+    local = datetime.combine(day + timedelta(days=1) if end else day, time.min).astimezone()
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def list_entries(app: AppSession, where: AuditFilter, limit: int | None = 5000) -> list[AuditRow]:
+    """The audit log, newest first, for the owner (Perm.VIEW_AUDIT); ``limit=None``: all."""
+    require(app.actor, Perm.VIEW_AUDIT)
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    if where.actor:
+        query = query.where(AuditEntry.actor == where.actor)
+    if where.entity:
+        query = query.where(AuditEntry.entity == where.entity)
+    if where.since:
+        query = query.where(AuditEntry.at >= _utc_bounds(where.since, end=False))
+    if where.until:
+        query = query.where(AuditEntry.at < _utc_bounds(where.until, end=True))
+    with app.read() as session:
+        return [
+            AuditRow(
+                e.id,
+                e.at.replace(tzinfo=UTC),
+                e.actor,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.before,
+                e.after,
+                e.hash,
+            )
+            for e in session.scalars(query)
+        ]
+
+
+def filter_choices(app: AppSession) -> tuple[list[str], list[str]]:
+    """(every login and every kind of object the log names), for the viewer's filters."""
+    require(app.actor, Perm.VIEW_AUDIT)
+    with app.read() as session:
+        actors = sorted(session.scalars(select(AuditEntry.actor).distinct()))
+        entities = sorted(session.scalars(select(AuditEntry.entity).distinct()))
+    return actors, entities
+
+
+def entity_label(entity: str) -> str:
+    """A kind of object in words (``audit.entity.<name>``), the code itself when unnamed."""
+    code = f"audit.entity.{entity}"
+    return render(code) if code in catalogue() else entity

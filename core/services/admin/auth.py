@@ -164,6 +164,9 @@ def log_in(
 
     app = _guarded(Path(path), attempt)
     _apply_due_cases(app)
+    from core.services.admin import audit
+
+    app.warnings = audit.anchor_messages(app.file)
     return app
 
 
@@ -217,9 +220,13 @@ def recover(path: Path, recovery_key: str, owner_login: str, new_password: str) 
                 )
                 session.flush()
                 opened.stage_keys(session, staged)
+                anchored = opened.stage_anchor(session)
         except BaseException:
             opened.drop_staged_keys()  # not committed: the staged key file must not count
+            opened.abandon_anchor()
             raise
+        if anchored is not None:
+            opened.finish_anchor(anchored)
         opened.promote_keys(staged)
         return _session_for(opened, owner_login)
     except BaseException:

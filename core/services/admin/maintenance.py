@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
-import os
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,11 +17,19 @@ from sqlalchemy.exc import DatabaseError
 from core.errors import CorruptFile
 from core.i18n import Message
 from core.model import User
+from core.permissions import Perm, require
 from core.services.admin import audit
 from core.session import AppSession
 from core.storage import backup as backups
-from core.storage.atomic import fsync_dir
-from core.storage.company_file import clean_leftovers, keys_path_for, staged_keys_path
+from core.storage.anchor import anchor_path
+from core.storage.atomic import write_atomic
+from core.storage.company_file import (
+    clean_leftovers,
+    finish_restore,
+    keys_path_for,
+    restore_journal_path,
+    staged_keys_path,
+)
 from core.storage.database import integrity_problems
 from core.storage.keyslots import KeyFile
 from core.storage.lock import CompanyLock
@@ -49,6 +57,9 @@ def verify(app: AppSession) -> VerifyReport:
     try:
         with app.read() as session:
             chain = audit.verify_chain(session)
+        with app.read() as session:
+            anchored = audit.check_anchor(session, app.file)
+        with app.read() as session:
             accounts = [
                 (login, bool(disabled))
                 for login, disabled in session.execute(select(User.login, User.disabled))
@@ -57,7 +68,7 @@ def verify(app: AppSession) -> VerifyReport:
         return VerifyReport(0, [*found, _damaged(app, error)])
     return VerifyReport(
         audit_entries=chain.entries,
-        problems=found + chain.problems + _slot_problems(app, accounts),
+        problems=found + chain.problems + anchored + _slot_problems(app, accounts),
     )
 
 
@@ -135,14 +146,26 @@ def restore(backup: Path, target: Path, login: str, password: str) -> RestoreRes
             # a key-file change staged for the file being replaced must never meet the backup
             with contextlib.suppress(FileNotFoundError):
                 staged_keys_path(target).unlink()
-            os.replace(keys_path_for(staging), keys_path_for(target))
-            os.replace(staging, target)
-            fsync_dir(target.parent)
+            # The three renames as one step: journaled first, so an open after a kill between
+            # them finishes them (company_file.finish_restore) instead of finding half a trio.
+            staged_anchor = anchor_path(staging)
+            moves = [
+                (staged_anchor.name if staged_anchor.exists() else "", anchor_path(target).name),
+                (keys_path_for(staging).name, keys_path_for(target).name),
+                (staging.name, target.name),
+            ]
+            write_atomic(restore_journal_path(target), json.dumps(moves).encode("utf-8"))
+            finish_restore(target)
         finally:
             lock.release()
         return RestoreResult(target, previous)
     finally:
-        for leftover in (staging, keys_path_for(staging), CompanyLock(staging).data_path):
+        for leftover in (
+            staging,
+            keys_path_for(staging),
+            anchor_path(staging),
+            CompanyLock(staging).data_path,
+        ):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         for extra in staging.parent.glob(f"{staging.name}.lock*"):
@@ -162,7 +185,8 @@ def _keep_raw_copy(target: Path) -> Path:
 
     data_hash = hashlib.sha256(target.read_bytes()).hexdigest()
     keys_bytes = keys.read_bytes()
-    manifest = {
+    anchor_bytes = backups.read_anchor(target)
+    manifest: dict[str, object] = {
         "format": "tidui-backup",
         "version": 1,
         "created": datetime.now().isoformat(timespec="seconds"),
@@ -171,8 +195,53 @@ def _keep_raw_copy(target: Path) -> Path:
         "data_sha256": data_hash,
         "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
     }
+    if anchor_bytes is not None:
+        manifest["audit_sha256"] = hashlib.sha256(anchor_bytes).hexdigest()
     with zipfile.ZipFile(out, "w") as zf:
         zf.write(target, "data.tidui")
         zf.writestr("data.tidui.keys", keys_bytes)
+        if anchor_bytes is not None:
+            zf.writestr("data.tidui.audit", anchor_bytes)
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return out
+
+
+@dataclass(frozen=True)
+class BackupRow:
+    path: Path
+    made: datetime | None  # from the file name (local time)
+    reason: str  # "close", "manual", "before-restore", "before-migration-v1", …
+    size: int  # bytes
+
+
+def backup_folder(app: AppSession) -> Path:
+    """Where automatic backups of the open file go (beside it, NAME.backups)."""
+    return backups.default_backup_dir(app.file.path)
+
+
+def list_backups(app: AppSession, folder: Path | None = None) -> list[BackupRow]:
+    """The backups of the open file in ``folder`` (default: its backup folder), newest first.
+    A folder that is missing or unreadable lists nothing (Perm.BACKUP)."""
+    require(app.actor, Perm.BACKUP)
+    folder = folder or backup_folder(app)
+    stem = app.file.path.stem
+    rows = []
+    try:
+        found = list(folder.glob(f"{glob.escape(stem)}-*{backups.BACKUP_SUFFIX}"))
+    except OSError:
+        return []
+    for path in found:
+        made = backups.backup_time(path, stem)
+        name = path.name[: -len(backups.BACKUP_SUFFIX)]
+        reason = name.rsplit("-", 1)[-1] if made is not None else ""
+        for known in ("before-restore", "before-migration-v"):
+            at = name.find(known)
+            if at >= 0:
+                reason = name[at:]
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        rows.append(BackupRow(path, made, reason, size))
+    rows.sort(key=lambda r: (r.made or datetime.min, r.path.name), reverse=True)
+    return rows

@@ -273,13 +273,19 @@ def export_roster(app: AppSession, out: Path, employee_ids: Sequence[int] | None
     for column in ("A", "D", "E", "K"):  # 工号, 手机号, 身份证号, 上级工号 stay text
         for cell in ws[column][1:]:
             cell.number_format = "@"
-    save_workbook(wb, Path(out))
     with app.uow() as uow:
+        # audited first: an export the audit could not record (a full disk) is not left behind
         uow.audit(
             "employee.export_roster",
             "employee",
             None,
             after={"file": Path(out).name, "rows": len(rows)},
         )
-        uow.commit()
+        uow.session.flush()
+        save_workbook(wb, Path(out))
+        try:
+            uow.commit()
+        except BaseException:
+            Path(out).unlink(missing_ok=True)
+            raise
     return len(rows)

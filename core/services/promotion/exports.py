@@ -10,8 +10,17 @@ from pathlib import Path
 from sqlalchemy import select
 
 from core.i18n import Message
-from core.model import Employee, GradeChange, Level, PromotionCase, ReviewCycle, ScoreEntry
+from core.model import (
+    Employee,
+    GradeChange,
+    Level,
+    PromotionCase,
+    ReviewCycle,
+    ScoreEntry,
+)
 from core.permissions import Perm, require
+from core.services.admin import audit
+from core.services.admin.audit import AuditFilter
 from core.services.archive.employees import visible_ids
 from core.services.exports.xlsx_safety import safe_row
 from core.session import AppSession
@@ -148,31 +157,30 @@ def export_evaluations(app: AppSession, out: Path, lang: str | None = None) -> i
 AUDIT_COLUMNS = ("时间", "账号", "操作", "对象", "编号", "修改前", "修改后", "哈希")
 
 
-def export_audit(app: AppSession, out: Path) -> int:
-    """The audit log as the owner reads it (before/after as JSON text), formula-safe."""
+def export_audit(app: AppSession, out: Path, where: AuditFilter | None = None) -> int:
+    """The audit log as the owner reads it (before/after as JSON text), formula-safe; only the
+    entries ``where`` selects (the viewer's filter), oldest first."""
     import json
-
-    from core.model import AuditEntry
 
     require(app.actor, Perm.VIEW_AUDIT)
     workbook, sheet = _sheet("审计日志", AUDIT_COLUMNS)
     count = 0
-    with app.read() as s:
-        for a in s.scalars(select(AuditEntry).order_by(AuditEntry.id)):
-            sheet.append(
-                safe_row(
-                    [
-                        a.at.replace(tzinfo=None),
-                        a.actor,
-                        a.action,
-                        a.entity,
-                        a.entity_id or "",
-                        json.dumps(a.before, ensure_ascii=False) if a.before else "",
-                        json.dumps(a.after, ensure_ascii=False) if a.after else "",
-                        a.hash,
-                    ]
-                )
+    rows = audit.list_entries(app, where or AuditFilter(), limit=None)
+    for a in reversed(rows):
+        sheet.append(
+            safe_row(
+                [
+                    a.at.replace(tzinfo=None),
+                    a.actor,
+                    a.action,
+                    a.entity,
+                    a.entity_id or "",
+                    json.dumps(a.before, ensure_ascii=False) if a.before else "",
+                    json.dumps(a.after, ensure_ascii=False) if a.after else "",
+                    a.hash,
+                ]
             )
-            count += 1
+        )
+        count += 1
     save_workbook(workbook, Path(out))
     return count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
@@ -350,24 +352,82 @@ class BackupTab(QWidget):
     def __init__(self, vm: SettingsViewModel) -> None:
         super().__init__()
         self.vm = vm
+        self.backup_here_button = QPushButton(tr("立即备份"))
+        self.backup_here_button.clicked.connect(self.on_backup_here_clicked)
         self.backup_button = QPushButton(tr("立即备份到…"))
         self.backup_button.clicked.connect(self.on_backup_clicked)
         self.verify_button = QPushButton(tr("校验档案完整性与审计日志"))
         self.verify_button.clicked.connect(self.on_verify_clicked)
+        self.restore_button = QPushButton(tr("恢复此备份…"))
+        self.restore_button.clicked.connect(self.on_restore_clicked)
+        self.restore_new_button = QPushButton(tr("恢复为新档案…"))
+        self.restore_new_button.clicked.connect(self.on_restore_new_clicked)
         self.last = QLabel()
         self.last.setWordWrap(True)
         text = QLabel(
             tr(
-                "关闭档案时会自动备份（保留最近 10 份），数据迁移前也会先备份。备份文件仍然是加密的，包含数据文件和密钥文件。"
+                "关闭档案时会自动备份（保留最近 7 天、4 周、12 个月各一份），数据迁移和恢复前也会先备份。备份文件仍然是加密的，包含数据文件、密钥文件和审计日志锚点。"
             )
         )
         text.setWordWrap(True)
+        self.folder = QLabel()
+        self.folder.setWordWrap(True)
+        self.folder.setStyleSheet("color: #616161;")
+        self.table = QTableView()
+        self.table.setModel(vm.backups)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setMinimumHeight(180)
+        top = QHBoxLayout()
+        for button in (self.backup_here_button, self.backup_button, self.verify_button):
+            top.addWidget(button)
+        top.addStretch(1)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_button)
+        restore_row.addWidget(self.restore_new_button)
+        restore_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
-        layout.addWidget(self.backup_button)
-        layout.addWidget(self.verify_button)
+        layout.addLayout(top)
         layout.addWidget(self.last)
-        layout.addStretch(1)
+        layout.addWidget(self.folder)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(restore_row)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.vm.refresh_backups()
+        has = self.vm.backups.rowCount() > 0
+        folder = tr("备份文件夹：{folder}").format(folder=self.vm.backup_folder())
+        self.folder.setText(folder if has else folder + "\n" + tr("这里还没有备份。"))
+        self.restore_button.setEnabled(has and self.vm.can_restore)
+        self.restore_new_button.setEnabled(has and self.vm.can_restore)
+        self.restore_button.setVisible(self.vm.can_restore)
+        self.restore_new_button.setVisible(self.vm.can_restore)
+        if has and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def _selected(self) -> Path | None:
+        rows = self.table.selectionModel().selectedRows()
+        row = self.vm.backups.row_at(rows[0].row()) if rows else None
+        return row.path if row is not None else None
+
+    def _ask_password(self, title: str) -> str | None:
+        password, ok = QInputDialog.getText(
+            self, title, tr("请输入您的密码以确认："), QLineEdit.EchoMode.Password
+        )
+        return password if ok else None
+
+    @Slot()
+    def on_backup_here_clicked(self) -> None:
+        made = self.vm.backup_now()
+        if made:
+            self.last.setText(render("backup.done", {"file": made}))
+        self.refresh()
 
     @Slot()
     def on_backup_clicked(self) -> None:
@@ -380,6 +440,39 @@ class BackupTab(QWidget):
     @Slot()
     def on_verify_clicked(self) -> None:
         self.vm.verify()
+
+    @Slot()
+    def on_restore_clicked(self) -> None:
+        backup = self._selected()
+        if backup is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            tr("恢复备份"),
+            tr("用备份 {name} 替换当前档案？").format(name=backup.name)
+            + "\n\n"
+            + tr("当前档案会先另存一份备份；恢复后档案重新打开，备份之后的改动不在其中。"),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        password = self._ask_password(tr("恢复备份"))
+        if password is not None:
+            self.vm.restore_over_current(backup, password)
+
+    @Slot()
+    def on_restore_new_clicked(self) -> None:
+        backup = self._selected()
+        if backup is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("恢复为新档案"), "", tr("Tidui 公司档案 (*.tidui)")
+        )
+        if not name:
+            return
+        target = Path(name) if name.endswith(".tidui") else Path(name + ".tidui")
+        password = self._ask_password(tr("恢复为新档案"))
+        if password is not None and self.vm.restore_to_new(backup, target, password):
+            self.refresh()
 
 
 def _narrow(widget: QWidget, width: int = 720) -> QWidget:
@@ -415,7 +508,14 @@ class SettingsPage(QWidget):
         self.language_tab = LanguageTab()
         self.tabs.addTab(self.language_tab, tr("语言"))
         self.backup_tab = BackupTab(self.vm)
-        self.tabs.addTab(_narrow(self.backup_tab), tr("备份与校验"))
+        self.tabs.addTab(self.backup_tab, tr("备份与校验"))
+        self.audit_tab: QWidget | None = None
+        if session_vm.can(Perm.VIEW_AUDIT):  # 审计日志: who did what when (owner)
+            from desktop.viewmodels.audit_vm import AuditViewModel
+            from desktop.views.settings.audit_tab import AuditTab
+
+            self.audit_tab = AuditTab(AuditViewModel(session_vm, self))
+            self.tabs.addTab(self.audit_tab, tr("审计日志"))
         if session_vm.can(Perm.EDIT_COMPANY):  # 审批流程: desktop/views/promotion/
             from desktop.views.promotion.chain_settings import ChainTab
 

@@ -19,7 +19,12 @@ def test_backup_is_encrypted_and_restores(tmp_path: Path) -> None:
     made = app.file.backup(tmp_path / "bk")
     app.close(backup=False)
     with zipfile.ZipFile(made) as zf:
-        assert sorted(zf.namelist()) == ["data.tidui", "data.tidui.keys", "manifest.json"]
+        assert sorted(zf.namelist()) == [
+            "data.tidui",
+            "data.tidui.audit",
+            "data.tidui.keys",
+            "manifest.json",
+        ]
         assert not zf.read("data.tidui").startswith(b"SQLite format 3")
     target = tmp_path / "restored.tidui"
     result = maintenance.restore(made, target, OWNER, OWNER_PASSWORD)

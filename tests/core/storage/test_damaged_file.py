@@ -128,3 +128,52 @@ def test_leftovers_of_killed_backups_and_restores_are_cleaned_at_the_next_run(
     auth.log_in(path, OWNER, OWNER_PASSWORD).close(backup=False)
     assert [p.name for p in leftovers if p.exists()] == []
     assert path.exists() and keys_path_for(path).exists()
+
+
+@pytest.mark.parametrize("dies_at", [1, 2, 3])
+def test_restore_killed_between_its_renames_is_finished_at_the_next_open(
+    tmp_path: Path, dies_at: int
+) -> None:
+    """The anchor, key file and data file are renamed onto the target one by one; a process
+    that dies after any of them leaves a journal the next open finishes: the restored trio."""
+    import textwrap
+
+    from core.model import User
+    from core.services.admin import users
+
+    app, _ = make_company(tmp_path)
+    made = app.file.backup(tmp_path / "bk")
+    users.add_user(app, "hr1", "小王", "hr", "hr-pass-123")  # after the backup
+    path = app.file.path
+    app.close(backup=False)
+    script = textwrap.dedent(
+        f"""
+        import os
+        os.environ["TIDUI_TEST_FAST_KDF"] = "1"
+        from core.storage import company_file
+        from core.services.admin import maintenance
+        real, calls = os.replace, []
+        trio = {{os.path.basename(p) for p in ({str(path)!r}, {str(path) + ".keys"!r},
+                {str(path) + ".audit"!r})}}
+        def replace(src, dst):
+            real(src, dst)
+            if os.path.basename(str(dst)) in trio:
+                calls.append(dst)
+                if len(calls) == {dies_at}:
+                    os._exit(9)  # as SIGKILL: no clean-up runs
+        os.replace = replace
+        maintenance.restore({str(made)!r}, {str(path)!r}, {OWNER!r}, {OWNER_PASSWORD!r})
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 9, done.stderr
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    try:
+        report = maintenance.verify(app)
+        assert report.ok, [m.text("zh") for m in report.problems]
+        assert app.warnings == []
+        with app.read() as s:
+            assert [u.login for u in s.query(User)] == [OWNER]  # the backup's accounts
+    finally:
+        app.close(backup=False)
+    assert not [p.name for p in path.parent.iterdir() if ".restore" in p.name]

@@ -1,0 +1,150 @@
+"""设置 → 审计日志 (owner): who did what when, filtered by person, kind of object and date;
+exported through the same formula-safe service as ``tidui-cli export --what audit``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from core.errors import TiduiError
+from core.i18n import render
+from core.permissions import Perm
+from core.services.admin import audit
+from core.services.admin.audit import AuditFilter, AuditRow
+from desktop.i18n import tr
+from desktop.viewmodels.session_vm import SessionViewModel
+
+Index = QModelIndex | QPersistentModelIndex
+# The viewer shows at most this many of the newest matching entries (the export has them all).
+SHOWN = 2000
+
+
+def _change_text(row: AuditRow) -> str:
+    """before → after, on one line (keys the two share side by side)."""
+    parts = []
+    if row.before:
+        parts.append(json.dumps(row.before, ensure_ascii=False))
+    if row.after:
+        parts.append(json.dumps(row.after, ensure_ascii=False))
+    return " → ".join(parts)
+
+
+class AuditTableModel(QAbstractTableModel):
+    AT, ACTOR, ACTION, ENTITY, ENTITY_ID, CHANGE = range(6)
+    HEADERS = ("时间", "操作人", "操作", "对象", "编号", "内容")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[AuditRow] = []
+
+    def set_rows(self, rows: list[AuditRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == self.AT:
+                return row.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            if col == self.ACTOR:
+                return row.actor
+            if col == self.ACTION:
+                return row.action
+            if col == self.ENTITY:
+                return audit.entity_label(row.entity)
+            if col == self.ENTITY_ID:
+                return row.entity_id or ""
+            if col == self.CHANGE:
+                text = _change_text(row)
+                if role == Qt.ItemDataRole.DisplayRole and len(text) > 160:
+                    return text[:160] + "…"
+                return text
+        return None
+
+
+class AuditViewModel(QObject):
+    changed = Signal()
+    error_raised = Signal(str)
+    info = Signal(str)
+
+    def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.table = AuditTableModel(self)
+        self.where = AuditFilter()
+        self.actors: list[str] = []
+        self.entities: list[str] = []
+        self.truncated = False
+
+    @property
+    def allowed(self) -> bool:
+        return self.session_vm.can(Perm.VIEW_AUDIT)
+
+    def entity_label(self, entity: str) -> str:
+        return audit.entity_label(entity)
+
+    def refresh(self) -> None:
+        try:
+            self.actors, self.entities = audit.filter_choices(self.session_vm.app)
+            rows = audit.list_entries(self.session_vm.app, self.where, limit=SHOWN + 1)
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return
+        self.truncated = len(rows) > SHOWN
+        self.table.set_rows(rows[:SHOWN])
+        self.changed.emit()
+
+    def set_filter(
+        self,
+        actor: str | None = None,
+        entity: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> None:
+        self.where = AuditFilter(actor or None, entity or None, since, until)
+        self.refresh()
+
+    def summary(self) -> str:
+        shown = self.table.rowCount()
+        if self.truncated:
+            return tr("显示最新的 {n} 条（导出包含全部符合条件的记录）").format(n=shown)
+        return tr("共 {n} 条").format(n=shown)
+
+    def export(self, target: Path) -> bool:
+        from core.services.promotion.exports import export_audit
+
+        try:
+            count = export_audit(self.session_vm.app, Path(target), self.where)
+        except TiduiError as err:
+            self.error_raised.emit(err.text())
+            return False
+        self.info.emit(render("case.cli.exported", {"count": count, "file": str(target)}))
+        return True

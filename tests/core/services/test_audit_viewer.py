@@ -1,0 +1,59 @@
+"""What the owner's audit viewer and backup list read: filters, permissions, formula-safe export."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from core.errors import PermissionDenied
+from core.services.admin import audit, maintenance, users
+from core.services.admin.audit import AuditFilter
+from core.services.promotion.exports import export_audit
+from core.session import AppSession
+from tests.conftest import OWNER, as_role
+
+
+def test_filters_by_person_kind_and_day(company: AppSession) -> None:
+    hr = as_role(company, "hr1", "hr")
+    users.add_user(company, "hr2", '=HYPERLINK("x")', "hr", "hr-pass-123")
+    everything = audit.list_entries(company, AuditFilter())
+    assert [e.action for e in everything][:2] == ["user.add", "user.add"]  # newest first
+    assert {e.actor for e in audit.list_entries(company, AuditFilter(actor=OWNER))} == {OWNER}
+    assert {e.entity for e in audit.list_entries(company, AuditFilter(entity="user"))} == {"user"}
+    today = date.today()
+    assert audit.list_entries(company, AuditFilter(until=today - timedelta(days=1))) == []
+    assert len(audit.list_entries(company, AuditFilter(since=today, until=today))) == len(
+        everything
+    )
+    actors, entities = audit.filter_choices(company)
+    assert OWNER in actors and "user" in entities
+    assert audit.entity_label("user") == "账号"
+    with pytest.raises(PermissionDenied):
+        audit.list_entries(hr, AuditFilter())
+
+
+def test_export_holds_what_the_filter_shows_and_is_formula_safe(
+    company: AppSession, tmp_path: Path
+) -> None:
+    users.add_user(company, "hr2", '=HYPERLINK("x")', "hr", "hr-pass-123")
+    out = tmp_path / "audit.xlsx"
+    count = export_audit(company, out, AuditFilter(entity="user"))
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert count == len(rows) == 1
+    assert all(not str(cell).startswith("=") for row in rows for cell in row if cell)
+
+
+def test_backups_are_listed_newest_first_with_their_reason(company: AppSession) -> None:
+    assert maintenance.list_backups(company) == []
+    company.file.backup(reason="manual")
+    company.file.backup(reason="close")
+    rows = maintenance.list_backups(company)
+    assert [r.reason for r in rows] == ["close", "manual"]
+    assert all(r.size > 0 and r.made is not None for r in rows)
+    hr = as_role(company, "hr1", "hr")  # HR may back up, so sees the list too
+    assert len(maintenance.list_backups(hr)) == 2

@@ -1,0 +1,146 @@
+"""设置 → 审计日志 (the owner sees who did what when, filters and exports it) and 设置 → 备份与校验
+(backups listed with time, reason and size; 恢复 replaces the open file after a confirmation)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from core.services.admin import company as company_service
+from core.services.admin import users
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.main_window import MainWindow
+from tests.conftest import OWNER, OWNER_PASSWORD, as_role, make_company
+from tests.views.conftest import shot
+
+pytestmark = pytest.mark.gui
+
+
+def _window(qtbot: QtBot, session_vm: SessionViewModel) -> MainWindow:
+    window = MainWindow(session_vm)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.show_page("settings")
+    return window
+
+
+def test_owner_reads_filters_and_exports_the_audit_log(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _ = make_company(tmp_path)
+    hr = as_role(app, "hr1", "hr")
+    company_service.update_info(app, "悦颜美妆有限公司", "CNY", "zh")
+    window = _window(qtbot, SessionViewModel(app))
+    from desktop.views.settings.page import SettingsPage
+
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage) and page.audit_tab is not None
+    page.tabs.setCurrentWidget(page.audit_tab)
+    tab = page.audit_tab
+    from desktop.views.settings.audit_tab import AuditTab
+
+    assert isinstance(tab, AuditTab)
+    table = tab.vm.table
+    actions = [table.rows[r].action for r in range(table.rowCount())]
+    assert actions[0] == "company.update" and "user.add" in actions  # newest first
+    shot(window, "settings-audit-log")
+    # who: only the owner's entries; what: only accounts
+    tab.actor.setCurrentIndex(tab.actor.findData(OWNER))
+    assert {r.actor for r in table.rows} == {OWNER}
+    tab.entity.setCurrentIndex(tab.entity.findData("user"))
+    assert {r.entity for r in table.rows} == {"user"}
+    assert tab.entity.currentText() == "账号"
+    # when: a range that ended yesterday shows nothing
+    tab.use_dates.setChecked(True)
+    tab.until.setDate(tab.until.date().addDays(-1))
+    assert table.rowCount() == 0
+    tab.until.setDate(tab.until.date().addDays(1))
+    assert table.rowCount() >= 1
+    # export what is shown, formula-safe
+    target = tmp_path / "审计.xlsx"
+    monkeypatch.setattr("desktop.views.settings.audit_tab.ask_save_xlsx", lambda *a: target)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    tab.export_button.click()
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    exported = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert exported and {row[1] for row in exported} == {OWNER}
+    assert {row[3] for row in exported} == {"user"}
+    # HR has no audit tab
+    hr_page = SettingsPage(SessionViewModel(hr))
+    qtbot.addWidget(hr_page)
+    assert hr_page.audit_tab is None
+    window.allow_close()
+    app.close(backup=False)
+
+
+def test_backups_are_listed_and_one_restores_over_the_open_file(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _ = make_company(tmp_path)
+    session_vm = SessionViewModel(app)
+    window = _window(qtbot, session_vm)
+    from desktop.views.settings.page import SettingsPage
+
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    tab = page.backup_tab
+    page.tabs.setCurrentWidget(tab)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    tab.backup_here_button.click()
+    assert tab.vm.backups.rowCount() == 1
+    model = tab.vm.backups
+    assert model.index(0, model.REASON).data() == "手动备份"
+    assert model.index(0, model.SIZE).data().endswith("KB")
+    made = str(model.index(0, model.MADE).data())
+    assert made.startswith(str(date.today().year)) or made.startswith(
+        str((date.today() - timedelta(days=1)).year)
+    )
+    shot(window, "settings-backups")
+    # a change after the backup, then 恢复此备份 brings the file back to the backup
+    users.add_user(session_vm.app, "hr1", "小王", "hr", "hr-pass-123")
+    tab.table.selectRow(0)
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *a: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (OWNER_PASSWORD, True))
+    tab.on_restore_clicked()
+    assert asked and "替换当前档案" in asked[0]
+    restored = session_vm.app
+    assert restored is not app
+    assert [u.login for u in users.list_users(restored)] == [OWNER]
+    from core.services.admin import maintenance
+
+    assert maintenance.verify(restored).ok
+    reasons = {row.reason for row in maintenance.list_backups(restored)}
+    assert "before-restore" in reasons
+    window.allow_close()
+    restored.close(backup=False)
+
+
+def test_a_wrong_password_restores_nothing(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _ = make_company(tmp_path)
+    session_vm = SessionViewModel(app)
+    window = _window(qtbot, session_vm)
+    page = window.page("settings")
+    tab = page.backup_tab  # type: ignore[attr-defined]
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    tab.backup_here_button.click()
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warned.append(text))
+    assert not tab.vm.restore_over_current(tab.vm.backups.rows[0].path, "not-my-password")
+    assert warned and session_vm.app is app
+    window.allow_close()
+    app.close(backup=False)
