@@ -96,9 +96,9 @@ def test_backups_are_listed_and_one_restores_over_the_open_file(
     tab.backup_here_button.click()
     assert tab.vm.backups.rowCount() == 1
     model = tab.vm.backups
-    assert model.index(0, model.REASON).data() == "手动备份"
-    assert model.index(0, model.SIZE).data().endswith("KB")
-    made = str(model.index(0, model.MADE).data())
+    assert model.index(0, 1).data() == "手动备份"
+    assert model.index(0, 2).data().endswith("KB")
+    made = str(model.index(0, 0).data())
     assert made.startswith(str(date.today().year)) or made.startswith(
         str((date.today() - timedelta(days=1)).year)
     )
