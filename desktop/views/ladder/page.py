@@ -445,7 +445,8 @@ class LadderPage(QWidget):
         for index in range(self.forms.count()):
             form = self.forms.widget(index)
             policy = QSizePolicy.Policy.Preferred if form is current else QSizePolicy.Policy.Ignored
-            form.setSizePolicy(policy, policy)
+            if form is not None:
+                form.setSizePolicy(policy, policy)
         self.forms.adjustSize()
 
     @Slot()

@@ -34,8 +34,8 @@ class ChainTab(QWidget):
         self.steps.setMaximumHeight(110)
         up = QPushButton(tr("上移"))
         down = QPushButton(tr("下移"))
-        up.clicked.connect(lambda: self.move(-1))
-        down.clicked.connect(lambda: self.move(1))
+        up.clicked.connect(lambda: self.move_step(-1))
+        down.clicked.connect(lambda: self.move_step(1))
         self.owner = QLabel(tr("最后：老板（决定，不可去掉）"))
         self.save_button = QPushButton(tr("保存审批流程"))
         self.save_button.clicked.connect(self.on_save_clicked)
@@ -74,7 +74,7 @@ class ChainTab(QWidget):
             if i.checkState() == Qt.CheckState.Checked
         ]
 
-    def move(self, delta: int) -> None:
+    def move_step(self, delta: int) -> None:
         row = self.steps.currentRow()
         target = row + delta
         if row < 0 or not 0 <= target < self.steps.count():
