@@ -278,3 +278,5 @@ def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -
         model.index(next(r for r in range(model.rowCount()) if not model.is_count(r)), 0)
     )
     assert not conditions.isVisible()
+    # the edit above left the design unsaved: discard it, so closing the window does not ask
+    page.vm.reload()  # type: ignore[attr-defined]
