@@ -1,7 +1,7 @@
 """Generates large, realistic order exports (抖店 .xlsx, 淘宝 GBK .csv) for the import benchmarks.
 
 The files imitate the platforms' real layouts and quirks (the same ones as the samples in
-/work/shared/samples): ="…" wrapped order numbers, a leading ' on phone numbers, trailing
+the platform samples copied into tests/data): ="…" wrapped order numbers, a leading ' on phone numbers, trailing
 spaces in headers, "-" for "none", closed orders, sub-orders sharing a main order number.
 Generation is deterministic for a given seed, and files are cached by name, because writing a
 100,000-row workbook with openpyxl takes longer than reading it.

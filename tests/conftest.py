@@ -26,7 +26,7 @@ settings.load_profile("tidui")
 OWNER = "boss"
 OWNER_PASSWORD = "owner-pass-1"
 DATA = Path(__file__).resolve().parent / "data"
-# Byte-for-byte copies of shared/samples (the platforms' exports): CI clones only this repository.
+# Byte-for-byte copies of the product's sample store exports (never edited): CI clones only this repository.
 SAMPLES = DATA / "samples"
 
 

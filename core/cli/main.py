@@ -1,6 +1,6 @@
-"""tidui-cli: the same core driven from a shell (contract in shared/CLI.md).
+"""tidui-cli: the same core driven from a shell (contract in docs/cli.md).
 
-The contract is docs/cli.md once it exists, ../shared/CLI.md until then.
+The contract is docs/cli.md (tests/core/cli/test_cli_doc.py keeps it in step with the parser).
 Exit codes: 0 success, 1 a user-facing error (one clear line on stderr in the chosen language),
 2 a usage error. Each command lives in core/cli/commands/<name>.py and exposes
 ``register(subparsers)``, adding its sub-parser with ``set_defaults(run=<function(args) -> int>)``.

@@ -55,7 +55,7 @@ class Metric:
     unit: Unit
     direction: Direction = "higher"
     category: Category = "store"
-    # import kinds (see CLI.md) that deliver it, or "manual" / "derived"
+    # import kinds (see docs/cli.md) that deliver it, or "manual" / "derived"
     sources: tuple[str, ...] = ("manual",)
     derived_from: tuple[str, ...] = ()
     # summed over the stores an employee runs; everything else is recomputed or entered per person

@@ -1,6 +1,6 @@
 """Promotion criteria: what a rule says, whether an employee meets it as of a month, and why.
 
-Semantics follow shared/seed-rules.md ("Rule semantics") exactly. ``evaluate`` is the
+Semantics follow docs/design.md ("Rule kinds") exactly. ``evaluate`` is the
 reference, one employee and one criterion at a time, with explanations; ``evaluate_batch``
 computes the same verdicts for everybody at once over employees × months arrays, and the
 test suite proves the two agree. A criterion that is not set up correctly is never met.
@@ -183,7 +183,7 @@ class CriterionResult:
     evidence: tuple[AchievementRecord, ...] = ()
 
     def as_dict(self, lang: str | None = None) -> dict[str, Any]:
-        """The JSON shape of CLI.md's eligibility output for one criterion."""
+        """The JSON shape of docs/cli.md's eligibility output for one criterion."""
         observed = list(self.observed) if isinstance(self.observed, tuple) else self.observed
         return {
             "rule": self.rule.text(lang),

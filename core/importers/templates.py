@@ -26,7 +26,7 @@ DATA_ROWS = 1000  # rows that get validation lists and formats
 @dataclass(frozen=True)
 class TemplateField:
     key: str  # canonical field key, what archive_import reads
-    header: str  # canonical Chinese header (CLI.md)
+    header: str  # canonical Chinese header (docs/cli.md)
     header_en: str
     kind: FieldKind = "text"
     required: bool = False

@@ -1,7 +1,7 @@
 """The declarative base all mapped classes share, with portable types and naming conventions.
 
 Only portable SQLAlchemy types are used here so that the same models can later move to
-PostgreSQL (DESIGN.md, "When a shop outgrows one PC"); SQLCipher specifics live in core/storage.
+PostgreSQL when a shop outgrows one PC; SQLCipher specifics live in core/storage.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ class ImportBatch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     file_name: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    source: Mapped[str] = mapped_column(String(32))  # sycm-shop, taobao-orders, ... (CLI.md)
+    source: Mapped[str] = mapped_column(String(32))  # sycm-shop, taobao-orders, ... (docs/cli.md)
     store_id: Mapped[int | None] = mapped_column(
         ForeignKey("stores.id", ondelete="SET NULL"), default=None
     )

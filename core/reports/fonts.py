@@ -1,7 +1,7 @@
 """The bundled CJK font, registered once with reportlab so PDFs embed (a subset of) it.
 
 reportlab embeds TrueType outlines only; WenQuanYi Micro Hei is TrueType, so every PDF carries
-its own glyphs and prints the same on a PC without Chinese fonts (STACK.md).
+its own glyphs and prints the same on a PC without Chinese fonts (docs/stack.md).
 """
 
 from __future__ import annotations

@@ -1146,7 +1146,7 @@ def dashboard(
     )
 
 
-# --- JSON (tidui-cli dashboard --json, CLI.md) -------------------------------------------------
+# --- JSON (tidui-cli dashboard --json, docs/cli.md) -------------------------------------------------
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:
@@ -1154,7 +1154,7 @@ def _r(value: float | None, digits: int = 2) -> float | None:
 
 
 def as_json(d: Dashboard, lang: str | None = None) -> dict[str, Any]:
-    """CLI.md's object exactly, then more figures under keys of their own."""
+    """docs/cli.md's object exactly, then more figures under keys of their own."""
     return {
         "as_of": d.as_of,
         "tracks": [
@@ -1187,7 +1187,7 @@ def as_json(d: Dashboard, lang: str | None = None) -> dict[str, Any]:
             {"employee": e.no, "performance": e.performance, "potential": e.potential}
             for e in d.nine_box.entries
         ],
-        # --- beyond CLI.md's minimum ---
+        # --- beyond docs/cli.md's minimum ---
         "sentences": [lv.sentence.text(lang) for t in d.tracks for lv in t.levels],
         "gap_tracks": [g.track for g in d.gaps],
         "calendar_turnover": {

@@ -1,6 +1,6 @@
 """The demo company (template B, 悦颜美妆, 15 people, 18 months of data) for `tidui --demo` and `tidui-cli demo`.
 
-The people, stores and records are those of shared/samples (the brief's beauty shop); the monthly
+The people, stores and records are those of the platforms' sample exports (the brief's beauty shop); the monthly
 store figures are generated from a fixed seed so that the screens have something true to say:
 孙悦 (E006) meets every rule for 运营专员 as of 2024-06, 陈静 (E004) is close to 运营主管, and
 nobody is ready for 运营总监 (a pipeline gap). The 直播运营 and 用户运营 people are judged on their
@@ -33,7 +33,7 @@ FIRST_MONTH, LAST_MONTH = "2023-01", "2024-06"
 DEMO_CYCLE = "2024上半年"
 SEED = 20240630
 
-# 工号, 姓名, 性别, 入职, 离职, 部门, 通道, 职级, 上级, 月薪 — as in shared/samples/员工花名册.xlsx
+# 工号, 姓名, 性别, 入职, 离职, 部门, 通道, 职级, 上级, 月薪 — as in tests/data/samples/员工花名册.xlsx
 ROSTER: tuple[tuple[Any, ...], ...] = (
     ("E001", "王芳", "女", "2021-03-01", None, "运营部", "店铺运营", "运营总监", None, 18000),
     ("E002", "李娜", "女", "2021-05-10", None, "运营部", "店铺运营", "运营主管", "E001", 12000),

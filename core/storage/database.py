@@ -20,7 +20,7 @@ from core.errors import CorruptFile, WrongPassword
 
 def make_engine(path: Path, key: bytes) -> Engine:
     # The pysqlcipher dialect issues `pragma key="<password>"`; a password of the form x'..'
-    # becomes SQLCipher's raw-key syntax, which skips the per-open PBKDF2 (STACK.md).
+    # becomes SQLCipher's raw-key syntax, which skips the per-open PBKDF2 (docs/stack.md).
     url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
     # The pysqlcipher dialect defaults to SingletonThreadPool, which keeps one connection per
     # thread and closes other threads' connections (even mid-query) once five threads hold one:

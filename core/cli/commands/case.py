@@ -1,4 +1,4 @@
-"""tidui-cli case create|act|decide|show (+ resubmit, withdraw, revoke) and tidui-cli cases (CLI.md)."""
+"""tidui-cli case create|act|decide|show (+ resubmit, withdraw, revoke) and tidui-cli cases (docs/cli.md)."""
 
 from __future__ import annotations
 

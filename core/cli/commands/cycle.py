@@ -1,4 +1,4 @@
-"""tidui-cli cycle open|list|close|reopen: review cycles 评审周期 (CLI.md)."""
+"""tidui-cli cycle open|list|close|reopen: review cycles 评审周期 (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""tidui-cli dashboard: the pipeline dashboard's figures (CLI.md), as text or JSON."""
+"""tidui-cli dashboard: the pipeline dashboard's figures (docs/cli.md), as text or JSON."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""tidui-cli eligibility: who meets which transition's criteria as of a month (CLI.md), as text or JSON."""
+"""tidui-cli eligibility: who meets which transition's criteria as of a month (docs/cli.md), as text or JSON."""
 
 from __future__ import annotations
 

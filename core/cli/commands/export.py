@@ -1,4 +1,4 @@
-"""tidui-cli export FILE --what roster|metrics|evaluations|salary-changes|audit --out XLSX (CLI.md)."""
+"""tidui-cli export FILE --what roster|metrics|evaluations|salary-changes|audit --out XLSX (docs/cli.md)."""
 
 from __future__ import annotations
 

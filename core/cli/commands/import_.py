@@ -1,5 +1,5 @@
 """tidui-cli import: one spreadsheet in as one batch, deciding as the wizard would by default; several
-files or a folder (the month's exports) each as its own batch, through core.services.imports.month (CLI.md)."""
+files or a folder (the month's exports) each as its own batch, through core.services.imports.month (docs/cli.md)."""
 
 from __future__ import annotations
 

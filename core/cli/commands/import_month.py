@@ -1,4 +1,4 @@
-"""tidui-cli import FILE DIR_OR_FILES…: the month's exports, each readable file its own batch (CLI.md).
+"""tidui-cli import FILE DIR_OR_FILES…: the month's exports, each readable file its own batch (docs/cli.md).
 
 The files are read, ordered and decided as the GUI's monthly import does
 (``core.services.imports.month``); a file that needs a person's decision, or cannot be imported, is

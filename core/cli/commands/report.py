@@ -1,4 +1,4 @@
-"""tidui-cli report: a promotion document as PDF (CLI.md).
+"""tidui-cli report: a promotion document as PDF (docs/cli.md).
 
     tidui-cli report FILE --employee NO|all --kind evaluation|letter|announcement|progress
                      [--case ID] [--cycle NAME] --out PDF|DIR

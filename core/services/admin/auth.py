@@ -31,7 +31,7 @@ def _first_problem(found: list[Message]) -> None:
 
 
 def template_populator(template: str) -> Callable[[Session], None] | None:
-    """The ladder template's seeding function (built-in templates A/B, seed-rules.md)."""
+    """The ladder template's seeding function (built-in templates A/B, docs/design.md)."""
     if template in ("", "none"):
         return None
     if template not in TEMPLATES:

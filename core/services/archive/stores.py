@@ -2,7 +2,7 @@
 
 A store's monthly figures become an employee's KPIs through ownership periods (start month to end
 month, inclusive, end open while they still run it). Two people may run one store in the same
-month (each gets its full figures, seed-rules.md); one person may not hold two overlapping periods
+month (each gets its full figures, docs/design.md); one person may not hold two overlapping periods
 on the same store, which would count it twice.
 """
 

@@ -72,7 +72,7 @@ class SourceRef:
 
     batch_id: int | None
     file_name: str
-    kind: str  # an import source kind of CLI.md, or "manual"
+    kind: str  # an import source kind of docs/cli.md, or "manual"
     store: str  # the store / live account the figure belongs to ("" for hand-entered values)
     imported_at: datetime | None = None
 

@@ -761,7 +761,7 @@ def _number(value: float | None) -> float | None:
 
 
 def as_json(person: Person, outlook: TransitionOutlook, lang: str | None = None) -> dict[str, Any]:
-    """One entry of ``tidui-cli eligibility --json`` (CLI.md, with status/missing added)."""
+    """One entry of ``tidui-cli eligibility --json`` (docs/cli.md, with status/missing added)."""
     criteria = []
     for result in outlook.results:
         entry = result.as_dict(lang)

@@ -1,4 +1,4 @@
-"""Formula-injection-safe cell values for every .xlsx/.csv Tidui writes (DESIGN.md, "Storage and security").
+"""Formula-injection-safe cell values for every .xlsx/.csv Tidui writes (SECURITY.md).
 
 A text that starts with = + - @ (or a tab / carriage return that hides one) would be run as a
 formula by Excel or WPS when the exported file is opened; OWASP's advice is to prefix such text

@@ -107,7 +107,7 @@ class ImportResult:
     unmatched_creators: list[AccountMatch] = field(default_factory=list)
 
     def as_json(self, lang: str | None = None) -> dict[str, Any]:
-        """CLI.md's JSON, plus a few keys of our own after them."""
+        """docs/cli.md's JSON, plus a few keys of our own after them."""
         return {
             "batch": self.batch_id,
             "source": self.kind,
@@ -994,7 +994,7 @@ def import_file(
     unmatched_accounts: Literal["fail", "skip"] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> ImportResult:
-    """Import one file without asking anyone (tidui-cli import); see CLI.md.
+    """Import one file without asking anyone (tidui-cli import); see docs/cli.md.
 
     Accounts a file names that are none of the company's live accounts: a 抖店 order export
     is never refused for them (the orders count for the shop; the creators are listed in

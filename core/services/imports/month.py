@@ -514,7 +514,7 @@ class FileOutcome:
         return self.planned.path
 
     def as_json(self, lang: str | None = None) -> dict[str, Any]:
-        """The one-file import's JSON (CLI.md), with the file's path and its status."""
+        """The one-file import's JSON (docs/cli.md), with the file's path and its status."""
         if self.result is not None:
             found = self.result.as_json(lang)
         else:

@@ -1,6 +1,6 @@
 """The downloadable .xlsx of Tidui's own import templates (their fields: core/importers/templates.py).
 
-The field lists here are the one place the canonical headers of CLI.md live: the import engine
+The field lists here are the one place the canonical headers of docs/cli.md live: the import engine
 reads them to match headers (with synonyms), archive_import reads the field keys, and
 ``write_template`` produces the downloadable workbook: bold frozen header row, text-formatted
 columns for 工号/手机号/身份证号 (so Excel does not turn an ID number into 3.30102E+17), date

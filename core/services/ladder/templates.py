@@ -1,6 +1,6 @@
 """The built-in ladders a new company file can start from: Template A (家居) and Template B (美妆).
 
-Criteria follow shared/seed-rules.md exactly; where the brief leaves a number open the choice
+Criteria follow docs/design.md exactly; where the brief leaves a number open the choice
 is written down here (and in the designer the owner can change any of it):
 
 - Template A, 运营助理→运营专员: "≥ 2 new-product launches" is counted over the same 3 months
@@ -10,7 +10,7 @@ is written down here (and in the designer the owner can change any of it):
   pipeline gap for 总监): at least 12 months as 主管 and an evaluation total of at least 85.
 - Template B: "Levels as in A" for every operations track, so 店铺运营, 用户运营 and 直播运营 each
   have 运营助理 → 运营专员 → 运营主管 (店铺运营 also 运营总监) — the demo company's roster
-  (shared/samples/员工花名册.xlsx: 直播运营/运营主管, 用户运营/运营专员, ...) fits it as exported.
+  (tests/data/samples/员工花名册.xlsx: 直播运营/运营主管, 用户运营/运营专员, ...) fits it as exported.
   店铺运营 has exactly the brief's B rules. 用户运营 and 直播运营 are judged on their own
   measures (issue #20; the brief lists them without numbers): 用户运营 on 30/90日留存率, 复购率,
   活跃用户增长率 and 私域转化率, 直播运营 on 直播观看人数, 直播互动率, 直播下单转化率 and 场均直播GMV
@@ -18,14 +18,14 @@ is written down here (and in the designer the owner can change any of it):
   kind of achievement ("led a team of ≥ 2 through ≥ 3 …", here 活动策划) it is kept; every other
   threshold is Tidui's choice, marked with ``ours`` (README "内置模板中 Tidui 自定的门槛", and
   the designer's tooltip), so the owner knows to set it. "Horizontal track: 店铺运营 → 用户运营 →
-  直播运营" is read as transfers (转岗) between the 运营专员 levels of those tracks; DESIGN.md's
+  直播运营" is read as transfers (转岗) between the 运营专员 levels of those tracks; docs/design.md's
   运营专员 → 数据分析师 → 运营主管 goes through a 数据运营 track whose 运营专员 is the data analyst
   (数据分析师), judged on 报表准确率, 策略提升率 (策略落地效果) and accepted proposals. Every
   transfer needs 6 months at the level and a criterion about the role it leads to: into 用户运营
   a repurchase rate and a proposal, into 直播运营 2 supported live sessions, into 数据运营 report
   accuracy. Transfers use no evaluation template (there are no KPI rules to score performance from).
 - Salary bands (CNY per month) are plausible figures for a small shop, not from the brief;
-  raises: 专员→主管 +30–50% (seed-rules.md "Incentives"), the others our choice.
+  raises: 专员→主管 +30–50% (docs/design.md "Incentives"), the others our choice.
 """
 
 from __future__ import annotations

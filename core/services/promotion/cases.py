@@ -369,7 +369,7 @@ def view_case(app: AppSession, case_id: int) -> CaseView:
 
 
 def case_json(view: CaseView, lang: str | None = None) -> dict[str, Any]:
-    """`tidui-cli case show --json` (CLI.md)."""
+    """`tidui-cli case show --json` (docs/cli.md)."""
     en = (lang or "zh") == "en"
     criteria = [
         {

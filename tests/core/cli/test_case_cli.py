@@ -1,4 +1,4 @@
-"""tidui-cli cycle / case / cases / export end to end, as CLI.md specifies them, on a company built
+"""tidui-cli cycle / case / cases / export end to end, as docs/cli.md specifies them, on a company built
 from the sample exports with `init` and `import` (not the demo), with three users."""
 
 from __future__ import annotations

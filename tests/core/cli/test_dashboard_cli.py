@@ -1,4 +1,4 @@
-"""tidui-cli dashboard on the demo company, in a subprocess: CLI.md's JSON, the text, the errors.
+"""tidui-cli dashboard on the demo company, in a subprocess: docs/cli.md's JSON, the text, the errors.
 
 The demo's story (core/services/demo.py): 孙悦 (E006) is ready for 运营专员 as of 2024-06, 陈静
 (E004) is close to 运营主管, nobody is ready for 运营总监; 郭强 (E013) left on 2023-09-15, inside

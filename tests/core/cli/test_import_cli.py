@@ -1,5 +1,5 @@
 """tidui-cli import / undo-import end to end: a company from --template beauty, the sample roster and
-store owners, then every store export, re-imports and undo, checked in the JSON of CLI.md."""
+store owners, then every store export, re-imports and undo, checked in the JSON of docs/cli.md."""
 
 from __future__ import annotations
 

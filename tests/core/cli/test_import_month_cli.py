@@ -1,5 +1,5 @@
 """tidui-cli import FILE DIR_OR_FILES…: a folder of the month's exports, each file its own batch, the
-same per-file JSON in a list, exit 1 naming each file that needed a decision or failed (CLI.md)."""
+same per-file JSON in a list, exit 1 naming each file that needed a decision or failed (docs/cli.md)."""
 
 from __future__ import annotations
 

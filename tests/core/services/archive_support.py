@@ -14,7 +14,7 @@ LEVELS = ("运营助理", "运营专员", "运营主管", "运营总监")
 
 
 def seed_ladder(app: AppSession) -> dict[tuple[str, str], int]:
-    """Four tracks with the four levels of seed-rules.md; returns (track, level) -> level id."""
+    """Four tracks with the four levels of docs/design.md; returns (track, level) -> level id."""
     ids: dict[tuple[str, str], int] = {}
     with app.uow() as uow:
         for order, name in enumerate(TRACKS):

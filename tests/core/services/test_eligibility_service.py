@@ -1,6 +1,6 @@
 """Who is ready for which move, through the company file: Template A cases computed by hand.
 
-Every verdict here was worked out on paper from the rule semantics of shared/seed-rules.md;
+Every verdict here was worked out on paper from the rule semantics of docs/design.md;
 the last tests check that the 达标名单 (batch path) and 晋升进度 (explained path) agree.
 """
 

@@ -1,4 +1,4 @@
-"""Built-in templates A (家居) and B (美妆): exactly the rules of seed-rules.md, as an employee reads them."""
+"""Built-in templates A (家居) and B (美妆): exactly the rules of docs/design.md, as an employee reads them."""
 
 from __future__ import annotations
 
@@ -154,13 +154,13 @@ def test_template_b_beauty_rules_and_horizontal_moves(company_beauty: AppSession
     to_live = paths[("用户运营/运营专员", "直播运营/运营专员")]
     assert to_users.kind == to_live.kind == "transfer"
     assert ("直播运营/运营专员", "用户运营/运营专员") not in paths
-    # 运营专员 → 数据分析师 (数据运营's 运营专员) → 运营主管 (DESIGN.md)
+    # 运营专员 → 数据分析师 (数据运营's 运营专员) → 运营主管 (docs/design.md)
     assert paths[("店铺运营/运营专员", "数据运营/运营专员")].kind == "transfer"
     assert paths[("数据运营/运营专员", "店铺运营/运营主管")].kind == "promotion"
 
 
 def test_template_b_fits_the_demo_company_roster(company_beauty: AppSession) -> None:
-    """shared/samples/员工花名册.xlsx is the demo company's roster: every 通道/职级 pair exists."""
+    """tests/data/samples/员工花名册.xlsx is the demo company's roster: every 通道/职级 pair exists."""
     design = ladder.load_design(company_beauty)
     tracks = {t.id: t.name for t in design.tracks}
     pairs = {(tracks[lv.track_id], lv.title) for lv in design.levels}
