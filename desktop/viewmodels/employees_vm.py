@@ -67,7 +67,7 @@ class EmployeeTableModel(QAbstractTableModel):
         self._status = STATUS_ACTIVE
         self._sort_column = self.COL_NO
         self._sort_order = Qt.SortOrder.AscendingOrder
-        # extra columns other features may add later (e.g. readiness badges): (header, fn(row))
+        # columns other features add with add_column (e.g. readiness badges): (header, fn(row))
         self.extra_columns: list[tuple[str, Callable[[EmployeeRow], str]]] = []
         # how an extra column sorts, by its header (default: filled cells first, by their text)
         self.extra_sort_keys: dict[str, Callable[[EmployeeRow], Any]] = {}
@@ -147,6 +147,30 @@ class EmployeeTableModel(QAbstractTableModel):
         )
         self._view = found
         self._loaded = min(self.BATCH, len(found))
+
+    # --- columns other features add -------------------------------------------------------------
+
+    def add_column(
+        self,
+        header: str,
+        text: Callable[[EmployeeRow], str],
+        sort_key: Callable[[EmployeeRow], Any] | None = None,
+    ) -> int:
+        """A column after the archive's own (``header`` is Chinese source text, shown through
+        tr()); sorted by ``sort_key``, else filled cells first by their text. Returns its number."""
+        column = self.columnCount()
+        self.beginInsertColumns(QModelIndex(), column, column)
+        self.extra_columns.append((header, text))
+        if sort_key is not None:
+            self.extra_sort_keys[header] = sort_key
+        self.endInsertColumns()
+        return column
+
+    def column_changed(self, column: int) -> None:
+        """The texts of an added column changed (e.g. the badges finished computing)."""
+        rows = self.rowCount()
+        if rows:
+            self.dataChanged.emit(self.index(0, column), self.index(rows - 1, column))
 
     # --- Qt model ------------------------------------------------------------------------------
 

@@ -101,6 +101,29 @@ def test_search_filter_and_sort(qtbot: QtBot) -> None:
     assert model.row_of(1) == 99
 
 
+def test_a_feature_adds_a_column_that_shows_sorts_and_refreshes(qtbot: QtBot) -> None:
+    """The 晋升状态 column's API: add_column inserts after the archive's columns, its sort key
+    orders the list, column_changed repaints it once the figures arrive."""
+    model = M()
+    model.set_rows(many_rows(30))
+    status = {r.id: "" for r in many_rows(30)}
+    inserted: list[tuple[int, int]] = []
+    model.columnsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    column = model.add_column("晋升状态", lambda r: status[r.id], sort_key=lambda r: (-r.id,))
+    assert column == M.COLUMN_COUNT and inserted == [(column, column)]
+    assert model.columnCount() == M.COLUMN_COUNT + 1
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "晋升状态"
+    status[3] = "已达标 → 运营主管"
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, *_: changed.append((a.column(), b.column())))
+    model.column_changed(column)
+    assert changed == [(column, column)]
+    assert any(model.data(model.index(i, column)) == status[3] for i in range(model.rowCount()))
+    model.sort(column, Qt.SortOrder.AscendingOrder)
+    ids = [model.row_at(i).id for i in range(model.rowCount())]  # type: ignore[union-attr]
+    assert ids == sorted(ids, reverse=True)
+
+
 def test_list_viewmodel_refreshes_when_employees_change(qtbot: QtBot, company: AppSession) -> None:
     session_vm = SessionViewModel(company)
     vm = EmployeeListViewModel(session_vm)

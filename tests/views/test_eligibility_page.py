@@ -195,7 +195,6 @@ def test_kpi_tab_table_and_charts(qtbot: QtBot, office: AppSession) -> None:
 
 
 def test_archive_form_gets_the_progress_and_kpi_tabs(qtbot: QtBot, office: AppSession) -> None:
-    import desktop.views.eligibility  # noqa: F401  (registers the tabs, as the main window does)
     from desktop.views.employees.page import EmployeesPage
 
     page = EmployeesPage(SessionViewModel(office))

@@ -32,8 +32,7 @@ def column_of(page: EmployeesPage) -> int:
 
 
 def test_list_shows_readiness_badges(qtbot: QtBot, company_beauty: AppSession) -> None:
-    import desktop.views.eligibility  # noqa: F401 - registers the column, as the main window does
-
+    # the archive page registers the 晋升状态 column itself (desktop/views/features.py)
     demo.fill(company_beauty)
     session_vm = SessionViewModel(company_beauty)
     page = EmployeesPage(session_vm)
@@ -59,7 +58,6 @@ def test_list_shows_readiness_badges(qtbot: QtBot, company_beauty: AppSession) -
 
 
 def test_hr_sees_the_column_too(qtbot: QtBot, company_beauty: AppSession) -> None:
-    import desktop.views.eligibility  # noqa: F401
 
     hr = as_role(company_beauty, "hr1", "hr")
     page = EmployeesPage(SessionViewModel(hr))

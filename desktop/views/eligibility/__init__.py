@@ -1,8 +1,8 @@
-"""达标名单 and the employee form's 晋升进度 and KPI tabs (registered in the archive's EXTRA_TABS on import)."""
+"""达标名单, and what it adds to the employee archive: the form's 晋升进度 and KPI tabs and the list's
+晋升状态 column (``register``, called by desktop/views/features.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QWidget
 
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -12,13 +12,13 @@ PROGRESS_TAB = "晋升进度"
 KPI_TAB = "KPI"
 
 
-def progress_tab(session_vm: SessionViewModel, employee_id: int, parent: QWidget) -> QWidget:
+def make_progress_tab(session_vm: SessionViewModel, employee_id: int, parent: QWidget) -> QWidget:
     from desktop.views.eligibility.progress_panel import ProgressPanel
 
     return ProgressPanel(session_vm, employee_id, None, parent)
 
 
-def kpi_tab(session_vm: SessionViewModel, employee_id: int, parent: QWidget) -> QWidget:
+def make_kpi_tab(session_vm: SessionViewModel, employee_id: int, parent: QWidget) -> QWidget:
     from desktop.views.eligibility.kpi_tab import KpiTab
 
     return KpiTab(session_vm, employee_id, parent)
@@ -34,24 +34,14 @@ def readiness_column(page: QWidget) -> None:
     if not badges.enabled:
         return
     model = page.list_vm.model
-    column = model.columnCount()
-    model.beginInsertColumns(QModelIndex(), column, column)
-    model.extra_columns.append(("晋升状态", lambda row: badges.badge(row.id)))
-    # ready first, then nearly ready, then the rest; each by target level and number
-    model.extra_sort_keys["晋升状态"] = lambda row: (
-        badges.rank(row.id),
-        badges.badge(row.id),
-        row.no,
+    column = model.add_column(
+        "晋升状态",
+        lambda row: badges.badge(row.id),
+        # ready first, then nearly ready, then the rest; each by target level and number
+        sort_key=lambda row: (badges.rank(row.id), badges.badge(row.id), row.no),
     )
-    model.endInsertColumns()
-
-    def on_changed() -> None:
-        rows = model.rowCount()
-        if rows:
-            model.dataChanged.emit(model.index(0, column), model.index(rows - 1, column))
-
     page.table.horizontalHeader().resizeSection(column, 120)
-    badges.changed.connect(on_changed)
+    badges.changed.connect(lambda: model.column_changed(column))
     page.readiness_badges = badges  # type: ignore[attr-defined]
     badges.refresh()
 
@@ -59,11 +49,8 @@ def readiness_column(page: QWidget) -> None:
 def register() -> None:
     """Add the two tabs and the list column once (importing this package twice adds nothing)."""
     titles = {title for title, _ in EXTRA_TABS}
-    for title, factory in ((PROGRESS_TAB, progress_tab), (KPI_TAB, kpi_tab)):
+    for title, factory in ((PROGRESS_TAB, make_progress_tab), (KPI_TAB, make_kpi_tab)):
         if title not in titles:
             EXTRA_TABS.append((title, factory))
     if readiness_column not in LIST_EXTENSIONS:
         LIST_EXTENSIONS.append(readiness_column)
-
-
-register()

@@ -43,6 +43,7 @@ from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import DepartureDialog
 from desktop.views.employees.form import BasicInfoForm
 from desktop.views.employees.side_tabs import SideTabs
+from desktop.views.features import register_all
 from desktop.views.files import ask_save_xlsx
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -134,6 +135,7 @@ class EmployeesPage(QWidget):
         self.archive_vm.failed.connect(self.on_failed)
         self.list_vm.rows_loaded.connect(self.on_rows_loaded)
         session_vm.data_changed.connect(self.on_session_data_changed)
+        register_all()  # the tabs and list columns other features add
         for extend in tabs.LIST_EXTENSIONS:
             extend(self)
         self.list_vm.refresh()
