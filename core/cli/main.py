@@ -48,13 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=list(i18n.LANGUAGES), default=None)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"core.cli.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"core.cli.commands.{name}":
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(f"core.cli.commands.{name}").register(sub)
     return parser
 
 

@@ -37,17 +37,12 @@ def _error_label() -> QLabel:
 
 
 def available_templates() -> list[tuple[str, str]]:
-    """Template choices; built-in ladders appear once the ladder templates ship in this build."""
-    choices = [("none", tr("不使用模板（空白）"))]
-    try:
-        import core.services.ladder.templates  # noqa: F401
-    except ModuleNotFoundError:
-        return choices
-    choices += [
+    """Template choices: a blank ladder or one of the built-in templates."""
+    return [
+        ("none", tr("不使用模板（空白）")),
         ("home", tr("模板 A — 家居电商（店铺运营通道）")),
         ("beauty", tr("模板 B — 美妆电商（店铺/用户/直播运营）")),
     ]
-    return choices
 
 
 def clean_folder(text: str) -> str:

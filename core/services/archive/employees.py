@@ -9,8 +9,8 @@ identifiers in clear, so anonymising an employee leaves no copy of them behind i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -729,16 +729,3 @@ def anonymise(app: AppSession, employee_id: int) -> None:
             after={"no": emp.no, "attachments_removed": len(files)},
         )
         uow.commit()
-
-
-def names_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(
-        session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(wanted))).all()
-    )
-
-
-def input_as_dict(data: EmployeeInput) -> dict[str, Any]:
-    return asdict(data)

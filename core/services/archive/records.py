@@ -431,23 +431,6 @@ def add_training(
         return record.id
 
 
-def update_training(app: AppSession, record_id: int, data: TrainingInput) -> None:
-    _raise_first(check_training(data))
-    with app.uow() as uow:
-        record = uow.session.get(TrainingRecord, record_id)
-        if record is None:
-            raise NotFound("archive.record.not_found", id=record_id)
-        _editable(uow.session, app.actor, record.employee_id)
-        before = _training_dict(record)
-        record.course, record.provider = data.course.strip(), data.provider.strip()
-        record.start_date, record.hours = data.start_date, data.hours
-        record.score, record.passed = data.score, data.passed
-        uow.audit(
-            "training.update", "training", record.id, before=before, after=_training_dict(record)
-        )
-        uow.commit()
-
-
 def delete_training(app: AppSession, record_id: int) -> None:
     with app.uow() as uow:
         record = uow.session.get(TrainingRecord, record_id)
@@ -568,28 +551,6 @@ def add_achievement(
             add_attachment_in(uow, employee_id, name, content, "achievement", record.id)
         uow.commit()
         return record.id
-
-
-def update_achievement(app: AppSession, record_id: int, data: AchievementInput) -> None:
-    _raise_first(check_achievement(data))
-    with app.uow() as uow:
-        record = uow.session.get(Achievement, record_id)
-        if record is None:
-            raise NotFound("archive.record.not_found", id=record_id)
-        _editable(uow.session, app.actor, record.employee_id)
-        before = _achievement_dict(record)
-        assert data.date is not None
-        record.type = achievement_type_code(data.type) or data.type
-        record.name, record.date, record.result = data.name.strip(), data.date, data.result
-        record.roi, record.team_size, record.notes = data.roi, data.team_size, data.notes.strip()
-        uow.audit(
-            "achievement.update",
-            "achievement",
-            record.id,
-            before=before,
-            after=_achievement_dict(record),
-        )
-        uow.commit()
 
 
 def delete_achievement(app: AppSession, record_id: int) -> None:

@@ -165,37 +165,6 @@ def add_store(app: AppSession, name: str, platform: str, aliases: list[str] | No
         return store.id
 
 
-def update_store(
-    app: AppSession, store_id: int, name: str, platform: str, aliases: list[str]
-) -> None:
-    require(app.actor, Perm.EDIT_EMPLOYEES)
-    with app.uow() as uow:
-        store = uow.session.get(Store, store_id)
-        if store is None:
-            raise NotFound("archive.store.not_found", id=store_id)
-        name, platform = " ".join(name.split()), normalise_platform(platform)
-        twin = find_store(uow.session, name, platform)
-        if twin is not None and twin.id != store_id:
-            raise ValidationError(
-                "archive.store.exists", field="name", name=name, platform=platform
-            )
-        before: dict[str, Any] = {
-            "name": store.name,
-            "platform": store.platform,
-            "aliases": store.aliases,
-        }
-        store.name, store.platform, store.kind = name, platform, kind_for(platform)
-        store.aliases = [a.strip() for a in aliases if a.strip()]
-        uow.audit(
-            "store.update",
-            "store",
-            store.id,
-            before=before,
-            after={"name": name, "platform": platform, "aliases": store.aliases},
-        )
-        uow.commit()
-
-
 def store_has_data(session: Session, store_id: int) -> bool:
     for table in (StoreDayFact, StoreMonthFact, OrderFact, LiveSessionFact):
         if session.scalar(select(table.id).where(table.store_id == store_id).limit(1)) is not None:
@@ -270,14 +239,6 @@ def all_ownerships(app: AppSession) -> list[OwnershipRow]:
         if scope is not None:
             query = query.where(StoreOwnership.employee_id.in_(scope))
         return _rows(s, query)
-
-
-def owner_periods(session: Session) -> list[tuple[int, int, str, str | None]]:
-    """(store_id, employee_id, start_month, end_month) of every period, for the KPI engine."""
-    return [
-        (r.store_id, r.employee_id, r.start_month, r.end_month)
-        for r in session.scalars(select(StoreOwnership))
-    ]
 
 
 def owners_in_month(session: Session, store_id: int, month: str) -> list[int]:

@@ -42,7 +42,7 @@ from core.importers import reading
 from core.importers.headers import ColumnMapping, SheetAnalysis, analyse, normalise_header
 from core.importers.problems import RowProblem
 from core.importers.reading import Sheet, WorkbookInfo
-from core.importers.sources import SOURCE_KINDS, source_kind
+from core.importers.sources import source_kind
 from core.importers.table import CellIssue, ParsedTable, parse_table
 from core.importers.totals import MonthTotals, monthly_totals
 from core.model import ImportBatch, ImportProfile, Store, StoreOwnership
@@ -1169,11 +1169,6 @@ def list_batches(app: AppSession) -> list[BatchRow]:
                 )
             )
         return found
-
-
-def source_names() -> list[tuple[str, str, str]]:
-    """(kind id, Chinese name, English name) of every kind, in the wizard's order."""
-    return [(k.id, k.name_zh, k.name_en) for k in SOURCE_KINDS.values()]
 
 
 def store_options(app: AppSession) -> list[StoreOption]:

@@ -36,7 +36,6 @@ from core.i18n import Message
 from core.importers.reading import SUPPORTED_EXTENSIONS
 from core.importers.sources import source_kind
 from core.model import (
-    ImportBatch,
     LiveSessionFact,
     OrderFact,
     Store,
@@ -806,9 +805,3 @@ def readiness_changes(before: Readiness_ | None, after: Readiness_ | None) -> li
         )
     rank = {Readiness.READY: 0, Readiness.NEARLY: 1, Readiness.NOT_READY: 2, None: 3}
     return sorted(changes, key=lambda c: (rank[c.after], c.no))
-
-
-def batch_count(app: AppSession) -> int:
-    """How many batches the file holds (tests and the GUI's "N 个批次")."""
-    with app.read() as s:
-        return int(s.scalar(select(func.count(ImportBatch.id))) or 0)

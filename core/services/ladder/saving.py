@@ -159,11 +159,6 @@ def competency_names(app: AppSession) -> list[str]:
     return names or list(DEFAULT_COMPETENCIES)
 
 
-def metric_catalogue(custom: Mapping[str, mx.Metric] | None = None) -> list[mx.Metric]:
-    """Built-in metrics in catalogue order, then the owner's own."""
-    return [*mx.CATALOGUE.values(), *(custom or {}).values()]
-
-
 def transition_criteria(
     session: Session, transition_id: int, version: int | None = None
 ) -> tuple[rules.CriterionSpec, ...]:
