@@ -45,7 +45,17 @@ from desktop.viewmodels.promotion_create_vm import Proposal
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-REFRESH_ON = frozenset({"cases", "employees", "ladder", "imports", "archive", "cycles", "users"})
+# ('archive' was in this list: no screen announces it, the archive's changes come as EMPLOYEES)
+REFRESH_ON = frozenset(
+    {
+        ChangeArea.CASES,
+        ChangeArea.EMPLOYEES,
+        ChangeArea.LADDER,
+        ChangeArea.IMPORTS,
+        ChangeArea.CYCLES,
+        ChangeArea.USERS,
+    }
+)
 READ_ONLY_BACKGROUND = QColor("#f1f3f5")
 
 

@@ -28,7 +28,7 @@ class ChangeArea(StrEnum):
     IMPORTS = "imports"  # a batch was imported or undone
     LADDER = "ladder"  # the career ladder design
     METRICS = "metrics"  # hand-entered metric values
-    PROMOTION = "promotion"  # the approval chain or notice template
+    PROMOTION = "promotion"  # a decided case took effect (level, salary, grade history changed)
     SCORES = "scores"  # assessment scores
     USERS = "users"  # accounts and roles
 
