@@ -8,15 +8,13 @@ employee (``cases.list_cases(employee_id=...)``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     Signal,
     Slot,
 )
@@ -28,10 +26,20 @@ from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.promotion_case_vm import holder_text, move_text, role_text, state_text
-from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
+from desktop.viewmodels.table_model import Column, RecordTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-REFRESH_ON = frozenset({"cases", "scores", "employees", "users", "ladder", "cycles"})
+REFRESH_ON = frozenset(
+    {
+        ChangeArea.CASES,
+        ChangeArea.SCORES,
+        ChangeArea.EMPLOYEES,
+        ChangeArea.USERS,
+        ChangeArea.LADDER,
+        ChangeArea.CYCLES,
+    }
+)
 
 
 def days_text(days: float) -> str:
@@ -39,57 +47,17 @@ def days_text(days: float) -> str:
     return tr("今天") if whole < 1 else tr("{n}天").format(n=whole)
 
 
-class CaseTableModel(QAbstractTableModel):
-    COL_NO, COL_NAME, COL_MOVE, COL_CYCLE, COL_STATE, COL_HOLDER, COL_WAITING = range(7)
-    HEADERS = ("工号", "姓名", "晋升路径", "评审周期", "状态", "当前处理", "等待")
-    CaseIdRole = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[CaseSummary] = []
-
-    def set_rows(self, rows: Sequence[CaseSummary]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
-
-    def text(self, row: CaseSummary, column: int) -> str:
-        texts: dict[int, Callable[[], str]] = {
-            self.COL_NO: lambda: row.no,
-            self.COL_NAME: lambda: row.name,
-            self.COL_MOVE: lambda: move_text(row.from_label, row.to_label),
-            self.COL_CYCLE: lambda: row.cycle or "—",
-            self.COL_STATE: lambda: state_text(row.state),
-            self.COL_HOLDER: lambda: holder_text(row.waiting_for, row.waiting_logins),
-            self.COL_WAITING: lambda: days_text(row.days_waiting),
-        }
-        return texts[column]()
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.text(row, index.column())
-        if role == self.CaseIdRole:
-            return row.id
-        return None
-
-    def case_id(self, row: int) -> int | None:
-        return self.rows[row].id if 0 <= row < len(self.rows) else None
+def case_columns() -> list[Column[CaseSummary]]:
+    """工号, 姓名, 晋升路径, 评审周期, 状态, 当前处理, 等待 (the queue page sizes them in this order)."""
+    return [
+        Column(tr("工号"), lambda r: r.no),
+        Column(tr("姓名"), lambda r: r.name),
+        Column(tr("晋升路径"), lambda r: move_text(r.from_label, r.to_label)),
+        Column(tr("评审周期"), lambda r: r.cycle or "—"),
+        Column(tr("状态"), lambda r: state_text(r.state)),
+        Column(tr("当前处理"), lambda r: holder_text(r.waiting_for, r.waiting_logins)),
+        Column(tr("等待"), lambda r: days_text(r.days_waiting)),
+    ]
 
 
 class _CasesViewModel(QObject):
@@ -100,7 +68,7 @@ class _CasesViewModel(QObject):
     def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session_vm = session_vm
-        self.model = CaseTableModel(self)
+        self.model: RecordTableModel[CaseSummary] = RecordTableModel(case_columns(), self)
         self._job = worker.LatestJob(self)
         self._job.succeeded.connect(self._on_loaded)
         self._job.failed.connect(self.failed)

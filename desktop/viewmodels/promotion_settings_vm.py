@@ -1,8 +1,9 @@
-"""Settings → 审批流程: which roles approve a case, in order (the owner's step always last)."""
+"""Settings → 审批流程 (which roles approve a case, in order, the owner's step always last) and
+Settings → 公示模板 (the sentence published when the owner decides)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,7 +19,9 @@ from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 OPTIONAL_STEPS = (StepRole.SUPERVISOR.value, StepRole.HR.value)
 
 
-class ChainViewModel(QObject):
+class _FileSettingViewModel(QObject):
+    """One of the file's promotion settings, edited by the owner: saving tells the other screens."""
+
     saved = Signal()
     failed = Signal(str)
 
@@ -31,6 +34,20 @@ class ChainViewModel(QObject):
     def allowed(self) -> bool:
         return self.session_vm.can(Perm.EDIT_COMPANY)
 
+    def _store(self, write: Callable[[], None]) -> bool:
+        try:
+            write()
+        except TiduiError as err:
+            self.error = err.text()
+            self.failed.emit(self.error)
+            return False
+        self.error = ""
+        self.session_vm.notify_changed(ChangeArea.COMPANY)
+        self.saved.emit()
+        return True
+
+
+class ChainViewModel(_FileSettingViewModel):
     def chain(self) -> list[str]:
         return [r.value for r in config.approval_chain(self.session_vm.app)]
 
@@ -42,16 +59,7 @@ class ChainViewModel(QObject):
 
     def save(self, steps: Sequence[str]) -> bool:
         roles = [r for r in steps if r != StepRole.OWNER.value] + [StepRole.OWNER.value]
-        try:
-            config.set_approval_chain(self.session_vm.app, roles)
-        except TiduiError as err:
-            self.error = err.text()
-            self.failed.emit(self.error)
-            return False
-        self.error = ""
-        self.session_vm.notify_changed(ChangeArea.COMPANY)
-        self.saved.emit()
-        return True
+        return self._store(lambda: config.set_approval_chain(self.session_vm.app, roles))
 
 
 # what each placeholder of the 公示 template stands for (shown beside the editor)
@@ -67,20 +75,8 @@ PLACEHOLDER_HINTS = {
 }
 
 
-class NoticeTemplateViewModel(QObject):
+class NoticeTemplateViewModel(_FileSettingViewModel):
     """Settings → 公示模板 (owner only): the sentence published when the owner decides."""
-
-    saved = Signal()
-    failed = Signal(str)
-
-    def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session_vm = session_vm
-        self.error = ""
-
-    @property
-    def allowed(self) -> bool:
-        return self.session_vm.can(Perm.EDIT_COMPANY)
 
     def template(self) -> str:
         return config.notice_template(self.session_vm.app)
@@ -123,13 +119,4 @@ class NoticeTemplateViewModel(QObject):
         return found.text, source
 
     def save(self, text: str) -> bool:
-        try:
-            config.set_notice_template(self.session_vm.app, text)
-        except TiduiError as err:
-            self.error = err.text()
-            self.failed.emit(self.error)
-            return False
-        self.error = ""
-        self.session_vm.notify_changed(ChangeArea.COMPANY)
-        self.saved.emit()
-        return True
+        return self._store(lambda: config.set_notice_template(self.session_vm.app, text))

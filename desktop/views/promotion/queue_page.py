@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.services.promotion.cases import CaseSummary
 from desktop.i18n import tr
-from desktop.viewmodels.promotion_queue_vm import CaseTableModel, QueueViewModel
+from desktop.viewmodels.promotion_queue_vm import QueueViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.table_model import RecordTableModel
 
 QUEUE_TITLE = "待我处理"
 
@@ -25,7 +27,7 @@ class CaseTable(QTableView):
 
     open_requested = Signal(int)
 
-    def __init__(self, model: CaseTableModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: RecordTableModel[CaseSummary], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -43,10 +45,10 @@ class CaseTable(QTableView):
 
     def _open(self, row: int) -> None:
         model = self.model()
-        assert isinstance(model, CaseTableModel)
-        case_id = model.case_id(row)
-        if case_id is not None:
-            self.open_requested.emit(case_id)
+        assert isinstance(model, RecordTableModel)
+        case = model.row_at(row)
+        if case is not None:
+            self.open_requested.emit(case.id)
 
     @Slot(QModelIndex)
     def on_double_clicked(self, index: QModelIndex) -> None:
