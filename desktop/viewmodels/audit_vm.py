@@ -6,14 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     Signal,
 )
 
@@ -24,6 +21,7 @@ from core.services.admin import audit
 from core.services.admin.audit import AuditFilter, AuditRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.viewmodels.table_model import Column, RecordTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 # The viewer shows at most this many of the newest matching entries (the export has them all).
@@ -40,54 +38,20 @@ def _change_text(row: AuditRow) -> str:
     return " → ".join(parts)
 
 
-class AuditTableModel(QAbstractTableModel):
-    AT, ACTOR, ACTION, ENTITY, ENTITY_ID, CHANGE = range(6)
-    HEADERS = ("时间", "操作人", "操作", "对象", "编号", "内容")
+def _shortened(text: str) -> str:
+    return text[:160] + "…" if len(text) > 160 else text
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[AuditRow] = []
 
-    def set_rows(self, rows: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if col == self.AT:
-                return row.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            if col == self.ACTOR:
-                return row.actor
-            if col == self.ACTION:
-                return row.action
-            if col == self.ENTITY:
-                return audit.entity_label(row.entity)
-            if col == self.ENTITY_ID:
-                return row.entity_id or ""
-            if col == self.CHANGE:
-                text = _change_text(row)
-                if role == Qt.ItemDataRole.DisplayRole and len(text) > 160:
-                    return text[:160] + "…"
-                return text
-        return None
+def audit_columns() -> list[Column[AuditRow]]:
+    """时间, 操作人, 操作, 对象, 编号, 内容 (the change cut at 160 characters, whole in the tooltip)."""
+    return [
+        Column(tr("时间"), lambda r: r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+        Column(tr("操作人"), lambda r: r.actor),
+        Column(tr("操作"), lambda r: r.action),
+        Column(tr("对象"), lambda r: audit.entity_label(r.entity)),
+        Column(tr("编号"), lambda r: r.entity_id or ""),
+        Column(tr("内容"), lambda r: _shortened(_change_text(r)), tooltip=_change_text),
+    ]
 
 
 class AuditViewModel(QObject):
@@ -98,7 +62,7 @@ class AuditViewModel(QObject):
     def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session_vm = session_vm
-        self.table = AuditTableModel(self)
+        self.table: RecordTableModel[AuditRow] = RecordTableModel(audit_columns(), self)
         self.where = AuditFilter()
         self.actors: list[str] = []
         self.entities: list[str] = []

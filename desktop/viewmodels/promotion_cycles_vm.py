@@ -43,6 +43,7 @@ from desktop.viewmodels.eligibility_vm import run_alone, status_text
 from desktop.viewmodels.promotion_case_vm import number, role_text, state_text
 from desktop.viewmodels.promotion_create_vm import Proposal
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
+from desktop.viewmodels.table_model import Column, RecordTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # ('archive' was in this list: no screen announces it, the archive's changes come as EMPLOYEES)
@@ -75,96 +76,44 @@ def parse_score(text: str) -> float | None:
 # --- cycles ------------------------------------------------------------------------------------
 
 
-class CycleTableModel(QAbstractTableModel):
-    HEADERS = ("名称", "截至月份", "状态", "截止日期")
+def cycle_columns() -> list[Column[CycleRow]]:
+    return [
+        Column(tr("名称"), lambda r: r.name),
+        Column(tr("截至月份"), lambda r: r.as_of),
+        Column(tr("状态"), lambda r: tr("进行中") if r.state == "open" else tr("已关闭")),
+        Column(tr("截止日期"), lambda r: r.deadline.isoformat() if r.deadline else "—"),
+    ]
 
+
+def _readiness_text(r: CycleCandidateRow) -> str:
+    status = status_text(r.status)
+    if r.total:
+        status += f" {r.met}/{r.total}"
+    if r.source == "manual":
+        status += tr("（手动加入）")
+    return status
+
+
+def candidate_columns() -> list[Column[CycleCandidateRow]]:
+    return [
+        Column(tr("工号"), lambda r: r.no),
+        Column(tr("姓名"), lambda r: r.name),
+        Column(tr("晋升路径"), lambda r: r.transition),
+        Column(tr("达标情况"), _readiness_text),
+        Column(
+            tr("申请状态"), lambda r: state_text(r.case_state) if r.case_state else tr("未发起")
+        ),
+        Column(tr("等待"), lambda r: role_text(r.waiting_for) if r.waiting_for else "—"),
+    ]
+
+
+class CandidateTableModel(RecordTableModel[CycleCandidateRow]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[CycleRow] = []
-
-    def set_rows(self, rows: list[CycleRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        row = self.rows[index.row()]
-        texts = (
-            row.name,
-            row.as_of,
-            tr("进行中") if row.state == "open" else tr("已关闭"),
-            row.deadline.isoformat() if row.deadline else "—",
-        )
-        return texts[index.column()]
-
-
-class CandidateTableModel(QAbstractTableModel):
-    HEADERS = ("工号", "姓名", "晋升路径", "达标情况", "申请状态", "等待")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[CycleCandidateRow] = []
-
-    def set_rows(self, rows: list[CycleCandidateRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.HEADERS[section])
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        r = self.rows[index.row()]
-        status = status_text(r.status)
-        if r.total:
-            status += f" {r.met}/{r.total}"
-        if r.source == "manual":
-            status += tr("（手动加入）")
-        texts = (
-            r.no,
-            r.name,
-            r.transition,
-            status,
-            state_text(r.case_state) if r.case_state else tr("未发起"),
-            role_text(r.waiting_for) if r.waiting_for else "—",
-        )
-        return texts[index.column()]
+        super().__init__(candidate_columns(), parent)
 
     def case_id(self, row: int) -> int | None:
-        return self.rows[row].case_id if 0 <= row < len(self.rows) else None
+        found = self.row_at(row)
+        return found.case_id if found else None
 
 
 @dataclass(frozen=True)
@@ -184,7 +133,7 @@ class CyclesViewModel(QObject):
     def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session_vm = session_vm
-        self.cycles = CycleTableModel(self)
+        self.cycles: RecordTableModel[CycleRow] = RecordTableModel(cycle_columns(), self)
         self.candidates = CandidateTableModel(self)
         self.grid = ScoreGridModel(session_vm, self)
         self.grid.failed.connect(self.failed)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import tr
-from desktop.viewmodels.audit_vm import AuditTableModel, AuditViewModel
+from desktop.viewmodels.audit_vm import AuditViewModel
 from desktop.views.files import ask_save_xlsx
 
 
@@ -58,11 +58,11 @@ class AuditTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in (
-            (AuditTableModel.AT, 150),
-            (AuditTableModel.ACTOR, 90),
-            (AuditTableModel.ACTION, 190),
-            (AuditTableModel.ENTITY, 90),
-            (AuditTableModel.ENTITY_ID, 60),
+            (0, 150),
+            (1, 90),
+            (2, 190),
+            (3, 90),
+            (4, 60),
         ):
             self.table.setColumnWidth(column, width)
         filters = QHBoxLayout()
