@@ -408,5 +408,6 @@ def test_the_logo_field_says_what_it_is_for_today(qtbot: QtBot, tmp_path: Path) 
         and isinstance(w := item.widget(), QLabel)
     ]
     assert "公司标志" in labels and not any("用于报告" in t for t in labels)
-    assert "还没有用到" in tab.logo_hint.text()
+    # the reports print it now (core/reports/common.py letterhead): the hint says where, no promise
+    assert "页眉" in tab.logo_hint.text() and "还没有用到" not in tab.logo_hint.text()
     _close(app)

@@ -129,11 +129,9 @@ class CompanyTab(QWidget):
         form.addRow(tr("币种"), self.currency)
         form.addRow(tr("默认语言"), self.language)
         form.addRow(tr("公司标志"), logo_row)
-        # Nothing prints it yet: say so instead of promising reports and letters (issue 11).
+        # where the logo appears (core/reports/common.py puts it in every letterhead)
         self.logo_hint = QLabel(
-            tr(
-                "标志保存在公司档案中。评估报告和晋升通知功能推出后，会印在它们的页眉上；目前还没有用到。"
-            )
+            tr("标志保存在公司档案中，印在评估报告、晋升通知书、公示和进度单每一页的页眉上。")
         )
         self.logo_hint.setWordWrap(True)
         self.logo_hint.setStyleSheet("color: #616161;")
