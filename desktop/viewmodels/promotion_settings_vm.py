@@ -4,8 +4,9 @@ Settings → 公示模板 (the sentence published when the owner decides)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from core.domain.cases import DEFAULT_NOTICE, StepRole, placeholders
 from core.errors import TiduiError
@@ -19,9 +20,34 @@ from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 OPTIONAL_STEPS = (StepRole.SUPERVISOR.value, StepRole.HR.value)
 
 
-class _FileSettingViewModel(QObject):
-    """One of the file's promotion settings, edited by the owner: saving tells the other screens."""
+class _Saver(Protocol):
+    session_vm: SessionViewModel
+    error: str
 
+    @property
+    def saved(self) -> SignalInstance: ...
+
+    @property
+    def failed(self) -> SignalInstance: ...
+
+
+def _store(vm: _Saver, write: Callable[[], None]) -> bool:
+    """Save one of the file's promotion settings: the core's refusal as text, else tell the
+    other screens. (A shared QObject base class for the two viewmodels crashed PySide6 while
+    tearing down, so they share this function instead.)"""
+    try:
+        write()
+    except TiduiError as err:
+        vm.error = err.text()
+        vm.failed.emit(vm.error)
+        return False
+    vm.error = ""
+    vm.session_vm.notify_changed(ChangeArea.COMPANY)
+    vm.saved.emit()
+    return True
+
+
+class ChainViewModel(QObject):
     saved = Signal()
     failed = Signal(str)
 
@@ -34,20 +60,6 @@ class _FileSettingViewModel(QObject):
     def allowed(self) -> bool:
         return self.session_vm.can(Perm.EDIT_COMPANY)
 
-    def _store(self, write: Callable[[], None]) -> bool:
-        try:
-            write()
-        except TiduiError as err:
-            self.error = err.text()
-            self.failed.emit(self.error)
-            return False
-        self.error = ""
-        self.session_vm.notify_changed(ChangeArea.COMPANY)
-        self.saved.emit()
-        return True
-
-
-class ChainViewModel(_FileSettingViewModel):
     def chain(self) -> list[str]:
         return [r.value for r in config.approval_chain(self.session_vm.app)]
 
@@ -59,7 +71,7 @@ class ChainViewModel(_FileSettingViewModel):
 
     def save(self, steps: Sequence[str]) -> bool:
         roles = [r for r in steps if r != StepRole.OWNER.value] + [StepRole.OWNER.value]
-        return self._store(lambda: config.set_approval_chain(self.session_vm.app, roles))
+        return _store(self, lambda: config.set_approval_chain(self.session_vm.app, roles))
 
 
 # what each placeholder of the 公示 template stands for (shown beside the editor)
@@ -75,8 +87,20 @@ PLACEHOLDER_HINTS = {
 }
 
 
-class NoticeTemplateViewModel(_FileSettingViewModel):
+class NoticeTemplateViewModel(QObject):
     """Settings → 公示模板 (owner only): the sentence published when the owner decides."""
+
+    saved = Signal()
+    failed = Signal(str)
+
+    def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session_vm = session_vm
+        self.error = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.session_vm.can(Perm.EDIT_COMPANY)
 
     def template(self) -> str:
         return config.notice_template(self.session_vm.app)
@@ -119,4 +143,4 @@ class NoticeTemplateViewModel(_FileSettingViewModel):
         return found.text, source
 
     def save(self, text: str) -> bool:
-        return self._store(lambda: config.set_notice_template(self.session_vm.app, text))
+        return _store(self, lambda: config.set_notice_template(self.session_vm.app, text))
