@@ -17,6 +17,7 @@ import csv
 import io
 import os
 import zipfile
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -640,15 +641,19 @@ _DELIMITERS = (",", "\t", ";", "|")
 
 
 def _detect_delimiter(text: str) -> str:
+    """The delimiter most of the first lines agree on: the most lines splitting into the same
+    number of cells (more than one), then the wider table. Not the widest single line: one cell
+    holding tabs in a ';' file made a tab look like the delimiter."""
     lines = [line for line in text.splitlines()[:40] if line.strip()]
-    best, best_width = ",", 1
+    best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
         try:
-            width = max((len(r) for r in csv.reader(lines, delimiter=delimiter)), default=1)
+            widths = Counter(len(r) for r in csv.reader(lines, delimiter=delimiter))
         except csv.Error:
             continue
-        if width > best_width:
-            best, best_width = delimiter, width
+        score = max(((n, width) for width, n in widths.items() if width > 1), default=(0, 0))
+        if score > best_score:
+            best, best_score = delimiter, score
     return best
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core.importers import reading
@@ -59,6 +59,8 @@ def _same(first: ColumnBlock, second: ColumnBlock) -> None:
     rows=st.lists(st.lists(_CELL, min_size=4, max_size=4), min_size=1, max_size=30),
     delimiter=st.sampled_from([",", "\t", ";"]),
 )
+# found by this test: tabs inside the last row's cells made a ';' file look tab-separated
+@example(rows=[["", "", "", ""]] * 7 + [["", "", "\t", '"\t\t']], delimiter=";")
 def test_raw_split_reads_like_the_decoded_file(
     tmp_path: Path, rows: list[list[str]], delimiter: str
 ) -> None:
