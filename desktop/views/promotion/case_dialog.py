@@ -343,16 +343,17 @@ class CaseDialog(QDialog):
             self.error.clear()
         while self.header.count():
             taken = self.header.takeAt(0)
-            if taken is not None and taken.widget() is not None:
-                taken.widget().deleteLater()
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for i, (label, value) in enumerate(vm.header()):
             row, col = divmod(i, 3)
-            name = QLabel(label + "：")
-            name.setStyleSheet("color: #616161;")
+            caption = QLabel(label + "：")
+            caption.setStyleSheet("color: #616161;")
             text = QLabel(value)
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.header.addWidget(name, row, col * 2)
+            self.header.addWidget(caption, row, col * 2)
             self.header.addWidget(text, row, col * 2 + 1)
         for col in range(3):
             self.header.setColumnStretch(col * 2 + 1, 1)
@@ -362,6 +363,8 @@ class CaseDialog(QDialog):
         )
         for r, c in enumerate(vm.criteria()):
             mark = self.criteria.item(r, 2)
+            if mark is None:
+                continue
             mark.setForeground(QBrush(QColor("#1e7e34" if c.met else "#c62828")))
             mark.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scores.clear()

@@ -48,8 +48,8 @@ class NewCycleDialog(QDialog):
         self.name.setText(f"{year}{'上半年' if month <= 6 else '下半年'}")  # e.g. 2024下半年
         self.month = QComboBox()
         for i in range(-3, 24):
-            month = mo.add(default, -i)
-            self.month.addItem(mo.label(month, current_language()), month)
+            choice = mo.add(default, -i)
+            self.month.addItem(mo.label(choice, current_language()), choice)
         self.month.setCurrentIndex(self.month.findData(default))
         self.has_deadline = QCheckBox(tr("截止日期"))
         self.deadline = QDateEdit()
