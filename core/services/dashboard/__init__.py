@@ -23,6 +23,9 @@ here, from plain rows, with its formula written down (and in the README):
   head-count = mean over the months m of W of the head-count at end of m; turnover % =
   separations ÷ average head-count × 100 (None while the average is 0). Per level, a separation
   counts at the level the person held on their leave date.
+* **retention** of a hiring cohort (the hires of each of the 3 calendar years ending at M's
+  year, the last one up to M): stayed = cohort members with no leave date or a leave date on
+  or after the end of M; retention % = stayed ÷ hired × 100 (None for an empty cohort).
 * **promotions per month**: grade changes effective in the month whose ``from`` and ``to``
   levels are set and differ; a promotion when the new level ranks higher, else a transfer.
 * **case efficiency** (晋升效率): decided cases are those with the owner's decision
@@ -65,6 +68,7 @@ from core.services.dashboard.figures import (
     MAX_BENCH,
     NINE_BOX_KEY,
     OPEN_CASE_STATES,
+    RETENTION_YEARS,
     ROLLING_MONTHS,
     BusinessMonth,
     CaseFigures,
@@ -79,6 +83,7 @@ from core.services.dashboard.figures import (
     PeopleFlow,
     PersonRef,
     PromotionMonth,
+    Retention,
     Settings,
     Staff,
     TrackFigures,
@@ -88,6 +93,7 @@ from core.services.dashboard.figures import (
     headcount_at,
     month_end_counts,
     read_settings,
+    retention,
     set_settings,
     settings,
     turnover,
@@ -102,6 +108,7 @@ __all__ = [
     "MAX_BENCH",
     "NINE_BOX_KEY",
     "OPEN_CASE_STATES",
+    "RETENTION_YEARS",
     "ROLLING_MONTHS",
     "BusinessMonth",
     "CaseFigures",
@@ -116,6 +123,7 @@ __all__ = [
     "PeopleFlow",
     "PersonRef",
     "PromotionMonth",
+    "Retention",
     "Settings",
     "Staff",
     "Table",
@@ -129,6 +137,7 @@ __all__ = [
     "headcount_at",
     "month_end_counts",
     "read_settings",
+    "retention",
     "set_settings",
     "settings",
     "tables",

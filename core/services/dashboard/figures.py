@@ -26,6 +26,7 @@ DEFAULT_BENCH = 1.0
 DEFAULT_CUTOFFS = (60.0, 80.0)
 MAX_BENCH = 10.0
 ROLLING_MONTHS = 12
+RETENTION_YEARS = 3  # cohorts: the hires of each of the 3 calendar years ending at M's year
 BUSINESS_MONTHS = 24  # the GMV chart covers the 24 months ending at the as-of month
 OPEN_CASE_STATES = ("submitted", "in_review", "returned", "approved")
 
@@ -198,12 +199,22 @@ class TrackTurnover:
 
 
 @dataclass(frozen=True)
+class Retention:
+    first: str  # the cohort's first month of hire
+    last: str  # its last month of hire (≤ the as-of month)
+    hired: int
+    stayed: int  # still employed at the end of the as-of month
+    pct: float | None  # stayed ÷ hired × 100; None for an empty cohort
+
+
+@dataclass(frozen=True)
 class PeopleFlow:
     rolling: Turnover
     calendar: Turnover
     by_track: tuple[TrackTurnover, ...]
     by_level: tuple[LevelTurnover, ...]
     hires: tuple[PersonRef, ...]  # hired inside the rolling window
+    retention: tuple[Retention, ...] = ()  # one cohort per calendar year of hire, oldest first
 
 
 @dataclass(frozen=True)
@@ -391,3 +402,13 @@ def turnover(
     )
     avg = total / len(months) if months else 0.0
     return Turnover(first, last, len(leavers), avg, leavers)
+
+
+def retention(staff: Iterable[Staff], first: str, last: str, at: date) -> Retention:
+    """Cohort retention: of the people hired in months ``first``..``last``, how many are still
+    employed on ``at`` (no leave date, or a leave date on or after it) — stayed ÷ hired × 100."""
+    start, end = mo.first_day(first), mo.last_day(last)
+    cohort = [p for p in staff if p.hired is not None and start <= p.hired <= end]
+    stayed = sum(1 for p in cohort if p.left is None or p.left >= at)
+    pct = stayed / len(cohort) * 100 if cohort else None
+    return Retention(first, last, len(cohort), stayed, pct)

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from core.domain import months as mo
 from core.services.dashboard.figures import (
+    RETENTION_YEARS,
     ROLLING_MONTHS,
     LevelTurnover,
     PeopleFlow,
@@ -17,6 +18,7 @@ from core.services.dashboard.figures import (
     Staff,
     TrackTurnover,
     month_end_counts,
+    retention,
     turnover,
 )
 from core.services.dashboard.pipeline import _LevelInfo
@@ -70,7 +72,12 @@ def _flow(
         for p in staff
         if p.hired is not None and start <= p.hired <= end
     )
-    return PeopleFlow(rolling, calendar, by_track, by_level, hires)
+    year = int(as_of[:4])
+    cohorts = tuple(
+        retention(staff, f"{y}-01", min(f"{y}-12", as_of), end)
+        for y in range(year - RETENTION_YEARS + 1, year + 1)
+    )
+    return PeopleFlow(rolling, calendar, by_track, by_level, hires, cohorts)
 
 
 def _promotions(

@@ -66,6 +66,16 @@ def as_json(d: Dashboard, lang: str | None = None) -> dict[str, Any]:
             "separations": d.flow.calendar.separations,
             "avg_headcount": _r(d.flow.calendar.avg_headcount),
         },
+        "retention": [
+            {
+                "first": c.first,
+                "last": c.last,
+                "hired": c.hired,
+                "stayed": c.stayed,
+                "pct": _r(c.pct),
+            }
+            for c in d.flow.retention
+        ],
         "turnover_by_level": [
             {
                 "track": x.track,
