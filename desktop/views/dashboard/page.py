@@ -127,7 +127,7 @@ def _chart_view(chart: QChart, height: int) -> QChartView:
     return view
 
 
-def _link(text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
+def _link(text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
     button = QPushButton(text)
     button.setFlat(True)
     button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -141,7 +141,7 @@ class LinkLabel(QLabel):
     """A clickable sentence that wraps (a long gap sentence or list of names must not widen the
     page past the window)."""
 
-    def __init__(self, text: str, slot: Callable[[], None], color: str, tip: str = "") -> None:
+    def __init__(self, text: str, slot: Callable[[], object], color: str, tip: str = "") -> None:
         super().__init__()
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setText(
@@ -282,6 +282,8 @@ class Card(QFrame):
     def clear(self) -> None:
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
+            if item is None:
+                break
             widget = item.widget()
             if widget is not None:
                 widget.setParent(None)  # gone from findChild and the screen at once
@@ -310,6 +312,8 @@ def _drop_layout(layout: object) -> None:
         return
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
         if widget is not None:
             widget.setParent(None)
@@ -492,11 +496,11 @@ class DashboardPage(QWidget):
         grid.addWidget(self.business, 2, 0, 1, 3)
         for column in range(3):
             grid.setColumnStretch(column, 1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(content)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
         self.content = content
 
         # a new company: what to do first
@@ -505,7 +509,7 @@ class DashboardPage(QWidget):
         self.checklist_layout.setContentsMargins(40, 30, 40, 30)
 
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.scroll_area)
         self.stack.addWidget(self.checklist)
 
         layout = QVBoxLayout(self)
@@ -540,7 +544,7 @@ class DashboardPage(QWidget):
             self.stack.setCurrentWidget(self.checklist)
             _show_now(self.checklist)
             return
-        self.stack.setCurrentWidget(self.scroll)
+        self.stack.setCurrentWidget(self.scroll_area)
         self._draw_pipeline(found)
         self._draw_nine_box(found.nine_box)
         self._draw_flow(found)
@@ -942,10 +946,12 @@ class DashboardPage(QWidget):
                 heading += "　" + self.session_vm.company_name()
             line = painter.fontMetrics().height() + 10
             painter.drawText(0, painter.fontMetrics().ascent(), heading)
-            source = self.content if self.stack.currentWidget() is self.scroll else self.checklist
+            source = (
+                self.content if self.stack.currentWidget() is self.scroll_area else self.checklist
+            )
             before = source.size()
             size = QSize(max(before.width(), 1100), before.height())
-            if self.stack.currentWidget() is self.scroll:
+            if self.stack.currentWidget() is self.scroll_area:
                 size.setHeight(max(source.heightForWidth(size.width()), source.sizeHint().height()))
             buttons = [b for c in self.cards.values() for b in (c.toggle, c.export_button)]
             for button in buttons:  # paper has nothing to click

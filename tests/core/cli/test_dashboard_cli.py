@@ -62,6 +62,13 @@ def test_dashboard_json_on_the_demo(demo_file: Path) -> None:
     assert "运营专员：1人；1名运营助理达到运营专员标准" in found["sentences"]
     shares = {b["month"]: b["live_share"] for b in found["business"]}
     assert shares["2023-01"] == 0.0 and shares["2024-06"] > 0
+    cohorts = found["retention"]  # one per hire year 2022..2024, the last cut at the as-of month
+    assert [(c["first"], c["last"]) for c in cohorts] == [
+        ("2022-01", "2022-12"),
+        ("2023-01", "2023-12"),
+        ("2024-01", "2024-06"),
+    ]
+    assert all(0 <= c["stayed"] <= c["hired"] for c in cohorts)
 
 
 def test_dashboard_text_and_errors(demo_file: Path) -> None:

@@ -1,0 +1,127 @@
+"""The 9宫格 from the latest review cycle's scores.
+
+Formulas: see the package docstring (core/services/dashboard/__init__.py)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain import scoring
+from core.domain.rules import KPI_KINDS
+from core.model import (
+    Employee,
+    ReviewCycle,
+    ScoreEntry,
+)
+from core.services.dashboard.figures import NineBox, NineBoxEntry, PersonRef, Settings, band
+from core.services.eligibility import readiness as el
+
+
+def _latest_period(session: Session, scope: set[int] | None) -> tuple[str | None, str | None]:
+    """(period name, as-of month) of the latest review cycle, else of the latest scores."""
+    cycle = session.scalars(
+        select(ReviewCycle).order_by(
+            ReviewCycle.as_of.desc(), ReviewCycle.created_at.desc(), ReviewCycle.id.desc()
+        )
+    ).first()
+    if cycle is not None:
+        return cycle.name, cycle.as_of
+    latest: dict[str, tuple[date, int]] = {}
+    for employee_id, period, scored_on, entry_id in session.execute(
+        select(ScoreEntry.employee_id, ScoreEntry.period, ScoreEntry.scored_on, ScoreEntry.id)
+    ):
+        if scope is not None and employee_id not in scope:
+            continue
+        stamp = (scored_on or date.min, entry_id)
+        latest[period] = max(latest.get(period, stamp), stamp)
+    if not latest:
+        return None, None
+    return max(latest, key=lambda p: latest[p]), None
+
+
+def _kpi_performance(candidate: el.Candidate) -> float | None:
+    values = [
+        a
+        for spec, a in zip(candidate.transition.rules, candidate.attainment, strict=True)
+        if spec.kind in KPI_KINDS
+    ]
+    if not values:
+        return None
+    return sum(values) / len(values) * scoring.WEIGHT_TOTAL
+
+
+def _nine_box(
+    session: Session,
+    scope: set[int] | None,
+    found: el.EligibilityList,
+    settings_: Settings,
+) -> NineBox:
+    period, _ = _latest_period(session, scope)
+    if period is None:
+        return NineBox(None, settings_.low, settings_.high, ())
+    ratings: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
+    for employee_id, part, item, score in session.execute(
+        select(ScoreEntry.employee_id, ScoreEntry.part, ScoreEntry.item, ScoreEntry.score).where(
+            ScoreEntry.period == period
+        )
+    ):
+        if scope is None or employee_id in scope:
+            ratings[employee_id].append((part, item, float(score)))
+    source = found
+    people = {c.person.id: c.person for c in source.candidates}
+    performance: dict[int, float] = {}
+    for c in source.candidates:
+        if c.transition.kind != "promotion" or c.person.id in performance:
+            continue
+        value = _kpi_performance(c)
+        if value is not None:
+            performance[c.person.id] = value
+    names = {
+        i: (no, name)
+        for i, no, name in session.execute(
+            select(Employee.id, Employee.no, Employee.name).where(Employee.id.in_(list(ratings)))
+        )
+    }
+    entries: list[NineBoxEntry] = []
+    unplaced: list[PersonRef] = []
+    for employee_id, rows in ratings.items():
+        items = scoring.average_ratings(rows)
+        potential_items = list(items.get("potential", {}).values())
+        potential = sum(potential_items) / len(potential_items) if potential_items else None
+        perf = performance.get(employee_id)
+        if perf is None and items.get("performance"):
+            typed = list(items["performance"].values())
+            perf = sum(typed) / len(typed)
+        person = people.get(employee_id)
+        no, name = names.get(employee_id, ("", ""))
+        if person is None or perf is None or potential is None:
+            unplaced.append(
+                PersonRef(
+                    employee_id,
+                    no,
+                    name,
+                    person.track if person else "",
+                    person.level if person else "",
+                )
+            )
+            continue
+        entries.append(
+            NineBoxEntry(
+                employee_id,
+                person.no,
+                person.name,
+                person.track,
+                person.level,
+                round(perf, 2),
+                round(potential, 2),
+                band(perf, settings_.low, settings_.high),
+                band(potential, settings_.low, settings_.high),
+            )
+        )
+    entries.sort(key=lambda e: e.no)
+    unplaced.sort(key=lambda p: p.no)
+    return NineBox(period, settings_.low, settings_.high, tuple(entries), tuple(unplaced))
