@@ -56,7 +56,10 @@ class StoreDayFact(Base):
     """One store-day from a daily shop overview (生意参谋 店铺整体_日)."""
 
     __tablename__ = "store_day_facts"
-    __table_args__ = (Index("ix_store_day_store_day", "store_id", "day"),)
+    __table_args__ = (
+        Index("ix_store_day_store_day", "store_id", "day"),
+        Index("ix_store_day_batch", "batch_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -80,7 +83,10 @@ class StoreMonthFact(Base):
     """
 
     __tablename__ = "store_month_facts"
-    __table_args__ = (Index("ix_store_month_store_month", "store_id", "month"),)
+    __table_args__ = (
+        Index("ix_store_month_store_month", "store_id", "month"),
+        Index("ix_store_month_batch", "batch_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -99,7 +105,10 @@ class OrderFact(Base):
     """One (sub-)order from a Taobao or 抖店 order export; only what metrics need."""
 
     __tablename__ = "order_facts"
-    __table_args__ = (Index("ix_order_store_month", "store_id", "month"),)
+    __table_args__ = (
+        Index("ix_order_store_month", "store_id", "month"),
+        Index("ix_order_batch", "batch_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -124,7 +133,10 @@ class LiveSessionFact(Base):
     """One live session of a live account (罗盘 直播间列表)."""
 
     __tablename__ = "live_session_facts"
-    __table_args__ = (Index("ix_live_store_month", "store_id", "month"),)
+    __table_args__ = (
+        Index("ix_live_store_month", "store_id", "month"),
+        Index("ix_live_batch", "batch_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -150,7 +162,10 @@ class ManualMetricValue(Base):
     """A monthly metric value entered by hand or from Tidui's metrics template (e.g. retention_30d)."""
 
     __tablename__ = "manual_metric_values"
-    __table_args__ = (Index("ix_manual_metric_emp", "employee_id", "metric", "month"),)
+    __table_args__ = (
+        Index("ix_manual_metric_emp", "employee_id", "metric", "month"),
+        Index("ix_manual_metric_batch", "batch_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
