@@ -11,10 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.model.base import Base, utcnow
+
+
+# Undo looks up the rows a batch replaced (superseded_by = batch); almost every row has NULL there,
+# so the index holds only the replaced ones.
+def _replaced_index(name: str) -> Index:
+    where = text("superseded_by IS NOT NULL")
+    return Index(name, "superseded_by", sqlite_where=where, postgresql_where=where)
 
 
 class ImportBatch(Base):
@@ -59,6 +66,7 @@ class StoreDayFact(Base):
     __table_args__ = (
         Index("ix_store_day_store_day", "store_id", "day"),
         Index("ix_store_day_batch", "batch_id"),
+        _replaced_index("ix_store_day_superseded"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +94,7 @@ class StoreMonthFact(Base):
     __table_args__ = (
         Index("ix_store_month_store_month", "store_id", "month"),
         Index("ix_store_month_batch", "batch_id"),
+        _replaced_index("ix_store_month_superseded"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +117,7 @@ class OrderFact(Base):
     __table_args__ = (
         Index("ix_order_store_month", "store_id", "month"),
         Index("ix_order_batch", "batch_id"),
+        _replaced_index("ix_order_superseded"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +146,7 @@ class LiveSessionFact(Base):
     __table_args__ = (
         Index("ix_live_store_month", "store_id", "month"),
         Index("ix_live_batch", "batch_id"),
+        _replaced_index("ix_live_superseded"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
