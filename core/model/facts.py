@@ -11,10 +11,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.model.base import Base, utcnow
+
+
+# Undo looks up the rows a batch replaced (superseded_by = batch); almost every row has NULL there,
+# so the index holds only the replaced ones.
+def _replaced_index(name: str) -> Index:
+    where = text("superseded_by IS NOT NULL")
+    return Index(name, "superseded_by", sqlite_where=where, postgresql_where=where)
 
 
 class ImportBatch(Base):
@@ -56,7 +63,11 @@ class StoreDayFact(Base):
     """One store-day from a daily shop overview (生意参谋 店铺整体_日)."""
 
     __tablename__ = "store_day_facts"
-    __table_args__ = (Index("ix_store_day_store_day", "store_id", "day"),)
+    __table_args__ = (
+        Index("ix_store_day_store_day", "store_id", "day"),
+        Index("ix_store_day_batch", "batch_id"),
+        _replaced_index("ix_store_day_superseded"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -80,7 +91,11 @@ class StoreMonthFact(Base):
     """
 
     __tablename__ = "store_month_facts"
-    __table_args__ = (Index("ix_store_month_store_month", "store_id", "month"),)
+    __table_args__ = (
+        Index("ix_store_month_store_month", "store_id", "month"),
+        Index("ix_store_month_batch", "batch_id"),
+        _replaced_index("ix_store_month_superseded"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -99,7 +114,11 @@ class OrderFact(Base):
     """One (sub-)order from a Taobao or 抖店 order export; only what metrics need."""
 
     __tablename__ = "order_facts"
-    __table_args__ = (Index("ix_order_store_month", "store_id", "month"),)
+    __table_args__ = (
+        Index("ix_order_store_month", "store_id", "month"),
+        Index("ix_order_batch", "batch_id"),
+        _replaced_index("ix_order_superseded"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -124,7 +143,11 @@ class LiveSessionFact(Base):
     """One live session of a live account (罗盘 直播间列表)."""
 
     __tablename__ = "live_session_facts"
-    __table_args__ = (Index("ix_live_store_month", "store_id", "month"),)
+    __table_args__ = (
+        Index("ix_live_store_month", "store_id", "month"),
+        Index("ix_live_batch", "batch_id"),
+        _replaced_index("ix_live_superseded"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
@@ -150,7 +173,10 @@ class ManualMetricValue(Base):
     """A monthly metric value entered by hand or from Tidui's metrics template (e.g. retention_30d)."""
 
     __tablename__ = "manual_metric_values"
-    __table_args__ = (Index("ix_manual_metric_emp", "employee_id", "metric", "month"),)
+    __table_args__ = (
+        Index("ix_manual_metric_emp", "employee_id", "metric", "month"),
+        Index("ix_manual_metric_batch", "batch_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
