@@ -17,7 +17,15 @@ from core.services.promotion import cases as case_service
 from core.services.promotion import scores
 from core.services.promotion.cycles import CycleCandidateRow, CycleRow, cycle_candidates
 
-__all__ = ["CycleRow", "ReviewDetail", "ReviewRow", "compare", "review_detail", "review_rows"]
+__all__ = [
+    "CompareLine",
+    "CycleRow",
+    "ReviewDetail",
+    "ReviewRow",
+    "compare",
+    "review_detail",
+    "review_rows",
+]
 from core.session import AppSession
 
 
