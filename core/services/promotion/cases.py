@@ -261,6 +261,9 @@ def _criterion_dict(result: Any) -> dict[str, Any]:
     }
 
 
+criterion_dict = _criterion_dict  # for the review screen's candidates without a case
+
+
 def _live(
     app: AppSession, case: PromotionCase, cycle: ReviewCycle | None
 ) -> tuple[str, tuple[dict[str, Any], ...], dict[str, Any], Readiness | None]:

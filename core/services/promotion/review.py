@@ -1,0 +1,178 @@
+"""The promotion review screen's data: a cycle's candidate rows, one candidate's detail and an
+aligned comparison of two or three candidates of the same transition.
+
+Built only from the existing services (cycle candidates, case view); no rule is evaluated here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.domain import scoring
+from core.errors import ValidationError
+from core.services.eligibility import readiness as el
+from core.services.promotion import cases as case_service
+from core.services.promotion import scores
+from core.services.promotion.cycles import CycleCandidateRow, CycleRow, cycle_candidates
+
+__all__ = [
+    "CompareLine",
+    "CycleRow",
+    "ReviewDetail",
+    "ReviewRow",
+    "compare",
+    "review_detail",
+    "review_rows",
+]
+from core.session import AppSession
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One line of the review screen's candidate list."""
+
+    employee_id: int
+    no: str
+    name: str
+    transition_id: int
+    transition: str
+    state: str | None  # the case's state, None without a case
+    total: float | None
+    readiness: str  # ready | nearly | not
+    holder: str | None  # the role the case waits on
+    case_id: int | None
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.employee_id, self.transition_id)
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    rule: str
+    met: bool
+    observed: Any
+    required: Any
+    explanation: str
+    series: tuple[float | None, ...]  # month by month, for the sparkline (KPI criteria)
+    months: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    row: ReviewRow
+    parts: tuple[dict[str, Any], ...]  # scores.Evaluation.as_dict()["parts"]
+    total: float | None
+    criteria: tuple[CriterionLine, ...]
+    trail: tuple[case_service.TrailEntry, ...] = ()
+    evidence: tuple[tuple[int, str, int], ...] = ()
+    actions: tuple[str, ...] = field(default=())
+
+
+def _row(c: CycleCandidateRow, total: float | None) -> ReviewRow:
+    return ReviewRow(
+        employee_id=c.employee_id,
+        no=c.no,
+        name=c.name,
+        transition_id=c.transition_id,
+        transition=c.transition,
+        state=c.case_state,
+        total=total,
+        readiness=str(c.status),
+        holder=c.waiting_for,
+        case_id=c.case_id,
+    )
+
+
+def review_rows(app: AppSession, cycle_id: int | str) -> list[ReviewRow]:
+    """The cycle's candidates as the review screen lists them (total from the case, if any)."""
+    rows = []
+    for c in cycle_candidates(app, cycle_id):
+        total = None
+        if c.case_id is not None:
+            total = case_service.view_case(app, c.case_id).evaluation.get("total")
+        rows.append(_row(c, total))
+    return rows
+
+
+def _criterion(d: dict[str, Any]) -> CriterionLine:
+    months = d.get("months") or []
+    return CriterionLine(
+        rule=str(d["rule"]),
+        met=bool(d["met"]),
+        observed=d["observed"],
+        required=d["required"],
+        explanation=str(d["explanation"]),
+        series=tuple(m["value"] for m in months),
+        months=tuple(str(m["month"]) for m in months),
+    )
+
+
+def review_detail(app: AppSession, cycle: CycleRow, row: ReviewRow) -> ReviewDetail:
+    """One candidate's detail; without a case only the row (the case dialog starts one)."""
+    if row.case_id is None:
+        return _live_detail(app, cycle, row)
+    view = case_service.view_case(app, row.case_id)
+    return ReviewDetail(
+        row=row,
+        parts=tuple(view.evaluation.get("parts", [])),
+        total=view.evaluation.get("total"),
+        criteria=tuple(_criterion(d) for d in view.criteria),
+        trail=view.trail,
+        evidence=view.evidence,
+        actions=view.actions,
+    )
+
+
+def _live_detail(app: AppSession, cycle: CycleRow, row: ReviewRow) -> ReviewDetail:
+    """A candidate without a case: today's criteria and evaluation, as the case view shows them."""
+    progress = el.employee_progress(
+        app, row.employee_id, cycle.as_of, transition_id=row.transition_id, period=cycle.name
+    )
+    outlook = progress.outlooks[0] if progress.outlooks else None
+    with app.read() as s:
+        entries = scores.period_entries(s, row.employee_id, cycle.name)
+        transition = el.transition_rules(s, row.transition_id)
+    results = outlook.results if outlook else ()
+    template = transition.template if transition else scoring.DEFAULT_TEMPLATE
+    evaluation = scores.evaluate(template, results, entries).as_dict()
+    return ReviewDetail(
+        row=row,
+        parts=tuple(evaluation["parts"]),
+        total=evaluation["total"],
+        criteria=tuple(_criterion(case_service.criterion_dict(r)) for r in results),
+    )
+
+
+@dataclass(frozen=True)
+class CompareLine:
+    section: str  # criteria | parts
+    label: str
+    values: tuple[str, ...]
+    differs: bool
+
+
+def compare(details: Sequence[ReviewDetail]) -> list[CompareLine]:
+    """Two or three candidates of the same transition, the same rows aligned, differences flagged."""
+    if not 2 <= len(details) <= 3:
+        raise ValidationError("review.compare.count", field="candidates")
+    if len({d.row.transition for d in details}) != 1:  # same from → to (tracks may differ)
+        raise ValidationError("review.compare.transition", field="candidates")
+    lines: list[CompareLine] = []
+
+    def add(section: str, label: str, values: list[str]) -> None:
+        lines.append(CompareLine(section, label, tuple(values), len(set(values)) > 1))
+
+    rules = list(dict.fromkeys(c.rule for d in details for c in d.criteria))
+    for rule in rules:
+        found = [next((c for c in d.criteria if c.rule == rule), None) for d in details]
+        add("criteria", rule, ["" if c is None else ("✓" if c.met else "✗") for c in found])
+    names = list(dict.fromkeys(str(p["name"]) for d in details for p in d.parts))
+    for name in names:
+        scores = [next((p["score"] for p in d.parts if p["name"] == name), None) for d in details]
+        add("parts", name, ["" if s is None else f"{s:.1f}" for s in scores])
+    totals = ["" if d.total is None else f"{d.total:.1f}" for d in details]
+    add("parts", "total", totals)
+    return lines

@@ -1,0 +1,47 @@
+"""The review screen's viewmodel: filter by transition, move through candidates, compare, refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.services.admin import auth
+from core.services.promotion.cycles import list_cycles
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.promotion_review_vm import ReviewViewModel
+from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
+from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo, make_demo
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def owner(demo_file: Path, tmp_path: Path) -> Iterator[AppSession]:
+    app = auth.log_in(copy_demo(demo_file, tmp_path), "demo", PASSWORD)
+    yield app
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def test_filter_select_and_compare(owner: AppSession, qtbot: object) -> None:
+    session = SessionViewModel(owner)
+    vm = ReviewViewModel(session)
+    vm.load(list_cycles(owner)[0].id)
+    everyone = vm.candidates.rowCount()
+    assert everyone >= 3
+    vm.set_filter("运营助理 → 运营专员", None)
+    assert vm.candidates.rowCount() == 3 < everyone
+    vm.select(1)
+    assert vm.detail is not None and vm.detail.row.name == vm.candidates.row_at(1).name
+    lines = vm.compare_lines([0, 1])
+    assert any(line.differs for line in lines)
+    assert vm.compare_pdf([0, 1]).startswith(b"%PDF")
+    vm.set_filter(None, None)
+    session.data_changed.emit(ChangeArea.CASES)  # another screen changed a case: reloaded
+    assert vm.candidates.rowCount() == everyone
