@@ -38,6 +38,9 @@ class StartWindow(QWidget):
         )
         subtitle.setWordWrap(True)
         subtitle.setStyleSheet("color: #555;")
+        # One line of how Tidui works, so a first-time owner sees the whole path before typing anything.
+        self.steps_strip = QLabel(tr("通道 → 数据 → 达标 → 评审 → 通知书"))
+        self.steps_strip.setStyleSheet("color: #1f4e79; font-size: 15px;")
 
         self.new_button = QPushButton(tr("新建公司档案…"))
         self.new_button.setShortcut(QKeySequence.StandardKey.New)
@@ -79,6 +82,7 @@ class StartWindow(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(title)
         layout.addWidget(subtitle)
+        layout.addWidget(self.steps_strip)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
 
