@@ -50,6 +50,10 @@ class StartWindow(QWidget):
             b.setMinimumHeight(36)
         self.new_button.clicked.connect(self.on_new_clicked)
         self.open_button.clicked.connect(self.on_open_clicked)
+        self.demo_button = QPushButton(tr("打开示例公司"))
+        self.demo_button.setToolTip(tr("悦颜美妆的示例数据，登录名 demo，密码 tidui-demo"))
+        self.demo_button.setMinimumHeight(36)
+        self.demo_button.clicked.connect(self.on_demo_clicked)
 
         self.recent_label = QLabel(tr("最近打开的公司档案"))
         self.recent_label.setStyleSheet("font-weight: bold;")
@@ -67,6 +71,7 @@ class StartWindow(QWidget):
         buttons = QVBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
 
         left = QVBoxLayout()
@@ -110,6 +115,9 @@ class StartWindow(QWidget):
         self.new_requested.emit()
 
     @Slot()
+    def on_demo_clicked(self) -> None:
+        self.open_requested.emit(self.vm.demo_company())
+
     def on_open_clicked(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
             self, tr("打开公司档案"), str(Path.home()), tr("Tidui 公司档案 (*.tidui)")

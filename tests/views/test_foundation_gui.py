@@ -414,3 +414,21 @@ def test_the_logo_field_says_what_it_is_for_today(qtbot: QtBot, tmp_path: Path) 
     # the reports print it now (core/reports/common.py letterhead): the hint says where, no promise
     assert "页眉" in tab.logo_hint.text() and "还没有用到" not in tab.logo_hint.text()
     _close(app)
+
+
+def test_start_window_opens_the_demo_company(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.viewmodels.start_vm as start_vm
+
+    target = tmp_path / "demo.tidui"
+    monkeypatch.setattr(start_vm, "demo_path", lambda: target)
+    window = StartWindow(StartViewModel())
+    qtbot.addWidget(window)
+    window.show()
+    assert (
+        window.demo_button.text() == "打开示例公司" and "tidui-demo" in window.demo_button.toolTip()
+    )
+    with qtbot.waitSignal(window.open_requested, timeout=60000) as blocker:
+        window.demo_button.click()
+    assert blocker.args == [target] and target.is_file()
