@@ -197,6 +197,12 @@ def test_main_window_lock_and_unlock(qtbot: QtBot, tmp_path: Path) -> None:
     assert window.sidebar.count() >= 1
     assert all(window.sidebar.item(i).text() for i in range(window.sidebar.count()))
     shot(window, "main-window")
+    # 帮助 → 快捷键 lists the shortcuts
+    window.shortcuts_action.trigger()
+    box = window.shortcuts_box
+    assert box is not None and box.isVisible()
+    assert "Ctrl+L" in box.text() and "Ctrl+W" in box.text() and "Ctrl+1" in box.text()
+    box.close()
     with qtbot.waitSignal(window.lock_requested):
         window.lock_action.trigger()
     assert window.central.currentWidget() is window.locked_cover
