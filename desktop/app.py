@@ -6,14 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-DEMO_LOGIN = "demo"
-DEMO_PASSWORD = "tidui-demo"
+from desktop.viewmodels.start_vm import DEMO_LOGIN, DEMO_PASSWORD, demo_path
 
-
-def demo_path() -> Path:
-    from desktop.runtime import data_dir
-
-    return data_dir() / "悦颜美妆-演示.tidui"
+__all__ = ["DEMO_LOGIN", "DEMO_PASSWORD", "demo_path", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 
 MAX_RECENT = 10
+DEMO_LOGIN = "demo"
+DEMO_PASSWORD = "tidui-demo"
+
+
+def demo_path() -> Path:
+    from desktop.runtime import data_dir
+
+    return data_dir() / "悦颜美妆-演示.tidui"
 
 
 class StartViewModel(QObject):
@@ -36,6 +44,16 @@ class StartViewModel(QObject):
         items = [p for p in self.recent_files() if p != Path(path)]
         QSettings().setValue("recent/files", [str(p) for p in items])
         self.recent_changed.emit()
+
+    def demo_company(self) -> Path:
+        """The demo company's file, created through the real services the first time (log in demo / tidui-demo)."""
+        target = demo_path()
+        if not target.is_file():
+            from core.services import demo
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            demo.create_demo(target, DEMO_LOGIN, DEMO_PASSWORD)
+        return target
 
     @staticmethod
     def exists(path: Path) -> bool:

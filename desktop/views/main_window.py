@@ -135,6 +135,10 @@ class MainWindow(QMainWindow):
         about = QAction(tr("关于 Tidui"), self)
         about.triggered.connect(self.on_about_triggered)
         help_menu.addAction(about)
+        self.shortcuts_action = QAction(tr("快捷键"), self)
+        self.shortcuts_action.triggered.connect(self.on_shortcuts_triggered)
+        help_menu.addAction(self.shortcuts_action)
+        self.shortcuts_box: QMessageBox | None = None
         # Ctrl+1..9 jump to a screen
         for n in range(1, 10):
             action = QAction(self)
@@ -285,6 +289,18 @@ class MainWindow(QMainWindow):
                 "Tidui 梯队 {version} — 小型电商团队的晋升与人才梯队工具。数据保存在本机的加密文件中（SQLCipher 4）。"
             ).format(version=__version__),
         )
+
+    def on_shortcuts_triggered(self) -> None:
+        native = QKeySequence.SequenceFormat.NativeText
+        lines = [
+            f"{a.shortcut().toString(native)}\t{a.text().replace('&', '')}"
+            for a in (self.lock_action, self.close_action, self.quit_action)
+        ]
+        lines.append(f"Ctrl+1 … Ctrl+9\t{tr('切换到左侧第 1…9 个页面')}")
+        self.shortcuts_box = QMessageBox(
+            QMessageBox.Icon.Information, tr("快捷键"), "\n".join(lines), parent=self
+        )
+        self.shortcuts_box.open()
 
     # -- drag and drop: store exports go to the import screen --------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

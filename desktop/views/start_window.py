@@ -38,6 +38,9 @@ class StartWindow(QWidget):
         )
         subtitle.setWordWrap(True)
         subtitle.setStyleSheet("color: #555;")
+        # One line of how Tidui works, so a first-time owner sees the whole path before typing anything.
+        self.steps_strip = QLabel(tr("通道 → 数据 → 达标 → 评审 → 通知书"))
+        self.steps_strip.setStyleSheet("color: #1f4e79; font-size: 15px;")
 
         self.new_button = QPushButton(tr("新建公司档案…"))
         self.new_button.setShortcut(QKeySequence.StandardKey.New)
@@ -47,6 +50,10 @@ class StartWindow(QWidget):
             b.setMinimumHeight(36)
         self.new_button.clicked.connect(self.on_new_clicked)
         self.open_button.clicked.connect(self.on_open_clicked)
+        self.demo_button = QPushButton(tr("打开示例公司"))
+        self.demo_button.setToolTip(tr("悦颜美妆的示例数据，登录名 demo，密码 tidui-demo"))
+        self.demo_button.setMinimumHeight(36)
+        self.demo_button.clicked.connect(self.on_demo_clicked)
 
         self.recent_label = QLabel(tr("最近打开的公司档案"))
         self.recent_label.setStyleSheet("font-weight: bold;")
@@ -64,6 +71,7 @@ class StartWindow(QWidget):
         buttons = QVBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.demo_button)
         buttons.addStretch(1)
 
         left = QVBoxLayout()
@@ -79,6 +87,7 @@ class StartWindow(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(title)
         layout.addWidget(subtitle)
+        layout.addWidget(self.steps_strip)
         layout.addSpacing(12)
         layout.addLayout(body, 1)
 
@@ -106,6 +115,9 @@ class StartWindow(QWidget):
         self.new_requested.emit()
 
     @Slot()
+    def on_demo_clicked(self) -> None:
+        self.open_requested.emit(self.vm.demo_company())
+
     def on_open_clicked(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
             self, tr("打开公司档案"), str(Path.home()), tr("Tidui 公司档案 (*.tidui)")

@@ -39,6 +39,9 @@ def test_start_window_lists_recent_files(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(window)
     window.show()
     assert window.recent.count() == 0 and window.empty_hint.isVisible()
+    # the first-run strip shows the whole path through Tidui
+    assert window.steps_strip.isVisible()
+    assert window.steps_strip.text() == "通道 → 数据 → 达标 → 评审 → 通知书"
     shot(window, "start-empty")
     app, _ = make_company(tmp_path)
     _close(app)
@@ -194,6 +197,12 @@ def test_main_window_lock_and_unlock(qtbot: QtBot, tmp_path: Path) -> None:
     assert window.sidebar.count() >= 1
     assert all(window.sidebar.item(i).text() for i in range(window.sidebar.count()))
     shot(window, "main-window")
+    # 帮助 → 快捷键 lists the shortcuts
+    window.shortcuts_action.trigger()
+    box = window.shortcuts_box
+    assert box is not None and box.isVisible()
+    assert "Ctrl+L" in box.text() and "Ctrl+W" in box.text() and "Ctrl+1" in box.text()
+    box.close()
     with qtbot.waitSignal(window.lock_requested):
         window.lock_action.trigger()
     assert window.central.currentWidget() is window.locked_cover
@@ -411,3 +420,21 @@ def test_the_logo_field_says_what_it_is_for_today(qtbot: QtBot, tmp_path: Path) 
     # the reports print it now (core/reports/common.py letterhead): the hint says where, no promise
     assert "页眉" in tab.logo_hint.text() and "还没有用到" not in tab.logo_hint.text()
     _close(app)
+
+
+def test_start_window_opens_the_demo_company(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.viewmodels.start_vm as start_vm
+
+    target = tmp_path / "demo.tidui"
+    monkeypatch.setattr(start_vm, "demo_path", lambda: target)
+    window = StartWindow(StartViewModel())
+    qtbot.addWidget(window)
+    window.show()
+    assert (
+        window.demo_button.text() == "打开示例公司" and "tidui-demo" in window.demo_button.toolTip()
+    )
+    with qtbot.waitSignal(window.open_requested, timeout=60000) as blocker:
+        window.demo_button.click()
+    assert blocker.args == [target] and target.is_file()
