@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     QCoreApplication.setApplicationName("Tidui")
     app = QApplication(sys.argv[:1])
     from desktop import runtime
+    from desktop.viewmodels.gc_guard import MainThreadCollector
+
+    # cyclic garbage is freed on this thread only (a QObject freed by a pool thread crashes Qt)
+    collector = MainThreadCollector(app)
+    app.aboutToQuit.connect(collector.stop)
     from desktop.single_instance import SingleInstance, bring_forward
 
     # A second start hands its file to the running Tidui (not in a scripted screenshot run).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -28,6 +29,17 @@ OWNER_PASSWORD = "owner-pass-1"
 DATA = Path(__file__).resolve().parent / "data"
 # Byte-for-byte copies of the product's sample store exports (never edited): CI clones only this repository.
 SAMPLES = DATA / "samples"
+
+
+@pytest.fixture(autouse=True)
+def _garbage_on_the_test_thread() -> Iterator[None]:
+    """As in the app (desktop/viewmodels/gc_guard.py): the cyclic collector never runs on a pool
+    thread, where freeing a viewmodel left in a reference cycle crashes Qt (CI rc 139). Garbage
+    of each test is collected here, on the test's own thread, once its background work is done."""
+    gc.disable()
+    yield
+    _finish_background_work()
+    gc.collect()
 
 
 def _finish_background_work() -> None:

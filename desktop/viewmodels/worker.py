@@ -69,6 +69,8 @@ class _Runnable(QRunnable):
 
 
 _jobs: set[Job] = set()
+_lingering: list[object] = []  # finished jobs kept until their pool thread surely let go
+LINGER_MS = 2000
 
 
 class _Keeper(QObject):
@@ -78,6 +80,16 @@ class _Keeper(QObject):
     @Slot(object)
     def release(self, job: object) -> None:
         _jobs.discard(job)
+        # The pool thread may still hold the job for an instant after its last emit; if it
+        # dropped the last reference, the QObject would be destroyed off the GUI thread (a crash).
+        # Keep it a while longer, then let go here, on the GUI thread.
+        _lingering.append(job)
+        QTimer.singleShot(LINGER_MS, self._forget_oldest)
+
+    @Slot()
+    def _forget_oldest(self) -> None:
+        if _lingering:
+            _lingering.pop(0)
 
 
 _keeper: _Keeper | None = None

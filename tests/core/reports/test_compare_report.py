@@ -27,5 +27,5 @@ def test_compare_pdf_shows_both_candidates_and_flags_differences(tmp_path: Path)
     text = flat(pdftext(out))
     for r in rows[:2]:
         assert r.name in text
-    assert "晋升评审对比" in text and "运营助理 → 运营专员" in text
+    assert "晋升评审对比" in text and flat("运营助理 → 运营专员") in text
     assert "≠" in text

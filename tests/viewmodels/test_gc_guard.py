@@ -1,0 +1,61 @@
+"""Cyclic garbage is freed on the GUI thread only: a viewmodel left in a reference cycle and
+collected by a pool thread crashed CI (rc 139) when Qt then delivered an event to it."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from typing import ClassVar
+
+from PySide6.QtCore import QObject, Signal
+from pytestqt.qtbot import QtBot
+
+from desktop.viewmodels import worker
+from desktop.viewmodels.gc_guard import MainThreadCollector, collect_on_this_thread
+
+
+class _Cyclic(QObject):
+    poked = Signal()
+    freed_on: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.me = self  # a cycle: only the cyclic collector frees it
+        self.poked.connect(self.on_poked)
+
+    def on_poked(self) -> None:
+        pass
+
+    def __del__(self) -> None:
+        _Cyclic.freed_on.append(threading.current_thread().name)
+
+
+def test_the_collector_runs_on_the_gui_thread_not_on_pool_threads(qtbot: QtBot) -> None:
+    collector = MainThreadCollector(interval_ms=20)
+    try:
+        assert not gc.isenabled()
+        _Cyclic.freed_on.clear()
+        count = gc.get_threshold()[0] + 50  # more than the youngest generation's threshold
+        for _ in range(count):
+            _Cyclic()
+
+        def allocate(progress: object) -> list[list[int]]:
+            del progress
+            return [[i] for i in range(200_000)]  # would trigger the automatic collector here
+
+        job = worker.start(allocate)
+        with qtbot.waitSignal(job.succeeded, timeout=20000):
+            pass
+        qtbot.waitUntil(lambda: len(_Cyclic.freed_on) == count, timeout=20000)
+        assert set(_Cyclic.freed_on) == {threading.main_thread().name}
+    finally:
+        collector.stop()
+        gc.disable()  # the test-wide fixture keeps it off until the test ends
+
+
+def test_collect_follows_the_generation_thresholds() -> None:
+    gc.collect()
+    assert collect_on_this_thread() == 0  # nothing over the threshold: nothing done
+    for _ in range(gc.get_threshold()[0] + 10):
+        _Cyclic()
+    assert collect_on_this_thread() >= 1
