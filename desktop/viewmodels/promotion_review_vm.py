@@ -6,20 +6,88 @@ and refreshes when another screen (or user on this PC) changes cases, scores or 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtCore import QObject, Signal
 
 from core.domain.rules import Readiness
 from core.errors import TiduiError
+from core.progress import Progress
 from core.reports import compare as compare_report
 from core.services.promotion import review
-from core.services.promotion.cycles import CycleRow, get_cycle
+from core.services.promotion.cycles import CycleRow, get_cycle, list_cycles
 from desktop.i18n import tr
 from desktop.viewmodels.eligibility_vm import status_text
-from desktop.viewmodels.promotion_case_vm import state_text
+from desktop.viewmodels.promotion_case_vm import (
+    ScoreLine,
+    TrailLine,
+    action_text,
+    number,
+    role_text,
+    state_text,
+)
+from desktop.viewmodels.reports_vm import ReportViewModel
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.viewmodels.table_model import Column, RecordTableModel
 
 REFRESH_ON = frozenset({ChangeArea.CASES, ChangeArea.CYCLES, ChangeArea.LADDER, ChangeArea.IMPORTS})
+STATES = (
+    "none",
+    "submitted",
+    "in_review",
+    "returned",
+    "approved",
+    "published",
+    "effective",
+    "rejected",
+    "withdrawn",
+    "revoked",
+)
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One criterion as the checklist shows it: ✓/✗, the rule, observed against required."""
+
+    met: bool
+    rule: str
+    observed: str
+    required: str
+    explanation: str
+    series: tuple[float | None, ...]
+    months: tuple[str, ...]
+
+
+def _score_lines(parts: tuple[dict[str, Any], ...]) -> list[ScoreLine]:
+    lines: list[ScoreLine] = []
+    for part in parts:
+        kpi = bool(part.get("from_kpi"))
+        lines.append(
+            ScoreLine(
+                0,
+                str(part.get("name", "")),
+                f"{number(part.get('weight'))}%",
+                number(part.get("score")),
+                tr("由KPI条件计算") if kpi else "",
+                "",
+            )
+        )
+        for item in part.get("items", []):
+            ratings = "；".join(
+                f"{r.get('rater') or '—'} {number(r.get('score'))}" for r in item.get("ratings", [])
+            )
+            lines.append(
+                ScoreLine(
+                    1,
+                    str(item.get("name", "")),
+                    f"{number(item.get('weight'))}%",
+                    number(item.get("average")),
+                    ratings or tr("未评分"),
+                    number(item.get("spread")),
+                )
+            )
+    return lines
 
 
 def review_columns() -> list[Column[review.ReviewRow]]:
@@ -50,6 +118,21 @@ class ReviewViewModel(QObject):
         self.state: str | None = None
         self.detail: review.ReviewDetail | None = None
         session_vm.data_changed.connect(self._on_data_changed)
+
+    def cycles(self) -> list[tuple[int, str]]:
+        """The cycles to choose from (id, name), newest first as the cycles screen lists them."""
+        try:
+            return [(c.id, c.name) for c in list_cycles(self.session_vm.app)]
+        except TiduiError as exc:
+            self.failed.emit(exc.text())
+            return []
+
+    def states(self) -> list[tuple[str, str]]:
+        """The state filter's choices (key, text); "none" is a candidate without a case."""
+        present = {r.state or "none" for r in self.rows}
+        return [
+            (k, tr("未发起") if k == "none" else state_text(k)) for k in STATES if k in present
+        ] + [(k, state_text(k)) for k in sorted(present - set(STATES))]
 
     def load(self, cycle_id: int) -> None:
         try:
@@ -85,6 +168,58 @@ class ReviewViewModel(QObject):
             self.detail = review.review_detail(self.session_vm.app, self.cycle, row)
         self.detail_changed.emit()
 
+    # --- the selected candidate, as the right-hand side shows it ---------------------------
+
+    def score_lines(self) -> list[ScoreLine]:
+        return _score_lines(self.detail.parts) if self.detail else []
+
+    def check_lines(self) -> list[CheckLine]:
+        if self.detail is None:
+            return []
+        return [
+            CheckLine(
+                c.met,
+                c.rule,
+                number(c.observed),
+                number(c.required),
+                c.explanation,
+                c.series,
+                c.months,
+            )
+            for c in self.detail.criteria
+        ]
+
+    def trail_lines(self) -> list[TrailLine]:
+        if self.detail is None:
+            return []
+        lines = []
+        for t in self.detail.trail:
+            who = (t.login or "—") + (tr("（老板代为处理）") if t.on_behalf else "")
+            lines.append(
+                TrailLine(
+                    t.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    role_text(t.role) if t.role else "",
+                    who,
+                    action_text(t.action),
+                    t.text(),
+                )
+            )
+        return lines
+
+    def evidence_names(self) -> list[str]:
+        return [name for _i, name, _size in self.detail.evidence] if self.detail else []
+
+    def selected_case(self, number: int) -> int | None:
+        row = self.candidates.row_at(number)
+        return row.case_id if row else None
+
+    def compare_report(self, numbers: list[int]) -> CompareReportViewModel:
+        """The compare PDF for the preview dialog (rendered in the background)."""
+        return CompareReportViewModel(self, numbers)
+
+    def compare_names(self, numbers: list[int]) -> list[str]:
+        return [r.name for n in numbers if (r := self.candidates.row_at(n)) is not None]
+
     def compare_lines(self, numbers: list[int]) -> list[review.CompareLine]:
         return review.compare(self._details(numbers))
 
@@ -101,3 +236,29 @@ class ReviewViewModel(QObject):
     def _on_data_changed(self, area: str) -> None:
         if area in REFRESH_ON and self.cycle is not None:
             self.load(self.cycle.id)
+
+
+class CompareReportViewModel(ReportViewModel):
+    """预览/打印 of 晋升评审对比 through the report preview dialog."""
+
+    def __init__(self, review_vm: ReviewViewModel, numbers: list[int]) -> None:
+        super().__init__(review_vm.session_vm, "evaluation", parent=review_vm)
+        self.review_vm = review_vm
+        self.numbers = list(numbers)
+
+    def title(self) -> str:
+        return tr("晋升评审对比")
+
+    def may_show_id_number(self) -> bool:
+        return False
+
+    def may_export_all(self) -> bool:
+        return False
+
+    def suggested_file_name(self) -> str:
+        cycle = self.review_vm.cycle.name if self.review_vm.cycle else ""
+        return f"晋升评审对比-{cycle}.pdf"
+
+    def _render(self, progress: Progress) -> bytes:
+        progress.step(0, 1)
+        return self.review_vm.compare_pdf(self.numbers)

@@ -57,6 +57,13 @@ PAGES: list[PageSpec] = [
         "CyclesPage",
         Perm.VIEW_ELIGIBILITY,
     ),
+    PageSpec(
+        "review",
+        "晋升评审",
+        "desktop.views.promotion.review_page",
+        "ReviewPage",
+        Perm.VIEW_ELIGIBILITY,
+    ),
     PageSpec("settings", "设置", "desktop.views.settings.page", "SettingsPage", None),
 ]
 

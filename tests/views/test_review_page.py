@@ -1,0 +1,109 @@
+"""晋升评审 on the demo company: move through the candidates with the keyboard, compare two of the
+same move, preview the comparison and print it to a PDF file a person could hand round."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from core.services.admin import auth
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.promotion.review_page import CompareDialog, ReviewPage
+from desktop.views.reports.preview_dialog import ReportPreviewDialog
+from tests.core.reports.support import flat, pages, pdftext
+from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo, make_demo
+
+pytestmark = pytest.mark.gui
+MOVE = "运营助理 → 运营专员"
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_demo(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def owner(demo_file: Path, tmp_path: Path) -> Iterator[AppSession]:
+    app = auth.log_in(copy_demo(demo_file, tmp_path), "demo", PASSWORD)
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
+def _panel_text(page: ReviewPage) -> str:
+    return "\n".join(label.text() for label in page.panel.findChildren(QLabel))
+
+
+def test_move_compare_preview_and_print(
+    qtbot: QtBot, owner: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = ReviewPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.cycle.count() >= 1 and page.vm.candidates.rowCount() >= 3
+    first = page.vm.detail
+    assert first is not None and first.row.name in _panel_text(page)
+
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == 1
+    assert page.vm.detail is not None and page.vm.detail.row != first.row
+    assert page.vm.detail.row.name in _panel_text(page)  # the panel followed
+
+    page.transition.setCurrentIndex(page.transition.findData(MOVE))
+    assert all(page.vm.candidates.row_at(r).transition == MOVE for r in range(3))  # type: ignore[union-attr]
+    assert not page.compare_button.isEnabled()
+    selection = page.table.selectionModel()
+    page.table.selectRow(0)
+    selection.select(
+        page.vm.candidates.index(1, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert page.compare_button.isEnabled()
+    names = [page.vm.candidates.row_at(r).name for r in (0, 1)]  # type: ignore[union-attr]
+
+    shown: list[CompareDialog] = []
+    monkeypatch.setattr(CompareDialog, "exec", lambda d: shown.append(d) or 0)
+    page.compare_button.click()
+    (dialog,) = shown
+    dialog.show()
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(1, 3)]  # type: ignore[union-attr]
+    assert headers == names
+    assert dialog.differing  # the two differ somewhere, and those rows are shaded
+    row = dialog.differing[0]
+    assert (
+        dialog.table.item(row, 1).background().color()
+        == dialog.table.item(row, 0).background().color()
+    )  # type: ignore[union-attr]
+    assert dialog.table.item(row, 1).background().color().name() == "#fff4ce"  # type: ignore[union-attr]
+
+    dialog.preview_button.click()
+    preview = dialog.preview
+    assert isinstance(preview, ReportPreviewDialog)
+    qtbot.waitUntil(lambda: preview.print_button.isEnabled(), timeout=15000)
+    printer = preview.make_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "compare-printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert preview.print_to(printer) >= 1
+    if os.environ.get("TIDUI_KEEP_PRINTED"):
+        shutil.copy(printed, os.environ["TIDUI_KEEP_PRINTED"])
+    saved = preview.vm.save(tmp_path / "compare.pdf")  # the real-text copy, as 另存为 PDF writes
+    text = flat(pdftext(saved))
+    assert "晋升评审对比" in text and flat(MOVE) in text
+    assert all(name in text for name in names)
+    assert pages(printed) >= 1  # the printer got the page (as images: no text to read)
+    preview.close()
