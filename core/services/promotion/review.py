@@ -15,7 +15,7 @@ from core.errors import ValidationError
 from core.services.eligibility import readiness as el
 from core.services.promotion import cases as case_service
 from core.services.promotion import scores
-from core.services.promotion.cycles import CycleCandidateRow, CycleRow, cycle_candidates
+from core.services.promotion.cycles import CycleCandidateRow, CycleRow, cycle_candidates, get_cycle
 
 __all__ = [
     "CompareLine",
@@ -87,13 +87,17 @@ def _row(c: CycleCandidateRow, total: float | None) -> ReviewRow:
 
 
 def review_rows(app: AppSession, cycle_id: int | str) -> list[ReviewRow]:
-    """The cycle's candidates as the review screen lists them (total from the case, if any)."""
+    """The cycle's candidates as the review screen lists them. The total is the one the detail
+    panel shows: the case's, or without a case today's evaluation (list and panel never differ)."""
     rows = []
+    cycle = get_cycle(app, cycle_id)
     for c in cycle_candidates(app, cycle_id):
-        total = None
         if c.case_id is not None:
             total = case_service.view_case(app, c.case_id).evaluation.get("total")
-        rows.append(_row(c, total))
+            rows.append(_row(c, total))
+        else:
+            row = _row(c, None)
+            rows.append(_row(c, _live_detail(app, cycle, row).total))
     return rows
 
 

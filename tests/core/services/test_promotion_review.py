@@ -70,3 +70,10 @@ def test_compare_needs_two_or_three_of_one_transition(owner: AppSession) -> None
     assert any(line.section == "criteria" for line in lines)
     for line in lines:
         assert line.differs == (len(set(line.values)) > 1)
+
+
+def test_the_listed_total_is_the_total_the_detail_shows(owner: AppSession) -> None:
+    """李娜 has no case yet: the list showed — while the panel showed 81.2."""
+    cycle = _cycle(owner)
+    for row in review.review_rows(owner, cycle.id):
+        assert row.total == review.review_detail(owner, cycle, row).total, row.name
