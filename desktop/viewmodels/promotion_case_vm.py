@@ -134,6 +134,40 @@ class TrailLine:
     comment: str
 
 
+def score_lines_of(parts: Any) -> list[ScoreLine]:
+    """The score table's lines from an evaluation's parts (the case dialog and 晋升评审 show
+    the same table)."""
+    lines: list[ScoreLine] = []
+    for part in parts:
+        kpi = bool(part.get("from_kpi"))
+        lines.append(
+            ScoreLine(
+                0,
+                str(part.get("name", "")),
+                f"{number(part.get('weight'))}%",
+                number(part.get("score")),
+                tr("由KPI条件计算") if kpi else "",
+                "",
+                performance_rule() if kpi else "",
+            )
+        )
+        for item in part.get("items", []):
+            ratings = "；".join(
+                f"{r.get('rater') or '—'} {number(r.get('score'))}" for r in item.get("ratings", [])
+            )
+            lines.append(
+                ScoreLine(
+                    1,
+                    str(item.get("name", "")),
+                    f"{number(item.get('weight'))}%",
+                    number(item.get("average")),
+                    ratings or tr("尚未评分"),
+                    number(item.get("spread")),
+                )
+            )
+    return lines
+
+
 class CaseViewModel(QObject):
     loaded = Signal()
     failed = Signal(str)  # the core's sentence, in the user's language
@@ -269,37 +303,7 @@ class CaseViewModel(QObject):
         return lines
 
     def score_lines(self) -> list[ScoreLine]:
-        evaluation: dict[str, Any] = self._view().evaluation
-        lines: list[ScoreLine] = []
-        for part in evaluation.get("parts", []):
-            kpi = bool(part.get("from_kpi"))
-            lines.append(
-                ScoreLine(
-                    0,
-                    str(part.get("name", "")),
-                    f"{number(part.get('weight'))}%",
-                    number(part.get("score")),
-                    tr("由KPI条件计算") if kpi else "",
-                    "",
-                    performance_rule() if kpi else "",
-                )
-            )
-            for item in part.get("items", []):
-                ratings = "；".join(
-                    f"{r.get('rater') or '—'} {number(r.get('score'))}"
-                    for r in item.get("ratings", [])
-                )
-                lines.append(
-                    ScoreLine(
-                        1,
-                        str(item.get("name", "")),
-                        f"{number(item.get('weight'))}%",
-                        number(item.get("average")),
-                        ratings or tr("尚未评分"),
-                        number(item.get("spread")),
-                    )
-                )
-        return lines
+        return score_lines_of(self._view().evaluation.get("parts", []))
 
     def total_text(self) -> str:
         evaluation = self._view().evaluation

@@ -7,7 +7,6 @@ and refreshes when another screen (or user on this PC) changes cases, scores or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -25,6 +24,7 @@ from desktop.viewmodels.promotion_case_vm import (
     action_text,
     number,
     role_text,
+    score_lines_of,
     state_text,
 )
 from desktop.viewmodels.reports_vm import ReportViewModel
@@ -57,37 +57,6 @@ class CheckLine:
     explanation: str
     series: tuple[float | None, ...]
     months: tuple[str, ...]
-
-
-def _score_lines(parts: tuple[dict[str, Any], ...]) -> list[ScoreLine]:
-    lines: list[ScoreLine] = []
-    for part in parts:
-        kpi = bool(part.get("from_kpi"))
-        lines.append(
-            ScoreLine(
-                0,
-                str(part.get("name", "")),
-                f"{number(part.get('weight'))}%",
-                number(part.get("score")),
-                tr("由KPI条件计算") if kpi else "",
-                "",
-            )
-        )
-        for item in part.get("items", []):
-            ratings = "；".join(
-                f"{r.get('rater') or '—'} {number(r.get('score'))}" for r in item.get("ratings", [])
-            )
-            lines.append(
-                ScoreLine(
-                    1,
-                    str(item.get("name", "")),
-                    f"{number(item.get('weight'))}%",
-                    number(item.get("average")),
-                    ratings or tr("未评分"),
-                    number(item.get("spread")),
-                )
-            )
-    return lines
 
 
 def review_columns() -> list[Column[review.ReviewRow]]:
@@ -171,7 +140,7 @@ class ReviewViewModel(QObject):
     # --- the selected candidate, as the right-hand side shows it ---------------------------
 
     def score_lines(self) -> list[ScoreLine]:
-        return _score_lines(self.detail.parts) if self.detail else []
+        return score_lines_of(self.detail.parts) if self.detail else []
 
     def check_lines(self) -> list[CheckLine]:
         if self.detail is None:
