@@ -22,7 +22,7 @@ from desktop.viewmodels.promotion_case_vm import (
     ScoreLine,
     TrailLine,
     action_text,
-    number,
+    observed_text,
     role_text,
     score_lines_of,
     state_text,
@@ -149,8 +149,8 @@ class ReviewViewModel(QObject):
             CheckLine(
                 c.met,
                 c.rule,
-                number(c.observed),
-                number(c.required),
+                observed_text(c.metric, c.observed),  # 12.0% as the verdict judged it, not 0.1
+                observed_text(c.metric, c.required),
                 c.explanation,
                 c.series,
                 c.months,

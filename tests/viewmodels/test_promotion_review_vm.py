@@ -45,3 +45,18 @@ def test_filter_select_and_compare(owner: AppSession, qtbot: object) -> None:
     vm.set_filter(None, None)
     session.data_changed.emit(ChangeArea.CASES)  # another screen changed a case: reloaded
     assert vm.candidates.rowCount() == everyone
+
+
+def test_a_growth_criterion_is_shown_in_percent_as_the_verdict_judged_it(
+    owner: AppSession, qtbot: object
+) -> None:
+    """孙悦's GMV growth ≥ 12%: the checklist said 0.1 against 0.1 with ✓ (one decimal of a ratio)."""
+    del qtbot
+    vm = ReviewViewModel(SessionViewModel(owner))
+    vm.load(list_cycles(owner)[0].id)
+    names = [vm.candidates.row_at(r).name for r in range(vm.candidates.rowCount())]  # type: ignore[union-attr]
+    row = names.index("孙悦")
+    vm.select(row)
+    growth = next(c for c in vm.check_lines() if "GMV增长率" in c.rule)
+    assert growth.required == "12%" and "%" in growth.observed
+    assert "0.1" not in growth.observed.split("、")

@@ -58,6 +58,7 @@ class CriterionLine:
     explanation: str
     series: tuple[float | None, ...]  # month by month, for the sparkline (KPI criteria)
     months: tuple[str, ...]
+    metric: str | None = None  # the metric's code: observed and required are shown in its unit
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def _criterion(d: dict[str, Any]) -> CriterionLine:
         explanation=str(d["explanation"]),
         series=tuple(m["value"] for m in months),
         months=tuple(str(m["month"]) for m in months),
+        metric=d.get("metric"),
     )
 
 
