@@ -23,6 +23,7 @@ from core import __version__
 from core.errors import TiduiError
 from core.i18n import render
 from desktop.i18n import tr
+from desktop.viewmodels import worker
 from desktop.viewmodels.idle_vm import IdleWatcher
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.views.navigation import PAGES, PageSpec, load_page_class
@@ -157,6 +158,10 @@ class MainWindow(QMainWindow):
             if badge is not None:
                 with contextlib.suppress(RuntimeError, TypeError):
                     badge.disconnect()
+            # A job's result may already be queued ahead of the deleteLater: drop it now, so the
+            # old screen hears nothing more of its background work.
+            for runner in page.findChildren(worker.LatestJob):
+                runner.cancel()
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()

@@ -88,3 +88,25 @@ def test_rebuilding_the_window_while_badges_compute(
     page = window.pages["employees"]
     assert isinstance(page, EmployeesPage)
     qtbot.waitUntil(lambda: _badges(page)["E006"] == "达标→运营专员", timeout=20000)
+
+
+def test_a_result_queued_before_the_rebuild_is_dropped(
+    qtbot: QtBot, company_beauty: AppSession
+) -> None:
+    """The old run may finish before the log-in rebuilds the window, its result already queued
+    ahead of the old page's deletion: the old list still hears nothing (this once failed on a
+    loaded machine, when the job won the race)."""
+    from desktop.views.main_window import MainWindow
+
+    demo.fill(company_beauty)
+    window = MainWindow(SessionViewModel(company_beauty))
+    qtbot.addWidget(window)
+    old = window.pages["employees"].readiness_badges  # type: ignore[attr-defined]
+    old_seen: list[int] = []
+    old.changed.connect(lambda: old_seen.append(1))
+    worker.wait_all()  # the job is done; its result waits in the event queue
+    window.rebuild()
+    qtbot.wait(100)
+    worker.wait_all()
+    qtbot.wait(50)
+    assert old_seen == []
