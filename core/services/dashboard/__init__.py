@@ -45,6 +45,13 @@ here, from plain rows, with its formula written down (and in the README):
   overview's monthly row, else its daily rows, else the counted orders); live GMV = Σ amount of
   the counted, current orders of m attributed to a live account (``order_facts.live_account_id``);
   live share = live GMV ÷ company GMV (None without company GMV).
+* **能力缺口** of a level L whose ladder entry expects competencies (``Level.competencies``,
+  competency → proficiency 1–5) and that a live promotion leads to: the people one promotion
+  below (at a ``from`` level of a promotion into L at the end of M); a person's proficiency in a
+  competency = the mean of the 360 ratings of it received up to the end of M (self-ratings left
+  out, as the employee's radar); reached when proficiency ≥ expected, short when lower, unrated
+  without a rating (short + unrated = not reached). The sentence names the competency most
+  people reach and those fewest reach: "3人数据分析达到3级，但领导力未达标".
 * **checklist** for a new company: 设计晋升通道 (a promotion transition exists), 导入花名册 (an
   employee), 设置店铺负责人 (a store owner period), 导入店铺数据 (a store fact), 开始评审周期
   (a review cycle); each ticks itself as the data arrives.
@@ -59,6 +66,7 @@ Supervisors see their own team only (head-counts, turnover, successors, 9-box an
 
 from __future__ import annotations
 
+from core.services.dashboard.competency import competency_gap
 from core.services.dashboard.compute import dashboard
 from core.services.dashboard.figures import (
     BENCH_KEY,
@@ -73,6 +81,8 @@ from core.services.dashboard.figures import (
     BusinessMonth,
     CaseFigures,
     ChecklistItem,
+    CompetencyGap,
+    CompetencyNeed,
     Dashboard,
     Gap,
     LevelFigures,
@@ -113,6 +123,8 @@ __all__ = [
     "BusinessMonth",
     "CaseFigures",
     "ChecklistItem",
+    "CompetencyGap",
+    "CompetencyNeed",
     "Dashboard",
     "Gap",
     "LevelFigures",
@@ -132,6 +144,7 @@ __all__ = [
     "Turnover",
     "as_json",
     "band",
+    "competency_gap",
     "dashboard",
     "export_table",
     "headcount_at",

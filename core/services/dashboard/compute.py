@@ -12,6 +12,7 @@ from core.progress import NO_PROGRESS, Progress
 from core.services.archive.employees import visible_ids
 from core.services.dashboard.business import _business, _checklist
 from core.services.dashboard.cases import _cases
+from core.services.dashboard.competency import _competency
 from core.services.dashboard.figures import CaseFigures, Dashboard, read_settings
 from core.services.dashboard.flow import _flow, _promotions
 from core.services.dashboard.nine_box import _nine_box
@@ -50,6 +51,7 @@ def dashboard(
         checklist = _checklist(s)
         business = _business(s, month)
         nine = _nine_box(s, scope_set, found, current)
+        competency = _competency(s, levels, staff, into, end)
         cases = _cases(s, scope_set) if with_cases else CaseFigures(0, None, None, (), (), ())
     return Dashboard(
         month,
@@ -63,4 +65,5 @@ def dashboard(
         business,
         checklist,
         found.latest_month,
+        competency,
     )

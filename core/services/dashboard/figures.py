@@ -287,6 +287,36 @@ class BusinessMonth:
 
 
 @dataclass(frozen=True)
+class CompetencyNeed:
+    """One competency a level expects, against the people one promotion below."""
+
+    competency: str
+    expected: int  # the ladder's expected proficiency (1–5)
+    reached: tuple[PersonRef, ...]  # mean rating ≥ expected
+    short: tuple[PersonRef, ...]  # rated, mean below expected
+    unrated: tuple[PersonRef, ...]  # no rating of this competency
+
+    @property
+    def reached_count(self) -> int:
+        return len(self.reached)
+
+    @property
+    def not_reached_count(self) -> int:
+        return len(self.short) + len(self.unrated)
+
+
+@dataclass(frozen=True)
+class CompetencyGap:
+    level_id: int
+    level: str
+    track: str
+    below: tuple[str, ...]  # the levels promotions into this one come from
+    people: tuple[PersonRef, ...]  # at those levels at the end of the as-of month
+    needs: tuple[CompetencyNeed, ...]  # the ladder's order
+    sentence: Message
+
+
+@dataclass(frozen=True)
 class ChecklistItem:
     key: str  # ladder | roster | owners | data | cycle
     label: Message
@@ -306,6 +336,7 @@ class Dashboard:
     business: tuple[BusinessMonth, ...]
     checklist: tuple[ChecklistItem, ...]
     latest_month: str | None = None  # the newest month with data (for the month picker)
+    competency: tuple[CompetencyGap, ...] = ()  # 能力缺口, one per level expecting competencies
 
     @property
     def is_new(self) -> bool:
@@ -412,3 +443,8 @@ def retention(staff: Iterable[Staff], first: str, last: str, at: date) -> Retent
     stayed = sum(1 for p in cohort if p.left is None or p.left >= at)
     pct = stayed / len(cohort) * 100 if cohort else None
     return Retention(first, last, len(cohort), stayed, pct)
+
+
+def proficiency(ratings: Sequence[float]) -> float | None:
+    """A person's proficiency in a competency: the mean of the ratings received (None: unrated)."""
+    return sum(ratings) / len(ratings) if ratings else None

@@ -111,6 +111,26 @@ def as_json(d: Dashboard, lang: str | None = None) -> dict[str, Any]:
             for b in d.business
         ],
         "checklist": {c.key: c.done for c in d.checklist},
+        "competency_gaps": [
+            {
+                "track": g.track,
+                "level": g.level,
+                "below": list(g.below),
+                "people": len(g.people),
+                "text": g.sentence.text(lang),
+                "competencies": [
+                    {
+                        "competency": n.competency,
+                        "expected": n.expected,
+                        "reached": n.reached_count,
+                        "not_reached": n.not_reached_count,
+                        "unrated": len(n.unrated),
+                    }
+                    for n in g.needs
+                ],
+            }
+            for g in d.competency
+        ],
     }
 
 
@@ -132,7 +152,7 @@ def _m(code: str) -> Message:
 
 
 def tables(d: Dashboard) -> dict[str, Table]:
-    """pipeline, nine_box, flow, cases, business."""
+    """pipeline, nine_box, flow, cases, business, competency."""
     pipeline = Table(
         "pipeline",
         Message("dashboard.table.pipeline"),
@@ -277,7 +297,38 @@ def tables(d: Dashboard) -> dict[str, Table]:
             for b in d.business
         ),
     )
-    return {t.key: t for t in (pipeline, nine, flow, cases_table, business)}
+    competency = Table(
+        "competency",
+        Message("dashboard.table.competency"),
+        tuple(
+            _m(c)
+            for c in (
+                "track",
+                "level",
+                "below",
+                "competency",
+                "expected",
+                "reached",
+                "short",
+                "unrated",
+            )
+        ),
+        tuple(
+            (
+                g.track,
+                g.level,
+                len(g.people),
+                n.competency,
+                n.expected,
+                n.reached_count,
+                len(n.short),
+                len(n.unrated),
+            )
+            for g in d.competency
+            for n in g.needs
+        ),
+    )
+    return {t.key: t for t in (pipeline, nine, flow, cases_table, business, competency)}
 
 
 def export_table(app: AppSession, table: Table, out: Path, lang: str | None = None) -> Path:
