@@ -36,7 +36,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 # What a click on a number lists: the people at the level, ready below it, nearly ready below it.
 PEOPLE, READY, NEARLY = "people", "ready", "nearly"
-TABLE_KEYS = ("pipeline", "nine_box", "flow", "cases", "business")
+TABLE_KEYS = ("pipeline", "nine_box", "flow", "cases", "business", "competency")
 
 
 class FigureTableModel(QAbstractTableModel):

@@ -59,6 +59,7 @@ from desktop.viewmodels.dashboard_vm import (
     save_pdf_bytes,
 )
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.dashboard.competency_card import CompetencyGapView
 from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, month_picker
 from desktop.views.files import ask_save_xlsx
 
@@ -481,8 +482,19 @@ class DashboardPage(QWidget):
         self.flow = Card(tr("人员流动"), "flow", self)
         self.cases = Card(tr("晋升效率"), "cases", self)
         self.business = Card(tr("业务关联：公司GMV与直播占比"), "business", self)
+        self.competency = Card(tr("能力缺口：下一级人员的能力达标情况"), "competency", self)
+        self.competency_view = CompetencyGapView(self._show_refs)
+        self.competency.body_layout.addWidget(self.competency_view)
         self.cards = {
-            c.key: c for c in (self.pipeline, self.nine, self.flow, self.cases, self.business)
+            c.key: c
+            for c in (
+                self.pipeline,
+                self.nine,
+                self.flow,
+                self.cases,
+                self.business,
+                self.competency,
+            )
         }
         content = QWidget()
         grid = QGridLayout(content)
@@ -493,7 +505,8 @@ class DashboardPage(QWidget):
         grid.addWidget(self.nine, 1, 0)
         grid.addWidget(self.flow, 1, 1)
         grid.addWidget(self.cases, 1, 2)
-        grid.addWidget(self.business, 2, 0, 1, 3)
+        grid.addWidget(self.business, 2, 0, 1, 2)
+        grid.addWidget(self.competency, 2, 2)
         for column in range(3):
             grid.setColumnStretch(column, 1)
         self.scroll_area = QScrollArea()
@@ -550,6 +563,7 @@ class DashboardPage(QWidget):
         self._draw_flow(found)
         self._draw_cases(found.cases)
         self._draw_business(found)
+        self.competency_view.set_gaps(found.competency)
         for card in self.cards.values():
             for label in card.body.findChildren(QLabel):
                 label.setWordWrap(True)  # long names or sentences wrap, never widen the page
