@@ -237,3 +237,14 @@ def test_competency_gap_card_counts_the_people_below_and_lists_who_falls_short(
     qtbot.waitUntil(lambda: not page.vm.loading, timeout=30000)
     assert picker.currentText() == "店铺运营 · 运营专员"
     shot(page.competency, "dashboard-competency")
+
+
+def test_the_flow_card_shows_each_hiring_years_retention(qtbot: QtBot, demo: AppSession) -> None:
+    page = make_page(qtbot, demo)
+    found = page.vm.result
+    assert found is not None
+    kept = page.findChild(QLabel, "retention")
+    assert kept is not None
+    for c in (c for c in found.flow.retention if c.hired):
+        assert f"{c.first[:4]}年入职 {c.hired} 人，在职 {c.stayed} 人" in kept.text()
+    assert "÷" in kept.toolTip()  # the formula on hover

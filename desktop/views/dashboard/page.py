@@ -725,6 +725,20 @@ class DashboardPage(QWidget):
         )
         tracks.setToolTip(formula)
         card.body_layout.addWidget(tracks)
+        cohorts = [c for c in flow.retention if c.hired]
+        if cohorts:
+            kept = QLabel(
+                tr("入职留存：")
+                + "；".join(
+                    tr("{year}年入职 {hired} 人，在职 {stayed} 人（{pct}）").format(
+                        year=c.first[:4], hired=c.hired, stayed=c.stayed, pct=_pct(c.pct)
+                    )
+                    for c in cohorts
+                )
+            )
+            kept.setObjectName("retention")
+            kept.setToolTip(tr("留存率 = 该年入职且截至所选月份仍在职的人数 ÷ 该年入职人数 × 100%"))
+            card.body_layout.addWidget(kept)
         card.body_layout.addStretch(1)
 
     def _draw_cases(self, cases: db.CaseFigures) -> None:
