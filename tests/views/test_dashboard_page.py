@@ -248,3 +248,25 @@ def test_the_flow_card_shows_each_hiring_years_retention(qtbot: QtBot, demo: App
     for c in (c for c in found.flow.retention if c.hired):
         assert f"{c.first[:4]}年入职 {c.hired} 人，在职 {c.stayed} 人" in kept.text()
     assert "÷" in kept.toolTip()  # the formula on hover
+
+
+def test_the_business_chart_draws_gmv_per_track_and_marks_promotions(
+    qtbot: QtBot, demo: AppSession
+) -> None:
+    from PySide6.QtCharts import QChartView
+
+    page = make_page(qtbot, demo)
+    found = page.vm.result
+    assert found is not None
+    view = page.findChild(QChartView, "business-chart")
+    assert view is not None
+    names = [s.name() for s in view.chart().series()]
+    tracks = sorted({t for b in found.business for t, _ in b.by_track})
+    assert {"店铺运营", "用户运营"} <= set(tracks)
+    for track in tracks:
+        assert (f"{track}（万元）" if track else "未分配店铺") in names
+    assert "晋升" in names
+    last = found.business[-1]
+    tip = page_module.business_tip(last, "track", "店铺运营")
+    assert tip.startswith(f"{last.month}：店铺运营 GMV ")
+    assert f"{dict(last.by_track)['店铺运营']:,.0f} 元" in tip

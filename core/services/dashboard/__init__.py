@@ -45,6 +45,10 @@ here, from plain rows, with its formula written down (and in the README):
   overview's monthly row, else its daily rows, else the counted orders); live GMV = Σ amount of
   the counted, current orders of m attributed to a live account (``order_facts.live_account_id``);
   live share = live GMV ÷ company GMV (None without company GMV).
+  GMV per track of month m = Σ over shops of the store-month GMV, each shop-month credited to
+  the track of the level its runner holds at the end of m (store ownership periods); a
+  shop-month run by people of several tracks is split evenly between them, one nobody runs
+  counts as 未分配, so the tracks add up to the company GMV.
 * **能力缺口** of a level L whose ladder entry expects competencies (``Level.competencies``,
   competency → proficiency 1–5) and that a live promotion leads to: the people one promotion
   below (at a ``from`` level of a promotion into L at the end of M); a person's proficiency in a

@@ -4,6 +4,7 @@ Formulas: see the package docstring (core/services/dashboard/__init__.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,8 +28,10 @@ from core.services.dashboard.figures import BUSINESS_MONTHS, BusinessMonth, Chec
 from core.services.eligibility import metrics as kpi
 
 
-def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> dict[str, float]:
-    """month → Σ over shops of the store-month GMV, with ``metrics.load_facts``' precedence:
+def _store_gmv(
+    session: Session, first: str, last: str, undone: set[int]
+) -> dict[tuple[int, str], float]:
+    """(shop, month) → the store-month GMV, with ``metrics.load_facts``' precedence:
     a shop overview's monthly row (the latest import of it), else the store-month's daily rows
     summed, else its counted orders, else another monthly row. Summed by SQLite per month (four
     grouped queries, each store-month looked up through the store/month indexes) instead of
@@ -54,15 +57,15 @@ def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> d
         )
         .scalar_subquery()
     )
-    totals: dict[str, float] = {}
+    totals: dict[tuple[int, str], float] = {}
 
     def add(query: Any) -> None:
-        for month, amount in session.execute(query):
+        for store, month, amount in session.execute(query):
             if amount is not None:
-                totals[month] = totals.get(month, 0.0) + float(amount)
+                totals[store, month] = totals.get((store, month), 0.0) + float(amount)
 
     add(
-        select(m.month, func.sum(m.gmv))
+        select(m.store_id, m.month, func.sum(m.gmv))
         .where(
             m.source == kpi.OVERVIEW_SOURCE,
             m.superseded_by.is_(None),
@@ -70,7 +73,7 @@ def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> d
             m.store_id.in_(shop),
             m.batch_id == latest_overview,
         )
-        .group_by(m.month)
+        .group_by(m.store_id, m.month)
     )
 
     def overview_of(store: Any, month: Any) -> Any:
@@ -105,7 +108,7 @@ def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> d
 
     day = StoreDayFact
     add(
-        select(day.month, func.sum(day.gmv))
+        select(day.store_id, day.month, func.sum(day.gmv))
         .where(
             day.superseded_by.is_(None),
             ok(day.batch_id),
@@ -113,11 +116,11 @@ def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> d
             day.store_id.in_(shop),
             ~overview_of(day.store_id, day.month),
         )
-        .group_by(day.month)
+        .group_by(day.store_id, day.month)
     )
     order = OrderFact
     add(
-        select(order.month, func.sum(order.amount))
+        select(order.store_id, order.month, func.sum(order.amount))
         .where(
             order.counted.is_(True),
             order.superseded_by.is_(None),
@@ -127,7 +130,7 @@ def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> d
             ~overview_of(order.store_id, order.month),
             ~days_of(order.store_id, order.month),
         )
-        .group_by(order.month)
+        .group_by(order.store_id, order.month)
     )
     d2, y = aliased(StoreMonthFact), aliased(StoreMonthFact)
     latest_derived = (
@@ -144,7 +147,7 @@ def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> d
         .scalar_subquery()
     )
     add(
-        select(d2.month, func.sum(d2.gmv))
+        select(d2.store_id, d2.month, func.sum(d2.gmv))
         .where(
             d2.source != kpi.OVERVIEW_SOURCE,
             d2.superseded_by.is_(None),
@@ -155,15 +158,65 @@ def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> d
             ~days_of(d2.store_id, d2.month),
             ~orders_of(d2.store_id, d2.month),
         )
-        .group_by(d2.month)
+        .group_by(d2.store_id, d2.month)
     )
     return totals
 
 
-def _business(session: Session, as_of: str) -> tuple[BusinessMonth, ...]:
+def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> dict[str, float]:
+    """month → Σ over shops of the store-month GMV (``_store_gmv``)."""
+    totals: dict[str, float] = {}
+    for (_store, month), amount in _store_gmv(session, first, last, undone).items():
+        totals[month] = totals.get(month, 0.0) + amount
+    return totals
+
+
+def _track_gmv(
+    store_gmv: Mapping[tuple[int, str], float],
+    owners: Sequence[tuple[int, int, str, str | None]],
+    track_of: Callable[[int, str], str | None],
+) -> dict[str, dict[str, float]]:
+    """track → month → the GMV of the shops run by that track's people (pure).
+
+    ``owners`` are (store, employee, first month, last month or None); ``track_of(employee,
+    month)`` the track of the employee's level at the end of that month. A shop-month run by
+    people of several tracks is split evenly between those tracks; one nobody runs (or whose
+    runner has no level) counts under "" (未分配), so the tracks add up to the company GMV.
+    """
+    found: dict[str, dict[str, float]] = {}
+    for (store, month), amount in store_gmv.items():
+        tracks = sorted(
+            {
+                track_of(employee, month) or ""
+                for s, employee, start, end in owners
+                if s == store and start <= month and (end is None or month <= end)
+            }
+        ) or [""]
+        for track in tracks:
+            per = found.setdefault(track, {})
+            per[month] = per.get(month, 0.0) + amount / len(tracks)
+    return found
+
+
+def _business(
+    session: Session,
+    as_of: str,
+    track_of: Callable[[int, str], str | None] | None = None,
+) -> tuple[BusinessMonth, ...]:
     first = mo.add(as_of, -(BUSINESS_MONTHS - 1))
     undone = set(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
-    gmv = _company_gmv(session, first, as_of, undone)
+    by_store = _store_gmv(session, first, as_of, undone)
+    gmv: dict[str, float] = {}
+    for (_store, month), amount in by_store.items():
+        gmv[month] = gmv.get(month, 0.0) + amount
+    per_track: dict[str, dict[str, float]] = {}
+    if track_of is not None:
+        owners = [
+            (o.store_id, o.employee_id, o.start_month, o.end_month)
+            for o in session.scalars(select(StoreOwnership))
+            if o.batch_id is None or o.batch_id not in undone
+        ]
+        per_track = _track_gmv(by_store, owners, track_of)
     live: dict[str, float] = {}
     query = (
         select(OrderFact.month, OrderFact.batch_id, func.sum(OrderFact.amount))
@@ -183,7 +236,14 @@ def _business(session: Session, as_of: str) -> tuple[BusinessMonth, ...]:
     if not months:
         return ()
     return tuple(
-        BusinessMonth(m, round(gmv[m], 2) if m in gmv else None, round(live.get(m, 0.0), 2))
+        BusinessMonth(
+            m,
+            round(gmv[m], 2) if m in gmv else None,
+            round(live.get(m, 0.0), 2),
+            tuple(
+                (track, round(per[m], 2)) for track, per in sorted(per_track.items()) if m in per
+            ),
+        )
         for m in mo.month_range(months[0], months[-1])
     )
 

@@ -49,7 +49,14 @@ def dashboard(
         flow = _flow(staff, levels, month, [t[0] for t in tracks_rows])
         promotions = _promotions(staff, levels, month)
         checklist = _checklist(s)
-        business = _business(s, month)
+        everyone = {p.id: p for p in (staff if scope_set is None else _staff(s, None))}
+
+        def track_of(employee_id: int, m: str) -> str | None:
+            person = everyone.get(employee_id)
+            level = person.level_at(mo.last_day(m)) if person is not None else None
+            return levels[level].track if level in levels else None
+
+        business = _business(s, month, track_of)
         nine = _nine_box(s, scope_set, found, current)
         competency = _competency(s, levels, staff, into, end)
         cases = _cases(s, scope_set) if with_cases else CaseFigures(0, None, None, (), (), ())

@@ -278,6 +278,9 @@ class BusinessMonth:
     month: str
     gmv: float | None  # company GMV (shops)
     live_gmv: float  # orders through live accounts
+    by_track: tuple[
+        tuple[str, float], ...
+    ] = ()  # (track, GMV of the shops its people run); "" 未分配
 
     @property
     def live_share(self) -> float | None:

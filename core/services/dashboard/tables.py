@@ -107,6 +107,7 @@ def as_json(d: Dashboard, lang: str | None = None) -> dict[str, Any]:
                 "gmv": b.gmv,
                 "live_gmv": b.live_gmv,
                 "live_share": _r(b.live_share, 4),
+                "gmv_by_track": {t: v for t, v in b.by_track},
             }
             for b in d.business
         ],
@@ -282,10 +283,17 @@ def tables(d: Dashboard) -> dict[str, Table]:
             ]
         ),
     )
+    track_names = sorted({t for b in d.business for t, _ in b.by_track})
     business = Table(
         "business",
         Message("dashboard.table.business"),
-        tuple(_m(c) for c in ("month", "gmv", "live_gmv", "live_share", "promotions")),
+        tuple(_m(c) for c in ("month", "gmv", "live_gmv", "live_share", "promotions"))
+        + tuple(
+            Message("dashboard.col.track_gmv", {"track": t})
+            if t
+            else Message("dashboard.col.unowned_gmv")
+            for t in track_names
+        ),
         tuple(
             (
                 b.month,
@@ -293,6 +301,7 @@ def tables(d: Dashboard) -> dict[str, Table]:
                 b.live_gmv,
                 _r(b.live_share, 4),
                 sum(len(p.promotions) for p in d.promotions if p.month == b.month),
+                *(dict(b.by_track).get(t) for t in track_names),
             )
             for b in d.business
         ),

@@ -20,6 +20,7 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QLineSeries,
+    QScatterSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Slot
@@ -69,6 +70,8 @@ NEARLY_COLOR = QColor("#f08c00")
 GAP_COLOR = "#c92a2a"
 GMV_COLOR = QColor("#1c7ed6")
 LIVE_COLOR = QColor("#d6336c")
+TRACK_COLORS = ("#2f9e44", "#f08c00", "#7048e8", "#0c8599", "#868e96")  # per-track GMV lines
+PROMOTION_COLOR = QColor("#e8590c")
 CARD_STYLE = "QFrame#card { background: #ffffff; border: 1px solid #dee2e6; border-radius: 6px; }"
 LINK_STYLE = (
     "QPushButton { border: none; color: #1c7ed6; text-align: left; padding: 0 2px; }"
@@ -801,6 +804,39 @@ class DashboardPage(QWidget):
                 share.append(float(i), b.live_share * 100)
         chart.addSeries(gmv)
         chart.addSeries(share)
+        tracks = sorted({t for b in months for t, _ in b.by_track})
+        track_lines = []
+        for n, track in enumerate(tracks):
+            line = QLineSeries()
+            line.setName(tr("{track}（万元）").format(track=track) if track else tr("未分配店铺"))
+            pen = QPen(QColor(TRACK_COLORS[n % len(TRACK_COLORS)]), 1.5)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            line.setPen(pen)
+            for i, b in enumerate(months):
+                value = dict(b.by_track).get(track)
+                if value is not None:
+                    line.append(float(i), value / 10_000)
+            line.hovered.connect(
+                lambda point, state, track=track: self._point_tip(
+                    months, point.x(), state, "track", track
+                )
+            )
+            chart.addSeries(line)
+            track_lines.append(line)
+        # promotions marked on the company line, in the month they took effect
+        promoted_in = {p.month: p for p in found.promotions if p.promotions}
+        marks = QScatterSeries()
+        marks.setName(tr("晋升"))
+        marks.setMarkerSize(9)
+        marks.setColor(PROMOTION_COLOR)
+        marks.setBorderColor(PROMOTION_COLOR)
+        for i, b in enumerate(months):
+            if b.month in promoted_in and b.gmv is not None:
+                marks.append(float(i), b.gmv / 10_000)
+        marks.hovered.connect(
+            lambda point, state: self._promotion_tip(months, promoted_in, point.x(), state)
+        )
+        chart.addSeries(marks)
         axis_x = QCategoryAxis()
         axis_x.setLabelsFont(_small_font(7))
         axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
@@ -831,6 +867,9 @@ class DashboardPage(QWidget):
         gmv.attachAxis(left)
         share.attachAxis(axis_x)
         share.attachAxis(right)
+        for series in (*track_lines, marks):
+            series.attachAxis(axis_x)
+            series.attachAxis(left)
         gmv.hovered.connect(lambda point, state: self._point_tip(months, point.x(), state, "gmv"))
         share.hovered.connect(
             lambda point, state: self._point_tip(months, point.x(), state, "share")
@@ -846,31 +885,46 @@ class DashboardPage(QWidget):
             if promoted
             else tr("近12个月没有晋升记录")
         )
-        view = _chart_view(chart, 210)
+        view = _chart_view(chart, 230)
+        view.setObjectName("business-chart")
         card.body_layout.addWidget(view)
         label = QLabel(note)
         label.setStyleSheet("color: #495057;")
         card.body_layout.addWidget(label)
 
     def _point_tip(
-        self, months: Sequence[db.BusinessMonth], x: float, state: bool, which: str
+        self,
+        months: Sequence[db.BusinessMonth],
+        x: float,
+        state: bool,
+        which: str,
+        track: str = "",
     ) -> None:
         if not state:
             return
         i = round(x)
         if not 0 <= i < len(months):
             return
-        b = months[i]
         from PySide6.QtGui import QCursor
 
-        text = (
-            tr("{month}：公司GMV {gmv} 元").format(month=b.month, gmv=f"{b.gmv or 0:,.0f}")
-            if which == "gmv"
-            else tr("{month}：直播GMV {live} 元，占 {share}").format(
-                month=b.month, live=f"{b.live_gmv:,.0f}", share=_pct((b.live_share or 0) * 100)
-            )
+        QToolTip.showText(QCursor.pos(), business_tip(months[i], which, track))
+
+    def _promotion_tip(
+        self,
+        months: Sequence[db.BusinessMonth],
+        promoted_in: dict[str, db.PromotionMonth],
+        x: float,
+        state: bool,
+    ) -> None:
+        i = round(x)
+        if not state or not 0 <= i < len(months) or months[i].month not in promoted_in:
+            return
+        from PySide6.QtGui import QCursor
+
+        names = "、".join(r.name for r in promoted_in[months[i].month].promotions)
+        QToolTip.showText(
+            QCursor.pos(), tr("{month} 晋升：{names}").format(month=months[i].month, names=names)
         )
-        QToolTip.showText(QCursor.pos(), text)
 
     def _draw_checklist(self, found: db.Dashboard) -> None:
         _drop_layout(self.checklist_layout)
@@ -1054,6 +1108,21 @@ def _short_titles(titles: Sequence[str]) -> list[str]:
             prefix = prefix[:-1]
     short = [t[len(prefix) :] or t for t in titles]
     return short if len(set(short)) == len(short) else list(titles)
+
+
+def business_tip(b: db.BusinessMonth, which: str, track: str = "") -> str:
+    """The exact figure behind a point of the 业务关联 chart."""
+    if which == "gmv":
+        return tr("{month}：公司GMV {gmv} 元").format(month=b.month, gmv=f"{b.gmv or 0:,.0f}")
+    if which == "track":
+        value = dict(b.by_track).get(track, 0.0)
+        share = value / b.gmv * 100 if b.gmv else None
+        return tr("{month}：{track} GMV {gmv} 元（占公司 {share}）").format(
+            month=b.month, track=track or tr("未分配店铺"), gmv=f"{value:,.0f}", share=_pct(share)
+        )
+    return tr("{month}：直播GMV {live} 元，占 {share}").format(
+        month=b.month, live=f"{b.live_gmv:,.0f}", share=_pct((b.live_share or 0) * 100)
+    )
 
 
 def _pct(value: float | None) -> str:

@@ -405,3 +405,46 @@ def test_company_gmv_agrees_with_the_fact_book(company_home: AppSession) -> None
             if store in shops and not math.isnan(value):
                 expected[month] = expected.get(month, 0.0) + value
     assert business == pytest.approx(expected)
+
+
+def test_gmv_per_track_credits_each_shop_to_its_runners_track() -> None:
+    from core.services.dashboard.business import _track_gmv
+
+    store_gmv = {(1, "2024-05"): 900.0, (2, "2024-05"): 100.0, (3, "2024-05"): 50.0}
+    owners = [
+        (1, 10, "2024-01", None),  # shop 1: run by a 店铺运营 person
+        (2, 10, "2024-01", "2024-04"),  # shop 2: theirs until April...
+        (2, 20, "2024-05", None),  # ...then by a 用户运营 person and
+        (2, 30, "2024-05", None),  # a 直播运营 one: split evenly
+    ]  # shop 3: nobody → 未分配
+    tracks = {10: "店铺运营", 20: "用户运营", 30: "直播运营"}
+    found = _track_gmv(store_gmv, owners, lambda e, m: tracks.get(e))
+    assert found == {
+        "店铺运营": {"2024-05": 900.0},
+        "用户运营": {"2024-05": 50.0},
+        "直播运营": {"2024-05": 50.0},
+        "": {"2024-05": 50.0},
+    }
+    assert sum(v for per in found.values() for v in per.values()) == 1050.0  # adds up
+
+
+def test_gmv_per_track_through_the_file_follows_the_runners_track(
+    company_home: AppSession,
+) -> None:
+    seed = Seed(company_home)
+    shop = seed.store("旗舰店")
+    other = seed.store("专营店")
+    overview = seed.batch()
+    seed.month_fact(shop, "2024-05", 9_000.0, batch=overview)
+    seed.month_fact(other, "2024-05", 1_000.0, batch=overview)
+    seller = seed.employee("E001", "甲", "店铺运营/运营专员")
+    seed.own(seller, shop, "2024-01")
+    d = db.dashboard(company_home, "2024-05")
+    may = next(b for b in d.business if b.month == "2024-05")
+    assert dict(may.by_track) == {"店铺运营": 9_000.0, "": 1_000.0}
+    assert sum(v for _, v in may.by_track) == pytest.approx(may.gmv)
+    row = next(r for r in db.as_json(d, "zh")["business"] if r["month"] == "2024-05")
+    assert row["gmv_by_track"] == {"店铺运营": 9_000.0, "": 1_000.0}
+    table = db.tables(d)["business"]
+    heads = [c.text("zh") for c in table.columns]
+    assert heads[-2:] == ["未分配店铺GMV", "店铺运营GMV"]
