@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,7 @@ from core.reports import compare
 from core.services.admin import auth
 from core.services.promotion import review
 from core.services.promotion.cycles import list_cycles
-from core.session import AppSession
-from tests.core.reports.support import assert_cjk_embedded, flat, pdftext
+from tests.core.reports.support import LONG_RULE, assert_cjk_embedded, flat, pdftext, with_long_rule
 from tests.viewmodels.promotion_fixtures import PASSWORD, make_demo
 
 
@@ -33,26 +31,6 @@ def test_compare_pdf_shows_both_candidates_and_flags_differences(tmp_path: Path)
         assert r.name in text
     assert "晋升评审对比" in text and flat("运营助理 → 运营专员") in text
     assert "≠" in text
-
-
-LONG_RULE = (
-    "近三个月店铺直通车推广投入产出比与自然搜索流量占比的加权综合指标"
-    "连续达到公司经营目标要求并且客户满意度评分不低于四点八分"
-)
-
-
-def with_long_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every candidate's first criterion carries a 60-character name (a company's own metric)."""
-    real = review.review_detail
-
-    def detail(
-        app: AppSession, cycle: review.CycleRow, row: review.ReviewRow
-    ) -> review.ReviewDetail:
-        found = real(app, cycle, row)
-        first, *rest = found.criteria
-        return replace(found, criteria=(replace(first, rule=LONG_RULE), *rest))
-
-    monkeypatch.setattr(review, "review_detail", detail)
 
 
 def test_a_long_criterion_wraps_whole_on_its_own_row(
