@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from core.services.admin import auth
@@ -20,8 +20,9 @@ from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.promotion.review_page import CompareDialog, ReviewPage
 from desktop.views.reports.preview_dialog import ReportPreviewDialog
-from tests.core.reports.support import flat, pages, pdftext
+from tests.core.reports.support import LONG_RULE, flat, pages, pdftext, with_long_rule
 from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo, make_demo
+from tests.views.conftest import shot
 
 pytestmark = pytest.mark.gui
 MOVE = "运营助理 → 运营专员"
@@ -107,3 +108,44 @@ def test_move_compare_preview_and_print(
     assert all(name in text for name in names)
     assert pages(printed) >= 1  # the printer got the page (as images: no text to read)
     preview.close()
+
+
+def _cut_rows(table: QTableWidget) -> list[int]:
+    """Rows shorter than their wrapped text at the columns' widths (Qt cuts them with "…")."""
+    return [r for r in range(table.rowCount()) if table.rowHeight(r) < table.sizeHintForRow(r)]
+
+
+def test_compare_of_three_fits_a_laptop_and_wraps_a_long_criterion(
+    qtbot: QtBot, owner: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three candidates side by side on a 1366×768 laptop: the dialog fits above the task bar,
+    every column is in view without scrolling sideways, and a 60-character criterion wraps whole
+    inside its column (its row as tall as its lines), also at the dialog's least width."""
+    with_long_rule(monkeypatch)
+    page = ReviewPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.transition.setCurrentIndex(page.transition.findData(MOVE))
+    dialog = CompareDialog(page.vm, [0, 1, 2], page)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    assert table.columnCount() == 4
+    assert dialog.width() <= 1366 and dialog.height() <= 728
+
+    def readable() -> None:
+        QApplication.processEvents()
+        assert table.horizontalScrollBar().maximum() == 0
+        widths = sum(table.columnWidth(c) for c in range(table.columnCount()))
+        assert widths <= table.viewport().width()  # the last candidate in view too
+        assert not _cut_rows(table)
+        (long,) = [r for r in range(table.rowCount()) if LONG_RULE in table.item(r, 0).text()]  # type: ignore[union-attr]
+        assert table.rowHeight(long) >= 2 * table.rowHeight(long + 1)  # wrapped, not elided
+
+    readable()
+    shot(dialog, "compare-three")
+    if os.environ.get("TIDUI_SHOTS"):
+        dialog.grab().save(os.environ["TIDUI_SHOTS"])
+    dialog.resize(dialog.minimumWidth(), dialog.height())
+    readable()
+    dialog.close()

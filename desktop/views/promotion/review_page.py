@@ -5,8 +5,8 @@ breakdown, criteria checklist with a sparkline per KPI criterion, approval trail
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPointF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QModelIndex, QPointF, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +34,9 @@ from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
 
 DIFFERS = QColor("#fff4ce")
+VALUE_WIDTH = 150  # one candidate's column in 对比: ✓ / ✗ / a score under the name
+LABEL_WIDTH = 480, 240  # the item column, preferred and least: a longer criterion wraps in it
+LARGEST = QSize(1366, 728)  # a 1366×768 laptop less its task bar
 
 
 class Sparkline(QWidget):
@@ -216,7 +219,6 @@ class CompareDialog(QDialog):
         self.numbers = numbers
         self.preview: QDialog | None = None
         self.setWindowTitle(tr("晋升评审对比"))
-        self.resize(900, 600)
         names = vm.compare_names(numbers)
         lines = vm.compare_lines(numbers)
         self.table = QTableWidget(len(lines), 1 + len(names))
@@ -229,7 +231,9 @@ class CompareDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 1 + len(names)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, 150)
+            header.resizeSection(column, VALUE_WIDTH)
+        # a wrapped criterion's row is as tall as its lines at the column's width of the moment
+        header.sectionResized.connect(self._fit_rows)
         sections = {"criteria": tr("晋升条件"), "parts": tr("评估得分")}
         self.differing: list[int] = []
         for r, line in enumerate(lines):
@@ -247,7 +251,6 @@ class CompareDialog(QDialog):
                     cell = self.table.item(r, c)
                     if cell is not None:
                         cell.setBackground(DIFFERS)
-        self.table.resizeRowsToContents()
         hint = _label(tr("底色标出的行表示候选人之间有差异。"), color="#616161")
         self.preview_button = QPushButton(tr("预览/打印…"))
         self.preview_button.clicked.connect(self.on_preview_clicked)
@@ -260,6 +263,34 @@ class CompareDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(bar)
+        self.setMinimumWidth(LABEL_WIDTH[1] + VALUE_WIDTH * len(names) + 60)
+        area = self._screen_area()
+        width = LABEL_WIDTH[0] + VALUE_WIDTH * len(names) + 60
+        width = max(min(width, LARGEST.width(), area.width() - 40), self.minimumWidth())
+        self.resize(width, min(600, LARGEST.height(), area.height() - 60))
+        self._fitted = False
+
+    def _screen_area(self) -> QRect:
+        return (self.parentWidget() or self).screen().availableGeometry()
+
+    @Slot()
+    def _fit_rows(self) -> None:
+        self.table.resizeRowsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Once laid out at its width: rows as tall as their wrapped lines, the dialog as tall as
+        the rows within the screen (never past a 1366×768 laptop's); many rows scroll up and down,
+        every column stays in view."""
+        super().showEvent(event)
+        self._fit_rows()
+        if self._fitted:
+            return
+        self._fitted = True
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        wanted = rows + self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        wanted += self.height() - self.table.height()
+        area = self._screen_area()
+        self.resize(self.width(), max(min(wanted, LARGEST.height(), area.height() - 60), 320))
 
     @Slot()
     def on_preview_clicked(self) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from core.services import demo
 from core.services.admin import auth, company
 from core.services.archive.employees import find_by_no
 from core.services.eligibility import readiness as el
-from core.services.promotion import cases, cycles, scores
+from core.services.promotion import cases, cycles, review, scores
 from core.session import AppSession
 
 CYCLE = "2024上半年"
@@ -131,3 +133,23 @@ def pages(path: Path) -> int:
     found = re.search(r"^Pages:\s+(\d+)", out.stdout, re.M)
     assert found
     return int(found.group(1))
+
+
+LONG_RULE = (
+    "近三个月店铺直通车推广投入产出比与自然搜索流量占比的加权综合指标"
+    "连续达到公司经营目标要求并且客户满意度评分不低于四点八分"
+)
+
+
+def with_long_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every candidate's first criterion carries a 60-character name (a company's own metric)."""
+    real = review.review_detail
+
+    def detail(
+        app: AppSession, cycle: review.CycleRow, row: review.ReviewRow
+    ) -> review.ReviewDetail:
+        found = real(app, cycle, row)
+        first, *rest = found.criteria
+        return replace(found, criteria=(replace(first, rule=LONG_RULE), *rest))
+
+    monkeypatch.setattr(review, "review_detail", detail)
