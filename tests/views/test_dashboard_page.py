@@ -265,7 +265,8 @@ def test_the_business_chart_draws_gmv_per_track_and_marks_promotions(
     assert {"店铺运营", "用户运营"} <= set(tracks)
     for track in tracks:
         assert (f"{track}（万元）" if track else "未分配店铺") in names
-    assert "晋升" in names
+    promoted = {p.month for p in found.promotions if p.promotions}
+    assert ("晋升" in names) == bool(promoted & {b.month for b in found.business if b.gmv})
     last = found.business[-1]
     tip = page_module.business_tip(last, "track", "店铺运营")
     assert tip.startswith(f"{last.month}：店铺运营 GMV ")

@@ -836,7 +836,8 @@ class DashboardPage(QWidget):
         marks.hovered.connect(
             lambda point, state: self._promotion_tip(months, promoted_in, point.x(), state)
         )
-        chart.addSeries(marks)
+        if marks.count():  # no promotions: no empty 晋升 in the legend
+            chart.addSeries(marks)
         axis_x = QCategoryAxis()
         axis_x.setLabelsFont(_small_font(7))
         axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
@@ -867,7 +868,7 @@ class DashboardPage(QWidget):
         gmv.attachAxis(left)
         share.attachAxis(axis_x)
         share.attachAxis(right)
-        for series in (*track_lines, marks):
+        for series in (*track_lines, *([marks] if marks.count() else [])):
             series.attachAxis(axis_x)
             series.attachAxis(left)
         gmv.hovered.connect(lambda point, state: self._point_tip(months, point.x(), state, "gmv"))
