@@ -10,6 +10,12 @@ campaigns (not ready for 运营主管); 刘洋 (E005) keeps his members and the 
 rate above 30% but has led no campaigns (nearly ready); 徐丽 (E010) misses 30% 30-day retention
 by a point or two (nearly ready). Everything goes in through the same services as
 real data, marked as one import batch per kind ("演示数据") so it can be undone like any import.
+
+The open cycle 2024上半年 shows the approval workflow: 人事 (hr) has proposed five cases and the
+demo accounts have acted on them through the case service (see CASES): 陈静 waits for her
+supervisor 李娜 (lina); 孙悦 has passed 人事 and waits for the owner's decision (her supervisor
+陈静 has no account, so that step is skipped and the trail says why); 徐丽 waits for 人事 (刘洋
+has no account either); 李娜 returned 刘洋's case for more information; 人事 rejected 黄婷's.
 """
 
 from __future__ import annotations
@@ -128,6 +134,30 @@ SCORES: tuple[tuple[Any, ...], ...] = (
 
 # Extra accounts so every role can be tried (password: the demo password).
 EXTRA_USERS = (("hr", "人事小王", "hr", None), ("lina", "李娜", "supervisor", "E002"))
+
+# The cases of the open cycle, proposed by hr: (工号, 通道, target level, reason — needed for
+# whoever is not ready yet, then the moves: (login, action, comment) through the case service.
+# Only accounts in the chain act: lina supervises E002's team (E004, E005); the other
+# candidates' supervisors have no account, so their first step is skipped.
+CASES: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("E004", "店铺运营", "运营主管", "618大促带队表现突出，GMV增长仅2月未达18%", ()),
+    ("E006", "店铺运营", "运营专员", "", (("hr", "approve", "各项规则均已达标"),)),
+    ("E010", "用户运营", "运营专员", "社群活跃增长稳定，30日留存率差1–2个百分点", ()),
+    (
+        "E005",
+        "用户运营",
+        "运营主管",
+        "会员留存与旗舰店复购率均达标",
+        (("lina", "return", "请补充牵头策划的活动：档案中尚无活动策划记录"),),
+    ),
+    (
+        "E008",
+        "直播运营",
+        "运营专员",
+        "直播观看人数与互动率连续达标",
+        (("hr", "reject", "6月直播下单转化率跌至2.2%，未达2.5%，下个周期再评"),),
+    ),
+)
 
 
 def _months() -> list[str]:
@@ -458,8 +488,41 @@ def fill(app: AppSession) -> None:
         uow.commit()
 
 
-def create_demo(path: Path, login: str = "demo", password: str = "tidui-demo") -> str:
-    """Create the demo company file at ``path``; returns its recovery key."""
+def add_cases(app: AppSession, password: str) -> None:
+    """The open cycle's cases (CASES), each move made by the demo account whose step it is."""
+    from sqlalchemy import select
+
+    from core.model import Employee, Level, Track
+    from core.services.promotion import cases
+
+    sessions = {app.actor.login: app}
+
+    def as_user(login: str) -> AppSession:
+        if login not in sessions:
+            sessions[login] = auth.unlock_again(app, login, password)
+        return sessions[login]
+
+    with app.read() as s:
+        ids = {e.no: e.id for e in s.scalars(select(Employee))}
+        levels = {
+            (track, title): level_id
+            for level_id, track, title in s.execute(
+                select(Level.id, Track.name, Level.title).join(Track, Track.id == Level.track_id)
+            )
+        }
+    for no, track, title, reason, moves in CASES:
+        case_id = cases.create_case(
+            as_user("hr"), ids[no], levels[(track, title)], cycle=DEMO_CYCLE, reason=reason
+        )
+        for login, action, comment in moves:
+            cases.act(as_user(login), case_id, action, comment)
+
+
+def create_demo(
+    path: Path, login: str = "demo", password: str = "tidui-demo", *, with_cases: bool = True
+) -> str:
+    """Create the demo company file at ``path``; returns its recovery key. ``with_cases=False``
+    leaves the open cycle without cases (for tests that walk a case through from the start)."""
     app, recovery = auth.create_company(
         Path(path), DEMO_COMPANY, login, password, "演示老板", template="beauty"
     )
@@ -467,6 +530,8 @@ def create_demo(path: Path, login: str = "demo", password: str = "tidui-demo") -
         fill(app)
         for extra_login, name, role, employee in EXTRA_USERS:
             users.add_user(app, extra_login, name, role, password, employee)
+        if with_cases:
+            add_cases(app, password)
     finally:
         app.close(backup=False)
     return recovery

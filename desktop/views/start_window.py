@@ -61,7 +61,9 @@ class StartWindow(QWidget):
         self.recent.setAlternatingRowColors(True)
         self.recent.itemActivated.connect(self.on_recent_activated)
         self.empty_hint = QLabel(
-            tr("还没有打开过公司档案。点“新建公司档案…”开始，或“打开…”已有的 .tidui 文件。")
+            tr(
+                "还没有打开过公司档案。点“新建公司档案…”开始，或“打开…”已有的 .tidui 文件；想先看看，点“打开示例公司”。"
+            )
         )
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: #777;")

@@ -39,6 +39,7 @@ def test_start_window_lists_recent_files(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(window)
     window.show()
     assert window.recent.count() == 0 and window.empty_hint.isVisible()
+    assert "打开示例公司" in window.empty_hint.text()  # the button beside it, for a first look
     # the first-run strip shows the whole path through Tidui
     assert window.steps_strip.isVisible()
     assert window.steps_strip.text() == "通道 → 数据 → 达标 → 评审 → 通知书"

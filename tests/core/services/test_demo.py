@@ -145,3 +145,40 @@ def test_imported_scores_show_in_the_archive_and_count_for_the_score_rule(
         assert all(stores.values()), stores
     finally:
         app.close(backup=False)
+
+
+def test_the_open_cycle_shows_the_approval_workflow(demo_file: Path) -> None:
+    """Five cases in 2024上半年, each waiting where a user of that role finds it in 待我处理."""
+    from core.services.promotion import cases
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        found = {c.no: c for c in cases.list_cases(app, cycle=demo.DEMO_CYCLE)}
+        assert {no: (c.to_label, c.state, c.waiting_for) for no, c in found.items()} == {
+            "E004": ("运营主管", "submitted", "supervisor"),  # 陈静, at 李娜's step
+            "E010": ("运营专员", "submitted", "hr"),  # 徐丽: her supervisor has no account
+            "E006": ("运营专员", "in_review", "owner"),  # 孙悦, ready: the owner's turn
+            "E005": ("运营主管", "returned", "hr"),  # 刘洋, back with 人事 who proposed it
+            "E008": ("运营专员", "rejected", None),  # 黄婷
+        }
+        assert all(c.created_by == "hr" for c in found.values())
+        returned = cases.view_case(app, found["E005"].id).trail[-1]
+        assert (returned.login, returned.action) == ("lina", "return")
+        assert returned.text("zh") == "请补充牵头策划的活动：档案中尚无活动策划记录"
+        rejected = cases.view_case(app, found["E008"].id).trail[-1]
+        assert (rejected.login, rejected.action) == ("hr", "reject")
+        assert "6月直播下单转化率跌至2.2%" in rejected.text("zh")
+        sun = cases.view_case(app, found["E006"].id)
+        assert [(t.role, t.action) for t in sun.trail] == [
+            ("", "submit"),
+            ("supervisor", "skip"),  # 陈静 has no account
+            ("hr", "approve"),
+        ]
+        queues = {
+            login: [c.no for c in cases.my_queue(auth.unlock_again(app, login, "tidui-demo"))]
+            for login in ("demo", "hr", "lina")
+        }
+        assert queues["demo"] == ["E006"] and queues["lina"] == ["E004"]
+        assert sorted(queues["hr"]) == ["E005", "E010"]
+    finally:
+        app.close(backup=False)
