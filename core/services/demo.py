@@ -16,6 +16,8 @@ demo accounts have acted on them through the case service (see CASES): 陈静 wa
 supervisor 李娜 (lina); 孙悦 has passed 人事 and waits for the owner's decision (her supervisor
 陈静 has no account, so that step is skipped and the trail says why); 徐丽 waits for 人事 (刘洋
 has no account either); 李娜 returned 刘洋's case for more information; 人事 rejected 黄婷's.
+360 feedback of June 2024 (FEEDBACK) gives the 能力缺口 card its sentence: the people below
+运营主管 analyse well but none leads yet.
 """
 
 from __future__ import annotations
@@ -134,6 +136,129 @@ SCORES: tuple[tuple[Any, ...], ...] = (
 
 # Extra accounts so every role can be tried (password: the demo password).
 EXTRA_USERS = (("hr", "人事小王", "hr", None), ("lina", "李娜", "supervisor", "E002"))
+
+# 360 feedback (1–5 per competency) received in the first half of 2024: the 能力缺口 card reads
+# "运营主管：2人数据分析达到3级，但领导力未达标" (陈静 and 林晓 plan well but have led nobody yet);
+# 孙悦 reaches every competency 运营专员 expects, 周杰 falls short on 团队协作.
+# (工号, rater 工号 or "" for an anonymous peer, relation, date, ratings, comment, anonymous)
+FEEDBACK: tuple[tuple[str, str, str, str, dict[str, int], str, bool], ...] = (
+    (
+        "E004",
+        "E002",
+        "上级",
+        "2024-06-20",
+        {"数据分析": 4, "策略制定": 4, "团队协作": 4, "学习能力": 4, "创新能力": 3, "领导力": 2},
+        "大促复盘做得扎实，数据口径清楚；还没有独立带过人。",
+        False,
+    ),
+    (
+        "E004",
+        "",
+        "同事",
+        "2024-06-21",
+        {"数据分析": 4, "策略制定": 4, "团队协作": 4, "学习能力": 3, "创新能力": 3, "领导力": 3},
+        "愿意分享方法，遇到分歧时可以更主动拍板。",
+        True,
+    ),
+    (
+        "E005",
+        "E002",
+        "上级",
+        "2024-06-20",
+        {"数据分析": 3, "策略制定": 3, "团队协作": 4, "学习能力": 3, "创新能力": 3, "领导力": 2},
+        "会员运营稳定，活动策划经验不足。",
+        False,
+    ),
+    (
+        "E009",
+        "E003",
+        "上级",
+        "2024-06-18",
+        {
+            "数据分析": 2,
+            "策略制定": 3,
+            "团队协作": 3,
+            "学习能力": 3,
+            "创新能力": 3,
+            "领导力": 2,
+            "直播控场": 4,
+        },
+        "控场能力强，转化复盘要更看数据。",
+        False,
+    ),
+    (
+        "E015",
+        "E001",
+        "上级",
+        "2024-06-20",
+        {"数据分析": 5, "策略制定": 4, "团队协作": 3, "学习能力": 4, "创新能力": 4, "领导力": 2},
+        "数据建模和策略复盘是团队里最强的，带人经验还少。",
+        False,
+    ),
+    (
+        "E006",
+        "E004",
+        "上级",
+        "2024-06-19",
+        {"数据分析": 3, "策略制定": 2, "团队协作": 3, "学习能力": 4, "创新能力": 3},
+        "上手快，报表和竞品分析主动做，618期间独立盯完整个店铺。",
+        False,
+    ),
+    (
+        "E006",
+        "",
+        "同事",
+        "2024-06-21",
+        {"数据分析": 3, "策略制定": 3, "团队协作": 4, "学习能力": 4, "创新能力": 2},
+        "配合好，交接清楚。",
+        True,
+    ),
+    (
+        "E006",
+        "",
+        "自评",
+        "2024-06-22",
+        {"数据分析": 4, "策略制定": 3, "团队协作": 4, "学习能力": 5, "创新能力": 4},
+        "希望下半年负责一个品类的活动。",
+        False,
+    ),
+    (
+        "E007",
+        "E004",
+        "上级",
+        "2024-06-19",
+        {"数据分析": 2, "策略制定": 2, "团队协作": 2, "学习能力": 3, "创新能力": 2},
+        "执行认真，跨组沟通需要加强。",
+        False,
+    ),
+    (
+        "E008",
+        "E003",
+        "上级",
+        "2024-06-18",
+        {"数据分析": 2, "策略制定": 2, "团队协作": 4, "学习能力": 3, "创新能力": 3, "直播控场": 4},
+        "镜头感好，下单转化需要和运营一起复盘话术。",
+        False,
+    ),
+    (
+        "E010",
+        "E005",
+        "上级",
+        "2024-06-20",
+        {"数据分析": 2, "策略制定": 2, "团队协作": 3, "学习能力": 3, "创新能力": 2},
+        "社群维护细致，留存分析刚起步。",
+        False,
+    ),
+    (
+        "E011",
+        "E002",
+        "上级",
+        "2024-06-20",
+        {"数据分析": 4, "策略制定": 2, "团队协作": 2, "学习能力": 3, "创新能力": 2},
+        "数据功底好，入职时间短，业务理解在积累。",
+        False,
+    ),
+)
 
 # The cases of the open cycle, proposed by hr: (工号, 通道, target level, reason — needed for
 # whoever is not ready yet, then the moves: (login, action, comment) through the case service.
@@ -488,6 +613,31 @@ def fill(app: AppSession) -> None:
         uow.commit()
 
 
+def add_feedback(app: AppSession) -> None:
+    """The 360 feedback of FEEDBACK, through the archive service (each rating audited)."""
+    from sqlalchemy import select
+
+    from core.model import Employee
+    from core.services.archive import records
+
+    with app.read() as s:
+        ids = {e.no: e.id for e in s.scalars(select(Employee))}
+    for no, rater, relation, day, ratings, comment, anonymous in FEEDBACK:
+        records.add_feedback(
+            app,
+            ids[no],
+            records.FeedbackInput(
+                relation=relation,
+                date=date.fromisoformat(day),
+                ratings=dict(ratings),
+                comment=comment,
+                anonymous=anonymous,
+                rater_employee_id=ids[rater] if rater else None,
+                rater_name="" if rater else "同事（匿名）",
+            ),
+        )
+
+
 def add_cases(app: AppSession, password: str) -> None:
     """The open cycle's cases (CASES), each move made by the demo account whose step it is."""
     from sqlalchemy import select
@@ -528,6 +678,7 @@ def create_demo(
     )
     try:
         fill(app)
+        add_feedback(app)
         for extra_login, name, role, employee in EXTRA_USERS:
             users.add_user(app, extra_login, name, role, password, employee)
         if with_cases:

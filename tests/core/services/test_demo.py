@@ -182,3 +182,21 @@ def test_the_open_cycle_shows_the_approval_workflow(demo_file: Path) -> None:
         assert sorted(queues["hr"]) == ["E005", "E010"]
     finally:
         app.close(backup=False)
+
+
+def test_the_competency_gap_tells_the_briefs_sentence(demo_file: Path) -> None:
+    """360 feedback makes 能力缺口 say what the brief says a small shop hears: the people below
+    运营主管 analyse well but have led nobody; 孙悦 meets what 运营专员 expects, 周杰 does not."""
+    from core.services import dashboard as db
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        gaps = {(g.track, g.level): g for g in db.dashboard(app).competency}
+    finally:
+        app.close(backup=False)
+    lead = gaps["店铺运营", "运营主管"]
+    assert lead.sentence.text("zh") == "运营主管：2人数据分析达到3级，但领导力未达标（0人达到）"
+    assistant = gaps["店铺运营", "运营专员"]
+    teamwork = next(n for n in assistant.needs if n.competency == "团队协作")
+    assert [p.name for p in teamwork.reached] == ["孙悦"]  # self-ratings left out
+    assert [p.name for p in teamwork.short] == ["周杰"]
