@@ -394,6 +394,37 @@ def _undone_batches(session: Session) -> set[int]:
     return set(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
 
 
+class _Scope:
+    """What load_facts reads: whose hand entries, which stores and months, which batches count."""
+
+    def __init__(
+        self,
+        employees: set[int] | None,
+        stores: set[int] | None,
+        months: tuple[str, str] | None,
+        undone: set[int],
+    ) -> None:
+        self.employees = employees  # None: everybody
+        self.stores = stores  # None: every store
+        self.months = months  # (first, last); None: every month
+        self.undone = undone
+        self.counted_orders = (
+            OrderFact.counted.is_(True),
+            OrderFact.superseded_by.is_(None),
+            OrderFact.batch_id.not_in(undone) if undone else OrderFact.batch_id.is_not(None),
+        )
+
+    def restrict(self, query: _Query, store_column: Any, month_column: Any) -> _Query:
+        if self.stores is not None:
+            query = query.where(store_column.in_(self.stores))
+        if self.months is not None:
+            query = query.where(month_column >= self.months[0], month_column <= self.months[1])
+        return query
+
+    def usable(self, batch_id: int | None) -> bool:
+        return batch_id is None or batch_id not in self.undone
+
+
 def load_facts(
     session: Session,
     employee_ids: Iterable[int] | None = None,
@@ -410,132 +441,142 @@ def load_facts(
     wanted = None if employee_ids is None else set(employee_ids)
     conn = session.connection()
     book = FactBook()
-    ownership_query = select(
+    book.periods = _ownership_periods(conn, wanted)
+    scope = _Scope(
+        wanted,
+        None if wanted is None else {s for ps in book.periods.values() for s, _, _ in ps},
+        months,
+        _undone_batches(session),
+    )
+    month_rows = _store_month_rows(conn, scope)
+    day_rows = _store_day_rows(conn, scope)
+    order_rows = _order_totals(conn, scope.restrict, scope.counted_orders)
+    live_rows = _live_session_rows(conn, scope)
+    live_order_rows = _live_order_rows(conn, scope, order_rows)
+    _load_manual(conn, scope, book, with_sources)
+
+    grid = _fact_grid((month_rows, day_rows, order_rows, live_rows), live_order_rows, book.manual)
+    if with_sources:
+        grid.sources = book.sources
+    width = max(len(grid.months), 1)
+    derived_rows = _fill_overviews(grid, month_rows, day_rows, width)
+    _fill_orders(conn, scope, grid, order_rows, derived_rows, width)
+    _fill_live_sessions(grid, live_rows, width)
+    _fill_live_orders(conn, scope, grid, live_order_rows)
+
+    book.months, book.store_ids, book.grid = grid.months, grid.store_ids, grid.arrays
+    if with_sources:
+        _describe_sources(session, book)
+    return book
+
+
+# --- loading: the queries ---------------------------------------------------------------------
+
+
+def _ownership_periods(
+    conn: Any, wanted: set[int] | None
+) -> dict[int, list[tuple[int, str, str | None]]]:
+    """employee -> (store, start month, end month or None) of every store they ran."""
+    query = select(
         StoreOwnership.employee_id,
         StoreOwnership.store_id,
         StoreOwnership.start_month,
         StoreOwnership.end_month,
     )
     if wanted is not None:
-        ownership_query = ownership_query.where(StoreOwnership.employee_id.in_(wanted))
-    for employee_id, store_id, start, end in conn.execute(ownership_query):
-        book.periods.setdefault(employee_id, []).append((store_id, start, end))
-    store_filter = None if wanted is None else {s for ps in book.periods.values() for s, _, _ in ps}
-    undone = _undone_batches(session)
+        query = query.where(StoreOwnership.employee_id.in_(wanted))
+    periods: dict[int, list[tuple[int, str, str | None]]] = {}
+    for employee_id, store_id, start, end in conn.execute(query):
+        periods.setdefault(employee_id, []).append((store_id, start, end))
+    return periods
 
-    def restrict(query: _Query, store_column: Any, month_column: Any) -> _Query:
-        if store_filter is not None:
-            query = query.where(store_column.in_(store_filter))
-        if months is not None:
-            query = query.where(month_column >= months[0], month_column <= months[1])
-        return query
 
-    def usable(batch_id: int | None) -> bool:
-        return batch_id is None or batch_id not in undone
+def _store_month_rows(conn: Any, scope: _Scope) -> list[Any]:
+    """(store, month, source, batch, gmv, visitors, paid buyers, old buyers) of monthly rows."""
+    query = select(
+        StoreMonthFact.store_id,
+        StoreMonthFact.month,
+        StoreMonthFact.source,
+        StoreMonthFact.batch_id,
+        StoreMonthFact.gmv,
+        StoreMonthFact.visitors,
+        StoreMonthFact.paid_buyers,
+        StoreMonthFact.old_buyers,
+    ).where(StoreMonthFact.superseded_by.is_(None))
+    rows = conn.execute(scope.restrict(query, StoreMonthFact.store_id, StoreMonthFact.month))
+    return [r for r in rows.all() if scope.usable(r[3])]
 
-    counted_orders = (
-        OrderFact.counted.is_(True),
-        OrderFact.superseded_by.is_(None),
-        OrderFact.batch_id.not_in(undone) if undone else OrderFact.batch_id.is_not(None),
+
+def _store_day_rows(conn: Any, scope: _Scope) -> list[Any]:
+    """(store, month, day, batch, gmv, visitors, paid buyers, old buyers) of daily overviews."""
+    query = select(
+        StoreDayFact.store_id,
+        StoreDayFact.month,
+        StoreDayFact.day,
+        StoreDayFact.batch_id,
+        StoreDayFact.gmv,
+        StoreDayFact.visitors,
+        StoreDayFact.paid_buyers,
+        StoreDayFact.old_buyers,
+    ).where(StoreDayFact.superseded_by.is_(None))
+    rows = conn.execute(scope.restrict(query, StoreDayFact.store_id, StoreDayFact.month))
+    return [r for r in rows.all() if scope.usable(r[3])]
+
+
+def _live_session_rows(conn: Any, scope: _Scope) -> list[Any]:
+    """(account, month, batch, Σ viewers, comments, likes, buyers, GMV in fen, sessions)."""
+    query = (
+        select(
+            LiveSessionFact.store_id,
+            LiveSessionFact.month,
+            LiveSessionFact.batch_id,
+            func.sum(LiveSessionFact.viewers),
+            func.sum(LiveSessionFact.comments),
+            func.sum(LiveSessionFact.likes),
+            func.sum(LiveSessionFact.buyers),
+            _fen_sum(LiveSessionFact.gmv),
+            func.count(LiveSessionFact.id),
+        )
+        .where(LiveSessionFact.superseded_by.is_(None))
+        .group_by(LiveSessionFact.store_id, LiveSessionFact.month, LiveSessionFact.batch_id)
     )
-    month_rows = [
-        r
-        for r in conn.execute(
-            restrict(
-                select(
-                    StoreMonthFact.store_id,
-                    StoreMonthFact.month,
-                    StoreMonthFact.source,
-                    StoreMonthFact.batch_id,
-                    StoreMonthFact.gmv,
-                    StoreMonthFact.visitors,
-                    StoreMonthFact.paid_buyers,
-                    StoreMonthFact.old_buyers,
-                ).where(StoreMonthFact.superseded_by.is_(None)),
-                StoreMonthFact.store_id,
-                StoreMonthFact.month,
-            )
-        ).all()
-        if usable(r[3])
-    ]
-    day_rows = [
-        r
-        for r in conn.execute(
-            restrict(
-                select(
-                    StoreDayFact.store_id,
-                    StoreDayFact.month,
-                    StoreDayFact.day,
-                    StoreDayFact.batch_id,
-                    StoreDayFact.gmv,
-                    StoreDayFact.visitors,
-                    StoreDayFact.paid_buyers,
-                    StoreDayFact.old_buyers,
-                ).where(StoreDayFact.superseded_by.is_(None)),
-                StoreDayFact.store_id,
-                StoreDayFact.month,
-            )
-        ).all()
-        if usable(r[3])
-    ]
-    order_rows = _order_totals(conn, restrict, counted_orders)
-    # Without a store filter the order rows above are every order the live-GMV query below
-    # could find: when none came through a live account (淘宝 orders never do), that query,
-    # a scan of every order of the months, is known to find nothing.
-    no_live_orders = store_filter is None and not any(r[4] for r in order_rows)
-    live_rows = [
-        r
-        for r in conn.execute(
-            restrict(
-                select(
-                    LiveSessionFact.store_id,
-                    LiveSessionFact.month,
-                    LiveSessionFact.batch_id,
-                    func.sum(LiveSessionFact.viewers),
-                    func.sum(LiveSessionFact.comments),
-                    func.sum(LiveSessionFact.likes),
-                    func.sum(LiveSessionFact.buyers),
-                    _fen_sum(LiveSessionFact.gmv),
-                    func.count(LiveSessionFact.id),
-                )
-                .where(LiveSessionFact.superseded_by.is_(None))
-                .group_by(
-                    LiveSessionFact.store_id, LiveSessionFact.month, LiveSessionFact.batch_id
-                ),
-                LiveSessionFact.store_id,
-                LiveSessionFact.month,
-            )
-        ).all()
-        if usable(r[2])
-    ]
-    live_order_rows = (
-        []
-        if no_live_orders
-        else conn.execute(
-            restrict(
-                select(OrderFact.live_account_id, OrderFact.month, _fen_sum(OrderFact.amount))
-                .where(OrderFact.live_account_id.is_not(None), *counted_orders)
-                .group_by(OrderFact.live_account_id, OrderFact.month),
-                OrderFact.live_account_id,
-                OrderFact.month,
-            )
-        ).all()
+    rows = conn.execute(scope.restrict(query, LiveSessionFact.store_id, LiveSessionFact.month))
+    return [r for r in rows.all() if scope.usable(r[2])]
+
+
+def _live_order_rows(conn: Any, scope: _Scope, order_rows: Sequence[Any]) -> list[Any]:
+    """(live account, month, GMV in fen) of the counted orders attributed to a live account."""
+    # Without a store filter the order rows are every order this query could find: when none
+    # came through a live account (淘宝 orders never do), this query, a scan of every order of
+    # the months, is known to find nothing.
+    if scope.stores is None and not any(r[4] for r in order_rows):
+        return []
+    query = (
+        select(OrderFact.live_account_id, OrderFact.month, _fen_sum(OrderFact.amount))
+        .where(OrderFact.live_account_id.is_not(None), *scope.counted_orders)
+        .group_by(OrderFact.live_account_id, OrderFact.month)
     )
-    manual_query = select(
+    rows = conn.execute(scope.restrict(query, OrderFact.live_account_id, OrderFact.month))
+    return list(rows.all())
+
+
+def _load_manual(conn: Any, scope: _Scope, book: FactBook, with_sources: bool) -> None:
+    """Hand entries into ``book.manual`` (and their batches into ``book.manual_sources``)."""
+    query = select(
         ManualMetricValue.employee_id,
         ManualMetricValue.metric,
         ManualMetricValue.month,
         ManualMetricValue.value,
         ManualMetricValue.batch_id,
     ).order_by(ManualMetricValue.id)
-    if wanted is not None:
-        manual_query = manual_query.where(ManualMetricValue.employee_id.in_(wanted))
-    if months is not None:
-        manual_query = manual_query.where(
-            ManualMetricValue.month >= months[0], ManualMetricValue.month <= months[1]
+    if scope.employees is not None:
+        query = query.where(ManualMetricValue.employee_id.in_(scope.employees))
+    if scope.months is not None:
+        query = query.where(
+            ManualMetricValue.month >= scope.months[0], ManualMetricValue.month <= scope.months[1]
         )
-    for employee_id, code, month, value, manual_batch in conn.execute(manual_query):
-        if not usable(manual_batch):
+    for employee_id, code, month, value, manual_batch in conn.execute(query):
+        if not scope.usable(manual_batch):
             continue
         # the latest entry of a month wins
         book.manual.setdefault(employee_id, {}).setdefault(code, {})[month] = float(value)
@@ -544,24 +585,37 @@ def load_facts(
                 manual_batch
             )
 
-    # the axis: every month and store any fact row mentions
+
+# --- loading: laying the rows out -------------------------------------------------------------
+
+
+def _fact_grid(
+    fact_rows: Iterable[Sequence[Any]],
+    live_order_rows: Sequence[Any],
+    manual: Mapping[int, Mapping[str, Mapping[str, float]]],
+) -> _Grid:
+    """The empty grid whose axes hold every month and store any fact row mentions."""
     all_months: set[str] = set()
     all_stores: set[int] = set()
-    for rows in (month_rows, day_rows, order_rows, live_rows):
+    for rows in fact_rows:
         all_months.update(r[1] for r in rows)
         all_stores.update(r[0] for r in rows)
     all_months.update(r[1] for r in live_order_rows if r[0] is not None)
-    for by_code in book.manual.values():
+    for by_code in manual.values():
         for by_month in by_code.values():
             all_months.update(by_month)
     all_stores.update(r[0] for r in live_order_rows if r[0] is not None)
     axis = tuple(mo.range(min(all_months), max(all_months))) if all_months else ()
-    grid = _Grid(sorted(all_stores), axis)
-    if with_sources:
-        grid.sources = book.sources
-    width = max(len(axis), 1)
+    return _Grid(sorted(all_stores), axis)
 
-    # 1. shop overviews: a monthly row (the latest import of it) wins over daily rows
+
+def _fill_overviews(
+    grid: _Grid, month_rows: Sequence[Any], day_rows: Sequence[Any], width: int
+) -> list[Any]:
+    """1. shop overviews: a monthly row (the latest import of it) wins over daily rows.
+
+    Returns the monthly rows of other sources (derived from orders), filled in later.
+    """
     overview_cells: set[tuple[int, str]] = set()
     derived_rows = []
     overview_rows = []
@@ -577,35 +631,68 @@ def load_facts(
         rows_i, cols_i = grid.index([r[0] for r in days], [r[1] for r in days])
         day_numbers = np.fromiter((r[2].toordinal() for r in days), dtype=np.int64)
         day_batches = np.fromiter((r[3] for r in days), dtype=np.int64)
+        # per store and day, the latest import of it
         kept = _latest_per_key(rows_i * 10_000_000 + day_numbers, day_batches)
-        cells = rows_i[kept] * width + cols_i[kept]
-        unique_cells, inverse = np.unique(cells, return_inverse=True)
-        batches_by_cell: list[tuple[int, ...]] | None = None
-        if with_sources:
-            collected: list[set[int]] = [set() for _ in unique_cells]
-            for k, i in enumerate(inverse):
-                collected[i].add(int(day_batches[kept[k]]))
-            batches_by_cell = [tuple(sorted(b)) for b in collected]
-        for f, code in enumerate(STORE_FIELDS):
-            raw = np.array([days[k][4 + f] for k in kept], dtype=np.float64)
-            has = ~np.isnan(raw)
-            total = _exact_total(code, inverse, raw, has, len(unique_cells))
-            seen = np.bincount(inverse, has, len(unique_cells)) > 0
-            grid.fill(
-                code,
-                unique_cells // width,
-                unique_cells % width,
-                np.where(seen, total, np.nan),
-                batches_by_cell,
-            )
+        _fill_sums(
+            grid,
+            STORE_FIELDS,
+            rows_i[kept] * width + cols_i[kept],
+            lambda f: np.array([days[k][4 + f] for k in kept], dtype=np.float64),
+            lambda k: int(day_batches[kept[k]]),
+            width,
+        )
+    return derived_rows
 
-    # 2. orders fill in what no overview gives (GMV, paid buyers); then order-derived month rows
+
+def _fill_sums(
+    grid: _Grid,
+    codes: Sequence[str],
+    cells: npt.NDArray[np.int64],
+    column: Callable[[int], mx.FloatArray],
+    batch_of: Callable[[int], int],
+    width: int,
+) -> None:
+    """Each of ``codes`` summed per cell (row × width + col) over the rows in that cell.
+
+    ``cells[k]`` is row k's cell, ``column(f)`` the figures of ``codes[f]`` row by row (NaN: none)
+    and ``batch_of(k)`` row k's batch (asked only when the grid keeps sources).
+    """
+    unique_cells, inverse = np.unique(cells, return_inverse=True)
+    batches_by_cell: list[tuple[int, ...]] | None = None
+    if grid.sources is not None:
+        collected: list[set[int]] = [set() for _ in unique_cells]
+        for k, i in enumerate(inverse):
+            collected[i].add(batch_of(k))
+        batches_by_cell = [tuple(sorted(b)) for b in collected]
+    for f, code in enumerate(codes):
+        raw = column(f)
+        has = ~np.isnan(raw)
+        total = _exact_total(code, inverse, raw, has, len(unique_cells))
+        seen = np.bincount(inverse, has, len(unique_cells)) > 0
+        grid.fill(
+            code,
+            unique_cells // width,
+            unique_cells % width,
+            np.where(seen, total, np.nan),
+            batches_by_cell,
+        )
+
+
+def _fill_orders(
+    conn: Any,
+    scope: _Scope,
+    grid: _Grid,
+    order_rows: Sequence[Any],
+    derived_rows: Sequence[Any],
+    width: int,
+) -> None:
+    """2. orders fill in what no overview gives (GMV, paid buyers); then order-derived month rows."""
     order_cells: set[tuple[int, str]] = set()
     if order_rows:
         rows_i, cols_i = grid.index([r[0] for r in order_rows], [r[1] for r in order_rows])
         order_batches = (
-            _order_batches(conn, restrict, counted_orders, OrderFact.store_id)
-            if with_sources
+            _order_batches(conn, scope.restrict, scope.counted_orders, OrderFact.store_id)
+            if grid.sources is not None
             else {}
         )
         batches_of = [order_batches.get((r[0], r[1]), ()) for r in order_rows]
@@ -620,72 +707,82 @@ def load_facts(
             (r[0], r[1]) for r, take in zip(order_rows, buyers_from_orders, strict=True) if take
         ]
         if wanted_cells:
-            returning = _returning_buyers(conn, counted_orders, wanted_cells)
-            if returning:
-                found_cells = list(returning)
-                r_i, c_i = grid.index([c[0] for c in found_cells], [c[1] for c in found_cells])
-                grid.fill(
-                    "old_buyers",
-                    r_i,
-                    c_i,
-                    [returning[c] for c in found_cells],
-                    [order_batches.get(c, ()) for c in found_cells],
-                )
+            _fill_returning_buyers(conn, scope, grid, wanted_cells, order_batches)
         order_cells = {(r[0], r[1]) for r in order_rows}
     _fill_latest(grid, [r for r in derived_rows if (r[0], r[1]) not in order_cells], width)
 
-    # 3. live accounts: their sessions, then 抖店 orders attributed to them for live GMV
-    if live_rows:
-        rows_i, cols_i = grid.index([r[0] for r in live_rows], [r[1] for r in live_rows])
-        cells = rows_i * width + cols_i
-        unique_cells, inverse = np.unique(cells, return_inverse=True)
-        live_batches: list[tuple[int, ...]] | None = None
-        if with_sources:
-            gathered: list[set[int]] = [set() for _ in unique_cells]
-            for k, i in enumerate(inverse):
-                gathered[i].add(int(live_rows[k][2]))
-            live_batches = [tuple(sorted(b)) for b in gathered]
-        for f, code in enumerate(LIVE_FIELDS):
-            raw = np.array([r[3 + f] for r in live_rows], dtype=np.float64)
-            if code == "live_gmv":  # summed in fen by the query
-                raw = raw / mx.FEN
-            has = ~np.isnan(raw)
-            total = _exact_total(code, inverse, raw, has, len(unique_cells))
-            seen = np.bincount(inverse, has, len(unique_cells)) > 0
-            grid.fill(
-                code,
-                unique_cells // width,
-                unique_cells % width,
-                np.where(seen, total, np.nan),
-                live_batches,
-            )
+
+def _fill_returning_buyers(
+    conn: Any,
+    scope: _Scope,
+    grid: _Grid,
+    cells: Sequence[tuple[int, str]],
+    order_batches: Mapping[tuple[int, str], tuple[int, ...]],
+) -> None:
+    """old_buyers of the (store, month) ``cells`` counted from the orders' buyer pseudonyms."""
+    returning = _returning_buyers(conn, scope.counted_orders, cells)
+    if not returning:
+        return
+    found_cells = list(returning)
+    r_i, c_i = grid.index([c[0] for c in found_cells], [c[1] for c in found_cells])
+    grid.fill(
+        "old_buyers",
+        r_i,
+        c_i,
+        [returning[c] for c in found_cells],
+        [order_batches.get(c, ()) for c in found_cells],
+    )
+
+
+def _fill_live_sessions(grid: _Grid, live_rows: Sequence[Any], width: int) -> None:
+    """3. live accounts: the sums of their sessions, month by month."""
+    if not live_rows:
+        return
+
+    def column(f: int) -> mx.FloatArray:
+        raw = np.array([r[3 + f] for r in live_rows], dtype=np.float64)
+        if LIVE_FIELDS[f] == "live_gmv":  # summed in fen by the query
+            raw = raw / mx.FEN
+        return raw
+
+    rows_i, cols_i = grid.index([r[0] for r in live_rows], [r[1] for r in live_rows])
+    _fill_sums(
+        grid,
+        LIVE_FIELDS,
+        rows_i * width + cols_i,
+        column,
+        lambda k: int(live_rows[k][2]),
+        width,
+    )
+
+
+def _fill_live_orders(
+    conn: Any, scope: _Scope, grid: _Grid, live_order_rows: Sequence[Any]
+) -> None:
+    """3. then 抖店 orders attributed to a live account give its live GMV where sessions do not."""
     live_orders: list[tuple[int, str, float]] = [
         (r[0], r[1], r[2]) for r in live_order_rows if r[0] is not None
     ]
-    if live_orders:
-        rows_i, cols_i = grid.index([r[0] for r in live_orders], [r[1] for r in live_orders])
-        account_batches = (
-            _order_batches(
-                conn,
-                restrict,
-                (OrderFact.live_account_id.is_not(None), *counted_orders),
-                OrderFact.live_account_id,
-            )
-            if with_sources
-            else {}
+    if not live_orders:
+        return
+    rows_i, cols_i = grid.index([r[0] for r in live_orders], [r[1] for r in live_orders])
+    account_batches = (
+        _order_batches(
+            conn,
+            scope.restrict,
+            (OrderFact.live_account_id.is_not(None), *scope.counted_orders),
+            OrderFact.live_account_id,
         )
-        grid.fill(
-            "live_gmv",
-            rows_i,
-            cols_i,
-            [r[2] / mx.FEN for r in live_orders],
-            [account_batches.get((r[0], r[1]), ()) for r in live_orders],
-        )
-
-    book.months, book.store_ids, book.grid = grid.months, grid.store_ids, grid.arrays
-    if with_sources:
-        _describe_sources(session, book)
-    return book
+        if grid.sources is not None
+        else {}
+    )
+    grid.fill(
+        "live_gmv",
+        rows_i,
+        cols_i,
+        [r[2] / mx.FEN for r in live_orders],
+        [account_batches.get((r[0], r[1]), ()) for r in live_orders],
+    )
 
 
 def _fen_sum(column: Any) -> Any:
