@@ -59,6 +59,24 @@ class CheckLine:
     months: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CompetencyRow:
+    """One competency as the panel shows it: expected level, the 360 mean, ✓/✗."""
+
+    competency: str
+    expected: str  # "3级" / "—"
+    mean: str  # "2.5（2人评）" / "未评价"
+    mark: str  # ✓ / ✗ / ""
+    expected_value: float | None  # for the radar
+    mean_value: float | None
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    who: str  # "2024-06-20 上级 李娜" / "2024-06-21 同事（匿名）"
+    comment: str
+
+
 def review_columns() -> list[Column[review.ReviewRow]]:
     return [
         Column(tr("姓名"), lambda r: r.name),
@@ -173,6 +191,34 @@ class ReviewViewModel(QObject):
                     t.text(),
                 )
             )
+        return lines
+
+    def competency_rows(self) -> list[CompetencyRow]:
+        if self.detail is None:
+            return []
+        rows = []
+        for c in self.detail.competencies:
+            mean = (
+                tr("未评价")
+                if c.mean is None
+                else tr("{mean}（{n}人评）").format(mean=f"{c.mean:.1f}", n=c.raters)
+            )
+            mark = {True: "✓", False: "✗", None: ""}[c.reached]
+            expected = "—" if c.expected is None else tr("{n}级").format(n=c.expected)
+            rows.append(CompetencyRow(c.competency, expected, mean, mark, c.expected, c.mean))
+        return rows
+
+    def quote_lines(self) -> list[QuoteLine]:
+        if self.detail is None:
+            return []
+        lines = []
+        for f in self.detail.feedback:
+            who = f"{f.date} {f.relation}"
+            if f.anonymous:
+                who += " " + tr("（匿名）") + (f" {f.rater}" if f.rater else "")
+            elif f.rater:
+                who += f" {f.rater}"
+            lines.append(QuoteLine(who, f.comment))
         return lines
 
     def evidence_names(self) -> list[str]:

@@ -149,3 +149,50 @@ def test_compare_of_three_fits_a_laptop_and_wraps_a_long_criterion(
     dialog.resize(dialog.minimumWidth(), dialog.height())
     readable()
     dialog.close()
+
+
+def _show(page: ReviewPage, name: str) -> None:
+    rows = page.vm.candidates.rowCount()
+    number = next(
+        r
+        for r in range(rows)
+        if page.vm.candidates.row_at(r).name == name  # type: ignore[union-attr]
+        and page.vm.candidates.row_at(r).transition == MOVE  # type: ignore[union-attr]
+    )
+    page.table.selectRow(number)
+    page.table.setCurrentIndex(page.vm.candidates.index(number, 0))
+
+
+def test_the_panel_shows_competencies_against_the_target_level_and_360_quotes(
+    qtbot: QtBot, owner: AppSession, demo_file: Path, tmp_path: Path
+) -> None:
+    """孙悦's 360 means against what 运营专员 expects (self-rating left out), the radar, and the
+    comments: the anonymous peer's is quoted for the owner only."""
+    from desktop.views.promotion.radar import CompetencyRadar
+
+    page = ReviewPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.resize(1366, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    _show(page, "孙悦")
+    rows = {c.competency: c for c in page.vm.competency_rows()}
+    assert rows["团队协作"].expected == "3级"
+    assert rows["团队协作"].mean == "3.5（2人评）"  # 上级 3 + anonymous 同事 4; 自评 5 left out
+    assert all(c.mark == "✓" for c in rows.values())
+    radar = page.panel.findChild(CompetencyRadar, "competency-radar")
+    assert radar is not None and radar.names == list(rows)
+    qtbot.waitUntil(radar.isVisible)  # shown once the event loop runs, as on screen
+    quotes = [q.text() for q in page.panel.findChildren(QLabel, "feedback-quote")]
+    assert any("上级 陈静" in q and "618期间独立盯完整个店铺" in q for q in quotes)
+    assert any("（匿名）" in q and "配合好" in q for q in quotes)
+    shot(page, "review-competencies")
+
+    hr = auth.unlock_again(owner, "hr", PASSWORD)  # the HR assistant on the same PC
+    hr_page = ReviewPage(SessionViewModel(hr))
+    qtbot.addWidget(hr_page)
+    _show(hr_page, "孙悦")
+    hr_quotes = [q.comment for q in hr_page.vm.quote_lines()]
+    assert any("618期间" in q for q in hr_quotes)
+    assert not any("配合好" in q for q in hr_quotes)  # anonymous: the owner's eyes only
+    assert hr_page.vm.competency_rows()[2].mean == "3.5（2人评）"  # its ratings still count

@@ -7,11 +7,17 @@ Built only from the existing services (cycle candidates, case view); no rule is 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sqlalchemy import select
+
+from core.domain import months as mo
 from core.domain import scoring
-from core.errors import ValidationError
+from core.errors import PermissionDenied, ValidationError
+from core.model import Level, Transition
+from core.permissions import Perm, can
+from core.services.archive import records
 from core.services.eligibility import readiness as el
 from core.services.promotion import cases as case_service
 from core.services.promotion import scores
@@ -19,7 +25,9 @@ from core.services.promotion.cycles import CycleCandidateRow, CycleRow, cycle_ca
 
 __all__ = [
     "CompareLine",
+    "CompetencyLine",
     "CycleRow",
+    "FeedbackExcerpt",
     "ReviewDetail",
     "ReviewRow",
     "compare",
@@ -27,6 +35,8 @@ __all__ = [
     "review_rows",
 ]
 from core.session import AppSession
+
+EXCERPTS = 6  # the newest 360 comments the panel quotes
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,31 @@ class CriterionLine:
 
 
 @dataclass(frozen=True)
+class CompetencyLine:
+    """One competency the target level expects, against the candidate's 360 ratings."""
+
+    competency: str
+    expected: int | None  # the target level's expected proficiency (1–5); None: not expected
+    mean: float | None  # mean of the ratings received (self-ratings left out); None: unrated
+    raters: int
+
+    @property
+    def reached(self) -> bool | None:
+        if self.expected is None or self.mean is None:
+            return None
+        return self.mean >= self.expected
+
+
+@dataclass(frozen=True)
+class FeedbackExcerpt:
+    date: str
+    relation: str
+    rater: str  # "" for an anonymous rater the actor may not name
+    comment: str
+    anonymous: bool
+
+
+@dataclass(frozen=True)
 class ReviewDetail:
     row: ReviewRow
     parts: tuple[dict[str, Any], ...]  # scores.Evaluation.as_dict()["parts"]
@@ -70,6 +105,8 @@ class ReviewDetail:
     trail: tuple[case_service.TrailEntry, ...] = ()
     evidence: tuple[tuple[int, str, int], ...] = ()
     actions: tuple[str, ...] = field(default=())
+    competencies: tuple[CompetencyLine, ...] = ()
+    feedback: tuple[FeedbackExcerpt, ...] = ()
 
 
 def _row(c: CycleCandidateRow, total: float | None) -> ReviewRow:
@@ -118,8 +155,10 @@ def _criterion(d: dict[str, Any]) -> CriterionLine:
 
 def review_detail(app: AppSession, cycle: CycleRow, row: ReviewRow) -> ReviewDetail:
     """One candidate's detail; without a case only the row (the case dialog starts one)."""
+    competencies, feedback = competencies_of(app, cycle, row)
     if row.case_id is None:
-        return _live_detail(app, cycle, row)
+        live = _live_detail(app, cycle, row)
+        return replace(live, competencies=competencies, feedback=feedback)
     view = case_service.view_case(app, row.case_id)
     return ReviewDetail(
         row=row,
@@ -129,7 +168,53 @@ def review_detail(app: AppSession, cycle: CycleRow, row: ReviewRow) -> ReviewDet
         trail=view.trail,
         evidence=view.evidence,
         actions=view.actions,
+        competencies=competencies,
+        feedback=feedback,
     )
+
+
+def competencies_of(
+    app: AppSession, cycle: CycleRow, row: ReviewRow
+) -> tuple[tuple[CompetencyLine, ...], tuple[FeedbackExcerpt, ...]]:
+    """The target level's expected competencies against the candidate's 360 ratings received up
+    to the end of the cycle's as-of month (self-ratings left out, as the dashboard's 能力缺口
+    counts them), and the newest comments. An anonymous comment is quoted only for those who may
+    see anonymous raters (the owner); its ratings count for everyone."""
+    end = mo.last_day(cycle.as_of)
+    with app.read() as s:
+        target = s.scalar(select(Transition.to_level_id).where(Transition.id == row.transition_id))
+        level = s.get(Level, target) if target is not None else None
+        expected = {
+            str(k): int(v)
+            for k, v in ((level.competencies if level is not None else None) or {}).items()
+            if isinstance(v, int | float) and v > 0
+        }
+    try:
+        received = [f for f in records.list_feedback(app, row.employee_id) if f.date <= end]
+    except PermissionDenied:  # someone outside the actor's team: no ratings to show
+        received = []
+    ratings: dict[str, list[int]] = {}
+    for f in received:
+        if f.relation != "自评":
+            for name, value in f.ratings.items():
+                ratings.setdefault(name, []).append(value)
+    names = list(expected) or sorted(ratings)
+    lines = tuple(
+        CompetencyLine(
+            name,
+            expected.get(name),
+            sum(ratings[name]) / len(ratings[name]) if ratings.get(name) else None,
+            len(ratings.get(name, ())),
+        )
+        for name in names
+    )
+    may_quote_anonymous = can(app.actor, Perm.VIEW_ANONYMOUS_RATER)
+    excerpts = tuple(
+        FeedbackExcerpt(f.date.isoformat(), f.relation, f.rater, f.comment, f.anonymous)
+        for f in received  # newest first
+        if f.comment.strip() and (may_quote_anonymous or not f.anonymous)
+    )[:EXCERPTS]
+    return lines, excerpts
 
 
 def _live_detail(app: AppSession, cycle: CycleRow, row: ReviewRow) -> ReviewDetail:

@@ -32,6 +32,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_review_vm import ReviewViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
+from desktop.views.promotion.radar import CompetencyRadar
 
 DIFFERS = QColor("#fff4ce")
 VALUE_WIDTH = 150  # one candidate's column in 对比: ✓ / ✗ / a score under the name
@@ -118,6 +119,7 @@ def _clear(layout: QLayout) -> None:
             break
         widget = item.widget()
         if widget is not None:
+            widget.setParent(None)  # gone from the screen and from findChild at once
             widget.deleteLater()
         elif item.layout() is not None:
             inner = item.layout()
@@ -196,6 +198,43 @@ class DetailPanel(QWidget):
         grid.setColumnStretch(1, 4)
         grid.setColumnStretch(2, 1)
         grid.setColumnStretch(3, 1)
+
+        self._heading(tr("能力评估（360）"))
+        competencies = self.vm.competency_rows()
+        if not competencies:
+            self.box.addWidget(_label(tr("目标职级未设能力要求。"), color="#616161"))
+        else:
+            holder = QWidget()
+            side = QHBoxLayout(holder)
+            side.setContentsMargins(0, 0, 0, 0)
+            table = QGridLayout()
+            table.setHorizontalSpacing(10)
+            for column, text in enumerate(["", tr("能力"), tr("要求"), tr("360均分")]):
+                table.addWidget(_label(text, bold=True, wrap=False, color="#616161"), 0, column)
+            for r, c in enumerate(competencies, start=1):
+                mark = _label(c.mark, wrap=False)
+                mark.setStyleSheet(f"color: {'#2e7d32' if c.mark == '✓' else '#c62828'};")
+                table.addWidget(mark, r, 0)
+                table.addWidget(_label(c.competency, wrap=False), r, 1)
+                table.addWidget(_label(c.expected, wrap=False), r, 2)
+                table.addWidget(_label(c.mean, wrap=False), r, 3)
+            table.setRowStretch(len(competencies) + 1, 1)
+            side.addLayout(table)
+            radar = CompetencyRadar(
+                [c.competency for c in competencies],
+                [c.expected_value for c in competencies],
+                [c.mean_value for c in competencies],
+            )
+            radar.setObjectName("competency-radar")
+            side.addWidget(radar, 1)
+            self.box.addWidget(holder)
+        quotes = self.vm.quote_lines()
+        for q in quotes:
+            quote = _label(f"{q.who}：“{q.comment}”", color="#424242")
+            quote.setObjectName("feedback-quote")
+            self.box.addWidget(quote)
+        if competencies and not quotes:
+            self.box.addWidget(_label(tr("暂无360评语。"), color="#616161"))
 
         self._heading(tr("审批记录"))
         trail = self.vm.trail_lines()
