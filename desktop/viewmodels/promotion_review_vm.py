@@ -84,7 +84,7 @@ def review_columns() -> list[Column[review.ReviewRow]]:
         Column(tr("状态"), lambda r: state_text(r.state) if r.state else tr("未发起")),
         Column(tr("总分"), lambda r: "—" if r.total is None else f"{r.total:.1f}"),
         Column(tr("达标情况"), lambda r: status_text(Readiness(r.readiness))),
-        Column(tr("当前处理人"), lambda r: r.holder or "—"),
+        Column(tr("当前处理人"), lambda r: role_text(r.holder) if r.holder else "—"),
     ]
 
 

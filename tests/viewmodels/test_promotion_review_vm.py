@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from core.services.admin import auth
 from core.services.promotion.cycles import list_cycles
@@ -60,3 +61,34 @@ def test_a_growth_criterion_is_shown_in_percent_as_the_verdict_judged_it(
     growth = next(c for c in vm.check_lines() if "GMV增长率" in c.rule)
     assert growth.required == "12%" and "%" in growth.observed
     assert "0.1" not in growth.observed.split("、")
+
+
+def test_the_holder_column_names_the_role_in_chinese(tmp_path: Path, qtbot: object) -> None:
+    """On the full demo (its cases waiting at each step) 当前处理人 says 老板 / 人事 / 直属上级,
+    never the role's code ("owner")."""
+    from core.services import demo
+
+    path = tmp_path / "demo.tidui"
+    demo.create_demo(path)
+    app = auth.log_in(path, "demo", PASSWORD)
+    try:
+        vm = ReviewViewModel(SessionViewModel(app))
+        vm.load(list_cycles(app)[0].id)
+        column = next(
+            c
+            for c in range(vm.candidates.columnCount())
+            if vm.candidates.headerData(c, Qt.Orientation.Horizontal) == "当前处理人"
+        )
+        holders = {
+            (vm.candidates.row_at(r).name, vm.candidates.row_at(r).state): vm.candidates.index(
+                r, column
+            ).data()
+            for r in range(vm.candidates.rowCount())
+        }
+        assert holders["孙悦", "in_review"] == "老板"
+        assert holders["陈静", "submitted"] == "直属上级"
+        assert holders["徐丽", "submitted"] == "人事"
+        assert not {"owner", "hr", "supervisor"} & set(holders.values())
+    finally:
+        worker.wait_all()
+        app.close(backup=False)
