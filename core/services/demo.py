@@ -123,6 +123,11 @@ SCORES: tuple[tuple[Any, ...], ...] = (
     ("E004", "2024上半年", "潜力-领导力", 78, "李娜", "带领2人完成618"),
     ("E006", "2024上半年", "能力-策略答辩", 72, "李娜", ""),
     ("E006", "2024上半年", "潜力-学习能力", 90, "李娜", "主动学习直播运营"),
+    # the rest of 孙悦's evaluation, so the owner decides her case on a whole total
+    ("E006", "2024上半年", "能力-数据分析", 80, "李娜", "竞品周报坚持了半年"),
+    ("E006", "2024上半年", "能力-团队协作", 84, "李娜", ""),
+    ("E006", "2024上半年", "潜力-创新能力", 82, "李娜", ""),
+    ("E006", "2024上半年", "潜力-领导力", 70, "李娜", "尚未带人"),
     # 李娜's whole evaluation (the 主管 → 总监 path has no KPI rules, so 绩效 is scored from its
     # own item): total 81.2, short of the path's 85 but within 10%: 接近达标, the pipeline gap
     ("E002", "2024上半年", "绩效-年度绩效", 82, "王芳", "店铺运营团队全年目标完成率 96%"),

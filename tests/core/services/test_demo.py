@@ -200,3 +200,20 @@ def test_the_competency_gap_tells_the_briefs_sentence(demo_file: Path) -> None:
     teamwork = next(n for n in assistant.needs if n.competency == "团队协作")
     assert [p.name for p in teamwork.reached] == ["孙悦"]  # self-ratings left out
     assert [p.name for p in teamwork.short] == ["周杰"]
+
+
+def test_the_case_waiting_for_the_owner_has_a_whole_evaluation(demo_file: Path) -> None:
+    """孙悦's case waits for the owner's decision: every item is scored, so the owner decides
+    on a total, not on "—"."""
+    from core.services.promotion import review
+    from core.services.promotion.cycles import get_cycle, list_cycles
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        cycle = get_cycle(app, list_cycles(app)[0].id)
+        row = next(r for r in review.review_rows(app, cycle.id) if r.name == "孙悦")
+        detail = review.review_detail(app, cycle, row)
+    finally:
+        app.close(backup=False)
+    assert row.state == "in_review" and row.total is not None and row.total >= 85
+    assert detail.total == row.total
