@@ -334,15 +334,24 @@ def _check_lengths(file_name: str, found: Mapping[int, Any], first_row: int) -> 
     for j, cells in found.items():
         if getattr(cells, "dtype", None) not in (None, object):
             continue
-        try:
-            longest = max(map(len, cells), default=0)
-        except TypeError:  # empty cells (NaN) among the texts
-            longest = max((len(cell) for cell in cells if type(cell) is str), default=0)
-        if longest <= limits.MAX_CELL_CHARS:
+        longest = _longest_text(cells)
+        if not longest > limits.MAX_CELL_CHARS:  # also when every cell is empty (NaN)
             continue
         for position, cell in enumerate(cells):
             if type(cell) is str and len(cell) > limits.MAX_CELL_CHARS:
                 raise limits.cell_too_long(file_name, first_row + position + 1, j, len(cell))
+
+
+def _longest_text(cells: Any) -> float:
+    """The length of the longest text among ``cells`` (NaN when there is none)."""
+    import pandas as pd
+
+    column = pd.Series(cells, dtype=object, copy=False)
+    try:
+        # One C loop over the column; NaN for empty cells and for numbers.
+        return float(column.str.len().max())
+    except AttributeError:  # no text at all in the column: pandas refuses .str
+        return float(max((len(cell) for cell in cells if type(cell) is str), default=0))
 
 
 def _frame_columns(frame: Any, columns: list[int], text: list[int]) -> dict[int, Any]:
