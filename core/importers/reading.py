@@ -335,23 +335,20 @@ def _check_lengths(file_name: str, found: Mapping[int, Any], first_row: int) -> 
         if getattr(cells, "dtype", None) not in (None, object):
             continue
         longest = _longest_text(cells)
-        if not longest > limits.MAX_CELL_CHARS:  # also when every cell is empty (NaN)
+        if longest <= limits.MAX_CELL_CHARS:
             continue
         for position, cell in enumerate(cells):
             if type(cell) is str and len(cell) > limits.MAX_CELL_CHARS:
                 raise limits.cell_too_long(file_name, first_row + position + 1, j, len(cell))
 
 
-def _longest_text(cells: Any) -> float:
-    """The length of the longest text among ``cells`` (NaN when there is none)."""
-    import pandas as pd
-
-    column = pd.Series(cells, dtype=object, copy=False)
+def _longest_text(cells: Any) -> int:
+    """The length of the longest text among ``cells`` (0 when there is none)."""
     try:
-        # One C loop over the column; NaN for empty cells and for numbers.
-        return float(column.str.len().max())
-    except AttributeError:  # no text at all in the column: pandas refuses .str
-        return float(max((len(cell) for cell in cells if type(cell) is str), default=0))
+        return max(map(len, cells), default=0)  # one C loop when every cell is a text
+    except TypeError:  # empty cells (NaN) or numbers among the texts
+        # Still a C loop: pandas' .str.len() is four times slower on an object column.
+        return max(map(len, filter(str.__instancecheck__, cells)), default=0)
 
 
 def _frame_columns(frame: Any, columns: list[int], text: list[int]) -> dict[int, Any]:
