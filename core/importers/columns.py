@@ -399,7 +399,11 @@ def _plain_order_ids(array: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     present = ~pd.isna(array)
     # The wrappers exports use most, in the order values.unwrap removes them: spaces and
     # tabs, ="…", a leading apostrophe. Whatever is left must be plain digits.
-    texts = np.strings.strip(np.where(present, array, "").astype(str), _SPACES)
+    written = np.where(present, array, "").astype(str)
+    fast = _wrapped_digits(written) if present.all() else None
+    if fast is not None:
+        return fast, present
+    texts = np.strings.strip(written, _SPACES)
     wrapped = np.strings.startswith(texts, '="') & np.strings.endswith(texts, '"')
     texts = np.where(wrapped, np.strings.strip(np.strings.slice(texts, 2, -1), _SPACES), texts)
     quoted = np.strings.startswith(texts, "'")
@@ -408,6 +412,27 @@ def _plain_order_ids(array: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     ascii_only = (codes < 128).all(axis=1) if codes is not None else np.ones(len(inner), bool)
     plain = present & np.strings.isdigit(inner) & ascii_only
     return inner.astype(object), plain
+
+
+def _wrapped_digits(written: np.ndarray) -> np.ndarray | None:
+    """The digits of every cell when each one is ="…" around ASCII digits, all of the same
+    length (淘宝's order numbers), else None. On the characters as a table of code points:
+    four whole-column comparisons instead of the general path's strips and slices."""
+    width = written.dtype.itemsize // 4
+    if width < 4:
+        return None
+    codes = written.view(np.uint32).reshape(len(written), width)
+    digits = codes[:, 2:-1]
+    # a shorter text ends in NUL padding, so it fails the closing quote
+    if not (
+        (codes[:, 0] == ord("=")).all()
+        and (codes[:, 1] == ord('"')).all()
+        and (codes[:, -1] == ord('"')).all()
+        and ((digits >= ord("0")) & (digits <= ord("9"))).all()
+    ):
+        return None
+    inner = np.ascontiguousarray(digits).view(f"<U{width - 3}").ravel()
+    return inner.astype(object)
 
 
 def _order_ids(array: np.ndarray) -> ColumnResult:

@@ -405,15 +405,14 @@ class _Rows:
         return int(self.numbers[position])
 
     def drop(self, positions: Sequence[int] | np.ndarray, code: str, **params: object) -> None:
-        for spot in positions:
-            position = int(spot)
-            if self.skip[position]:
-                continue
-            self.skip[position] = True
-            row = self.row(position)
-            self.skipped.append(
-                SkippedRow(row, Message(code, {"file": self.file_name, "row": row, **params}))
-            )
+        spots = np.unique(np.asarray(positions, dtype=np.intp))  # each row once, in order
+        spots = spots[~self.skip[spots]]
+        self.skip[spots] = True
+        file_name = self.file_name
+        self.skipped.extend(
+            SkippedRow(row, Message(code, {"file": file_name, "row": row, **params}))
+            for row in self.numbers[spots].tolist()
+        )
 
 
 def _cell_issues(

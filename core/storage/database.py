@@ -44,6 +44,7 @@ def make_engine(path: Path, key: bytes) -> Engine:
         cur.execute("PRAGMA journal_mode = DELETE")
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA busy_timeout = 2000")
+        cur.execute("PRAGMA cache_size = -65536")
         cur.close()
         # The DB-API module would otherwise open transactions lazily and never around DDL;
         # we take over so every SQLAlchemy transaction (migrations included) is a real one.
