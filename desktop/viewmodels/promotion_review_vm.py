@@ -7,6 +7,7 @@ and refreshes when another screen (or user on this PC) changes cases, scores or 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,6 +15,7 @@ from core.domain.rules import Readiness
 from core.errors import TiduiError
 from core.progress import Progress
 from core.reports import compare as compare_report
+from core.services.archive import records as archive
 from core.services.promotion import review
 from core.services.promotion.cycles import CycleRow, get_cycle, list_cycles
 from desktop.i18n import tr
@@ -104,6 +106,7 @@ class ReviewViewModel(QObject):
         self.transition: str | None = None
         self.state: str | None = None
         self.detail: review.ReviewDetail | None = None
+        self.temp_files = archive.TempFiles()  # evidence opened in another program
         session_vm.data_changed.connect(self._on_data_changed)
 
     def cycles(self) -> list[tuple[int, str]]:
@@ -221,8 +224,17 @@ class ReviewViewModel(QObject):
             lines.append(QuoteLine(who, f.comment))
         return lines
 
-    def evidence_names(self) -> list[str]:
-        return [name for _i, name, _size in self.detail.evidence] if self.detail else []
+    def evidence_files(self) -> list[tuple[int, str]]:
+        """(attachment id, file name) of the selected case's evidence."""
+        return [(i, name) for i, name, _size in self.detail.evidence] if self.detail else []
+
+    def open_evidence(self, attachment_id: int) -> Path | None:
+        """A temp copy of an evidence file, decrypted for the system's viewer (removed on exit)."""
+        try:
+            return self.temp_files.open_copy(self.session_vm.app, attachment_id)
+        except TiduiError as exc:
+            self.failed.emit(exc.text())
+            return None
 
     def selected_case(self, number: int) -> int | None:
         row = self.candidates.row_at(number)

@@ -196,3 +196,43 @@ def test_the_panel_shows_competencies_against_the_target_level_and_360_quotes(
     assert any("618期间" in q for q in hr_quotes)
     assert not any("配合好" in q for q in hr_quotes)  # anonymous: the owner's eyes only
     assert hr_page.vm.competency_rows()[2].mean == "3.5（2人评）"  # its ratings still count
+
+
+def test_an_evidence_file_opens_from_the_panel(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """孙悦's case on the full demo carries a 活动方案: its name is a link in 佐证材料; a click
+    opens a decrypted temp copy in the system's program."""
+    from PySide6.QtCore import QUrl
+
+    from core.services import demo
+    from core.services.promotion import cases
+    from desktop.views.promotion import review_page
+
+    path = tmp_path / "full" / "demo.tidui"
+    path.parent.mkdir()
+    demo.create_demo(path)
+    app = auth.log_in(path, "demo", PASSWORD)
+    try:
+        page = ReviewPage(SessionViewModel(app))
+        qtbot.addWidget(page)
+        case_id = next(r.case_id for r in page.vm.rows if r.name == "孙悦")
+        assert case_id is not None
+        cases.add_evidence(app, case_id, "618活动方案.pdf", b"%PDF-1.4 plan")
+        page.vm.load(page.vm.cycle.id)  # type: ignore[union-attr]
+        page.show()
+        _show(page, "孙悦")
+        links = page.panel.findChild(QLabel, "evidence-links")
+        assert links is not None and "618活动方案.pdf" in links.text()
+        opened: list[QUrl] = []
+        monkeypatch.setattr(review_page.QDesktopServices, "openUrl", opened.append)
+        ((attachment_id, _name),) = page.vm.evidence_files()
+        links.linkActivated.emit(str(attachment_id))
+        (url,) = opened
+        assert Path(url.toLocalFile()).read_bytes() == b"%PDF-1.4 plan"
+        page.vm.temp_files.cleanup()
+        assert not Path(url.toLocalFile()).exists()  # the decrypted copy does not linger
+    finally:
+        worker.cancel_all()
+        worker.wait_all()
+        app.close(backup=False)

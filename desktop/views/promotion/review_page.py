@@ -5,8 +5,18 @@ breakdown, criteria checklist with a sparkline per KPI criterion, approval trail
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPointF, QRect, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen, QShowEvent
+import html
+
+from PySide6.QtCore import QModelIndex, QPointF, QRect, QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -245,8 +255,26 @@ class DetailPanel(QWidget):
             self.box.addWidget(_label(text + (f"：{t.comment}" if t.comment else "")))
 
         self._heading(tr("佐证材料"))
-        names = self.vm.evidence_names()
-        self.box.addWidget(_label("、".join(names) if names else tr("无"), color="#424242"))
+        files = self.vm.evidence_files()
+        if not files:
+            self.box.addWidget(_label(tr("无"), color="#424242"))
+        else:
+            links = _label("、".join(f"<a href='{i}'>{html.escape(name)}</a>" for i, name in files))
+            links.setObjectName("evidence-links")
+            links.setTextFormat(Qt.TextFormat.RichText)
+            links.setTextInteractionFlags(
+                Qt.TextInteractionFlag.LinksAccessibleByMouse
+                | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+            )
+            links.setToolTip(tr("点击文件名，用电脑上的程序打开（临时解密副本，退出时删除）"))
+            links.linkActivated.connect(self.on_evidence_link_activated)
+            self.box.addWidget(links)
+
+    @Slot(str)
+    def on_evidence_link_activated(self, href: str) -> None:
+        path = self.vm.open_evidence(int(href))
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class CompareDialog(QDialog):
