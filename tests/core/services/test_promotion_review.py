@@ -77,3 +77,44 @@ def test_the_listed_total_is_the_total_the_detail_shows(owner: AppSession) -> No
     cycle = _cycle(owner)
     for row in review.review_rows(owner, cycle.id):
         assert row.total == review.review_detail(owner, cycle, row).total, row.name
+
+
+def test_competencies_count_ratings_up_to_the_cycles_month_and_leave_self_ratings_out(
+    owner: AppSession,
+) -> None:
+    """A rating given after the cycle's as-of month does not count yet; a self-rating never does;
+    a supervisor outside the candidate's team sees no ratings rather than an error."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from core.model import Employee
+    from core.services.archive import records
+
+    cycle = _cycle(owner)
+    row = next(r for r in _rows(owner) if r.name == "孙悦" and r.transition.endswith("运营专员"))
+    before, _ = review.competencies_of(owner, cycle, row)
+    with owner.read() as s:
+        boss = s.scalar(select(Employee.id).where(Employee.no == "E001"))
+    late = records.FeedbackInput(
+        relation="上级", date=date(2024, 8, 1), ratings={"团队协作": 1}, rater_employee_id=boss
+    )
+    records.add_feedback(owner, row.employee_id, late)  # after 2024-06: not in this cycle
+    selfie = records.FeedbackInput(relation="自评", date=date(2024, 6, 2), ratings={"团队协作": 5})
+    records.add_feedback(owner, row.employee_id, selfie)
+    after, quotes = review.competencies_of(owner, cycle, row)
+    assert after == before
+    teamwork = next(c for c in after if c.competency == "团队协作")
+    assert (teamwork.expected, teamwork.mean, teamwork.raters, teamwork.reached) == (
+        3,
+        3.5,
+        2,
+        True,
+    )
+    assert all(q.date <= "2024-06-30" for q in quotes)
+
+    live = next(r for r in _rows(owner) if r.name == "黄婷")  # 直播部, under 赵磊 (E003)
+    assert any(c.mean is not None for c in review.competencies_of(owner, cycle, live)[0])
+    other_team = auth.unlock_again(owner, "lina", PASSWORD)  # 李娜 supervises E002's team only
+    lines, quoted = review.competencies_of(other_team, cycle, live)
+    assert all(c.mean is None for c in lines) and quoted == ()
