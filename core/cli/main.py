@@ -87,6 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TiduiError as err:
         print(err.text(lang), file=sys.stderr)
         return 1
+    except BrokenPipeError:  # before OSError, of which it is one
+        # the reader went away (`tidui-cli … --json | head`): the work is done, say nothing more
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as err:
         from core.storage.atomic import is_disk_full
 
@@ -96,13 +103,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 1
-    except BrokenPipeError:
-        # the reader went away (`tidui-cli … --json | head`): the work is done, say nothing more
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
 
 
 if __name__ == "__main__":

@@ -186,3 +186,30 @@ def test_init_reads_the_owner_password_from_stdin(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     out = run_cli("verify", str(path), "--password-stdin", stdin=PASSWORD + "\n")
     assert out.returncode == 0, out.stderr
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tidui-cli … --json | grep -q` closes the pipe early: the CLI ends quietly (exit 0), it
+    does not print a BrokenPipeError traceback (the frozen bundle's smoke test once did: the
+    disk-full handler caught it first as an OSError and re-raised it)."""
+    import contextlib
+    import io
+
+    path = tmp_path / "a.tidui"
+    made = run_cli("init", str(path), "--company", "A", "--owner", "boss",
+                   env={"TIDUI_PASSWORD": PASSWORD})  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before a byte is written
+    stdout = io.TextIOWrapper(os.fdopen(write_end, "wb", buffering=0), write_through=True)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setenv("TIDUI_PASSWORD", PASSWORD)
+    monkeypatch.setenv("TIDUI_TEST_FAST_KDF", "1")
+    try:
+        assert main(["verify", str(path), "--user", "boss", "--json"]) == 0
+    finally:
+        monkeypatch.undo()
+        with contextlib.suppress(OSError):
+            stdout.close()
