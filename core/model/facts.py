@@ -21,7 +21,7 @@ from core.model.base import Base, utcnow
 # so the index holds only the replaced ones.
 def _replaced_index(name: str) -> Index:
     where = text("superseded_by IS NOT NULL")
-    return Index(name, "superseded_by", sqlite_where=where, postgresql_where=where)
+    return Index(name, "superseded_by", sqlite_where=where)
 
 
 class ImportBatch(Base):
