@@ -163,14 +163,6 @@ def _store_gmv(
     return totals
 
 
-def _company_gmv(session: Session, first: str, last: str, undone: set[int]) -> dict[str, float]:
-    """month → Σ over shops of the store-month GMV (``_store_gmv``)."""
-    totals: dict[str, float] = {}
-    for (_store, month), amount in _store_gmv(session, first, last, undone).items():
-        totals[month] = totals.get(month, 0.0) + amount
-    return totals
-
-
 def _track_gmv(
     store_gmv: Mapping[tuple[int, str], float],
     owners: Sequence[tuple[int, int, str, str | None]],
@@ -183,13 +175,16 @@ def _track_gmv(
     people of several tracks is split evenly between those tracks; one nobody runs (or whose
     runner has no level) counts under "" (未分配), so the tracks add up to the company GMV.
     """
+    runs: dict[int, list[tuple[int, str, str | None]]] = {}
+    for store, employee, start, end in owners:
+        runs.setdefault(store, []).append((employee, start, end))
     found: dict[str, dict[str, float]] = {}
     for (store, month), amount in store_gmv.items():
         tracks = sorted(
             {
                 track_of(employee, month) or ""
-                for s, employee, start, end in owners
-                if s == store and start <= month and (end is None or month <= end)
+                for employee, start, end in runs.get(store, ())
+                if start <= month and (end is None or month <= end)
             }
         ) or [""]
         for track in tracks:
