@@ -69,8 +69,6 @@ class CompetencyRow:
     expected: str  # "3级" / "—"
     mean: str  # "2.5（2人评）" / "未评价"
     mark: str  # ✓ / ✗ / ""
-    expected_value: float | None  # for the radar
-    mean_value: float | None
 
 
 @dataclass(frozen=True)
@@ -208,8 +206,22 @@ class ReviewViewModel(QObject):
             )
             mark = {True: "✓", False: "✗", None: ""}[c.reached]
             expected = "—" if c.expected is None else tr("{n}级").format(n=c.expected)
-            rows.append(CompetencyRow(c.competency, expected, mean, mark, c.expected, c.mean))
+            rows.append(CompetencyRow(c.competency, expected, mean, mark))
         return rows
+
+    def competency_scores(self) -> list[archive.CompetencyScore]:
+        """The radar's axes: the 360 mean against what the target level expects."""
+        if self.detail is None:
+            return []
+        return [
+            archive.CompetencyScore(
+                c.competency,
+                c.mean,
+                None if c.expected is None else float(c.expected),
+                c.raters,
+            )
+            for c in self.detail.competencies
+        ]
 
     def quote_lines(self) -> list[QuoteLine]:
         if self.detail is None:

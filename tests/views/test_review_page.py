@@ -168,7 +168,7 @@ def test_the_panel_shows_competencies_against_the_target_level_and_360_quotes(
 ) -> None:
     """孙悦's 360 means against what 运营专员 expects (self-rating left out), the radar, and the
     comments: the anonymous peer's is quoted for the owner only."""
-    from desktop.views.promotion.radar import CompetencyRadar
+    from desktop.views.employees.radar import CompetencyRadar
 
     page = ReviewPage(SessionViewModel(owner))
     qtbot.addWidget(page)
@@ -181,7 +181,7 @@ def test_the_panel_shows_competencies_against_the_target_level_and_360_quotes(
     assert rows["团队协作"].mean == "3.5（2人评）"  # 上级 3 + anonymous 同事 4; 自评 5 left out
     assert all(c.mark == "✓" for c in rows.values())
     radar = page.panel.findChild(CompetencyRadar, "competency-radar")
-    assert radar is not None and radar.names == list(rows)
+    assert radar is not None and [a.name for a in radar.scores] == list(rows)
     qtbot.waitUntil(radar.isVisible)  # shown once the event loop runs, as on screen
     quotes = [q.text() for q in page.panel.findChildren(QLabel, "feedback-quote")]
     assert any("上级 陈静" in q and "618期间独立盯完整个店铺" in q for q in quotes)

@@ -773,17 +773,25 @@ def save_competencies(app: AppSession, model: list[CompetencyDef]) -> None:
 
 
 def competency_profile(
-    app: AppSession, employee_id: int, since: date | None = None
+    app: AppSession,
+    employee_id: int,
+    since: date | None = None,
+    *,
+    until: date | None = None,
+    level_id: int | None = None,
 ) -> list[CompetencyScore]:
-    """Per competency: mean of the ratings received (since ``since``), against the level's expectation.
+    """Per competency: mean of the ratings received (from ``since`` to ``until``), against what
+    ``level_id`` expects (default: the employee's own level; the review screen passes the level
+    a promotion leads to).
 
     Self-ratings are left out of the mean: the radar shows how others see the person.
     """
     with app.read() as s:
         emp = ensure_visible(s, app.actor, employee_id)
         expected: dict[str, Any] = {}
-        if emp.level_id is not None:
-            level = s.get(Level, emp.level_id)
+        target = level_id if level_id is not None else emp.level_id
+        if target is not None:
+            level = s.get(Level, target)
             expected = dict(level.competencies or {}) if level else {}
         sums: dict[str, list[float]] = {}
         query = select(Feedback).where(
@@ -791,6 +799,8 @@ def competency_profile(
         )
         if since is not None:
             query = query.where(Feedback.date >= since)
+        if until is not None:
+            query = query.where(Feedback.date <= until)
         for f in s.scalars(query):
             for name, value in (f.ratings or {}).items():
                 sums.setdefault(name, []).append(float(value))

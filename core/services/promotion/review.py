@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.domain import months as mo
 from core.domain import scoring
 from core.errors import PermissionDenied, ValidationError
-from core.model import Level, Transition
+from core.model import Transition
 from core.permissions import Perm, can
 from core.services.archive import records
 from core.services.eligibility import readiness as el
@@ -183,30 +183,20 @@ def competencies_of(
     end = mo.last_day(cycle.as_of)
     with app.read() as s:
         target = s.scalar(select(Transition.to_level_id).where(Transition.id == row.transition_id))
-        level = s.get(Level, target) if target is not None else None
-        expected = {
-            str(k): int(v)
-            for k, v in ((level.competencies if level is not None else None) or {}).items()
-            if isinstance(v, int | float) and v > 0
-        }
     try:
+        profile = records.competency_profile(app, row.employee_id, until=end, level_id=target)
         received = [f for f in records.list_feedback(app, row.employee_id) if f.date <= end]
     except PermissionDenied:  # someone outside the actor's team: no ratings to show
-        received = []
-    ratings: dict[str, list[int]] = {}
-    for f in received:
-        if f.relation != "自评":
-            for name, value in f.ratings.items():
-                ratings.setdefault(name, []).append(value)
-    names = list(expected) or sorted(ratings)
+        return (), ()
+    expected = [p for p in profile if p.expected]
     lines = tuple(
         CompetencyLine(
-            name,
-            expected.get(name),
-            sum(ratings[name]) / len(ratings[name]) if ratings.get(name) else None,
-            len(ratings.get(name, ())),
+            p.name,
+            int(p.expected) if p.expected else None,
+            p.current,
+            p.ratings,
         )
-        for name in names
+        for p in (expected or [p for p in profile if p.ratings])
     )
     may_quote_anonymous = can(app.actor, Perm.VIEW_ANONYMOUS_RATER)
     excerpts = tuple(

@@ -42,7 +42,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_review_vm import ReviewViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
-from desktop.views.promotion.radar import CompetencyRadar
+from desktop.views.employees.radar import CompetencyRadar
 
 DIFFERS = QColor("#fff4ce")
 VALUE_WIDTH = 150  # one candidate's column in 对比: ✓ / ✗ / a score under the name
@@ -230,11 +230,8 @@ class DetailPanel(QWidget):
                 table.addWidget(_label(c.mean, wrap=False), r, 3)
             table.setRowStretch(len(competencies) + 1, 1)
             side.addLayout(table)
-            radar = CompetencyRadar(
-                [c.competency for c in competencies],
-                [c.expected_value for c in competencies],
-                [c.mean_value for c in competencies],
-            )
+            radar = CompetencyRadar()  # the employee archive's radar, on the target level
+            radar.set_scores(self.vm.competency_scores())
             radar.setObjectName("competency-radar")
             side.addWidget(radar, 1)
             self.box.addWidget(holder)
