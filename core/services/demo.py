@@ -145,7 +145,8 @@ EXTRA_USERS = (("hr", "人事小王", "hr", None), ("lina", "李娜", "superviso
 # 360 feedback (1–5 per competency) received in the first half of 2024: the 能力缺口 card reads
 # "运营主管：2人数据分析达到3级，但领导力未达标" (陈静 and 林晓 plan well but have led nobody yet);
 # 孙悦 reaches every competency 运营专员 expects, 周杰 falls short on 团队协作.
-# (工号, rater 工号 or "" for an anonymous peer, relation, date, ratings, comment, anonymous)
+# (工号, rater 工号 ("" for a self-rating), relation, date, ratings, comment, anonymous); an
+# anonymous rater is named to the owner only, as in real data
 FEEDBACK: tuple[tuple[str, str, str, str, dict[str, int], str, bool], ...] = (
     (
         "E004",
@@ -158,7 +159,7 @@ FEEDBACK: tuple[tuple[str, str, str, str, dict[str, int], str, bool], ...] = (
     ),
     (
         "E004",
-        "",
+        "E005",
         "同事",
         "2024-06-21",
         {"数据分析": 4, "策略制定": 4, "团队协作": 4, "学习能力": 3, "创新能力": 3, "领导力": 3},
@@ -211,7 +212,7 @@ FEEDBACK: tuple[tuple[str, str, str, str, dict[str, int], str, bool], ...] = (
     ),
     (
         "E006",
-        "",
+        "E007",
         "同事",
         "2024-06-21",
         {"数据分析": 3, "策略制定": 3, "团队协作": 4, "学习能力": 4, "创新能力": 2},
@@ -638,7 +639,7 @@ def add_feedback(app: AppSession) -> None:
                 comment=comment,
                 anonymous=anonymous,
                 rater_employee_id=ids[rater] if rater else None,
-                rater_name="" if rater else "同事（匿名）",
+                rater_name="",
             ),
         )
 
