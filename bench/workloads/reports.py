@@ -63,7 +63,7 @@ def build(size: int, workdir: Path) -> None:
     path = workdir / FILE_NAME
     for leftover in workdir.glob(FILE_NAME + "*"):
         leftover.unlink()
-    demo.create_demo(path, LOGIN, PASSWORD)
+    demo.create_demo(path, LOGIN, PASSWORD, with_cases=False)  # the case below is the only one
     app = auth.log_in(path, LOGIN, PASSWORD)
     try:
         with app.read() as s:

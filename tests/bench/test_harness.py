@@ -127,3 +127,18 @@ def test_the_command_line_lists_and_refuses_unknown_names(tmp_path: Path) -> Non
     assert unknown.returncode == 2
     assert "no workload matches nonsense" in unknown.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def test_the_reports_workload_builds_on_todays_demo(tmp_path: Path) -> None:
+    """The reports workload opens its own case on the demo file; when the demo grew open cases
+    of its own (issue 19) the build refused ("已有进行中的申请") and CI's bench --quick crashed."""
+    from bench.workloads import reports
+
+    reports.build(1, tmp_path)
+    state = reports.prepare(1, tmp_path)
+    try:
+        reports.reset(state)
+        reports.run(state)
+        assert (state.out / "000.pdf").read_bytes().startswith(b"%PDF")
+    finally:
+        reports.finish(state)
