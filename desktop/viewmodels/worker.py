@@ -33,6 +33,9 @@ class Job(QObject):
         super().__init__(parent)
         self.progress = Progress(self._report)
         self.running = False
+        # The work and its arguments (often closures over a viewmodel): held here, so that their
+        # last reference goes with the job, on the GUI thread, never with the pool thread's locals.
+        self.work: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
     def _report(self, done: int, total: int, note: Message | None) -> None:
         self.progressed.emit(done, total, note.text() if note else "")
@@ -43,15 +46,22 @@ class Job(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: Job, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """Runs one job's work. It keeps no reference of its own: Qt deletes it on the pool thread,
+    and an object whose last reference went there (a viewmodel a closure captured, say, after
+    the test or screen let go of it) would be destroyed off the GUI thread: a crash (rc 139)."""
+
+    def __init__(self, job: Job) -> None:
         super().__init__()
-        self.job, self.fn, self.args = job, fn, args
+        self.job: Job | None = job
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        job = self.job
+        job, self.job = self.job, None
+        assert job is not None and job.work is not None
         try:
-            result = self.fn(job.progress, *self.args)
+            fn, args = job.work
+            result = fn(job.progress, *args)
+            del fn, args
         except Cancelled:
             job.cancelled.emit()
         except TiduiError as err:
@@ -62,10 +72,12 @@ class _Runnable(QRunnable):
             job.failed.emit(render("error.unexpected", {"detail": f"{type(exc).__name__}: {exc}"}))
         else:
             job.succeeded.emit(result)
+            del result
         finally:
             job.running = False
             job.finished.emit()
             job.finished_with.emit(job)
+            del job  # the keeper, on the GUI thread, holds it until this thread surely let go
 
 
 _jobs: set[Job] = set()
@@ -89,7 +101,9 @@ class _Keeper(QObject):
     @Slot()
     def _forget_oldest(self) -> None:
         if _lingering:
-            _lingering.pop(0)
+            job = _lingering.pop(0)
+            if isinstance(job, Job):
+                job.work = None  # the closures and whatever they captured go here, on this thread
 
 
 _keeper: _Keeper | None = None
@@ -113,7 +127,8 @@ def start(fn: Callable[..., Any], *args: Any, parent: QObject | None = None) -> 
     _jobs.add(job)
     keeper = _keeper
     job.finished_with.connect(keeper.release)
-    runnable = _Runnable(job, fn, args)
+    job.work = (fn, args)
+    runnable = _Runnable(job)
     QTimer.singleShot(0, lambda: QThreadPool.globalInstance().start(runnable))
     return job
 
