@@ -7,7 +7,7 @@
 #        eligibility, a PDF report with the CJK font embedded, verify; the company file is
 #        encrypted and refuses a wrong password;
 #   and check nothing was written inside the bundle and the bundle is at most
-#   TIDUI_MAX_BUNDLE_MB (default 200) MiB on disk; prints what dominates its size.
+#   TIDUI_MAX_BUNDLE_MB (default 200) MB (10^6 bytes) on disk; prints what dominates its size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dist=$(cd "${1:-build/dist/tidui}" && pwd)
@@ -68,6 +68,12 @@ grep -q 'second start: a company file handed over' "$log" ||
 
 export TIDUI_PASSWORD=smoke-pass-1
 cli=$dist/tidui-cli
+# the Linux CLI is a launcher of the one executable: it must work through a symlink elsewhere too
+# and hand the exit code through (a usage error is 2)
+ln -s "$cli" "$tmp/tidui-cli-link"
+"$tmp/tidui-cli-link" --help | grep -q 'tidui-cli' || { echo "smoke: tidui-cli --help via a symlink failed" >&2; exit 1; }
+set +e; "$cli" no-such-command >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] || { echo "smoke: tidui-cli's exit code was not handed through ($rc)" >&2; exit 1; }
 "$cli" init "$tmp/smoke.tidui" --company 冒烟测试 --owner boss --template beauty --json >/dev/null
 for sample in 员工花名册.xlsx 店铺负责人.xlsx 生意参谋_交易概况_月_悦颜美妆专营店_2023-01_2024-06.xlsx \
     "【生意参谋平台】店铺整体_日_悦颜美妆旗舰店_2024-01-01_2024-06-30.xls" ExportOrderList202406.csv; do
@@ -100,10 +106,12 @@ fi
 
 written=$(find "$dist" -newer "$tmp/before" | head -5)
 if [ -n "$written" ]; then echo "smoke: files written inside the bundle: $written" >&2; exit 1; fi
-size_mb=$(du -sm "$dist" | cut -f1)
-echo "smoke: size ${size_mb} MiB ($(du -sb "$dist" | cut -f1) bytes); largest parts (MiB):"
+size_bytes=$(du -sb "$dist" | cut -f1)
+size_mb=$(( (size_bytes + 999999) / 1000000 ))
+echo "smoke: size ${size_bytes} bytes (${size_mb} MB, $(du -sm "$dist" | cut -f1) MiB); largest parts (MiB):"
 du -sm "$dist"/tidui* "$dist"/_internal/* "$dist"/_internal/PySide6/Qt/lib 2>/dev/null | sort -rn | head -12
-if [ "$size_mb" -gt "${TIDUI_MAX_BUNDLE_MB:-200}" ]; then
-    echo "smoke: the bundle is ${size_mb} MiB, over ${TIDUI_MAX_BUNDLE_MB:-200}" >&2; exit 1
+limit=${TIDUI_MAX_BUNDLE_MB:-200}
+if [ "$size_bytes" -gt $((limit * 1000000)) ]; then
+    echo "smoke: the bundle is ${size_bytes} bytes, over ${limit} MB (${limit},000,000 bytes)" >&2; exit 1
 fi
 echo "smoke: bundle OK ($dist)"

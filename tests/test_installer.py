@@ -269,3 +269,25 @@ def test_spec_never_excludes_a_module_tidui_imports(spec_filters: dict[str, Any]
         if any(name == ex or name.startswith(ex + ".") for ex in excluded)
     }
     assert clashes == {}
+
+
+def test_the_main_executable_runs_the_cli_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On Linux the bundle has one executable: tidui-cli is a launcher running `tidui --cli`, so
+    the frozen entry point must hand everything after --cli to the command line, untouched."""
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["tidui", "--cli", "--lang", "en", "--help"])
+    with pytest.raises(SystemExit) as ended:
+        runpy.run_path(str(ROOT / "installer" / "tidui_gui.py"), run_name="__main__")
+    assert ended.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: tidui-cli")
+
+
+def test_the_linux_bundle_carries_one_executable() -> None:
+    """A second PyInstaller EXE embeds a second copy of every Python module (13 MB); only Windows,
+    where a windowed program cannot print to a console, builds tidui-cli.exe."""
+    spec = SPEC.read_text(encoding="utf-8")
+    assert 'name="tidui-cli"' in spec.split("if WINDOWS:\n    cli = Analysis(")[1]
+    assert '/tidui" --cli "$@"' in spec
