@@ -255,3 +255,13 @@ def test_the_business_chart_draws_gmv_per_track_and_marks_promotions(
     tip = page_module.business_tip(last, "track", "店铺运营")
     assert tip.startswith(f"{last.month}：店铺运营 GMV ")
     assert f"{dict(last.by_track)['店铺运营']:,.0f} 元" in tip
+
+
+def test_open_cases_say_how_long_they_wait_in_whole_days(qtbot: QtBot, demo: AppSession) -> None:
+    """The demo's cases were opened today: "等待不到 1 天", never "等待 0.0 天"; the exact figure
+    is on hover."""
+    page = make_page(qtbot, demo)
+    texts = [label.text() for label in page.cases.findChildren(QLabel)]
+    waiting = [t for t in texts if "：等待" in t]
+    assert waiting and all(t.endswith("等待不到 1 天") for t in waiting), texts
+    assert not any("0.0" in t for t in texts)

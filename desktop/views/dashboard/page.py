@@ -765,11 +765,13 @@ class DashboardPage(QWidget):
             QLabel(tr("未决 {n} 件（按等待时间）：").format(n=len(cases.open)))
         )
         for c in cases.open[:6]:
-            line = QLabel(
-                tr("{name} {move}：等待 {days} 天").format(
-                    name=c.name, move=c.move, days=f"{c.days_waiting:.1f}"
-                )
+            waiting = (
+                tr("{name} {move}：等待不到 1 天")
+                if c.days_waiting < 1
+                else tr("{name} {move}：等待 {days} 天")
             )
+            line = QLabel(waiting.format(name=c.name, move=c.move, days=int(c.days_waiting)))
+            line.setToolTip(tr("已等待 {days} 天").format(days=f"{c.days_waiting:.1f}"))
             line.setStyleSheet("color: #c92a2a;" if c.days_waiting > 2 else "")
             card.body_layout.addWidget(line)
         if cases.per_cycle:
