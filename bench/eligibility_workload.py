@@ -37,19 +37,13 @@ from core.domain.rules import (
     level_start_index,
     readiness_batch,
 )
+from core.services.eligibility import fact_book
 
 MONTHS = tuple(mo.range("2022-01", "2024-12"))
 AS_OF = MONTHS[-1]
 MARGIN = 0.10
-STORE_CODES = ("gmv", "visitors", "paid_buyers", "old_buyers")
-LIVE_CODES = (
-    "live_viewers",
-    "live_comments",
-    "live_likes",
-    "live_buyers",
-    "live_gmv",
-    "live_sessions",
-)
+STORE_CODES = fact_book.STORE_FIELDS  # the facts the service loads, in its order
+LIVE_CODES = fact_book.LIVE_FIELDS
 ACHIEVEMENT_TYPES = tuple(mx.ACHIEVEMENT_TYPES)
 
 
