@@ -94,15 +94,26 @@ def _sentence(level: str, people: Sequence[PersonRef], needs: Sequence[Competenc
             },
         )
     lowest = min(n.reached_count for n in weak)
+    weakest = [n for n in weak if n.reached_count == lowest]
+    unrated = max(len(n.unrated) for n in weakest)
+    # An unrated person has not been judged short: say how many are unrated, and when nobody
+    # below was rated short at all, say the competency is unrated rather than "未达标".
+    if all(not n.short for n in weakest):
+        code = "dashboard.competency.but_unrated"
+    elif unrated:
+        code = "dashboard.competency.but_some_unrated"
+    else:
+        code = "dashboard.competency.but"
     return Message(
-        "dashboard.competency.but",
+        code,
         {
             "level": level,
             "count": best.reached_count,
             "competency": best.competency,
             "expected": best.expected,
-            "weak": "、".join(n.competency for n in weak if n.reached_count == lowest),
+            "weak": "、".join(n.competency for n in weakest),
             "weak_count": lowest,
+            "unrated": unrated,
         },
     )
 

@@ -30,7 +30,21 @@ def test_competency_gap_counts_who_reaches_each_expectation() -> None:
     assert [p.no for p in leadership.short] == ["E1", "E3"]
     assert [p.no for p in leadership.unrated] == ["E4"]
     assert (leadership.reached_count, leadership.not_reached_count) == (1, 3)
-    assert gap.sentence.text("zh") == "运营主管：3人数据分析达到3级，但领导力未达标（1人达到）"
+    # E4 was never rated on 领导力: counted apart, not as falling short
+    assert gap.sentence.text("zh") == (
+        "运营主管：3人数据分析达到3级，但领导力未达标（1人达到，1人尚无评价）"
+    )
+
+
+def test_a_competency_nobody_was_rated_on_is_unrated_not_short() -> None:
+    people = [_ref(1), _ref(2)]
+    ratings = {1: {"数据分析": [4.0]}, 2: {"数据分析": [3.0]}}
+    gap = db.competency_gap("运营主管", [("数据分析", 3), ("领导力", 3)], people, ratings)
+    assert gap.sentence.text("zh") == "运营主管：2人数据分析达到3级，领导力尚无评价（2人未评）"
+    assert "未达标" not in gap.sentence.text("zh")
+    rated = {1: {"数据分析": [4.0], "领导力": [2.0]}, 2: {"数据分析": [3.0], "领导力": [3.0]}}
+    both = db.competency_gap("运营主管", [("数据分析", 3), ("领导力", 3)], people, rated)
+    assert both.sentence.text("zh") == "运营主管：2人数据分析达到3级，但领导力未达标（1人达到）"
 
 
 def test_competency_gap_sentences_at_the_edges() -> None:
@@ -81,7 +95,9 @@ def test_competency_gap_through_the_file(company_home: AppSession) -> None:
     assert gap.below == ("运营专员",)
     counts = {n.competency: (n.reached_count, len(n.short), len(n.unrated)) for n in gap.needs}
     assert counts == {"数据分析": (3, 0, 0), "领导力": (0, 2, 1)}
-    assert gap.sentence.text("zh") == "运营主管：3人数据分析达到3级，但领导力未达标（0人达到）"
+    assert gap.sentence.text("zh") == (
+        "运营主管：3人数据分析达到3级，但领导力未达标（0人达到，1人尚无评价）"
+    )
     row = next(r for r in db.as_json(d, "zh")["competency_gaps"] if r["level"] == "运营主管")
     assert row["competencies"][1] == {
         "competency": "领导力",
