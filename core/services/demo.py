@@ -479,10 +479,11 @@ def _store_month_facts(store: Store, batch_id: int, rng: random.Random) -> list[
 
 def _douyin_orders(
     store: Store, live: Mapping[str, Store], batch_id: int, rng: random.Random
-) -> list[OrderFact]:
-    """抖店 sub-orders: a pool of buyers so repurchase shows up; a growing part of them sold in
-    the live rooms (``_douyin_plan``), each live room from its first month."""
-    orders: list[OrderFact] = []
+) -> list[dict[str, Any]]:
+    """抖店 sub-orders (rows of order_facts, inserted in bulk as the import engine does): a pool
+    of buyers so repurchase shows up; a growing part of them sold in the live rooms
+    (``_douyin_plan``), each live room from its first month."""
+    orders: list[dict[str, Any]] = []
     buyers = [hashlib.sha256(f"demo-buyer-{n}".encode()).hexdigest()[:32] for n in range(2000)]
     mean = sum(_PRICES) / len(_PRICES) * 2 * 0.95  # 1–3 items; 5% closed
     seq = 0
@@ -496,19 +497,19 @@ def _douyin_orders(
             closed = rng.random() < 0.05
             host = hosts[seq % len(hosts)] if hosts and rng.random() < live_gmv / gmv else None
             orders.append(
-                OrderFact(
-                    store_id=store.id,
-                    order_no=f"69{seq:017d}",
-                    sub_order_no=f"69{seq:017d}1",
-                    month=month,
-                    paid_at=paid,
-                    amount=float(rng.choice(_PRICES) * rng.randint(1, 3)),
-                    status="已关闭" if closed else "已完成",
-                    counted=not closed,
-                    buyer_key=rng.choice(buyers[: 600 + 60 * i]),
-                    live_account_id=host.id if host else None,
-                    batch_id=batch_id,
-                )
+                {
+                    "store_id": store.id,
+                    "order_no": f"69{seq:017d}",
+                    "sub_order_no": f"69{seq:017d}1",
+                    "month": month,
+                    "paid_at": paid,
+                    "amount": float(rng.choice(_PRICES) * rng.randint(1, 3)),
+                    "status": "已关闭" if closed else "已完成",
+                    "counted": not closed,
+                    "buyer_key": rng.choice(buyers[: 600 + 60 * i]),
+                    "live_account_id": host.id if host else None,
+                    "batch_id": batch_id,
+                }
             )
     return orders
 
@@ -655,7 +656,7 @@ def fill(app: AppSession, password: str = "tidui-demo") -> None:
     """Add the demo people, records and 18 months of store data to an open Template B file, the
     hr and lina accounts (with ``password``), the finished cycle 2023下半年 with its promotions in
     effect (``finish_cycle``) and the open cycle 2024上半年 with its imported scores."""
-    from sqlalchemy import select
+    from sqlalchemy import insert, select
 
     rng = random.Random(SEED)
     _apply(app, "roster", archive_import.apply_roster, _roster_rows())
@@ -698,7 +699,7 @@ def fill(app: AppSession, password: str = "tidui-demo") -> None:
             by_name["悦颜抖音小店"].id,
         )
         orders = _douyin_orders(by_name["悦颜抖音小店"], live, orders_batch, rng)
-        s.add_all(orders)
+        s.execute(insert(OrderFact), orders)
         orders_row = s.get(ImportBatch, orders_batch)
         assert orders_row is not None
         orders_row.rows = orders_row.imported = len(orders)
