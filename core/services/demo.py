@@ -883,7 +883,8 @@ def create_demo(
     path: Path, login: str = "demo", password: str = "tidui-demo", *, with_cases: bool = True
 ) -> str:
     """Create the demo company file at ``path``; returns its recovery key. ``with_cases=False``
-    leaves the open cycle without cases (for tests that walk a case through from the start)."""
+    leaves the open cycle without cases (for tests that walk a case through from the start); the
+    finished cycle 2023下半年 is always there, since today's levels come from its promotions."""
     app, recovery = auth.create_company(
         Path(path), DEMO_COMPANY, login, password, "演示老板", template="beauty"
     )
