@@ -1,4 +1,4 @@
-"""The demo company (template B, 悦颜美妆, 15 people, 18 months of data) for `tidui --demo` and `tidui-cli demo`.
+"""The demo company (template B, 悦颜美妆, 14 people on the payroll in 2024-06, 18 months of data) for `tidui --demo` and `tidui-cli demo`.
 
 The people, stores and records are those of the platforms' sample exports (the brief's beauty shop); the monthly
 store figures are generated from a fixed seed so that the screens have something true to say:
@@ -10,6 +10,18 @@ campaigns (not ready for 运营主管); 刘洋 (E005) keeps his members and the 
 rate above 30% but has led no campaigns (nearly ready); 徐丽 (E010) misses 30% 30-day retention
 by a point or two (nearly ready). Everything goes in through the same services as
 real data, marked as one import batch per kind ("演示数据") so it can be undone like any import.
+
+The finished cycle 2023下半年 (as of 2023-12, closed) is the brief's first year of promotions:
+the rules found five people ready, HR proposed them, every step was approved by its account and
+the owner decided; in effect from 2024-01-01 (FINISHED_CASES): 刘洋, 吴昊 and 林晓 运营助理 →
+运营专员, 赵磊 and 宋佳 运营专员 → 运营主管, each with a letter to print. The roster holds their
+levels before it; the cases' grade changes make them what they are today.
+
+The year to 2024-06 against the year before (the dashboard's 近12个月 as of 2024-06 and as of
+2023-06): turnover falls from 41% (four assistants left: E012, E017–E019) to 22% (E013, E020,
+E021); GMV grows 35% (2024-06 over 2023-06: the flagship's decline in 2023's second half, 陈静's
+turnaround in 2024, the 抖店 growing through its live rooms); the live rooms' share of GMV goes
+from 10% to 30%.
 
 The open cycle 2024上半年 shows the approval workflow: 人事 (hr) has proposed five cases and the
 demo accounts have acted on them through the case service (see CASES): 陈静 waits for her
@@ -25,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,46 +53,48 @@ FIRST_MONTH, LAST_MONTH = "2023-01", "2024-06"
 DEMO_CYCLE = "2024上半年"
 SEED = 20240630
 
-# 工号, 姓名, 性别, 入职, 离职, 部门, 通道, 职级, 上级, 月薪 — as in tests/data/samples/员工花名册.xlsx
+# 工号, 姓名, 性别, 入职, 离职, 部门, 通道, 职级, 上级, 月薪 — as in tests/data/samples/员工花名册.xlsx,
+# except the five the finished cycle 2023下半年 promoted (effective 2024-01-01, see FINISHED_CASES):
+# the roster holds their level and salary before it, the cases make them what they are today;
+# 陈静 was made 运营专员 by hand before Tidui (ROSTER_UPDATE, the June 2023 roster). 宋佳 (E016) and the five who left before Tidui's first year (E017–E021) are the demo's own.
 ROSTER: tuple[tuple[Any, ...], ...] = (
     ("E001", "王芳", "女", "2021-03-01", None, "运营部", "店铺运营", "运营总监", None, 18000),
     ("E002", "李娜", "女", "2021-05-10", None, "运营部", "店铺运营", "运营主管", "E001", 12000),
-    ("E003", "赵磊", "男", "2021-08-02", None, "直播部", "直播运营", "运营主管", "E001", 12000),
-    ("E004", "陈静", "女", "2022-02-14", None, "运营部", "店铺运营", "运营专员", "E002", 8000),
-    ("E005", "刘洋", "男", "2022-06-01", None, "运营部", "用户运营", "运营专员", "E002", 8000),
+    ("E003", "赵磊", "男", "2021-08-02", None, "直播部", "直播运营", "运营专员", "E001", 9000),
+    ("E004", "陈静", "女", "2022-02-14", None, "运营部", "店铺运营", "运营助理", "E002", 6000),
+    ("E005", "刘洋", "男", "2022-06-01", None, "运营部", "用户运营", "运营助理", "E002", 6000),
     ("E006", "孙悦", "女", "2023-03-01", None, "运营部", "店铺运营", "运营助理", "E004", 5500),
     ("E007", "周杰", "男", "2023-04-17", None, "运营部", "店铺运营", "运营助理", "E004", 5500),
     ("E008", "黄婷", "女", "2023-07-03", None, "直播部", "直播运营", "运营助理", "E003", 5500),
-    ("E009", "吴昊", "男", "2022-09-05", None, "直播部", "直播运营", "运营专员", "E003", 8000),
+    ("E009", "吴昊", "男", "2022-09-05", None, "直播部", "直播运营", "运营助理", "E003", 6000),
     ("E010", "徐丽", "女", "2023-10-09", None, "运营部", "用户运营", "运营助理", "E005", 5500),
     ("E011", "马超", "男", "2024-02-19", None, "运营部", "数据运营", "运营助理", "E002", 6000),
-    (
-        "E012",
-        "胡月",
-        "女",
-        "2022-11-01",
-        "2023-06-30",
-        "运营部",
-        "店铺运营",
-        "运营助理",
-        "E004",
-        5500,
-    ),
-    (
-        "E013",
-        "郭强",
-        "男",
-        "2023-01-09",
-        "2023-09-15",
-        "直播部",
-        "直播运营",
-        "运营助理",
-        "E003",
-        5500,
-    ),
+    ("E012", "胡月", "女", "2022-11-01", "2023-06-30", "运营部", "店铺运营", "运营助理", "E004", 5500),
+    ("E013", "郭强", "男", "2023-01-09", "2023-09-15", "直播部", "直播运营", "运营助理", "E003", 5500),
     ("E014", "何琳", "女", "2024-03-18", None, "直播部", "直播运营", "运营助理", "E003", 5500),
-    ("E015", "林晓", "女", "2023-05-22", None, "运营部", "数据运营", "运营专员", "E001", 8500),
-)
+    ("E015", "林晓", "女", "2023-05-22", None, "运营部", "数据运营", "运营助理", "E001", 6500),
+    ("E016", "宋佳", "女", "2021-11-15", None, "运营部", "用户运营", "运营专员", "E001", 8500),
+    ("E017", "张萌", "女", "2022-01-10", "2022-07-29", "运营部", "店铺运营", "运营助理", "E002", 5000),
+    ("E018", "陈浩", "男", "2022-04-06", "2022-09-30", "直播部", "直播运营", "运营助理", "E003", 5000),
+    ("E019", "林雪", "女", "2022-10-17", "2023-02-28", "运营部", "用户运营", "运营助理", "E002", 5000),
+    ("E020", "赵宇", "男", "2023-02-13", "2023-11-30", "直播部", "直播运营", "运营助理", "E003", 5500),
+    ("E021", "钱蕾", "女", "2023-08-07", "2024-03-29", "运营部", "店铺运营", "运营助理", "E002", 5500),
+)  # fmt: skip
+# the roster of June 2023 as the shop exported it again: 陈静 promoted to 运营专员 on 2023-06-01
+ROSTER_UPDATE = (
+    {"_row": 2, "no": "E004", "track": "店铺运营", "level": "运营专员", "salary": 8000,
+     "level_since": "2023-06-01"},
+)  # fmt: skip
+# why the leavers left (the archive's 离职原因): before the ladder, assistants saw no way up
+LEAVE_REASONS = {
+    "E012": "转行",
+    "E013": "个人原因",
+    "E017": "看不到晋升路径",
+    "E018": "薪资",
+    "E019": "看不到晋升路径",
+    "E020": "家庭原因",
+    "E021": "回老家发展",
+}
 
 STORE_OWNERS: tuple[tuple[str, str, str, str, str | None], ...] = (
     ("悦颜美妆旗舰店", "天猫", "E004", "2023-01", None),
@@ -91,6 +105,10 @@ STORE_OWNERS: tuple[tuple[str, str, str, str, str | None], ...] = (
     ("悦颜抖音小店", "抖音", "E007", "2023-05", None),
     ("悦颜小美", "抖音直播", "E008", "2023-08", None),
     ("悦颜大师兄", "抖音直播", "E009", "2023-01", None),
+    # until their promotion to 运营主管 (2024-01-01): 宋佳 ran the flagship's members, 赵磊
+    # hosted 悦颜大师兄 with 吴昊
+    ("悦颜美妆旗舰店", "天猫", "E016", "2023-01", "2023-12"),
+    ("悦颜大师兄", "抖音直播", "E003", "2023-01", "2023-12"),
 )
 
 TRAINING: tuple[tuple[Any, ...], ...] = (
@@ -115,6 +133,14 @@ ACHIEVEMENTS: tuple[tuple[Any, ...], ...] = (
     ("E009", "直播支持", "双11直播专场", "2023-11-11", "成功", None, None),
     ("E015", "创新提案", "日报自动化方案", "2024-03-15", "成功", None, None),
     ("E007", "新品上线", "抖音小店试水新品", "2024-05-28", "失败", None, None),
+    # what the finished cycle 2023下半年 promoted on
+    ("E003", "活动策划", "七夕直播专场", "2023-08-22", "成功", 2.4, 2),
+    ("E003", "活动策划", "双11直播大促", "2023-11-11", "成功", 3.1, 3),
+    ("E003", "活动策划", "年终直播盛典", "2023-12-16", "成功", 2.2, 2),
+    ("E016", "活动策划", "会员日·秋季焕新", "2023-09-09", "成功", 2.3, 2),
+    ("E016", "活动策划", "双11会员专享", "2023-11-08", "成功", 2.8, 3),
+    ("E016", "活动策划", "年终会员答谢", "2023-12-20", "成功", 2.1, 2),
+    ("E015", "创新提案", "竞品价格监控看板", "2023-10-16", "成功", None, None),
 )
 
 SCORES: tuple[tuple[Any, ...], ...] = (
@@ -291,6 +317,39 @@ CASES: tuple[tuple[str, str, str, str, tuple[tuple[str, str, str], ...]], ...] =
 )
 
 
+# The finished cycle 2023下半年 (as of 2023-12): HR proposed five people the rules found ready,
+# each step was approved by the account whose step it is (lina for her team; the other
+# supervisors have no account, so their step is skipped), the owner decided, and the
+# promotions took effect on 2024-01-01: 3 运营助理 → 运营专员, 2 运营专员 → 运营主管.
+FINISHED_CYCLE = "2023下半年"
+FINISHED_AS_OF = "2023-12"
+FINISHED_EFFECTIVE = date(2024, 1, 1)
+# (工号, 通道, target level, new monthly salary, HR's reason)
+FINISHED_CASES: tuple[tuple[str, str, str, int, str], ...] = (
+    ("E005", "用户运营", "运营专员", 7800, "会员留存与私域转化连续三个月达标"),
+    ("E009", "直播运营", "运营专员", 7800, "直播观看、互动与下单转化连续三个月达标"),
+    ("E015", "数据运营", "运营专员", 8400, "报表准确率稳定在95%以上，竞品监控看板已落地"),
+    ("E003", "直播运营", "运营主管", 12000, "场均直播GMV连续6个月超6万，带队完成双11直播大促"),
+    ("E016", "用户运营", "运营主管", 11500, "带队完成三场会员活动，90日留存率稳定在20%以上"),
+)
+# their evaluation: (工号, rater, 策略答辩, 数据分析, 团队协作, 学习能力, 创新能力, 领导力)
+FINISHED_SCORES: tuple[tuple[str, str, int, int, int, int, int, int], ...] = (
+    ("E005", "李娜", 78, 80, 86, 82, 76, 70),
+    ("E009", "赵磊", 76, 72, 84, 85, 78, 72),
+    ("E015", "王芳", 82, 92, 80, 88, 84, 66),
+    ("E003", "王芳", 86, 80, 88, 82, 84, 86),
+    ("E016", "王芳", 84, 82, 90, 80, 86, 85),
+)
+_ITEMS = (
+    ("ability", "策略答辩"),
+    ("ability", "数据分析"),
+    ("ability", "团队协作"),
+    ("potential", "学习能力"),
+    ("potential", "创新能力"),
+    ("potential", "领导力"),
+)
+
+
 def _months() -> list[str]:
     return mo.month_range(FIRST_MONTH, LAST_MONTH)
 
@@ -318,12 +377,13 @@ def _roster_rows() -> list[dict[str, Any]]:
                 "id_number": _id_number(no, born, gender == "女"),
                 "hire_date": hired,
                 "leave_date": left,
+                "leave_reason": LEAVE_REASONS.get(no),
                 "department": dept,
                 "track": track,
                 "level": level,
                 "supervisor_no": sup,
                 "salary": salary,
-                "level_since": "2023-06-01" if no == "E004" else hired,
+                "level_since": hired,
             }
         )
     return rows
@@ -334,65 +394,69 @@ def _rows(fields: Sequence[str], data: Sequence[Sequence[Any]]) -> list[dict[str
 
 
 # -- generated store figures -------------------------------------------------------------------
-# Month-over-month growth per store; chosen so the stories in the module docstring hold.
+# Month-over-month growth per store (2023-02 … 2024-06); chosen so the stories in the module
+# docstring hold, and so that the company's year (2023-07 … 2024-06, the dashboard's 近12个月 as
+# of 2024-06) reads as the brief's: GMV +35% (2024-06 over 2023-06), the live share 10% → 30%.
 _GROWTH: Mapping[str, Sequence[float]] = {
-    # 旗舰店 (陈静): strong, ≥18% in five of the last six months (2024-02 only 9%): 接近达标
+    # 旗舰店 (陈静): after 618 of 2023 a decline (店铺衰退期, her 策略答辩's subject) she turns
+    # round in 2024: ≥18% in five of the last six months (2024-02 only 9%): 接近达标
     "悦颜美妆旗舰店": (
-        0.04,
-        0.06,
-        0.03,
-        0.05,
-        -0.02,
-        0.04,
-        0.07,
-        0.09,
-        0.11,
-        0.05,
-        0.19,
-        0.21,
-        0.09,
-        0.20,
-        0.22,
-        0.19,
-        0.23,
+        0.04, 0.06, 0.03, 0.05, 0.08,
+        -0.12, -0.14, -0.15, -0.16, 0.04, -0.18,
+        0.21, 0.09, 0.20, 0.22, 0.19, 0.23,
     ),
-    # 专营店 (孙悦 from 2023-07): steady growth, ≥12% in 2024-04..06
+    # 专营店 (孙悦 from 2023-07): flat through the winter, ≥12% in 2024-04..06
     "悦颜美妆专营店": (
-        0.02,
-        -0.03,
-        0.05,
-        0.01,
-        0.02,
-        0.03,
-        0.06,
-        0.08,
-        0.10,
-        0.04,
-        -0.05,
-        0.07,
-        0.08,
-        0.06,
-        0.13,
-        0.14,
-        0.16,
+        0.02, -0.03, 0.05, 0.01, 0.02,
+        -0.02, -0.03, 0.02, -0.02, 0.04, -0.06,
+        -0.05, -0.09, 0.02, 0.13, 0.14, 0.16,
     ),
-}
-_BASE_GMV = {"悦颜美妆旗舰店": 320_000.0, "悦颜美妆专营店": 120_000.0}
+}  # fmt: skip
+_BASE_GMV = {"悦颜美妆旗舰店": 200_000.0, "悦颜美妆专营店": 100_000.0}
 # conversion rate per month (fraction); 专营店 climbs 1.57 pp from 2024-03 to 2024-06
 _CONVERSION = {
     "悦颜美妆旗舰店": [0.028 + 0.0005 * i for i in range(18)],
     "悦颜美妆专营店": [0.020 + 0.0002 * i for i in range(14)] + [0.0195, 0.0265, 0.031, 0.0352],
 }
 _REPURCHASE = {"悦颜美妆旗舰店": 0.33, "悦颜美妆专营店": 0.27}
+# 抖店: the shop's GMV in 2023-01, 2023-06 and 2024-06 (geometric in between), and the share of
+# the company's GMV sold through the live rooms: about 10% until 2023-06, 30% by 2024-06
+_DOUYIN_GMV = (150_000.0, 260_000.0, 377_000.0)
+_PRICES = (129, 159, 199, 258, 318, 399)
+
+
+def _shop_gmv(name: str) -> list[float]:
+    """The shop's GMV per month, FIRST_MONTH … LAST_MONTH (before rounding)."""
+    gmv, found = _BASE_GMV[name], []
+    for i in range(len(_months())):
+        if i:
+            gmv *= 1 + _GROWTH[name][i - 1]
+        found.append(gmv)
+    return found
+
+
+def _douyin_plan() -> list[tuple[str, float, float]]:
+    """(month, the 抖店's GMV, the part of it sold in the live rooms) per month."""
+    months = _months()
+    start, mid, end = _DOUYIN_GMV
+    split = months.index("2023-06")
+    shops = [a + b for a, b in zip(*(_shop_gmv(n) for n in _BASE_GMV), strict=True)]
+    plan = []
+    for i, month in enumerate(months):
+        if i <= split:
+            gmv = start * (mid / start) ** (i / split)
+            share = 0.08 + 0.02 * i / split
+        else:
+            k = i - split
+            gmv = mid * (end / mid) ** (k / (len(months) - 1 - split))
+            share = 0.10 + 0.20 * k / (len(months) - 1 - split)
+        plan.append((month, gmv, min(gmv, share * (shops[i] + gmv))))
+    return plan
 
 
 def _store_month_facts(store: Store, batch_id: int, rng: random.Random) -> list[StoreMonthFact]:
     facts = []
-    gmv = _BASE_GMV[store.name]
-    growth = _GROWTH[store.name]
-    for i, month in enumerate(_months()):
-        if i:
-            gmv *= 1 + growth[i - 1]
+    for i, (month, gmv) in enumerate(zip(_months(), _shop_gmv(store.name), strict=True)):
         conversion = _CONVERSION[store.name][i]
         buyers = round(gmv / rng.uniform(118, 135))
         visitors = round(buyers / conversion)
@@ -415,36 +479,50 @@ def _store_month_facts(store: Store, batch_id: int, rng: random.Random) -> list[
 
 def _douyin_orders(
     store: Store, live: Mapping[str, Store], batch_id: int, rng: random.Random
-) -> list[OrderFact]:
-    """抖店 sub-orders from 2023-05 on: a pool of buyers so repurchase shows up; some via 达人."""
-    orders: list[OrderFact] = []
-    buyers = [hashlib.sha256(f"demo-buyer-{n}".encode()).hexdigest()[:32] for n in range(900)]
-    hosts = list(live.values())
+) -> list[dict[str, Any]]:
+    """抖店 sub-orders (rows of order_facts, inserted in bulk as the import engine does): a pool
+    of buyers so repurchase shows up; a growing part of them sold in the live rooms
+    (``_douyin_plan``), each live room from its first month."""
+    orders: list[dict[str, Any]] = []
+    buyers = [hashlib.sha256(f"demo-buyer-{n}".encode()).hexdigest()[:32] for n in range(2000)]
+    mean = sum(_PRICES) / len(_PRICES) * 2 * 0.95  # 1–3 items; 5% closed
     seq = 0
-    for i, month in enumerate(mo.month_range("2023-05", LAST_MONTH)):
+    for i, (month, gmv, live_gmv) in enumerate(_douyin_plan()):
         year, mon = int(month[:4]), int(month[5:])
-        for _ in range(110 + 14 * i):
+        hosts = [a for a in live.values() if a.name != "悦颜小美" or month >= "2023-08"]
+        for _ in range(round(gmv / mean)):
             seq += 1
             day = rng.randint(1, 28)
             paid = datetime(year, mon, day, rng.randint(9, 23), rng.randint(0, 59))
             closed = rng.random() < 0.05
-            host = hosts[seq % len(hosts)] if hosts and rng.random() < 0.45 else None
+            host = hosts[seq % len(hosts)] if hosts and rng.random() < live_gmv / gmv else None
             orders.append(
-                OrderFact(
-                    store_id=store.id,
-                    order_no=f"69{seq:017d}",
-                    sub_order_no=f"69{seq:017d}1",
-                    month=month,
-                    paid_at=paid,
-                    amount=round(rng.choice((89, 129, 159, 199, 258, 318)) * rng.randint(1, 3), 2),
-                    status="已关闭" if closed else "已完成",
-                    counted=not closed,
-                    buyer_key=rng.choice(buyers[: 300 + 40 * i]),
-                    live_account_id=host.id if host else None,
-                    batch_id=batch_id,
-                )
+                {
+                    "store_id": store.id,
+                    "order_no": f"69{seq:017d}",
+                    "sub_order_no": f"69{seq:017d}1",
+                    "month": month,
+                    "paid_at": paid,
+                    "amount": float(rng.choice(_PRICES) * rng.randint(1, 3)),
+                    "status": "已关闭" if closed else "已完成",
+                    "counted": not closed,
+                    "buyer_key": rng.choice(buyers[: 600 + 60 * i]),
+                    "live_account_id": host.id if host else None,
+                    "batch_id": batch_id,
+                }
             )
     return orders
+
+
+def _live_conversion(account: str, month: str) -> float:
+    """The live room's order conversion (buyers ÷ viewers) in a month: 悦颜大师兄 converts well
+    in 2023's second half (赵磊 and 吴昊 host it; 吴昊 alone from 2024, under 3%); 悦颜小美
+    (黄婷) keeps 2.5% until June 2024's 2.2%."""
+    if account == "悦颜小美":
+        return 0.022 if month == LAST_MONTH else 0.029
+    if month >= "2024-01":
+        return 0.027
+    return 0.034 if month >= "2023-07" else 0.030
 
 
 def _live_sessions(account: Store, batch_id: int, rng: random.Random) -> list[LiveSessionFact]:
@@ -456,7 +534,9 @@ def _live_sessions(account: Store, batch_id: int, rng: random.Random) -> list[Li
             begin = datetime(year, mon, day, rng.choice((10, 14, 19, 20)), rng.randint(0, 59))
             minutes = rng.choice((120, 180, 240))
             viewers = round(rng.uniform(9_000, 16_000) * (1 + 0.05 * i))
-            buyers = round(viewers * rng.uniform(0.015, 0.04))
+            buyers = round(
+                viewers * _live_conversion(account.name, month) * rng.uniform(0.97, 1.03)
+            )
             sessions.append(
                 LiveSessionFact(
                     store_id=account.id,
@@ -512,6 +592,30 @@ def _metric_values(rng: random.Random) -> list[dict[str, Any]]:
     return rows
 
 
+def _metric_values_2023(rng: random.Random) -> list[dict[str, Any]]:
+    """The same hand-entered figures for 2023's second half, for the people the finished cycle
+    2023下半年 judged on them: 刘洋 (E005) and 宋佳 (E016) keep their members, 林晓 (E015) gets
+    the reports right."""
+    rows = []
+    figures = (
+        ("E005", "30日留存率", 0.31, 0.03),
+        ("E005", "90日留存率", 0.18, 0.03),
+        ("E005", "活跃用户增长率", 0.035, 0.03),
+        ("E005", "私域转化率", 0.055, 0.02),
+        ("E016", "30日留存率", 0.34, 0.03),
+        ("E016", "90日留存率", 0.22, 0.04),
+        ("E016", "活跃用户增长率", 0.03, 0.03),
+        ("E016", "私域转化率", 0.07, 0.02),
+        ("E015", "报表准确率", 0.955, 0.02),
+        ("E015", "策略提升率", 0.04, 0.03),
+    )
+    for month in mo.month_range("2023-07", "2023-12"):
+        for no, metric, low, spread in figures:
+            value = round(low + spread * rng.random(), 3)
+            rows.append({"no": no, "month": month, "metric": metric, "value": value})
+    return rows
+
+
 # -- putting it together ---------------------------------------------------------------------
 def _batch(
     uow: UnitOfWork, source: str, rows: int, months: list[str], store_id: int | None = None
@@ -548,12 +652,15 @@ def _apply(
         uow.commit()
 
 
-def fill(app: AppSession) -> None:
-    """Add the demo people, records and 18 months of store data to an open Template B file."""
-    from sqlalchemy import select
+def fill(app: AppSession, password: str = "tidui-demo") -> None:
+    """Add the demo people, records and 18 months of store data to an open Template B file, the
+    hr and lina accounts (with ``password``), the finished cycle 2023下半年 with its promotions in
+    effect (``finish_cycle``) and the open cycle 2024上半年 with its imported scores."""
+    from sqlalchemy import insert, select
 
     rng = random.Random(SEED)
     _apply(app, "roster", archive_import.apply_roster, _roster_rows())
+    _apply(app, "roster", archive_import.apply_roster, [dict(r) for r in ROSTER_UPDATE])
     _apply(
         app,
         "store-owners",
@@ -572,19 +679,10 @@ def fill(app: AppSession) -> None:
         archive_import.apply_achievements,
         _rows(("no", "type", "name", "date", "result", "roi", "team_size"), ACHIEVEMENTS),
     )
-    # the scores below belong to a review cycle the owner opened (as of the data's last month)
-    from core.services.promotion.cycles import open_cycle
-
-    open_cycle(app, DEMO_CYCLE, LAST_MONTH)
-    _apply(
-        app,
-        "scores",
-        archive_import.apply_scores,
-        _rows(("no", "period", "item", "score", "rater", "note"), SCORES),
-    )
     # its own random stream: the store figures below stay as they were
     metric_rng = random.Random(SEED + 1)
-    _apply(app, "metrics", archive_import.apply_metric_values, _metric_values(metric_rng))
+    metrics = _metric_values(metric_rng) + _metric_values_2023(random.Random(SEED + 2))
+    _apply(app, "metrics", archive_import.apply_metric_values, metrics)
     with app.uow() as uow:
         s = uow.session
         by_name = {st.name: st for st in s.scalars(select(Store))}
@@ -597,11 +695,11 @@ def fill(app: AppSession) -> None:
             uow,
             "douyin-orders",
             0,
-            mo.month_range("2023-05", LAST_MONTH),
+            months,
             by_name["悦颜抖音小店"].id,
         )
         orders = _douyin_orders(by_name["悦颜抖音小店"], live, orders_batch, rng)
-        s.add_all(orders)
+        s.execute(insert(OrderFact), orders)
         orders_row = s.get(ImportBatch, orders_batch)
         assert orders_row is not None
         orders_row.rows = orders_row.imported = len(orders)
@@ -616,6 +714,129 @@ def fill(app: AppSession) -> None:
         uow.audit(
             "demo.facts", "import_batch", None, after={"months": f"{FIRST_MONTH}..{LAST_MONTH}"}
         )
+        uow.commit()
+    for extra_login, name, role, employee in EXTRA_USERS:
+        users.add_user(app, extra_login, name, role, password, employee)
+    finish_cycle(app, password)
+    # the scores below belong to the open cycle the owner opened (as of the data's last month)
+    from core.services.promotion.cycles import open_cycle
+
+    open_cycle(app, DEMO_CYCLE, LAST_MONTH)
+    _apply(
+        app,
+        "scores",
+        archive_import.apply_scores,
+        _rows(("no", "period", "item", "score", "rater", "note"), SCORES),
+    )
+
+
+def _as_users(app: AppSession, password: str) -> Callable[[str], AppSession]:
+    """The demo account ``login``'s session on the same open file (the owner's is ``app``)."""
+    sessions = {app.actor.login: app}
+
+    def as_user(login: str) -> AppSession:
+        if login not in sessions:
+            sessions[login] = auth.unlock_again(app, login, password)
+        return sessions[login]
+
+    return as_user
+
+
+def _level_ids(app: AppSession) -> dict[tuple[str, str], int]:
+    from sqlalchemy import select
+
+    from core.model import Level, Track
+
+    with app.read() as s:
+        return {
+            (track, title): level_id
+            for level_id, track, title in s.execute(
+                select(Level.id, Track.name, Level.title).join(Track, Track.id == Level.track_id)
+            )
+        }
+
+
+def _employee_ids(app: AppSession) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from core.model import Employee
+
+    with app.read() as s:
+        return {e.no: e.id for e in s.scalars(select(Employee))}
+
+
+def finish_cycle(app: AppSession, password: str) -> None:
+    """The finished cycle 2023下半年 (FINISHED_CASES), run through the promotion services as a
+    shop would: the owner opens it, HR imports the evaluation forms (FINISHED_SCORES) and proposes
+    the cases, every step is approved by the account whose step it is, the owner decides (in
+    effect at once: the effective date has passed, so level, salary, permissions and the grade
+    history change) and closes the cycle. Its clock is then set back to December 2023."""
+    from core.services.promotion import cases, cycles
+
+    as_user = _as_users(app, password)
+    ids, levels = _employee_ids(app), _level_ids(app)
+    cycle = cycles.open_cycle(app, FINISHED_CYCLE, FINISHED_AS_OF)
+    # HR enters the paper evaluation forms through the 评估打分 import (one batch)
+    forms = [
+        (no, FINISHED_CYCLE, f"{'能力' if part == 'ability' else '潜力'}-{item}", value, rater, "")
+        for no, rater, *values in FINISHED_SCORES
+        for (part, item), value in zip(_ITEMS, values, strict=True)
+    ]
+    _apply(
+        as_user("hr"),
+        "scores",
+        archive_import.apply_scores,
+        _rows(("no", "period", "item", "score", "rater", "note"), forms),
+    )
+    approvals = {"supervisor": "同意，近半年表现稳定。", "hr": "材料齐全，规则均已达标。"}
+    for no, track, title, salary, reason in FINISHED_CASES:
+        case_id = cases.create_case(
+            as_user("hr"), ids[no], levels[(track, title)], cycle=cycle.id, reason=reason
+        )
+        while True:
+            (summary,) = cases.list_cases(app, cycle=cycle.id, employee_id=ids[no])
+            if summary.state not in ("submitted", "in_review"):
+                break
+            comment = approvals.get(summary.waiting_for or "", "同意晋升。")
+            cases.act(as_user(summary.waiting_logins[0]), case_id, "approve", comment)
+        cases.decide(app, case_id, salary, FINISHED_EFFECTIVE)
+    cycles.close_cycle(app, cycle.id)
+    _backdate(app, cycle.id, datetime(2023, 12, 25, 1, 30, tzinfo=UTC))  # 09:30 in 杭州
+
+
+def _backdate(app: AppSession, cycle_id: int, opened: datetime) -> None:
+    """The finished cycle happened at the end of 2023, not today: its opening, the evaluation
+    forms (the day after), its cases' trail, decisions and closing are dated then (HR proposes
+    two days after it opens, each approval five hours later), so the case list, 晋升效率 and the
+    archive's timeline read as history."""
+    from sqlalchemy import select
+
+    from core.model import PromotionCase, ReviewCycle, ScoreEntry
+
+    with app.uow() as uow:
+        s = uow.session
+        cycle = s.get(ReviewCycle, cycle_id)
+        assert cycle is not None
+        cycle.created_at = opened
+        found = s.scalars(
+            select(PromotionCase)
+            .where(PromotionCase.cycle_id == cycle_id)
+            .order_by(PromotionCase.id)
+        ).all()
+        for entry in s.scalars(select(ScoreEntry).where(ScoreEntry.period == cycle.name)):
+            entry.scored_on = (opened + timedelta(days=1)).date()
+        last = opened
+        for n, case in enumerate(found):
+            at = opened + timedelta(days=2, minutes=40 * n)
+            case.created_at = case.submitted_at = at
+            for step in case.steps:
+                if step.action in ("approve", "decide"):
+                    at += timedelta(hours=5)
+                step.at = at
+            case.decided_at = case.effective_applied_at = at
+            last = max(last, at)
+        cycle.closed_at = last + timedelta(days=3)
+        uow.audit("demo.backdate", "review_cycle", cycle_id, after={"opened": opened.isoformat()})
         uow.commit()
 
 
@@ -646,26 +867,10 @@ def add_feedback(app: AppSession) -> None:
 
 def add_cases(app: AppSession, password: str) -> None:
     """The open cycle's cases (CASES), each move made by the demo account whose step it is."""
-    from sqlalchemy import select
-
-    from core.model import Employee, Level, Track
     from core.services.promotion import cases
 
-    sessions = {app.actor.login: app}
-
-    def as_user(login: str) -> AppSession:
-        if login not in sessions:
-            sessions[login] = auth.unlock_again(app, login, password)
-        return sessions[login]
-
-    with app.read() as s:
-        ids = {e.no: e.id for e in s.scalars(select(Employee))}
-        levels = {
-            (track, title): level_id
-            for level_id, track, title in s.execute(
-                select(Level.id, Track.name, Level.title).join(Track, Track.id == Level.track_id)
-            )
-        }
+    as_user = _as_users(app, password)
+    ids, levels = _employee_ids(app), _level_ids(app)
     for no, track, title, reason, moves in CASES:
         case_id = cases.create_case(
             as_user("hr"), ids[no], levels[(track, title)], cycle=DEMO_CYCLE, reason=reason
@@ -678,15 +883,14 @@ def create_demo(
     path: Path, login: str = "demo", password: str = "tidui-demo", *, with_cases: bool = True
 ) -> str:
     """Create the demo company file at ``path``; returns its recovery key. ``with_cases=False``
-    leaves the open cycle without cases (for tests that walk a case through from the start)."""
+    leaves the open cycle without cases (for tests that walk a case through from the start); the
+    finished cycle 2023下半年 is always there, since today's levels come from its promotions."""
     app, recovery = auth.create_company(
         Path(path), DEMO_COMPANY, login, password, "演示老板", template="beauty"
     )
     try:
-        fill(app)
+        fill(app, password)
         add_feedback(app)
-        for extra_login, name, role, employee in EXTRA_USERS:
-            users.add_user(app, extra_login, name, role, password, employee)
         if with_cases:
             add_cases(app, password)
     finally:
@@ -694,4 +898,4 @@ def create_demo(
     return recovery
 
 
-__all__ = ["DEMO_COMPANY", "create_demo", "fill"]
+__all__ = ["DEMO_COMPANY", "create_demo", "fill", "finish_cycle"]

@@ -98,8 +98,8 @@ def test_export_all_with_progress(
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.finished_ok, timeout=60000)
-    assert len(list(folder.glob("*.pdf"))) == 13
-    assert "已生成 13 份" in dialog.result_text
+    assert len(list(folder.glob("*.pdf"))) == 14  # the demo's payroll in 2024-06
+    assert "已生成 14 份" in dialog.result_text
     assert dialog.cancel_button.text() == "关闭"
     shot(dialog, "report-export-all")
 

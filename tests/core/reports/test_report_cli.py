@@ -60,7 +60,7 @@ def test_all_writes_one_pdf_per_active_employee(demo_cases: DemoCases, tmp_path:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert len(result["written"]) == 13 and result["skipped"] == []
+    assert len(result["written"]) == 14 and result["skipped"] == []  # the demo's payroll
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         Path(p).name for p in result["written"]
     )

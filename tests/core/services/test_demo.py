@@ -34,10 +34,11 @@ def test_demo_file_is_a_healthy_template_b_company(demo_file: Path) -> None:
     try:
         assert maintenance.verify(app).ok
         with app.read() as s:
-            assert s.scalar(select(func.count(Employee.id))) == 15
+            # 14 on the payroll in 2024-06 (the samples' 13 and 宋佳), 7 who left
+            assert s.scalar(select(func.count(Employee.id))) == 21
             assert (
                 s.scalar(select(func.count(Employee.id)).where(Employee.leave_date.is_not(None)))
-                == 2
+                == 7
             )
             months = set(s.scalars(select(StoreMonthFact.month)))
             assert len(months) == 18 and min(months) == "2023-01" and max(months) == "2024-06"
@@ -46,7 +47,8 @@ def test_demo_file_is_a_healthy_template_b_company(demo_file: Path) -> None:
             accuracy = s.scalars(
                 select(ManualMetricValue.value).where(ManualMetricValue.metric == "report_accuracy")
             ).all()
-            assert len(accuracy) == 12 and all(0.9 < v < 1 for v in accuracy)
+            # 马超 and 林晓 for the first half of 2024, 林晓 for 2023's second half too
+            assert len(accuracy) == 18 and all(0.9 < v < 1 for v in accuracy)
     finally:
         app.close(backup=False)
     for login in ("hr", "lina"):  # every role can be tried with the demo password
@@ -217,3 +219,188 @@ def test_the_case_waiting_for_the_owner_has_a_whole_evaluation(demo_file: Path) 
         app.close(backup=False)
     assert row.state == "in_review" and row.total is not None and row.total >= 85
     assert detail.total == row.total
+
+
+def test_the_finished_cycle_promoted_five_people_effective_2024_01_01(demo_file: Path) -> None:
+    """2023下半年 is closed: its five cases went through every step and are in effect, and the
+    archive (level, salary, grade history, what the dashboard reads a level at a day from)
+    agrees with them."""
+    from datetime import date
+
+    from core.services import dashboard as db
+    from core.services.archive import employees
+    from core.services.archive import records as archive
+    from core.services.promotion import cases, cycles
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        finished = cycles.get_cycle(app, demo.FINISHED_CYCLE)
+        assert (finished.state, finished.as_of) == ("closed", "2023-12")
+        assert cycles.list_cycles(app)[0].name == demo.DEMO_CYCLE  # the open one comes first
+        found = cases.list_cases(app, cycle=demo.FINISHED_CYCLE)
+        views = {c.no: cases.view_case(app, c.id) for c in found}
+        assert {
+            no: (v.summary.name, v.summary.from_label, v.summary.to_label, v.decision["effective"])
+            for no, v in views.items()
+            if v.decision
+        } == {
+            "E005": ("刘洋", "运营助理", "运营专员", "2024-01-01"),
+            "E009": ("吴昊", "运营助理", "运营专员", "2024-01-01"),
+            "E015": ("林晓", "运营助理", "运营专员", "2024-01-01"),
+            "E003": ("赵磊", "运营专员", "运营主管", "2024-01-01"),
+            "E016": ("宋佳", "运营专员", "运营主管", "2024-01-01"),
+        }
+        for no, view in views.items():
+            assert view.state.value == "effective", no
+            assert view.summary.ready_when_created, no  # the rules found each one ready
+            assert view.scores()["total"] is not None and view.scores()["total"] >= 85, no
+            # every step by the account whose step it is; supervisors without one skipped
+            steps = [(t.role, t.login, t.action) for t in view.trail]
+            supervisor = ("supervisor", "lina", "approve") if no == "E005" else None
+            assert steps == [
+                ("", "hr", "submit"),
+                supervisor or ("supervisor", "", "skip"),
+                ("hr", "hr", "approve"),
+                ("owner", "demo", "approve"),
+                ("owner", "demo", "decide"),
+                ("", "demo", "effective"),
+            ], no
+            # decided at the end of 2023, in under a day
+            assert view.summary.created_at.date() == date(2023, 12, 27), no
+            assert view.summary.days_to_decision is not None and view.summary.days_to_decision < 1
+        from sqlalchemy import select
+
+        from core.model import Employee, Level
+
+        with app.read() as s:
+            now = {
+                no: (title, salary, since)
+                for no, title, salary, since in s.execute(
+                    select(Employee.no, Level.title, Employee.salary, Employee.level_since).join(
+                        Level, Level.id == Employee.level_id
+                    )
+                )
+            }
+        assert {no: now[no] for no in views} == {
+            "E005": ("运营专员", 7800, date(2024, 1, 1)),
+            "E009": ("运营专员", 7800, date(2024, 1, 1)),
+            "E015": ("运营专员", 8400, date(2024, 1, 1)),
+            "E003": ("运营主管", 12000, date(2024, 1, 1)),
+            "E016": ("运营主管", 11500, date(2024, 1, 1)),
+        }
+        ids = {row.no: row for row in employees.list_employees(app)}
+        liu = archive.timeline(app, ids["E005"].id)
+        grades = [(e.day.isoformat(), e.title.text("zh")) for e in liu if e.kind == "grade"]
+        assert grades == [
+            ("2024-01-01", "职级：运营助理 → 运营专员"),
+            ("2022-06-01", "职级：— → 运营助理"),
+        ]
+        scored = next(e for e in liu if e.kind == "score" and "2023下半年" in e.title.text("zh"))
+        assert scored.day < date(2024, 1, 1)  # scored before the promotion took effect
+        # the dashboard reads each level at a day from the same history: 5 promotions in the
+        # year to 2024-06, all in January 2024, and the two new 主管 counted as 专员 before
+        board = db.dashboard(app, "2024-06")
+        promoted = {m.month: sorted(p.name for p in m.promotions) for m in board.promotions}
+        assert promoted["2024-01"] == ["刘洋", "吴昊", "宋佳", "林晓", "赵磊"]
+        assert sum(len(m.promotions) for m in board.promotions) == 5
+
+        def people(as_of: str) -> dict[tuple[str, str], list[str]]:
+            return {
+                (t.track, lv.level): sorted(p.name for p in lv.people)
+                for t in db.dashboard(app, as_of).tracks
+                for lv in t.levels
+            }
+
+        december, june = people("2023-12"), people("2024-06")
+        assert december["直播运营", "运营主管"] == [] and june["直播运营", "运营主管"] == ["赵磊"]
+        assert december["用户运营", "运营专员"] == ["宋佳"]
+        assert june["用户运营", "运营专员"] == ["刘洋"]
+        assert december["数据运营", "运营助理"] == ["林晓"]
+    finally:
+        app.close(backup=False)
+
+
+def test_every_promotion_of_the_finished_cycle_has_a_printable_letter(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    from core.reports import service
+    from core.services.archive import employees
+    from tests.core.reports.support import flat, pdftext
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        ids = {row.no: row.id for row in employees.list_employees(app)}
+        for no, name, title in (
+            ("E005", "刘洋", "运营专员"),
+            ("E009", "吴昊", "运营专员"),
+            ("E015", "林晓", "运营专员"),
+            ("E003", "赵磊", "运营主管"),
+            ("E016", "宋佳", "运营主管"),
+        ):
+            data = service.render_report(app, "letter", ids[no], cycle=demo.FINISHED_CYCLE)
+            path = tmp_path / f"{no}.pdf"
+            path.write_bytes(data)
+            text = flat(pdftext(path))
+            assert data.startswith(b"%PDF") and name in text and title in text, no
+            assert "2024年1月1日" in text, no
+        written = service.write_all(app, "letter", tmp_path / "letters")
+        assert len(written.written) == 5  # the open cycle has decided nothing yet
+    finally:
+        app.close(backup=False)
+
+
+def test_the_dashboard_tells_the_year_of_the_brief(demo_file: Path) -> None:
+    """The year to 2024-06 (the dashboard's 近12个月) against the year before it: turnover falls
+    from about 45% to about 20%, GMV grows 35%, the live rooms' share of it goes 10% → 30%."""
+    from core.services import dashboard as db
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        now, year_ago = db.dashboard(app, "2024-06"), db.dashboard(app, "2023-06")
+    finally:
+        app.close(backup=False)
+    before, after = year_ago.flow.rolling, now.flow.rolling
+    assert (before.first, before.last, after.first, after.last) == (
+        "2022-07",
+        "2023-06",
+        "2023-07",
+        "2024-06",
+    )
+    assert before.separations == 4 and before.pct == pytest.approx(40.7, abs=0.1)
+    assert after.separations == 3 and after.pct == pytest.approx(22.0, abs=0.1)
+    assert [p.name for p in after.leavers] == ["郭强", "赵宇", "钱蕾"]
+    month = {b.month: b for b in now.business}
+    june, last_june = month["2024-06"], month["2023-06"]
+    assert june.gmv is not None and last_june.gmv is not None
+    assert june.gmv / last_june.gmv == pytest.approx(1.35, abs=0.02)
+    assert last_june.live_share == pytest.approx(0.10, abs=0.015)
+    assert june.live_share == pytest.approx(0.30, abs=0.02)
+
+
+def test_the_demo_is_the_same_every_time(demo_file: Path, tmp_path: Path) -> None:
+    """Built again, the demo holds the same figures (fixed seeds, no clock in the data)."""
+    from sqlalchemy import func, select
+
+    from core.model import GradeChange, LiveSessionFact, OrderFact, StoreMonthFact
+
+    def digest(path: Path) -> tuple[object, ...]:
+        app = auth.log_in(path, "demo", "tidui-demo")
+        try:
+            with app.read() as s:
+                return (
+                    s.execute(select(func.count(OrderFact.id), func.sum(OrderFact.amount))).one(),
+                    s.execute(select(func.sum(LiveSessionFact.gmv))).one(),
+                    s.execute(select(func.sum(StoreMonthFact.gmv))).one(),
+                    sorted(
+                        (str(d), salary)
+                        for d, salary in s.execute(
+                            select(GradeChange.effective_date, GradeChange.salary_after)
+                        )
+                    ),
+                )
+        finally:
+            app.close(backup=False)
+
+    again = tmp_path / "again.tidui"
+    demo.create_demo(again, with_cases=False)
+    assert digest(again) == digest(demo_file)

@@ -382,3 +382,30 @@ def test_the_approval_chain_is_configurable_by_the_owner(owner: AppSession) -> N
     hr = as_user(owner, "hr")
     with pytest.raises(PermissionDenied):
         config.set_approval_chain(hr, ["owner"])
+
+
+def test_the_notice_preview_of_a_company_with_no_decided_case_uses_the_latest_case(
+    company_beauty: AppSession,
+) -> None:
+    """Without a decided case the 公示 preview fills in the latest case with the decision it would
+    get by default (the first of next month, the current salary); the demo always has decided
+    cases now (its finished cycle), so this path is shown on a company of its own."""
+    from core.services.archive import employees
+    from core.services.promotion import gui_support
+
+    app = company_beauty
+    assistant = level_id(app, "店铺运营", "运营助理")
+    employee = employees.create_employee(
+        app,
+        employees.EmployeeInput(
+            no="E001", name="张三", hire_date=date(2023, 1, 9), level_id=assistant, salary=5000
+        ),
+    )
+    case_id = cases.create_case(
+        app, employee, level_id(app, "店铺运营", "运营专员"), reason="试用期表现突出"
+    )
+    found = gui_support.notice_preview(
+        app, "{姓名}晋升为{新职级}，月薪{月薪}元，自{生效日期}起生效。", date(2024, 6, 15)
+    )
+    assert found.text == "张三晋升为运营专员，月薪5,000元，自2024年7月1日起生效。"
+    assert found.source == f"#{case_id} 张三"
