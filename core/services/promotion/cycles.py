@@ -310,10 +310,19 @@ def cycle_candidates(app: AppSession, cycle_id: int | str) -> list[CycleCandidat
             i: (no, n) for i, no, n in s.execute(select(Employee.id, Employee.no, Employee.name))
         }
     found = el.eligibility_list(app, as_of, period=name)
+    # Someone this cycle promoted now stands a level higher; what the rules say of their next
+    # step (judged at the cycle's month from today's level) is not this cycle's business.
+    moved_on = {
+        e
+        for (e, _t), (_id, state, _w) in case_info.items()
+        if state in (CaseState.EFFECTIVE, CaseState.PUBLISHED)
+    }
     rows: list[CycleCandidateRow] = []
     for c in found.candidates:
         key = (c.person.id, c.transition.id)
         if allowed and c.transition.id not in allowed:
+            continue
+        if c.person.id in moved_on and key not in case_info and key not in manual:
             continue
         source = None
         if key in case_info:

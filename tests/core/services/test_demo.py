@@ -404,3 +404,20 @@ def test_the_demo_is_the_same_every_time(demo_file: Path, tmp_path: Path) -> Non
     again = tmp_path / "again.tidui"
     demo.create_demo(again, with_cases=False)
     assert digest(again) == digest(demo_file)
+
+
+def test_the_finished_cycle_lists_each_promoted_person_once(demo_file: Path) -> None:
+    """Its candidates are its five decided cases; the rules' verdict on a promoted person's next
+    step (from the level this cycle gave them) is not listed under the old cycle as well."""
+    from core.services.promotion import cycles
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        rows = cycles.cycle_candidates(app, "2023下半年")
+    finally:
+        app.close(backup=False)
+    promoted = ("刘洋", "吴昊", "林晓", "赵磊", "宋佳")
+    for name in promoted:
+        [row] = [r for r in rows if r.name == name]
+        assert row.source == "case" and row.case_state == "effective", row
+    assert all(r.name not in promoted for r in rows if r.source != "case")
