@@ -79,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         from core.services import demo
 
         target = demo_path()
-        if not target.exists():
-            demo.create_demo(target, DEMO_LOGIN, DEMO_PASSWORD)
+        demo.ensure_demo(target, DEMO_LOGIN, DEMO_PASSWORD)
         login = DEMO_LOGIN
     if args.smoke_quit_after is not None:
         from desktop import smoke

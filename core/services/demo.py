@@ -49,6 +49,9 @@ from core.services.archive import template_import as archive_import
 from core.session import AppSession, UnitOfWork
 
 DEMO_COMPANY = "悦颜美妆（演示）"
+# Raised whenever the story changes (2: the finished cycle 2023下半年, seven departures), so the
+# demo a user's Tidui made earlier is built again instead of telling the old story.
+STORY_VERSION = "2"
 FIRST_MONTH, LAST_MONTH = "2023-01", "2024-06"
 DEMO_CYCLE = "2024上半年"
 SEED = 20240630
@@ -898,4 +901,32 @@ def create_demo(
     return recovery
 
 
-__all__ = ["DEMO_COMPANY", "create_demo", "fill", "finish_cycle"]
+def ensure_demo(path: Path, login: str = "demo", password: str = "tidui-demo") -> bool:
+    """The demo company at ``path``, built when missing or made by an older story (its
+    ``.story`` stamp says which); returns whether it was (re)built. The demo is for trying things
+    out: a rebuild replaces what was tried on the old one."""
+    path = Path(path)
+    stamp = path.with_name(path.name + ".story")
+    try:
+        current = stamp.read_text(encoding="utf-8").strip() == STORY_VERSION
+    except OSError:
+        current = False
+    if path.is_file() and current:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        from core.storage.lock import CompanyLock
+
+        lock = CompanyLock(path)
+        lock.acquire()  # open elsewhere: FileInUse names who has it, and nothing is removed
+        try:
+            for suffix in ("", ".keys", ".audit"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        finally:
+            lock.release()
+    create_demo(path, login, password)
+    stamp.write_text(STORY_VERSION + "\n", encoding="utf-8")
+    return True
+
+
+__all__ = ["DEMO_COMPANY", "STORY_VERSION", "create_demo", "ensure_demo", "fill", "finish_cycle"]

@@ -46,13 +46,12 @@ class StartViewModel(QObject):
         self.recent_changed.emit()
 
     def demo_company(self) -> Path:
-        """The demo company's file, created through the real services the first time (log in demo / tidui-demo)."""
-        target = demo_path()
-        if not target.is_file():
-            from core.services import demo
+        """The demo company's file, created through the real services the first time, and again
+        when this Tidui tells a newer story than the one that made it (log in demo / tidui-demo)."""
+        from core.services import demo
 
-            target.parent.mkdir(parents=True, exist_ok=True)
-            demo.create_demo(target, DEMO_LOGIN, DEMO_PASSWORD)
+        target = demo_path()
+        demo.ensure_demo(target, DEMO_LOGIN, DEMO_PASSWORD)
         return target
 
     @staticmethod

@@ -421,3 +421,22 @@ def test_the_finished_cycle_lists_each_promoted_person_once(demo_file: Path) -> 
         [row] = [r for r in rows if r.name == name]
         assert row.source == "case" and row.case_state == "effective", row
     assert all(r.name not in promoted for r in rows if r.source != "case")
+
+
+def test_a_demo_made_by_an_older_story_is_built_again(tmp_path: Path) -> None:
+    """打开示例公司 / tidui --demo reuse the demo file, unless an older Tidui made it (no stamp
+    or another story version): then it is rebuilt, so the user sees today's story."""
+    target = tmp_path / "悦颜美妆-演示.tidui"
+    assert demo.ensure_demo(target) is True
+    assert (tmp_path / "悦颜美妆-演示.tidui.story").read_text().strip() == demo.STORY_VERSION
+    first = target.read_bytes()
+    assert demo.ensure_demo(target) is False and target.read_bytes() == first
+    (tmp_path / "悦颜美妆-演示.tidui.story").write_text("1\n")
+    assert demo.ensure_demo(target) is True
+    app = auth.log_in(target, "demo", "tidui-demo")
+    try:
+        from core.services.promotion import cycles
+
+        assert demo.FINISHED_CYCLE in [c.name for c in cycles.list_cycles(app)]
+    finally:
+        app.close(backup=False)
