@@ -250,10 +250,18 @@ class ProgressPanel(QWidget):
         self.month.currentIndexChanged.connect(self.on_month_index_changed)
         header.addWidget(self.month)
         header.addStretch(1)
+        self.print_button = QPushButton(tr("打印进度单…"))
+        self.print_button.setToolTip(
+            tr("预览、打印或另存为 PDF；预览中的“导出全部…”为每位在职员工各生成一份。")
+        )
+        self.print_button.clicked.connect(self.on_print_clicked)
+        self.print_button.hide()
+        self.preview: QWidget | None = None
         self.busy = QLabel(tr("正在计算…"))
         self.busy.setStyleSheet(_css("#616161"))
         self.busy.hide()
         header.addWidget(self.busy)
+        header.addWidget(self.print_button)
         self.cards_widget = QWidget()
         self.cards_layout = QVBoxLayout(self.cards_widget)
         self.cards_layout.setContentsMargins(0, 0, 4, 0)
@@ -316,6 +324,13 @@ class ProgressPanel(QWidget):
             self.card_views.append(view)
         self.empty.setText(self.vm.empty_text() if not self.vm.cards else "")
         self.empty.setVisible(not self.vm.cards)
+        self.print_button.setVisible(self.vm.can_print())
+
+    @Slot()
+    def on_print_clicked(self) -> None:
+        from desktop.views.reports.preview_dialog import open_preview
+
+        self.preview = open_preview(self.vm.progress_report(), self)
 
     def statuses(self) -> list[Readiness]:
         return [card.status for card in self.vm.cards]
