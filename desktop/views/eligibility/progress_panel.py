@@ -31,6 +31,7 @@ from desktop.viewmodels.session_vm import SessionViewModel
 
 MET_COLOR = "#1e7e34"
 UNMET_COLOR = "#c62828"
+CHIPS_PER_ROW = 3  # month chips on one line of a criterion
 AUTO_MONTH = ""
 
 
@@ -87,9 +88,12 @@ class CriterionRow(QWidget):
         row = 1
         self.chips: list[QLabel] = []
         if line.months:
-            chips = QHBoxLayout()
-            chips.setSpacing(4)
-            for chip in line.months:
+            # a few a row: six months side by side widened the 达标名单's panel past a 1366×768
+            # screen (a sideways scroll bar, the rule's 要求 out of sight)
+            chips = QGridLayout()
+            chips.setHorizontalSpacing(4)
+            chips.setVerticalSpacing(3)
+            for n, chip in enumerate(line.months):
                 label = QLabel(f"{chip.label} {chip.value}")
                 color = "#424242" if chip.met is None else (MET_COLOR if chip.met else UNMET_COLOR)
                 background = (
@@ -99,9 +103,9 @@ class CriterionRow(QWidget):
                     f"color: {color}; background: {background}; border-radius: 3px;"
                     " padding: 1px 5px;"
                 )
-                chips.addWidget(label)
+                chips.addWidget(label, *divmod(n, CHIPS_PER_ROW))
                 self.chips.append(label)
-            chips.addStretch(1)
+            chips.setColumnStretch(CHIPS_PER_ROW, 1)
             layout.addLayout(chips, row, 1)
             row += 1
         self.explanation = QLabel(line.explanation)
