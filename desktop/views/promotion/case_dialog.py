@@ -46,7 +46,7 @@ BUTTON_TEXTS = {
     "resubmit": "重新提交",
     "withdraw": "撤回",
     "decide": "决定…",
-    "revoke": "撤销",
+    "revoke": "撤销决定",
 }
 DOCUMENT_TEXTS = {"evaluation": "评估报告…", "letter": "晋升通知书…"}
 
