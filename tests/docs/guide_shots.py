@@ -193,6 +193,9 @@ class Shooter:
         names = [table.model().index(r, 0).data() for r in range(table.model().rowCount())]
         table.selectRow(names.index(demo.DEMO_CYCLE))  # the open one, whatever else is listed
         self.save(self.window, "cycles")
+        cycles.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]  # 候选人
+        self.save(self.window, "cycles-candidates")
+        cycles.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
         queue = self.page("queue")
         self.save(self.window, "queue")
         model = queue.vm.model  # type: ignore[attr-defined]
