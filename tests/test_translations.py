@@ -56,6 +56,19 @@ def test_every_message_code_used_in_core_is_in_the_catalogue() -> None:
     assert not missing, f"message codes without catalogue entries: {missing}"
 
 
+def test_one_chinese_text_has_one_english_text() -> None:
+    """The GUI catalogues are merged into one: a text given two translations in two areas showed
+    the last file's everywhere (the ladder's and the employee form's 撤销 read "Revoke")."""
+    import json
+
+    seen: dict[str, dict[str, str]] = {}
+    for path in sorted((ROOT / "resources" / "i18n" / "ui").glob("*.json")):
+        for text, english in json.loads(path.read_text(encoding="utf-8")).items():
+            seen.setdefault(text, {})[path.name] = english
+    clashes = {text: found for text, found in seen.items() if len(set(found.values())) > 1}
+    assert not clashes, f"give each meaning its own Chinese text: {clashes}"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_catalogue_has_both_languages_and_renders_fully(lang: str) -> None:
     """Every code has both texts, and given its parameters no placeholder is left unfilled.

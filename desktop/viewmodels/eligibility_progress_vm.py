@@ -16,12 +16,14 @@ from core.domain import metrics as mx
 from core.domain import months as mo
 from core.domain.rules import CriterionResult, CriterionSpec, Readiness
 from core.i18n import Message, current_language
+from core.permissions import Perm
 from core.progress import Progress
 from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import EmployeeProgress, TransitionOutlook
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import kind_text, month_choices, run_alone, status_text
+from desktop.viewmodels.reports_vm import ReportViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 
 
@@ -221,6 +223,23 @@ class ProgressViewModel(QObject):
         if found.person is None:
             return tr("该员工已离职或尚未设定职级，不参与晋升评估。")
         return tr("当前职级没有可晋升或转岗的路径。")
+
+    def can_print(self) -> bool:
+        """The 个人晋升进度单 of the person shown (HR and the owner print; not a supervisor)."""
+        found = self.progress
+        return (
+            found is not None
+            and found.person is not None
+            and self.session_vm.can(Perm.PRINT_REPORTS)
+        )
+
+    def progress_report(self) -> ReportViewModel:
+        """The person's progress sheet for the preview (its 导出全部… writes everyone's)."""
+        assert self.progress is not None and self.progress.person is not None
+        person = self.progress.person
+        return ReportViewModel(
+            self.session_vm, "progress", person.id, name=person.name, no=person.no, parent=self
+        )
 
     def months(self) -> list[str]:
         if self.progress is None:

@@ -29,6 +29,7 @@ from core.services.promotion.cases import CaseView
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
+from desktop.viewmodels.reports_vm import ReportViewModel
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 # the moves a button offers, in the order they are shown
@@ -349,6 +350,20 @@ class CaseViewModel(QObject):
         if v.state is dc.CaseState.PUBLISHED and self.session_vm.can(Perm.APPROVE_FINAL):
             allowed.add("revoke")  # the core lets the owner revoke before the effective date
         return [a for a in ACTION_ORDER if a in allowed]
+
+    def documents(self) -> list[str]:
+        """What may be printed of this case now: its evaluation report, and once the owner has
+        decided (已公示, 已生效) the letter."""
+        if not self.session_vm.can(Perm.PRINT_REPORTS):
+            return []
+        decided = self._view().state in (dc.CaseState.PUBLISHED, dc.CaseState.EFFECTIVE)
+        return ["evaluation", "letter"] if decided else ["evaluation"]
+
+    def report(self, kind: str) -> ReportViewModel:
+        s = self._view().summary
+        return ReportViewModel(
+            self.session_vm, kind, s.employee_id, case_id=s.id, name=s.name, no=s.no, parent=self
+        )
 
     @property
     def can_add_evidence(self) -> bool:

@@ -51,7 +51,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(150)
         self.sidebar.setIconSize(QSize(18, 18))
         self.sidebar.setStyleSheet(
-            "QListWidget { background: #1f2d3d; color: #e8eef5; border: none; font-size: 14px; }"
+            # outline: no focus frame drawn inside the selected item (it read as a stray box)
+            "QListWidget { background: #1f2d3d; color: #e8eef5; border: none; font-size: 14px;"
+            " outline: 0; }"
             "QListWidget::item { padding: 12px 14px; }"
             "QListWidget::item:selected { background: #2f6fad; color: white; }"
         )

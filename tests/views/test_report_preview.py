@@ -141,3 +141,65 @@ def test_settings_page_has_the_template_tab(qtbot: QtBot, session: SessionViewMo
     qtbot.addWidget(page)
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert "文书模板" in titles
+
+
+def test_the_case_view_prints_its_report_and_once_decided_its_letter(
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases
+) -> None:
+    from desktop.views.promotion.case_dialog import CaseDialog
+
+    dialog = CaseDialog(session, demo_cases.decided)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    letter = dialog.document_buttons["letter"]
+    qtbot.waitUntil(letter.isVisible, timeout=30000)
+    assert dialog.document_buttons["evaluation"].isVisible()
+    letter.click()
+    preview = dialog.preview
+    assert isinstance(preview, ReportPreviewDialog)
+    qtbot.waitUntil(lambda: preview.document.pageCount() >= 1, timeout=30000)
+    assert preview.windowTitle() == "晋升通知书 — 孙悦"
+    assert preview.save_button.isEnabled()
+    preview.close()
+    dialog.close()
+    waiting = CaseDialog(session, demo_cases.open)  # 陈静: not decided, no letter yet
+    qtbot.addWidget(waiting)
+    waiting.show()
+    report = waiting.document_buttons["evaluation"]
+    qtbot.waitUntil(report.isVisible, timeout=30000)
+    assert not waiting.document_buttons["letter"].isVisible()
+
+
+def test_the_progress_panel_prints_the_sheet(
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases
+) -> None:
+    from desktop.views.eligibility.progress_panel import ProgressPanel
+
+    panel = ProgressPanel(session, demo_cases.chen)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(panel.print_button.isVisible, timeout=30000)
+    panel.print_button.click()
+    preview = panel.preview
+    assert isinstance(preview, ReportPreviewDialog)
+    qtbot.waitUntil(lambda: preview.document.pageCount() >= 1, timeout=30000)
+    assert preview.windowTitle() == "个人晋升进度单 — 陈静"
+    assert preview.export_button.isVisible()  # 导出全部…: everyone's sheet
+    preview.close()
+
+
+def test_a_supervisor_has_no_print_button(qtbot: QtBot, demo_cases: DemoCases) -> None:
+    from desktop.views.eligibility.progress_panel import ProgressPanel
+
+    app = auth.log_in(demo_cases.path, "lina", "tidui-demo")
+    try:
+        panel = ProgressPanel(SessionViewModel(app), demo_cases.chen)
+        qtbot.addWidget(panel)
+        panel.show()
+        qtbot.waitUntil(lambda: bool(panel.card_views), timeout=30000)
+        assert not panel.print_button.isVisible()
+    finally:
+        from desktop.viewmodels import worker
+
+        worker.wait_all()
+        app.close(backup=False)

@@ -280,3 +280,41 @@ def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -
     assert not conditions.isVisible()
     # the edit above left the design unsaved: discard it, so closing the window does not ask
     page.vm.reload()  # type: ignore[attr-defined]
+
+
+def test_the_progress_panel_fits_beside_the_ready_list(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """陈静's six months of GMV growth wrap under the rule: no sideways scroll bar, the rule's
+    要求 and the card's status in view (they were pushed out of the panel at 1366×768)."""
+    from desktop.viewmodels.eligibility_vm import CandidateTableModel as C
+
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    window.show_page("eligibility")
+    page = window.pages["eligibility"]
+    qtbot.waitUntil(lambda: not page.vm.loading and page.vm.model.rowCount() > 0, timeout=30000)
+    model = page.table.model()  # type: ignore[attr-defined]
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.index(r, C.COL_NAME).data() == "陈静"
+        and model.index(r, C.COL_TO).data() == "运营主管"
+    )
+    page.table.selectRow(row)  # type: ignore[attr-defined]
+    panel = page.panel  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(panel.card_views), timeout=30000)
+    _settle(qtbot)
+    shot(window, "1366-eligibility-chen")
+    scroll = panel.findChild(QAbstractScrollArea)
+    assert scroll is not None and not _sideways(scroll)
+    card = panel.card_views[0]
+    growth = card.rows[0]
+    assert len(growth.chips) == 6 and growth.required.isVisible()
+    inside = scroll.viewport().rect()
+    for label in (growth.required, card.status, growth.chips[-1]):
+        corner = label.mapTo(scroll.viewport(), label.rect().bottomRight())
+        assert inside.contains(corner), label.text()

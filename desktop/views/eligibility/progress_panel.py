@@ -31,6 +31,7 @@ from desktop.viewmodels.session_vm import SessionViewModel
 
 MET_COLOR = "#1e7e34"
 UNMET_COLOR = "#c62828"
+CHIPS_PER_ROW = 3  # month chips on one line of a criterion
 AUTO_MONTH = ""
 
 
@@ -87,9 +88,12 @@ class CriterionRow(QWidget):
         row = 1
         self.chips: list[QLabel] = []
         if line.months:
-            chips = QHBoxLayout()
-            chips.setSpacing(4)
-            for chip in line.months:
+            # a few a row: six months side by side widened the 达标名单's panel past a 1366×768
+            # screen (a sideways scroll bar, the rule's 要求 out of sight)
+            chips = QGridLayout()
+            chips.setHorizontalSpacing(4)
+            chips.setVerticalSpacing(3)
+            for n, chip in enumerate(line.months):
                 label = QLabel(f"{chip.label} {chip.value}")
                 color = "#424242" if chip.met is None else (MET_COLOR if chip.met else UNMET_COLOR)
                 background = (
@@ -99,9 +103,9 @@ class CriterionRow(QWidget):
                     f"color: {color}; background: {background}; border-radius: 3px;"
                     " padding: 1px 5px;"
                 )
-                chips.addWidget(label)
+                chips.addWidget(label, *divmod(n, CHIPS_PER_ROW))
                 self.chips.append(label)
-            chips.addStretch(1)
+            chips.setColumnStretch(CHIPS_PER_ROW, 1)
             layout.addLayout(chips, row, 1)
             row += 1
         self.explanation = QLabel(line.explanation)
@@ -250,10 +254,18 @@ class ProgressPanel(QWidget):
         self.month.currentIndexChanged.connect(self.on_month_index_changed)
         header.addWidget(self.month)
         header.addStretch(1)
+        self.print_button = QPushButton(tr("打印进度单…"))
+        self.print_button.setToolTip(
+            tr("预览、打印或另存为 PDF；预览中的“导出全部…”为每位在职员工各生成一份。")
+        )
+        self.print_button.clicked.connect(self.on_print_clicked)
+        self.print_button.hide()
+        self.preview: QWidget | None = None
         self.busy = QLabel(tr("正在计算…"))
         self.busy.setStyleSheet(_css("#616161"))
         self.busy.hide()
         header.addWidget(self.busy)
+        header.addWidget(self.print_button)
         self.cards_widget = QWidget()
         self.cards_layout = QVBoxLayout(self.cards_widget)
         self.cards_layout.setContentsMargins(0, 0, 4, 0)
@@ -316,6 +328,13 @@ class ProgressPanel(QWidget):
             self.card_views.append(view)
         self.empty.setText(self.vm.empty_text() if not self.vm.cards else "")
         self.empty.setVisible(not self.vm.cards)
+        self.print_button.setVisible(self.vm.can_print())
+
+    @Slot()
+    def on_print_clicked(self) -> None:
+        from desktop.views.reports.preview_dialog import open_preview
+
+        self.preview = open_preview(self.vm.progress_report(), self)
 
     def statuses(self) -> list[Readiness]:
         return [card.status for card in self.vm.cards]

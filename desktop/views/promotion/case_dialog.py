@@ -46,8 +46,9 @@ BUTTON_TEXTS = {
     "resubmit": "重新提交",
     "withdraw": "撤回",
     "decide": "决定…",
-    "revoke": "撤销",
+    "revoke": "撤销决定",
 }
+DOCUMENT_TEXTS = {"evaluation": "评估报告…", "letter": "晋升通知书…"}
 
 
 def ask_evidence_file(parent: QWidget) -> Path | None:
@@ -313,6 +314,16 @@ class CaseDialog(QDialog):
             button.hide()
             self.buttons[action] = button
             actions.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        # the case's documents: its evaluation report, and once decided the letter
+        self.document_buttons: dict[str, QPushButton] = {}
+        for kind, text in DOCUMENT_TEXTS.items():
+            button = QPushButton(tr(text))
+            button.setToolTip(tr("预览、打印或另存为 PDF"))
+            button.clicked.connect(lambda _c=False, k=kind: self.on_document_clicked(k))
+            button.hide()
+            self.document_buttons[kind] = button
+            actions.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.preview: QWidget | None = None
         close = QPushButton(tr("关闭"))
         close.clicked.connect(self.reject)
         actions.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
@@ -402,6 +413,9 @@ class CaseDialog(QDialog):
             button.setVisible(action in allowed)
             button.setEnabled(not vm.busy)
         self.comment.setVisible(bool(allowed - {"decide"}))
+        printable = set(vm.documents())
+        for kind, button in self.document_buttons.items():
+            button.setVisible(kind in printable)
 
     def say(self, text: str, error: bool = True) -> None:
         self.error.setStyleSheet(ERROR_STYLE if error else "color: #1e7e34;")
@@ -452,6 +466,11 @@ class CaseDialog(QDialog):
         else:
             self.comment.clear()
             self.say(tr("已{action}。").format(action=action_text(action)), error=False)
+
+    def on_document_clicked(self, kind: str) -> None:
+        from desktop.views.reports.preview_dialog import open_preview
+
+        self.preview = open_preview(self.vm.report(kind), self)
 
     @Slot()
     def on_save_statement_clicked(self) -> None:
