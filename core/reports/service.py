@@ -74,10 +74,12 @@ def render_report(
     case_id: int | None = None,
     cycle: str | None = None,
     show_id_number: bool = False,
+    as_of: str | None = None,
 ) -> bytes:
     """The PDF of one document. ``evaluation``: the case (given, or the employee's newest in the
     cycle, or without a cycle the one under review), else the employee's current transition; ``letter``: the case, else the employee's
-    newest decided one; ``announcement``: the cycle's decided cases; ``progress``: the employee."""
+    newest decided one; ``announcement``: the cycle's decided cases; ``progress``: the employee, as
+    of ``as_of`` (the month the screen shows), else the cycle's month, else the latest complete."""
     from core.reports import announcement, evaluation, letter, progress
 
     _check_kind(kind)
@@ -102,7 +104,7 @@ def render_report(
         if case_id is None and cycle is not None:
             case_id = _case_in_cycle(app, employee_id, cycle)
         return letter.letter_report(app, employee_id, case_id)
-    return progress.progress_report(app, employee_id, _cycle_as_of(app, cycle))
+    return progress.progress_report(app, employee_id, as_of or _cycle_as_of(app, cycle))
 
 
 def file_name(no: str, name: str, kind: str) -> str:
@@ -133,6 +135,7 @@ def write_all(
     show_id_number: bool = False,
     progress: Progress = NO_PROGRESS,
     lang: str | None = None,
+    as_of: str | None = None,
 ) -> BatchResult:
     """One PDF per active employee into ``folder`` (the announcement: one file for the cycle).
 
@@ -153,7 +156,9 @@ def write_all(
     for i, (employee_id, no, name) in enumerate(people):
         progress.step(i, len(people), Message("report.batch.step", {"name": name}))
         try:
-            data = render_report(app, kind, employee_id, cycle=cycle, show_id_number=show_id_number)
+            data = render_report(
+                app, kind, employee_id, cycle=cycle, show_id_number=show_id_number, as_of=as_of
+            )
         except ValidationError as err:  # not applicable to this person: say why, go on
             skipped.append((f"{no} {name}", err.text(lang)))
             continue

@@ -238,7 +238,13 @@ class ProgressViewModel(QObject):
         assert self.progress is not None and self.progress.person is not None
         person = self.progress.person
         return ReportViewModel(
-            self.session_vm, "progress", person.id, name=person.name, no=person.no, parent=self
+            self.session_vm,
+            "progress",
+            person.id,
+            name=person.name,
+            no=person.no,
+            as_of=self.progress.as_of,  # the month on screen: the sheet says what the panel says
+            parent=self,
         )
 
     def months(self) -> list[str]:

@@ -39,6 +39,7 @@ class ReportViewModel(QObject):
         cycle: str | None = None,
         name: str = "",
         no: str = "",
+        as_of: str | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -47,6 +48,7 @@ class ReportViewModel(QObject):
         self.employee_id = employee_id
         self.case_id = case_id
         self.cycle = cycle
+        self.as_of = as_of  # progress sheets: the month the screen shows, so print = screen
         self.name = name
         self.no = no
         self.show_id_number = False
@@ -83,6 +85,7 @@ class ReportViewModel(QObject):
             case_id=self.case_id,
             cycle=self.cycle,
             show_id_number=self.show_id_number,
+            as_of=self.as_of,
         )
 
     @Slot()
@@ -139,6 +142,7 @@ class ReportViewModel(QObject):
             cycle=self.cycle,
             show_id_number=self.show_id_number,
             progress=progress,
+            as_of=self.as_of,
         )
 
     @Slot(object)

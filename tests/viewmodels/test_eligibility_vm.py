@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -186,6 +187,14 @@ def test_progress_cards_explain_each_criterion(
     assert [c.label for c in conversion.months] == ["2023年12月", "3月"]
     assert launches.required == "≥2次新品上线" and launches.months == ()
     assert vm.heading() == "截至2024年3月"
+    # 打印进度单 prints the month on screen, not the latest complete month
+    with qtbot.waitSignal(vm.changed, timeout=20000):
+        vm.set_as_of("2024-02")
+    sheet = vm.progress_report()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=sheet.render_now(), capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    assert "截至 2024年2月 的数据" in text, text[:200]
     with qtbot.waitSignal(vm.changed, timeout=20000):
         vm.show(None)
     assert vm.cards == [] and vm.empty_text() == "选择一名员工，查看其晋升进度。"
