@@ -24,7 +24,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -153,8 +155,15 @@ class ImportFile:
     sheet: Sheet
     top: list[list[Any]]
     analysis: SheetAnalysis
-    sha256: str
+    # the file's SHA-256, or its computation still running on another thread
+    digest: str | Future[str]
     profile: ProfileInfo | None = None
+
+    @property
+    def sha256(self) -> str:
+        if isinstance(self.digest, Future):
+            self.digest = self.digest.result()
+        return self.digest
 
     @property
     def file_name(self) -> str:
@@ -183,10 +192,29 @@ class ImportFile:
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
+    # hashlib lets other threads run while it hashes a chunk: big chunks, few hand-overs
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+        for chunk in iter(lambda: handle.read(4 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def in_background(work: Callable[[], Any]) -> Future[Any]:
+    """``work()`` on a thread of its own; the Future holds its result or its exception.
+
+    For work that waits on the disk or in SQLite/hashlib, which let Python run meanwhile: the
+    one-shot import hashes the file and checks the company file while it parses.
+    """
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever asks for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="tidui-import-check", daemon=True).start()
+    return future
 
 
 def inspect(app: AppSession, path: Path) -> WorkbookInfo:
@@ -200,8 +228,14 @@ def open_file(
     path: Path,
     sheet: str | int | None = None,
     header_row: int | None = None,
+    *,
+    sha256: str | Future[str] | None = None,
 ) -> ImportFile:
-    """Read ``sheet`` (default: the first with data) far enough to preview and recognise it."""
+    """Read ``sheet`` (default: the first with data) far enough to preview and recognise it.
+
+    ``sha256``: the file's hash when the caller has it (or is computing it), else it is
+    computed here.
+    """
     require(app.actor, Perm.IMPORT_DATA)
     path = Path(path)
     info, opened = reading.open_with_info(path, sheet)
@@ -209,7 +243,8 @@ def open_file(
     analysis = analyse(top, path.name, header_row)
     with app.read() as s:
         profile = find_profile(s, analysis.signature)
-    return ImportFile(path, info, opened, top, analysis, file_sha256(path), profile)
+    digest = file_sha256(path) if sha256 is None else sha256
+    return ImportFile(path, info, opened, top, analysis, digest, profile)
 
 
 def with_header_row(file: ImportFile, header_row: int) -> ImportFile:
@@ -713,8 +748,14 @@ def commit(
     prev: ImportPreview,
     decisions: Decisions | None = None,
     progress: Progress = NO_PROGRESS,
+    *,
+    intact: Future[None] | None = None,
 ) -> ImportResult:
-    """Store the preview as one batch, in one transaction (see the module docstring)."""
+    """Store the preview as one batch, in one transaction (see the module docstring).
+
+    ``intact`` is the company file's damage check when the caller started it earlier (the
+    one-shot import runs it while parsing); nothing is written before it has passed.
+    """
     require(app.actor, Perm.IMPORT_DATA)
     decisions = decisions or Decisions()
     if decisions.on_duplicate not in ON_DUPLICATE:
@@ -735,8 +776,11 @@ def commit(
     if table.data_rows == 0:
         raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=table.sheet)
     progress.step(40, 100, Message("imports.progress.storing", {"file": file.file_name}))
-    if not decisions.dry_run:
-        app.file.check_intact()  # never write into a damaged file
+    if not decisions.dry_run:  # never write into a damaged file
+        if intact is not None:
+            intact.result()
+        else:
+            app.file.check_intact()
     with app.uow() as uow:
         s = uow.session
         same = _same_file(s, file.sha256)
@@ -1005,7 +1049,41 @@ def import_file(
     if source is not None and source != "auto":
         source_kind(source)  # an unknown kind is the user's mistake: say so first
     progress.step(0, 100, Message("imports.progress.reading", {"file": Path(path).name}))
-    file = open_file(app, Path(path), sheet)
+    # While the file is parsed, another thread hashes it and checks the company file (both
+    # wait on the disk, SQLCipher or hashlib, which let the parsing run); commit waits for them.
+    hashed = in_background(lambda: file_sha256(Path(path)))
+    intact = None if dry_run else in_background(app.file.check_intact)
+    try:
+        return _import_opened(
+            app,
+            open_file(app, Path(path), sheet, sha256=hashed),
+            source=source,
+            store=store,
+            on_duplicate=on_duplicate,
+            dry_run=dry_run,
+            unmatched_accounts=unmatched_accounts,
+            progress=progress,
+            intact=intact,
+        )
+    finally:
+        # never leave a check running on the company file (the caller may close it next)
+        for started in (hashed, intact):
+            if started is not None:
+                started.exception()
+
+
+def _import_opened(
+    app: AppSession,
+    file: ImportFile,
+    *,
+    source: str | None,
+    store: str | None,
+    on_duplicate: OnDuplicate,
+    dry_run: bool,
+    unmatched_accounts: Literal["fail", "skip"] | None,
+    progress: Progress,
+    intact: Future[None] | None,
+) -> ImportResult:
     wanted = None if source in (None, "auto") else source
     if file.profile is not None and wanted in (None, file.profile.kind):
         kind = file.profile.kind
@@ -1028,7 +1106,9 @@ def import_file(
             file=file.file_name,
             accounts="、".join(a.name for a in unmatched),
         )
-    result = commit(app, prev, Decisions(on_duplicate=on_duplicate, dry_run=dry_run), progress)
+    result = commit(
+        app, prev, Decisions(on_duplicate=on_duplicate, dry_run=dry_run), progress, intact=intact
+    )
     if prev.store is not None and prev.store.how == "only_store" and prev.store.store is not None:
         result.notes.insert(
             0,
