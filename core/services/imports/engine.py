@@ -393,6 +393,8 @@ class ImportPreview:
     accounts: list[AccountMatch]  # live lists and 抖店 orders
     totals: list[MonthTotals]
     profile: ProfileInfo | None = None
+    # the totals are left to commit, which works them out while SQLite commits (one-shot import)
+    totals_later: bool = False
 
     @property
     def source_name(self) -> str:
@@ -437,11 +439,13 @@ def preview(
     *,
     store: str | None = None,
     progress: Progress = NO_PROGRESS,
+    totals_later: bool = False,
 ) -> ImportPreview:
     """Parse every row of ``file`` as ``kind`` and guess its store and accounts.
 
     ``store`` is a store name the user gave (the CLI's --store); raises ValidationError when
-    required columns are not mapped.
+    required columns are not mapped. With ``totals_later`` the monthly totals are left to
+    ``commit`` (``totals`` stays empty until then).
     """
     require(app.actor, Perm.IMPORT_DATA)
     source = source_kind(kind)
@@ -493,9 +497,8 @@ def preview(
             counts = table.valid_frame[account_field].dropna().astype(str).value_counts()
             accounts = match_accounts(s, {str(k): int(v) for k, v in counts.items()}, table.months)
             accounts = _with_figures(accounts, table, account_field)
-    return ImportPreview(
-        file, kind, mapping, table, guess, accounts, monthly_totals(table), profile
-    )
+    totals = [] if totals_later else monthly_totals(table)
+    return ImportPreview(file, kind, mapping, table, guess, accounts, totals, profile, totals_later)
 
 
 def _with_figures(
@@ -804,7 +807,7 @@ def commit(
                     },
                 )
             )
-            return result
+            return _with_totals(prev, result)
         batch = ImportBatch(
             file_name=file.file_name[:255],
             sha256=file.sha256,
@@ -831,7 +834,7 @@ def commit(
                         {"file": file.file_name, "rows": result.duplicates},
                     )
                 )
-            return result
+            return _with_totals(prev, result)
         batch.rows = table.data_rows
         batch.imported = result.imported
         batch.skipped = result.skipped
@@ -858,12 +861,36 @@ def commit(
         progress.step(98, 100, Message("imports.progress.saving", {"file": file.file_name}))
         if decisions.dry_run:
             uow.rollback()
-            return result
+            return _with_totals(prev, result)
         s.flush()
         result.batch_id = batch.id
-        uow.commit()
+        _commit_alongside_totals(uow, prev, result)
     progress.step(100, 100, None)
     return result
+
+
+def _with_totals(prev: ImportPreview, result: ImportResult) -> ImportResult:
+    """``result`` with the preview's monthly totals, worked out now if they were left to commit."""
+    if prev.totals_later:
+        prev.totals, prev.totals_later = monthly_totals(prev.table), False
+    result.totals = list(prev.totals)
+    return result
+
+
+def _commit_alongside_totals(uow: UnitOfWork, prev: ImportPreview, result: ImportResult) -> None:
+    """Commit; totals left to commit are worked out on another thread meanwhile (SQLite lets
+    Python run while it encrypts and writes the pages, one long call without hand-overs)."""
+    if not prev.totals_later:
+        uow.commit()
+        return
+    table = prev.table
+    later = in_background(lambda: monthly_totals(table))
+    try:
+        uow.commit()
+    finally:
+        later.exception()  # never leave it running, whatever the commit did
+    prev.totals, prev.totals_later = later.result(), False
+    result.totals = list(prev.totals)
 
 
 def _local_time(moment: datetime) -> str:
@@ -1091,7 +1118,7 @@ def _import_opened(
     else:
         mapping = file.analysis.mapping(wanted)  # raises: unknown kind, wrong kind, missing columns
         kind = mapping.kind
-    prev = preview(app, file, kind, mapping, store=store, progress=progress)
+    prev = preview(app, file, kind, mapping, store=store, progress=progress, totals_later=True)
     if prev.table.data_rows == 0:
         raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=prev.table.sheet)
     if prev.store_level and (prev.store is None or prev.store.store is None):
