@@ -26,10 +26,14 @@ def make_engine(path: Path, key: bytes) -> Engine:
     # thread and closes other threads' connections (even mid-query) once five threads hold one:
     # background jobs run on fresh threads, so that crashed the app. A QueuePool of connections
     # usable from any thread is what the plain pysqlite dialect uses for file databases.
+    # Last in, first out: the next session gets the connection used last, whose page cache
+    # holds what was just written (the KPIs read right after an import find their pages
+    # decrypted already; another connection would read and decrypt them again).
     engine = create_engine(
         url,
         future=True,
         poolclass=QueuePool,
+        pool_use_lifo=True,
         connect_args={"check_same_thread": False},
     )
 

@@ -113,7 +113,8 @@ def load_facts(
     )
     month_rows = _store_month_rows(conn, scope)
     day_rows = _store_day_rows(conn, scope)
-    order_rows = _order_totals(conn, scope.restrict, scope.counted_orders)
+    buyer_keys = _BuyerKeys(scope)
+    order_rows = _order_totals(conn, scope.restrict, scope.counted_orders, buyer_keys)
     live_rows = _live_session_rows(conn, scope)
     live_order_rows = _live_order_rows(conn, scope, order_rows)
     _load_manual(conn, scope, book, with_sources)
@@ -123,7 +124,8 @@ def load_facts(
         grid.sources = book.sources
     width = max(len(grid.months), 1)
     derived_rows = _fill_overviews(grid, month_rows, day_rows, width)
-    _fill_orders(conn, scope, grid, order_rows, derived_rows, width)
+    _fill_orders(conn, scope, grid, order_rows, derived_rows, width, buyer_keys)
+    del buyer_keys
     _fill_live_sessions(grid, live_rows, width)
     _fill_live_orders(conn, scope, grid, live_order_rows)
 
@@ -348,6 +350,7 @@ def _fill_orders(
     order_rows: Sequence[Any],
     derived_rows: Sequence[Any],
     width: int,
+    buyer_keys: _BuyerKeys,
 ) -> None:
     """2. orders fill in what no overview gives (GMV, paid buyers); then order-derived month rows."""
     order_cells: set[tuple[int, str]] = set()
@@ -370,7 +373,7 @@ def _fill_orders(
             (r[0], r[1]) for r, take in zip(order_rows, buyers_from_orders, strict=True) if take
         ]
         if wanted_cells:
-            _fill_returning_buyers(conn, scope, grid, wanted_cells, order_batches)
+            _fill_returning_buyers(conn, scope, grid, wanted_cells, order_batches, buyer_keys)
         order_cells = {(r[0], r[1]) for r in order_rows}
     _fill_latest(grid, [r for r in derived_rows if (r[0], r[1]) not in order_cells], width)
 
@@ -381,9 +384,10 @@ def _fill_returning_buyers(
     grid: _Grid,
     cells: Sequence[tuple[int, str]],
     order_batches: Mapping[tuple[int, str], tuple[int, ...]],
+    buyer_keys: _BuyerKeys,
 ) -> None:
     """old_buyers of the (store, month) ``cells`` counted from the orders' buyer pseudonyms."""
-    returning = _returning_buyers(conn, scope.counted_orders, cells)
+    returning = _returning_buyers(conn, scope.counted_orders, cells, buyer_keys)
     if not returning:
         return
     found_cells = list(returning)
@@ -472,14 +476,63 @@ def _exact_total(
 _KEY_SEPARATOR = ","
 
 
+# Buyer keys load_facts keeps from the order totals for the returning buyers, so the months
+# it has just read are not read (nor split and counted) a second time; beyond this many, the
+# other months are read again as before (a full load of years of orders stays lean: a kept
+# key costs about 100 bytes).
+KEPT_KEYS = 500_000
+
+
+class _BuyerKeys:
+    """The buyer keys of the store-months ``_order_totals`` read, kept for ``_returning_buyers``.
+
+    The totals read exactly the keys ``_buyers_by_month`` would (the same counted orders, keys
+    that are not NULL): a store-month the totals covered needs no second read when its keys
+    were kept, or when the totals found no key there (``_buyers_by_month`` would find none).
+    """
+
+    def __init__(self, scope: _Scope) -> None:
+        self.scope = scope
+        self.sets: dict[tuple[int, str], set[str]] = {}
+        self.dropped: set[tuple[int, str]] = set()  # covered, keys found, not kept
+        self.usable = True  # False when the totals had to count keys in SQLite
+        self._count = 0
+
+    def keep(self, store_id: int, month: str, keys: set[str]) -> None:
+        if not keys:
+            return
+        if self._count + len(keys) > KEPT_KEYS:
+            self.dropped.add((store_id, month))
+            return
+        self._count += len(keys)
+        self.sets[(store_id, month)] = keys
+
+    def covered(self, store_id: int, month: str) -> bool:
+        """Whether the totals' query looked at this store-month and kept what it found."""
+        scope = self.scope
+        if not self.usable or (store_id, month) in self.dropped:
+            return False
+        if scope.stores is not None and store_id not in scope.stores:
+            return False
+        return scope.months is None or scope.months[0] <= month <= scope.months[1]
+
+    def of(self, store_id: int, month: str) -> set[str] | None:
+        """The distinct keys of a covered store-month, None when it has none."""
+        return self.sets.get((store_id, month))
+
+
 def _order_totals(
-    conn: Any, restrict: Callable[..., Any], counted_orders: tuple[Any, ...]
+    conn: Any,
+    restrict: Callable[..., Any],
+    counted_orders: tuple[Any, ...],
+    buyer_keys: _BuyerKeys | None = None,
 ) -> list[tuple[Any, ...]]:
     """(store, month, GMV, distinct buyers, orders through a live account) per store-month.
 
     SQLite counts distinct values by building an index of them, which takes twice as long as
     the rest of the query for a month of 100,000 orders; it hands over the keys as one text
-    instead, and a Python set counts them (same groups, same scan, so the same sums).
+    instead, and a Python set counts them (same groups, same scan, so the same sums). The
+    sets go into ``buyer_keys`` for the returning buyers.
     """
 
     def grouped(*extra: Any) -> Any:
@@ -506,9 +559,15 @@ def _order_totals(
             if len(buyers) != key_count:
                 result.close()
                 break
-            found.append((store_id, month, gmv, len(set(buyers)), live_count))
+            unique = set(buyers)
+            found.append((store_id, month, gmv, len(unique), live_count))
+            if buyer_keys is not None:
+                buyer_keys.keep(store_id, month, unique)
         else:
             return found
+    if buyer_keys is not None:
+        buyer_keys.usable = False
+        buyer_keys.sets.clear()
     return [
         tuple(r) for r in conn.execute(grouped(func.count(distinct(OrderFact.buyer_key)), live))
     ]
@@ -540,27 +599,37 @@ RETURNING_LOOKBACK = 12
 
 
 def _returning_buyers(
-    conn: Any, counted_orders: tuple[Any, ...], cells: Sequence[tuple[int, str]]
+    conn: Any,
+    counted_orders: tuple[Any, ...],
+    cells: Sequence[tuple[int, str]],
+    buyer_keys: _BuyerKeys | None = None,
 ) -> dict[tuple[int, str], int]:
     """Returning buyers per (store, month) of ``cells``, from the buyer pseudonyms of the orders.
 
     Only months whose store has orders in the lookback window get a figure: with no earlier
-    orders imported, nobody can be told apart as new or returning (not zero, unknown).
+    orders imported, nobody can be told apart as new or returning (not zero, unknown). The
+    store-months ``buyer_keys`` holds are taken from it; only the others are read.
     """
     wanted: dict[int, set[str]] = defaultdict(set)
     for store_id, month in cells:
         wanted[store_id].add(month)
     found: dict[tuple[int, str], int] = {}
     for store_id, months_wanted in wanted.items():
-        by_month = _buyers_by_month(
-            conn,
-            counted_orders,
-            store_id,
-            mo.add(min(months_wanted), -RETURNING_LOOKBACK),
-            max(months_wanted),
-        )
+        window = mo.range(mo.add(min(months_wanted), -RETURNING_LOOKBACK), max(months_wanted))
+        by_month: dict[str, set[str]] = {}
+        unread: list[str] = []
+        for month in window:
+            if buyer_keys is None or not buyer_keys.covered(store_id, month):
+                unread.append(month)
+                continue
+            keys = buyer_keys.of(store_id, month)
+            if keys is not None:
+                by_month[month] = keys
+        if unread:
+            by_month.update(_buyers_by_month(conn, counted_orders, store_id, unread))
         last_seen: dict[str, int] = {}
-        for month in sorted(by_month):
+        ordered = sorted(by_month)
+        for month in ordered:
             number = _month_number(month)
             buyers = by_month[month]
             if month in months_wanted and any(
@@ -570,18 +639,20 @@ def _returning_buyers(
                 found[(store_id, month)] = sum(
                     1 for b in buyers if last_seen.get(b, since - 1) >= since
                 )
-            last_seen.update(dict.fromkeys(buyers, number))
+            if month != ordered[-1]:  # no later month looks back at the last one
+                last_seen.update(dict.fromkeys(buyers, number))
     return found
 
 
 def _buyers_by_month(
-    conn: Any, counted_orders: tuple[Any, ...], store_id: int, first: str, last: str
+    conn: Any, counted_orders: tuple[Any, ...], store_id: int, months: Sequence[str]
 ) -> dict[str, set[str]]:
-    """The distinct buyer pseudonyms of a store's counted orders, month by month.
+    """The distinct buyer pseudonyms of a store's counted orders in ``months``, month by month.
 
     SQLite hands each month's keys over as one text (split in C, not row by row); a key holding
     the separator is noticed (more pieces than keys) and the month is read row by row instead.
     """
+    first, last = min(months), max(months)
     in_store = (
         OrderFact.store_id == store_id,
         OrderFact.month >= first,
@@ -589,6 +660,8 @@ def _buyers_by_month(
         OrderFact.buyer_key.is_not(None),
         *counted_orders,
     )
+    if len(months) < len(mo.range(first, last)):
+        in_store = (*in_store, OrderFact.month.in_(months))
     found: dict[str, set[str]] = {}
     for month, keys, count in conn.execute(
         select(

@@ -24,7 +24,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -153,8 +155,15 @@ class ImportFile:
     sheet: Sheet
     top: list[list[Any]]
     analysis: SheetAnalysis
-    sha256: str
+    # the file's SHA-256, or its computation still running on another thread
+    digest: str | Future[str]
     profile: ProfileInfo | None = None
+
+    @property
+    def sha256(self) -> str:
+        if isinstance(self.digest, Future):
+            self.digest = self.digest.result()
+        return self.digest
 
     @property
     def file_name(self) -> str:
@@ -183,10 +192,29 @@ class ImportFile:
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
+    # hashlib lets other threads run while it hashes a chunk: big chunks, few hand-overs
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+        for chunk in iter(lambda: handle.read(4 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def in_background(work: Callable[[], Any]) -> Future[Any]:
+    """``work()`` on a thread of its own; the Future holds its result or its exception.
+
+    For work that waits on the disk or in SQLite/hashlib, which let Python run meanwhile: the
+    one-shot import hashes the file and checks the company file while it parses.
+    """
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(work())
+        except BaseException as error:  # handed to whoever asks for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="tidui-import-check", daemon=True).start()
+    return future
 
 
 def inspect(app: AppSession, path: Path) -> WorkbookInfo:
@@ -200,8 +228,14 @@ def open_file(
     path: Path,
     sheet: str | int | None = None,
     header_row: int | None = None,
+    *,
+    sha256: str | Future[str] | None = None,
 ) -> ImportFile:
-    """Read ``sheet`` (default: the first with data) far enough to preview and recognise it."""
+    """Read ``sheet`` (default: the first with data) far enough to preview and recognise it.
+
+    ``sha256``: the file's hash when the caller has it (or is computing it), else it is
+    computed here.
+    """
     require(app.actor, Perm.IMPORT_DATA)
     path = Path(path)
     info, opened = reading.open_with_info(path, sheet)
@@ -209,7 +243,8 @@ def open_file(
     analysis = analyse(top, path.name, header_row)
     with app.read() as s:
         profile = find_profile(s, analysis.signature)
-    return ImportFile(path, info, opened, top, analysis, file_sha256(path), profile)
+    digest = file_sha256(path) if sha256 is None else sha256
+    return ImportFile(path, info, opened, top, analysis, digest, profile)
 
 
 def with_header_row(file: ImportFile, header_row: int) -> ImportFile:
@@ -358,6 +393,8 @@ class ImportPreview:
     accounts: list[AccountMatch]  # live lists and 抖店 orders
     totals: list[MonthTotals]
     profile: ProfileInfo | None = None
+    # the totals are left to commit, which works them out while SQLite commits (one-shot import)
+    totals_later: bool = False
 
     @property
     def source_name(self) -> str:
@@ -402,11 +439,13 @@ def preview(
     *,
     store: str | None = None,
     progress: Progress = NO_PROGRESS,
+    totals_later: bool = False,
 ) -> ImportPreview:
     """Parse every row of ``file`` as ``kind`` and guess its store and accounts.
 
     ``store`` is a store name the user gave (the CLI's --store); raises ValidationError when
-    required columns are not mapped.
+    required columns are not mapped. With ``totals_later`` the monthly totals are left to
+    ``commit`` (``totals`` stays empty until then).
     """
     require(app.actor, Perm.IMPORT_DATA)
     source = source_kind(kind)
@@ -458,9 +497,8 @@ def preview(
             counts = table.valid_frame[account_field].dropna().astype(str).value_counts()
             accounts = match_accounts(s, {str(k): int(v) for k, v in counts.items()}, table.months)
             accounts = _with_figures(accounts, table, account_field)
-    return ImportPreview(
-        file, kind, mapping, table, guess, accounts, monthly_totals(table), profile
-    )
+    totals = [] if totals_later else monthly_totals(table)
+    return ImportPreview(file, kind, mapping, table, guess, accounts, totals, profile, totals_later)
 
 
 def _with_figures(
@@ -713,8 +751,14 @@ def commit(
     prev: ImportPreview,
     decisions: Decisions | None = None,
     progress: Progress = NO_PROGRESS,
+    *,
+    intact: Future[None] | None = None,
 ) -> ImportResult:
-    """Store the preview as one batch, in one transaction (see the module docstring)."""
+    """Store the preview as one batch, in one transaction (see the module docstring).
+
+    ``intact`` is the company file's damage check when the caller started it earlier (the
+    one-shot import runs it while parsing); nothing is written before it has passed.
+    """
     require(app.actor, Perm.IMPORT_DATA)
     decisions = decisions or Decisions()
     if decisions.on_duplicate not in ON_DUPLICATE:
@@ -735,8 +779,11 @@ def commit(
     if table.data_rows == 0:
         raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=table.sheet)
     progress.step(40, 100, Message("imports.progress.storing", {"file": file.file_name}))
-    if not decisions.dry_run:
-        app.file.check_intact()  # never write into a damaged file
+    if not decisions.dry_run:  # never write into a damaged file
+        if intact is not None:
+            intact.result()
+        else:
+            app.file.check_intact()
     with app.uow() as uow:
         s = uow.session
         same = _same_file(s, file.sha256)
@@ -760,7 +807,7 @@ def commit(
                     },
                 )
             )
-            return result
+            return _with_totals(prev, result)
         batch = ImportBatch(
             file_name=file.file_name[:255],
             sha256=file.sha256,
@@ -787,7 +834,7 @@ def commit(
                         {"file": file.file_name, "rows": result.duplicates},
                     )
                 )
-            return result
+            return _with_totals(prev, result)
         batch.rows = table.data_rows
         batch.imported = result.imported
         batch.skipped = result.skipped
@@ -814,12 +861,36 @@ def commit(
         progress.step(98, 100, Message("imports.progress.saving", {"file": file.file_name}))
         if decisions.dry_run:
             uow.rollback()
-            return result
+            return _with_totals(prev, result)
         s.flush()
         result.batch_id = batch.id
-        uow.commit()
+        _commit_alongside_totals(uow, prev, result)
     progress.step(100, 100, None)
     return result
+
+
+def _with_totals(prev: ImportPreview, result: ImportResult) -> ImportResult:
+    """``result`` with the preview's monthly totals, worked out now if they were left to commit."""
+    if prev.totals_later:
+        prev.totals, prev.totals_later = monthly_totals(prev.table), False
+    result.totals = list(prev.totals)
+    return result
+
+
+def _commit_alongside_totals(uow: UnitOfWork, prev: ImportPreview, result: ImportResult) -> None:
+    """Commit; totals left to commit are worked out on another thread meanwhile (SQLite lets
+    Python run while it encrypts and writes the pages, one long call without hand-overs)."""
+    if not prev.totals_later:
+        uow.commit()
+        return
+    table = prev.table
+    later = in_background(lambda: monthly_totals(table))
+    try:
+        uow.commit()
+    finally:
+        later.exception()  # never leave it running, whatever the commit did
+    prev.totals, prev.totals_later = later.result(), False
+    result.totals = list(prev.totals)
 
 
 def _local_time(moment: datetime) -> str:
@@ -1005,7 +1076,41 @@ def import_file(
     if source is not None and source != "auto":
         source_kind(source)  # an unknown kind is the user's mistake: say so first
     progress.step(0, 100, Message("imports.progress.reading", {"file": Path(path).name}))
-    file = open_file(app, Path(path), sheet)
+    # While the file is parsed, another thread hashes it and checks the company file (both
+    # wait on the disk, SQLCipher or hashlib, which let the parsing run); commit waits for them.
+    hashed = in_background(lambda: file_sha256(Path(path)))
+    intact = None if dry_run else in_background(app.file.check_intact)
+    try:
+        return _import_opened(
+            app,
+            open_file(app, Path(path), sheet, sha256=hashed),
+            source=source,
+            store=store,
+            on_duplicate=on_duplicate,
+            dry_run=dry_run,
+            unmatched_accounts=unmatched_accounts,
+            progress=progress,
+            intact=intact,
+        )
+    finally:
+        # never leave a check running on the company file (the caller may close it next)
+        for started in (hashed, intact):
+            if started is not None:
+                started.exception()
+
+
+def _import_opened(
+    app: AppSession,
+    file: ImportFile,
+    *,
+    source: str | None,
+    store: str | None,
+    on_duplicate: OnDuplicate,
+    dry_run: bool,
+    unmatched_accounts: Literal["fail", "skip"] | None,
+    progress: Progress,
+    intact: Future[None] | None,
+) -> ImportResult:
     wanted = None if source in (None, "auto") else source
     if file.profile is not None and wanted in (None, file.profile.kind):
         kind = file.profile.kind
@@ -1013,7 +1118,7 @@ def import_file(
     else:
         mapping = file.analysis.mapping(wanted)  # raises: unknown kind, wrong kind, missing columns
         kind = mapping.kind
-    prev = preview(app, file, kind, mapping, store=store, progress=progress)
+    prev = preview(app, file, kind, mapping, store=store, progress=progress, totals_later=True)
     if prev.table.data_rows == 0:
         raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=prev.table.sheet)
     if prev.store_level and (prev.store is None or prev.store.store is None):
@@ -1028,7 +1133,9 @@ def import_file(
             file=file.file_name,
             accounts="、".join(a.name for a in unmatched),
         )
-    result = commit(app, prev, Decisions(on_duplicate=on_duplicate, dry_run=dry_run), progress)
+    result = commit(
+        app, prev, Decisions(on_duplicate=on_duplicate, dry_run=dry_run), progress, intact=intact
+    )
     if prev.store is not None and prev.store.how == "only_store" and prev.store.store is not None:
         result.notes.insert(
             0,

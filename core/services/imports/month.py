@@ -283,7 +283,7 @@ def _open(app: AppSession, planned: PlannedFile) -> None:
     try:
         planned.sha256 = imports.file_sha256(path)
         imports.inspect(app, path)
-        file = imports.open_file(app, path)
+        file = imports.open_file(app, path, sha256=planned.sha256)  # hashed once
     except TiduiError as err:
         planned.refuse(_message(err))
         return

@@ -401,3 +401,56 @@ def test_an_overview_keeps_its_own_returning_buyers(company: AppSession) -> None
     series = series_of(company, ann)
     assert series["old_buyers"] == {"2024-02": 12.0}
     assert series["repurchase_rate"] == {"2024-02": 12 / 40}
+
+
+@pytest.mark.parametrize("odd_key", [None, "x,y"])
+def test_returning_buyers_from_the_totals_keys_equal_reading_every_month_again(
+    company: AppSession, monkeypatch: pytest.MonkeyPatch, odd_key: str | None
+) -> None:
+    """The buyer keys the order totals read are reused for the returning buyers; the books
+    equal those read with nothing kept (every month of the lookback read again)."""
+    from core.services.eligibility import fact_loading
+
+    seed = Seed(company)
+    ann = seed.employee("E001", "安娜")
+    bo = seed.employee("E002", "博文")
+    shop, other = seed.store("悦颜美妆专营店"), seed.store("悦颜美妆旗舰店")
+    seed.own(ann, shop, "2023-01")
+    seed.own(bo, other, "2023-01")
+    orders = seed.batch("taobao-orders")
+    buyers_by_month = {
+        "2022-12": ["old"],
+        "2023-06": ["b9", "b2"],
+        "2024-01": ["b1", "b2"],
+        "2024-02": ["b1", "b1", "b3", odd_key or "b5"],
+        "2024-03": ["b2", "b4", "old", odd_key or "b5", "b9"],
+    }
+    for month, buyers in buyers_by_month.items():
+        for buyer in buyers:
+            seed.order(shop, month, 10.0, buyer, batch=orders)
+            seed.order(other, month, 20.0, buyer + "o", batch=orders)
+    seed.order(shop, "2024-03", 10.0, "b3", batch=orders, counted=False)
+    seed.order(other, "2024-02", 10.0, None, batch=orders)
+
+    def books() -> list[kpi.FactBook]:
+        found = []
+        with company.read() as s:
+            for months in (
+                None,
+                ("2024-02", "2024-03"),
+                ("2024-03", "2024-03"),
+                ("2024-01", "2024-01"),
+            ):
+                found.append(kpi.load_facts(s, months=months))
+                found.append(kpi.load_facts(s, [ann], months=months))
+        return found
+
+    kept = books()
+    monkeypatch.setattr(fact_loading, "KEPT_KEYS", 0)
+    reread = books()
+    assert any(not np.isnan(b.grid["old_buyers"]).all() for b in kept)
+    for a, b in zip(kept, reread, strict=True):
+        assert (a.months, a.store_ids) == (b.months, b.store_ids)
+        assert set(a.grid) == set(b.grid)
+        for code in a.grid:
+            np.testing.assert_array_equal(a.grid[code], b.grid[code], err_msg=code)
