@@ -1,6 +1,6 @@
 """Kill harness: ``tidui-cli import`` / ``user add`` / ``user disable`` / ``backup`` / ``restore`` /
 ``case create`` / ``case act --approve`` / ``case decide`` SIGKILLed at random points; after every
-kill the file opens (so the lock is free), ``verify`` passes (integrity, audit chain and its anchor,
+kill the lock is free, the file opens, ``verify`` passes (integrity, audit chain and its anchor,
 slots and accounts agree) and the operation is all there or not there at all.
 
 Each kill runs on a fresh copy of one prepared company, at a uniformly random moment between the
@@ -36,7 +36,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.domain.cases import CaseState
-from core.errors import TiduiError
+from core.errors import FileInUse, TiduiError
 from core.model import (
     AuditEntry,
     Employee,
@@ -55,6 +55,7 @@ from core.session import AppSession
 from core.storage import backup as backups
 from core.storage.anchor import anchor_path
 from core.storage.company_file import keys_path_for
+from core.storage.lock import CompanyLock
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -178,7 +179,13 @@ class State:
 
 
 def _open_and_check(path: Path) -> State:
-    """The file opens (its lock is free) and verifies; what it holds."""
+    """The lock is free, the file opens and verifies; what it holds."""
+    lock = CompanyLock(path)
+    try:
+        lock.acquire("kill-check")  # the killed process held it: the OS has let it go
+    except FileInUse as error:
+        raise AssertionError(f"the lock is still held: {error.text('zh')}") from None
+    lock.release()
     app = auth.log_in(path, "boss", PASSWORD)
     try:
         report = maintenance.verify(app)
