@@ -72,13 +72,13 @@ def _finding_message(finding: anchors.Finding, file_name: str) -> Message | None
     return Message(f"audit.anchor_{finding.code}", params)
 
 
-def _local_time(stored: str) -> str:
+def _local_time(stored: str) -> str | Message:
     """An entry's time as the table stores it (naive UTC) in the PC's local time, to the
-    minute; "?" when unknown (an anchor written before heads carried their time)."""
+    minute; "time unknown" in words for an anchor written before heads carried their time."""
     try:
         when = datetime.fromisoformat(stored)
     except ValueError:
-        return "?"
+        return Message("audit.time_unknown")
     return when.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 

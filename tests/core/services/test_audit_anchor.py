@@ -291,3 +291,13 @@ def test_an_anchor_written_before_heads_carried_their_time_still_checks(tmp_path
     app.close(backup=False)
     assert json.loads(anchor_path(path).read_bytes())["version"] == 2
     assert _problems(path) == ([], [])
+
+
+def test_a_rollback_under_an_anchor_without_times_says_the_time_is_unknown() -> None:
+    from core.services.admin.audit import _finding_message
+    from core.storage.anchor import Finding
+
+    said = _finding_message(Finding("rolled_back", 4, 2, "2026-12-01 02:02:00", ""), "c.tidui")
+    assert said is not None
+    assert "已到 时间不详（第 4 条）" in said.text("zh"), said.text("zh")
+    assert "reached an unknown time" in said.text("en")
