@@ -3,9 +3,12 @@
 kill the lock is free, the file opens, ``verify`` passes (integrity, audit chain and its anchor,
 slots and accounts agree) and the operation is all there or not there at all.
 
-Each kill runs on a fresh copy of one prepared company, at a uniformly random moment between the
+Each kill runs on a fresh copy of one prepared company, at a uniformly random point between the
 CLI's start-up and the end of an unkilled run of the same command (measured first), so most kills
-land inside the work rather than in the interpreter's start. ``user disable`` re-keys the file
+land inside the work rather than in the interpreter's start. The point is one of the process's own
+CPU time, read from /proc while it runs (wall time where there is no /proc): on a busy machine a
+run takes longer by the clock, and a kill timed by the clock would then nearly always land before
+the commit. ``user disable`` re-keys the file
 (new key, PRAGMA rekey, slots re-sealed, the audit anchor re-authenticated). A case operation is
 "all there" when the case (state, waiting step, trail), the audit entries and, for a decision
 that takes effect at once, the grade change, the employee's level and salary and the granted
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import shutil
 import signal
 import subprocess
@@ -355,18 +359,63 @@ OPERATIONS = {
 }
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pid: int) -> float | None:
+    """The CPU time (user + system) a running process has used so far, None without /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+@dataclass(frozen=True)
+class Took:
+    wall: float
+    cpu: float
+
+
+def _timed(*args: str | Path) -> Took:
+    """Run the CLI to its end: how long it took by the clock and in CPU time."""
+    cpu, wall = _children_cpu(), time.monotonic()
+    _run(*args)
+    return Took(time.monotonic() - wall, _children_cpu() - cpu)
+
+
 @pytest.fixture(scope="module")
-def startup() -> float:
+def startup() -> Took:
     """How long the CLI takes to start (kills before that only test the interpreter)."""
-    started = time.monotonic()
+    cpu, wall = _children_cpu(), time.monotonic()
     subprocess.run(_cli("--help"), capture_output=True, env=_env(), timeout=120)
-    return time.monotonic() - started
+    return Took(time.monotonic() - wall, _children_cpu() - cpu)
+
+
+def _kill_at(proc: subprocess.Popen[bytes], point: float, clock: str) -> None:
+    """SIGKILL ``proc`` once it has used ``point`` seconds of CPU (``clock`` "cpu") or of
+    wall time; a run that ends first is left ended."""
+    if clock == "wall":
+        time.sleep(point)
+    else:
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            used = _cpu_of(proc.pid)
+            if used is None or used >= point:
+                break
+            time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
 
 
 @pytest.mark.parametrize("op", list(OPERATIONS))
 def test_killed_at_random_points_the_file_stays_whole(
     setup: Setup,
-    startup: float,
+    startup: Took,
     tmp_path: Path,
     op: str,
     record_property: Callable[[str, object], None],
@@ -377,34 +426,36 @@ def test_killed_at_random_points_the_file_stays_whole(
     folder = tmp_path / "reference"
     path = _copy_pair(operation.start(setup), folder / "file")
     before = _open_and_check(path)
-    start = time.monotonic()
-    _run(*operation.command(path, folder, setup))
-    duration = time.monotonic() - start
+    took = _timed(*operation.command(path, folder, setup))
     full = _open_and_check(path)
-    earliest = min(startup, duration * 0.8)
+    clock = "cpu" if _cpu_of(os.getpid()) is not None else "wall"
+    start, end = (startup.cpu, took.cpu) if clock == "cpu" else (startup.wall, took.wall)
+    earliest = min(start, end * 0.8)
 
     there = absent = 0
     for kill in range(KILLS):
         folder = tmp_path / f"kill-{kill}"
         path = _copy_pair(operation.start(setup), folder / "file")
-        delay = rng.uniform(earliest, duration)
+        point = rng.uniform(earliest, end)
         proc = subprocess.Popen(
             _cli(*operation.command(path, folder, setup)),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=_env(),
         )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
+        _kill_at(proc, point, clock)
         proc.wait(timeout=60)
         try:
             done = operation.check(path, folder, before, full)
         except AssertionError as error:
             raise AssertionError(
-                f"{op}: kill {kill} after {delay:.2f}s (seed {SEED}): {error}"
+                f"{op}: kill {kill} at {point:.2f}s ({clock}, seed {SEED}): {error}"
             ) from None
         there += done
         absent += not done
         shutil.rmtree(folder, ignore_errors=True)
     record_property("kills", KILLS)
-    print(f"\n{op}: {KILLS} kills (seed {SEED}): {there} fully done, {absent} fully absent")
+    print(
+        f"\n{op}: {KILLS} kills (seed {SEED}, {clock} clock): {there} fully done,"
+        f" {absent} fully absent"
+    )
