@@ -66,6 +66,13 @@ __all__ = [
 ]
 
 
+def recorded_count(meta: dict[str, str]) -> int | None:
+    """The data file's own record of how many audit entries it had at its last anchored
+    change (None for a file from before it was kept, or a value that is not a count)."""
+    value = meta.get(anchors.COUNT_META, "")
+    return int(value) if value.isdigit() else None
+
+
 @dataclass
 class OpenFile:
     """An unlocked, locked-for-writing company file. Close it when done."""
@@ -94,9 +101,15 @@ class OpenFile:
         interrupted (the data matches one of the anchor's two heads)."""
         try:
             with self.engine.connect() as conn:
-                self.anchor_flagged = read_meta(conn).get(anchors.ANCHORED_META) == "1"
+                meta = read_meta(conn)
+                self.anchor_flagged = meta.get(anchors.ANCHORED_META) == "1"
                 head, anchor, matched, finding = anchors.examine(
-                    conn, self.path, self.key, self.file_id, self.anchor_flagged
+                    conn,
+                    self.path,
+                    self.key,
+                    self.file_id,
+                    self.anchor_flagged,
+                    recorded_count(meta),
                 )
         except DatabaseError:
             self.anchor_finding = anchors.Finding("unreadable")
@@ -118,7 +131,9 @@ class OpenFile:
             return None
         if not self.anchor_flagged:
             session.merge(FileMeta(key=anchors.ANCHORED_META, value="1"))
-            session.flush()
+        # the data's own record of its chain, so an older copy put back is told from a cut tail
+        session.merge(FileMeta(key=anchors.COUNT_META, value=str(new.count)))
+        session.flush()
         anchors.write(self.path, self.key, anchors.Anchor(self.file_id, self.audit_head, new))
         self._anchor_next = new
         return new
@@ -407,6 +422,7 @@ def create(
             head = anchors.db_head(session)
             if head != anchors.EMPTY:
                 session.merge(FileMeta(key=anchors.ANCHORED_META, value="1"))
+                session.merge(FileMeta(key=anchors.COUNT_META, value=str(head.count)))
         engine.dispose()
         keyfile.save(keys)
         if head != anchors.EMPTY:

@@ -14,7 +14,7 @@ from core.model import AuditEntry, FileMeta
 from core.permissions import Perm, require
 from core.session import GENESIS_HASH, AppSession, entry_hash
 from core.storage import anchor as anchors
-from core.storage.company_file import OpenFile
+from core.storage.company_file import OpenFile, recorded_count
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,20 @@ def _finding_message(finding: anchors.Finding, file_name: str) -> Message | None
         "found": finding.found,
         "missing": finding.anchored - finding.found,
         "extra": finding.found - finding.anchored,
+        "found_at": _local_time(finding.found_at),
+        "anchored_at": _local_time(finding.anchored_at),
     }
     return Message(f"audit.anchor_{finding.code}", params)
+
+
+def _local_time(stored: str) -> str | Message:
+    """An entry's time as the table stores it (naive UTC) in the PC's local time, to the
+    minute; "time unknown" in words for an anchor written before heads carried their time."""
+    try:
+        when = datetime.fromisoformat(stored)
+    except ValueError:
+        return Message("audit.time_unknown")
+    return when.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def anchor_messages(file: OpenFile) -> list[Message]:
@@ -82,12 +94,14 @@ def check_anchor(session: Session, file: OpenFile) -> list[Message]:
     """The chain as it is now against the anchor file as it is now (for verify)."""
     with session.begin():
         flagged = session.get(FileMeta, anchors.ANCHORED_META)
+        count = session.get(FileMeta, anchors.COUNT_META)
         _head, _anchor, _matched, finding = anchors.examine(
             session,
             file.path,
             file.key,
             file.file_id,
             flagged is not None and flagged.value == "1",
+            recorded_count({} if count is None else {anchors.COUNT_META: count.value}),
         )
     if finding is None:
         return []

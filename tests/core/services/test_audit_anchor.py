@@ -205,3 +205,99 @@ def test_cli_verify_and_any_command_say_so_in_chinese(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "审计日志末尾少了 1 条记录" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def _with_an_older_backup(tmp_path: Path, rekey: bool = False) -> tuple[Path, Path]:
+    """A backup after the first change, then two (or, with ``rekey``, three) more changes."""
+    app, _ = make_company(tmp_path)
+    users.add_user(app, "hr1", "小王", "hr", "hr-pass-123")
+    made = app.file.backup(tmp_path / "usb")
+    company_service.update_info(app, "悦颜美妆有限公司", "CNY", "zh")
+    users.add_user(app, "hr2", "小李", "hr", "hr-pass-123")
+    if rekey:
+        users.set_disabled(app, "hr1", True)  # a new file key: the old copy cannot check the MAC
+    path = app.file.path
+    app.close(backup=False)
+    return path, made
+
+
+def _put_back_by_hand(backup: Path, path: Path) -> None:
+    """What someone does outside Tidui: unzip the old data and key file over the current pair
+    (the anchor file beside them is left as it is)."""
+    import zipfile
+
+    with zipfile.ZipFile(backup) as zf:
+        path.write_bytes(zf.read("data.tidui"))
+        Path(f"{path}.keys").write_bytes(zf.read("data.tidui.keys"))
+
+
+def test_an_older_copy_put_back_is_named_a_rollback_not_a_cut(tmp_path: Path) -> None:
+    path, made = _with_an_older_backup(tmp_path)
+    _put_back_by_hand(made, path)
+    warnings, problems = _problems(path)
+    for said in (warnings, problems):
+        assert len(said) == 1, said
+        assert "被换成了它自己的一个旧副本" in said[0], said
+        assert "第 2 条审计记录" in said[0] and "第 4 条" in said[0], said
+        assert "这之间的 2 项操作都不在文件里" in said[0], said
+        assert "末尾少了" not in said[0]
+    # more work does not bless the old copy; putting the backup back through Tidui does
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    users.add_user(app, "hr3", "小张", "hr", "hr-pass-123")
+    app.close(backup=False)
+    assert _problems(path)[1]
+    maintenance.restore(made, path, OWNER, OWNER_PASSWORD)
+    assert _problems(path) == ([], [])
+
+
+def test_an_older_copy_from_before_a_rekey_is_named_a_probable_rollback(tmp_path: Path) -> None:
+    """The old pair opens under its old key, which cannot check the newer anchor's MAC."""
+    path, made = _with_an_older_backup(tmp_path, rekey=True)
+    _put_back_by_hand(made, path)
+    warnings, problems = _problems(path)
+    for said in (warnings, problems):
+        assert len(said) == 1, said
+        assert "重新加密之前的旧副本" in said[0] and "少了 3 项操作" in said[0], said
+
+
+def test_a_cut_tail_is_still_a_cut_when_the_count_is_recorded(tmp_path: Path) -> None:
+    """The data file's own count names more entries than its chain: deleted, not rolled back."""
+    path, recovery = _three_changes(tmp_path)
+    _sql(path, recovery, "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
+    warnings, _problems_found = _problems(path)
+    assert any("末尾少了 1 条" in w for w in warnings) and not any("旧副本" in w for w in warnings)
+
+
+def test_an_anchor_written_before_heads_carried_their_time_still_checks(tmp_path: Path) -> None:
+    """Anchor format 1 (no "at"): read as before, rewritten as format 2 by the next change."""
+    from core.storage import anchor as anchors
+
+    path, recovery = _three_changes(tmp_path)
+    key = bytes.fromhex(recovery.replace("-", ""))
+    current = json.loads(anchor_path(path).read_bytes())
+    head = {k: current["head"][k] for k in ("count", "last_id", "hash")}
+    body = {
+        "format": "tidui-audit-anchor",
+        "version": 1,
+        "file_id": current["file_id"],
+        "head": head,
+        "next": None,
+    }
+    body["mac"] = anchors._mac(key, body)
+    anchor_path(path).write_text(json.dumps(body), encoding="utf-8")
+    assert _problems(path) == ([], [])
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    users.add_user(app, "hr3", "小张", "hr", "hr-pass-123")
+    app.close(backup=False)
+    assert json.loads(anchor_path(path).read_bytes())["version"] == 2
+    assert _problems(path) == ([], [])
+
+
+def test_a_rollback_under_an_anchor_without_times_says_the_time_is_unknown() -> None:
+    from core.services.admin.audit import _finding_message
+    from core.storage.anchor import Finding
+
+    said = _finding_message(Finding("rolled_back", 4, 2, "2026-12-01 02:02:00", ""), "c.tidui")
+    assert said is not None
+    assert "已到 时间不详（第 4 条）" in said.text("zh"), said.text("zh")
+    assert "reached an unknown time" in said.text("en")

@@ -110,7 +110,45 @@ def test_backup_on_a_full_disk_says_so_and_leaves_no_partial_zip(
         people.file.backup(folder)
     assert "磁盘空间不足" in error.value.text("zh")
     assert list(folder.iterdir()) == []  # neither the zip nor its temp file
+    assert maintenance.list_backups(people, folder) == []
     assert _pair(path) == before
+
+
+def test_backup_that_fills_the_disk_half_way_through_the_data_is_not_listed(
+    people: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills while the data file is being copied into the zip: half a zip was on
+    disk; it is removed, and 备份与恢复 lists no backup that would not restore."""
+    import zipfile
+
+    path = people.file.path
+    before = _pair(path)
+    folder = tmp_path / "usb"
+    seen: list[int] = []
+
+    def half_then_full(src: Any, dst: Any, length: int = 0) -> None:
+        dst.write(src.read(path.stat().st_size // 2))
+        seen.append(sum(p.stat().st_size for p in folder.iterdir()))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.shutil, "copyfileobj", half_then_full)
+    with pytest.raises(DiskFull) as error:
+        people.file.backup(folder)
+    monkeypatch.undo()
+    assert seen and seen[0] > 0  # a partial zip did exist
+    assert "磁盘空间不足" in error.value.text("zh")
+    assert list(folder.iterdir()) == []
+    assert maintenance.list_backups(people, folder) == []
+    assert _pair(path) == before
+    # with room again, the next backup is whole and restores
+    made = people.file.backup(folder)
+    assert [row.path for row in maintenance.list_backups(people, folder)] == [made]
+    restored = maintenance.restore(made, tmp_path / "restored.tidui", OWNER, OWNER_PASSWORD)
+    app = auth.log_in(restored.path, OWNER, OWNER_PASSWORD)
+    try:
+        assert maintenance.verify(app).ok
+    finally:
+        app.close(backup=False)
 
 
 def test_export_on_a_full_disk_leaves_no_file_and_no_audit_entry(
@@ -190,6 +228,7 @@ def test_real_full_disk_import_backup_and_export_via_the_cli(small_disk: Path) -
     app = auth.log_in(path, OWNER, OWNER_PASSWORD)
     try:
         assert maintenance.verify(app).ok
+        assert maintenance.list_backups(app, small_disk / "usb") == []  # no half backup listed
     finally:
         app.close(backup=False)
 
