@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSize, Qt
@@ -122,10 +123,9 @@ def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSe
         assert not _clipped_labels(tabs.widget(i)), tabs.tabText(i)
 
 
-def test_ready_list_shows_whole_level_names(qtbot: QtBot, demo_company: AppSession) -> None:
-    from desktop.viewmodels.eligibility_vm import CandidateTableModel
-
-    window = MainWindow(SessionViewModel(demo_company))
+def _ready_list(qtbot: QtBot, app: AppSession) -> tuple[MainWindow, Any]:
+    """The main window at 1366×768 on 达标名单, its list computed."""
+    window = MainWindow(SessionViewModel(app))
     qtbot.addWidget(window)
     window.show()
     window.showNormal()
@@ -133,6 +133,13 @@ def test_ready_list_shows_whole_level_names(qtbot: QtBot, demo_company: AppSessi
     window.show_page("eligibility")
     page = window.pages["eligibility"]
     qtbot.waitUntil(lambda: not page.vm.loading and page.vm.model.rowCount() > 0, timeout=30000)
+    return window, page
+
+
+def test_ready_list_shows_whole_level_names(qtbot: QtBot, demo_company: AppSession) -> None:
+    from desktop.viewmodels.eligibility_vm import CandidateTableModel
+
+    _window, page = _ready_list(qtbot, demo_company)
     _settle(qtbot)
     table = page.table  # type: ignore[attr-defined]
     assert not _sideways(table)
@@ -289,14 +296,7 @@ def test_the_progress_panel_fits_beside_the_ready_list(
     要求 and the card's status in view (they were pushed out of the panel at 1366×768)."""
     from desktop.viewmodels.eligibility_vm import CandidateTableModel as C
 
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    window.showNormal()
-    window.resize(WINDOW)
-    window.show_page("eligibility")
-    page = window.pages["eligibility"]
-    qtbot.waitUntil(lambda: not page.vm.loading and page.vm.model.rowCount() > 0, timeout=30000)
+    window, page = _ready_list(qtbot, demo_company)
     model = page.table.model()  # type: ignore[attr-defined]
     row = next(
         r
