@@ -19,4 +19,5 @@ WORKLOADS: tuple[str, ...] = (
     "bench.workloads.history_undo",
     "bench.workloads.history_backup",
     "bench.workloads.dashboard",
+    "bench.workloads.review_switch",
 )
