@@ -32,6 +32,18 @@ SAMPLES = DATA / "samples"
 
 
 @pytest.fixture(autouse=True)
+def _language_kept() -> Iterator[None]:
+    """A test that runs the CLI with --lang en (or switches the GUI) switches the process's
+    language; the next test must read the default again, whatever order the tests run in."""
+    from core import i18n
+
+    before = i18n.current_language()
+    yield
+    if i18n.current_language() != before:
+        i18n.set_language(before)
+
+
+@pytest.fixture(autouse=True)
 def _garbage_on_the_test_thread() -> Iterator[None]:
     """As in the app (desktop/viewmodels/gc_guard.py): the cyclic collector never runs on a pool
     thread, where freeing a viewmodel left in a reference cycle crashes Qt (CI rc 139). Garbage
