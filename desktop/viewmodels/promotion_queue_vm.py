@@ -47,6 +47,12 @@ def days_text(days: float) -> str:
     return tr("今天") if whole < 1 else tr("{n}天").format(n=whole)
 
 
+def waiting_text(days: float) -> str:
+    """How long a case has waited, in whole days as the queue counts them (never "0.0 天")."""
+    whole = int(days)
+    return tr("等待不到 1 天") if whole < 1 else tr("等待 {n} 天").format(n=whole)
+
+
 def case_columns() -> list[Column[CaseSummary]]:
     """工号, 姓名, 晋升路径, 评审周期, 状态, 当前处理, 等待 (the queue page sizes them in this order)."""
     return [

@@ -59,6 +59,7 @@ from desktop.viewmodels.dashboard_vm import (
     names,
     save_pdf_bytes,
 )
+from desktop.viewmodels.promotion_queue_vm import waiting_text
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.dashboard.competency_card import CompetencyGapView
 from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, month_picker
@@ -765,12 +766,11 @@ class DashboardPage(QWidget):
             QLabel(tr("未决 {n} 件（按等待时间）：").format(n=len(cases.open)))
         )
         for c in cases.open[:6]:
-            waiting = (
-                tr("{name} {move}：等待不到 1 天")
-                if c.days_waiting < 1
-                else tr("{name} {move}：等待 {days} 天")
+            line = QLabel(
+                tr("{name} {move}：{waiting}").format(
+                    name=c.name, move=c.move, waiting=waiting_text(c.days_waiting)
+                )
             )
-            line = QLabel(waiting.format(name=c.name, move=c.move, days=int(c.days_waiting)))
             line.setToolTip(tr("已等待 {days} 天").format(days=f"{c.days_waiting:.1f}"))
             line.setStyleSheet("color: #c92a2a;" if c.days_waiting > 2 else "")
             card.body_layout.addWidget(line)
