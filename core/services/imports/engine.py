@@ -24,9 +24,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -199,22 +198,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Work that waits on the disk or in SQLite/hashlib, which let Python run meanwhile: the one-shot
+# import hashes the file, checks the company file and sums its months while it parses.
+_BESIDE = ThreadPoolExecutor(max_workers=3, thread_name_prefix="tidui-import-check")
+
+
 def in_background(work: Callable[[], Any]) -> Future[Any]:
-    """``work()`` on a thread of its own; the Future holds its result or its exception.
-
-    For work that waits on the disk or in SQLite/hashlib, which let Python run meanwhile: the
-    one-shot import hashes the file and checks the company file while it parses.
-    """
-    future: Future[Any] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(work())
-        except BaseException as error:  # handed to whoever asks for the result
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="tidui-import-check", daemon=True).start()
-    return future
+    """``work()`` on another thread; the Future holds its result or its exception."""
+    return _BESIDE.submit(work)
 
 
 def inspect(app: AppSession, path: Path) -> WorkbookInfo:
