@@ -225,10 +225,12 @@ def ensure(months: int) -> Path:
     """The cached history folder for ``months`` months, built if missing (takes long: see above)."""
     done = folder(months) / "built.json"
     if done.exists():
+        _migrate_cached(done)
         return done.parent
     os.environ["TIDUI_TEST_FAST_KDF"] = "1"  # log-in cost is not what these workloads measure
     from core.services.admin import auth
     from core.services.imports import engine as imports
+    from core.storage.migrations import SCHEMA_VERSION
 
     s = shape(months)
     work = folder(months).with_name(folder(months).name + ".building")
@@ -284,11 +286,29 @@ def ensure(months: int) -> Path:
         "build_s": round(time.perf_counter() - started, 1),
         "import_s_per_month": import_seconds,
         "file_bytes": company.stat().st_size,
+        "schema": SCHEMA_VERSION,
     }
     (work / "built.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
     shutil.rmtree(work / "exports", ignore_errors=True)
     os.replace(work, folder(months))
     return folder(months)
+
+
+def _migrate_cached(done: Path) -> None:
+    """Bring a cached file made by an older Tidui to today's schema once (logging in migrates
+    it, as it would a shop's file), rather than rebuilding three years of imports."""
+    from core.storage.migrations import SCHEMA_VERSION
+
+    found = json.loads(done.read_text(encoding="utf-8"))
+    if found.get("schema", 3) >= SCHEMA_VERSION:
+        return
+    for which in ("full", "one-year"):
+        path = done.parent / which / FILE_NAME
+        log_in(path).close(backup=False)
+        shutil.rmtree(path.with_name(path.stem + ".backups"), ignore_errors=True)
+    found["schema"] = SCHEMA_VERSION
+    found["file_bytes"] = (done.parent / "full" / FILE_NAME).stat().st_size
+    done.write_text(json.dumps(found, indent=2), encoding="utf-8")
 
 
 def info(months: int) -> dict[str, Any] | None:

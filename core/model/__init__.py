@@ -21,6 +21,7 @@ from core.model.facts import (
     LiveSessionFact,
     ManualMetricValue,
     OrderFact,
+    OrderMonthTotal,
     StoreDayFact,
     StoreMonthFact,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "LiveSessionFact",
     "ManualMetricValue",
     "OrderFact",
+    "OrderMonthTotal",
     "PromotionCase",
     "ReviewCycle",
     "ScoreEntry",

@@ -118,6 +118,13 @@ class OrderFact(Base):
         Index("ix_order_store_month", "store_id", "month"),
         Index("ix_order_batch", "batch_id"),
         _replaced_index("ix_order_superseded"),
+        # the orders of a live account (抖店 orders through a 直播间), for its month totals
+        Index(
+            "ix_order_live_month",
+            "live_account_id",
+            "month",
+            sqlite_where=text("live_account_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +144,32 @@ class OrderFact(Base):
     )
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"))
     superseded_by: Mapped[int | None] = mapped_column(default=None)
+
+
+class OrderMonthTotal(Base):
+    """A store-month's counted orders, summed when they are imported or undone (never read back
+    from the orders by the KPIs: three years of a shop's orders are millions of rows).
+
+    ``kind`` "store": the shop's own orders (GMV, distinct buyers, returning buyers); "live": the
+    orders attributed to the live account ``store_id`` (GMV only). Only active rows count
+    (counted, not superseded, of a batch not undone): core/services/eligibility/order_totals.py
+    keeps these rows equal to what the orders say, and ``verify`` checks that they are.
+    """
+
+    __tablename__ = "order_month_totals"
+    __table_args__ = (Index("ux_order_totals_cell", "kind", "store_id", "month", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))
+    gmv_fen: Mapped[int] = mapped_column(default=0)  # Σ amount in whole fen, exact
+    orders: Mapped[int] = mapped_column(default=0)
+    buyers: Mapped[int] = mapped_column(default=0)  # distinct buyer pseudonyms (store kind)
+    # buyers who had a counted order in the same shop in the 12 months before; None when no
+    # order of those months is imported (nobody can be told apart as new or returning)
+    returning_buyers: Mapped[int | None] = mapped_column(default=None)
+    batches: Mapped[list[Any]] = mapped_column(default=list)  # the batches the orders came from
 
 
 class LiveSessionFact(Base):

@@ -46,6 +46,7 @@ from core.errors import TiduiError
 from core.model import ImportBatch, LiveSessionFact, OrderFact, Store, StoreMonthFact
 from core.services.admin import auth, users
 from core.services.archive import template_import as archive_import
+from core.services.eligibility import order_totals
 from core.session import AppSession, UnitOfWork
 
 DEMO_COMPANY = "悦颜美妆（演示）"
@@ -703,6 +704,7 @@ def fill(app: AppSession, password: str = "tidui-demo") -> None:
         )
         orders = _douyin_orders(by_name["悦颜抖音小店"], live, orders_batch, rng)
         s.execute(insert(OrderFact), orders)
+        order_totals.refresh(s, order_totals.cells_of_batch(s, orders_batch))
         orders_row = s.get(ImportBatch, orders_batch)
         assert orders_row is not None
         orders_row.rows = orders_row.imported = len(orders)

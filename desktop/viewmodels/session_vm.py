@@ -71,3 +71,25 @@ class SessionViewModel(QObject):
         from core.services.admin.company import get_info
 
         return get_info(self._app).language
+
+    def check_file_soon(self) -> None:
+        """Read the whole file's pages once now, while the user looks at the first page, so the
+        first import of the session does not wait for it (check_intact remembers a pass; a
+        damaged file is then refused by the import itself, in words)."""
+        from desktop.viewmodels import worker
+
+        file = self._app.file
+        worker.start(_check_quietly, file, parent=self)
+
+
+def _check_quietly(progress: object, file: object) -> None:
+    """A damaged file is said by the import that would write into it, not here."""
+    import contextlib
+
+    from core.errors import TiduiError
+
+    del progress
+    check = getattr(file, "check_intact", None)
+    if check is not None:
+        with contextlib.suppress(TiduiError):
+            check()

@@ -83,6 +83,7 @@ class AppController(QObject):
         self.main_window.quit_requested.connect(self.quit_app)
         self.main_window.show()
         self.start_window.hide()
+        self.session_vm.check_file_soon()
         warnings = self.session_vm.login_warnings()
         if warnings:
             QMessageBox.warning(

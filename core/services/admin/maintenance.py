@@ -19,6 +19,7 @@ from core.i18n import Message
 from core.model import User
 from core.permissions import Perm, require
 from core.services.admin import audit
+from core.services.eligibility import order_totals
 from core.session import AppSession
 from core.storage import backup as backups
 from core.storage.anchor import anchor_path
@@ -60,6 +61,8 @@ def verify(app: AppSession) -> VerifyReport:
         with app.read() as session:
             anchored = audit.check_anchor(session, app.file)
         with app.read() as session:
+            totals = order_totals.problems(session)
+        with app.read() as session:
             accounts = [
                 (login, bool(disabled))
                 for login, disabled in session.execute(select(User.login, User.disabled))
@@ -68,7 +71,7 @@ def verify(app: AppSession) -> VerifyReport:
         return VerifyReport(0, [*found, _damaged(app, error)])
     return VerifyReport(
         audit_entries=chain.entries,
-        problems=found + chain.problems + anchored + _slot_problems(app, accounts),
+        problems=found + chain.problems + anchored + totals + _slot_problems(app, accounts),
     )
 
 

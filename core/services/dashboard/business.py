@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.domain import metrics as mx
 from core.domain import months as mo
 from core.i18n import Message
 from core.model import (
@@ -17,6 +18,7 @@ from core.model import (
     ImportBatch,
     LiveSessionFact,
     OrderFact,
+    OrderMonthTotal,
     ReviewCycle,
     Store,
     StoreDayFact,
@@ -26,6 +28,7 @@ from core.model import (
 )
 from core.services.dashboard.figures import BUSINESS_MONTHS, BusinessMonth, ChecklistItem
 from core.services.eligibility import metrics as kpi
+from core.services.eligibility import order_totals
 
 
 def _store_gmv(
@@ -97,14 +100,8 @@ def _store_gmv(
         )
 
     def orders_of(store: Any, month: Any) -> Any:
-        o = aliased(OrderFact)
-        return exists().where(
-            o.store_id == store,
-            o.month == month,
-            o.counted.is_(True),
-            o.superseded_by.is_(None),
-            ok(o.batch_id),
-        )
+        o = aliased(OrderMonthTotal)
+        return exists().where(o.kind == order_totals.STORE, o.store_id == store, o.month == month)
 
     day = StoreDayFact
     add(
@@ -118,13 +115,12 @@ def _store_gmv(
         )
         .group_by(day.store_id, day.month)
     )
-    order = OrderFact
+    # the orders' store-month totals (order_totals.py), summed in whole fen
+    order = OrderMonthTotal
     add(
-        select(order.store_id, order.month, func.sum(order.amount))
+        select(order.store_id, order.month, func.sum(order.gmv_fen) / mx.FEN)
         .where(
-            order.counted.is_(True),
-            order.superseded_by.is_(None),
-            ok(order.batch_id),
+            order.kind == order_totals.STORE,
             order.month.between(first, last),
             order.store_id.in_(shop),
             ~overview_of(order.store_id, order.month),
@@ -214,19 +210,15 @@ def _business(
         per_track = _track_gmv(by_store, owners, track_of)
     live: dict[str, float] = {}
     query = (
-        select(OrderFact.month, OrderFact.batch_id, func.sum(OrderFact.amount))
+        select(OrderMonthTotal.month, func.sum(OrderMonthTotal.gmv_fen))
         .where(
-            OrderFact.counted.is_(True),
-            OrderFact.superseded_by.is_(None),
-            OrderFact.live_account_id.is_not(None),
-            OrderFact.month.between(first, as_of),
+            OrderMonthTotal.kind == order_totals.LIVE,
+            OrderMonthTotal.month.between(first, as_of),
         )
-        .group_by(OrderFact.month, OrderFact.batch_id)
+        .group_by(OrderMonthTotal.month)
     )
-    for month, batch_id, amount in session.execute(query):
-        if batch_id in undone:
-            continue
-        live[month] = live.get(month, 0.0) + float(amount or 0.0)
+    for month, fen in session.execute(query):
+        live[month] = live.get(month, 0.0) + float(fen or 0) / mx.FEN
     months = sorted(m for m in set(gmv) | {m for m, v in live.items() if v})
     if not months:
         return ()

@@ -17,13 +17,12 @@ Callers import load_facts from metrics, where it has always been.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from core.domain import metrics as mx
@@ -32,12 +31,13 @@ from core.model import (
     ImportBatch,
     LiveSessionFact,
     ManualMetricValue,
-    OrderFact,
+    OrderMonthTotal,
     Store,
     StoreDayFact,
     StoreMonthFact,
     StoreOwnership,
 )
+from core.services.eligibility import order_totals
 from core.services.eligibility.fact_book import (
     LIVE_FIELDS,
     OVERVIEW_SOURCE,
@@ -47,8 +47,10 @@ from core.services.eligibility.fact_book import (
     StoreInfo,
     _Grid,
     _latest_per_key,
-    _month_number,
 )
+from core.services.eligibility.order_totals import RETURNING_LOOKBACK
+
+__all__ = ["RETURNING_LOOKBACK", "load_facts"]
 
 _Query = TypeVar("_Query", bound=Select)
 
@@ -71,11 +73,6 @@ class _Scope:
         self.stores = stores  # None: every store
         self.months = months  # (first, last); None: every month
         self.undone = undone
-        self.counted_orders = (
-            OrderFact.counted.is_(True),
-            OrderFact.superseded_by.is_(None),
-            OrderFact.batch_id.not_in(undone) if undone else OrderFact.batch_id.is_not(None),
-        )
 
     def restrict(self, query: _Query, store_column: Any, month_column: Any) -> _Query:
         if self.stores is not None:
@@ -113,10 +110,9 @@ def load_facts(
     )
     month_rows = _store_month_rows(conn, scope)
     day_rows = _store_day_rows(conn, scope)
-    buyer_keys = _BuyerKeys(scope)
-    order_rows = _order_totals(conn, scope.restrict, scope.counted_orders, buyer_keys)
+    order_rows = _order_totals(conn, scope, order_totals.STORE)
     live_rows = _live_session_rows(conn, scope)
-    live_order_rows = _live_order_rows(conn, scope, order_rows)
+    live_order_rows = _order_totals(conn, scope, order_totals.LIVE)
     _load_manual(conn, scope, book, with_sources)
 
     grid = _fact_grid((month_rows, day_rows, order_rows, live_rows), live_order_rows, book.manual)
@@ -124,10 +120,9 @@ def load_facts(
         grid.sources = book.sources
     width = max(len(grid.months), 1)
     derived_rows = _fill_overviews(grid, month_rows, day_rows, width)
-    _fill_orders(conn, scope, grid, order_rows, derived_rows, width, buyer_keys)
-    del buyer_keys
+    _fill_orders(grid, order_rows, derived_rows, width)
     _fill_live_sessions(grid, live_rows, width)
-    _fill_live_orders(conn, scope, grid, live_order_rows)
+    _fill_live_orders(grid, live_order_rows)
 
     book.months, book.store_ids, book.grid = grid.months, grid.store_ids, grid.arrays
     if with_sources:
@@ -209,20 +204,14 @@ def _live_session_rows(conn: Any, scope: _Scope) -> list[Any]:
     return [r for r in rows.all() if scope.usable(r[2])]
 
 
-def _live_order_rows(conn: Any, scope: _Scope, order_rows: Sequence[Any]) -> list[Any]:
-    """(live account, month, GMV in fen) of the counted orders attributed to a live account."""
-    # Without a store filter the order rows are every order this query could find: when none
-    # came through a live account (淘宝 orders never do), this query, a scan of every order of
-    # the months, is known to find nothing.
-    if scope.stores is None and not any(r[4] for r in order_rows):
-        return []
-    query = (
-        select(OrderFact.live_account_id, OrderFact.month, _fen_sum(OrderFact.amount))
-        .where(OrderFact.live_account_id.is_not(None), *scope.counted_orders)
-        .group_by(OrderFact.live_account_id, OrderFact.month)
+def _order_totals(conn: Any, scope: _Scope, kind: str) -> list[Any]:
+    """(store or live account, month, GMV in fen, buyers, returning buyers, batches) of the
+    store-month totals of the orders (order_totals.py keeps them in step with the orders)."""
+    t = OrderMonthTotal
+    query = select(t.store_id, t.month, t.gmv_fen, t.buyers, t.returning_buyers, t.batches).where(
+        t.kind == kind
     )
-    rows = conn.execute(scope.restrict(query, OrderFact.live_account_id, OrderFact.month))
-    return list(rows.all())
+    return list(conn.execute(scope.restrict(query, t.store_id, t.month)).all())
 
 
 def _load_manual(conn: Any, scope: _Scope, book: FactBook, with_sources: bool) -> None:
@@ -344,24 +333,13 @@ def _fill_sums(
 
 
 def _fill_orders(
-    conn: Any,
-    scope: _Scope,
-    grid: _Grid,
-    order_rows: Sequence[Any],
-    derived_rows: Sequence[Any],
-    width: int,
-    buyer_keys: _BuyerKeys,
+    grid: _Grid, order_rows: Sequence[Any], derived_rows: Sequence[Any], width: int
 ) -> None:
     """2. orders fill in what no overview gives (GMV, paid buyers); then order-derived month rows."""
     order_cells: set[tuple[int, str]] = set()
     if order_rows:
         rows_i, cols_i = grid.index([r[0] for r in order_rows], [r[1] for r in order_rows])
-        order_batches = (
-            _order_batches(conn, scope.restrict, scope.counted_orders, OrderFact.store_id)
-            if grid.sources is not None
-            else {}
-        )
-        batches_of = [order_batches.get((r[0], r[1]), ()) for r in order_rows]
+        batches_of = [tuple(r[5]) for r in order_rows] if grid.sources is not None else []
         # Where the orders give the buyers, they give the returning buyers too (repurchase);
         # an overview's own figures are never mixed with them.
         buyers_from_orders = np.isnan(grid.cell("paid_buyers")[rows_i, cols_i]) & np.isnan(
@@ -369,36 +347,21 @@ def _fill_orders(
         )
         grid.fill("gmv", rows_i, cols_i, [r[2] / mx.FEN for r in order_rows], batches_of)
         grid.fill("paid_buyers", rows_i, cols_i, [r[3] or None for r in order_rows], batches_of)
-        wanted_cells = [
-            (r[0], r[1]) for r, take in zip(order_rows, buyers_from_orders, strict=True) if take
+        returning = [
+            k
+            for k, (r, take) in enumerate(zip(order_rows, buyers_from_orders, strict=True))
+            if take and r[4] is not None
         ]
-        if wanted_cells:
-            _fill_returning_buyers(conn, scope, grid, wanted_cells, order_batches, buyer_keys)
+        if returning:
+            grid.fill(
+                "old_buyers",
+                rows_i[returning],
+                cols_i[returning],
+                [order_rows[k][4] for k in returning],
+                [batches_of[k] for k in returning] if grid.sources is not None else [],
+            )
         order_cells = {(r[0], r[1]) for r in order_rows}
     _fill_latest(grid, [r for r in derived_rows if (r[0], r[1]) not in order_cells], width)
-
-
-def _fill_returning_buyers(
-    conn: Any,
-    scope: _Scope,
-    grid: _Grid,
-    cells: Sequence[tuple[int, str]],
-    order_batches: Mapping[tuple[int, str], tuple[int, ...]],
-    buyer_keys: _BuyerKeys,
-) -> None:
-    """old_buyers of the (store, month) ``cells`` counted from the orders' buyer pseudonyms."""
-    returning = _returning_buyers(conn, scope.counted_orders, cells, buyer_keys)
-    if not returning:
-        return
-    found_cells = list(returning)
-    r_i, c_i = grid.index([c[0] for c in found_cells], [c[1] for c in found_cells])
-    grid.fill(
-        "old_buyers",
-        r_i,
-        c_i,
-        [returning[c] for c in found_cells],
-        [order_batches.get(c, ()) for c in found_cells],
-    )
 
 
 def _fill_live_sessions(grid: _Grid, live_rows: Sequence[Any], width: int) -> None:
@@ -423,32 +386,17 @@ def _fill_live_sessions(grid: _Grid, live_rows: Sequence[Any], width: int) -> No
     )
 
 
-def _fill_live_orders(
-    conn: Any, scope: _Scope, grid: _Grid, live_order_rows: Sequence[Any]
-) -> None:
+def _fill_live_orders(grid: _Grid, live_order_rows: Sequence[Any]) -> None:
     """3. then 抖店 orders attributed to a live account give its live GMV where sessions do not."""
-    live_orders: list[tuple[int, str, float]] = [
-        (r[0], r[1], r[2]) for r in live_order_rows if r[0] is not None
-    ]
-    if not live_orders:
+    if not live_order_rows:
         return
-    rows_i, cols_i = grid.index([r[0] for r in live_orders], [r[1] for r in live_orders])
-    account_batches = (
-        _order_batches(
-            conn,
-            scope.restrict,
-            (OrderFact.live_account_id.is_not(None), *scope.counted_orders),
-            OrderFact.live_account_id,
-        )
-        if grid.sources is not None
-        else {}
-    )
+    rows_i, cols_i = grid.index([r[0] for r in live_order_rows], [r[1] for r in live_order_rows])
     grid.fill(
         "live_gmv",
         rows_i,
         cols_i,
-        [r[2] / mx.FEN for r in live_orders],
-        [account_batches.get((r[0], r[1]), ()) for r in live_orders],
+        [r[2] / mx.FEN for r in live_order_rows],
+        [tuple(r[5]) for r in live_order_rows] if grid.sources is not None else [],
     )
 
 
@@ -471,108 +419,6 @@ def _exact_total(
     return np.asarray(np.bincount(inverse, np.where(has, raw, 0.0), cells), dtype=np.float64)
 
 
-# Between buyer keys when SQLite hands a store-month's keys over as one text; a key holding it
-# is noticed (more pieces than keys) and then counted by SQLite itself.
-_KEY_SEPARATOR = ","
-
-
-# Buyer keys load_facts keeps from the order totals for the returning buyers, so the months
-# it has just read are not read (nor split and counted) a second time; beyond this many, the
-# other months are read again as before (a full load of years of orders stays lean: a kept
-# key costs about 100 bytes).
-KEPT_KEYS = 500_000
-
-
-class _BuyerKeys:
-    """The buyer keys of the store-months ``_order_totals`` read, kept for ``_returning_buyers``.
-
-    The totals read exactly the keys ``_buyers_by_month`` would (the same counted orders, keys
-    that are not NULL): a store-month the totals covered needs no second read when its keys
-    were kept, or when the totals found no key there (``_buyers_by_month`` would find none).
-    """
-
-    def __init__(self, scope: _Scope) -> None:
-        self.scope = scope
-        self.sets: dict[tuple[int, str], set[str]] = {}
-        self.dropped: set[tuple[int, str]] = set()  # covered, keys found, not kept
-        self.usable = True  # False when the totals had to count keys in SQLite
-        self._count = 0
-
-    def keep(self, store_id: int, month: str, keys: set[str]) -> None:
-        if not keys:
-            return
-        if self._count + len(keys) > KEPT_KEYS:
-            self.dropped.add((store_id, month))
-            return
-        self._count += len(keys)
-        self.sets[(store_id, month)] = keys
-
-    def covered(self, store_id: int, month: str) -> bool:
-        """Whether the totals' query looked at this store-month and kept what it found."""
-        scope = self.scope
-        if not self.usable or (store_id, month) in self.dropped:
-            return False
-        if scope.stores is not None and store_id not in scope.stores:
-            return False
-        return scope.months is None or scope.months[0] <= month <= scope.months[1]
-
-    def of(self, store_id: int, month: str) -> set[str] | None:
-        """The distinct keys of a covered store-month, None when it has none."""
-        return self.sets.get((store_id, month))
-
-
-def _order_totals(
-    conn: Any,
-    restrict: Callable[..., Any],
-    counted_orders: tuple[Any, ...],
-    buyer_keys: _BuyerKeys | None = None,
-) -> list[tuple[Any, ...]]:
-    """(store, month, GMV, distinct buyers, orders through a live account) per store-month.
-
-    SQLite counts distinct values by building an index of them, which takes twice as long as
-    the rest of the query for a month of 100,000 orders; it hands over the keys as one text
-    instead, and a Python set counts them (same groups, same scan, so the same sums). The
-    sets go into ``buyer_keys`` for the returning buyers.
-    """
-
-    def grouped(*extra: Any) -> Any:
-        return restrict(
-            select(OrderFact.store_id, OrderFact.month, _fen_sum(OrderFact.amount), *extra)
-            .where(*counted_orders)
-            .group_by(OrderFact.store_id, OrderFact.month),
-            OrderFact.store_id,
-            OrderFact.month,
-        )
-
-    live = func.count(OrderFact.live_account_id)
-    if conn.dialect.name == "sqlite":
-        found: list[tuple[Any, ...]] = []
-        result = conn.execute(
-            grouped(
-                func.group_concat(OrderFact.buyer_key, _KEY_SEPARATOR),
-                func.count(OrderFact.buyer_key),
-                live,
-            )
-        )
-        for store_id, month, gmv, keys, key_count, live_count in result:
-            buyers = keys.split(_KEY_SEPARATOR) if keys is not None else []
-            if len(buyers) != key_count:
-                result.close()
-                break
-            unique = set(buyers)
-            found.append((store_id, month, gmv, len(unique), live_count))
-            if buyer_keys is not None:
-                buyer_keys.keep(store_id, month, unique)
-        else:
-            return found
-    if buyer_keys is not None:
-        buyer_keys.usable = False
-        buyer_keys.sets.clear()
-    return [
-        tuple(r) for r in conn.execute(grouped(func.count(distinct(OrderFact.buyer_key)), live))
-    ]
-
-
 def _fill_latest(grid: _Grid, rows: Sequence[Any], width: int) -> None:
     """Store-month rows (store, month, source, batch, gmv, visitors, buyers, old): latest batch wins."""
     if not rows:
@@ -591,112 +437,6 @@ def _fill_latest(grid: _Grid, rows: Sequence[Any], width: int) -> None:
             np.array(columns[4 + f], dtype=np.float64),
             batch_of,
         )
-
-
-# A buyer of a month is a returning buyer (老买家) when they had a counted order in the same store
-# within the twelve months before, as 生意参谋 counts them (365 days, here by month).
-RETURNING_LOOKBACK = 12
-
-
-def _returning_buyers(
-    conn: Any,
-    counted_orders: tuple[Any, ...],
-    cells: Sequence[tuple[int, str]],
-    buyer_keys: _BuyerKeys | None = None,
-) -> dict[tuple[int, str], int]:
-    """Returning buyers per (store, month) of ``cells``, from the buyer pseudonyms of the orders.
-
-    Only months whose store has orders in the lookback window get a figure: with no earlier
-    orders imported, nobody can be told apart as new or returning (not zero, unknown). The
-    store-months ``buyer_keys`` holds are taken from it; only the others are read.
-    """
-    wanted: dict[int, set[str]] = defaultdict(set)
-    for store_id, month in cells:
-        wanted[store_id].add(month)
-    found: dict[tuple[int, str], int] = {}
-    for store_id, months_wanted in wanted.items():
-        window = mo.range(mo.add(min(months_wanted), -RETURNING_LOOKBACK), max(months_wanted))
-        by_month: dict[str, set[str]] = {}
-        unread: list[str] = []
-        for month in window:
-            if buyer_keys is None or not buyer_keys.covered(store_id, month):
-                unread.append(month)
-                continue
-            keys = buyer_keys.of(store_id, month)
-            if keys is not None:
-                by_month[month] = keys
-        if unread:
-            by_month.update(_buyers_by_month(conn, counted_orders, store_id, unread))
-        last_seen: dict[str, int] = {}
-        ordered = sorted(by_month)
-        for month in ordered:
-            number = _month_number(month)
-            buyers = by_month[month]
-            if month in months_wanted and any(
-                mo.add(month, -k) in by_month for k in range(1, RETURNING_LOOKBACK + 1)
-            ):
-                since = number - RETURNING_LOOKBACK
-                found[(store_id, month)] = sum(
-                    1 for b in buyers if last_seen.get(b, since - 1) >= since
-                )
-            if month != ordered[-1]:  # no later month looks back at the last one
-                last_seen.update(dict.fromkeys(buyers, number))
-    return found
-
-
-def _buyers_by_month(
-    conn: Any, counted_orders: tuple[Any, ...], store_id: int, months: Sequence[str]
-) -> dict[str, set[str]]:
-    """The distinct buyer pseudonyms of a store's counted orders in ``months``, month by month.
-
-    SQLite hands each month's keys over as one text (split in C, not row by row); a key holding
-    the separator is noticed (more pieces than keys) and the month is read row by row instead.
-    """
-    first, last = min(months), max(months)
-    in_store = (
-        OrderFact.store_id == store_id,
-        OrderFact.month >= first,
-        OrderFact.month <= last,
-        OrderFact.buyer_key.is_not(None),
-        *counted_orders,
-    )
-    if len(months) < len(mo.range(first, last)):
-        in_store = (*in_store, OrderFact.month.in_(months))
-    found: dict[str, set[str]] = {}
-    for month, keys, count in conn.execute(
-        select(
-            OrderFact.month,
-            func.group_concat(OrderFact.buyer_key, _KEY_SEPARATOR),
-            func.count(OrderFact.buyer_key),
-        )
-        .where(*in_store)
-        .group_by(OrderFact.month)
-    ):
-        pieces = keys.split(_KEY_SEPARATOR) if keys is not None else []
-        if len(pieces) == count:
-            found[month] = set(pieces)
-        else:
-            found[month] = set(
-                conn.execute(
-                    select(OrderFact.buyer_key).where(*in_store, OrderFact.month == month)
-                ).scalars()
-            )
-    return found
-
-
-def _order_batches(
-    conn: Any, restrict: Any, conditions: tuple[Any, ...], store_column: Any
-) -> dict[tuple[int, str], tuple[int, ...]]:
-    found: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for store_id, month, batch_id in conn.execute(
-        restrict(
-            select(store_column, OrderFact.month, OrderFact.batch_id).where(*conditions).distinct(),
-            store_column,
-            OrderFact.month,
-        )
-    ):
-        found[(store_id, month)].add(batch_id)
-    return {key: tuple(sorted(b)) for key, b in found.items()}
 
 
 def _describe_sources(session: Session, book: FactBook) -> None:

@@ -46,12 +46,13 @@ from core.importers.reading import Sheet, WorkbookInfo
 from core.importers.sources import source_kind
 from core.importers.table import CellIssue, ParsedTable, parse_table
 from core.importers.totals import MonthTotals, monthly_totals
-from core.model import ImportBatch, ImportProfile, Store, StoreOwnership
+from core.model import ImportBatch, ImportProfile, OrderFact, Store, StoreOwnership
 from core.model.base import utcnow
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
 from core.services.archive import stores
 from core.services.archive import template_import as archive_import
+from core.services.eligibility import order_totals
 from core.services.imports import facts
 from core.services.imports.owners import (
     AccountMatch,
@@ -989,6 +990,8 @@ def _commit_facts(
         elif counted:
             months.update(fact_set.take(fact_set.counted).months)
     result.months = sorted(months)
+    if any(f.model is OrderFact for f in ready):
+        order_totals.refresh(s, order_totals.cells_of_batch(s, batch.id))
     if result.duplicates:
         result.notes.append(
             Message(
@@ -1170,7 +1173,9 @@ def undo_import(app: AppSession, batch_id: int) -> UndoResult:
             removed, restored = batch.imported, 0
             archive_import.undo_archive_batch(uow, batch_id)
         else:
+            cells = order_totals.cells_of_batch(s, batch_id)
             removed, restored = facts.undo_facts(s, batch_id)
+            order_totals.refresh(s, cells)
             s.execute(delete(StoreOwnership).where(StoreOwnership.batch_id == batch_id))
         for store_id, name in undo.get("added_aliases", []):
             store = s.get(Store, store_id)

@@ -28,11 +28,20 @@ from core.model import (
     StoreMonthFact,
     StoreOwnership,
 )
+from core.services.eligibility import order_totals
 from core.session import AppSession
 
 
 def _note_months(session: Any, rows: Sequence[Any]) -> None:
-    """Fact rows' months go into their batch's list, as the import records them."""
+    """Fact rows' months go into their batch's list, as the import records them; orders'
+    store-month totals are brought up to date, as the import does."""
+    orders = [r for r in rows if isinstance(r, OrderFact)]
+    if orders:
+        session.flush()
+        for batch_id in {r.batch_id for r in orders} | {
+            r.superseded_by for r in orders if r.superseded_by is not None
+        }:
+            order_totals.refresh(session, order_totals.cells_of_batch(session, batch_id))
     for row in rows:
         month, batch_id = getattr(row, "month", None), getattr(row, "batch_id", None)
         if isinstance(row, ImportBatch) or month is None or batch_id is None:
@@ -136,6 +145,8 @@ class Seed:
             row = uow.session.get(ImportBatch, batch)
             assert row is not None
             row.undone_at = datetime(2024, 7, 1)
+            uow.session.flush()
+            order_totals.refresh(uow.session, order_totals.cells_of_batch(uow.session, batch))
             uow.commit()
 
     def month_fact(

@@ -89,6 +89,34 @@ def test_import_and_backup_refuse_a_damaged_file_and_leave_it_as_it_is(damaged: 
         app.file.lock.release()
 
 
+def test_a_session_reads_every_page_once_before_writing_and_every_backup_reads_them_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three years of orders make the whole-file check 1.6 s: an import must not pay it each
+    time, a backup (which must never copy a damaged file) does."""
+    from core.services.imports import engine as imports
+    from core.storage import company_file
+
+    checks: list[str] = []
+    real = company_file.damage
+
+    def counted(engine: object) -> list[str]:
+        checks.append("checked")
+        return real(engine)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(company_file, "damage", counted)
+    app, _ = make_company(tmp_path, "beauty")
+    try:
+        imports.import_file(app, SAMPLES / "员工花名册.xlsx")
+        imports.import_file(app, SAMPLES / "店铺负责人.xlsx")
+        assert checks == ["checked"]
+        app.file.backup(tmp_path / "backups")
+        app.file.backup(tmp_path / "backups")
+        assert checks == ["checked"] * 3
+    finally:
+        app.close(backup=False)
+
+
 def test_a_restore_writes_the_key_file_owner_only(tmp_path: Path) -> None:
     app, _ = make_company(tmp_path)
     made = app.file.backup(tmp_path / "b")

@@ -1,0 +1,132 @@
+"""The orders' store-month totals the KPIs read stay equal to the orders: through imports,
+replacements and undo, after a migration from a file without them, and ``verify`` says so
+when something outside Tidui changed the orders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import text, update
+
+from core.model import OrderFact
+from core.services.admin import auth
+from core.services.admin.maintenance import verify
+from core.services.eligibility import metrics as kpi
+from core.services.eligibility import order_totals
+from core.services.imports import engine as imports
+from core.session import AppSession
+from tests.conftest import OWNER, OWNER_PASSWORD
+from tests.core.services.import_support import DOUYIN, LIVE, TAOBAO, with_people
+
+
+@pytest.fixture
+def demo(company_beauty: AppSession) -> AppSession:
+    return with_people(company_beauty)
+
+
+def _in_step(app: AppSession) -> list[order_totals.Total]:
+    with app.read() as s:
+        kept = order_totals.stored(s)
+        assert kept == order_totals.computed(s)
+    return kept
+
+
+def _gmv(app: AppSession) -> dict[tuple[int, str], float]:
+    with app.read() as s:
+        book = kpi.load_facts(s)
+    gmv = book.grid["gmv"]
+    return {
+        (store, month): float(gmv[i, j])
+        for i, store in enumerate(book.store_ids)
+        for j, month in enumerate(book.months)
+        if gmv[i, j] == gmv[i, j]
+    }
+
+
+def _later_copy(folder: Path) -> Path:
+    """The 淘宝 export with a third of its orders a month later and some amounts changed:
+    what the next month's export of a shop looks like beside the first."""
+    raw = pd.read_csv(TAOBAO, encoding="gb18030", dtype=str)
+    paid = next(c for c in raw.columns if "付款时间" in c)
+    amount = next(c for c in raw.columns if "实付" in c or "买家实际支付金额" in c)
+    moved = raw.index % 3 == 0
+    raw.loc[moved, paid] = raw.loc[moved, paid].str.replace("2024-06", "2024-07", regex=False)
+    raw.loc[raw.index % 5 == 0, amount] = "88.80"
+    path = folder / "ExportOrderList202407.csv"
+    raw.to_csv(path, index=False, encoding="gb18030")
+    return path
+
+
+def test_imports_replacements_and_undo_keep_the_totals_equal_to_the_orders(
+    demo: AppSession, tmp_path: Path
+) -> None:
+    assert _in_step(demo) == []
+    first = imports.import_file(demo, TAOBAO)
+    after_first = _in_step(demo)
+    gmv_first = _gmv(demo)
+    assert after_first and all(t.kind == order_totals.STORE for t in after_first)
+    assert {t.batches for t in after_first} == {(first.batch_id,)}
+
+    later = imports.import_file(demo, _later_copy(tmp_path), on_duplicate="replace")
+    assert later.replaced > 0
+    after_later = _in_step(demo)
+    assert after_later != after_first
+    assert any(later.batch_id in t.batches for t in after_later)
+
+    live = imports.import_file(demo, LIVE, unmatched_accounts="skip")
+    douyin = imports.import_file(demo, DOUYIN, unmatched_accounts="skip")
+    assert live.batch_id and douyin.batch_id
+    with_douyin = _in_step(demo)
+    assert any(t.kind == order_totals.LIVE and t.gmv_fen > 0 for t in with_douyin)
+
+    imports.undo_import(demo, douyin.batch_id)
+    assert _in_step(demo) == after_later
+    imports.undo_import(demo, later.batch_id)
+    assert _in_step(demo) == after_first
+    assert _gmv(demo) == gmv_first
+    imports.undo_import(demo, first.batch_id)
+    assert _in_step(demo) == []
+
+
+def test_a_file_from_before_the_totals_gets_them_when_it_is_opened(
+    demo: AppSession, tmp_path: Path
+) -> None:
+    imports.import_file(demo, TAOBAO)
+    imports.import_file(demo, DOUYIN, unmatched_accounts="skip")
+    expected = _in_step(demo)
+    gmv = _gmv(demo)
+    path = demo.file.path
+    with demo.uow() as uow:
+        conn = uow.session.connection()
+        conn.exec_driver_sql("DROP TABLE order_month_totals")
+        conn.exec_driver_sql("DROP INDEX ix_order_live_month")
+        conn.execute(text("UPDATE file_meta SET value='3' WHERE key='schema_version'"))
+        uow.commit()
+    demo.close(backup=False)
+
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    try:
+        assert 4 in [m.version for m in app.file.migrated]
+        assert _in_step(app) == expected and expected
+        assert _gmv(app) == gmv
+        assert verify(app).ok
+    finally:
+        app.close(backup=False)
+
+
+def test_verify_names_orders_changed_behind_tiduis_back(demo: AppSession) -> None:
+    imports.import_file(demo, TAOBAO)
+    assert verify(demo).ok
+    with demo.uow() as uow:
+        uow.session.execute(
+            update(OrderFact).where(OrderFact.id == 1).values(amount=OrderFact.amount + 1000)
+        )
+        uow.commit()
+
+    problems = [p for p in verify(demo).problems if p.code == "verify.order_totals"]
+
+    assert len(problems) == 1
+    said = problems[0].text("zh")
+    assert "1 个店铺月" in said and "2024-06" in said and "悦颜美妆" in said
