@@ -487,6 +487,32 @@ def test_a_page_the_role_may_not_see_reopens_on_the_dashboard(qtbot: QtBot, tmp_
     _close(app)
 
 
+def test_a_supervisor_logging_in_on_the_lock_screen_sees_no_permission_error(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner locks on 数据导入 and a 主管 logs in: the owner's screens are discarded quietly
+    (the import list used to reload for the 主管 and say 权限不足 … import_data)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.conftest import as_role
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kw: warnings.append(args[2]))
+    app, _ = make_company(tmp_path)
+    supervisor = as_role(app, "lead1", "supervisor")
+    session_vm = SessionViewModel(app)
+    window = MainWindow(session_vm)
+    qtbot.addWidget(window)
+    window.show()
+    _click_page(qtbot, window, "数据导入")
+    session_vm.replace_app(supervisor)
+    qtbot.wait(50)
+    assert warnings == []
+    assert _showing(window) == "仪表盘"
+    window.allow_close()
+    _close(app)
+
+
 def test_new_company_folder_shows_one_slash_between_names(qtbot: QtBot, tmp_path: Path) -> None:
     vm = NewCompanyViewModel()
     wizard = NewCompanyWizard(vm)
