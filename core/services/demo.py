@@ -18,7 +18,7 @@ the owner decided; in effect from 2024-01-01 (FINISHED_CASES): 刘洋, 吴昊 an
 levels before it; the cases' grade changes make them what they are today.
 
 The year to 2024-06 against the year before (the dashboard's 近12个月 as of 2024-06 and as of
-2023-06): turnover falls from 41% (four assistants left: E012, E017–E019) to 22% (E013, E020,
+2023-06): turnover falls from 45% (four assistants left: E012, E017–E019) to 21% (E013, E020,
 E021); GMV grows 35% (2024-06 over 2023-06: the flagship's decline in 2023's second half, 陈静's
 turnaround in 2024, the 抖店 growing through its live rooms); the live rooms' share of GMV goes
 from 10% to 30%.
@@ -50,9 +50,10 @@ from core.services.eligibility import order_totals
 from core.session import AppSession, UnitOfWork
 
 DEMO_COMPANY = "悦颜美妆（演示）"
-# Raised whenever the story changes (2: the finished cycle 2023下半年, seven departures), so the
-# demo a user's Tidui made earlier is built again instead of telling the old story.
-STORY_VERSION = "2"
+# Raised whenever the story changes (2: the finished cycle 2023下半年, seven departures; 3: the
+# leavers' dates, so turnover reads about 45% → about 20%), so the demo a user's Tidui made
+# earlier is built again instead of telling the old story.
+STORY_VERSION = "3"
 FIRST_MONTH, LAST_MONTH = "2023-01", "2024-06"
 DEMO_CYCLE = "2024上半年"
 SEED = 20240630
@@ -60,7 +61,7 @@ SEED = 20240630
 # 工号, 姓名, 性别, 入职, 离职, 部门, 通道, 职级, 上级, 月薪 — as in tests/data/samples/员工花名册.xlsx,
 # except the five the finished cycle 2023下半年 promoted (effective 2024-01-01, see FINISHED_CASES):
 # the roster holds their level and salary before it, the cases make them what they are today;
-# 陈静 was made 运营专员 by hand before Tidui (ROSTER_UPDATE, the June 2023 roster). 宋佳 (E016) and the five who left before Tidui's first year (E017–E021) are the demo's own.
+# 陈静 was made 运营专员 by hand before Tidui (ROSTER_UPDATE, the June 2023 roster). 宋佳 (E016) and five of the leavers (E017–E021) are the demo's own.
 ROSTER: tuple[tuple[Any, ...], ...] = (
     ("E001", "王芳", "女", "2021-03-01", None, "运营部", "店铺运营", "运营总监", None, 18000),
     ("E002", "李娜", "女", "2021-05-10", None, "运营部", "店铺运营", "运营主管", "E001", 12000),
@@ -79,10 +80,10 @@ ROSTER: tuple[tuple[Any, ...], ...] = (
     ("E015", "林晓", "女", "2023-05-22", None, "运营部", "数据运营", "运营助理", "E001", 6500),
     ("E016", "宋佳", "女", "2021-11-15", None, "运营部", "用户运营", "运营专员", "E001", 8500),
     ("E017", "张萌", "女", "2022-01-10", "2022-07-29", "运营部", "店铺运营", "运营助理", "E002", 5000),
-    ("E018", "陈浩", "男", "2022-04-06", "2022-09-30", "直播部", "直播运营", "运营助理", "E003", 5000),
-    ("E019", "林雪", "女", "2022-10-17", "2023-02-28", "运营部", "用户运营", "运营助理", "E002", 5000),
-    ("E020", "赵宇", "男", "2023-02-13", "2023-11-30", "直播部", "直播运营", "运营助理", "E003", 5500),
-    ("E021", "钱蕾", "女", "2023-08-07", "2024-03-29", "运营部", "店铺运营", "运营助理", "E002", 5500),
+    ("E018", "陈浩", "男", "2022-04-06", "2022-07-22", "直播部", "直播运营", "运营助理", "E003", 5000),
+    ("E019", "林雪", "女", "2023-01-03", "2023-02-28", "运营部", "用户运营", "运营助理", "E002", 5000),
+    ("E020", "赵宇", "男", "2023-07-03", "2024-05-31", "直播部", "直播运营", "运营助理", "E003", 5500),
+    ("E021", "钱蕾", "女", "2023-07-17", "2024-04-30", "运营部", "店铺运营", "运营助理", "E002", 5500),
 )  # fmt: skip
 # the roster of June 2023 as the shop exported it again: 陈静 promoted to 运营专员 on 2023-06-01
 ROSTER_UPDATE = (

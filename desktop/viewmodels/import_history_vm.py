@@ -26,6 +26,7 @@ from core.i18n import Message, current_language
 from core.importers import templates as template_specs
 from core.importers.sources import SOURCE_KINDS
 from core.importers.templates import TEMPLATE_KINDS
+from core.permissions import Perm
 from core.progress import Progress
 from core.services.imports import engine as imports
 from core.services.imports import templates as import_templates
@@ -197,6 +198,11 @@ class ImportsViewModel(QObject):
     @Slot()
     def on_session_data_changed(self, area: str = "") -> None:
         del area  # a roster import from the archive page is a batch too
+        if not self.session_vm.can(Perm.IMPORT_DATA):
+            # someone who may not import logged in on the lock screen: this screen is being
+            # replaced, and its list is not theirs to see (no 权限不足 box either)
+            self.model.set_batches([])
+            return
         self.refresh()
 
     # --- undo ----------------------------------------------------------------------------------

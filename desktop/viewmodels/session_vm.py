@@ -7,9 +7,10 @@ a user sees is never stale after an import, an undo or a ladder edit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 
 from core.permissions import Perm, can
 from core.session import AppSession
@@ -33,6 +34,12 @@ class ChangeArea(StrEnum):
     USERS = "users"  # accounts and roles
 
 
+# The sidebar page each account last had open, per company file (QSettings, as the window's size):
+# keyed by the file's id rather than its path, so a moved file keeps it and a demo built again
+# (a newer story) opens on the dashboard like the first time.
+LAST_PAGE_GROUP = "main_window/last_page"
+
+
 class SessionViewModel(QObject):
     data_changed = Signal(str)  # a ChangeArea's value
     actor_changed = Signal()
@@ -52,6 +59,21 @@ class SessionViewModel(QObject):
 
     def can(self, perm: Perm) -> bool:
         return can(self._app.actor, perm)
+
+    def _last_page_key(self) -> str:
+        return f"{LAST_PAGE_GROUP}/{self._app.file.file_id}-{self._app.actor.user_id}"
+
+    def remember_page(self, key: str) -> None:
+        """The page this account has open now, to open again at the next log-in or run."""
+        QSettings().setValue(self._last_page_key(), key)
+
+    def opening_page(self, available: Sequence[str]) -> str | None:
+        """The page to open on: the one this account last had open on this file, if it is still
+        among ``available`` (the pages its role may see), else the first (the dashboard)."""
+        saved = QSettings().value(self._last_page_key())
+        if isinstance(saved, str) and saved in available:
+            return saved
+        return available[0] if available else None
 
     def notify_changed(self, area: ChangeArea) -> None:
         self.data_changed.emit(str(area))

@@ -191,8 +191,11 @@ class MainWindow(QMainWindow):
             if badge is not None:
                 badge.connect(lambda text, it=item: it.setText(text))
         self.sidebar.blockSignals(False)
-        self.sidebar.setCurrentRow(0)
-        self.on_sidebar_row_changed(0)
+        # where this account left off on this file, else the first page (the dashboard)
+        opening = self.session_vm.opening_page([spec.key for spec in self.specs])
+        row = next((i for i, spec in enumerate(self.specs) if spec.key == opening), 0)
+        self.sidebar.setCurrentRow(row)
+        self.on_sidebar_row_changed(row)
         self.refresh_labels()
 
     def refresh_labels(self) -> None:
@@ -219,7 +222,9 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def on_sidebar_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.specs):
-            self.stack.setCurrentWidget(self.pages[self.specs[row].key])
+            key = self.specs[row].key
+            self.stack.setCurrentWidget(self.pages[key])
+            self.session_vm.remember_page(key)
 
     @Slot()
     def on_actor_changed(self) -> None:

@@ -400,6 +400,119 @@ def test_main_window_fits_the_screen_and_remembers_its_size(qtbot: QtBot, tmp_pa
     _close(app)
 
 
+def _click_page(qtbot: QtBot, window: MainWindow, title: str) -> None:
+    """Click a sidebar item by its text, as the user does."""
+    items = window.sidebar.findItems(title, Qt.MatchFlag.MatchStartsWith)
+    assert items, title
+    rect = window.sidebar.visualItemRect(items[0])
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _showing(window: MainWindow) -> str:
+    item = window.sidebar.currentItem()
+    assert window.stack.currentWidget() is window.page(item.data(Qt.ItemDataRole.UserRole))
+    return item.text()
+
+
+def test_main_window_reopens_on_the_page_left_open(qtbot: QtBot, tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    assert _showing(window) == "仪表盘"  # a file opened for the first time
+    _click_page(qtbot, window, "晋升通道")
+    assert _showing(window) == "晋升通道"
+    window.allow_close()
+    window.close()
+    _close(app)
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)  # the next run
+    again = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(again)
+    again.show()
+    assert _showing(again) == "晋升通道"
+    # locked, then unlocked: still there
+    session_vm = again.session_vm
+    session_vm.replace_app(auth.unlock_again(app, OWNER, OWNER_PASSWORD))
+    assert _showing(again) == "晋升通道"
+    again.allow_close()
+    again.close()
+    _close(app)
+    # another company file (as the demo built again for a newer story) opens on its dashboard
+    (tmp_path / "other").mkdir()
+    other, _ = make_company(tmp_path / "other")
+    fresh = MainWindow(SessionViewModel(other))
+    qtbot.addWidget(fresh)
+    assert _showing(fresh) == "仪表盘"
+    fresh.allow_close()
+    _close(other)
+
+
+def test_a_page_the_role_may_not_see_reopens_on_the_dashboard(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from core.services.admin import users
+    from tests.conftest import as_role
+
+    app, _ = make_company(tmp_path)
+    hr = as_role(app, "hr1", "hr")
+    window = MainWindow(SessionViewModel(hr))
+    qtbot.addWidget(window)
+    window.show()
+    _click_page(qtbot, window, "数据导入")
+    assert _showing(window) == "数据导入"
+    window.allow_close()
+    window.close()
+    # the owner logs in on the same PC: their own last page, not hr1's
+    owner = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(owner)
+    assert _showing(owner) == "仪表盘"
+    owner.allow_close()
+    users.set_role(app, "hr1", "supervisor")  # 主管 may not import
+    supervisor = MainWindow(SessionViewModel(auth.unlock_again(app, "hr1", "other-pass-1")))
+    qtbot.addWidget(supervisor)
+    assert "数据导入" not in [
+        supervisor.sidebar.item(i).text() for i in range(supervisor.sidebar.count())
+    ]
+    assert _showing(supervisor) == "仪表盘"
+    supervisor.allow_close()
+    # a page this Tidui no longer has (a saved name from another version): the dashboard
+    for key in QSettings().allKeys():
+        if key.startswith("main_window/last_page/"):
+            QSettings().setValue(key, "no-such-page")
+    unknown = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(unknown)
+    assert _showing(unknown) == "仪表盘"
+    unknown.allow_close()
+    _close(app)
+
+
+def test_a_supervisor_logging_in_on_the_lock_screen_sees_no_permission_error(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner locks on 数据导入 and a 主管 logs in: the owner's screens are discarded quietly
+    (the import list used to reload for the 主管 and say 权限不足 … import_data)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.conftest import as_role
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args, **kw: warnings.append(args[2]))
+    app, _ = make_company(tmp_path)
+    supervisor = as_role(app, "lead1", "supervisor")
+    session_vm = SessionViewModel(app)
+    window = MainWindow(session_vm)
+    qtbot.addWidget(window)
+    window.show()
+    _click_page(qtbot, window, "数据导入")
+    session_vm.replace_app(supervisor)
+    qtbot.wait(50)
+    assert warnings == []
+    assert _showing(window) == "仪表盘"
+    window.allow_close()
+    _close(app)
+
+
 def test_new_company_folder_shows_one_slash_between_names(qtbot: QtBot, tmp_path: Path) -> None:
     vm = NewCompanyViewModel()
     wizard = NewCompanyWizard(vm)

@@ -54,8 +54,8 @@ def test_dashboard_json_on_the_demo(demo_file: Path) -> None:
     assert levels["运营总监"]["headcount"] == 1 and levels["运营总监"]["ready_in"] == 0
     assert levels["运营助理"]["headcount"] == 2  # 孙悦, 周杰 (胡月 has left)
     assert {"level": "运营总监", "text": "运营总监：无人达标 — 梯队断层"} in found["gaps"]
-    # 2023-07..2024-06: 郭强, 赵宇, 钱蕾 left (3); month-end head-counts sum to 164 over 12
-    assert found["turnover"] == {"rolling_12m_pct": 21.95, "separations": 3, "avg_headcount": 13.67}
+    # 2023-07..2024-06: 郭强, 赵宇, 钱蕾 left (3); month-end head-counts sum to 173 over 12
+    assert found["turnover"] == {"rolling_12m_pct": 20.81, "separations": 3, "avg_headcount": 14.42}
     # the finished cycle 2023下半年: five cases, each decided within a day
     assert found["cases"] == {"decided": 5, "avg_days": 0.66, "max_days": 0.83}
     assert {"employee": "E006", "performance": 3, "potential": 3} in found["nine_box"]
