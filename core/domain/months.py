@@ -6,6 +6,7 @@ helpers here turn it into a running index (year * 12 + month - 1) whenever arith
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 
@@ -42,8 +43,12 @@ def parse(text: str) -> Month:
     raise ValidationError("rules.month.invalid", text=str(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def index(month: Month) -> int:
-    """A running number (year * 12 + month - 1) so that consecutive months differ by one."""
+    """A running number (year * 12 + month - 1) so that consecutive months differ by one.
+
+    Remembered: a report on a thousand people asks it for the same few dozen months 35,000
+    times."""
     if not is_month(month):
         raise ValidationError("rules.month.invalid", text=str(month))
     return int(month[:4]) * 12 + int(month[5:7]) - 1
@@ -107,6 +112,7 @@ def label(month: Month, lang: str = "zh") -> str:
     return f"{year}年{month0 + 1}月"
 
 
+@functools.lru_cache(maxsize=8192)
 def short_label(month: Month, lang: str = "zh", reference: Month | None = None) -> str:
     """ "3月" / "Mar" when ``month`` is in the same year as ``reference``, otherwise the full label."""
     if reference is not None and month[:4] != reference[:4]:
