@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -52,14 +53,6 @@ def default_backup_dir(data_path: Path) -> Path:
     return data_path.with_name(data_path.stem + ".backups")
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def make_backup(
     data_path: Path,
     keys_path: Path,
@@ -67,7 +60,11 @@ def make_backup(
     dest_dir: Path | None = None,
     reason: str = "manual",
     schema_version: int = 0,
+    check: Callable[[], None] | None = None,
 ) -> Path:
+    """Write a verified-to-open backup zip atomically; ``check`` (the damage check, which reads
+    every page) runs on another thread while the file is copied, under the same read lock, and
+    the zip is kept only when it passes (a damaged file must never push good backups out)."""
     dest_dir = dest_dir or default_backup_dir(data_path)
     dest_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
@@ -86,43 +83,68 @@ def make_backup(
         raise
     os.close(fd)
     tmp = Path(tmp_name)
+    checking: Future[None] | None = None
     try:
         with engine.connect() as conn:
             # A transaction + a read = SQLite's SHARED lock: writers wait until the copy is done.
             conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
-            data_hash = _sha256_file(data_path)
+            if check is not None:
+                checking = _CHECKS.submit(check)
             keys_bytes = keys_path.read_bytes()
             anchor_bytes = read_anchor(data_path)
-            manifest: dict[str, object] = {
-                "format": "tidui-backup",
-                "version": 1,
-                "created": datetime.now().isoformat(timespec="seconds"),
-                "reason": reason,
-                "source": data_path.name,
-                "schema_version": schema_version,
-                "data_sha256": data_hash,
-                "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
-            }
-            if anchor_bytes is not None:
-                manifest["audit_sha256"] = hashlib.sha256(anchor_bytes).hexdigest()
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-                zf.write(data_path, _DATA)
+                data_hash = _copy_into(zf, data_path, _DATA)
                 zf.writestr(_KEYS, keys_bytes)
                 if anchor_bytes is not None:
                     zf.writestr(_AUDIT, anchor_bytes)
+                manifest: dict[str, object] = {
+                    "format": "tidui-backup",
+                    "version": 1,
+                    "created": datetime.now().isoformat(timespec="seconds"),
+                    "reason": reason,
+                    "source": data_path.name,
+                    "schema_version": schema_version,
+                    "data_sha256": data_hash,
+                    "keys_sha256": hashlib.sha256(keys_bytes).hexdigest(),
+                }
+                if anchor_bytes is not None:
+                    manifest["audit_sha256"] = hashlib.sha256(anchor_bytes).hexdigest()
                 zf.writestr(_MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+            if checking is not None:
+                checking.result()  # raises when the file is damaged: the zip is dropped below
             conn.rollback()
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
         fsync_dir(dest_dir)
     except BaseException as error:
+        if checking is not None:
+            checking.exception()  # never leave it reading the file
         with contextlib.suppress(OSError):
             tmp.unlink()
         if is_disk_full(error):
             raise disk_full(dest_dir) from error
         raise
     return target
+
+
+# The backup's damage check runs here while the copy is written (SQLite, hashing, the CRC and
+# the writes all release the GIL: two cores do the two at once).
+_CHECKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidui-backup-check")
+_CHUNK = 4 << 20
+
+
+def _copy_into(zf: zipfile.ZipFile, source: Path, name: str) -> str:
+    """Copy ``source`` into ``zf`` as ``name`` (stored) in large chunks; returns its SHA-256,
+    taken from the same reads (the file is read once)."""
+    digest = hashlib.sha256()
+    info = zipfile.ZipInfo.from_file(source, name)
+    info.compress_type = zipfile.ZIP_STORED
+    with source.open("rb") as fh, zf.open(info, "w", force_zip64=True) as out:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
 
 
 def read_anchor(data_path: Path) -> bytes | None:

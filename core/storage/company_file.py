@@ -225,11 +225,17 @@ class OpenFile:
         self._intact = True
 
     def backup(self, dest_dir: Path | None = None, reason: str = "manual") -> Path:
-        self.check_intact(again=True)
         with self.engine.connect() as conn:
             version = int(read_meta(conn).get("schema_version", "0"))
+        # every page is checked again, beside the copy (make_backup keeps the zip only if it passes)
         made = backups.make_backup(
-            self.path, self.keys_path, self.engine, dest_dir, reason, version
+            self.path,
+            self.keys_path,
+            self.engine,
+            dest_dir,
+            reason,
+            version,
+            check=lambda: self.check_intact(again=True),
         )
         if reason != "manual":
             backups.rotate(made.parent, self.path.stem)

@@ -119,19 +119,21 @@ def test_backup_that_fills_the_disk_half_way_through_the_data_is_not_listed(
 ) -> None:
     """The disk fills while the data file is being copied into the zip: half a zip was on
     disk; it is removed, and 备份与恢复 lists no backup that would not restore."""
-    import zipfile
+    from core.storage import backup as backups
 
     path = people.file.path
     before = _pair(path)
     folder = tmp_path / "usb"
     seen: list[int] = []
 
-    def half_then_full(src: Any, dst: Any, length: int = 0) -> None:
-        dst.write(src.read(path.stat().st_size // 2))
-        seen.append(sum(p.stat().st_size for p in folder.iterdir()))
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def half_then_full(zf: Any, source: Path, name: str) -> str:
+        with zf.open(name, "w", force_zip64=True) as out:
+            out.write(source.read_bytes()[: source.stat().st_size // 2])
+            zf.fp.flush()
+            seen.append(sum(p.stat().st_size for p in folder.iterdir()))
+            raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(zipfile.shutil, "copyfileobj", half_then_full)
+    monkeypatch.setattr(backups, "_copy_into", half_then_full)
     with pytest.raises(DiskFull) as error:
         people.file.backup(folder)
     monkeypatch.undo()
