@@ -42,7 +42,7 @@ def test_version_2_file_is_migrated_and_gets_the_indexes(tmp_path: Path) -> None
     app.close(backup=False)
 
     app = auth.log_in(path, OWNER, OWNER_PASSWORD)
-    assert [m.version for m in app.file.migrated] == [3]
+    assert app.file.migrated[0].version == 3  # then any later steps
     assert set(UNDO_INDEXES) <= _indexes(app)
     with app.read() as s:
         version = s.connection().exec_driver_sql(
