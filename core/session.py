@@ -157,6 +157,28 @@ class UnitOfWork:
             signer=self.app.signer,
         )
 
+    def audit_system(
+        self,
+        action: str,
+        entity: str,
+        entity_id: object = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """An entry no person wrote (actor ``SYSTEM_ACTOR``, unsigned by design; verify lists
+        such entries): for what the program does on its own, never for a user's action."""
+        self._audited = True
+        self._last_hash = append_audit(
+            self.session,
+            SYSTEM_ACTOR,
+            action,
+            entity,
+            entity_id,
+            before,
+            after,
+            prev_hash=self._last_hash,
+        )
+
 
 def append_audit(
     session: Session,
