@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.i18n import Message
@@ -166,7 +166,8 @@ def _rows(session: Session, where: Any = None) -> Iterable[Row]:
         AuditEntry.at,
         AuditEntry.actor,
         AuditEntry.action,
-        AuditEntry.after,
+        # only the entries that publish keys or name roles need their content
+        case((AuditEntry.action.in_(PUBLISHERS + _ROLE_ACTIONS), AuditEntry.after)).label("after"),
         AuditEntry.hash,
         AuditEntry.signature,
     ).subquery()
