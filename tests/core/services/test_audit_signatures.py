@@ -10,25 +10,21 @@ they name, and the log-in says so too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlcipher3
 
 from core.services.admin import auth, maintenance, users
 from core.services.admin import company as company_service
-from core.session import GENESIS_HASH, SYSTEM_ACTOR, entry_hash
-from core.storage import anchor as anchors
+from core.session import SYSTEM_ACTOR
 from core.storage.keyslots import KeyFile
 from core.storage.paths import keys_path_for
 from core.storage.signing import Signer, new_seed
 from tests.conftest import OWNER, OWNER_PASSWORD, make_company
+from tests.core.services.audit_support import Row, connect, forged, rewrite
 
 HR_PASSWORD = "hr-pass-123"
-Row = dict[str, Any]
 
 
 def _company(tmp_path: Path) -> tuple[Path, str]:
@@ -40,80 +36,6 @@ def _company(tmp_path: Path) -> tuple[Path, str]:
     path = app.file.path
     app.close(backup=False)
     return path, recovery
-
-
-def _connect(path: Path, recovery: str) -> Any:
-    con = sqlcipher3.connect(str(path))
-    con.execute(f"PRAGMA key = \"x'{recovery.replace('-', '')}'\"")
-    return con
-
-
-_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after", "signature")
-
-
-def _rewrite(
-    path: Path,
-    recovery: str,
-    edit: Callable[[list[Row]], None],
-    sign: Callable[[Row, str], str | None] | None = None,
-) -> None:
-    """As a file-key holder: ``edit`` the rows (dicts, JSON already parsed; append to add),
-    re-hash the whole chain, keep each signature unless ``sign`` gives a new one, and write a
-    matching anchor and audit_count, so nothing but the signatures can tell."""
-    con = _connect(path, recovery)
-    rows = [
-        dict(zip(_COLUMNS, r, strict=True))
-        for r in con.execute(f"SELECT {', '.join(_COLUMNS)} FROM audit_log ORDER BY id")
-    ]
-    for row in rows:
-        row["before"] = json.loads(row["before"]) if row["before"] else None
-        row["after"] = json.loads(row["after"]) if row["after"] else None
-    edit(rows)
-    prev = GENESIS_HASH
-    con.execute("DELETE FROM audit_log")
-    for number, row in enumerate(rows, 1):
-        at = row.get("at") or datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
-        when = datetime.fromisoformat(at).replace(tzinfo=UTC)
-        digest = entry_hash(
-            prev,
-            when,
-            row["actor"],
-            row["action"],
-            row["entity"],
-            row.get("entity_id"),
-            row.get("before"),
-            row.get("after"),
-        )
-        signature = row.get("signature") if sign is None else sign(row, digest)
-        con.execute(
-            "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before, after,"
-            " prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                number,
-                at,
-                row["actor"],
-                row["action"],
-                row["entity"],
-                row.get("entity_id"),
-                json.dumps(row["before"], ensure_ascii=False) if row.get("before") else None,
-                json.dumps(row["after"], ensure_ascii=False) if row.get("after") else None,
-                prev,
-                digest,
-                signature,
-            ),
-        )
-        prev, last_at = digest, at
-    con.execute("UPDATE file_meta SET value = ? WHERE key = 'audit_count'", (str(len(rows)),))
-    file_id = con.execute("SELECT value FROM file_meta WHERE key = 'file_id'").fetchone()[0]
-    con.commit()
-    con.close()
-    key = bytes.fromhex(recovery.replace("-", ""))
-    head = anchors.Head(len(rows), len(rows), prev, last_at)
-    anchors.write(path, key, anchors.Anchor(file_id, head))
-
-
-def _forged(actor: str, action: str, after: dict[str, Any]) -> Row:
-    return {"actor": actor, "action": action, "entity": "user", "entity_id": "1", "after": after}
 
 
 def _check(path: Path, login: str = OWNER, password: str = OWNER_PASSWORD) -> tuple[Any, ...]:
@@ -155,7 +77,7 @@ def test_a_genuine_chain_of_several_users_passes(tmp_path: Path) -> None:
     app.close(backup=False)
     assert _check(path, OWNER, "owner-pass-2") == ([], [], [])
     assert _check(path, "hr1", "hr-pass-456") == ([], [], [])
-    con = _connect(path, recovery)
+    con = connect(path, recovery)
     unsigned = con.execute("SELECT count(*) FROM audit_log WHERE signature IS NULL").fetchone()
     con.close()
     assert unsigned == (0,)
@@ -169,8 +91,8 @@ def test_an_entry_appended_in_the_owners_name_is_caught(tmp_path: Path, forger: 
         "a random key": Signer(new_seed()),
         "hr1's own key": _signer_of(path, "hr1", HR_PASSWORD),
     }[forger]
-    entry = _forged(OWNER, "user.role", {"login": "hr1", "role": "owner"})
-    _rewrite(
+    entry = forged(OWNER, "user.role", {"login": "hr1", "role": "owner"})
+    rewrite(
         path,
         recovery,
         lambda rows: rows.append(entry),
@@ -195,7 +117,7 @@ def test_an_entry_edited_rehashed_and_reanchored_is_caught(tmp_path: Path) -> No
     def edit(rows: list[Row]) -> None:
         rows[2]["after"]["role"] = "owner"
 
-    _rewrite(path, recovery, edit)
+    rewrite(path, recovery, edit)
     warnings, problems, _notes = _check(path)
     assert any("第 3 条审计记录" in p and f"不是 {OWNER} 本人签署的" in p for p in problems)
     assert any("第 4 条审计记录" in p for p in problems)
@@ -212,7 +134,7 @@ def test_an_owners_entry_signed_again_by_hr_is_caught(tmp_path: Path) -> None:
     def edit(rows: list[Row]) -> None:
         rows[3]["after"] = {"name": "别的公司"}
 
-    _rewrite(
+    rewrite(
         path,
         recovery,
         edit,
@@ -228,15 +150,15 @@ def test_hr_cannot_register_a_key_for_the_owner(tmp_path: Path) -> None:
     path, recovery = _company(tmp_path)
     hr1 = _signer_of(path, "hr1", HR_PASSWORD)
     fake = Signer(new_seed())
-    reset = _forged("hr1", "user.reset_password", {"login": OWNER, "signing_key": fake.public})
-    then = _forged(OWNER, "user.role", {"login": "hr1", "role": "owner"})
+    reset = forged("hr1", "user.reset_password", {"login": OWNER, "signing_key": fake.public})
+    then = forged(OWNER, "user.role", {"login": "hr1", "role": "owner"})
 
     def sign(row: Row, digest: str) -> str | None:
         if row is reset:
             return hr1.sign(digest)
         return fake.sign(digest) if row is then else row["signature"]
 
-    _rewrite(path, recovery, lambda rows: rows.extend([reset, then]), sign=sign)
+    rewrite(path, recovery, lambda rows: rows.extend([reset, then]), sign=sign)
     _warnings, problems, _notes = _check(path)
     assert any("第 5 条审计记录" in p and "无权" in p for p in problems), problems
     assert any("第 6 条审计记录" in p and f"不是 {OWNER} 本人签署的" in p for p in problems)
@@ -246,13 +168,13 @@ def test_a_tampered_published_key_is_caught(tmp_path: Path) -> None:
     """hr1's key in its user.add entry replaced by the attacker's, who then signs as hr1."""
     path, recovery = _company(tmp_path)
     fake = Signer(new_seed())
-    entry = _forged("hr1", "user.role", {"login": "hr1", "role": "owner"})
+    entry = forged("hr1", "user.role", {"login": "hr1", "role": "owner"})
 
     def edit(rows: list[Row]) -> None:
         rows[1]["after"]["signing_key"] = fake.public
         rows.append(entry)
 
-    _rewrite(
+    rewrite(
         path,
         recovery,
         edit,
@@ -277,7 +199,7 @@ def test_a_chain_rewritten_from_its_founding_entry_shows_at_the_owners_log_in(
             if row["actor"] == OWNER and row["after"] and "signing_key" in row["after"]:
                 row["after"]["signing_key"] = Signer(new_seed()).public
 
-    _rewrite(path, recovery, edit, sign=lambda row, digest: fake.sign(digest))
+    rewrite(path, recovery, edit, sign=lambda row, digest: fake.sign(digest))
     warnings, problems, _notes = _check(path)
     assert any("您（boss）的签名密钥与审计日志里为您登记的不一致" in p for p in problems), problems
     assert any("签名密钥与审计日志" in w for w in warnings), warnings
@@ -311,8 +233,8 @@ def _as_before_signing(path: Path, recovery: str) -> None:
             if row["after"]:
                 row["after"].pop("signing_key", None)
 
-    _rewrite(path, recovery, edit)
-    con = _connect(path, recovery)
+    rewrite(path, recovery, edit)
+    con = connect(path, recovery)
     con.execute("ALTER TABLE audit_log DROP COLUMN signature")
     con.execute("UPDATE file_meta SET value = '3' WHERE key = 'schema_version'")
     con.commit()
@@ -341,8 +263,8 @@ def test_an_old_file_is_reported_as_before_signing_and_signs_from_then_on(tmp_pa
     assert _slots_with_keys(path) == {OWNER, "hr1"}
     assert _check(path)[1:] == ([], notes)
     # from now on a forged entry in the owner's name is caught, and not as "before signing"
-    entry = _forged(OWNER, "user.role", {"login": "hr2", "role": "owner"})
-    _rewrite(path, recovery, lambda rows: rows.append(entry))
+    entry = forged(OWNER, "user.role", {"login": "hr2", "role": "owner"})
+    rewrite(path, recovery, lambda rows: rows.append(entry))
     _warnings, problems, notes = _check(path)
     assert len(problems) == 1 and f"不是 {OWNER} 本人签署的" in problems[0], problems
     assert "早于签名的记录 4 条" in notes[0]
@@ -352,8 +274,8 @@ def test_an_account_created_after_signing_cannot_take_a_key_by_itself(tmp_path: 
     """Only accounts from before signing may publish their first key themselves."""
     path, recovery = _company(tmp_path)
     fake = Signer(new_seed())
-    claim = _forged("hr2", "user.signing_key", {"login": "hr2", "signing_key": fake.public})
-    _rewrite(
+    claim = forged("hr2", "user.signing_key", {"login": "hr2", "signing_key": fake.public})
+    rewrite(
         path,
         recovery,
         lambda rows: rows.append(claim),
@@ -402,7 +324,7 @@ def test_entries_by_no_person_are_unsigned_by_design(tmp_path: Path) -> None:
         uow.audit_system("maintenance.check", "company", 1)
         uow.commit()
     app.close(backup=False)
-    con = _connect(path, _recovery)
+    con = connect(path, _recovery)
     assert con.execute("SELECT actor, signature FROM audit_log WHERE id = 5").fetchone() == (
         SYSTEM_ACTOR,
         None,
