@@ -141,11 +141,16 @@ class UserSlot:
     # (core/storage/signing.py); None in a slot written before audit entries were signed.
     sign: dict[str, str] | None = None
 
-    def aad(self, file_id: str) -> bytes:
-        return f"tidui-slot|{file_id}|{self.login}".encode()
+    def aad(self, file_id: str, signs: bool | None = None) -> bytes:
+        """What the slot's wrapped key and sealed file key are bound to: the file and the
+        login, and whether the slot holds a signing key (so that removing it from a slot, to
+        have the account take a new one, breaks the slot instead: only the password could
+        re-wrap it)."""
+        signs = self.sign is not None if signs is None else signs
+        return f"tidui-slot|{file_id}|{self.login}{'|signs' if signs else ''}".encode()
 
     def sign_aad(self, file_id: str) -> bytes:
-        return self.aad(file_id) + b"|sign"
+        return self.aad(file_id, signs=True) + b"|sign"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -369,10 +374,10 @@ class KeyFile:
             wrapped="",
             public=_b64(public),
         )
+        slot.sign = _wrap_seed(kek, slot, self.file_id, signing or new_seed())
         aad = slot.aad(self.file_id)
         slot.wrapped = _b64(AESGCM(kek).encrypt(nonce, private.private_bytes_raw(), aad))
         slot.envelope = seal(public, key, aad)
-        slot.sign = _wrap_seed(kek, slot, self.file_id, signing or new_seed())
         self.slots = [s for s in self.slots if s.login.casefold() != login.casefold()] + [slot]
 
     def add_signing(self, login: str, password: str, signing: bytes) -> None:
@@ -381,8 +386,23 @@ class KeyFile:
         slot = self.find(login)
         if slot is None:
             raise UnknownUser(login=login)
-        kek, _unwrapped = self._open(slot, password)
+        if slot.sign is not None:
+            raise ValueError(login)
+        kek, unwrapped = self._open(slot, password)
+        key = None
+        if slot.envelope is not None:
+            try:
+                key = unseal(unwrapped, slot.envelope, slot.aad(self.file_id))
+            except (InvalidTag, KeyError, ValueError, TypeError):
+                raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
+        # the slot is re-bound to holding a signing key (see UserSlot.aad)
         slot.sign = _wrap_seed(kek, slot, self.file_id, signing)
+        aad = slot.aad(self.file_id)
+        nonce = os.urandom(NONCE_BYTES)
+        slot.nonce = _b64(nonce)
+        slot.wrapped = _b64(AESGCM(kek).encrypt(nonce, unwrapped, aad))
+        if key is not None:
+            slot.envelope = seal(_unb64(slot.public), key, aad)
 
     def relabel(self, login: str, role: str) -> None:
         """Change a slot's role label (shown before log-in; the database decides the real role)."""
@@ -436,10 +456,21 @@ class KeyFile:
             aad = slot.aad(self.file_id)
             unwrapped = AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
         except InvalidTag:
+            if slot.sign is None and self._signed_once(slot, kek):
+                # the password is right, but the slot's signing key was removed
+                raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
             raise WrongPassword(login=login) from None
         except (KeyError, ValueError, TypeError):
             raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
         return kek, unwrapped
+
+    def _signed_once(self, slot: UserSlot, kek: bytes) -> bool:
+        try:
+            aad = slot.aad(self.file_id, signs=True)
+            AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
+        except InvalidTag:
+            return False
+        return True
 
     def check_key(self, key: bytes) -> None:
         if not hmac.compare_digest(_key_check(self.file_id, key), self.recovery_check):

@@ -185,9 +185,10 @@ def _finish(walk: _Walk, signer: Signer | None, login: str) -> SignatureReport:
         report.problems.append(
             Message("audit.not_signed_more", {"count": extra, "total": report.not_signed})
         )
-    if signer is not None and walk.era:
+    if signer is not None:
         # The key this password unlocked must be the one the chain names: a chain rewritten
-        # from its founding entry with another key (by a file-key holder) shows here.
+        # from its founding entry with another key, or stripped of its signatures to look
+        # older than signing (by a file-key holder), shows here.
         published = walk.keys.get(login.casefold())
         if published is None or published.public_bytes_raw() != signer.public_raw:
             report.problems.insert(0, Message("audit.own_key_mismatch", {"login": login}))

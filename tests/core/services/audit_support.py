@@ -90,3 +90,30 @@ def rewrite(
 
 def forged(actor: str, action: str, after: dict[str, Any]) -> Row:
     return {"actor": actor, "action": action, "entity": "user", "entity_id": "1", "after": after}
+
+
+def slots_before_signing(path: Path, passwords: dict[str, str]) -> None:
+    """Rewrite the key file's slots as Tidui wrote them before signing: no signing key, and
+    the wrapped key bound to the login alone (this needs each account's password)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from core.storage import keyslots
+    from core.storage.paths import keys_path_for
+
+    keys = keys_path_for(path)
+    keyfile = keyslots.KeyFile.load(keys)
+    for slot in keyfile.slots:
+        kdf = slot.kdf
+        salt = keyslots._unb64(kdf["salt"])
+        kek = keyslots._derive(passwords[slot.login], salt, kdf["n"], kdf["r"], kdf["p"])
+        signed_aad = slot.aad(keyfile.file_id)
+        private = AESGCM(kek).decrypt(
+            keyslots._unb64(slot.nonce), keyslots._unb64(slot.wrapped), signed_aad
+        )
+        assert slot.envelope is not None
+        file_key = keyslots.unseal(private, slot.envelope, signed_aad)
+        slot.sign = None
+        aad = slot.aad(keyfile.file_id)
+        slot.wrapped = keyslots._b64(AESGCM(kek).encrypt(keyslots._unb64(slot.nonce), private, aad))
+        slot.envelope = keyslots.seal(keyslots._unb64(slot.public), file_key, aad)
+    keyfile.save(keys)

@@ -22,7 +22,13 @@ from core.storage.keyslots import KeyFile
 from core.storage.paths import keys_path_for
 from core.storage.signing import Signer, new_seed
 from tests.conftest import OWNER, OWNER_PASSWORD, make_company
-from tests.core.services.audit_support import Row, connect, forged, rewrite
+from tests.core.services.audit_support import (
+    Row,
+    connect,
+    forged,
+    rewrite,
+    slots_before_signing,
+)
 
 HR_PASSWORD = "hr-pass-123"
 
@@ -239,11 +245,7 @@ def _as_before_signing(path: Path, recovery: str) -> None:
     con.execute("UPDATE file_meta SET value = '3' WHERE key = 'schema_version'")
     con.commit()
     con.close()
-    keys = keys_path_for(path)
-    data = json.loads(keys.read_text(encoding="utf-8"))
-    for slot in data["slots"]:
-        slot.pop("sign")
-    keys.write_text(json.dumps(data), encoding="utf-8")
+    slots_before_signing(path, {OWNER: OWNER_PASSWORD, "hr1": HR_PASSWORD, "hr2": HR_PASSWORD})
 
 
 def _slots_with_keys(path: Path) -> set[str]:
@@ -333,3 +335,39 @@ def test_entries_by_no_person_are_unsigned_by_design(tmp_path: Path) -> None:
     warnings, problems, notes = _check(path)
     assert (warnings, problems) == ([], [])
     assert len(notes) == 1 and "由系统写入" in notes[0] and "第 5 条" in notes[0], notes
+
+
+def test_a_log_stripped_to_look_older_than_signing_shows_at_the_next_log_in(
+    tmp_path: Path,
+) -> None:
+    """Every signature and published key removed, re-hashed and re-anchored: the log alone
+    would pass for one from before signing, but the owner's slot still holds the owner's
+    key (only the password can take it out), and the log names none."""
+    path, recovery = _company(tmp_path)
+
+    def edit(rows: list[Row]) -> None:
+        for row in rows:
+            row["signature"] = None
+            if row["after"]:
+                row["after"].pop("signing_key", None)
+
+    rewrite(path, recovery, edit)
+    warnings, problems, _notes = _check(path)
+    assert any("您（boss）的签名密钥与审计日志里为您登记的不一致" in p for p in problems), problems
+    assert any("签名密钥" in w for w in warnings), warnings
+
+
+def test_a_signing_key_removed_from_its_slot_breaks_the_slot(tmp_path: Path) -> None:
+    """Taking the key out of a slot (so that the account would take a new one at its next
+    log-in) leaves a damaged key file, not a slot from before signing, nor 'wrong password'."""
+    from core.errors import CorruptFile
+
+    path, _recovery = _company(tmp_path)
+    keys = keys_path_for(path)
+    data = json.loads(keys.read_text(encoding="utf-8"))
+    for slot in data["slots"]:
+        slot.pop("sign")
+    keys.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CorruptFile) as caught:
+        auth.log_in(path, OWNER, OWNER_PASSWORD)
+    assert caught.value.code == "file.keys_corrupt"
