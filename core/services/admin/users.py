@@ -23,7 +23,7 @@ from core.model import Employee, FileMeta, User
 from core.permissions import Perm, Role, require
 from core.session import AppSession, UnitOfWork
 from core.storage.keyslots import KeyFile, format_recovery_key, new_file_key
-from core.storage.signing import new_seed, public_text
+from core.storage.signing import Signer, new_seed, public_text
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,8 @@ def reset_password(app: AppSession, login: str, new_password: str) -> None:
     with app.uow() as uow:
         user = _get(uow.session, login)
         after: dict[str, object] = {"login": user.login}
-        if user.id == app.actor.user_id and app.signer is not None:
+        own = user.id == app.actor.user_id
+        if own and app.signer is not None:
             seed = app.signer.seed  # one's own key is kept, re-wrapped under the new password
         else:
             # the old key is wrapped under the old password, which the owner does not know
@@ -149,6 +150,8 @@ def reset_password(app: AppSession, login: str, new_password: str) -> None:
         commit_with_slots(
             app, uow, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key, seed)
         )
+        if own:
+            app.signer = Signer(seed)
 
 
 def change_own_password(app: AppSession, old_password: str, new_password: str) -> None:
@@ -168,6 +171,7 @@ def change_own_password(app: AppSession, old_password: str, new_password: str) -
             uow,
             lambda kf: kf.set_slot(actor.login, actor.role, new_password, app.file.key, seed),
         )
+    app.signer = Signer(seed)
 
 
 def set_disabled(
