@@ -22,7 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.i18n import Message
 from core.model import AuditEntry
@@ -43,6 +43,7 @@ PUBLISHERS = (
 )
 # Entries that say which role an account has (so that who may vouch for a key is known).
 _ROLE_ACTIONS = ("company.create", "user.add", "user.role")
+_CONTENT = PUBLISHERS + _ROLE_ACTIONS
 # At most this many entries are named one by one; the rest are counted.
 MAX_NAMED = 10
 # At log-in only the newest entries are checked (verify checks all).
@@ -158,24 +159,49 @@ class _Walk:
         return False
 
 
-def _rows(session: Session, where: Any = None) -> Iterable[Row]:
-    position = func.row_number().over(order_by=AuditEntry.id).label("position")
-    inner = select(
-        position,
-        AuditEntry.id,
+def _columns(place: Any) -> Any:
+    return select(
+        place,
         AuditEntry.at,
         AuditEntry.actor,
         AuditEntry.action,
         # only the entries that publish keys or name roles need their content
-        case((AuditEntry.action.in_(PUBLISHERS + _ROLE_ACTIONS), AuditEntry.after)).label("after"),
+        case((AuditEntry.action.in_(_CONTENT), AuditEntry.after)),
         AuditEntry.hash,
         AuditEntry.signature,
-    ).subquery()
-    query = select(inner).order_by(inner.c.id)
-    if where is not None:
-        query = query.where(where(inner))
-    for r in session.execute(query):
-        yield Row(r.position, r.at, r.actor, r.action, r.after, r.hash, r.signature)
+    )
+
+
+def _rows(session: Session) -> Iterable[Row]:
+    """Every entry in chain order, with its 1-based place."""
+    query = _columns(AuditEntry.id).order_by(AuditEntry.id)
+    for place, (_id, at, actor, action, after, digest, signature) in enumerate(
+        session.execute(query), 1
+    ):
+        yield Row(place, at, actor, action, after, digest, signature)
+
+
+def _login_rows(session: Session, tail: int) -> list[Row]:
+    """The newest ``tail`` entries, and before them only those that publish keys or name
+    roles (each with its place, counted without reading the whole log)."""
+    newest = list(
+        session.execute(_columns(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(tail))
+    )
+    if not newest:
+        return []
+    total = session.scalar(select(func.count(AuditEntry.id))) or 0
+    first_id = newest[-1][0]
+    earlier = aliased(AuditEntry)
+    place = select(func.count(earlier.id)).where(earlier.id <= AuditEntry.id).scalar_subquery()
+    early = session.execute(
+        _columns(place)
+        .where(AuditEntry.id < first_id, AuditEntry.action.in_(_CONTENT))
+        .order_by(AuditEntry.id)
+    )
+    rows = [Row(*r) for r in early]
+    start = total - len(newest)
+    rows += [Row(start + i, *r[1:]) for i, r in enumerate(reversed(newest), 1)]
+    return rows
 
 
 def _finish(walk: _Walk, signer: Signer | None, login: str) -> SignatureReport:
@@ -224,15 +250,9 @@ def login_warnings(app: AppSession, tail: int = LOGIN_TAIL) -> list[Message]:
     """At log-in (at most three sentences): the newest ``tail`` entries' signatures against the
     keys the chain publishes (the key-publishing entries are read, the rest skipped), and the
     account's own key against the chain's; verify checks everything."""
+    walk = _Walk()
     with app.read() as session:
-        total = session.scalar(select(func.count(AuditEntry.id))) or 0
-        first = total - tail
-
-        def where(inner: Any) -> Any:
-            return (inner.c.position > first) | inner.c.action.in_(PUBLISHERS + _ROLE_ACTIONS)
-
-        walk = _Walk()
-        for row in _rows(session, where):
+        for row in _login_rows(session, tail):
             walk.step(row)
     report = _finish(walk, app.signer, app.actor.login)
     return [m for m in report.problems if m.code != "audit.not_signed_more"][:3]

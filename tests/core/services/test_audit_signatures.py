@@ -371,3 +371,26 @@ def test_a_signing_key_removed_from_its_slot_breaks_the_slot(tmp_path: Path) -> 
     with pytest.raises(CorruptFile) as caught:
         auth.log_in(path, OWNER, OWNER_PASSWORD)
     assert caught.value.code == "file.keys_corrupt"
+
+
+def test_the_log_in_names_an_early_forged_key_by_its_place_in_a_long_log(tmp_path: Path) -> None:
+    """The log-in reads the newest 50 entries and, before them, only those that publish keys
+    or name roles; what it names still carries its true place in the chain."""
+    path, recovery = _company(tmp_path)
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    for number in range(60):
+        company_service.update_info(app, f"悦颜美妆{number}", "CNY", "zh")
+    app.close(backup=False)
+    hr1 = _signer_of(path, "hr1", HR_PASSWORD)
+    reset = forged("hr1", "user.reset_password", {"login": "hr2", "signing_key": hr1.public})
+
+    def edit(rows: list[Row]) -> None:
+        rows.insert(4, reset)
+
+    def sign(row: Row, digest: str) -> str | None:  # everything re-signed where it can be
+        return hr1.sign(digest) if row is reset else row["signature"]
+
+    rewrite(path, recovery, edit, sign=sign)
+    warnings, problems, _notes = _check(path)
+    assert any("第 5 条审计记录" in w and "无权" in w for w in warnings), warnings
+    assert any("第 5 条审计记录" in p and "无权" in p for p in problems), problems
