@@ -43,7 +43,7 @@ PUBLISHERS = (
 )
 # Entries that say which role an account has (so that who may vouch for a key is known).
 _ROLE_ACTIONS = ("company.create", "user.add", "user.role")
-_CONTENT = PUBLISHERS + _ROLE_ACTIONS
+_CONTENT = (*PUBLISHERS, *_ROLE_ACTIONS, "user.disable")
 # At most this many entries are named one by one; the rest are counted.
 MAX_NAMED = 10
 # At log-in only the newest entries are checked (verify checks all).
@@ -88,6 +88,7 @@ class _Walk:
         self.keys: dict[str, Ed25519PublicKey] = {}
         self.roles: dict[str, str] = {}
         self.pre_accounts: set[str] = set()  # created before signing: may take a key once
+        self.had_key: set[str] = set()
         self.era = False
         self.report = SignatureReport()
 
@@ -138,6 +139,7 @@ class _Walk:
         if new_key is not None and target is not None:
             if own or self.roles.get(who) == Role.OWNER.value:
                 self.keys[target] = new_key
+                self.had_key.add(target)
                 if row.action == "user.recover":
                     report.notes.append(
                         Message("audit.key_recovered", {**_params(row), "login": row.actor})
@@ -146,6 +148,9 @@ class _Walk:
                 report.problems.append(
                     Message("audit.key_not_vouched", {**_params(row), "target": str(target)})
                 )
+        if row.action == "user.disable" and target and self.roles.get(who) == Role.OWNER.value:
+            # a disabled account signs nothing more (re-enabling it publishes a new key)
+            self.keys.pop(target, None)
         self._track(row, after, pre=False)
 
     def _may_sign_with_new_key(self, row: Row, who: str) -> bool:
@@ -155,7 +160,7 @@ class _Walk:
         if row.action == "user.recover":
             return self.roles.get(who) == Role.OWNER.value  # the recovery key's power
         if row.action == "user.signing_key":
-            return who not in self.keys and who in self.pre_accounts
+            return who not in self.had_key and who in self.pre_accounts
         return False
 
 

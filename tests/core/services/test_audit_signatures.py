@@ -394,3 +394,23 @@ def test_the_log_in_names_an_early_forged_key_by_its_place_in_a_long_log(tmp_pat
     warnings, problems, _notes = _check(path)
     assert any("第 5 条审计记录" in w and "无权" in w for w in warnings), warnings
     assert any("第 5 条审计记录" in p and "无权" in p for p in problems), problems
+
+
+def test_a_disabled_account_signs_nothing_more(tmp_path: Path) -> None:
+    """hr2 kept its old key file and password (so its signing key) and, with someone holding
+    the new file key, adds an entry after it was disabled: its key was revoked by the disable."""
+    path, recovery = _company(tmp_path)
+    hr2 = _signer_of(path, "hr2", HR_PASSWORD)
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    recovery = users.set_disabled(app, "hr2", True) or ""
+    app.close(backup=False)
+    late = forged("hr2", "user.role", {"login": "hr2", "role": "owner"})
+    rewrite(
+        path,
+        recovery,
+        lambda rows: rows.append(late),
+        sign=lambda row, digest: hr2.sign(digest) if row is late else row["signature"],
+    )
+    _warnings, problems, _notes = _check(path)
+    assert len(problems) == 1 and "第 6 条审计记录" in problems[0], problems
+    assert "不是 hr2 本人签署的" in problems[0]
