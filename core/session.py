@@ -22,8 +22,12 @@ from core.i18n import Message
 from core.model import AuditEntry
 from core.storage.atomic import disk_full, is_disk_full
 from core.storage.company_file import OpenFile
+from core.storage.signing import Signer
 
 GENESIS_HASH = "0" * 64
+# The actor of an entry no person wrote (not a valid login): unsigned by design, and listed
+# as such by verify. Every entry naming a login must carry that account's signature.
+SYSTEM_ACTOR = "<system>"
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,29 @@ class UnitOfWork:
             before,
             after,
             prev_hash=self._last_hash,
+            signer=self.app.signer,
+        )
+
+    def audit_system(
+        self,
+        action: str,
+        entity: str,
+        entity_id: object = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """An entry no person wrote (actor ``SYSTEM_ACTOR``, unsigned by design; verify lists
+        such entries): for what the program does on its own, never for a user's action."""
+        self._audited = True
+        self._last_hash = append_audit(
+            self.session,
+            SYSTEM_ACTOR,
+            action,
+            entity,
+            entity_id,
+            before,
+            after,
+            prev_hash=self._last_hash,
         )
 
 
@@ -162,8 +189,10 @@ def append_audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     prev_hash: str | None = None,
+    signer: Signer | None = None,
 ) -> str:
-    """Add one chained audit entry to ``session``; returns its hash (the next entry's prev_hash)."""
+    """Add one chained audit entry to ``session``, signed by ``signer`` (the author's key,
+    unlocked at log-in); returns its hash (the next entry's prev_hash)."""
     if prev_hash is None:
         session.flush()
         last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
@@ -183,6 +212,7 @@ def append_audit(
             after=after_j,
             prev_hash=prev_hash,
             hash=digest,
+            signature=None if signer is None else signer.sign(digest),
         )
     )
     return digest
@@ -196,6 +226,9 @@ class AppSession:
     actor: Actor
     # What the log-in found wrong and the user must be told (e.g. a cut audit log).
     warnings: list[Message] = field(default_factory=list)
+    # The actor's signing key (unlocked with their password); None only for an account whose
+    # slot predates signing until its log-in gives it one (auth.log_in).
+    signer: Signer | None = field(default=None, repr=False)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self)

@@ -24,3 +24,7 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The author's Ed25519 signature over ``hash`` (core/storage/signing.py); None for an entry
+    # written before entries were signed (schema 5) or by no person (actor SYSTEM_ACTOR).
+    # Not part of the hash: the hash is what is signed.
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)

@@ -91,6 +91,9 @@ class OpenFile:
     anchor_flagged: bool = False
     _anchor_next: anchors.Head | None = field(default=None, repr=False)
     _intact: bool = field(default=False, repr=False)  # check_intact passed in this session
+    # The signing seed of the account whose password opened the file (None: a slot from
+    # before signing, or opened with the recovery key); the log-in turns it into a Signer.
+    signing_seed: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.engine)
@@ -409,8 +412,10 @@ def create(
     owner_login: str,
     owner_role: str,
     owner_password: str,
+    owner_signing: bytes | None = None,
 ) -> OpenFile:
-    """Create ``path`` (+ .keys). ``populate`` fills the new schema inside the creating transaction.
+    """Create ``path`` (+ .keys). ``populate`` fills the new schema inside the creating transaction;
+    ``owner_signing``: the owner's signing seed, wrapped in their slot (populate signs with it).
 
     The recovery key is ``result.recovery_key()``: show it once, then forget it.
     """
@@ -428,7 +433,7 @@ def create(
         key = new_file_key()
         file_id = uuid.uuid4().hex
         keyfile = KeyFile.new(file_id, key)
-        keyfile.set_slot(owner_login, owner_role, owner_password, key)
+        keyfile.set_slot(owner_login, owner_role, owner_password, key, owner_signing)
         with contextlib.suppress(FileNotFoundError):
             tmp_data.unlink()
         engine = make_engine(tmp_data, key)
@@ -458,6 +463,7 @@ def create(
         lock.release()
         raise
     opened = OpenFile(path=path, key=key, keyfile=keyfile, engine=make_engine(path, key), lock=lock)
+    opened.signing_seed = owner_signing
     opened.examine_anchor()
     return opened
 
@@ -536,20 +542,20 @@ def open_with_password(
         staged = _load_staged(path) if staged_keys_path(path).exists() else None
         refused: BaseException | None = None
         try:
-            key = keyfile.unlock(login, password)
+            key, seed = keyfile.open_slot(login, password)
         except (UnknownUser, WrongPassword) as error:
             # The account may be in a staged key file whose change committed before a crash.
             if staged is None or staged.file_id != keyfile.file_id:
                 raise
             refused = error
-            key = _unlock_or(staged, login, password, error)
+            key, seed = _unlock_or(staged, login, password, error)
         try:
             opened = _open_with_key(path, keyfile, key, lock, migrations)
         except CorruptFile as error:
             # A re-key may have reached the data before a crash kept its key file staged.
             if error.code != "file.data_corrupt" or staged is None:
                 raise
-            new_key = _unlock_or(staged, login, password, error)
+            new_key, seed = _unlock_or(staged, login, password, error)
             if new_key == key:
                 raise
             opened = _open_with_key(path, keyfile, new_key, lock, migrations)
@@ -560,13 +566,14 @@ def open_with_password(
         if opened.keyfile is not keyfile:
             # The key file changed while opening: the password must open the settled one.
             try:
-                again = opened.keyfile.unlock(login, password)
+                again, seed = opened.keyfile.open_slot(login, password)
             except BaseException:
                 opened.engine.dispose()
                 raise
             if again != opened.key:
                 opened.engine.dispose()
                 raise WrongPassword(login=login)
+        opened.signing_seed = seed
         return opened
     except BaseException:
         lock.release()
@@ -575,9 +582,9 @@ def open_with_password(
 
 def _unlock_or(
     staged: KeyFile, login: str, password: str, error: BaseException | None = None
-) -> bytes:
+) -> tuple[bytes, bytes | None]:
     try:
-        return staged.unlock(login, password)
+        return staged.open_slot(login, password)
     except (UnknownUser, WrongPassword, CorruptFile):
         if error is not None:
             raise error from None

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from core.errors import CorruptFile, UnknownUser, WrongPassword, WrongRecoveryKey
 from core.storage.atomic import write_atomic
+from core.storage.signing import new_seed
 
 KEYFILE_FORMAT = "tidui-keys"
 KEYFILE_VERSION = 1
@@ -136,9 +137,20 @@ class UserSlot:
     wrapped: str
     public: str = ""
     envelope: dict[str, str] | None = None
+    # The account's Ed25519 signing seed wrapped under the same password-derived key
+    # (core/storage/signing.py); None in a slot written before audit entries were signed.
+    sign: dict[str, str] | None = None
 
-    def aad(self, file_id: str) -> bytes:
-        return f"tidui-slot|{file_id}|{self.login}".encode()
+    def aad(self, file_id: str, signs: bool | None = None) -> bytes:
+        """What the slot's wrapped key and sealed file key are bound to: the file and the
+        login, and whether the slot holds a signing key (so that removing it from a slot, to
+        have the account take a new one, breaks the slot instead: only the password could
+        re-wrap it)."""
+        signs = self.sign is not None if signs is None else signs
+        return f"tidui-slot|{file_id}|{self.login}{'|signs' if signs else ''}".encode()
+
+    def sign_aad(self, file_id: str) -> bytes:
+        return self.aad(file_id, signs=True) + b"|sign"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -151,6 +163,8 @@ class UserSlot:
         if self.envelope is not None:
             data["public"] = self.public
             data["envelope"] = self.envelope
+        if self.sign is not None:
+            data["sign"] = self.sign
         return data
 
 
@@ -181,6 +195,18 @@ def _check_slot(slot: UserSlot) -> None:
             or len(_unb64(envelope["wrapped"])) != WRAPPED_BYTES
         ):
             raise ValueError("envelope")
+    if slot.sign is not None and (
+        set(slot.sign) != {"nonce", "wrapped"}
+        or len(_unb64(slot.sign["nonce"])) != NONCE_BYTES
+        or len(_unb64(slot.sign["wrapped"])) != WRAPPED_BYTES
+    ):
+        raise ValueError("sign")
+
+
+def _wrap_seed(kek: bytes, slot: UserSlot, file_id: str, seed: bytes) -> dict[str, str]:
+    nonce = os.urandom(NONCE_BYTES)
+    wrapped = AESGCM(kek).encrypt(nonce, seed, slot.sign_aad(file_id))
+    return {"nonce": _b64(nonce), "wrapped": _b64(wrapped)}
 
 
 def copy_slot(slot: UserSlot) -> UserSlot:
@@ -192,6 +218,7 @@ def copy_slot(slot: UserSlot) -> UserSlot:
         slot.wrapped,
         slot.public,
         dict(slot.envelope) if slot.envelope else None,
+        dict(slot.sign) if slot.sign else None,
     )
 
 
@@ -254,6 +281,9 @@ class KeyFile:
                 envelope = s.get("envelope")
                 if envelope is not None and not isinstance(envelope, dict):
                     raise ValueError("envelope")
+                sign = s.get("sign")
+                if sign is not None and not isinstance(sign, dict):
+                    raise ValueError("sign")
                 slot = UserSlot(
                     login=_text(s["login"]),
                     role=_text(s["role"]),
@@ -262,6 +292,7 @@ class KeyFile:
                     wrapped=_text(s["wrapped"]),
                     public=_text(s.get("public", "")),
                     envelope={k: _text(v) for k, v in envelope.items()} if envelope else None,
+                    sign={k: _text(v) for k, v in sign.items()} if sign else None,
                 )
                 _check_slot(slot)
                 slots.append(slot)
@@ -323,8 +354,11 @@ class KeyFile:
     def logins(self) -> list[str]:
         return [s.login for s in self.slots]
 
-    def set_slot(self, login: str, role: str, password: str, key: bytes) -> None:
-        """Add or replace ``login``'s slot, wrapping ``key`` under ``password``."""
+    def set_slot(
+        self, login: str, role: str, password: str, key: bytes, signing: bytes | None = None
+    ) -> None:
+        """Add or replace ``login``'s slot, wrapping ``key`` under ``password``, and the
+        account's signing seed ``signing`` (a new one when None) beside it."""
         self.check_key(key)
         salt = os.urandom(16)
         n = _scrypt_n()
@@ -340,10 +374,35 @@ class KeyFile:
             wrapped="",
             public=_b64(public),
         )
+        slot.sign = _wrap_seed(kek, slot, self.file_id, signing or new_seed())
         aad = slot.aad(self.file_id)
         slot.wrapped = _b64(AESGCM(kek).encrypt(nonce, private.private_bytes_raw(), aad))
         slot.envelope = seal(public, key, aad)
         self.slots = [s for s in self.slots if s.login.casefold() != login.casefold()] + [slot]
+
+    def add_signing(self, login: str, password: str, signing: bytes) -> None:
+        """Give ``login``'s slot (written before signing) the signing seed ``signing``,
+        wrapped under its password; the rest of the slot stays as it is."""
+        slot = self.find(login)
+        if slot is None:
+            raise UnknownUser(login=login)
+        if slot.sign is not None:
+            raise ValueError(login)
+        kek, unwrapped = self._open(slot, password)
+        key = None
+        if slot.envelope is not None:
+            try:
+                key = unseal(unwrapped, slot.envelope, slot.aad(self.file_id))
+            except (InvalidTag, KeyError, ValueError, TypeError):
+                raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
+        # the slot is re-bound to holding a signing key (see UserSlot.aad)
+        slot.sign = _wrap_seed(kek, slot, self.file_id, signing)
+        aad = slot.aad(self.file_id)
+        nonce = os.urandom(NONCE_BYTES)
+        slot.nonce = _b64(nonce)
+        slot.wrapped = _b64(AESGCM(kek).encrypt(nonce, unwrapped, aad))
+        if key is not None:
+            slot.envelope = seal(_unb64(slot.public), key, aad)
 
     def relabel(self, login: str, role: str) -> None:
         """Change a slot's role label (shown before log-in; the database decides the real role)."""
@@ -357,9 +416,37 @@ class KeyFile:
 
     def unlock(self, login: str, password: str) -> bytes:
         """The file key, if ``password`` is ``login``'s; WrongPassword / UnknownUser otherwise."""
+        return self.open_slot(login, password)[0]
+
+    def open_slot(self, login: str, password: str) -> tuple[bytes, bytes | None]:
+        """(the file key, the account's signing seed or None for a slot from before signing),
+        if ``password`` is ``login``'s; WrongPassword / UnknownUser otherwise."""
         slot = self.find(login)
         if slot is None:
             raise UnknownUser(login=login)
+        kek, unwrapped = self._open(slot, password)
+        aad = slot.aad(self.file_id)
+        seed = None
+        if slot.sign is not None:
+            try:
+                seed = AESGCM(kek).decrypt(
+                    _unb64(slot.sign["nonce"]),
+                    _unb64(slot.sign["wrapped"]),
+                    slot.sign_aad(self.file_id),
+                )
+            except (InvalidTag, KeyError, ValueError):
+                raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
+        if slot.envelope is None:
+            return unwrapped, seed
+        try:
+            return unseal(unwrapped, slot.envelope, aad), seed
+        except (InvalidTag, KeyError, ValueError, TypeError):
+            # the password was right: the sealed key itself was damaged or replaced
+            raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
+
+    def _open(self, slot: UserSlot, password: str) -> tuple[bytes, bytes]:
+        """(the password-derived key, what it unwraps: the X25519 key or a legacy file key)."""
+        login = slot.login
         try:
             _check_slot(slot)  # never derive with costs Tidui did not write
             kdf = slot.kdf
@@ -369,16 +456,21 @@ class KeyFile:
             aad = slot.aad(self.file_id)
             unwrapped = AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
         except InvalidTag:
+            if slot.sign is None and self._signed_once(slot, kek):
+                # the password is right, but the slot's signing key was removed
+                raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
             raise WrongPassword(login=login) from None
         except (KeyError, ValueError, TypeError):
             raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
-        if slot.envelope is None:
-            return unwrapped
+        return kek, unwrapped
+
+    def _signed_once(self, slot: UserSlot, kek: bytes) -> bool:
         try:
-            return unseal(unwrapped, slot.envelope, aad)
-        except (InvalidTag, KeyError, ValueError, TypeError):
-            # the password was right: the sealed key itself was damaged or replaced
-            raise CorruptFile("file.keys_corrupt", file=self.file_id) from None
+            aad = slot.aad(self.file_id, signs=True)
+            AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
+        except InvalidTag:
+            return False
+        return True
 
     def check_key(self, key: bytes) -> None:
         if not hmac.compare_digest(_key_check(self.file_id, key), self.recovery_check):

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from core.model import Base, FileMeta
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,21 @@ def _order_totals(conn: Connection) -> None:
     conn.execute(insert(FileMeta).values(key=ORDER_TOTALS_PENDING, value="1"))
 
 
+def _audit_signatures(conn: Connection) -> None:
+    """audit_log.signature: each new entry's author signature (existing entries keep none and
+    are reported by verify as written before signing, not as tampered)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("audit_log")}
+    if "signature" not in columns:
+        conn.exec_driver_sql("ALTER TABLE audit_log ADD COLUMN signature VARCHAR(100)")
+
+
 # Version 1 is the first released schema (created by create_schema); each later step upgrades
 # a file one version, e.g. Migration(3, "add employees.nickname", lambda c: c.exec_driver_sql(...)).
 MIGRATIONS: list[Migration] = [
     Migration(2, "review cycles and promotion cases", _promotion_tables),
     Migration(3, "fact-table indexes for undo", _undo_indexes),
     Migration(4, "store-month totals of the orders", _order_totals),
+    Migration(5, "audit entries signed by their author", _audit_signatures),
 ]
 
 

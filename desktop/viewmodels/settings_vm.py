@@ -235,10 +235,13 @@ class SettingsViewModel(QObject):
         from core.services.admin import maintenance
 
         report = maintenance.verify(self.session_vm.app)
+        notes = [m.text() for m in report.notes]
         if report.ok:
-            self.info.emit(render("verify.ok", {"entries": report.audit_entries}))
+            self.info.emit(
+                "\n".join([render("verify.ok", {"entries": report.audit_entries}), *notes])
+            )
         else:
-            self.error_raised.emit("\n".join(m.text() for m in report.problems))
+            self.error_raised.emit("\n".join([*(m.text() for m in report.problems), *notes]))
         return report.ok
 
     def backup_folder(self) -> str:

@@ -144,3 +144,30 @@ def test_a_wrong_password_restores_nothing(
     assert warned and session_vm.app is app
     window.allow_close()
     app.close(backup=False)
+
+
+def test_verify_names_an_entry_written_in_the_owners_name_outside_tidui(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """备份与校验 → 校验: an entry added with the file key (chain and anchor made to match) is
+    named as not signed by the owner, and the log-in already warned about it."""
+    from core.services.admin import auth
+    from tests.core.services.audit_support import forged, rewrite
+
+    app, recovery = make_company(tmp_path)
+    users.add_user(app, "hr1", "小王", "hr", "hr-pass-123")
+    path = app.file.path
+    app.close(backup=False)
+    entry = forged(OWNER, "user.role", {"login": "hr1", "role": "owner"})
+    rewrite(path, recovery, lambda rows: rows.append(entry))
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    assert any("不是 boss 本人签署的" in w.text("zh") for w in app.warnings)
+    window = _window(qtbot, SessionViewModel(app))
+    tab = window.page("settings").backup_tab  # type: ignore[attr-defined]
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warned.append(text))
+    tab.verify_button.click()
+    assert len(warned) == 1
+    assert "第 3 条审计记录" in warned[0] and "不是 boss 本人签署的" in warned[0], warned
+    window.allow_close()
+    app.close(backup=False)

@@ -37,13 +37,16 @@ def run(args: argparse.Namespace) -> int:
                 "ok": report.ok,
                 "audit_entries": report.audit_entries,
                 "problems": [m.text(args.lang) for m in report.problems],
+                "notes": [m.text(args.lang) for m in report.notes],
             }
         )
     elif report.ok:
         print_line("verify.ok", entries=report.audit_entries)
+        for note in report.notes:
+            print(note.text(args.lang))
     else:
         import sys
 
-        text = "; ".join(m.text(args.lang) for m in report.problems)
+        text = "; ".join(m.text(args.lang) for m in [*report.problems, *report.notes])
         print(f"{text}", file=sys.stderr)
     return 0 if report.ok else 1

@@ -20,6 +20,7 @@ from core.session import Actor, AppSession, append_audit
 from core.storage import company_file
 from core.storage.company_file import OpenFile
 from core.storage.migrations import ORDER_TOTALS_PENDING, Migration
+from core.storage.signing import Signer, new_seed
 
 TEMPLATES = ("none", "home", "beauty")
 
@@ -62,6 +63,7 @@ def create_company(
     _first_problem(login_problems(owner_login))
     _first_problem(problems(owner_password))
     seed = template_populator(template)
+    signer = Signer(new_seed())
     path = Path(path)
     if path.suffix != company_file.FILE_SUFFIX:
         path = path.with_name(path.name + company_file.FILE_SUFFIX)
@@ -81,7 +83,14 @@ def create_company(
             "company.create",
             "company",
             1,
-            after={"name": company_name, "owner": owner_login, "template": template},
+            after={
+                "name": company_name,
+                "owner": owner_login,
+                "template": template,
+                # the owner's public signing key: the root every later signature is checked from
+                "signing_key": signer.public,
+            },
+            signer=signer,
         )
         if seed is not None:
             seed(session)
@@ -92,18 +101,21 @@ def create_company(
                 "ladder",
                 None,
                 after={"template": template},
+                signer=signer,
             )
 
-    opened = company_file.create(path, populate, owner_login, Role.OWNER.value, owner_password)
+    opened = company_file.create(
+        path, populate, owner_login, Role.OWNER.value, owner_password, signer.seed
+    )
     try:
-        app = _session_for(opened, owner_login)
+        app = _session_for(opened, owner_login, signer.seed)
     except BaseException:
         opened.close()
         raise
     return app, opened.recovery_key()
 
 
-def _session_for(opened: OpenFile, login: str) -> AppSession:
+def _session_for(opened: OpenFile, login: str, signing: bytes | None) -> AppSession:
     with opened.sessions() as session:
         user = session.scalar(select(User).where(func.lower(User.login) == login.strip().lower()))
         if user is None:
@@ -119,7 +131,33 @@ def _session_for(opened: OpenFile, login: str) -> AppSession:
         )
     opened.lock.set_login(actor.login)
     _sum_order_totals_if_pending(opened)
-    return AppSession(file=opened, actor=actor)
+    return AppSession(file=opened, actor=actor, signer=None if signing is None else Signer(signing))
+
+
+def _ensure_signing_key(app: AppSession, password: str) -> None:
+    """An account whose slot predates signing gets a signing key at this log-in: wrapped in its
+    slot (staged with the change, like every slot change) and published, self-signed, by a
+    ``user.signing_key`` entry; verify accepts that once per account created before signing."""
+    if app.signer is not None:
+        return
+    from core.services.admin.users import commit_with_slots
+
+    signer = Signer(new_seed())
+    login = app.actor.login
+    app.signer = signer
+    try:
+        with app.uow() as uow:
+            uow.audit(
+                "user.signing_key",
+                "user",
+                app.actor.user_id,
+                after={"login": login, "signing_key": signer.public},
+            )
+            uow.session.flush()
+            commit_with_slots(app, uow, lambda kf: kf.add_signing(login, password, signer.seed))
+    except BaseException:
+        app.signer = None
+        raise
 
 
 def _sum_order_totals_if_pending(opened: OpenFile) -> None:
@@ -170,16 +208,21 @@ def log_in(
     def attempt() -> AppSession:
         opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
         try:
-            return _session_for(opened, login)
+            return _session_for(opened, login, opened.signing_seed)
         except BaseException:
             opened.close()
             raise
 
     app = _guarded(Path(path), attempt)
+    try:
+        _ensure_signing_key(app, password)
+    except BaseException:
+        app.close(backup=False)
+        raise
     _apply_due_cases(app)
-    from core.services.admin import audit
+    from core.services.admin import audit, signatures
 
-    app.warnings = audit.anchor_messages(app.file)
+    app.warnings = audit.anchor_messages(app.file) + signatures.login_warnings(app)
     return app
 
 
@@ -195,12 +238,14 @@ def unlock_again(app: AppSession, login: str, password: str) -> AppSession:
     """After 锁定 (lock screen): check the password against the slots without reopening the file."""
 
     def attempt() -> AppSession:
-        key = app.file.keyfile.unlock(login.strip(), password)
+        key, seed = app.file.keyfile.open_slot(login.strip(), password)
         if key != app.file.key:
             raise WrongPassword(login=login)
-        return _session_for(app.file, login)
+        return _session_for(app.file, login, seed)
 
-    return _guarded(app.file.path, attempt)
+    again = _guarded(app.file.path, attempt)
+    _ensure_signing_key(again, password)
+    return again
 
 
 def company_name(app: AppSession) -> str:
@@ -212,6 +257,7 @@ def recover(path: Path, recovery_key: str, owner_login: str, new_password: str) 
     """Open with the recovery key and give ``owner_login`` (an owner) a new password."""
     _first_problem(problems(new_password))
     opened = company_file.open_with_recovery_key(Path(path), recovery_key)
+    signer = Signer(new_seed())
     try:
         staged = copy.deepcopy(opened.keyfile)
         try:
@@ -222,14 +268,21 @@ def recover(path: Path, recovery_key: str, owner_login: str, new_password: str) 
                 if user is None or user.role != Role.OWNER.value:
                     raise ValidationError("recovery.not_owner", login=owner_login)
                 user.disabled = False
-                staged.set_slot(user.login, user.role, new_password, opened.key)
+                # The old signing key is wrapped under the forgotten password: a new one, published
+                # by this entry (verify names every such replacement: SECURITY.md)
+                staged.set_slot(user.login, user.role, new_password, opened.key, signer.seed)
                 append_audit(
                     session,
                     user.login,
                     "user.recover",
                     "user",
                     user.id,
-                    after={"login": user.login, "via": "recovery_key"},
+                    after={
+                        "login": user.login,
+                        "via": "recovery_key",
+                        "signing_key": signer.public,
+                    },
+                    signer=signer,
                 )
                 session.flush()
                 opened.stage_keys(session, staged)
@@ -241,7 +294,7 @@ def recover(path: Path, recovery_key: str, owner_login: str, new_password: str) 
         if anchored is not None:
             opened.finish_anchor(anchored)
         opened.promote_keys(staged)
-        return _session_for(opened, owner_login)
+        return _session_for(opened, owner_login, signer.seed)
     except BaseException:
         opened.close()
         raise

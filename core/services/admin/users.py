@@ -23,6 +23,7 @@ from core.model import Employee, FileMeta, User
 from core.permissions import Perm, Role, require
 from core.session import AppSession, UnitOfWork
 from core.storage.keyslots import KeyFile, format_recovery_key, new_file_key
+from core.storage.signing import Signer, new_seed, public_text
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class UserRow:
     employee_no: str | None
 
 
-def _commit_with_slots(app: AppSession, uow: UnitOfWork, change: Callable[[KeyFile], None]) -> None:
+def commit_with_slots(app: AppSession, uow: UnitOfWork, change: Callable[[KeyFile], None]) -> None:
     """Commit ``uow`` together with ``change`` to the key slots: both or neither."""
     staged = copy.deepcopy(app.file.keyfile)
     change(staged)
@@ -101,6 +102,7 @@ def add_user(
         )
         s.add(user)
         s.flush()
+        seed = new_seed()
         uow.audit(
             "user.add",
             "user",
@@ -110,10 +112,14 @@ def add_user(
                 "display_name": user.display_name,
                 "role": role,
                 "employee": employee_no,
+                # the new account's public signing key, vouched for by the owner's signature
+                "signing_key": public_text(seed),
             },
         )
         s.flush()
-        _commit_with_slots(app, uow, lambda kf: kf.set_slot(login, role, password, app.file.key))
+        commit_with_slots(
+            app, uow, lambda kf: kf.set_slot(login, role, password, app.file.key, seed)
+        )
         return UserRow(user.id, login, user.display_name, role, False, employee_no)
 
 
@@ -130,27 +136,42 @@ def reset_password(app: AppSession, login: str, new_password: str) -> None:
     _raise_first(problems(new_password))
     with app.uow() as uow:
         user = _get(uow.session, login)
-        uow.audit("user.reset_password", "user", user.id, after={"login": user.login})
+        after: dict[str, object] = {"login": user.login}
+        own = user.id == app.actor.user_id
+        if own and app.signer is not None:
+            seed = app.signer.seed  # one's own key is kept, re-wrapped under the new password
+        else:
+            # the old key is wrapped under the old password, which the owner does not know
+            seed = new_seed()
+            after["signing_key"] = public_text(seed)
+        uow.audit("user.reset_password", "user", user.id, after=after)
         uow.session.flush()
         login_, role_ = user.login, user.role
-        _commit_with_slots(
-            app, uow, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key)
+        commit_with_slots(
+            app, uow, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key, seed)
         )
+        if own:
+            app.signer = Signer(seed)
 
 
 def change_own_password(app: AppSession, old_password: str, new_password: str) -> None:
     """Anyone may change their own password, proving the old one first."""
     _raise_first(problems(new_password))
-    app.file.keyfile.unlock(app.actor.login, old_password)
+    _key, seed = app.file.keyfile.open_slot(app.actor.login, old_password)
+    after: dict[str, object] = {"login": app.actor.login}
+    if seed is None:  # cannot happen after a log-in (auth gives every account a key)
+        seed = new_seed()
+        after["signing_key"] = public_text(seed)
     with app.uow() as uow:
-        uow.audit(
-            "user.change_password", "user", app.actor.user_id, after={"login": app.actor.login}
-        )
+        uow.audit("user.change_password", "user", app.actor.user_id, after=after)
         uow.session.flush()
         actor = app.actor
-        _commit_with_slots(
-            app, uow, lambda kf: kf.set_slot(actor.login, actor.role, new_password, app.file.key)
+        commit_with_slots(
+            app,
+            uow,
+            lambda kf: kf.set_slot(actor.login, actor.role, new_password, app.file.key, seed),
         )
+    app.signer = Signer(seed)
 
 
 def set_disabled(
@@ -177,20 +198,24 @@ def set_disabled(
                 raise ValidationError("user.last_owner")
         before = {"disabled": user.disabled}
         user.disabled = disabled
+        after: dict[str, object] = {"disabled": disabled, "login": user.login, "rekeyed": disabled}
+        seed = new_seed()
+        if not disabled:  # a new slot, so a new signing key, vouched for by the owner
+            after["signing_key"] = public_text(seed)
         uow.audit(
             "user.disable" if disabled else "user.enable",
             "user",
             user.id,
             before=before,
-            after={"disabled": disabled, "login": user.login, "rekeyed": disabled},
+            after=after,
         )
         uow.session.flush()
         login_, role_ = user.login, user.role
         if disabled:
             return _disable_and_rekey(app, uow, login_)
         assert new_password is not None
-        _commit_with_slots(
-            app, uow, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key)
+        commit_with_slots(
+            app, uow, lambda kf: kf.set_slot(login_, role_, new_password, app.file.key, seed)
         )
         return None
 
@@ -253,6 +278,6 @@ def set_role(app: AppSession, login: str, role: str) -> None:
         uow.session.flush()
         if app.file.keyfile.find(user.login) is not None:
             login_ = user.login
-            _commit_with_slots(app, uow, lambda kf: kf.relabel(login_, role))
+            commit_with_slots(app, uow, lambda kf: kf.relabel(login_, role))
         else:
             uow.commit()

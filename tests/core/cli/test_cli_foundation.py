@@ -64,7 +64,7 @@ def test_init_json_then_user_add_and_verify(tmp_path: Path) -> None:
     out = run_cli("verify", str(path), "--json", env={"TIDUI_PASSWORD": PASSWORD})
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report == {"ok": True, "audit_entries": 2, "problems": []}
+    assert report == {"ok": True, "audit_entries": 2, "problems": [], "notes": []}
 
 
 def test_user_errors_exit_1_with_one_clear_line(tmp_path: Path) -> None:

@@ -208,3 +208,25 @@ def test_verify_reports_slots_without_users_and_users_without_slots(company_path
     codes = {(m.code, m.params.get("login")) for m in report.problems}
     assert codes == {("verify.slot_without_user", "ghost"), ("verify.user_without_slot", "hr1")}
     assert keyfile.find("hr1") is not None
+
+
+@pytest.mark.parametrize("sign", ["not an object", {"nonce": "AAAA"}, {"nonce": 1, "wrapped": 2}])
+def test_a_signing_key_entry_of_the_wrong_shape_is_damaged(company_path: Path, sign: Any) -> None:
+    data = _keys(company_path)
+    data["slots"][0]["sign"] = sign
+    keys_path_for(company_path).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CorruptFile) as caught:
+        KeyFile.load(keys_path_for(company_path))
+    assert caught.value.code == "file.keys_corrupt"
+
+
+def test_a_signing_key_moved_to_another_slot_does_not_unwrap(company_path: Path) -> None:
+    """The wrapped signing key is bound to its login (and file), like the slot itself: hr1's
+    copied into the owner's slot does not give the owner's log-in hr1's key."""
+    data = _keys(company_path)
+    by_login = {slot["login"]: slot for slot in data["slots"]}
+    by_login[OWNER]["sign"] = by_login["hr1"]["sign"]
+    keys_path_for(company_path).write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CorruptFile) as caught:
+        auth.log_in(company_path, OWNER, OWNER_PASSWORD)
+    assert caught.value.code == "file.keys_corrupt"
