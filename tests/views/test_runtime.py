@@ -171,8 +171,11 @@ def test_support_log_rotates_and_is_redacted(tmp_path: Path) -> None:
     handler = runtime.setup_logging(tmp_path, capture_qt=False, capture_faults=False)
     try:
         logging.getLogger("tidui").info("opened for wang@example.com")
+        # 1.2 MB of ordinary lines (words, not one 1000-letter run: the redaction rules scan
+        # such a run again from each letter, which made this test take 15-25 s)
+        line = " ".join(["x" * 99] * 10)
         for _ in range(1200):
-            logging.getLogger("tidui").info("x" * 1000)
+            logging.getLogger("tidui").info(line)
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
