@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,52 @@ def as_role(app: AppSession, login: str, role: str, password: str = "other-pass-
     from core.services.admin.auth import unlock_again
 
     return unlock_again(app, login, password)
+
+
+# -- the demo company: built once per test process, copied per test -------------------------------
+
+DEMO_LOGIN = "demo"
+DEMO_PASSWORD = "tidui-demo"
+# what makes a company file whole on disk (the ".lock" beside it is the open file's, not copied)
+COMPANY_FILES = ("", ".keys", ".audit")
+
+
+def copy_company(source: Path, folder: Path, name: str = "demo.tidui") -> Path:
+    """A byte-for-byte copy of the company file ``source`` (key slots and audit anchor too)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    for suffix in COMPANY_FILES:
+        if Path(str(source) + suffix).exists():
+            shutil.copy(str(source) + suffix, str(path) + suffix)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_sources(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Path]:
+    """``source(with_cases)``: the demo company (core.services.demo.create_demo), built at the
+    first call in this process (each pytest-xdist worker has its own) and never opened after:
+    building it takes seconds, copying it milliseconds. Tests use ``fresh_demo``."""
+    from core.services import demo
+
+    built: dict[bool, Path] = {}
+
+    def source(with_cases: bool) -> Path:
+        if with_cases not in built:
+            folder = tmp_path_factory.mktemp("demo-cases" if with_cases else "demo-no-cases")
+            path = folder / "demo.tidui"
+            demo.create_demo(path, DEMO_LOGIN, DEMO_PASSWORD, with_cases=with_cases)
+            built[with_cases] = path
+        return built[with_cases]
+
+    return source
+
+
+@pytest.fixture
+def fresh_demo(demo_sources: Callable[[bool], Path], tmp_path: Path) -> Callable[..., Path]:
+    """``fresh_demo(with_cases=True)``: this test's own copy of the demo company file, in its
+    tmp_path, exactly as create_demo leaves it (log in as demo / tidui-demo)."""
+
+    def make(with_cases: bool = True) -> Path:
+        return copy_company(demo_sources(with_cases), tmp_path)
+
+    return make

@@ -20,12 +20,12 @@ from desktop.viewmodels.promotion_case_vm import CaseViewModel, first_of_next_mo
 from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel, Proposal
 from desktop.viewmodels.promotion_queue_vm import QueueViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
-from tests.viewmodels.promotion_fixtures import PASSWORD, as_user, copy_demo, make_demo
+from tests.viewmodels.promotion_fixtures import PASSWORD, as_user, copy_demo
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo"))
+@pytest.fixture
+def demo_file(demo_sources: Callable[[bool], Path]) -> Path:
+    return demo_sources(False)  # built once per test process: copy it, never open it
 
 
 @pytest.fixture

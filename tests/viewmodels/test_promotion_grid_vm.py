@@ -3,7 +3,7 @@ nothing, Esc reverts a cell, Ctrl+Z undoes, read-only cells stay read-only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,12 +16,12 @@ from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.promotion_cycles_vm import CyclesViewModel, ScoreGridModel, parse_score
 from desktop.viewmodels.session_vm import SessionViewModel
-from tests.viewmodels.promotion_fixtures import PASSWORD, as_user, copy_demo, make_demo
+from tests.viewmodels.promotion_fixtures import PASSWORD, as_user, copy_demo
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo"))
+@pytest.fixture
+def demo_file(demo_sources: Callable[[bool], Path]) -> Path:
+    return demo_sources(False)  # built once per test process: copy it, never open it
 
 
 @pytest.fixture

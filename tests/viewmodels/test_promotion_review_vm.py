@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,12 @@ from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.promotion_review_vm import ReviewViewModel
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
-from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo, make_demo
+from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo"))
+@pytest.fixture
+def demo_file(demo_sources: Callable[[bool], Path]) -> Path:
+    return demo_sources(False)  # built once per test process: copy it, never open it
 
 
 @pytest.fixture
@@ -63,14 +63,12 @@ def test_a_growth_criterion_is_shown_in_percent_as_the_verdict_judged_it(
     assert "0.1" not in growth.observed.split("、")
 
 
-def test_the_holder_column_names_the_role_in_chinese(tmp_path: Path, qtbot: object) -> None:
+def test_the_holder_column_names_the_role_in_chinese(
+    fresh_demo: Callable[..., Path], qtbot: object
+) -> None:
     """On the full demo (its cases waiting at each step) 当前处理人 says 老板 / 人事 / 直属上级,
     never the role's code ("owner")."""
-    from core.services import demo
-
-    path = tmp_path / "demo.tidui"
-    demo.create_demo(path)
-    app = auth.log_in(path, "demo", PASSWORD)
+    app = auth.log_in(fresh_demo(), "demo", PASSWORD)
     try:
         vm = ReviewViewModel(SessionViewModel(app))
         vm.load(list_cycles(app)[0].id)

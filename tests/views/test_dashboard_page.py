@@ -5,7 +5,7 @@ company's checklist ticking itself."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from core.services.admin import auth
-from core.services.demo import create_demo
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -27,10 +26,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[AppSession]:
-    path = tmp_path / "demo.tidui"
-    create_demo(path)
-    app = auth.log_in(path, "demo", "tidui-demo")
+def demo(fresh_demo: Callable[..., Path]) -> Iterator[AppSession]:
+    app = auth.log_in(fresh_demo(), "demo", "tidui-demo")
     yield app
     worker.wait_all()
     app.close(backup=False)

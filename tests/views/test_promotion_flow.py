@@ -31,10 +31,8 @@ PASSWORD = "tidui-demo"
 
 
 @pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.tidui"
-    demo.create_demo(path, with_cases=False)  # the tests walk their own cases
-    return path
+def demo_path(fresh_demo: Callable[..., Path]) -> Path:
+    return fresh_demo(with_cases=False)  # the tests walk their own cases
 
 
 class Scripted:

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from core.services import demo
 from core.services.admin import auth
 from core.session import AppSession
 from desktop.viewmodels import worker
@@ -25,11 +24,9 @@ pytestmark = pytest.mark.gui
 PASSWORD = "tidui-demo"
 
 
-@pytest.fixture(scope="module")
-def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.tidui"
-    demo.create_demo(path, with_cases=False)  # the tests walk their own cases
-    return path
+@pytest.fixture
+def demo_source(demo_sources: Callable[[bool], Path]) -> Path:
+    return demo_sources(False)  # the tests walk their own cases; built once: copy, never open
 
 
 def _copy(source: Path, folder: Path) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,16 +21,16 @@ from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.promotion.review_page import CompareDialog, ReviewPage
 from desktop.views.reports.preview_dialog import ReportPreviewDialog
 from tests.core.reports.support import LONG_RULE, flat, pages, pdftext, with_long_rule
-from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo, make_demo
+from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo
 from tests.views.conftest import shot
 
 pytestmark = pytest.mark.gui
 MOVE = "运营助理 → 运营专员"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo"))
+@pytest.fixture
+def demo_file(demo_sources: Callable[[bool], Path]) -> Path:
+    return demo_sources(False)  # built once per test process: copy it, never open it
 
 
 @pytest.fixture
@@ -199,20 +199,16 @@ def test_the_panel_shows_competencies_against_the_target_level_and_360_quotes(
 
 
 def test_an_evidence_file_opens_from_the_panel(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, fresh_demo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """孙悦's case on the full demo carries a 活动方案: its name is a link in 佐证材料; a click
     opens a decrypted temp copy in the system's program."""
     from PySide6.QtCore import QUrl
 
-    from core.services import demo
     from core.services.promotion import cases
     from desktop.views.promotion import review_page
 
-    path = tmp_path / "full" / "demo.tidui"
-    path.parent.mkdir()
-    demo.create_demo(path)
-    app = auth.log_in(path, "demo", PASSWORD)
+    app = auth.log_in(fresh_demo(), "demo", PASSWORD)  # the full demo, with its cases
     try:
         page = ReviewPage(SessionViewModel(app))
         qtbot.addWidget(page)

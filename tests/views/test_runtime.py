@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -171,8 +172,11 @@ def test_support_log_rotates_and_is_redacted(tmp_path: Path) -> None:
     handler = runtime.setup_logging(tmp_path, capture_qt=False, capture_faults=False)
     try:
         logging.getLogger("tidui").info("opened for wang@example.com")
+        # 1.2 MB of ordinary lines (words, not one 1000-letter run: the redaction rules scan
+        # such a run again from each letter, which made this test take 15-25 s)
+        line = " ".join(["x" * 99] * 10)
         for _ in range(1200):
-            logging.getLogger("tidui").info("x" * 1000)
+            logging.getLogger("tidui").info(line)
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
@@ -262,24 +266,69 @@ def _run_app(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
     )
 
 
+# What the test run itself makes in the checkout, maybe while the first start below runs (another
+# pytest-xdist worker: the linters' and hypothesis' caches, the screenshots for a person).
+SUITE_OUTPUTS = frozenset(
+    {
+        ".hypothesis",
+        ".pytest_cache",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".import_linter_cache",
+        "test-screenshots",
+    }
+)
+
+
+def _program_files() -> set[Path]:
+    """What lies beside the program (the checkout's top level) and in its resources."""
+    beside = {p for p in ROOT.iterdir() if p.name not in SUITE_OUTPUTS}
+    return beside | set((ROOT / "resources").rglob("*"))
+
+
+@dataclass(frozen=True)
+class FirstStart:
+    home: Path
+    out: Path
+    done: subprocess.CompletedProcess[str]
+    written: list[str]  # the files in home right after it, relative to home
+    program_before: set[Path]
+    program_after: set[Path]
+
+
+@pytest.fixture(scope="module")
+def first_start(tmp_path_factory: pytest.TempPathFactory) -> FirstStart:
+    """A user's very first `tidui --demo --screenshot` on a fresh home: it builds the demo (the
+    slow part), logs in and saves the main window. Run once for the tests that read it."""
+    base = tmp_path_factory.mktemp("first-start")
+    home = base / "home"
+    home.mkdir()
+    out = base / "main.png"  # outside home: home holds only what the app wrote
+    before = _program_files()
+    done = _run_app(home, "--demo", "--screenshot", str(out))
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+    return FirstStart(home, out, done, written, before, _program_files())
+
+
 @pytest.mark.slow
-def test_screenshot_hook_logs_in_to_the_demo_and_saves_the_main_window(tmp_path: Path) -> None:
-    out = tmp_path / "main.png"
-    done = _run_app(tmp_path, "--demo", "--screenshot", str(out))
+def test_screenshot_hook_logs_in_to_the_demo_and_saves_the_main_window(
+    first_start: FirstStart, tmp_path: Path
+) -> None:
+    home, out, done = first_start.home, first_start.out, first_start.done
     assert done.returncode == 0, done.stderr
     assert "main window saved" in done.stdout
     image = QImage(str(out))
     assert image.width() >= 640 and image.height() >= 480  # fits the (offscreen 800×800) screen
-    logs = tmp_path / "data" / "Tidui" / "logs"
+    logs = home / "data" / "Tidui" / "logs"
     assert (logs / "tidui.log").is_file() and not list(logs.glob("crash-*.txt"))
     # the demo company lives in the per-user data folder
-    assert (tmp_path / "data" / "Tidui" / "悦颜美妆-演示.tidui").is_file()
+    assert (home / "data" / "Tidui" / "悦颜美妆-演示.tidui").is_file()
 
     # the log-in window alone, for a file given on the command line
     login = tmp_path / "login.png"
     done = _run_app(
-        tmp_path,
-        str(tmp_path / "data" / "Tidui" / "悦颜美妆-演示.tidui"),
+        home,
+        str(home / "data" / "Tidui" / "悦颜美妆-演示.tidui"),
         "--screenshot",
         str(login),
     )
@@ -287,7 +336,8 @@ def test_screenshot_hook_logs_in_to_the_demo_and_saves_the_main_window(tmp_path:
     assert "log-in window saved" in done.stdout and QImage(str(login)).width() > 300
 
     # an unexpected error on the way fails the run and leaves a redacted report
-    done = _run_app(tmp_path, "--demo", "--screenshot", str(out), TIDUI_SMOKE_FORCE_ERROR="1")
+    again = tmp_path / "again.png"
+    done = _run_app(home, "--demo", "--screenshot", str(again), TIDUI_SMOKE_FORCE_ERROR="1")
     assert done.returncode == 1 and "unexpected error" in done.stderr
     [report] = logs.glob("crash-*.txt")
     text = report.read_text(encoding="utf-8")
@@ -316,21 +366,18 @@ def test_data_and_log_folders_follow_the_users_data_location(
 
 
 @pytest.mark.slow
-def test_the_app_writes_only_to_the_users_data_and_settings_folders(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    before = {p for p in ROOT.iterdir()} | set((ROOT / "resources").rglob("*"))
-    done = _run_app(home, "--demo", "--screenshot", str(tmp_path / "main.png"))
-    assert done.returncode == 0, done.stderr
-    written = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+def test_the_app_writes_only_to_the_users_data_and_settings_folders(
+    first_start: FirstStart,
+) -> None:
+    assert first_start.done.returncode == 0, first_start.done.stderr
+    written = first_start.written
     data, config = f"data{os.sep}Tidui{os.sep}", f"config{os.sep}Tidui{os.sep}"
     assert all(name.startswith((data, config)) for name in written), written
     assert f"{data}logs{os.sep}tidui.log" in written
     assert f"{data}悦颜美妆-演示.tidui" in written
     assert f"{config}Tidui.conf" in written  # the recent files list: QSettings, per user
     # nothing beside the program or in its resources
-    after = {p for p in ROOT.iterdir()} | set((ROOT / "resources").rglob("*"))
-    assert after == before
+    assert first_start.program_after == first_start.program_before
 
 
 # -- single instance: a second start hands over its file ---------------------------------------------

@@ -8,7 +8,7 @@ and badges shown whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.services import demo
 from core.services.admin import auth
 from core.session import AppSession
 from desktop.viewmodels import worker
@@ -33,10 +32,8 @@ WINDOW = QSize(1366, 740)
 
 
 @pytest.fixture
-def demo_company(tmp_path: Path) -> Iterator[AppSession]:
-    path = tmp_path / "demo.tidui"
-    demo.create_demo(path, "demo", "tidui-demo")
-    app = auth.log_in(path, "demo", "tidui-demo")
+def demo_company(fresh_demo: Callable[..., Path]) -> Iterator[AppSession]:
+    app = auth.log_in(fresh_demo(), "demo", "tidui-demo")
     yield app
     worker.cancel_all()
     worker.wait_all()

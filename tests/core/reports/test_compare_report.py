@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from core.services.admin import auth
 from core.services.promotion import review
 from core.services.promotion.cycles import list_cycles
 from tests.core.reports.support import LONG_RULE, assert_cjk_embedded, flat, pdftext, with_long_rule
-from tests.viewmodels.promotion_fixtures import PASSWORD, make_demo
+from tests.viewmodels.promotion_fixtures import PASSWORD
 
 
-def test_compare_pdf_shows_both_candidates_and_flags_differences(tmp_path: Path) -> None:
-    app = auth.log_in(make_demo(tmp_path), "demo", PASSWORD)
+def test_compare_pdf_shows_both_candidates_and_flags_differences(
+    tmp_path: Path, fresh_demo: Callable[..., Path]
+) -> None:
+    app = auth.log_in(fresh_demo(with_cases=False), "demo", PASSWORD)
     try:
         cycle = list_cycles(app)[0]
         rows = [
@@ -34,13 +37,13 @@ def test_compare_pdf_shows_both_candidates_and_flags_differences(tmp_path: Path)
 
 
 def test_a_long_criterion_wraps_whole_on_its_own_row(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fresh_demo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A decision about someone's pay hides no text: the 60-character criterion is printed in
     full (wrapped in its column, no "…"), and its candidates' marks follow it on the same row."""
     assert len(LONG_RULE) == 60
     with_long_rule(monkeypatch)
-    app = auth.log_in(make_demo(tmp_path), "demo", PASSWORD)
+    app = auth.log_in(fresh_demo(with_cases=False), "demo", PASSWORD)
     try:
         cycle = list_cycles(app)[0]
         rows = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,12 +12,12 @@ from core.services.admin import auth
 from core.services.promotion import review
 from core.services.promotion.cycles import CycleRow, list_cycles
 from core.session import AppSession
-from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo, make_demo
+from tests.viewmodels.promotion_fixtures import PASSWORD, copy_demo
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_demo(tmp_path_factory.mktemp("demo"))
+@pytest.fixture
+def demo_file(demo_sources: Callable[[bool], Path]) -> Path:
+    return demo_sources(False)  # built once per test process: copy it, never open it
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,11 +22,9 @@ PASSWORD = "tidui-demo"
 CYCLE = demo.DEMO_CYCLE
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.tidui"
-    demo.create_demo(path, with_cases=False)  # the tests walk their own cases
-    return path
+@pytest.fixture
+def demo_file(demo_sources: Callable[[bool], Path]) -> Path:
+    return demo_sources(False)  # the tests walk their own cases; built once: copy, never open
 
 
 @pytest.fixture
