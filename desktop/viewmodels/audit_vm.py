@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 from core.errors import TiduiError
 from core.i18n import render
 from core.permissions import Perm
-from core.services.admin import audit
+from core.services.admin import audit, signatures
 from core.services.admin.audit import AuditFilter, AuditRow
 from desktop.i18n import tr
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -42,14 +42,47 @@ def _shortened(text: str) -> str:
     return text[:160] + "…" if len(text) > 160 else text
 
 
-def audit_columns() -> list[Column[AuditRow]]:
-    """时间, 操作人, 操作, 对象, 编号, 内容 (the change cut at 160 characters, whole in the tooltip)."""
+def _state_words() -> dict[str, tuple[str, str, str | None]]:
+    """A signature state → (cell, tooltip, colour)."""
+    return {
+        signatures.SIGNED: (tr("本人签署"), tr("由操作人本人的签名密钥签署，签名有效"), None),
+        signatures.PRE_SIGNING: (
+            tr("早于签名"),
+            tr("这条记录写于 Tidui 开始给审计记录签名之前，没有签名（不是篡改）"),
+            "#888888",
+        ),
+        signatures.SYSTEM: (tr("系统"), tr("由 Tidui 自己写入，不属于任何账号"), "#888888"),
+        signatures.NOT_SIGNED: (
+            tr("⚠ 非本人签署"),
+            tr("签名与操作人公布的密钥不符：这条记录不是操作人本人写入的，可能被改动或伪造"),
+            "#c0392b",
+        ),
+    }
+
+
+def audit_columns(states: dict[int, str] | None = None) -> list[Column[AuditRow]]:
+    """时间, 操作人, 操作, 对象, 编号, 签名 (whether the author signed it, from ``states``: entry
+    id → state), 内容 (the change cut at 160 characters, whole in the tooltip)."""
+    known = states if states is not None else {}
+    words = _state_words()
+
+    def said(row: AuditRow, part: int) -> str:
+        state = known.get(row.id)
+        found = words.get(state) if state is not None else None
+        return (found[part] or "") if found is not None else ""
+
     return [
         Column(tr("时间"), lambda r: r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
         Column(tr("操作人"), lambda r: r.actor),
         Column(tr("操作"), lambda r: r.action),
         Column(tr("对象"), lambda r: audit.entity_label(r.entity)),
         Column(tr("编号"), lambda r: r.entity_id or ""),
+        Column(
+            tr("签名"),
+            lambda r: said(r, 0),
+            colour=lambda r: said(r, 2) or None,
+            tooltip=lambda r: said(r, 1),
+        ),
         Column(tr("内容"), lambda r: _shortened(_change_text(r)), tooltip=_change_text),
     ]
 
@@ -62,7 +95,10 @@ class AuditViewModel(QObject):
     def __init__(self, session_vm: SessionViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session_vm = session_vm
-        self.table: RecordTableModel[AuditRow] = RecordTableModel(audit_columns(), self)
+        # entry id → signature state, worked out again only when the log has grown
+        self.states: dict[int, str] = {}
+        self._states_for: tuple[int, int] | None = None
+        self.table: RecordTableModel[AuditRow] = RecordTableModel(audit_columns(self.states), self)
         self.where = AuditFilter()
         self.actors: list[str] = []
         self.entities: list[str] = []
@@ -79,12 +115,21 @@ class AuditViewModel(QObject):
         try:
             self.actors, self.entities = audit.filter_choices(self.session_vm.app)
             rows = audit.list_entries(self.session_vm.app, self.where, limit=SHOWN + 1)
+            self._update_states()
         except TiduiError as err:
             self.error_raised.emit(err.text())
             return
         self.truncated = len(rows) > SHOWN
         self.table.set_rows(rows[:SHOWN])
         self.changed.emit()
+
+    def _update_states(self) -> None:
+        app = self.session_vm.app
+        head = audit.log_head(app)
+        if head != self._states_for:
+            self.states.clear()
+            self.states.update(signatures.entry_states(app))
+            self._states_for = head
 
     def set_filter(
         self,

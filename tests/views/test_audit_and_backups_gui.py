@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -169,5 +170,39 @@ def test_verify_names_an_entry_written_in_the_owners_name_outside_tidui(
     tab.verify_button.click()
     assert len(warned) == 1
     assert "第 3 条审计记录" in warned[0] and "不是 boss 本人签署的" in warned[0], warned
+    window.allow_close()
+    app.close(backup=False)
+
+
+def test_the_audit_log_says_which_entries_their_author_signed(qtbot: QtBot, tmp_path: Path) -> None:
+    """An entry appended in the owner's name by someone holding only the file key shows as
+    not signed by its author, in red; the genuine ones as signed by their author."""
+    from core.services.admin import auth
+    from desktop.views.settings.audit_tab import AuditTab
+    from desktop.views.settings.page import SettingsPage
+    from tests.core.services.audit_support import forged, rewrite
+
+    app, recovery = make_company(tmp_path)
+    users.add_user(app, "hr1", "小王", "hr", "hr-pass-123")
+    path = app.file.path
+    app.close(backup=False)
+    entry = forged(OWNER, "user.role", {"login": "hr1", "role": "owner"})
+    rewrite(
+        path, recovery, lambda rows: rows.append(entry), sign=lambda row, d: row.get("signature")
+    )
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    window = _window(qtbot, SessionViewModel(app))
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage) and isinstance(page.audit_tab, AuditTab)
+    page.tabs.setCurrentWidget(page.audit_tab)
+    table = page.audit_tab.vm.table
+    column = [table.headerData(c, Qt.Orientation.Horizontal) for c in range(table.columnCount())]
+    signed = column.index("签名")
+    cells = {table.rows[r].action: table.index(r, signed).data() for r in range(table.rowCount())}
+    assert cells["user.role"] == "⚠ 非本人签署"
+    assert cells["user.add"] == "本人签署" and cells["company.create"] == "本人签署"
+    forged_row = next(r for r in range(table.rowCount()) if table.rows[r].action == "user.role")
+    assert "伪造" in table.index(forged_row, signed).data(Qt.ItemDataRole.ToolTipRole)
+    shot(window, "settings-audit-signatures")
     window.allow_close()
     app.close(backup=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.i18n import Message, catalogue, render
@@ -170,6 +170,16 @@ def list_entries(app: AppSession, where: AuditFilter, limit: int | None = 5000) 
             )
             for e in session.scalars(query)
         ]
+
+
+def log_head(app: AppSession) -> tuple[int, int]:
+    """(how many entries, the newest id): what tells a viewer the log has changed."""
+    require(app.actor, Perm.VIEW_AUDIT)
+    with app.read() as session:
+        count, newest = session.execute(
+            select(func.count(AuditEntry.id), func.max(AuditEntry.id))
+        ).one()
+    return int(count or 0), int(newest or 0)
 
 
 def filter_choices(app: AppSession) -> tuple[list[str], list[str]]:

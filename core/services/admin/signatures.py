@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.i18n import Message
 from core.model import AuditEntry
-from core.permissions import Role
+from core.permissions import Perm, Role, require
 from core.session import SYSTEM_ACTOR, AppSession
 from core.storage.signing import Signer, public_key, signed_by
 
@@ -59,6 +59,7 @@ class Row:
     after: Any
     hash: str
     signature: str | None
+    entry_id: int = 0  # AuditEntry.id (0: not asked for, as at log-in)
 
 
 @dataclass
@@ -71,6 +72,14 @@ class SignatureReport:
     notes: list[Message] = field(default_factory=list)
     not_signed: int = 0
     system: list[int] = field(default_factory=list)
+    # entry id → SIGNED, PRE_SIGNING, SYSTEM or NOT_SIGNED, for the audit viewer (full walks)
+    states: dict[int, str] = field(default_factory=dict)
+
+
+SIGNED = "signed"
+PRE_SIGNING = "pre_signing"
+SYSTEM = "system"
+NOT_SIGNED = "not_signed"
 
 
 def _when(at: datetime) -> str:
@@ -102,7 +111,12 @@ class _Walk:
             if pre and row.action != "user.role":
                 self.pre_accounts.add(login.casefold())
 
+    def _state(self, row: Row, state: str) -> None:
+        if row.entry_id:
+            self.report.states[row.entry_id] = state
+
     def _not_signed(self, row: Row) -> None:
+        self._state(row, NOT_SIGNED)
         self.report.not_signed += 1
         if self.report.not_signed <= MAX_NAMED:
             self.report.problems.append(Message("audit.not_signed_by_author", _params(row)))
@@ -117,10 +131,12 @@ class _Walk:
         if not self.era:
             report.pre_signing += 1
             report.pre_signing_last = row.at
+            self._state(row, PRE_SIGNING)
             self._track(row, after, pre=True)
             return
         if row.actor == SYSTEM_ACTOR:
             report.system.append(row.position)  # by no person; publishes nothing
+            self._state(row, SYSTEM)
             return
         who = row.actor.casefold()
         target = after.get("owner" if row.action == "company.create" else "login")
@@ -136,6 +152,7 @@ class _Walk:
             self._not_signed(row)
             return
         report.signed += 1
+        self._state(row, SIGNED)
         if new_key is not None and target is not None:
             if own or self.roles.get(who) == Role.OWNER.value:
                 self.keys[target] = new_key
@@ -180,10 +197,10 @@ def _columns(place: Any) -> Any:
 def _rows(session: Session) -> Iterable[Row]:
     """Every entry in chain order, with its 1-based place."""
     query = _columns(AuditEntry.id).order_by(AuditEntry.id)
-    for place, (_id, at, actor, action, after, digest, signature) in enumerate(
+    for place, (entry_id, at, actor, action, after, digest, signature) in enumerate(
         session.execute(query), 1
     ):
-        yield Row(place, at, actor, action, after, digest, signature)
+        yield Row(place, at, actor, action, after, digest, signature, entry_id)
 
 
 def _login_rows(session: Session, tail: int) -> list[Row]:
@@ -261,3 +278,10 @@ def login_warnings(app: AppSession, tail: int = LOGIN_TAIL) -> list[Message]:
             walk.step(row)
     report = _finish(walk, app.signer, app.actor.login)
     return [m for m in report.problems if m.code != "audit.not_signed_more"][:3]
+
+
+def entry_states(app: AppSession) -> dict[int, str]:
+    """Each audit entry's signature state (SIGNED, PRE_SIGNING, SYSTEM, NOT_SIGNED) by entry
+    id, for the owner's audit viewer: the same walk as verify."""
+    require(app.actor, Perm.VIEW_AUDIT)
+    return check(app).states

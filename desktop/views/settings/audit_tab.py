@@ -79,7 +79,7 @@ class AuditTab(QWidget):
         filters.addWidget(self.export_button)
         note = QLabel(
             tr(
-                "每条记录都与前一条以哈希相连，最新一条另记在档案旁的锚点文件中：记录被改动、删除或截掉末尾，校验时都会发现。"
+                "每条记录都与前一条以哈希相连，并由操作人本人的密钥签名；最新一条另记在档案旁的锚点文件中：记录被改动、删除、截掉末尾或以他人名义写入，校验时都会发现。"
             )
         )
         note.setWordWrap(True)
