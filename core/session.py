@@ -144,18 +144,7 @@ class UnitOfWork:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        self._audited = True
-        self._last_hash = append_audit(
-            self.session,
-            self.actor.login,
-            action,
-            entity,
-            entity_id,
-            before,
-            after,
-            prev_hash=self._last_hash,
-            signer=self.app.signer,
-        )
+        self._append(self.actor.login, action, entity, entity_id, before, after, self.app.signer)
 
     def audit_system(
         self,
@@ -167,16 +156,29 @@ class UnitOfWork:
     ) -> None:
         """An entry no person wrote (actor ``SYSTEM_ACTOR``, unsigned by design; verify lists
         such entries): for what the program does on its own, never for a user's action."""
+        self._append(SYSTEM_ACTOR, action, entity, entity_id, before, after, None)
+
+    def _append(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        signer: Signer | None,
+    ) -> None:
         self._audited = True
         self._last_hash = append_audit(
             self.session,
-            SYSTEM_ACTOR,
+            actor,
             action,
             entity,
             entity_id,
             before,
             after,
             prev_hash=self._last_hash,
+            signer=signer,
         )
 
 

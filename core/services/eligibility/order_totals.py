@@ -265,26 +265,7 @@ def _refresh_store(
 ) -> None:
     t = OrderMonthTotal
     sums, keys = _store_sums(session, active, store_id, months)
-    session.execute(
-        delete(t).where(t.kind == STORE, t.store_id == store_id, *_month_filter(t.month, months))
-    )
-    if sums:
-        session.execute(
-            insert(t),
-            [
-                {
-                    "kind": STORE,
-                    "store_id": store_id,
-                    "month": month,
-                    "gmv_fen": fen,
-                    "orders": count,
-                    "buyers": buyers,
-                    "returning_buyers": None,
-                    "batches": list(batches),
-                }
-                for month, (fen, count, buyers, batches) in sums.items()
-            ],
-        )
+    _replace(session, STORE, store_id, months, sums)
     # the returning buyers of these months and of the twelve after each
     reach = mo.range(months[0], mo.add(months[-1], RETURNING_LOOKBACK))
     affected = set(
@@ -335,25 +316,43 @@ def _account_sums(
 def _refresh_account(
     session: Session, active: tuple[Any, ...], account_id: int, months: Sequence[str]
 ) -> None:
-    t = OrderMonthTotal
     sums = _account_sums(session, active, account_id, months)
+    _replace(
+        session,
+        LIVE,
+        account_id,
+        months,
+        {m: (fen, count, 0, batches) for m, (fen, count, batches) in sums.items()},
+    )
+
+
+def _replace(
+    session: Session,
+    kind: str,
+    owner: int,
+    months: Sequence[str],
+    sums: dict[str, tuple[int, int, int, tuple[int, ...]]],
+) -> None:
+    """The ``kind`` totals of ``owner`` in ``months``: those of ``sums`` (month → GMV in fen,
+    orders, buyers, batches), none for the months it lacks; returning buyers are set after."""
+    t = OrderMonthTotal
     session.execute(
-        delete(t).where(t.kind == LIVE, t.store_id == account_id, *_month_filter(t.month, months))
+        delete(t).where(t.kind == kind, t.store_id == owner, *_month_filter(t.month, months))
     )
     if sums:
         session.execute(
             insert(t),
             [
                 {
-                    "kind": LIVE,
-                    "store_id": account_id,
+                    "kind": kind,
+                    "store_id": owner,
                     "month": month,
                     "gmv_fen": fen,
                     "orders": count,
-                    "buyers": 0,
+                    "buyers": buyers,
                     "returning_buyers": None,
                     "batches": list(batches),
                 }
-                for month, (fen, count, batches) in sums.items()
+                for month, (fen, count, buyers, batches) in sums.items()
             ],
         )
