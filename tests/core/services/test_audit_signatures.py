@@ -58,6 +58,16 @@ def _check(path: Path, login: str = OWNER, password: str = OWNER_PASSWORD) -> tu
         app.close(backup=False)
 
 
+def _append_signed(path: Path, recovery: str, entry: Row, signer: Signer) -> None:
+    """``entry`` appended to the chain (with the file key) and signed with ``signer``."""
+    rewrite(
+        path,
+        recovery,
+        lambda rows: rows.append(entry),
+        sign=lambda row, digest: signer.sign(digest) if row is entry else row["signature"],
+    )
+
+
 def _signer_of(path: Path, login: str, password: str) -> Signer:
     """What someone holding ``login``'s password can sign with."""
     app = auth.log_in(path, login, password)
@@ -277,12 +287,7 @@ def test_an_account_created_after_signing_cannot_take_a_key_by_itself(tmp_path: 
     path, recovery = _company(tmp_path)
     fake = Signer(new_seed())
     claim = forged("hr2", "user.signing_key", {"login": "hr2", "signing_key": fake.public})
-    rewrite(
-        path,
-        recovery,
-        lambda rows: rows.append(claim),
-        sign=lambda row, digest: fake.sign(digest) if row is claim else row["signature"],
-    )
+    _append_signed(path, recovery, claim, fake)
     _warnings, problems, _notes = _check(path)
     assert len(problems) == 1 and "不是 hr2 本人签署的" in problems[0], problems
 
@@ -405,12 +410,7 @@ def test_a_disabled_account_signs_nothing_more(tmp_path: Path) -> None:
     recovery = users.set_disabled(app, "hr2", True) or ""
     app.close(backup=False)
     late = forged("hr2", "user.role", {"login": "hr2", "role": "owner"})
-    rewrite(
-        path,
-        recovery,
-        lambda rows: rows.append(late),
-        sign=lambda row, digest: hr2.sign(digest) if row is late else row["signature"],
-    )
+    _append_signed(path, recovery, late, hr2)
     _warnings, problems, _notes = _check(path)
     assert len(problems) == 1 and "第 6 条审计记录" in problems[0], problems
     assert "不是 hr2 本人签署的" in problems[0]
