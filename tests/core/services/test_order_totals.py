@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text, update
 
 from core.model import OrderFact
@@ -130,3 +132,32 @@ def test_verify_names_orders_changed_behind_tiduis_back(demo: AppSession) -> Non
     assert len(problems) == 1
     said = problems[0].text("zh")
     assert "1 个店铺月" in said and "2024-06" in said and "悦颜美妆" in said
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(0, 30),
+        st.sets(st.sampled_from("abcdefgh"), min_size=1),
+        max_size=14,
+    ),
+    st.sets(st.integers(0, 30), max_size=8),
+)
+def test_returning_buyers_are_the_months_buyers_seen_in_the_twelve_months_before(
+    by_number: dict[int, set[str]], wanted_numbers: set[int]
+) -> None:
+    """The definition, checked month by month: a buyer of the month who bought in any of the
+    twelve months before; no figure when none of those months has buyers (unknown, not 0)."""
+    from core.domain import months as mo
+
+    def month(n: int) -> str:
+        return mo.add("2023-01", n)
+
+    by_month = {month(n): keys for n, keys in by_number.items()}
+    found = order_totals._returning(by_month, {month(n) for n in wanted_numbers})
+    expected = {}
+    for n in wanted_numbers:
+        earlier = [by_number[k] for k in range(n - 12, n) if k in by_number]
+        if n in by_number and earlier:
+            expected[month(n)] = sum(1 for b in by_number[n] if any(b in keys for keys in earlier))
+    assert found == expected
