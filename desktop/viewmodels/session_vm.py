@@ -7,7 +7,7 @@ a user sees is never stale after an import, an undo or a ladder edit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, QSettings, Signal
@@ -100,18 +100,15 @@ class SessionViewModel(QObject):
         damaged file is then refused by the import itself, in words)."""
         from desktop.viewmodels import worker
 
-        file = self._app.file
-        worker.start(_check_quietly, file, parent=self)
+        worker.start(_check_quietly, self._app.file.check_intact, parent=self)
 
 
-def _check_quietly(progress: object, file: object) -> None:
+def _check_quietly(progress: object, check: Callable[[], None]) -> None:
     """A damaged file is said by the import that would write into it, not here."""
     import contextlib
 
     from core.errors import TiduiError
 
     del progress
-    check = getattr(file, "check_intact", None)
-    if check is not None:
-        with contextlib.suppress(TiduiError):
-            check()
+    with contextlib.suppress(TiduiError):
+        check()

@@ -15,7 +15,6 @@ from core.domain import months as mo
 from core.i18n import Message
 from core.model import (
     Employee,
-    ImportBatch,
     LiveSessionFact,
     OrderFact,
     OrderMonthTotal,
@@ -195,7 +194,7 @@ def _business(
     track_of: Callable[[int, str], str | None] | None = None,
 ) -> tuple[BusinessMonth, ...]:
     first = mo.add(as_of, -(BUSINESS_MONTHS - 1))
-    undone = set(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
+    undone = order_totals.undone_batches(session)
     by_store = _store_gmv(session, first, as_of, undone)
     gmv: dict[str, float] = {}
     for (_store, month), amount in by_store.items():

@@ -55,10 +55,6 @@ __all__ = ["RETURNING_LOOKBACK", "load_facts"]
 _Query = TypeVar("_Query", bound=Select)
 
 
-def _undone_batches(session: Session) -> set[int]:
-    return set(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
-
-
 class _Scope:
     """What load_facts reads: whose hand entries, which stores and months, which batches count."""
 
@@ -106,7 +102,7 @@ def load_facts(
         wanted,
         None if wanted is None else {s for ps in book.periods.values() for s, _, _ in ps},
         months,
-        _undone_batches(session),
+        order_totals.undone_batches(session),
     )
     month_rows = _store_month_rows(conn, scope)
     day_rows = _store_day_rows(conn, scope)
@@ -194,7 +190,7 @@ def _live_session_rows(conn: Any, scope: _Scope) -> list[Any]:
             func.sum(LiveSessionFact.comments),
             func.sum(LiveSessionFact.likes),
             func.sum(LiveSessionFact.buyers),
-            _fen_sum(LiveSessionFact.gmv),
+            order_totals.fen_sum(LiveSessionFact.gmv),
             func.count(LiveSessionFact.id),
         )
         .where(LiveSessionFact.superseded_by.is_(None))
@@ -398,11 +394,6 @@ def _fill_live_orders(grid: _Grid, live_order_rows: Sequence[Any]) -> None:
         [r[2] / mx.FEN for r in live_order_rows],
         [tuple(r[5]) for r in live_order_rows] if grid.sources is not None else [],
     )
-
-
-def _fen_sum(column: Any) -> Any:
-    """SUM of a money column in whole fen: exact, whatever the number or order of the rows."""
-    return func.sum(func.round(column * mx.FEN))
 
 
 def _exact_total(

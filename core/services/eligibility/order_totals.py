@@ -57,12 +57,18 @@ class Total:
     batches: tuple[int, ...]
 
 
-def _fen_sum(column: Any) -> Any:
+def fen_sum(column: Any) -> Any:
+    """SUM of a money column in whole fen: exact, whatever the number or order of the rows."""
     return func.sum(func.round(column * mx.FEN))
 
 
+def undone_batches(session: Session) -> set[int]:
+    """The import batches that were undone (their rows never count)."""
+    return set(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
+
+
 def _active(session: Session) -> tuple[Any, ...]:
-    undone = list(session.scalars(select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))))
+    undone = sorted(undone_batches(session))
     return (
         OrderFact.counted.is_(True),
         OrderFact.superseded_by.is_(None),
@@ -89,10 +95,7 @@ def cells_of_batch(session: Session, batch_id: int) -> set[Cell]:
 
 def refresh(session: Session, cells: Iterable[Cell]) -> None:
     """Make the totals of ``cells`` (and the returning buyers after them) what the orders say."""
-    by_store: dict[int, set[str]] = defaultdict(set)
-    by_account: dict[int, set[str]] = defaultdict(set)
-    for kind, owner, month in cells:
-        (by_store if kind == STORE else by_account)[owner].add(month)
+    by_store, by_account = _by_owner(cells)
     if not by_store and not by_account:
         return
     active = _active(session)
@@ -100,6 +103,15 @@ def refresh(session: Session, cells: Iterable[Cell]) -> None:
         _refresh_store(session, active, store_id, sorted(months))
     for account_id, months in sorted(by_account.items()):
         _refresh_account(session, active, account_id, sorted(months))
+
+
+def _by_owner(cells: Iterable[Cell]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """(shop → its months, live account → its months) of ``cells``."""
+    by_store: dict[int, set[str]] = defaultdict(set)
+    by_account: dict[int, set[str]] = defaultdict(set)
+    for kind, owner, month in cells:
+        (by_store if kind == STORE else by_account)[owner].add(month)
+    return by_store, by_account
 
 
 def rebuild(session: Session) -> None:
@@ -125,10 +137,7 @@ def _every_cell(session: Session) -> set[Cell]:
 def computed(session: Session) -> list[Total]:
     """Every total as the orders say it is now, without writing (``verify`` compares)."""
     active = _active(session)
-    by_store: dict[int, set[str]] = defaultdict(set)
-    by_account: dict[int, set[str]] = defaultdict(set)
-    for kind, owner, month in _every_cell(session):
-        (by_store if kind == STORE else by_account)[owner].add(month)
+    by_store, by_account = _by_owner(_every_cell(session))
     found: list[Total] = []
     for store_id, months in sorted(by_store.items()):
         sums, keys = _store_sums(session, active, store_id, sorted(months))
@@ -215,7 +224,7 @@ def _store_sums(
     for month, fen, count, text, key_count, batches in session.execute(
         select(
             OrderFact.month,
-            _fen_sum(OrderFact.amount),
+            fen_sum(OrderFact.amount),
             func.count(),
             func.group_concat(OrderFact.buyer_key, _KEY_SEPARATOR),
             func.count(OrderFact.buyer_key),
@@ -299,7 +308,7 @@ def _account_sums(
     for month, fen, count, batches in session.execute(
         select(
             OrderFact.month,
-            _fen_sum(OrderFact.amount),
+            fen_sum(OrderFact.amount),
             func.count(),
             func.group_concat(distinct(OrderFact.batch_id)),
         )

@@ -239,17 +239,19 @@ def test_disabling_someone_rekeys_and_every_signature_still_checks(tmp_path: Pat
     assert _check(path) == ([], [], [])
 
 
+def _strip_signatures(rows: list[Row]) -> None:
+    """Every signature and every published key taken out of the log."""
+    for row in rows:
+        row["signature"] = None
+        if row["after"]:
+            row["after"].pop("signing_key", None)
+
+
 def _as_before_signing(path: Path, recovery: str) -> None:
     """Turn a file into one from before signing: no signatures, no published keys, no
     signing keys in the slots, schema 3 (the migration then adds the column back)."""
 
-    def edit(rows: list[Row]) -> None:
-        for row in rows:
-            row["signature"] = None
-            if row["after"]:
-                row["after"].pop("signing_key", None)
-
-    rewrite(path, recovery, edit)
+    rewrite(path, recovery, _strip_signatures)
     con = connect(path, recovery)
     con.execute("ALTER TABLE audit_log DROP COLUMN signature")
     con.execute("UPDATE file_meta SET value = '3' WHERE key = 'schema_version'")
@@ -350,13 +352,7 @@ def test_a_log_stripped_to_look_older_than_signing_shows_at_the_next_log_in(
     key (only the password can take it out), and the log names none."""
     path, recovery = _company(tmp_path)
 
-    def edit(rows: list[Row]) -> None:
-        for row in rows:
-            row["signature"] = None
-            if row["after"]:
-                row["after"].pop("signing_key", None)
-
-    rewrite(path, recovery, edit)
+    rewrite(path, recovery, _strip_signatures)
     warnings, problems, _notes = _check(path)
     assert any("您（boss）的签名密钥与审计日志里为您登记的不一致" in p for p in problems), problems
     assert any("签名密钥" in w for w in warnings), warnings
