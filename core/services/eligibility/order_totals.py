@@ -15,6 +15,10 @@ month's orders therefore also changes the returning buyers of the twelve months 
 
 ``refresh`` is the one writer; ``cells_of_batch`` names what a batch touches (call it before
 undo deletes the rows); ``rebuild`` recomputes everything (migration, ``verify``'s comparison).
+An import hands ``refresh`` the orders it has just written as ``Fresh`` sums of the arrays it
+already holds, so that a month of 100,000 new orders is not read back from the encrypted file:
+only the orders stored before them are read, and the two are added up exactly as one query
+over both would (``fresh_orders``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import delete, distinct, func, insert, select, union, update
 from sqlalchemy.orm import Session
 
@@ -76,33 +81,132 @@ def _active(session: Session) -> tuple[Any, ...]:
     )
 
 
-def cells_of_batch(session: Session, batch_id: int) -> set[Cell]:
+def cells_of_batch(session: Session, batch_id: int, *, own: bool = True) -> set[Cell]:
     """The store-months whose totals batch ``batch_id`` changes: those of its own orders and of
-    the orders it replaced (for undo: ask before the rows are deleted)."""
-    own = select(OrderFact.store_id, OrderFact.live_account_id, OrderFact.month).where(
-        OrderFact.batch_id == batch_id
-    )
+    the orders it replaced (for undo: ask before the rows are deleted). ``own=False``: only the
+    replaced ones (an import knows its own from ``Fresh.cells``)."""
     replaced = select(OrderFact.store_id, OrderFact.live_account_id, OrderFact.month).where(
         OrderFact.superseded_by == batch_id
     )
+    query: Any = replaced
+    if own:
+        query = union(
+            select(OrderFact.store_id, OrderFact.live_account_id, OrderFact.month).where(
+                OrderFact.batch_id == batch_id
+            ),
+            replaced,
+        )
     cells: set[Cell] = set()
-    for store_id, account_id, month in session.execute(union(own, replaced)):
+    for store_id, account_id, month in session.execute(query):
         cells.add((STORE, store_id, month))
         if account_id is not None:
             cells.add((LIVE, account_id, month))
     return cells
 
 
-def refresh(session: Session, cells: Iterable[Cell]) -> None:
-    """Make the totals of ``cells`` (and the returning buyers after them) what the orders say."""
+def newest_order(session: Session) -> int:
+    """The highest order id: a batch's orders written after this call all have greater ids."""
+    return int(session.scalar(select(func.max(OrderFact.id))) or 0)
+
+
+@dataclass
+class OrderArrays:
+    """Orders as an import holds them before writing them, one entry per order."""
+
+    store_ids: Sequence[int] | np.ndarray
+    months: Sequence[str] | np.ndarray
+    amounts: np.ndarray  # float yuan, as stored
+    counted: np.ndarray  # bool
+    buyer_keys: Sequence[str | None] | np.ndarray
+    live_account_ids: Sequence[int | None] | np.ndarray
+
+
+@dataclass
+class Fresh:
+    """What batch ``batch_id`` has just written (every order with an id above ``after``),
+    summed: shop → month → (GMV in fen, orders, distinct buyer keys), live account → month →
+    (GMV in fen, orders), counted orders only; ``cells`` are all the store-months its orders
+    are in, counted or not (what ``cells_of_batch`` would find)."""
+
+    batch_id: int
+    after: int
+    stores: dict[int, dict[str, tuple[int, int, set[str]]]]
+    accounts: dict[int, dict[str, tuple[int, int]]]
+    cells: set[Cell]
+
+
+# Beyond this many fen a float sum is no longer exact in SQLite either; the orders are then
+# read back (never seen: 9e13 fen is 900 billion yuan).
+_EXACT_FEN = 2.0**53 / 16
+
+
+def _fen(amounts: np.ndarray) -> np.ndarray | None:
+    """round(amount * 100) per order as SQLite's round() gives it (half away from zero: it
+    adds 0.5 to the magnitude and truncates), or None when a value is not a plain amount."""
+    scaled = np.asarray(amounts, dtype=np.float64) * mx.FEN
+    if not np.isfinite(scaled).all() or (np.abs(scaled) >= _EXACT_FEN).any():
+        return None
+    return (np.sign(scaled) * np.trunc(np.abs(scaled) + 0.5)).astype(np.int64)
+
+
+def fresh_orders(batch_id: int, after: int, parts: Sequence[OrderArrays]) -> Fresh | None:
+    """``Fresh`` sums of the orders ``parts`` that batch ``batch_id`` writes after order id
+    ``after``; None when they cannot be summed exactly here (``refresh`` then reads them)."""
+    stores: dict[int, dict[str, tuple[int, int, set[str]]]] = defaultdict(dict)
+    accounts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+    cells: set[Cell] = set()
+    for part in parts:
+        fen = _fen(part.amounts)
+        if fen is None:
+            return None
+        owners = np.asarray(part.store_ids, dtype=np.int64)
+        months = np.asarray(part.months, dtype=object)
+        live = list(part.live_account_ids)
+        has_live = any(a is not None for a in live)
+        accounts_of = np.array([-1 if a is None else a for a in live], dtype=np.int64)
+        counted = np.asarray(part.counted, dtype=bool)
+        keys = np.asarray(part.buyer_keys, dtype=object)
+        for owner in np.unique(owners).tolist():
+            of_owner = owners == owner
+            for month in sorted(set(months[of_owner].tolist())):
+                here = of_owner & (months == month)
+                cells.add((STORE, owner, month))
+                if has_live:
+                    cells.update((LIVE, a, month) for a in set(accounts_of[here].tolist()) - {-1})
+                take = here & counted
+                count = int(take.sum())
+                if count:
+                    was = stores[owner].get(month, (0, 0, set()))
+                    buyers = {k for k in keys[take].tolist() if k is not None}
+                    stores[owner][month] = (
+                        was[0] + int(fen[take].sum()),
+                        was[1] + count,
+                        was[2] | buyers,
+                    )
+                if has_live and count:
+                    for account in set(accounts_of[take].tolist()) - {-1}:
+                        mine = take & (accounts_of == account)
+                        was_live = accounts[account].get(month, (0, 0))
+                        accounts[account][month] = (
+                            was_live[0] + int(fen[mine].sum()),
+                            was_live[1] + int(mine.sum()),
+                        )
+    return Fresh(batch_id, after, dict(stores), dict(accounts), cells)
+
+
+def refresh(session: Session, cells: Iterable[Cell], fresh: Fresh | None = None) -> None:
+    """Make the totals of ``cells`` (and the returning buyers after them) what the orders say;
+    the orders of ``fresh`` are taken from its sums, not read."""
     by_store, by_account = _by_owner(cells)
     if not by_store and not by_account:
         return
     active = _active(session)
+    if fresh is not None:
+        active = (*active, OrderFact.id <= fresh.after)
     for store_id, months in sorted(by_store.items()):
-        _refresh_store(session, active, store_id, sorted(months))
+        _refresh_store(session, active, store_id, sorted(months), fresh)
     for account_id, months in sorted(by_account.items()):
-        _refresh_account(session, active, account_id, sorted(months))
+        _refresh_account(session, active, account_id, sorted(months), fresh)
 
 
 def _by_owner(cells: Iterable[Cell]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
@@ -214,12 +318,39 @@ def _batch_ids(text: str | None) -> tuple[int, ...]:
 
 
 def _store_sums(
-    session: Session, active: tuple[Any, ...], store_id: int, months: Sequence[str]
+    session: Session,
+    active: tuple[Any, ...],
+    store_id: int,
+    months: Sequence[str],
+    fresh: Fresh | None = None,
 ) -> tuple[dict[str, tuple[int, int, int, tuple[int, ...]]], dict[str, set[str]]]:
     """month → (GMV in fen, orders, distinct buyers, batches) of the shop's active orders in
-    ``months``, and month → the distinct buyer keys (for the returning buyers)."""
+    ``months``, and month → the distinct buyer keys (for the returning buyers); with ``fresh``
+    (whose orders ``active`` leaves out) its sums added in."""
     sums: dict[str, tuple[int, int, int, tuple[int, ...]]] = {}
     keys: dict[str, set[str]] = {}
+    if fresh is not None and fresh.stores.get(store_id):
+        added = fresh.stores[store_id]
+        stored, stored_keys = _store_sums(session, active, store_id, months)
+        for month in months:
+            old = stored.get(month)
+            new = added.get(month)
+            if new is None:
+                if old is not None:
+                    sums[month] = old
+                    if month in stored_keys:
+                        keys[month] = stored_keys[month]
+                continue
+            unique = stored_keys.get(month, set()) | new[2]
+            fen, count = new[0], new[1]
+            ids: tuple[int, ...] = (fresh.batch_id,)
+            if old is not None:
+                fen, count = fen + old[0], count + old[1]
+                ids = tuple(sorted({*old[3], fresh.batch_id}))
+            sums[month] = (fen, count, len(unique), ids)
+            if unique:
+                keys[month] = unique
+        return sums, keys
     where = (OrderFact.store_id == store_id, *_month_filter(OrderFact.month, months), *active)
     for month, fen, count, text, key_count, batches in session.execute(
         select(
@@ -271,10 +402,14 @@ def _returning(by_month: dict[str, set[str]], wanted: set[str]) -> dict[str, int
 
 
 def _refresh_store(
-    session: Session, active: tuple[Any, ...], store_id: int, months: Sequence[str]
+    session: Session,
+    active: tuple[Any, ...],
+    store_id: int,
+    months: Sequence[str],
+    fresh: Fresh | None = None,
 ) -> None:
     t = OrderMonthTotal
-    sums, keys = _store_sums(session, active, store_id, months)
+    sums, keys = _store_sums(session, active, store_id, months, fresh)
     _replace(session, STORE, store_id, months, sums)
     # the returning buyers of these months and of the twelve after each
     reach = mo.range(months[0], mo.add(months[-1], RETURNING_LOOKBACK))
@@ -291,7 +426,7 @@ def _refresh_store(
     window = mo.range(mo.add(min(affected), -RETURNING_LOOKBACK), max(affected))
     unread = [m for m in window if m not in sums]
     if unread:
-        keys.update(_store_sums(session, active, store_id, unread)[1])
+        keys.update(_store_sums(session, active, store_id, unread, fresh)[1])
     returning = _returning({m: k for m, k in keys.items() if m in set(window)}, affected)
     for month in sorted(affected):
         session.execute(
@@ -324,9 +459,24 @@ def _account_sums(
 
 
 def _refresh_account(
-    session: Session, active: tuple[Any, ...], account_id: int, months: Sequence[str]
+    session: Session,
+    active: tuple[Any, ...],
+    account_id: int,
+    months: Sequence[str],
+    fresh: Fresh | None = None,
 ) -> None:
     sums = _account_sums(session, active, account_id, months)
+    added = fresh.accounts.get(account_id, {}) if fresh is not None else {}
+    for month in months:
+        if month not in added:
+            continue
+        assert fresh is not None
+        fen, count = added[month]
+        old = sums.get(month)
+        if old is None:
+            sums[month] = (fen, count, (fresh.batch_id,))
+        else:
+            sums[month] = (old[0] + fen, old[1] + count, tuple(sorted({*old[2], fresh.batch_id})))
     _replace(
         session,
         LIVE,

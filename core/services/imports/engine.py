@@ -969,6 +969,8 @@ def _commit_facts(
     done = 0
     months: set[str] = set()
     connection = s.connection()
+    orders = [f for f in ready if f.model is OrderFact]
+    before = order_totals.newest_order(s) if orders else 0
     for fact_set in ready:
         base = done
 
@@ -990,8 +992,14 @@ def _commit_facts(
         elif counted:
             months.update(fact_set.take(fact_set.counted).months)
     result.months = sorted(months)
-    if any(f.model is OrderFact for f in ready):
-        order_totals.refresh(s, order_totals.cells_of_batch(s, batch.id))
+    if orders:
+        # the new orders' totals from the arrays in hand; only older orders are read
+        fresh = order_totals.fresh_orders(batch.id, before, [facts.order_arrays(f) for f in orders])
+        if fresh is None:
+            order_totals.refresh(s, order_totals.cells_of_batch(s, batch.id))
+        else:
+            cells = fresh.cells | order_totals.cells_of_batch(s, batch.id, own=False)
+            order_totals.refresh(s, cells, fresh)
     if result.duplicates:
         result.notes.append(
             Message(

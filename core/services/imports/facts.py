@@ -43,6 +43,7 @@ from core.domain import months as mo
 from core.importers.table import ParsedTable
 from core.model import LiveSessionFact, OrderFact, StoreDayFact, StoreMonthFact
 from core.progress import Progress
+from core.services.eligibility.order_totals import OrderArrays
 
 FACT_MODELS: tuple[type[Any], ...] = (StoreDayFact, StoreMonthFact, OrderFact, LiveSessionFact)
 OVERVIEW_SOURCE = "sycm-shop"  # StoreMonthFact.source of a shop overview (metrics.OVERVIEW_SOURCE)
@@ -243,6 +244,19 @@ def _orders(
         },
         frame["row"].to_numpy(),
         np.full(n, counted),
+    )
+
+
+def order_arrays(orders: FactSet) -> OrderArrays:
+    """The columns of an order FactSet that the store-month totals are summed from."""
+    c = orders.columns
+    return OrderArrays(
+        store_ids=c["store_id"],
+        months=c["month"],
+        amounts=np.asarray(c["amount"], dtype=np.float64),
+        counted=np.asarray(c["counted"], dtype=bool),
+        buyer_keys=c["buyer_key"],
+        live_account_ids=c["live_account_id"],
     )
 
 

@@ -161,3 +161,75 @@ def test_returning_buyers_are_the_months_buyers_seen_in_the_twelve_months_before
         if n in by_number and earlier:
             expected[month(n)] = sum(1 for b in by_number[n] if any(b in keys for keys in earlier))
     assert found == expected
+
+
+def _more_orders(folder: Path) -> Path:
+    """The 淘宝 export again with new order numbers for half its orders (same buyers), a third
+    of those a month later: June gains orders beside the first export's, July is new."""
+    raw = pd.read_csv(TAOBAO, encoding="gb18030", dtype=str)
+    order = next(c for c in raw.columns if "订单编号" in c)
+    paid = next(c for c in raw.columns if "付款时间" in c)
+    new = raw.index % 2 == 0
+    raw.loc[new, order] = "9" + raw.loc[new, order].str.strip("=\"'").str[1:]
+    moved = new & (raw.index % 3 == 0)
+    raw.loc[moved, paid] = raw.loc[moved, paid].str.replace("2024-06", "2024-07", regex=False)
+    path = folder / "ExportOrderList202407b.csv"
+    raw.to_csv(path, index=False, encoding="gb18030")
+    return path
+
+
+def test_an_import_sums_its_own_orders_in_memory_and_adds_them_to_the_stored_ones(
+    demo: AppSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import does not read its new orders back: the totals it writes come from its own
+    arrays plus the orders stored before, and equal a count over all the orders."""
+    handed: list[order_totals.Fresh | None] = []
+    real = order_totals.refresh
+
+    def spy(session, cells, fresh=None):  # type: ignore[no-untyped-def]
+        handed.append(fresh)
+        real(session, cells, fresh)
+
+    monkeypatch.setattr(order_totals, "refresh", spy)
+    first = imports.import_file(demo, TAOBAO)
+    after_first = _in_step(demo)
+    more = imports.import_file(demo, _more_orders(tmp_path), on_duplicate="skip")
+    assert more.batch_id and more.duplicates > 0 and more.imported > 0
+    both = _in_step(demo)
+    june = [t for t in both if t.month == "2024-06"]
+    assert june and all(t.batches == (first.batch_id, more.batch_id) for t in june)
+    assert any(t.month == "2024-07" and t.returning is not None for t in both)
+    douyin = imports.import_file(demo, DOUYIN, unmatched_accounts="skip")
+    assert any(t.kind == order_totals.LIVE for t in _in_step(demo))
+    assert len(handed) == 3 and all(f is not None for f in handed)
+    assert handed[1] is not None and handed[1].batch_id == more.batch_id
+
+    imports.undo_import(demo, douyin.batch_id)
+    imports.undo_import(demo, more.batch_id)
+    assert _in_step(demo) == after_first
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-1e7, 1e7, allow_nan=False),
+            st.integers(-(10**7), 10**7).map(lambda n: n / 1000),  # half-fen cases: 0.005, 1.125
+            st.integers(-(10**9), 10**9).map(lambda n: n / 100),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_fen_in_memory_are_sqlites_round_of_amount_times_100(amounts: list[float]) -> None:
+    """The in-memory fen of an order are SQLite's own round(amount * 100), halves included
+    (the SQLite inside SQLCipher, which the company file's sums run in)."""
+    import numpy as np
+    from sqlcipher3 import dbapi2 as sqlite3
+
+    fen = order_totals._fen(np.array(amounts))
+    assert fen is not None
+    db = sqlite3.connect(":memory:")
+    sqlite_fen = [int(db.execute("SELECT round(? * 100.0)", (a,)).fetchone()[0]) for a in amounts]
+    assert fen.tolist() == sqlite_fen
+    assert order_totals._fen(np.array([*amounts, float("inf")])) is None
