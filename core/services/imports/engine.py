@@ -624,8 +624,9 @@ def check(
         rows: list[int] = []
         months: set[str] = set()
         batch_counts: dict[int, int] = {}
+        stored = facts.StoredKeys(s)
         for fact_set in facts.fact_sets(prev.table, store_id, _account_ids(prev, decisions)):
-            overlap = facts.find_overlap(s, fact_set)
+            overlap = facts.find_overlap(s, fact_set, stored)
             counted = overlap.mask & fact_set.counted
             total += int(counted.sum())
             rows += [int(r) for r in fact_set.rows[counted][:20]]
@@ -948,8 +949,9 @@ def _commit_facts(
     # Look for what is already stored before writing anything: the rows written below would
     # otherwise be read back as "already imported" by the next set's check.
     ready: list[facts.FactSet] = []
+    stored = facts.StoredKeys(s)
     for fact_set in sets:
-        overlap = facts.find_overlap(s, fact_set)
+        overlap = facts.find_overlap(s, fact_set, stored)
         if overlap.count:
             if decisions.on_duplicate == "fail":
                 raise ValidationError(
@@ -963,6 +965,7 @@ def _commit_facts(
                 fact_set = fact_set.take(~overlap.mask)
             else:
                 facts.supersede(s, fact_set.model, overlap.existing_ids, batch.id)
+                stored.forget(fact_set.model, overlap.existing_ids)
                 result.replaced += overlap.count
         ready.append(fact_set)
     total = sum(len(f) for f in ready) or 1

@@ -366,8 +366,48 @@ class Overlap:
         return int(self.mask.sum())
 
 
-def find_overlap(session: Session, facts: FactSet) -> Overlap:
-    """Which of ``facts`` are already stored (same key, not superseded)."""
+class StoredKeys:
+    """The keys of the stored facts that ``find_overlap`` compares an import with, read once
+    per fact table, shops and months for all the fact sets of one import (an order export's
+    paid and closed orders look at the same months: month 37 of a three-year file read the
+    neighbouring months' 10,000 orders twice). ``forget`` the rows an import replaces."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._read: dict[tuple[Any, ...], dict[tuple[Any, ...], tuple[int, int]]] = {}
+
+    def of(
+        self, model: type[Any], stores: Sequence[int], months: Sequence[str]
+    ) -> dict[tuple[Any, ...], tuple[int, int]]:
+        """key → (id, batch) of the active facts of ``model`` in ``stores`` and ``months``."""
+        wanted = (model, tuple(stores), tuple(months))
+        if wanted not in self._read:
+            names = _KEYS[model]
+            query = select(model.id, model.batch_id, *(getattr(model, n) for n in names)).where(
+                model.superseded_by.is_(None), model.store_id.in_(stores), model.month.in_(months)
+            )
+            if model is StoreMonthFact:
+                query = query.where(StoreMonthFact.source == OVERVIEW_SOURCE)
+            existing: dict[tuple[Any, ...], tuple[int, int]] = {}
+            dated = model is LiveSessionFact  # the only key with a time of day (tz-aware)
+            for row in self.session.execute(query):
+                key = tuple(_naive(v) for v in row[2:]) if dated else tuple(row[2:])
+                existing[key] = (row[0], row[1])
+            self._read[wanted] = existing
+        return self._read[wanted]
+
+    def forget(self, model: type[Any], ids: Sequence[int]) -> None:
+        """The rows ``ids`` of ``model`` were replaced: they are no longer what is stored."""
+        gone = set(ids)
+        for (table, *_), existing in self._read.items():
+            if table is model and gone:
+                for key in [k for k, (row_id, _b) in existing.items() if row_id in gone]:
+                    del existing[key]
+
+
+def find_overlap(session: Session, facts: FactSet, stored: StoredKeys | None = None) -> Overlap:
+    """Which of ``facts`` are already stored (same key, not superseded); ``stored`` shares the
+    stored keys between the fact sets of one import."""
     model = facts.model
     months = facts.months
     stores = sorted(set(_as_list(facts.columns["store_id"])))
@@ -376,16 +416,7 @@ def find_overlap(session: Session, facts: FactSet) -> Overlap:
     if model is OrderFact and months:
         months = mo.range(mo.add(months[0], -1), mo.add(months[-1], 1))
     names = _KEYS[model]
-    query = select(model.id, model.batch_id, *(getattr(model, n) for n in names)).where(
-        model.superseded_by.is_(None), model.store_id.in_(stores), model.month.in_(months)
-    )
-    if model is StoreMonthFact:
-        query = query.where(StoreMonthFact.source == OVERVIEW_SOURCE)
-    existing: dict[tuple[Any, ...], tuple[int, int]] = {}
-    dated = model is LiveSessionFact  # the only key with a time of day (tz-aware from the file)
-    for row in session.execute(query):
-        key = tuple(_naive(v) for v in row[2:]) if dated else tuple(row[2:])
-        existing[key] = (row[0], row[1])
+    existing = (stored or StoredKeys(session)).of(model, stores, months)
     mask = np.zeros(len(facts), bool)
     ids: list[int] = []
     batches: Counter[int] = Counter()

@@ -233,3 +233,25 @@ def test_fen_in_memory_are_sqlites_round_of_amount_times_100(amounts: list[float
     sqlite_fen = [int(db.execute("SELECT round(? * 100.0)", (a,)).fetchone()[0]) for a in amounts]
     assert fen.tolist() == sqlite_fen
     assert order_totals._fen(np.array([*amounts, float("inf")])) is None
+
+
+def test_the_stored_keys_are_read_once_per_import_and_forget_what_it_replaced(
+    demo: AppSession,
+) -> None:
+    """The paid and the closed orders of one export look at the same stored orders: read once,
+    and what the first set replaced is no longer found by the second."""
+    from core.services.imports import facts
+
+    imports.import_file(demo, TAOBAO)
+    with demo.read() as s:
+        stored = facts.StoredKeys(s)
+        (store_id,) = s.scalars(text("SELECT DISTINCT store_id FROM order_facts")).all()
+        months = ["2024-05", "2024-06", "2024-07"]
+        first = stored.of(OrderFact, [store_id], months)
+        assert first and stored.of(OrderFact, [store_id], months) is first  # not read again
+        before = len(first)
+        gone = [row_id for row_id, _batch in list(first.values())[:3]]
+        stored.forget(OrderFact, gone)
+        left = stored.of(OrderFact, [store_id], months)
+        assert len(left) == before - 3
+        assert not {row_id for row_id, _b in left.values()} & set(gone)
