@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.model.base import Base, utcnow
@@ -170,6 +170,10 @@ class OrderMonthTotal(Base):
     # order of those months is imported (nobody can be told apart as new or returning)
     returning_buyers: Mapped[int | None] = mapped_column(default=None)
     batches: Mapped[list[Any]] = mapped_column(default=list)  # the batches the orders came from
+    # the month's distinct buyer pseudonyms, packed (10 bytes each, sorted), so that the
+    # returning buyers of the months after are counted without reading these orders again;
+    # None when a key is not one of Tidui's pseudonyms (then the orders are read)
+    buyer_keys: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
 
 class LiveSessionFact(Base):

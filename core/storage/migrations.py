@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from core.model import Base, FileMeta
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,16 @@ def _audit_signatures(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE audit_log ADD COLUMN signature VARCHAR(100)")
 
 
+def _totals_buyer_keys(conn: Connection) -> None:
+    """order_month_totals.buyer_keys: each store-month's buyer pseudonyms beside its totals;
+    filled by summing the totals again at the end of the log-in (ORDER_TOTALS_PENDING)."""
+    columns = {c["name"] for c in inspect(conn).get_columns("order_month_totals")}
+    if "buyer_keys" not in columns:
+        conn.exec_driver_sql("ALTER TABLE order_month_totals ADD COLUMN buyer_keys BLOB")
+    if conn.scalar(select(FileMeta.key).where(FileMeta.key == ORDER_TOTALS_PENDING)) is None:
+        conn.execute(insert(FileMeta).values(key=ORDER_TOTALS_PENDING, value="1"))
+
+
 # Version 1 is the first released schema (created by create_schema); each later step upgrades
 # a file one version, e.g. Migration(3, "add employees.nickname", lambda c: c.exec_driver_sql(...)).
 MIGRATIONS: list[Migration] = [
@@ -98,6 +108,7 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "fact-table indexes for undo", _undo_indexes),
     Migration(4, "store-month totals of the orders", _order_totals),
     Migration(5, "audit entries signed by their author", _audit_signatures),
+    Migration(6, "buyer keys beside the store-month totals", _totals_buyer_keys),
 ]
 
 

@@ -60,11 +60,41 @@ class Total:
     buyers: int
     returning: int | None
     batches: tuple[int, ...]
+    buyer_keys: bytes | None = None  # the month's buyers packed (``pack_keys``), store kind
 
 
 def fen_sum(column: Any) -> Any:
     """SUM of a money column in whole fen: exact, whatever the number or order of the rows."""
     return func.sum(func.round(column * mx.FEN))
+
+
+# Tidui's buyer pseudonyms: 20 lowercase hex digits (a 10-byte keyed BLAKE2b, importers/table.py)
+_KEY_HEX = 20
+
+
+def pack_keys(keys: set[str]) -> bytes | None:
+    """A month's distinct buyer keys as one blob: each key's 10 bytes, sorted (so that the same
+    buyers give the same blob); None when a key is not a pseudonym of Tidui's form (the blob
+    would not give it back exactly)."""
+    if not keys:
+        return b""
+    if set(map(len, keys)) != {_KEY_HEX}:
+        return None
+    joined = "".join(keys)
+    try:
+        packed = bytes.fromhex(joined)
+    except ValueError:
+        return None
+    if packed.hex() != joined:  # upper case or spaces, which fromhex accepts
+        return None
+    width = _KEY_HEX // 2
+    return np.sort(np.frombuffer(packed, dtype=f"S{width}")).tobytes()
+
+
+def unpack_keys(blob: bytes) -> set[str]:
+    """The keys ``pack_keys`` packed."""
+    text = blob.hex()
+    return {text[at : at + _KEY_HEX] for at in range(0, len(text), _KEY_HEX)}
 
 
 def undone_batches(session: Session) -> set[int]:
@@ -247,7 +277,15 @@ def computed(session: Session) -> list[Total]:
         sums, keys = _store_sums(session, active, store_id, sorted(months))
         returning = _returning(keys, set(sums))
         found.extend(
-            Total(STORE, store_id, m, *sums[m][:3], returning.get(m), sums[m][3])
+            Total(
+                STORE,
+                store_id,
+                m,
+                *sums[m][:3],
+                returning.get(m),
+                sums[m][3],
+                pack_keys(keys.get(m, set())),
+            )
             for m in sorted(sums)
         )
     for account_id, months in sorted(by_account.items()):
@@ -286,6 +324,7 @@ def stored(session: Session) -> list[Total]:
             r.buyers,
             r.returning_buyers,
             tuple(r.batches),
+            r.buyer_keys,
         )
         for r in session.execute(
             select(
@@ -297,6 +336,7 @@ def stored(session: Session) -> list[Total]:
                 t.buyers,
                 t.returning_buyers,
                 t.batches,
+                t.buyer_keys,
             ).order_by(t.kind.desc(), t.store_id, t.month)
         )
     ]
@@ -401,6 +441,34 @@ def _returning(by_month: dict[str, set[str]], wanted: set[str]) -> dict[str, int
     return found
 
 
+def _kept_keys(
+    session: Session,
+    active: tuple[Any, ...],
+    store_id: int,
+    months: Sequence[str],
+    fresh: Fresh | None,
+) -> dict[str, set[str]]:
+    """month → distinct buyer keys of the shop's ``months`` whose totals are not being changed,
+    from the keys kept beside those totals (a month with orders but no kept keys, or keys not
+    of Tidui's form, is read from its orders)."""
+    t = OrderMonthTotal
+    found: dict[str, set[str]] = {}
+    unkept: list[str] = []
+    for month, buyers, blob in session.execute(
+        select(t.month, t.buyers, t.buyer_keys).where(
+            t.kind == STORE, t.store_id == store_id, *_month_filter(t.month, months)
+        )
+    ):
+        if blob is None:
+            if buyers:
+                unkept.append(month)
+        elif blob:
+            found[month] = unpack_keys(blob)
+    if unkept:
+        found.update(_store_sums(session, active, store_id, sorted(unkept), fresh)[1])
+    return found
+
+
 def _refresh_store(
     session: Session,
     active: tuple[Any, ...],
@@ -410,7 +478,7 @@ def _refresh_store(
 ) -> None:
     t = OrderMonthTotal
     sums, keys = _store_sums(session, active, store_id, months, fresh)
-    _replace(session, STORE, store_id, months, sums)
+    _replace(session, STORE, store_id, months, sums, keys)
     # the returning buyers of these months and of the twelve after each
     reach = mo.range(months[0], mo.add(months[-1], RETURNING_LOOKBACK))
     affected = set(
@@ -426,7 +494,7 @@ def _refresh_store(
     window = mo.range(mo.add(min(affected), -RETURNING_LOOKBACK), max(affected))
     unread = [m for m in window if m not in sums]
     if unread:
-        keys.update(_store_sums(session, active, store_id, unread, fresh)[1])
+        keys.update(_kept_keys(session, active, store_id, unread, fresh))
     returning = _returning({m: k for m, k in keys.items() if m in set(window)}, affected)
     for month in sorted(affected):
         session.execute(
@@ -492,9 +560,11 @@ def _replace(
     owner: int,
     months: Sequence[str],
     sums: dict[str, tuple[int, int, int, tuple[int, ...]]],
+    keys: dict[str, set[str]] | None = None,
 ) -> None:
     """The ``kind`` totals of ``owner`` in ``months``: those of ``sums`` (month → GMV in fen,
-    orders, buyers, batches), none for the months it lacks; returning buyers are set after."""
+    orders, buyers, batches), none for the months it lacks, with the buyer ``keys`` of each
+    month packed beside them (shops); returning buyers are set after."""
     t = OrderMonthTotal
     session.execute(
         delete(t).where(t.kind == kind, t.store_id == owner, *_month_filter(t.month, months))
@@ -512,6 +582,7 @@ def _replace(
                     "buyers": buyers,
                     "returning_buyers": None,
                     "batches": list(batches),
+                    "buyer_keys": None if keys is None else pack_keys(keys.get(month, set())),
                 }
                 for month, (fen, count, buyers, batches) in sums.items()
             ],

@@ -255,3 +255,45 @@ def test_the_stored_keys_are_read_once_per_import_and_forget_what_it_replaced(
         left = stored.of(OrderFact, [store_id], months)
         assert len(left) == before - 3
         assert not {row_id for row_id, _b in left.values()} & set(gone)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.binary(min_size=10, max_size=10), max_size=40))
+def test_buyer_keys_kept_beside_the_totals_come_back_exactly(digests: set[bytes]) -> None:
+    """A month's buyer pseudonyms packed beside its totals unpack to the same keys, and the
+    same keys pack to the same blob whatever their order; keys not of Tidui's form are not
+    packed (the orders are read instead)."""
+    keys = {d.hex() for d in digests}
+    blob = order_totals.pack_keys(keys)
+    assert blob is not None and len(blob) == 10 * len(keys)
+    assert order_totals.unpack_keys(blob) == keys
+    assert order_totals.pack_keys(set(sorted(keys, reverse=True))) == blob
+    for odd in ("ABCDEF0123456789ABCD", "abc", "zz" * 10, "0123456789 abcdef012"):
+        assert order_totals.pack_keys({*keys, odd}) is None
+
+
+def test_a_file_of_schema_5_gets_its_buyer_keys_kept_when_it_is_opened(
+    demo: AppSession, tmp_path: Path
+) -> None:
+    """After the upgrade the returning buyers of later months are counted from the kept keys:
+    the totals are the same as the orders say, keys included."""
+    imports.import_file(demo, TAOBAO)
+    imports.import_file(demo, _more_orders(tmp_path), on_duplicate="skip")
+    expected = _in_step(demo)
+    assert all(t.buyer_keys for t in expected if t.buyers)
+    path = demo.file.path
+    with demo.uow() as uow:
+        conn = uow.session.connection()
+        conn.exec_driver_sql("UPDATE order_month_totals SET buyer_keys = NULL")
+        conn.execute(text("UPDATE file_meta SET value='5' WHERE key='schema_version'"))
+        uow.commit()
+    demo.close(backup=False)
+
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    try:
+        assert [m.version for m in app.file.migrated] == [6]
+        assert _in_step(app) == expected
+        imports.undo_import(app, imports.list_batches(app)[0].id)
+        assert _in_step(app)
+    finally:
+        app.close(backup=False)
