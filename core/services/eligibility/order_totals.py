@@ -26,9 +26,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import delete, distinct, func, insert, select, union, update
 from sqlalchemy.orm import Session
 
@@ -189,38 +191,50 @@ def fresh_orders(batch_id: int, after: int, parts: Sequence[OrderArrays]) -> Fre
         fen = _fen(part.amounts)
         if fen is None:
             return None
-        owners = np.asarray(part.store_ids, dtype=np.int64)
-        months = np.asarray(part.months, dtype=object)
-        live = list(part.live_account_ids)
-        has_live = any(a is not None for a in live)
-        accounts_of = np.array([-1 if a is None else a for a in live], dtype=np.int64)
+        # whole columns at once: one shop and one or two months per export, so group by codes
+        owner_codes, owner_ids = pd.factorize(np.asarray(part.store_ids, dtype=np.int64))
+        month_codes, month_names = pd.factorize(pd.Series(part.months, dtype=object))
+        live = part.live_account_ids
+        live_list = live.tolist() if isinstance(live, np.ndarray) else list(live)
+        has_live = live_list.count(None) != len(live_list)
+        accounts_of = (
+            np.array([-1 if a is None else a for a in live_list], dtype=np.int64)
+            if has_live
+            else None
+        )
         counted = np.asarray(part.counted, dtype=bool)
-        keys = np.asarray(part.buyer_keys, dtype=object)
-        for owner in np.unique(owners).tolist():
-            of_owner = owners == owner
-            for month in sorted(set(months[of_owner].tolist())):
-                here = of_owner & (months == month)
+        keys = part.buyer_keys
+        key_list = keys.tolist() if isinstance(keys, np.ndarray) else list(keys)
+        for o, owner in enumerate(owner_ids.tolist()):
+            of_owner = owner_codes == o
+            for m, month in enumerate(month_names.tolist()):
+                here = of_owner & (month_codes == m)
+                if not here.any():
+                    continue
                 cells.add((STORE, owner, month))
-                if has_live:
+                if accounts_of is not None:
                     cells.update((LIVE, a, month) for a in set(accounts_of[here].tolist()) - {-1})
                 take = here & counted
                 count = int(take.sum())
-                if count:
-                    was = stores[owner].get(month, (0, 0, set()))
-                    buyers = {k for k in keys[take].tolist() if k is not None}
-                    stores[owner][month] = (
-                        was[0] + int(fen[take].sum()),
-                        was[1] + count,
-                        was[2] | buyers,
+                if not count:
+                    continue
+                was = stores[owner].get(month, (0, 0, set()))
+                buyers = set(compress(key_list, take.tolist()))
+                buyers.discard(None)
+                stores[owner][month] = (
+                    was[0] + int(fen[take].sum()),
+                    was[1] + count,
+                    was[2] | buyers,
+                )
+                if accounts_of is None:
+                    continue
+                for account in set(accounts_of[take].tolist()) - {-1}:
+                    mine = take & (accounts_of == account)
+                    was_live = accounts[account].get(month, (0, 0))
+                    accounts[account][month] = (
+                        was_live[0] + int(fen[mine].sum()),
+                        was_live[1] + int(mine.sum()),
                     )
-                if has_live and count:
-                    for account in set(accounts_of[take].tolist()) - {-1}:
-                        mine = take & (accounts_of == account)
-                        was_live = accounts[account].get(month, (0, 0))
-                        accounts[account][month] = (
-                            was_live[0] + int(fen[mine].sum()),
-                            was_live[1] + int(mine.sum()),
-                        )
     return Fresh(batch_id, after, dict(stores), dict(accounts), cells)
 
 
