@@ -170,10 +170,22 @@ class OrderMonthTotal(Base):
     # order of those months is imported (nobody can be told apart as new or returning)
     returning_buyers: Mapped[int | None] = mapped_column(default=None)
     batches: Mapped[list[Any]] = mapped_column(default=list)  # the batches the orders came from
-    # the month's distinct buyer pseudonyms, packed (10 bytes each, sorted), so that the
-    # returning buyers of the months after are counted without reading these orders again;
-    # None when a key is not one of Tidui's pseudonyms (then the orders are read)
-    buyer_keys: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+class OrderMonthBuyers(Base):
+    """A shop-month's distinct buyer pseudonyms, packed (10 bytes each), kept with its
+    OrderMonthTotal so that the returning buyers of the months after are counted without
+    reading these orders again. No row when the month has no buyers, or a key is not one of
+    Tidui's pseudonyms (its orders are read then). A table of its own: the KPIs scan the
+    totals, which stay a few dozen bytes a row."""
+
+    __tablename__ = "order_month_buyers"
+    __table_args__ = (Index("ux_order_buyers_cell", "store_id", "month", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))
+    keys: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class LiveSessionFact(Base):

@@ -92,11 +92,11 @@ def _audit_signatures(conn: Connection) -> None:
 
 
 def _totals_buyer_keys(conn: Connection) -> None:
-    """order_month_totals.buyer_keys: each store-month's buyer pseudonyms beside its totals;
-    filled by summing the totals again at the end of the log-in (ORDER_TOTALS_PENDING)."""
-    columns = {c["name"] for c in inspect(conn).get_columns("order_month_totals")}
-    if "buyer_keys" not in columns:
-        conn.exec_driver_sql("ALTER TABLE order_month_totals ADD COLUMN buyer_keys BLOB")
+    """order_month_buyers: each shop-month's buyer pseudonyms beside its totals; filled by
+    summing the totals again at the end of the log-in (ORDER_TOTALS_PENDING)."""
+    from core.model import OrderMonthBuyers
+
+    Base.metadata.create_all(conn, tables=[OrderMonthBuyers.__table__])  # type: ignore[list-item]
     if conn.scalar(select(FileMeta.key).where(FileMeta.key == ORDER_TOTALS_PENDING)) is None:
         conn.execute(insert(FileMeta).values(key=ORDER_TOTALS_PENDING, value="1"))
 

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from core.domain import metrics as mx
 from core.domain import months as mo
 from core.i18n import Message
-from core.model import ImportBatch, OrderFact, OrderMonthTotal, Store
+from core.model import ImportBatch, OrderFact, OrderMonthBuyers, OrderMonthTotal, Store
 
 STORE = "store"
 LIVE = "live"
@@ -62,7 +62,8 @@ class Total:
     buyers: int
     returning: int | None
     batches: tuple[int, ...]
-    buyer_keys: bytes | None = None  # the month's buyers packed (``pack_keys``), store kind
+    # the month's buyers as kept in OrderMonthBuyers (``pack_keys``, sorted); None: none kept
+    buyer_keys: bytes | None = None
 
 
 def fen_sum(column: Any) -> Any:
@@ -75,9 +76,9 @@ _KEY_HEX = 20
 
 
 def pack_keys(keys: set[str]) -> bytes | None:
-    """A month's distinct buyer keys as one blob: each key's 10 bytes, in no particular order
-    (``canonical`` sorts them for comparing); None when a key is not a pseudonym of Tidui's
-    form (the blob would not give it back exactly)."""
+    """A month's distinct buyer keys as one blob: each key's 10 bytes, sorted (the same buyers
+    give the same bytes, so undo leaves the file as it was); None when a key is not a pseudonym
+    of Tidui's form (the blob would not give it back exactly)."""
     if not keys:
         return b""
     if set(map(len, keys)) != {_KEY_HEX}:
@@ -89,14 +90,7 @@ def pack_keys(keys: set[str]) -> bytes | None:
         return None
     if packed.hex() != joined:  # upper case or spaces, which fromhex accepts
         return None
-    return packed
-
-
-def canonical(blob: bytes | None) -> bytes | None:
-    """``blob``'s keys sorted: the same buyers give the same bytes (``verify`` compares)."""
-    if not blob:
-        return blob
-    return np.sort(np.frombuffer(blob, dtype=f"S{_KEY_HEX // 2}")).tobytes()
+    return np.sort(np.frombuffer(packed, dtype=f"S{_KEY_HEX // 2}")).tobytes()
 
 
 def unpack_keys(blob: bytes) -> set[str]:
@@ -271,6 +265,7 @@ def _by_owner(cells: Iterable[Cell]) -> tuple[dict[int, set[str]], dict[int, set
 def rebuild(session: Session) -> None:
     """Every total again from the orders (a file from before the totals; a repair)."""
     session.execute(delete(OrderMonthTotal))
+    session.execute(delete(OrderMonthBuyers))
     refresh(session, _every_cell(session))
 
 
@@ -304,7 +299,7 @@ def computed(session: Session) -> list[Total]:
                 *sums[m][:3],
                 returning.get(m),
                 sums[m][3],
-                canonical(pack_keys(keys.get(m, set()))),
+                pack_keys(keys.get(m, set())) or None,
             )
             for m in sorted(sums)
         )
@@ -332,8 +327,13 @@ def problems(session: Session) -> list[Message]:
 
 
 def stored(session: Session) -> list[Total]:
-    """Every total as the table holds it."""
+    """Every total as the table holds it, with the buyer keys kept beside it."""
     t = OrderMonthTotal
+    b = OrderMonthBuyers
+    kept = {
+        (store_id, month): blob
+        for store_id, month, blob in session.execute(select(b.store_id, b.month, b.keys))
+    }
     return [
         Total(
             r.kind,
@@ -344,7 +344,7 @@ def stored(session: Session) -> list[Total]:
             r.buyers,
             r.returning_buyers,
             tuple(r.batches),
-            canonical(r.buyer_keys),
+            kept.get((r.store_id, r.month)) if r.kind == STORE else None,
         )
         for r in session.execute(
             select(
@@ -356,7 +356,6 @@ def stored(session: Session) -> list[Total]:
                 t.buyers,
                 t.returning_buyers,
                 t.batches,
-                t.buyer_keys,
             ).order_by(t.kind.desc(), t.store_id, t.month)
         )
     ]
@@ -472,18 +471,22 @@ def _kept_keys(
     from the keys kept beside those totals (a month with orders but no kept keys, or keys not
     of Tidui's form, is read from its orders)."""
     t = OrderMonthTotal
+    b = OrderMonthBuyers
     found: dict[str, set[str]] = {}
-    unkept: list[str] = []
-    for month, buyers, blob in session.execute(
-        select(t.month, t.buyers, t.buyer_keys).where(
-            t.kind == STORE, t.store_id == store_id, *_month_filter(t.month, months)
-        )
+    for month, blob in session.execute(
+        select(b.month, b.keys).where(b.store_id == store_id, *_month_filter(b.month, months))
     ):
-        if blob is None:
-            if buyers:
-                unkept.append(month)
-        elif blob:
+        if blob:
             found[month] = unpack_keys(blob)
+    unkept = [
+        month
+        for month, buyers in session.execute(
+            select(t.month, t.buyers).where(
+                t.kind == STORE, t.store_id == store_id, *_month_filter(t.month, months)
+            )
+        )
+        if buyers and month not in found
+    ]
     if unkept:
         found.update(_store_sums(session, active, store_id, sorted(unkept), fresh)[1])
     return found
@@ -602,8 +605,18 @@ def _replace(
                     "buyers": buyers,
                     "returning_buyers": None,
                     "batches": list(batches),
-                    "buyer_keys": None if keys is None else pack_keys(keys.get(month, set())),
                 }
                 for month, (fen, count, buyers, batches) in sums.items()
             ],
         )
+    if keys is None:
+        return
+    b = OrderMonthBuyers
+    session.execute(delete(b).where(b.store_id == owner, *_month_filter(b.month, months)))
+    packed = [
+        {"store_id": owner, "month": month, "keys": blob}
+        for month in sums
+        if (blob := pack_keys(keys.get(month, set())))
+    ]
+    if packed:
+        session.execute(insert(b), packed)
