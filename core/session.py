@@ -7,6 +7,7 @@ committing rolls everything back. Audit entries are hash-chained in the same tra
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -239,5 +240,17 @@ class AppSession:
         """A session for read-only queries (closed by the caller, ``with app.read() as s:``)."""
         return self.file.sessions()
 
+    def settle(self) -> None:
+        """Once the company is open: what is alive now (modules, classes, the ORM's mappings,
+        the session's caches) lives as long as the session, so Python's full garbage
+        collections stop walking it again (``gc.freeze``). Measured on three years of orders,
+        such a collection took 0.05 s and fell inside every other opening of the 达标名单,
+        doubling it; frozen, it takes 0.1 ms. ``close`` hands those objects back. (No collection
+        first: what little garbage the log-in left is freed at ``close``.)"""
+        gc.freeze()
+
     def close(self, backup: bool = True) -> None:
-        self.file.close(backup=backup)
+        try:
+            self.file.close(backup=backup)
+        finally:
+            gc.unfreeze()  # the closed session's objects can be collected again

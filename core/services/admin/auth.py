@@ -131,7 +131,9 @@ def _session_for(opened: OpenFile, login: str, signing: bytes | None) -> AppSess
         )
     opened.lock.set_login(actor.login)
     _sum_order_totals_if_pending(opened)
-    return AppSession(file=opened, actor=actor, signer=None if signing is None else Signer(signing))
+    app = AppSession(file=opened, actor=actor, signer=None if signing is None else Signer(signing))
+    app.settle()
+    return app
 
 
 def _ensure_signing_key(app: AppSession, password: str) -> None:
