@@ -974,6 +974,14 @@ def _commit_facts(
     connection = s.connection()
     orders = [f for f in ready if f.model is OrderFact]
     before = order_totals.newest_order(s) if orders else 0
+    # The new orders' totals are summed from the arrays in hand while the orders are stored.
+    fresh: list[order_totals.Fresh | None] = []
+
+    def sum_fresh() -> None:
+        fresh.append(
+            order_totals.fresh_orders(batch.id, before, [facts.order_arrays(f) for f in orders])
+        )
+
     for fact_set in ready:
         base = done
 
@@ -984,7 +992,10 @@ def _commit_facts(
                 Message("imports.progress.storing_rows", {"done": base + inserted, "total": total}),
             )
 
-        facts.insert_facts(connection, fact_set, batch.id, progress, report)
+        meanwhile = sum_fresh if orders and not fresh and fact_set.model is OrderFact else None
+        facts.insert_facts(connection, fact_set, batch.id, progress, report, meanwhile)
+        if meanwhile is not None and not fresh:  # nothing stored, so it did not run
+            sum_fresh()
         done += len(fact_set)
         if len(fact_set):
             undo["stored"] = True
@@ -997,12 +1008,13 @@ def _commit_facts(
     result.months = sorted(months)
     if orders:
         # the new orders' totals from the arrays in hand; only older orders are read
-        fresh = order_totals.fresh_orders(batch.id, before, [facts.order_arrays(f) for f in orders])
-        if fresh is None:
+        if not fresh:
+            sum_fresh()
+        if fresh[0] is None:
             order_totals.refresh(s, order_totals.cells_of_batch(s, batch.id))
         else:
-            cells = fresh.cells | order_totals.cells_of_batch(s, batch.id, own=False)
-            order_totals.refresh(s, cells, fresh)
+            cells = fresh[0].cells | order_totals.cells_of_batch(s, batch.id, own=False)
+            order_totals.refresh(s, cells, fresh[0])
     if result.duplicates:
         result.notes.append(
             Message(

@@ -18,8 +18,12 @@ conversions, so the same code runs on any database SQLAlchemy supports.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,10 +78,19 @@ STORED_FIELDS: dict[str, frozenset[str]] = {
          "likes", "new_followers", "product_clicks", "orders", "buyers", "gmv", "refund_amount"}
     ),
 }  # fmt: skip
-# Rows per INSERT round trip; progress is reported (and a cancel noticed) between chunks.
-CHUNK = 20_000
-# Rows per INSERT statement (multi-row VALUES), within the dialect's parameter limit.
-ROWS_PER_STATEMENT = 100
+# Rows converted and stored at a time (insert_facts); progress is reported (and a cancel
+# noticed) as each is stored.
+CHUNK = 5_000
+# Rows per INSERT statement (multi-row VALUES), within the dialect's parameter limit: long
+# statements let the storing thread run in SQLite long between handovers (insert_facts).
+ROWS_PER_STATEMENT = 2_500
+# Chunks converted ahead of the one being stored (bounds the memory the parameters take).
+AHEAD = 2
+# The switch interval while a chunk is stored beside the conversion of the next one.
+HANDOVER_S = 0.0005
+# One thread stores the chunks, in order; the caller's thread waits for it before using the
+# connection again.
+_STORING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidui-store")
 
 Column = list[Any] | np.ndarray
 
@@ -581,7 +594,7 @@ def _literal(value: Any, column: Any, dialect: Dialect) -> Any:
 
 def _rows_per_statement(dialect: Dialect, varying: int) -> int:
     """Rows one INSERT carries: as many as the dialect's parameter limit allows, up to
-    ROWS_PER_STATEMENT (beyond that, longer statements gain nothing measurable)."""
+    ROWS_PER_STATEMENT."""
     if varying == 0 or not getattr(dialect, "supports_multivalues_insert", False):
         return 1
     limit = int(getattr(dialect, "insertmanyvalues_max_parameters", 999) or 999)
@@ -594,8 +607,12 @@ def insert_facts(
     batch_id: int,
     progress: Progress,
     report: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Insert every fact of ``facts`` for ``batch_id`` in chunks (progress and cancel between them).
+
+    ``meanwhile`` is work of the caller's that needs neither the connection nor these rows
+    in the database; it runs on this thread while the last chunks are stored.
 
     Columns with one value for every row (the store, the batch, a NULL) are written into the
     statement instead of being bound row by row: measured, that makes SQLite's executemany
@@ -632,33 +649,95 @@ def insert_facts(
     if many is None:
         many, per_statement = single, 1
     width = len(varying)
-    encoded = [_encode(values[name], table.c[name], dialect) for name in varying]
-    for start in range(0, n, CHUNK):
-        stop = min(start + CHUNK, n)
+    if width == 0:  # every column constant: one row per fact all the same
+        for start in range(0, n, CHUNK):
+            stop = min(start + CHUNK, n)
+            connection.exec_driver_sql(single, [()] * (stop - start))
+            _report(progress, report, stop, n)
+        return
+    columns = [(values[name], table.c[name]) for name in varying]
+
+    def chunk(start: int, stop: int) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The statements storing rows ``start:stop``, each with its rows' parameters."""
         count = stop - start
-        if width == 0:  # every column constant: one row per fact all the same
-            connection.exec_driver_sql(single, [()] * count)
-        else:
-            # All parameters of the chunk row by row in one flat list, filled column by
-            # column with slice assignments (no tuple per row); each statement takes a slice.
-            flat: list[Any] = [None] * (count * width)
-            for position, column_values in enumerate(encoded):
-                flat[position::width] = column_values[start:stop]
-            full = count // per_statement * per_statement
-            step = per_statement * width
-            if full:
-                connection.exec_driver_sql(
-                    many, [tuple(flat[at : at + step]) for at in range(0, full * width, step)]
-                )
-            if full < count:
-                rest = flat[full * width :]
-                connection.exec_driver_sql(
-                    single, [tuple(rest[at : at + width]) for at in range(0, len(rest), width)]
-                )
-        if report is not None:
-            report(stop)
-        else:
-            progress.step(stop, n)
+        # All parameters of the chunk row by row in one flat list, filled column by column
+        # with slice assignments (no tuple per row); each statement takes a slice of it.
+        flat: list[Any] = [None] * (count * width)
+        for position, (column_values, column) in enumerate(columns):
+            flat[position::width] = _encode(column_values[start:stop], column, dialect)
+        full = count // per_statement * per_statement
+        step = per_statement * width
+        calls = []
+        if full:
+            calls.append(
+                (many, [tuple(flat[at : at + step]) for at in range(0, full * width, step)])
+            )
+        if full < count:
+            rest = flat[full * width :]
+            calls.append(
+                (single, [tuple(rest[at : at + width]) for at in range(0, len(rest), width)])
+            )
+        return calls
+
+    failed = threading.Event()
+
+    def store(calls: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+        if failed.is_set():  # an earlier chunk failed: the transaction is rolled back anyway
+            return
+        try:
+            for sql, params in calls:
+                connection.exec_driver_sql(sql, params)
+        except BaseException:
+            failed.set()
+            raise
+
+    # One thread stores the chunks in order while this one converts the next (SQLite lets
+    # Python run while it stores; the statements are long, so the two hand the interpreter
+    # over seldom), then does the caller's ``meanwhile`` work; progress (and a cancel) is
+    # noticed here, as each chunk is stored.
+    queued: list[tuple[int, Future[None]]] = []
+
+    def settle(keep: int) -> None:
+        """Wait for the oldest chunks until ``keep`` are left in flight, reporting each."""
+        while len(queued) > keep:
+            stop, stored = queued.pop(0)
+            stored.result()
+            _report(progress, report, stop, n)
+
+    try:
+        with _quick_handover():
+            for start in range(0, n, CHUNK):
+                stop = min(start + CHUNK, n)
+                queued.append((stop, _STORING.submit(store, chunk(start, stop))))
+                settle(AHEAD)
+            if meanwhile is not None:
+                meanwhile()
+            settle(0)
+    finally:
+        # never leave the connection in use by the other thread
+        failed.set()
+        wait([stored for _, stored in queued])
+
+
+def _report(
+    progress: Progress, report: Callable[[int], None] | None, done: int, total: int
+) -> None:
+    if report is not None:
+        report(done)
+    else:
+        progress.step(done, total)
+
+
+@contextmanager
+def _quick_handover() -> Iterator[None]:
+    """A shorter switch interval while two threads share the work: the storing thread, back
+    from SQLite, gets the interpreter within half a millisecond instead of five."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, HANDOVER_S))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _compiled_insert(
