@@ -8,6 +8,7 @@ import threading
 from typing import ClassVar
 
 from PySide6.QtCore import QObject, Signal
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from desktop.viewmodels import worker
@@ -46,7 +47,14 @@ def test_the_collector_runs_on_the_gui_thread_not_on_pool_threads(qtbot: QtBot) 
         job = worker.start(allocate)
         with qtbot.waitSignal(job.succeeded, timeout=20000):
             pass
-        qtbot.waitUntil(lambda: len(_Cyclic.freed_on) == count, timeout=20000)
+        try:
+            qtbot.waitUntil(lambda: len(_Cyclic.freed_on) == count, timeout=20000)
+        except WaitTimeout:  # seen once in a full run (12-06), not again: say what gc saw
+            raise AssertionError(
+                f"{len(_Cyclic.freed_on)} of {count} freed; counts {gc.get_count()}, "
+                f"thresholds {gc.get_threshold()}, frozen {gc.get_freeze_count()}, "
+                f"still alive {sum(isinstance(o, _Cyclic) for o in gc.get_objects())}"
+            ) from None
         assert set(_Cyclic.freed_on) == {threading.main_thread().name}
     finally:
         collector.stop()
