@@ -992,10 +992,8 @@ def _commit_facts(
                 Message("imports.progress.storing_rows", {"done": base + inserted, "total": total}),
             )
 
-        meanwhile = sum_fresh if orders and not fresh and fact_set.model is OrderFact else None
+        meanwhile = sum_fresh if orders and fact_set is orders[0] else None
         facts.insert_facts(connection, fact_set, batch.id, progress, report, meanwhile)
-        if meanwhile is not None and not fresh:  # nothing stored, so it did not run
-            sum_fresh()
         done += len(fact_set)
         if len(fact_set):
             undo["stored"] = True
@@ -1008,8 +1006,6 @@ def _commit_facts(
     result.months = sorted(months)
     if orders:
         # the new orders' totals from the arrays in hand; only older orders are read
-        if not fresh:
-            sum_fresh()
         if fresh[0] is None:
             order_totals.refresh(s, order_totals.cells_of_batch(s, batch.id))
         else:

@@ -612,7 +612,8 @@ def insert_facts(
     """Insert every fact of ``facts`` for ``batch_id`` in chunks (progress and cancel between them).
 
     ``meanwhile`` is work of the caller's that needs neither the connection nor these rows
-    in the database; it runs on this thread while the last chunks are stored.
+    in the database. It runs once on this thread, while the last chunks are stored where
+    they are stored on the other thread, otherwise after them; not when storing fails.
 
     Columns with one value for every row (the store, the batch, a NULL) are written into the
     statement instead of being bound row by row: measured, that makes SQLite's executemany
@@ -620,6 +621,24 @@ def insert_facts(
     (``INSERT … VALUES (…), (…), …``), which saves the per-statement work of the driver and
     the database: a month of orders stores about a quarter faster than one row per statement.
     """
+    left = [meanwhile] if meanwhile is not None else []
+
+    def run_meanwhile() -> None:
+        while left:
+            left.pop()()
+
+    _insert_facts(connection, facts, batch_id, progress, report, run_meanwhile)
+    run_meanwhile()  # stored on this thread alone (or nothing to store): not run yet
+
+
+def _insert_facts(
+    connection: Connection,
+    facts: FactSet,
+    batch_id: int,
+    progress: Progress,
+    report: Callable[[int], None] | None,
+    meanwhile: Callable[[], None],
+) -> None:
     n = len(facts)
     if n == 0:
         return
@@ -710,8 +729,7 @@ def insert_facts(
                 stop = min(start + CHUNK, n)
                 queued.append((stop, _STORING.submit(store, chunk(start, stop))))
                 settle(AHEAD)
-            if meanwhile is not None:
-                meanwhile()
+            meanwhile()
             settle(0)
     finally:
         # never leave the connection in use by the other thread

@@ -174,3 +174,16 @@ def test_the_new_months_totals_are_summed_on_the_callers_thread_while_storing(
     name, interval = seen[0]
     assert name == threading.current_thread().name
     assert interval == pytest.approx(facts.HANDOVER_S)  # inside the storing, not after it
+
+
+def test_the_callers_work_runs_once_whether_or_not_there_is_anything_to_store(
+    demo: AppSession,
+) -> None:
+    import numpy as np
+
+    calls: list[str] = []
+    empty = facts.FactSet(OrderFact, {}, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
+    with demo.uow() as uow:
+        connection = uow.session.connection()
+        facts.insert_facts(connection, empty, 1, Progress(), meanwhile=lambda: calls.append("x"))
+    assert calls == ["x"]
