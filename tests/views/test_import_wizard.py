@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWizard
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -360,3 +361,23 @@ def test_wizard_in_english(qtbot: QtBot, demo: AppSession) -> None:
     assert wizard.vm.issues_model.index(0, 0).data() == "Skipped"
     wizard.check_page.tabs.setCurrentIndex(1)
     shot(wizard, "import-6-check-en")
+
+
+def test_enter_on_a_page_that_has_finished_reading_goes_forward_not_to_cancel(
+    qtbot: QtBot, demo: AppSession
+) -> None:
+    """Seen in the real app: while the first page read the file its 下一步 was disabled, Qt moved
+    the focus on to 取消, and the HR assistant's Enter closed the wizard."""
+    wizard = make_wizard(qtbot, demo, [TAOBAO])
+    wizard.activateWindow()
+    wait_page(qtbot, wizard, SHEET)
+    wait_ready(qtbot, wizard)
+    cancel = wizard.button(QWizard.WizardButton.CancelButton)
+    qtbot.waitUntil(lambda: wizard.focusWidget() is not cancel, timeout=TIMEOUT)
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
+    wait_page(qtbot, wizard, KIND)
+    assert wizard.isVisible()
+    wait_ready(qtbot, wizard)
+    qtbot.keyClick(wizard.focusWidget() or QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: wizard.currentId() not in (SHEET, KIND), timeout=TIMEOUT)
+    assert wizard.isVisible()

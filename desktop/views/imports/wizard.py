@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -1012,6 +1013,26 @@ class ImportWizard(QWizard):
         back.setEnabled(not busy and self.currentId() not in (SUMMARY, self.startId()))
         if self.currentId() == COMMIT:
             back.setEnabled(not busy and self.vm.result is None)
+        if not busy:  # after the pages have taken the news (their 下一步 enabled)
+            QTimer.singleShot(0, self._focus_forward)
+
+    def _focus_forward(self) -> None:
+        """While a page reads, its 下一步 is disabled and Qt moves the focus on to 取消, which
+        then takes Enter: once the page is ready, Enter goes forward again (unless the user has
+        put the focus somewhere themselves)."""
+        focus = QApplication.focusWidget()
+        cancel = self.button(QWizard.WizardButton.CancelButton)
+        if focus is not None and focus is not cancel and self.isAncestorOf(focus):
+            return
+        for which in (
+            QWizard.WizardButton.CommitButton,
+            QWizard.WizardButton.FinishButton,
+            QWizard.WizardButton.NextButton,
+        ):
+            button = self.button(which)
+            if button.isVisible() and button.isEnabled():
+                button.setFocus()
+                return
 
     @Slot(int)
     def on_page_changed(self, page_id: int) -> None:
