@@ -1,8 +1,8 @@
 """Workload 11: one employee's KPI tab on the three-year file vs on the one-year file.
 
 Timed: ``core.services.eligibility.metrics.employee_kpi`` (what desktop/viewmodels/kpi_vm.py runs when the
-tab opens) for an employee who ran a shop for a year and has a store of their own: every
-metric, month by month, with where each number came from. Baseline: the same call on the file
+tab opens, showing its default: the newest 12 months) for an employee who ran a shop for a year and
+has a store of their own: every metric, month by month, with where each number came from. Baseline: the same call on the file
 after its first year. Targets: < 0.5 s and ≤ 1.5×.
 """
 

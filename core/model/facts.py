@@ -93,6 +93,7 @@ class StoreMonthFact(Base):
     __tablename__ = "store_month_facts"
     __table_args__ = (
         Index("ix_store_month_store_month", "store_id", "month"),
+        Index("ix_store_month_month", "month"),  # the newest month, without reading them all
         Index("ix_store_month_batch", "batch_id"),
         _replaced_index("ix_store_month_superseded"),
     )
@@ -194,6 +195,7 @@ class LiveSessionFact(Base):
     __tablename__ = "live_session_facts"
     __table_args__ = (
         Index("ix_live_store_month", "store_id", "month"),
+        Index("ix_live_month", "month"),
         Index("ix_live_batch", "batch_id"),
         _replaced_index("ix_live_superseded"),
     )

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from core.model import Base, FileMeta
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,19 @@ def _totals_buyer_keys(conn: Connection) -> None:
         conn.execute(insert(FileMeta).values(key=ORDER_TOTALS_PENDING, value="1"))
 
 
+MONTH_INDEXES = ("ix_store_month_month", "ix_live_month")
+
+
+def _month_indexes(conn: Connection) -> None:
+    """Month indexes on the monthly overviews and live sessions: the newest month with data,
+    asked each time the 达标名单 or a KPI tab opens, is read off the index instead of from
+    every row (36,000 overview rows after three years of 1,000 people)."""
+    for table in Base.metadata.sorted_tables:
+        for index in table.indexes:
+            if index.name in MONTH_INDEXES:
+                index.create(conn, checkfirst=True)
+
+
 # Version 1 is the first released schema (created by create_schema); each later step upgrades
 # a file one version, e.g. Migration(3, "add employees.nickname", lambda c: c.exec_driver_sql(...)).
 MIGRATIONS: list[Migration] = [
@@ -109,6 +122,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "store-month totals of the orders", _order_totals),
     Migration(5, "audit entries signed by their author", _audit_signatures),
     Migration(6, "buyer keys beside the store-month totals", _totals_buyer_keys),
+    Migration(7, "month indexes of the monthly facts", _month_indexes),
 ]
 
 

@@ -168,6 +168,7 @@ class KpiViewModel(QObject):
         super().__init__(parent)
         self.session_vm = session_vm
         self.employee_id = employee_id
+        self.span: int | None = kpi.DEFAULT_SPAN  # months shown; None: all of them
         self.table = KpiTableModel(self)
         self.kpi: EmployeeKpi | None = None
         self.error = ""
@@ -185,6 +186,30 @@ class KpiViewModel(QObject):
         self.employee_id = employee_id
         self.refresh()
 
+    def set_span(self, span: int | None) -> None:
+        """Show the newest ``span`` months (12, 24) or, with None, every month with data."""
+        if span == self.span:
+            return
+        self.span = span
+        self.refresh()
+
+    @staticmethod
+    def span_choices() -> list[tuple[str, int | None]]:
+        return [
+            (tr("近12个月"), 12),
+            (tr("近24个月"), 24),
+            (tr("全部月份"), None),
+        ]
+
+    def span_note(self) -> str:
+        """Under the table's top: that older months exist and where to find them."""
+        found = self.kpi
+        if found is None or found.span is None or not found.earlier or not found.metrics:
+            return ""
+        return tr("只显示最近{n}个月；更早的月份请在“显示”中选择“全部月份”。").replace(
+            "{n}", str(found.span)
+        )
+
     @Slot(str)
     def on_session_data_changed(self, area: str) -> None:
         del area
@@ -195,11 +220,11 @@ class KpiViewModel(QObject):
             self.runner.cancel()
             self._apply(None)
             return
-        app, employee_id = self.session_vm.app, self.employee_id
+        app, employee_id, span = self.session_vm.app, self.employee_id, self.span
 
         def work(progress: Progress) -> EmployeeKpi:
             del progress
-            return kpi.employee_kpi(app, employee_id)
+            return kpi.employee_kpi(app, employee_id, span=span)
 
         self.runner.start(run_alone(work))
 

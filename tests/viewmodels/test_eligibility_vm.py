@@ -269,3 +269,28 @@ def test_kpi_marks_a_spill_over_month_incomplete_and_charts_whole_months(
     ]
     gmv = next(c for c in vm.charts() if c.code == "gmv")
     assert gmv.months == ("2024-05", "2024-06") and len(gmv.points) == 2
+
+
+def test_kpi_shows_the_newest_year_and_every_month_when_asked(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    seed = Seed(company)
+    ann = seed.employee("E004", "陈静")
+    shop = seed.store("旗舰店")
+    seed.own(ann, shop, "2022-01")
+    seed.months(shop, "2022-01", [1000.0 + i for i in range(30)], batch=seed.batch())
+    vm = KpiViewModel(SessionViewModel(company))
+    try:
+        vm.show(ann)
+        qtbot.waitUntil(lambda: vm.kpi is not None and not vm.loading, timeout=20000)
+        assert vm.table.rowCount() == 12
+        assert vm.table.index(0, 0).data() == "2024年6月"
+        assert vm.table.index(11, 0).data() == "2023年7月"
+        assert vm.span_note() == "只显示最近12个月；更早的月份请在“显示”中选择“全部月份”。"
+        assert [s for _, s in vm.span_choices()] == [12, 24, None]
+        vm.set_span(None)
+        qtbot.waitUntil(lambda: vm.kpi is not None and vm.kpi.span is None, timeout=20000)
+        assert vm.table.rowCount() == 30 and vm.span_note() == ""
+        assert len(next(c for c in vm.charts() if c.code == "gmv").points) == 30
+    finally:
+        worker.wait_all()

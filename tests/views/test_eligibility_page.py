@@ -194,6 +194,31 @@ def test_kpi_tab_table_and_charts(qtbot: QtBot, office: AppSession) -> None:
     shot(tab, "eligibility-kpi-tab")
 
 
+def test_kpi_tab_months_follow_the_show_box(qtbot: QtBot, office: AppSession) -> None:
+    from tests.core.services.test_metrics_seed import Seed
+
+    seed = Seed(office)
+    ann = seed.employee("E901", "陈静")
+    shop = seed.store("三年老店")
+    seed.own(ann, shop, "2022-01")
+    seed.months(shop, "2022-01", [1000.0 + i for i in range(30)], batch=seed.batch())
+    tab = KpiTab(SessionViewModel(office), ann)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 760)
+    tab.show()
+    qtbot.waitUntil(lambda: bool(tab.charts) and not tab.vm.loading, timeout=20000)
+    table = tab.table.model()
+    newest = table.index(0, 0).data()
+    assert table.rowCount() == 12 and tab.span_box.currentText() == "近12个月"
+    assert tab.span_note.isVisible() and "只显示最近12个月" in tab.span_note.text()
+    tab.span_box.setFocus()
+    qtbot.keyClick(tab.span_box, Qt.Key.Key_End)  # the keyboard picks 全部月份
+    assert tab.span_box.currentText() == "全部月份"
+    qtbot.waitUntil(lambda: table.rowCount() > 12 and not tab.vm.loading, timeout=20000)
+    assert table.index(0, 0).data() == newest and not tab.span_note.isVisible()
+    shot(tab, "eligibility-kpi-tab-all-months")
+
+
 def test_archive_form_gets_the_progress_and_kpi_tabs(qtbot: QtBot, office: AppSession) -> None:
     from desktop.views.employees.page import EmployeesPage
 

@@ -34,6 +34,7 @@ from core.model import (
     Store,
     StoreDayFact,
     StoreMonthFact,
+    StoreOwnership,
 )
 from core.permissions import Perm, require
 from core.services.archive.employees import ensure_visible
@@ -54,10 +55,12 @@ from core.services.ladder.saving import custom_metrics
 from core.session import AppSession
 
 __all__ = [
+    "DEFAULT_SPAN",
     "LIVE_FIELDS",
     "MANUAL_SOURCE",
     "OVERVIEW_SOURCE",
     "RETURNING_LOOKBACK",
+    "SPANS",
     "STORE_FIELDS",
     "BatchInfo",
     "EmployeeKpi",
@@ -72,6 +75,7 @@ __all__ = [
     "employee_kpi",
     "latest_data_month",
     "load_facts",
+    "newest_data_month",
     "source_name",
 ]
 
@@ -80,13 +84,10 @@ __all__ = [
 _DATED_SOURCES = ("sycm-shop", "taobao-orders", "douyin-orders")
 
 
-def latest_data_month(session: Session) -> str | None:
-    """The newest month with (nearly) complete imported or hand-entered metric figures.
-
-    Called whenever the 达标名单 or a KPI tab opens: the small tables (monthly overviews, live
-    sessions, hand entries) are read whole; daily rows and orders, millions of them after a few
-    years, are only looked up month by month, newest first, through the store/month indexes.
-    """
+def _data_months(session: Session) -> tuple[str, list[str]]:
+    """(floor, batch months): the newest month of the small tables (monthly overviews, live
+    sessions, hand entries; their month indexes answer it) and every month that the live
+    batches of dated sources (daily overviews, orders) say they hold."""
     found: list[str] = []
     for column, superseded in (
         (StoreMonthFact.month, StoreMonthFact.superseded_by),
@@ -98,8 +99,7 @@ def latest_data_month(session: Session) -> str | None:
     manual = session.scalar(select(func.max(ManualMetricValue.month)))
     if manual:
         found.append(manual)
-    floor = max(found, default="")
-    candidates = {
+    batch_months = [
         month
         for months in session.scalars(
             select(ImportBatch.months).where(
@@ -107,14 +107,33 @@ def latest_data_month(session: Session) -> str | None:
             )
         )
         for month in months or ()
-        if isinstance(month, str) and month > floor
-    }
+        if isinstance(month, str)
+    ]
+    return max(found, default=""), batch_months
+
+
+def latest_data_month(session: Session, known: tuple[str, list[str]] | None = None) -> str | None:
+    """The newest month with (nearly) complete imported or hand-entered metric figures.
+
+    Called whenever the 达标名单 or a KPI tab opens: the small tables (monthly overviews, live
+    sessions, hand entries) are asked for their newest month; daily rows and orders, millions
+    of them after a few years, are only looked up month by month, newest first, through the
+    store/month indexes. ``known``: what ``_data_months`` already read in this transaction.
+    """
+    floor, batch_months = known if known is not None else _data_months(session)
+    candidates = {month for month in batch_months if month > floor}
     if candidates:
         store_ids = list(session.scalars(select(Store.id)))
         for month in sorted(candidates, reverse=True):
             if _reaches_last_week(session, store_ids, month):
                 return month
     return floor or None
+
+
+def newest_data_month(session: Session, known: tuple[str, list[str]] | None = None) -> str | None:
+    """The newest month with any imported or hand-entered figure, complete or not."""
+    floor, batch_months = known if known is not None else _data_months(session)
+    return max([floor, *batch_months]) or None
 
 
 def _reaches_last_week(session: Session, store_ids: list[int], month: str) -> bool:
@@ -173,24 +192,93 @@ class MetricSeries:
 @dataclass(frozen=True)
 class EmployeeKpi:
     employee_id: int
-    months: tuple[str, ...]  # consecutive, oldest first, covering every month with data
+    months: tuple[str, ...]  # consecutive, oldest first, covering every month with data shown
     metrics: tuple[MetricSeries, ...]  # catalogue order, then the owner's metrics
     # the company's newest month with (nearly) complete data; later months hold only a part of
     # theirs (orders paid just after a month ended, a month still running) and say so
     complete_until: str | None = None
+    # how many whole months the tab shows (the newest ones and any part month after them);
+    # None: every month with data
+    span: int | None = None
+    # the employee ran stores or has hand entries before the first month shown
+    earlier: bool = False
 
     def incomplete(self, month: str) -> bool:
         return self.complete_until is not None and month > self.complete_until
 
 
-def employee_kpi(app: AppSession, employee_id: int) -> EmployeeKpi:
-    """Every metric ``employee_id`` has data for, month by month, with where each number came from."""
+# What the KPI tab shows unless asked for more: a year, newest first. Three years of 36 months
+# are there under 全部月份, but a tab that opens on them reads three times the facts.
+DEFAULT_SPAN = 12
+SPANS = (12, 24, None)
+
+
+def _employee_months(session: Session, employee_id: int) -> tuple[str | None, str | None, bool]:
+    """(first, last, open): the months the employee ran a store or has hand entries for; ``open``
+    when a store of theirs has no end month yet."""
+    starts: list[str] = []
+    ends: list[str] = []
+    still_running = False
+    for start, end in session.execute(
+        select(StoreOwnership.start_month, StoreOwnership.end_month).where(
+            StoreOwnership.employee_id == employee_id
+        )
+    ):
+        starts.append(start)
+        if end is None:
+            still_running = True
+        else:
+            ends.append(end)
+    low, high = session.execute(
+        select(func.min(ManualMetricValue.month), func.max(ManualMetricValue.month)).where(
+            ManualMetricValue.employee_id == employee_id
+        )
+    ).one()
+    if low:
+        starts.append(low)
+        ends.append(high)
+    return min(starts, default=None), max(ends, default=None), still_running
+
+
+def _window(
+    session: Session, employee_id: int, span: int, newest: str | None, complete_until: str | None
+) -> tuple[tuple[str, str] | None, str | None, bool]:
+    """(months to read, first month shown, earlier data exists) for the newest ``span`` months.
+
+    The window ends at the employee's newest month with data (their last store month, or the
+    company's newest month while they still run one) and counts ``span`` whole months back from
+    the newest complete one; a month more is read, for the first month's growth."""
+    first_own, last_own, running = _employee_months(session, employee_id)
+    if newest is None or first_own is None:
+        return None, None, False
+    last = newest if running or last_own is None else min(last_own, newest)
+    anchor = min(last, complete_until) if complete_until else last
+    first = mo.add(anchor, -(span - 1))
+    return (mo.add(first, -1), last), first, first_own < first
+
+
+def employee_kpi(
+    app: AppSession, employee_id: int, *, span: int | None = DEFAULT_SPAN
+) -> EmployeeKpi:
+    """The metrics ``employee_id`` has data for, month by month, with where each number came from.
+
+    ``span``: the newest that many whole months (plus a part month after them); None: all."""
     require(app.actor, Perm.VIEW_ELIGIBILITY)
+    if span is not None and span < 1:
+        raise ValueError(f"span must be at least 1 month, not {span}")
     with app.read() as s:
         ensure_visible(s, app.actor, employee_id)
         custom = custom_metrics(s)
-        book = load_facts(s, [employee_id], with_sources=True)
-        complete_until = latest_data_month(s)
+        data_months = _data_months(s)
+        complete_until = latest_data_month(s, data_months)
+        window: tuple[str, str] | None = None
+        first_shown: str | None = None
+        earlier = False
+        if span is not None:
+            window, first_shown, earlier = _window(
+                s, employee_id, span, newest_data_month(s, data_months), complete_until
+            )
+        book = load_facts(s, [employee_id], months=window, with_sources=True)
     series = book.series(employee_id, custom)
     sources = book.sources_of(employee_id)
     found: list[MetricSeries] = []
@@ -200,7 +288,7 @@ def employee_kpi(app: AppSession, employee_id: int) -> EmployeeKpi:
         by_month = {
             m: float(v)
             for m, v in series.get(metric.code, {}).items()
-            if v is not None and not np.isnan(v)
+            if v is not None and not np.isnan(v) and (first_shown is None or m >= first_shown)
         }
         if not by_month:
             continue
@@ -212,7 +300,7 @@ def employee_kpi(app: AppSession, employee_id: int) -> EmployeeKpi:
             )
         )
     months = tuple(mo.range(min(all_months), max(all_months))) if all_months else ()
-    return EmployeeKpi(employee_id, months, tuple(found), complete_until)
+    return EmployeeKpi(employee_id, months, tuple(found), complete_until, span, earlier)
 
 
 def source_name(kind: str) -> Message:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt, Slot
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -159,6 +160,17 @@ class KpiTab(QWidget):
             tr("按月录入库存周转天数、留存率、报表准确率等没有店铺导出的指标")
         )
         self.manual_button.clicked.connect(self.open_manual_values)
+        self.span_box = QComboBox()
+        self.span_box.setToolTip(tr("KPI 表和趋势图显示的月份"))
+        for text, span in self.vm.span_choices():
+            self.span_box.addItem(text, span)
+        self.span_box.setCurrentIndex(self.span_box.findData(self.vm.span))
+        self.span_box.currentIndexChanged.connect(self.on_span_chosen)
+        span_label = QLabel(tr("显示："))
+        span_label.setBuddy(self.span_box)
+        self.span_note = QLabel()
+        self.span_note.setStyleSheet("color: #616161;")
+        self.span_note.setWordWrap(True)
         self.hint = QLabel(tr("将鼠标停在数字或图表的点上，可查看该数字来自哪个导入批次。"))
         self.hint.setStyleSheet("color: #616161;")
         self.hint.setWordWrap(True)
@@ -194,8 +206,11 @@ class KpiTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
         top.addWidget(self.hint, 1)
+        top.addWidget(span_label)
+        top.addWidget(self.span_box)
         top.addWidget(self.manual_button)
         layout.addLayout(top)
+        layout.addWidget(self.span_note)
         layout.addWidget(self.empty)
         layout.addWidget(self.splitter, 1)
         self.charts: list[MetricChart] = []
@@ -207,6 +222,10 @@ class KpiTab(QWidget):
     def show_employee(self, employee_id: int | None) -> None:
         self.vm.show(employee_id)
         self.manual_button.setEnabled(employee_id is not None)
+
+    @Slot(int)
+    def on_span_chosen(self, index: int) -> None:
+        self.vm.set_span(self.span_box.itemData(index))
 
     @Slot()
     def open_manual_values(self) -> MetricValuesDialog | None:
@@ -225,6 +244,9 @@ class KpiTab(QWidget):
         self.empty.setVisible(not has_data)
         self.splitter.setVisible(has_data)
         self.hint.setVisible(has_data)
+        note = self.vm.span_note() if has_data else ""
+        self.span_note.setText(note)
+        self.span_note.setVisible(bool(note))
         if self.vm.loading:
             return
         for chart in self.charts:

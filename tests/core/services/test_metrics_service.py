@@ -464,3 +464,63 @@ def test_order_totals_kept_in_step_equal_summing_every_order_again(
         assert set(a.grid) == set(b.grid)
         for code in a.grid:
             np.testing.assert_array_equal(a.grid[code], b.grid[code], err_msg=code)
+
+
+# --- the KPI tab's months: the newest year unless asked for more ------------------------------
+
+
+def _thirty_months(company: AppSession) -> tuple[Seed, int, int]:
+    seed = Seed(company)
+    ann = seed.employee("E004", "陈静")
+    shop = seed.store("旗舰店")
+    seed.own(ann, shop, "2022-01")
+    gmv = [1000.0 + 37.0 * i for i in range(30)]  # 2022-01 … 2024-06
+    seed.months(shop, "2022-01", gmv, batch=seed.batch(), visitors=[5000] * 30, buyers=[90] * 30)
+    return seed, ann, shop
+
+
+def test_kpi_tab_opens_on_the_newest_year_with_the_same_numbers_as_the_whole_history(
+    company: AppSession,
+) -> None:
+    _, ann, _ = _thirty_months(company)
+    shown = kpi.employee_kpi(company, ann)
+    whole = kpi.employee_kpi(company, ann, span=None)
+    assert shown.span == kpi.DEFAULT_SPAN == 12 and shown.earlier
+    assert shown.months == tuple(mo.range("2023-07", "2024-06"))
+    assert whole.months == tuple(mo.range("2022-01", "2024-06")) and not whole.earlier
+    # every number shown is the one the whole history gives, the first month's growth included
+    for part in shown.metrics:
+        full = next(m for m in whole.metrics if m.metric.code == part.metric.code)
+        assert part.values == {m: full.values[m] for m in part.values}
+        assert set(part.values) <= set(shown.months)
+    growth = next(m for m in shown.metrics if m.metric.code == "gmv_growth")
+    assert growth.values["2023-07"] == pytest.approx((1000 + 37 * 18) / (1000 + 37 * 17) - 1)
+    assert kpi.employee_kpi(company, ann, span=24).months == tuple(mo.range("2022-07", "2024-06"))
+
+
+def test_kpi_tab_of_someone_who_left_their_store_ends_at_their_last_month(
+    company: AppSession,
+) -> None:
+    seed, _, shop = _thirty_months(company)
+    bo = seed.employee("E005", "王博")
+    seed.own(bo, shop, "2022-03", "2022-10")  # ran it alongside 陈静 for eight months, then left
+    shown = kpi.employee_kpi(company, bo)
+    assert shown.months == tuple(mo.range("2022-03", "2022-10"))
+    assert not shown.earlier  # nothing before March 2022 is theirs
+
+
+def test_kpi_window_keeps_a_part_month_after_the_newest_complete_one(company: AppSession) -> None:
+    seed, ann, shop = _thirty_months(company)
+    orders = seed.batch("taobao-orders")
+    # July 2024 holds one order paid at 00:21 on the 1st: a part month, shown after June
+    seed.order(shop, "2024-07", 10.0, "b1", batch=orders, paid_at=datetime(2024, 7, 1, 0, 21))
+    shown = kpi.employee_kpi(company, ann)
+    assert shown.complete_until == "2024-06"
+    assert shown.months == tuple(mo.range("2023-07", "2024-07"))
+    assert shown.incomplete("2024-07") and not shown.incomplete("2024-06")
+
+
+def test_kpi_span_must_be_a_month_or_more(company: AppSession) -> None:
+    _, ann, _ = _thirty_months(company)
+    with pytest.raises(ValueError):
+        kpi.employee_kpi(company, ann, span=0)

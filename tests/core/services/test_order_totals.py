@@ -291,7 +291,7 @@ def test_a_file_of_schema_5_gets_its_buyer_keys_kept_when_it_is_opened(
 
     app = auth.log_in(path, OWNER, OWNER_PASSWORD)
     try:
-        assert [m.version for m in app.file.migrated] == [6]
+        assert app.file.migrated[0].version == 6  # then any later ones
         assert _in_step(app) == expected
         imports.undo_import(app, imports.list_batches(app)[0].id)
         assert _in_step(app)
