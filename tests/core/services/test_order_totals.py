@@ -203,6 +203,10 @@ def test_an_import_sums_its_own_orders_in_memory_and_adds_them_to_the_stored_one
     assert any(t.kind == order_totals.LIVE for t in _in_step(demo))
     assert len(handed) == 3 and all(f is not None for f in handed)
     assert handed[1] is not None and handed[1].batch_id == more.batch_id
+    # the first import's buyers were packed beside its sums (no month shared with earlier
+    # orders), and the kept keys equal those packed from the orders (``_in_step``)
+    assert handed[0] is not None and handed[0].packed
+    assert all(b for months in handed[0].packed.values() for b in months.values())
 
     imports.undo_import(demo, douyin.batch_id)
     imports.undo_import(demo, more.batch_id)
