@@ -161,13 +161,13 @@ def _text_of(cell: v.CellValue) -> str:
     return v.cell_text(cell) if not isinstance(cell, str) else cell
 
 
-def _filled(parsed: pd.Series, issues: list[tuple[int, str]]) -> np.ndarray:
-    """Cells that say something: a value, or something odd worth reporting.
+def _filled(missing: np.ndarray, issues: list[tuple[int, str]]) -> np.ndarray:
+    """Cells that say something: a value (not ``missing``), or something odd worth reporting.
 
     Empty cells, spaces and a text column's "-" say nothing; a row of nothing but those is
     a blank row.
     """
-    filled = parsed.notna().to_numpy(dtype=bool, copy=True)
+    filled = ~missing
     if issues:
         filled[[position for position, _ in issues]] = True
     return filled
@@ -294,8 +294,10 @@ def parse_table(
         result = parse_column(raw[name], field_spec_for(source, mapping, name))
         parsed[name] = result.values
         cell_issues[name] = result.issues
+    # Where each column has no value, found once (a look at every cell of an object column).
+    missing = {name: parsed[name].isna().to_numpy() for name in fields}
     filled = sum(
-        (_filled(parsed[name], cell_issues[name]).astype(np.int32) for name in fields),
+        (_filled(missing[name], cell_issues[name]).astype(np.int32) for name in fields),
         np.zeros(n, np.int32),
     )
     all_blank = filled == 0
@@ -310,7 +312,7 @@ def parse_table(
     # Notes under the table ("数据来源：生意参谋", "注：…"): one lone text where key values belong.
     key_fields = [k for k in source.key_fields if k in parsed]
     if key_fields:
-        keys_missing = np.logical_or.reduce([parsed[k].isna().to_numpy() for k in key_fields])
+        keys_missing = np.logical_or.reduce([missing[k] for k in key_fields])
         for spot in np.flatnonzero((filled == 1) & keys_missing & ~rows.skip):
             position = int(spot)
             if _is_note([raw[name][position] for name in fields]):
@@ -334,7 +336,7 @@ def parse_table(
             rows,
             mapping.columns[name].header,
             raw[name],
-            parsed[name],
+            missing[name],
             cell_issues[name],
             key=name in source.key_fields,
         )
@@ -419,12 +421,12 @@ def _cell_issues(
     rows: _Rows,
     header: str,
     cells: Sequence[v.CellValue],
-    parsed: pd.Series,
+    missing: np.ndarray,
     found: list[tuple[int, str]],
     *,
     key: bool,
 ) -> list[CellIssue]:
-    """Issues of one column on the rows kept; a key column's missing values are errors."""
+    """Issues of one column on the rows kept; a key column's ``missing`` values are errors."""
     issues: list[CellIssue] = []
     for position, code in found:
         if rows.skip[position]:
@@ -441,9 +443,9 @@ def _cell_issues(
             )
         )
     if key:
-        missing = parsed.isna().to_numpy() & ~rows.skip
-        missing[[position for position, _ in found]] = False
-        for spot in np.flatnonzero(missing):
+        unreported = missing & ~rows.skip
+        unreported[[position for position, _ in found]] = False
+        for spot in np.flatnonzero(unreported):
             position = int(spot)
             text = _text_of(cells[position])
             issues.append(
