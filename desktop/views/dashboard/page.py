@@ -61,6 +61,7 @@ from desktop.viewmodels.dashboard_vm import (
 )
 from desktop.viewmodels.promotion_queue_vm import waiting_text
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.axis_labels import fit_label_format
 from desktop.views.dashboard.competency_card import CompetencyGapView
 from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, month_picker
 from desktop.views.files import ask_save_xlsx
@@ -852,8 +853,8 @@ class DashboardPage(QWidget):
         axis_x.setGridLineVisible(False)
         left = QValueAxis()
         left.setRange(0, max(top_gmv * 1.1, 1))
-        left.setLabelFormat("%.0f")
         left.applyNiceNumbers()
+        fit_label_format(left)  # a small shop's 0.6 万元 is not "0 0 0 1 1 1"
         left.setTitleText(tr("万元"))
         left.setLabelsFont(_small_font())
         left.setTitleFont(_small_font())

@@ -31,6 +31,7 @@ from core.i18n import current_language
 from desktop.i18n import tr
 from desktop.viewmodels.kpi_vm import ChartData, KpiViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.axis_labels import fit_label_format
 from desktop.views.eligibility.metric_values_dialog import MetricValuesDialog
 
 LINE_COLOR = QColor("#1565c0")
@@ -67,12 +68,12 @@ class MetricChart(QChartView):
         axis_y.setLabelsFont(self._small_font())
         values = [y for _, y in data.points]
         low, high = (min(values), max(values)) if values else (0.0, 1.0)
-        if low == high:
+        if high - low < 0.01:  # flat to the hundredth shown: a flat line, not 0.1000 … 0.1001
             low, high = low - 1, high + 1
         pad = (high - low) * 0.1
         axis_y.setRange(low - pad if low < 0 else max(0.0, low - pad), high + pad)
-        axis_y.setLabelFormat("%.1f" if data.unit == "percent" else "%.0f")
         axis_y.applyNiceNumbers()
+        fit_label_format(axis_y)  # 0.08 … 0.14 as such, not "0.1" four times
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         self.series.attachAxis(axis_x)
