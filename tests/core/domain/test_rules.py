@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ from core.domain.rules import (
     readiness,
     validate,
 )
+from core.i18n import Message
 
 GROWTH_15 = CriterionSpec("each_month", "gmv_growth", ">=", 0.15, 3)
 
@@ -519,3 +521,38 @@ def test_template_b_first_transition_for_a_plausible_assistant() -> None:
     progress = evaluate_transition(specs, ctx, "2024-06")
     assert [r.met for r in progress.results] == [True, True, True]
     assert progress.results[1].observed == pytest.approx(0.036 - 0.02)
+
+
+def test_a_rule_is_worded_and_checked_once_for_many_employees_and_again_for_other_metrics(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A report on 1,000 people evaluates the same rules thousands of times: the sentence and
+    the rule's problems are worked out once per rule and per company metrics, and stay right
+    when the company's own metrics change."""
+    from core.domain import rules
+
+    checked: list[CriterionSpec] = []
+    real = rules.validate
+
+    def counting(
+        spec: CriterionSpec, custom: Mapping[str, mx.Metric] | None = None
+    ) -> list[Message]:
+        checked.append(spec)
+        return real(spec, custom)
+
+    monkeypatch.setattr(rules, "validate", counting)
+    monkeypatch.setattr(rules, "_CHECKED", {})
+    refunds = CriterionSpec("each_month", "refund_rate", "<=", 0.05, 1)
+    values: dict[str, float | None] = {"2024-05": 0.03, "2024-06": 0.04}
+    first = {
+        "refund_rate": mx.custom_metric("refund_rate", "退款率", "Refund rate", "percent", "lower")
+    }
+    results = [
+        evaluate(refunds, ctx_with("refund_rate", values), "2024-06", first) for _ in range(50)
+    ]
+    assert checked == [refunds]
+    assert all(r.met for r in results) and results[0].rule == results[-1].rule
+    # other metrics (the company deleted its own): checked again, and now the rule is unusable
+    later = evaluate(refunds, ctx_with("refund_rate", values), "2024-06", {})
+    assert checked == [refunds, refunds]
+    assert not later.met and "refund_rate" in later.explanation.text("en")
