@@ -364,7 +364,7 @@ def _texts(array: np.ndarray) -> list[str | None] | np.ndarray:
     """Text cells cleaned; columns of few distinct texts (statuses, store names) once per text."""
     # A column whose first cells are mostly different (buyers' names) is cleaned cell by cell
     # straight away: grouping 100,000 distinct texts would only cost its 0.01 s first.
-    if len(array) > 256 and len(set(array[:_SAMPLE].tolist())) * 2 < _SAMPLE:
+    if len(array) > _SAMPLE and len(set(array[:_SAMPLE].tolist())) * 2 < _SAMPLE:
         codes, uniques = pd.factorize(array, use_na_sentinel=True)
         # factorize treats 1, 1.0 and True as one value; only all-text columns are safe.
         if len(uniques) * 2 < len(array) and all(type(u) is str for u in uniques):

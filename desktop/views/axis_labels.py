@@ -22,18 +22,12 @@ def decimals_for(step: float) -> int:
     return MAX_DECIMALS
 
 
-def fit_label_format(axis: QValueAxis, suffix: str = "") -> None:
+def tick_step(axis: QValueAxis) -> float:
+    """The distance between two of ``axis``'s ticks."""
+    return (axis.max() - axis.min()) / (max(axis.tickCount(), 2) - 1)
+
+
+def fit_label_format(axis: QValueAxis) -> None:
     """Set ``axis``'s label format to the decimals its tick interval needs (call it after
-    the range and ``applyNiceNumbers``); ``suffix`` follows each number ("%%" for a percent)."""
-    ticks = max(axis.tickCount(), 2)
-    step = (axis.max() - axis.min()) / (ticks - 1)
-    axis.setLabelFormat(f"%.{decimals_for(step)}f{suffix}")
-
-
-def tick_labels(axis: QValueAxis) -> list[str]:
-    """The labels ``axis`` draws at its ticks, as its printf-style format writes them."""
-    ticks = max(axis.tickCount(), 2)
-    step = (axis.max() - axis.min()) / (ticks - 1)
-    form = axis.labelFormat().replace("%%", "%")
-    number, _, rest = form.partition("f")
-    return [(number + "f") % (axis.min() + i * step) + rest for i in range(ticks)]
+    the range and ``applyNiceNumbers``)."""
+    axis.setLabelFormat(f"%.{decimals_for(tick_step(axis))}f")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.viewmodels.kpi_vm import ChartData
-from desktop.views.axis_labels import decimals_for, fit_label_format, tick_labels
+from desktop.views.axis_labels import decimals_for, fit_label_format, tick_step
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,12 @@ from desktop.views.axis_labels import decimals_for, fit_label_format, tick_label
 )
 def test_decimals_write_every_tick_exactly(step: float, decimals: int) -> None:
     assert decimals_for(step) == decimals
+
+
+def tick_labels(axis: QValueAxis) -> list[str]:
+    """The labels ``axis`` draws at its ticks, as its printf-style format writes them."""
+    step = tick_step(axis)
+    return [axis.labelFormat() % (axis.min() + i * step) for i in range(axis.tickCount())]
 
 
 def _chart(values: list[float], unit: str = "percent") -> ChartData:
