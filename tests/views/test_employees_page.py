@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -378,3 +378,29 @@ def test_the_selected_employee_stays_selected_when_the_list_reloads(
     assert palette.color(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight) == (
         palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
     )
+
+
+def test_tab_leaves_the_employee_list_for_the_employees_sections(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    """One Tab from the list reaches the sections beside it (not the next cell of the row), and
+    one more goes into the section chosen there."""
+    employees.create_employee(
+        company, employees.EmployeeInput(no="E001", name="王芳", hire_date=date(2021, 3, 1))
+    )
+    page = make_page(qtbot, company)
+    page.activateWindow()
+    page.table.selectRow(0)
+    page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not page.table.hasFocus())
+    assert page.tabs.side.hasFocus()
+    qtbot.keyClick(page.tabs.side, Qt.Key.Key_End)  # the last section, chosen by keyboard
+    assert page.tabs.side.currentRow() == page.tabs.side.count() - 1
+    # and the next Tab goes into that section (the hidden tab bar used to keep it on the list)
+    qtbot.keyClick(page.tabs.side, Qt.Key.Key_Home)
+    qtbot.keyClick(page.tabs.side, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not page.tabs.side.hasFocus())
+    focused = QApplication.focusWidget()
+    assert focused is not None and page.tabs.currentWidget().isAncestorOf(focused)

@@ -18,6 +18,11 @@ class SideTabs(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tabBar().hide()
+        # The list is how the keyboard chooses a section: Tab goes from it into the section.
+        # (The hidden tab bar is the tab widget's focus proxy: left to take focus, it caught
+        # every Tab and kept it on the list.)
+        self.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.side = QListWidget()
         self.side.setObjectName("archiveSections")
         self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
