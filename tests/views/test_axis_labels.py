@@ -73,3 +73,20 @@ def test_the_dashboards_gmv_axis_of_a_small_shop_is_not_zeros(qtbot: QtBot) -> N
     fit_label_format(axis)
     labels = tick_labels(axis)
     assert len(set(labels)) == len(labels), labels
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 100_000))
+def test_a_count_axis_has_even_whole_ticks_above_the_largest(largest: int) -> None:
+    """The dashboard's people axis: 0 2 4 6 …, never 0 2 5 7 10 13 beside bars of 12 people."""
+    from desktop.views.axis_labels import count_axis
+
+    axis = QValueAxis()
+    count_axis(axis, largest)
+    step = tick_step(axis)
+    labels = tick_labels(axis)
+    assert axis.min() == 0 and axis.max() > largest  # the bar's number has room above it
+    assert step == int(step) and step >= 1
+    assert [int(t) for t in labels] == [round(i * step) for i in range(axis.tickCount())]
+    assert 2 <= axis.tickCount() <= 6
+    assert axis.max() <= 2.5 * (largest + 1)  # not drawn against a far-off top

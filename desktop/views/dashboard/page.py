@@ -61,10 +61,11 @@ from desktop.viewmodels.dashboard_vm import (
 )
 from desktop.viewmodels.promotion_queue_vm import waiting_text
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.views.axis_labels import fit_label_format
+from desktop.views.axis_labels import count_axis, fit_label_format
 from desktop.views.dashboard.competency_card import CompetencyGapView
 from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, month_picker
 from desktop.views.files import ask_save_xlsx
+from desktop.views.tables import read_only
 
 HEAD_COLOR = QColor("#5c7cfa")
 READY_COLOR = QColor("#2f9e44")
@@ -186,7 +187,7 @@ class PeopleDialog(QDialog):
         for row, p in enumerate(self.people):
             for column, text in enumerate((p.no, p.name, p.track, p.level, p.note)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -273,7 +274,7 @@ class Card(QFrame):
         self.body_layout.setContentsMargins(0, 0, 0, 0)
         self.table = QTableView()
         self.table.setModel(page.vm.models[key])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -362,10 +363,9 @@ class TrackPanel(QWidget):
         axis_x.append(_short_titles([lv.level for lv in track.levels]))
         axis_x.setLabelsFont(_small_font())
         axis_y = QValueAxis()
-        top = max([1, *(max(lv.headcount, lv.ready_in, lv.nearly_in) for lv in track.levels)])
-        axis_y.setRange(0, top + 1)
-        axis_y.setTickCount(min(top + 2, 6))
-        axis_y.setLabelFormat("%d")
+        count_axis(
+            axis_y, max([1, *(max(lv.headcount, lv.ready_in, lv.nearly_in) for lv in track.levels)])
+        )
         axis_y.setTitleText(tr("人"))
         axis_y.setTitleFont(_small_font())
         axis_y.setLabelsFont(_small_font())

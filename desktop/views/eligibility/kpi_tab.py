@@ -33,6 +33,7 @@ from desktop.viewmodels.kpi_vm import ChartData, KpiViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.axis_labels import fit_label_format
 from desktop.views.eligibility.metric_values_dialog import MetricValuesDialog
+from desktop.views.tables import read_only
 
 LINE_COLOR = QColor("#1565c0")
 CHART_HEIGHT = 210
@@ -181,7 +182,7 @@ class KpiTab(QWidget):
         self.empty.setStyleSheet("color: #616161; padding: 24px;")
         self.table = QTableView()
         self.table.setModel(self.vm.table)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()

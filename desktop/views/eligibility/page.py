@@ -39,6 +39,7 @@ from desktop.viewmodels.eligibility_vm import (
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.eligibility.progress_panel import ProgressPanel, fill_months, month_picker
 from desktop.views.files import ask_save_xlsx
+from desktop.views.tables import read_only
 
 # Compact, so every column fits the list's share of a 1366×768 screen; the level columns and the
 # unmet criteria wrap onto a second line instead of being cut ("运营专员… → 运营专员…").
@@ -69,7 +70,7 @@ class EligibilityPage(QWidget):
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)

@@ -45,6 +45,7 @@ from desktop.views.employees.form import BasicInfoForm
 from desktop.views.employees.side_tabs import SideTabs
 from desktop.views.features import register_all
 from desktop.views.files import ask_save_xlsx
+from desktop.views.tables import read_only
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
@@ -68,10 +69,7 @@ class EmployeesPage(QWidget):
         self.table.sortByColumn(EmployeeTableModel.COL_NO, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Tab goes on to the employee's sections: Qt's default steps through the nine cells of
-        # the selected row first, with nothing seen to move (the whole row stays selected).
-        self.table.setTabKeyNavigation(False)
+        read_only(self.table)  # and Tab goes on to the employee's sections
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)

@@ -39,6 +39,7 @@ from desktop.views.employees.dialogs import (
     TrainingDialog,
 )
 from desktop.views.employees.radar import CompetencyRadar
+from desktop.views.tables import read_only
 
 TabFactory = Callable[[SessionViewModel, int, QWidget], QWidget]
 EXTRA_TABS: list[tuple[str, TabFactory]] = []
@@ -62,7 +63,7 @@ def table_for(model: RecordTableModel) -> QTableView:
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    read_only(view)
     view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
     header = view.horizontalHeader()

@@ -31,6 +31,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.import_month_vm import ImportMonthViewModel, MonthFilesModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.imports.wizard import CHECK, KIND, OWNER, ImportWizard
+from desktop.views.tables import read_only
 
 M = MonthFilesModel
 COLUMN_WIDTHS = {
@@ -123,7 +124,7 @@ class ImportMonthDialog(QDialog):
         self.table.setModel(self.vm.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()

@@ -34,6 +34,7 @@ from desktop.views.files import ask_save_xlsx
 from desktop.views.imports import month
 from desktop.views.imports.month import ImportMonthDialog
 from desktop.views.imports.wizard import FILES, SHEET, ImportWizard, ask_files
+from desktop.views.tables import read_only
 
 # fits the history beside its detail panel at 1366×768 without a sideways scroll bar
 COLUMN_WIDTHS = (50, 140, 140, 100, 60, 112, 48, 56, 56, 120, 56)
@@ -69,7 +70,7 @@ class ImportsPage(QWidget):
         self.table.setModel(self.vm.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()

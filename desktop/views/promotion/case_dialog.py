@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.promotion_case_vm import NEEDS_COMMENT, CaseViewModel, action_text
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.tables import read_only
 
 ERROR_STYLE = "color: #c62828;"
 BUTTON_TEXTS = {
@@ -61,7 +62,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    read_only(table)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setWordWrap(True)
     table.horizontalHeader().setStretchLastSection(True)

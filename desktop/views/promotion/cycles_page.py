@@ -35,6 +35,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_cycles_vm import CyclesViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.promotion.score_grid import ScoreGrid
+from desktop.views.tables import read_only
 
 
 class NewCycleDialog(QDialog):
@@ -186,7 +187,7 @@ class CyclesPage(QWidget):
         self.cycle_table.setModel(self.vm.cycles)
         self.cycle_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cycle_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.cycle_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.cycle_table)
         self.cycle_table.verticalHeader().hide()
         self.cycle_table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((80, 56, 50)):
@@ -220,7 +221,7 @@ class CyclesPage(QWidget):
         self.candidate_table = QTableView()
         self.candidate_table.setModel(self.vm.candidates)
         self.candidate_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.candidate_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.candidate_table)
         self.candidate_table.verticalHeader().hide()
         header = self.candidate_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

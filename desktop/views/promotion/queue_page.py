@@ -18,6 +18,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_queue_vm import QueueViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
+from desktop.views.tables import read_only
 
 QUEUE_TITLE = "待我处理"
 
@@ -32,7 +33,7 @@ class CaseTable(QTableView):
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().hide()

@@ -43,6 +43,7 @@ from desktop.viewmodels.promotion_review_vm import ReviewViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
 from desktop.views.employees.radar import CompetencyRadar
+from desktop.views.tables import read_only
 
 DIFFERS = QColor("#fff4ce")
 VALUE_WIDTH = 150  # one candidate's column in 对比: ✓ / ✗ / a score under the name
@@ -92,7 +93,7 @@ class CandidateTable(QTableView):
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().hide()
@@ -288,7 +289,7 @@ class CompareDialog(QDialog):
         self.table = QTableWidget(len(lines), 1 + len(names))
         self.table.setHorizontalHeaderLabels([tr("项目"), *names])
         self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only(self.table)
         self.table.setWordWrap(True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()

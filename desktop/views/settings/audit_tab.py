@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.audit_vm import AuditViewModel
 from desktop.views.files import ask_save_xlsx
+from desktop.views.tables import read_only
 
 
 def _to_date(edit: QDateEdit) -> date:
@@ -51,6 +52,7 @@ class AuditTab(QWidget):
         self.count.setStyleSheet("color: #616161;")
         self.table = QTableView()
         self.table.setModel(vm.table)
+        read_only(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)

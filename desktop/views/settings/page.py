@@ -36,6 +36,7 @@ from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel
 from desktop.viewmodels.table_model import RecordTableModel
+from desktop.views.tables import read_only
 
 ROLES = ("owner", "hr", "supervisor")
 
@@ -189,6 +190,7 @@ class UsersTab(QWidget):
         self.vm = vm
         self.table = QTableView()
         self.table.setModel(vm.users)
+        read_only(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -373,6 +375,7 @@ class BackupTab(QWidget):
         self.folder.setStyleSheet("color: #616161;")
         self.table = QTableView()
         self.table.setModel(vm.backups)
+        read_only(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)

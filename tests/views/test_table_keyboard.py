@@ -1,0 +1,97 @@
+"""Tab through the tables that are read, not typed in: every page of the demo company.
+
+Qt's tables step from cell to cell on Tab, through every column of the selected row while the
+row stays highlighted: a keyboard user pressed Tab and nothing seemed to happen. A read-only
+table takes one Tab to leave (desktop/views/tables.py); tables edited in place (the ladder's
+criteria, the score grid, the import wizard's mapping) keep Tab for their cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.services.admin import auth
+from core.session import AppSession
+from desktop.viewmodels import worker
+from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def demo_company(fresh_demo: Callable[..., Path]) -> Iterator[AppSession]:
+    app = auth.log_in(fresh_demo(), "demo", "tidui-demo")
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)
+
+
+EDITED_IN_PLACE = {"MetricCatalogueModel"}
+
+
+def _settle(qtbot: QtBot) -> None:
+    worker.wait_all()
+    qtbot.wait(100)
+    worker.wait_all()
+    QApplication.processEvents()
+
+
+def _editable(table: QTableView) -> bool:
+    """Whether any cell of the table can be typed in (the metric catalogue: only its custom
+    metrics' rows)."""
+    model = table.model()
+    if model is None:
+        return False
+    return any(
+        bool(model.flags(model.index(row, column)) & Qt.ItemFlag.ItemIsEditable)
+        for row in range(min(model.rowCount(), 2000))
+        for column in range(model.columnCount())
+    )
+
+
+def _tables(page: QWidget) -> list[QTableView]:
+    return [t for t in page.findChildren(QTableView) if t.model() and t.model().rowCount() > 0]
+
+
+def test_one_tab_leaves_every_read_only_table(qtbot: QtBot, demo_company: AppSession) -> None:
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    checked: list[str] = []
+    stuck: list[str] = []
+    for row, spec in enumerate(window.specs):
+        window.sidebar.setCurrentRow(row)
+        _settle(qtbot)
+        for table in _tables(window.pages[spec.key]):
+            name = f"{spec.key}: {type(table.model()).__name__}"
+            # typed in like a sheet (the metric catalogue: its custom metrics, none in the
+            # demo): Tab goes to the next cell
+            if _editable(table) or type(table.model()).__name__ in EDITED_IN_PLACE:
+                if not table.tabKeyNavigation():
+                    stuck.append(f"{name} (edited in place, Tab should move between cells)")
+                continue
+            if table.tabKeyNavigation():
+                stuck.append(name)
+            if not table.isVisible():
+                continue
+            table.setCurrentIndex(table.model().index(0, 0, QModelIndex()))
+            table.setFocus()
+            qtbot.waitUntil(table.hasFocus)
+            qtbot.keyClick(table, Qt.Key.Key_Tab)
+            qtbot.waitUntil(lambda table=table: not table.hasFocus())  # type: ignore[misc]
+            assert table.currentIndex().column() == 0, name  # focus moved, not the cell
+            checked.append(name)
+    assert not stuck, stuck
+    # the lists a user goes through by keyboard every day were among those tried
+    pages = {name.split(":")[0] for name in checked}
+    assert {"employees", "eligibility", "imports"} <= pages, checked
