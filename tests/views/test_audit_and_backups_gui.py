@@ -206,3 +206,35 @@ def test_the_audit_log_says_which_entries_their_author_signed(qtbot: QtBot, tmp_
     shot(window, "settings-audit-signatures")
     window.allow_close()
     app.close(backup=False)
+
+
+def test_backup_columns_show_their_values_whole_before_and_after_a_backup(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty list used to squeeze 时间 原因 大小 into their headers' width."""
+    app, _ = make_company(tmp_path)
+    window = _window(qtbot, SessionViewModel(app))
+    from desktop.views.settings.page import SettingsPage
+
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    tab = page.backup_tab
+    page.tabs.setCurrentWidget(tab)
+    table = tab.table
+    metrics = table.fontMetrics()
+    wanted = {0: "2026-12-06 21:23:35", 1: "关闭时自动备份", 2: "10.5 MB"}
+
+    def fits() -> list[str]:
+        return [
+            text
+            for column, text in wanted.items()
+            if table.columnWidth(column) < metrics.horizontalAdvance(text) + 8
+        ]
+
+    assert tab.vm.backups.rowCount() == 0 and not fits()
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    tab.backup_here_button.click()
+    assert tab.vm.backups.rowCount() == 1 and not fits()
+    assert table.columnWidth(3) > 300  # the file name has the rest
+    window.allow_close()
+    app.close(backup=False)

@@ -34,7 +34,7 @@ from core.permissions import Perm
 from desktop.i18n import language_chosen, save_language, saved_language, tr
 from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.viewmodels.settings_vm import SettingsViewModel
+from desktop.viewmodels.settings_vm import SettingsViewModel, reason_text
 from desktop.viewmodels.table_model import RecordTableModel
 from desktop.views.tables import read_only
 
@@ -380,8 +380,18 @@ class BackupTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # as wide as what each column shows, before there is a backup too (fitted to an empty
+        # table, 时间 原因 大小 were squeezed into their headers' width)
+        metrics = self.table.fontMetrics()
+        samples = (
+            ["2026-12-31 23:59:59"],
+            [reason_text(r) for r in ("close", "manual", "before-restore", "before-migration-v1")],
+            ["999.9 MB"],
+        )
+        for column, texts in enumerate(samples):
+            header.resizeSection(column, max(map(metrics.horizontalAdvance, texts)) + 16)
         self.table.setMinimumHeight(180)
         top = QHBoxLayout()
         for button in (self.backup_here_button, self.backup_button, self.verify_button):
