@@ -134,6 +134,8 @@ class BatchTableModel(QAbstractTableModel):
                 return "、".join(batch.months)
             if column == self.COL_FILE:
                 return batch.file_name
+            if column in (self.COL_SOURCE, self.COL_STORE):  # the whole name where it is cut
+                return self._text(batch, column)
             if column == self.COL_STATE and batch.undone:
                 return tr("撤销人：") + (batch.undone_by or "")
         if role == Qt.ItemDataRole.ForegroundRole and batch.undone:

@@ -315,3 +315,32 @@ def test_the_progress_panel_fits_beside_the_ready_list(
     for label in (growth.required, card.status, growth.chips[-1]):
         corner = label.mapTo(scroll.viewport(), label.rect().bottomRight())
         assert inside.contains(corner), label.text()
+
+
+def test_import_batches_show_their_months_and_sources_whole(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """数据导入's list at 1366×768: a batch's months read whole ("2023-01 – 2024-06 (18)", once
+    cut to "2023-01 – 2024-…"); a source or shop name cut short has its whole name as tooltip."""
+    from desktop.viewmodels.import_history_vm import BatchTableModel
+
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    window.show_page("imports")
+    _settle(qtbot)
+    table = window.pages["imports"].table  # type: ignore[attr-defined]
+    model = table.model()
+    metrics = table.fontMetrics()
+    months = BatchTableModel.COL_MONTHS
+    texts = [str(model.index(r, months).data()) for r in range(model.rowCount())]
+    assert any("–" in t for t in texts), texts
+    for text in texts:
+        assert metrics.horizontalAdvance(text) + 8 <= table.columnWidth(months), text
+    for column in (BatchTableModel.COL_SOURCE, BatchTableModel.COL_STORE):
+        for r in range(model.rowCount()):
+            index = model.index(r, column)
+            assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data(), (r, column)
+    assert not _sideways(table)

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.domain import months as mo
 from core.services.imports.engine import BatchRow
 from desktop.i18n import tr
 from desktop.viewmodels.import_history_vm import (
+    BatchTableModel,
     ImportsViewModel,
     local_time,
     months_text,
@@ -37,7 +39,7 @@ from desktop.views.imports.wizard import FILES, SHEET, ImportWizard, ask_files
 from desktop.views.tables import read_only
 
 # fits the history beside its detail panel at 1366×768 without a sideways scroll bar
-COLUMN_WIDTHS = (50, 140, 140, 100, 60, 112, 48, 56, 56, 120, 56)
+COLUMN_WIDTHS = (50, 100, 140, 100, 60, 112, 48, 56, 56, 120, 56)
 
 
 def ask_undo(parent: QWidget, question: str) -> bool:
@@ -78,10 +80,15 @@ class ImportsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = header.fontMetrics()
+        # a batch's months read whole ("2023-01 – 2024-06 (18)"), not cut to "2023-01 – 2024-…"
+        samples = {BatchTableModel.COL_MONTHS: months_text(mo.month_range("2023-01", "2024-06"))}
         for column, width in enumerate(COLUMN_WIDTHS):
             # wide enough for the header (English ones are longer)
             title = str(self.vm.model.headerData(column, Qt.Orientation.Horizontal))
-            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 16))
+            texts = [title, samples.get(column, "")]
+            header.resizeSection(
+                column, max(width, *(metrics.horizontalAdvance(t) + 16 for t in texts))
+            )
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self.on_table_double_clicked)
 
