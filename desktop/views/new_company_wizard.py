@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.new_company_vm import NewCompanyViewModel, suggested_file_name
+from desktop.views import files
 from desktop.views.printing import ask_and_print
 
 
@@ -286,10 +287,10 @@ class RecoveryPage(QWizardPage):
     @Slot()
     def on_save_pdf_clicked(self) -> None:
         default = str(self.vm.path.with_name(self.vm.path.stem + "-恢复密钥.pdf"))
-        name, _ = QFileDialog.getSaveFileName(self, tr("保存恢复密钥"), default, "PDF (*.pdf)")
-        if name:
-            self.vm.save_recovery_sheet(Path(name))
-            self.status.setText(tr("已保存：") + name)
+        path = files.save_file(self, tr("保存恢复密钥"), default, "PDF (*.pdf)", files.RECOVERY)
+        if path is not None:
+            self.vm.save_recovery_sheet(path)
+            self.status.setText(tr("已保存：") + str(path))
 
     def isComplete(self) -> bool:
         return self.vm.app is not None and self.saved.isChecked()

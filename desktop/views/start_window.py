@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.start_vm import StartViewModel
+from desktop.views import files
 
 
 class StartWindow(QWidget):
@@ -121,11 +121,11 @@ class StartWindow(QWidget):
         self.open_requested.emit(self.vm.demo_company())
 
     def on_open_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, tr("打开公司档案"), str(Path.home()), tr("Tidui 公司档案 (*.tidui)")
+        path = files.open_file(
+            self, tr("打开公司档案"), tr("Tidui 公司档案 (*.tidui)"), files.COMPANY
         )
-        if name:
-            self.open_requested.emit(Path(name))
+        if path is not None:
+            self.open_requested.emit(path)
 
     @Slot(QListWidgetItem)
     def on_recent_activated(self, item: QListWidgetItem) -> None:

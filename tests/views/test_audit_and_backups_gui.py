@@ -238,3 +238,44 @@ def test_backup_columns_show_their_values_whole_before_and_after_a_backup(
     assert table.columnWidth(3) > 300  # the file name has the rest
     window.allow_close()
     app.close(backup=False)
+
+
+def test_restore_as_a_new_file_adds_the_suffix_and_remembers_the_folder(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """恢复为新档案: the save dialog opens in 文档 (not the program's folder); a name typed
+    without .tidui gets it; the next company-file dialog opens where this one went."""
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.views import files
+    from desktop.views.settings.page import SettingsPage
+
+    documents = tmp_path / "文档"
+    documents.mkdir()
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda kind: str(documents))
+    app, _ = make_company(tmp_path)
+    window = _window(qtbot, SessionViewModel(app))
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    tab = page.backup_tab
+    page.tabs.setCurrentWidget(tab)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    tab.backup_here_button.click()
+    tab.table.selectRow(0)
+    opened: list[str] = []
+    target = tmp_path / "恢复" / "悦颜-恢复"
+    target.parent.mkdir()
+
+    def save(_parent: object, _title: str, folder: str, _filters: str) -> tuple[str, str]:
+        opened.append(folder)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (OWNER_PASSWORD, True))
+    tab.on_restore_new_clicked()
+    assert opened == [str(documents)]
+    assert (target.parent / "悦颜-恢复.tidui").is_file()
+    assert files.start_folder(files.COMPANY) == target.parent
+    window.allow_close()
+    app.close(backup=False)

@@ -61,6 +61,7 @@ from desktop.viewmodels.dashboard_vm import (
 )
 from desktop.viewmodels.promotion_queue_vm import waiting_text
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views import files
 from desktop.views.axis_labels import count_axis, fit_label_format
 from desktop.views.dashboard.competency_card import CompetencyGapView
 from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, month_picker
@@ -104,10 +105,7 @@ def ask_export_path(parent: QWidget, title: str, suggested: str) -> Path | None:
 
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     """Where to save the A4 page (tests replace this)."""
-    from PySide6.QtWidgets import QFileDialog
-
-    name, _ = QFileDialog.getSaveFileName(parent, tr("导出 PDF"), suggested, tr("PDF 文件 (*.pdf)"))
-    return Path(name) if name else None
+    return files.save_file(parent, tr("导出 PDF"), suggested, tr("PDF 文件 (*.pdf)"), files.REPORTS)
 
 
 def _small_font(size: int = 8) -> QFont:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -36,6 +35,7 @@ from core.services.archive.records import RELATIONS, AchievementInput, FeedbackI
 from core.services.archive.stores import PLATFORMS
 from desktop.i18n import tr
 from desktop.viewmodels.archive_vm import ArchiveViewModel
+from desktop.views import files
 
 
 def to_date(edit: QDateEdit) -> date:
@@ -138,9 +138,9 @@ class TrainingDialog(EntryDialog):
         self.form.addRow(tr("证书"), self.certificate)
 
     def on_certificate_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, tr("选择证书文件"))
-        if name:
-            self.set_certificate(Path(name))
+        path = files.open_file(self, tr("选择证书文件"), "", files.ATTACHMENTS)
+        if path is not None:
+            self.set_certificate(path)
 
     def set_certificate(self, path: Path) -> None:
         self.certificate_path = path
@@ -191,8 +191,7 @@ class AchievementDialog(EntryDialog):
         self.form.addRow(tr("证明材料"), self.evidence_button)
 
     def on_evidence_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, tr("选择证明材料"))
-        self.add_evidence([Path(n) for n in names])
+        self.add_evidence(files.open_files(self, tr("选择证明材料"), "", files.ATTACHMENTS))
 
     def add_evidence(self, paths: list[Path]) -> None:
         self.evidence.extend(paths)

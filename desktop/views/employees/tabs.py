@@ -15,7 +15,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +31,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.archive_vm import ArchiveViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
+from desktop.views import files
 from desktop.views.employees.dialogs import (
     AchievementDialog,
     FeedbackDialog,
@@ -264,8 +264,7 @@ class AttachmentsTab(RecordsTab):
         self.table.doubleClicked.connect(self.on_open_clicked)
 
     def on_add_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, tr("选择要添加的文件"))
-        self.add_files([Path(n) for n in names])
+        self.add_files(files.open_files(self, tr("选择要添加的文件"), "", files.ATTACHMENTS))
 
     def add_files(self, paths: list[Path]) -> None:
         if paths:

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.import_month_vm import ImportMonthViewModel, MonthFilesModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views import files
 from desktop.views.imports.wizard import CHECK, KIND, OWNER, ImportWizard
 from desktop.views.tables import read_only
 
@@ -57,13 +57,9 @@ READING, SUMMARY, RESULT = range(3)
 
 def ask_month_files(parent: QWidget) -> list[Path]:
     """The month's export files (tests replace this)."""
-    names, _ = QFileDialog.getOpenFileNames(
-        parent,
-        tr("选择本月要导入的文件（可多选）"),
-        "",
-        tr("表格文件 (*.xlsx *.xls *.csv *.xlsm *.ods *.txt *.tsv)"),
+    return files.open_files(
+        parent, tr("选择本月要导入的文件（可多选）"), files.import_filter(), files.IMPORTS
     )
-    return [Path(n) for n in names]
 
 
 def _html(text: str) -> str:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -45,6 +44,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.import_tables_vm import AccountsModel, MappingTableModel
 from desktop.viewmodels.import_wizard_vm import NEW_STORE, ImportWizardViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views import files
 from desktop.views.imports.delegates import ChoiceDelegate
 
 FILES, SHEET, KIND, MAPPING, OWNER, CHECK, COMMIT, SUMMARY = range(8)
@@ -52,13 +52,7 @@ FILES, SHEET, KIND, MAPPING, OWNER, CHECK, COMMIT, SUMMARY = range(8)
 
 def ask_files(parent: QWidget) -> list[Path]:
     """Which export files to import (tests replace this)."""
-    names, _ = QFileDialog.getOpenFileNames(
-        parent,
-        tr("选择要导入的文件"),
-        "",
-        tr("表格文件 (*.xlsx *.xls *.csv *.xlsm *.ods *.txt *.tsv)"),
-    )
-    return [Path(n) for n in names]
+    return files.open_files(parent, tr("选择要导入的文件"), files.import_filter(), files.IMPORTS)
 
 
 def ask_profile_name(parent: QWidget, suggested: str) -> str | None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -31,6 +30,7 @@ from desktop.viewmodels.ladder_graph_vm import layout
 from desktop.viewmodels.ladder_metrics_vm import MetricCatalogueModel
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views import files
 from desktop.views.ladder.competencies import CompetencyModelEditor
 from desktop.views.ladder.evaluation import EvaluationTemplateEditor
 from desktop.views.ladder.forms import LevelForm, TrackForm, TransitionForm
@@ -217,12 +217,10 @@ class LadderPage(QWidget):
         QMessageBox.warning(self, title, text)
 
     def choose_save_path(self, title: str, filters: str, suggested: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, suggested, filters)
-        return Path(path) if path else None
+        return files.save_file(self, title, suggested, filters, files.EXPORTS)
 
     def choose_open_path(self, title: str, filters: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(self, title, "", filters)
-        return Path(path) if path else None
+        return files.open_file(self, title, filters, files.IMPORTS)
 
     def confirm_leave(self) -> bool:
         """Called by the main window before locking or closing: unsaved edits are not lost silently."""

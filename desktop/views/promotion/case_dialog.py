@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.promotion_case_vm import NEEDS_COMMENT, CaseViewModel, action_text
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views import files
 from desktop.views.tables import read_only
 
 ERROR_STYLE = "color: #c62828;"
@@ -54,8 +54,7 @@ DOCUMENT_TEXTS = {"evaluation": "评估报告…", "letter": "晋升通知书…
 
 def ask_evidence_file(parent: QWidget) -> Path | None:
     """Which file to attach (tests replace this)."""
-    name, _ = QFileDialog.getOpenFileName(parent, tr("添加证明材料"))
-    return Path(name) if name else None
+    return files.open_file(parent, tr("添加证明材料"), "", files.ATTACHMENTS)
 
 
 def _table(headers: list[str]) -> QTableWidget:

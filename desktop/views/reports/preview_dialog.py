@@ -14,7 +14,6 @@ from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.reports_vm import ReportViewModel
+from desktop.views import files
 
 
 def load_pdf(document: QPdfDocument, pdf: bytes, keep: list[object]) -> None:
@@ -153,18 +153,23 @@ class ReportPreviewDialog(QDialog):
         return self.print_to(printer) > 0
 
     def ask_and_save(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, tr("另存为 PDF"), self.vm.suggested_file_name(), tr("PDF 文件 (*.pdf)")
+        chosen = files.save_file(
+            self,
+            tr("另存为 PDF"),
+            self.vm.suggested_file_name(),
+            tr("PDF 文件 (*.pdf)"),
+            files.REPORTS,
         )
-        if not name:
+        if chosen is None:
             return None
-        path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
+        pdf = chosen.name.lower().endswith(".pdf")
+        path = chosen if pdf else chosen.with_name(chosen.name + ".pdf")
         return self.vm.save(path)
 
     def ask_and_export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("导出全部到文件夹"))
-        if folder:
-            ExportDialog(self.vm, Path(folder), self).exec()
+        folder = files.choose_folder(self, tr("导出全部到文件夹"), files.REPORTS)
+        if folder is not None:
+            ExportDialog(self.vm, folder, self).exec()
 
 
 class ExportDialog(QDialog):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -36,6 +35,7 @@ from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel, reason_text
 from desktop.viewmodels.table_model import RecordTableModel
+from desktop.views import files
 from desktop.views.tables import read_only
 
 ROLES = ("owner", "hr", "supervisor")
@@ -158,10 +158,11 @@ class CompanyTab(QWidget):
 
     @Slot()
     def on_choose_logo_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, tr("选择标志图片"), "", tr("图片 (*.png *.jpg *.jpeg)")
+        path = files.open_file(
+            self, tr("选择标志图片"), tr("图片 (*.png *.jpg *.jpeg)"), files.PICTURES
         )
-        if name:
+        if path is not None:
+            name = str(path)
             self.logo_path, self.clear_logo = name, False
             pix = QPixmap(name)
             self.logo.setPixmap(pix.scaled(self.logo.size(), Qt.AspectRatioMode.KeepAspectRatio))
@@ -442,9 +443,9 @@ class BackupTab(QWidget):
 
     @Slot()
     def on_backup_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("选择备份文件夹"))
-        if folder:
-            made = self.vm.backup_now(folder)
+        folder = files.choose_folder(self, tr("选择备份文件夹"), files.BACKUPS)
+        if folder is not None:
+            made = self.vm.backup_now(str(folder))
             if made:
                 self.last.setText(render("backup.done", {"file": made}))
 
@@ -475,12 +476,14 @@ class BackupTab(QWidget):
         backup = self._selected()
         if backup is None:
             return
-        name, _ = QFileDialog.getSaveFileName(
-            self, tr("恢复为新档案"), "", tr("Tidui 公司档案 (*.tidui)")
+        chosen = files.save_file(
+            self, tr("恢复为新档案"), "", tr("Tidui 公司档案 (*.tidui)"), files.COMPANY
         )
-        if not name:
+        if chosen is None:
             return
-        target = Path(name) if name.endswith(".tidui") else Path(name + ".tidui")
+        target = (
+            chosen if chosen.name.endswith(".tidui") else chosen.with_name(chosen.name + ".tidui")
+        )
         password = self._ask_password(tr("恢复为新档案"))
         if password is not None and self.vm.restore_to_new(backup, target, password):
             self.refresh()

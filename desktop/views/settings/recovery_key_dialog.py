@@ -3,14 +3,11 @@ new-company wizard shows the first one, printable and savable as PDF."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.settings_vm import SettingsViewModel
+from desktop.views import files
 from desktop.views.printing import ask_and_print
 
 
@@ -79,7 +77,7 @@ class RecoveryKeyDialog(QDialog):
 
     @Slot()
     def on_save_pdf_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, tr("保存恢复密钥"), "", "PDF (*.pdf)")
-        if name:
-            self.vm.save_recovery_sheet(Path(name))
-            self.status.setText(tr("已保存：") + name)
+        path = files.save_file(self, tr("保存恢复密钥"), "", "PDF (*.pdf)", files.RECOVERY)
+        if path is not None:
+            self.vm.save_recovery_sheet(path)
+            self.status.setText(tr("已保存：") + str(path))
