@@ -381,3 +381,31 @@ def test_enter_on_a_page_that_has_finished_reading_goes_forward_not_to_cancel(
     qtbot.keyClick(wizard.focusWidget() or QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentId() not in (SHEET, KIND), timeout=TIMEOUT)
     assert wizard.isVisible()
+
+
+def test_the_preview_columns_fit_what_they_show(qtbot: QtBot, demo: AppSession) -> None:
+    """预览和检查 on a 淘宝 order report: a row number takes little room, an order number and a
+    status such as 卖家已发货，等待买家确认 are shown whole (all were 110 px, cut to "卖家已发货，…");
+    no second column of row numbers beside the file's own."""
+    wizard = make_wizard(qtbot, demo, [TAOBAO])
+    for page_id in (SHEET, KIND, MAPPING, OWNER):
+        wait_page(qtbot, wizard, page_id)
+        press_next(qtbot, wizard)
+    wait_page(qtbot, wizard, CHECK)
+    wait_ready(qtbot, wizard)
+    table = wizard.check_page.rows
+    model = table.model()
+    metrics = table.fontMetrics()
+    headers = [
+        str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())
+    ]
+    assert not table.verticalHeader().isVisible()
+    assert table.columnWidth(headers.index("行")) < 80
+    for name in ("订单编号", "订单状态"):
+        column = headers.index(name)
+        longest = max(
+            metrics.horizontalAdvance(str(model.index(r, column).data()))
+            for r in range(min(model.rowCount(), 200))
+        )
+        assert longest + 4 <= table.columnWidth(column), (name, longest)
+    shot(wizard, "import-6-check-orders")

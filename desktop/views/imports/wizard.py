@@ -699,6 +699,8 @@ class CheckPage(_Page):
         self.rows = _table(vm.rows_model)
         self.rows.horizontalHeader().setStretchLastSection(False)
         self.rows.horizontalHeader().setDefaultSectionSize(110)
+        self.rows.verticalHeader().hide()  # the file's own row numbers are the 行 column
+        self.rows.horizontalHeader().setResizeContentsPrecision(200)  # widths from 200 rows
         rows_top = QHBoxLayout()
         rows_top.addWidget(self.only_problems)
         rows_top.addStretch(1)
@@ -779,9 +781,18 @@ class CheckPage(_Page):
             creators or tr("文件中的达人都已对应到直播账号，其订单计入店铺，也计入对应的账号。")
         )
         self.summary.setText(self.vm.summary_text())
+        self._fit_rows()
         self._count()
         self._name_next_button()
         self.completeChanged.emit()
+
+    def _fit_rows(self) -> None:
+        """Each preview column as wide as what its first rows show (a row number needs little,
+        an order number or a 订单状态 such as 卖家已发货，等待买家确认 more), within bounds."""
+        self.rows.resizeColumnsToContents()
+        header = self.rows.horizontalHeader()
+        for column in range(header.count()):
+            header.resizeSection(column, min(max(header.sectionSize(column), 48), 240))
 
     def _name_next_button(self) -> None:
         """The step that writes the company file says so, with the row count ("导入 1,234 行");
