@@ -59,17 +59,21 @@ def number(value: object, digits: int = 1) -> str:
     return str(value)
 
 
-def observed_text(metric: object, value: object, lang: str = "zh") -> str:
-    """An observed value in its metric's unit (20% rather than 0.2); a list month by month."""
+def observed_text(metric: object, value: object, lang: str = "zh", kind: object = None) -> str:
+    """An observed value in its metric's unit (20% rather than 0.2); a list month by month. A
+    change of a rate (``kind`` "change") is in percentage points, as its rule and the printed
+    report say: 转化率较3个月前提升 3.5% − 1.9% is 1.6个百分点, not 1.6%."""
     from core.domain import metrics
 
     found = metrics.metric(str(metric)) if metric else None
     if found is None or value is None or isinstance(value, bool | str):
         return number(value)
     if isinstance(value, list | tuple):
-        return "、".join(observed_text(metric, v, lang) for v in value)
+        return "、".join(observed_text(metric, v, lang, kind) for v in value)
     if not isinstance(value, int | float) or not math.isfinite(value):
         return "—"
+    if kind == "change":
+        return metrics.format_amount(found.unit, float(value), lang, decimals=1)
     return metrics.format_value(found.unit, float(value), lang, decimals=1)
 
 
@@ -296,7 +300,7 @@ class CaseViewModel(QObject):
             lines.append(
                 CriterionLine(
                     str(rule),
-                    observed_text(c.get("metric"), c.get("observed"), self._lang()),
+                    observed_text(c.get("metric"), c.get("observed"), self._lang(), c.get("kind")),
                     bool(c.get("met")),
                     str(explanation or ""),
                 )

@@ -168,8 +168,9 @@ class ReviewViewModel(QObject):
             CheckLine(
                 c.met,
                 c.rule,
-                observed_text(c.metric, c.observed),  # 12.0% as the verdict judged it, not 0.1
-                observed_text(c.metric, c.required),
+                # 12.0% as the verdict judged it, not 0.1
+                observed_text(c.metric, c.observed, kind=c.kind),
+                observed_text(c.metric, c.required, kind=c.kind),
                 c.explanation,
                 c.series,
                 c.months,

@@ -299,3 +299,22 @@ def test_the_owner_edits_the_notice_template(qtbot: QtBot, owner: AppSession) ->
     assert "公示：陈静自" in notice and "起任运营主管" in notice
     hr = NoticeTemplateViewModel(SessionViewModel(as_user(owner, "hr")))
     assert not hr.allowed and not hr.save("{姓名}") and hr.error
+
+
+def test_a_rate_change_reads_in_percentage_points_as_the_printed_report_says(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    """孙悦's 转化率较3个月前提升≥1.5个百分点: the case view showed its 3.5% − 1.9% as "1.6%", a
+    relative rise to the eye, while the rule and the PDF said 1.6个百分点."""
+    from core.reports.common import value_text
+    from core.services.promotion import cases
+
+    done = CreateCasesViewModel(SessionViewModel(owner)).create(
+        [proposal(owner, "E006", "运营专员")], None, ""
+    )
+    case_id = done[0].case_id
+    assert case_id is not None, done[0].error
+    line = next(c for c in case_vm(qtbot, owner, case_id).criteria() if "转化率" in c.rule)
+    assert line.observed.endswith("个百分点") and "%" not in line.observed, line.observed
+    raw = next(c for c in cases.view_case(owner, case_id).criteria if "转化率" in c["rule"])
+    assert value_text({**raw, "unit": "percent"}, raw["observed"]) == line.observed

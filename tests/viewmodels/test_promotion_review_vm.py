@@ -61,6 +61,9 @@ def test_a_growth_criterion_is_shown_in_percent_as_the_verdict_judged_it(
     growth = next(c for c in vm.check_lines() if "GMV增长率" in c.rule)
     assert growth.required == "12%" and "%" in growth.observed
     assert "0.1" not in growth.observed.split("、")
+    # a rate's change against its rule's 1.5个百分点, not "1.6%" against "1.5%"
+    change = next(c for c in vm.check_lines() if "转化率较" in c.rule)
+    assert change.required == "1.5个百分点" and change.observed.endswith("个百分点")
 
 
 def test_the_holder_column_names_the_role_in_chinese(

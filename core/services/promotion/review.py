@@ -69,6 +69,7 @@ class CriterionLine:
     series: tuple[float | None, ...]  # month by month, for the sparkline (KPI criteria)
     months: tuple[str, ...]
     metric: str | None = None  # the metric's code: observed and required are shown in its unit
+    kind: str | None = None  # the rule's kind ("change": a rate's change is in percentage points)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,7 @@ def _criterion(d: dict[str, Any]) -> CriterionLine:
         series=tuple(m["value"] for m in months),
         months=tuple(str(m["month"]) for m in months),
         metric=d.get("metric"),
+        kind=d.get("kind"),
     )
 
 
