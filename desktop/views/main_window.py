@@ -8,8 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -58,6 +61,10 @@ class MainWindow(QMainWindow):
             "QListWidget::item:selected { background: #2f6fad; color: white; }"
         )
         self.sidebar.currentRowChanged.connect(self.on_sidebar_row_changed)
+        # chosen with the mouse or Enter: the keyboard goes to the screen (its Ctrl+N, Ctrl+S,
+        # Ctrl+F work only with the focus inside it); ↑/↓ on the sidebar stay on the sidebar
+        self.sidebar.itemClicked.connect(lambda _item: self.focus_page())
+        self.sidebar.itemActivated.connect(lambda _item: self.focus_page())
         self.stack = QStackedWidget()
         self.locked_cover = QLabel(tr("已锁定。请重新登录。"))
         self.locked_cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -146,9 +153,7 @@ class MainWindow(QMainWindow):
         for n in range(1, 10):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            action.triggered.connect(
-                lambda _checked=False, row=n - 1: self.sidebar.setCurrentRow(row)
-            )
+            action.triggered.connect(lambda _checked=False, row=n - 1: self.go_to(row))
             self.addAction(action)
 
     def rebuild(self) -> None:
@@ -217,6 +222,40 @@ class MainWindow(QMainWindow):
         for row, spec in enumerate(self.specs):
             if spec.key == key:
                 self.sidebar.setCurrentRow(row)
+
+    def go_to(self, row: int) -> None:
+        """Ctrl+1 … Ctrl+9: the screen in that row of the sidebar, with the keyboard in it."""
+        if 0 <= row < self.sidebar.count():
+            self.sidebar.setCurrentRow(row)
+            self.focus_page()
+
+    def focus_page(self) -> None:
+        """The keyboard to the shown screen's list or search field (else its first control),
+        unless it is in that screen already. Switching screens left it on the sidebar, where
+        the screen's own shortcuts (新建员工 Ctrl+N, 保存 Ctrl+S, 查找 Ctrl+F) did nothing."""
+        page = self.stack.currentWidget()
+        focused = QApplication.focusWidget()
+        if page is None:
+            return
+        if focused is not None and page.isAncestorOf(focused):
+            return
+        candidates: list[QWidget] = []
+        widget = page.nextInFocusChain()
+        for _ in range(2000):  # the chain is a ring through the whole window
+            if widget is None or widget is page:
+                break
+            if (
+                page.isAncestorOf(widget)
+                and widget.isVisible()
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                candidates.append(widget)
+            widget = widget.nextInFocusChain()
+        main = [w for w in candidates if isinstance(w, QLineEdit | QAbstractItemView)]
+        chosen = (main or candidates or [None])[0]
+        if chosen is not None:
+            chosen.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- slots ----------------------------------------------------------------
     @Slot(int)

@@ -95,3 +95,32 @@ def test_one_tab_leaves_every_read_only_table(qtbot: QtBot, demo_company: AppSes
     # the lists a user goes through by keyboard every day were among those tried
     pages = {name.split(":")[0] for name in checked}
     assert {"employees", "eligibility", "imports"} <= pages, checked
+
+
+def test_a_screen_chosen_by_keyboard_takes_the_keyboard(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """Ctrl+3 then Ctrl+N: a new employee. The focus stayed on the sidebar, where the screen's
+    own shortcuts (新建 Ctrl+N, 保存 Ctrl+S) did nothing; ↑/↓ on the sidebar keep it there."""
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.sidebar.setFocus()
+    qtbot.waitUntil(window.sidebar.hasFocus)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = window.pages["employees"]
+    _settle(qtbot)
+    focused = QApplication.focusWidget()
+    assert focused is not None and page.isAncestorOf(focused)
+    assert focused is page.search  # type: ignore[attr-defined]  # type to find someone
+    assert not page.form_vm.is_new  # type: ignore[attr-defined]
+    qtbot.keyClick(focused, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert page.form_vm.is_new  # type: ignore[attr-defined]
+    # the sidebar by arrow keys: the focus stays on it, screen after screen
+    window.sidebar.setFocus()
+    qtbot.waitUntil(window.sidebar.hasFocus)
+    row = window.sidebar.currentRow()
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
+    assert window.sidebar.currentRow() == row + 1 and window.sidebar.hasFocus()
