@@ -404,3 +404,19 @@ def test_tab_leaves_the_employee_list_for_the_employees_sections(
     qtbot.waitUntil(lambda: not page.tabs.side.hasFocus())
     focused = QApplication.focusWidget()
     assert focused is not None and page.tabs.currentWidget().isAncestorOf(focused)
+
+
+def test_a_new_employee_is_offered_the_next_free_number(qtbot: QtBot, company: AppSession) -> None:
+    """新建员工 proposes E002 after E001, selected: typing another number replaces it, and the
+    proposal alone does not count as an unsaved change."""
+    employees.create_employee(
+        company, employees.EmployeeInput(no="E001", name="王芳", hire_date=date(2021, 3, 1))
+    )
+    page = make_page(qtbot, company)
+    page.activateWindow()
+    page.new_action.trigger()
+    form = page.basic
+    assert form.no.text() == "E002" and form.no.selectedText() == "E002"
+    assert not page.form_vm.dirty
+    qtbot.keyClicks(form.no, "E100")
+    assert form.no.text() == "E100"

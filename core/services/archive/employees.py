@@ -8,6 +8,7 @@ identifiers in clear, so anonymising an employee leaves no copy of them behind i
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -305,6 +306,31 @@ def _detail(s: Session, emp: Employee, actor: Actor) -> EmployeeDetail:
 def get_employee(app: AppSession, employee_id: int) -> EmployeeDetail:
     with app.read() as s:
         return _detail(s, ensure_visible(s, app.actor, employee_id), app.actor)
+
+
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+def next_no(app: AppSession) -> str | None:
+    """The number after the company's highest, for a new employee: "E016" gives "E017" (the
+    prefix and the zero-padding kept; where numbers differ in prefix, the most used one); None
+    when no number ends in digits. Departed and anonymised people count too: a number is
+    never given twice."""
+    require(app.actor, Perm.EDIT_EMPLOYEES)
+    with app.read() as s:
+        numbers = s.scalars(select(Employee.no)).all()
+    found: dict[str, tuple[int, int, int]] = {}  # prefix → (how many, highest, digits)
+    for no in numbers:
+        match = _NUMBERED.match(no or "")
+        if match is None:
+            continue
+        prefix, digits = match.groups()
+        count, highest, width = found.get(prefix, (0, -1, 0))
+        found[prefix] = (count + 1, max(highest, int(digits)), max(width, len(digits)))
+    if not found:
+        return None
+    prefix, (_count, highest, width) = max(found.items(), key=lambda item: item[1][0])
+    return f"{prefix}{highest + 1:0{width}d}"
 
 
 def find_by_no(session: Session, no: str) -> Employee | None:

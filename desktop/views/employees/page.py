@@ -424,6 +424,7 @@ class EmployeesPage(QWidget):
         self._rebuild_extra_tabs()
         self.tabs.setCurrentWidget(self.basic)
         self.basic.no.setFocus()
+        self.basic.no.selectAll()  # the proposed 工号: typing another replaces it
 
     def on_save(self) -> None:
         if not self.form_vm.save():

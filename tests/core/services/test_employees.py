@@ -218,3 +218,21 @@ def test_unchanged_imported_bad_checksum_does_not_block_other_edits(company: App
     data.id_number = "330102199203052346"
     with pytest.raises(EmployeeInvalid):
         employees.update_employee(company, emp_id, data)
+
+
+def test_the_next_number_follows_the_highest_one_with_its_prefix_and_padding(
+    company: AppSession,
+) -> None:
+    assert employees.next_no(company) is None  # nobody yet: nothing to follow
+    for no, name in (("E009", "王芳"), ("E010", "李娜"), ("E002", "赵磊"), ("实习1", "钱多")):
+        employees.create_employee(
+            company, EmployeeInput(no=no, name=name, hire_date=date(2022, 1, 1))
+        )
+    assert employees.next_no(company) == "E011"  # the most used prefix, zero-padded
+    departed = employees.create_employee(
+        company, EmployeeInput(no="E011", name="孙悦", hire_date=date(2022, 1, 1))
+    )
+    employees.mark_departed(company, departed, date(2024, 1, 31))
+    assert employees.next_no(company) == "E012"  # a departed person's number is not reused
+    with pytest.raises(PermissionDenied):
+        employees.next_no(as_role(company, "boss2", "supervisor"))
