@@ -236,3 +236,48 @@ def test_the_owner_edits_the_notice_template_in_settings(qtbot: QtBot, owner: Ap
     assert tab.text() == default
     qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
     assert tab.text() == default + "{工号}"
+
+
+def test_ctrl_z_in_the_score_grid_undoes_the_last_score_even_with_the_next_cell_open(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    """评估打分 by keyboard: 85 Enter, 77 Tab (Qt then opens the next cell for typing), Ctrl+Z:
+    the 77 goes, as the grid's hint promises. The empty editor used to take the Ctrl+Z."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    page = CyclesPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.resize(1300, 720)
+    page.show()
+    page.activateWindow()
+    grid = page.vm.grid
+    qtbot.waitUntil(lambda: grid.rowCount() > 0, timeout=20000)
+    table = page.grid.table
+    column = grid.FIXED
+    row = next(
+        r
+        for r in range(grid.rowCount() - 1)
+        if grid.is_editable(r, column)
+        and grid.is_editable(r + 1, column)
+        and grid.index(r, column).data(Qt.ItemDataRole.EditRole) == ""
+        and grid.index(r + 1, column).data(Qt.ItemDataRole.EditRole) == ""
+    )
+    table.setCurrentIndex(grid.index(row, column))
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+
+    def typed(text: str, key: Qt.Key) -> None:
+        for char in text:  # the first digit opens the cell's editor: the rest go there
+            qtbot.keyClicks(QApplication.focusWidget(), char)
+        qtbot.keyClick(QApplication.focusWidget(), key)
+        worker.wait_all()
+
+    typed("85", Qt.Key.Key_Return)
+    typed("77", Qt.Key.Key_Tab)
+    assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == "85"
+    assert grid.index(row + 1, column).data(Qt.ItemDataRole.EditRole) == "77"
+    assert isinstance(QApplication.focusWidget(), QLineEdit)  # the next cell, open and empty
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    worker.wait_all()
+    qtbot.waitUntil(lambda: grid.index(row + 1, column).data(Qt.ItemDataRole.EditRole) == "")
+    assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == "85"

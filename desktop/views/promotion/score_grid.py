@@ -8,7 +8,7 @@ sentence beside the grid (and as the cell's tooltip); nothing is saved.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -39,6 +39,23 @@ class ScoreDelegate(QStyledItemDelegate):
         editor.setMaxLength(8)
         editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
         return editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z in a cell nothing was typed into yet (Tab and Enter open the next one) is the
+        grid's undo of the last score, not the empty editor's: it closes and the score goes."""
+        if (
+            isinstance(watched, QLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+            and not watched.isUndoAvailable()
+        ):
+            table = self.parent()
+            self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.NoHint)
+            if isinstance(table, ScoreTable):
+                table.on_undo_triggered()
+            return True
+        return super().eventFilter(watched, event)
 
 
 class ScoreTable(QTableView):
