@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from core.services.admin import auth
@@ -262,3 +263,27 @@ def test_open_cases_say_how_long_they_wait_in_whole_days(qtbot: QtBot, demo: App
     waiting = [t for t in texts if "：等待" in t]
     assert waiting and all(t.endswith("等待不到 1 天") for t in waiting), texts
     assert not any("0.0" in t for t in texts)
+
+
+def test_enter_in_a_people_list_opens_that_person(qtbot: QtBot) -> None:
+    """A bar's list of people by keyboard: ↓ to the second person, Enter opens their archive
+    (Enter used to press 关闭); the first person is the current row when the list opens."""
+    from core.services import dashboard as db
+    from desktop.views.dashboard.page import PeopleDialog
+
+    people = [
+        db.PersonRef(id=7, no="E006", name="孙悦", track="店铺运营", level="运营助理", note=""),
+        db.PersonRef(id=8, no="E007", name="周杰", track="店铺运营", level="运营助理", note=""),
+    ]
+    opened: list[int] = []
+    dialog = PeopleDialog("店铺运营·运营助理：在岗人员", people, opened.append)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    dialog.table.setFocus()
+    qtbot.waitUntil(dialog.table.hasFocus)
+    assert dialog.table.currentRow() == 0
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert opened == [8]
+    assert dialog.result() == QDialog.DialogCode.Accepted

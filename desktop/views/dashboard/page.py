@@ -189,8 +189,11 @@ class PeopleDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.on_open(index.row()))
-        hint = QLabel(tr("双击一行打开员工档案。") if self.people else tr("没有人。"))
+        # a double click or Enter (the keyboard's way; it used to close the list instead)
+        self.table.activated.connect(lambda index: self.on_open(index.row()))
+        if self.people:
+            self.table.setCurrentCell(0, 0)
+        hint = QLabel(tr("双击或按回车打开员工档案。") if self.people else tr("没有人。"))
         hint.setStyleSheet("color: #616161;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
