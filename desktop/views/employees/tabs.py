@@ -173,7 +173,7 @@ class TrainingTab(RecordsTab):
         self.open_certificate = self.button(tr("查看证书"), self.on_open_clicked, editing=False)
         self.remove = self.button(tr("删除"), self.on_remove_clicked)
         self.finish_buttons()
-        self.table.doubleClicked.connect(self.on_open_clicked)
+        self.table.activated.connect(self.on_open_clicked)  # a double click or Enter
 
     def on_add_clicked(self) -> None:
         self.dialog = TrainingDialog(self.vm, self)
@@ -197,7 +197,7 @@ class AchievementsTab(RecordsTab):
         self.open_evidence = self.button(tr("查看证明材料"), self.on_open_clicked, editing=False)
         self.remove = self.button(tr("删除"), self.on_remove_clicked)
         self.finish_buttons()
-        self.table.doubleClicked.connect(self.on_open_clicked)
+        self.table.activated.connect(self.on_open_clicked)  # a double click or Enter
 
     def on_add_clicked(self) -> None:
         self.dialog = AchievementDialog(self.vm, self)
@@ -261,7 +261,7 @@ class AttachmentsTab(RecordsTab):
         )
         note.setWordWrap(True)
         self.column.addWidget(note)
-        self.table.doubleClicked.connect(self.on_open_clicked)
+        self.table.activated.connect(self.on_open_clicked)  # a double click or Enter
 
     def on_add_clicked(self) -> None:
         self.add_files(files.open_files(self, tr("选择要添加的文件"), "", files.ATTACHMENTS))

@@ -228,7 +228,7 @@ class CyclesPage(QWidget):
         for column, width in enumerate((56, 60, 330, 160, 80)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
-        self.candidate_table.doubleClicked.connect(self.on_candidate_double_clicked)
+        self.candidate_table.activated.connect(self.on_candidate_activated)  # double click, Enter
         self.candidate_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.propose_button = QPushButton(tr("发起晋升申请"))
         self.propose_button.setVisible(self.vm.can_propose)
@@ -242,7 +242,7 @@ class CyclesPage(QWidget):
         candidates = QWidget()
         candidates_layout = QVBoxLayout(candidates)
         candidates_layout.setContentsMargins(0, 4, 0, 0)
-        hint = QLabel(tr("已达标、接近达标和手动加入的人；双击已发起的申请可打开。"))
+        hint = QLabel(tr("已达标、接近达标和手动加入的人；双击或按回车打开已发起的申请。"))
         hint.setStyleSheet("color: #616161;")
         top = QHBoxLayout()
         top.addWidget(hint, 1)
@@ -380,7 +380,7 @@ class CyclesPage(QWidget):
             self.vm.load_cycles()
 
     @Slot(QModelIndex)
-    def on_candidate_double_clicked(self, index: QModelIndex) -> None:
+    def on_candidate_activated(self, index: QModelIndex) -> None:
         case_id = self.vm.candidates.case_id(index.row())
         if case_id is not None:
             from desktop.views.promotion.queue_page import open_case
