@@ -1,13 +1,16 @@
-"""GUI test set-up: isolated QSettings, the bundled font, Chinese UI, a screenshot folder."""
+"""GUI test set-up: isolated QSettings, the bundled font, Chinese UI, a screenshot folder; the
+demo company logged in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
+
+from core.session import AppSession
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-screenshots"
 
@@ -39,3 +42,16 @@ def shot(widget: QWidget, name: str) -> Path:
     widget.grab().save(str(path))
     print(f"screenshot: {path}")
     return path
+
+
+@pytest.fixture
+def demo_company(fresh_demo: Callable[..., Path]) -> Iterator[AppSession]:
+    """This test's copy of the demo company (its cases included), logged in as the owner."""
+    from core.services.admin import auth
+    from desktop.viewmodels import worker
+
+    app = auth.log_in(fresh_demo(), "demo", "tidui-demo")
+    yield app
+    worker.cancel_all()
+    worker.wait_all()
+    app.close(backup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from core.services.admin import company as company_service
 from core.services.admin import users
+from core.session import AppSession
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.main_window import MainWindow
 from tests.conftest import OWNER, OWNER_PASSWORD, as_role, make_company
@@ -29,6 +31,17 @@ def _window(qtbot: QtBot, session_vm: SessionViewModel) -> MainWindow:
     window.show()
     window.show_page("settings")
     return window
+
+
+def _backup_tab(qtbot: QtBot, app: AppSession) -> tuple[MainWindow, Any]:
+    """The main window on 设置 → 备份与校验."""
+    from desktop.views.settings.page import SettingsPage
+
+    window = _window(qtbot, SessionViewModel(app))
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    page.tabs.setCurrentWidget(page.backup_tab)
+    return window, page.backup_tab
 
 
 def test_owner_reads_filters_and_exports_the_audit_log(
@@ -213,13 +226,7 @@ def test_backup_columns_show_their_values_whole_before_and_after_a_backup(
 ) -> None:
     """An empty list used to squeeze 时间 原因 大小 into their headers' width."""
     app, _ = make_company(tmp_path)
-    window = _window(qtbot, SessionViewModel(app))
-    from desktop.views.settings.page import SettingsPage
-
-    page = window.page("settings")
-    assert isinstance(page, SettingsPage)
-    tab = page.backup_tab
-    page.tabs.setCurrentWidget(tab)
+    window, tab = _backup_tab(qtbot, app)
     table = tab.table
     metrics = table.fontMetrics()
     wanted = {0: "2026-12-06 21:23:35", 1: "关闭时自动备份", 2: "10.5 MB"}
@@ -249,17 +256,12 @@ def test_restore_as_a_new_file_adds_the_suffix_and_remembers_the_folder(
     from PySide6.QtWidgets import QFileDialog
 
     from desktop.views import files
-    from desktop.views.settings.page import SettingsPage
 
     documents = tmp_path / "文档"
     documents.mkdir()
     monkeypatch.setattr(QStandardPaths, "writableLocation", lambda kind: str(documents))
     app, _ = make_company(tmp_path)
-    window = _window(qtbot, SessionViewModel(app))
-    page = window.page("settings")
-    assert isinstance(page, SettingsPage)
-    tab = page.backup_tab
-    page.tabs.setCurrentWidget(tab)
+    window, tab = _backup_tab(qtbot, app)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     tab.backup_here_button.click()
     tab.table.selectRow(0)

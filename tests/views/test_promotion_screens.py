@@ -238,6 +238,17 @@ def test_the_owner_edits_the_notice_template_in_settings(qtbot: QtBot, owner: Ap
     assert tab.text() == default + "{工号}"
 
 
+def open_cycles(qtbot: QtBot, app: AppSession) -> CyclesPage:
+    """评审周期 shown and active, its score grid read."""
+    page = CyclesPage(SessionViewModel(app))
+    qtbot.addWidget(page)
+    page.resize(1300, 720)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(lambda: page.vm.grid.rowCount() > 0, timeout=20000)
+    return page
+
+
 def test_ctrl_z_in_the_score_grid_undoes_the_last_score_even_with_the_next_cell_open(
     qtbot: QtBot, owner: AppSession
 ) -> None:
@@ -245,13 +256,8 @@ def test_ctrl_z_in_the_score_grid_undoes_the_last_score_even_with_the_next_cell_
     the 77 goes, as the grid's hint promises. The empty editor used to take the Ctrl+Z."""
     from PySide6.QtWidgets import QApplication, QLineEdit
 
-    page = CyclesPage(SessionViewModel(owner))
-    qtbot.addWidget(page)
-    page.resize(1300, 720)
-    page.show()
-    page.activateWindow()
+    page = open_cycles(qtbot, owner)
     grid = page.vm.grid
-    qtbot.waitUntil(lambda: grid.rowCount() > 0, timeout=20000)
     table = page.grid.table
     column = grid.FIXED
     row = next(
@@ -281,3 +287,26 @@ def test_ctrl_z_in_the_score_grid_undoes_the_last_score_even_with_the_next_cell_
     worker.wait_all()
     qtbot.waitUntil(lambda: grid.index(row + 1, column).data(Qt.ItemDataRole.EditRole) == "")
     assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == "85"
+
+
+def test_enter_on_a_candidate_with_a_case_opens_the_case(
+    qtbot: QtBot, demo_company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """评审周期 → 候选人: Enter opens a candidate's 晋升申请, as a double click does."""
+    from desktop.views.promotion import queue_page
+
+    opened: list[int] = []
+    monkeypatch.setattr(
+        queue_page, "open_case", lambda _vm, case_id, _parent: opened.append(case_id)
+    )
+    page = open_cycles(qtbot, demo_company)
+    candidates = page.vm.candidates
+    qtbot.waitUntil(lambda: candidates.rowCount() > 0, timeout=20000)
+    page.tabs.setCurrentIndex(1)
+    row = next(r for r in range(candidates.rowCount()) if candidates.case_id(r) is not None)
+    table = page.candidate_table
+    table.setCurrentIndex(candidates.index(row, 0))
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == [candidates.case_id(row)]

@@ -8,9 +8,7 @@ and badges shown whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.services.admin import auth
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.kpi_vm import ChartData
@@ -29,15 +26,6 @@ from tests.views.conftest import shot
 pytestmark = pytest.mark.gui
 # the main window maximised on 1366×768 with a task bar and a window title
 WINDOW = QSize(1366, 740)
-
-
-@pytest.fixture
-def demo_company(fresh_demo: Callable[..., Path]) -> Iterator[AppSession]:
-    app = auth.log_in(fresh_demo(), "demo", "tidui-demo")
-    yield app
-    worker.cancel_all()
-    worker.wait_all()
-    app.close(backup=False)
 
 
 def _settle(qtbot: QtBot) -> None:

@@ -8,30 +8,17 @@ criteria, the score grid, the import wizard's mapping) keep Tab for their cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.services.admin import auth
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def demo_company(fresh_demo: Callable[..., Path]) -> Iterator[AppSession]:
-    app = auth.log_in(fresh_demo(), "demo", "tidui-demo")
-    yield app
-    worker.cancel_all()
-    worker.wait_all()
-    app.close(backup=False)
 
 
 EDITED_IN_PLACE = {"MetricCatalogueModel"}
@@ -124,31 +111,3 @@ def test_a_screen_chosen_by_keyboard_takes_the_keyboard(
     row = window.sidebar.currentRow()
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
     assert window.sidebar.currentRow() == row + 1 and window.sidebar.hasFocus()
-
-
-def test_enter_on_a_candidate_with_a_case_opens_the_case(
-    qtbot: QtBot, demo_company: AppSession, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """评审周期 → 候选人: Enter opens a candidate's 晋升申请, as a double click does."""
-    from desktop.views.promotion import queue_page
-    from desktop.views.promotion.cycles_page import CyclesPage
-
-    opened: list[int] = []
-    monkeypatch.setattr(
-        queue_page, "open_case", lambda _vm, case_id, _parent: opened.append(case_id)
-    )
-    page = CyclesPage(SessionViewModel(demo_company))
-    qtbot.addWidget(page)
-    page.resize(1300, 720)
-    page.show()
-    page.activateWindow()
-    candidates = page.vm.candidates
-    qtbot.waitUntil(lambda: candidates.rowCount() > 0, timeout=20000)
-    page.tabs.setCurrentIndex(1)
-    row = next(r for r in range(candidates.rowCount()) if candidates.case_id(r) is not None)
-    table = page.candidate_table
-    table.setCurrentIndex(candidates.index(row, 0))
-    table.setFocus()
-    qtbot.waitUntil(table.hasFocus)
-    qtbot.keyClick(table, Qt.Key.Key_Return)
-    assert opened == [candidates.case_id(row)]
