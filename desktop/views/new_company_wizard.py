@@ -67,7 +67,8 @@ class CompanyPage(QWizardPage):
         self.setSubTitle(tr("公司档案是一个加密文件，保存公司的全部数据。"))
         self.name = QLineEdit()
         self.name.setPlaceholderText(tr("例如：悦颜美妆"))
-        self.folder = QLineEdit(clean_folder(str(vm.folder)))
+        # where company files were last put on this PC, else 文档 (not the home folder's top)
+        self.folder = QLineEdit(clean_folder(str(files.start_folder(files.COMPANY))))
         self.folder.editingFinished.connect(self.on_folder_edited)
         browse = QPushButton(tr("浏览…"))
         browse.clicked.connect(self.on_browse_clicked)
@@ -104,6 +105,7 @@ class CompanyPage(QWizardPage):
     def on_browse_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("选择保存位置"), self.folder.text())
         if folder:
+            files.remember(files.COMPANY, Path(folder))
             self.folder.setText(clean_folder(folder))
 
     @Slot()

@@ -567,3 +567,22 @@ def test_start_window_opens_the_demo_company(
     with qtbot.waitSignal(window.open_requested, timeout=60000) as blocker:
         window.demo_button.click()
     assert blocker.args == [target] and target.is_file()
+
+
+def test_a_new_company_file_goes_to_documents_or_where_the_last_one_went(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QStandardPaths
+
+    from desktop.views import files
+
+    documents = tmp_path / "文档"
+    documents.mkdir()
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda kind: str(documents))
+    wizard = NewCompanyWizard(NewCompanyViewModel())
+    qtbot.addWidget(wizard)
+    assert wizard.company_page.folder.text() == str(documents)  # not the home folder's top
+    files.remember(files.COMPANY, tmp_path)  # a company file opened from there before
+    wizard = NewCompanyWizard(NewCompanyViewModel())
+    qtbot.addWidget(wizard)
+    assert wizard.company_page.folder.text() == str(tmp_path)
