@@ -24,7 +24,7 @@ from core.importers.headers import ColumnMapping
 from core.importers.sources import FieldSpec, SourceKind, source_kind
 from core.importers.table import ParsedTable
 from core.importers.totals import MonthTotals
-from core.importers.values import cell_text
+from core.importers.values import cell_text, unwrap
 from core.services.imports.owners import AccountMatch
 from desktop.i18n import tr
 
@@ -160,6 +160,16 @@ class SheetPreviewModel(_Table):
 # --- 4: which column feeds which field -----------------------------------------------------------
 
 
+def sample_text(spec: FieldSpec, cell: Any) -> str:
+    """A column's first value as it will be imported: without the ="…" Excel guard of 淘宝's
+    order numbers (="8893…" read as if the number were stored so), and a buyer's nickname
+    said to become a pseudonym (the name itself is never stored)."""
+    text = unwrap(cell_text(cell))
+    if spec.personal and text:
+        return tr("{value}（导入时换成匿名编号）").format(value=text)
+    return text
+
+
 @dataclass(frozen=True)
 class MappingRow:
     spec: FieldSpec
@@ -195,7 +205,7 @@ class MappingTableModel(_Table):
             column = match.column if match is not None else NOT_MAPPED
             sample = ""
             if match is not None and match.column < len(samples):
-                sample = cell_text(samples[match.column])
+                sample = sample_text(spec, samples[match.column])
             self._rows.append(
                 MappingRow(spec, column, match.header if match is not None else "", sample)
             )

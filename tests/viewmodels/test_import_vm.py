@@ -418,3 +418,21 @@ def test_template_rows_the_archive_would_refuse_show_before_commit(
     from core.services.imports import engine as imports
 
     assert len(imports.list_batches(session.app)) == 2  # the check wrote nothing
+
+
+def test_the_mapping_samples_read_as_they_will_be_imported(
+    qtbot: QtBot, session: SessionViewModel
+) -> None:
+    """淘宝's order number is shown without its ="…" Excel guard, the buyer's nickname with
+    what becomes of it."""
+    from tests.core.services.import_support import TAOBAO
+
+    vm = ImportWizardViewModel(session, [TAOBAO])
+    opened(qtbot, vm)
+    model = vm.mapping_model
+    samples = {
+        model.row_at(r).spec.name: model.index(r, MappingTableModel.COL_SAMPLE).data()  # type: ignore[union-attr]
+        for r in range(model.rowCount())
+    }
+    assert samples["order_id"].isdigit(), samples["order_id"]
+    assert samples["buyer"].endswith("（导入时换成匿名编号）"), samples["buyer"]
