@@ -89,12 +89,15 @@ def of_date(day: date) -> Month:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+@functools.lru_cache(maxsize=8192)
 def first_day(month: Month) -> date:
     index(month)  # validates
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
+@functools.lru_cache(maxsize=8192)
 def last_day(month: Month) -> date:
+    """Remembered, as ``index`` is: the dashboard asks it for 24 months 24,000 times."""
     return first_day(add(month, 1)) - timedelta(days=1)
 
 

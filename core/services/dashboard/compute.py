@@ -51,16 +51,9 @@ def dashboard(
         checklist = _checklist(s)
         everyone = {p.id: p for p in (staff if scope_set is None else _staff(s, None))}
 
-        month_ends: dict[str, date] = {}  # asked for 24 months, once per shop-month each
-
         def track_of(employee_id: int, m: str) -> str | None:
             person = everyone.get(employee_id)
-            if person is None:
-                return None
-            day = month_ends.get(m)
-            if day is None:
-                day = month_ends[m] = mo.last_day(m)
-            level = person.level_at(day)
+            level = person.level_at(mo.last_day(m)) if person is not None else None
             return levels[level].track if level in levels else None
 
         business = _business(s, month, track_of)
