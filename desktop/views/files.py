@@ -80,18 +80,27 @@ def open_file(parent: QWidget | None, title: str, filters: str, purpose: Purpose
 
 
 def save_file(
-    parent: QWidget | None, title: str, suggested: str, filters: str, purpose: Purpose
+    parent: QWidget | None,
+    title: str,
+    suggested: str,
+    filters: str,
+    purpose: Purpose,
+    suffix: str | None = None,
 ) -> Path | None:
     """Where to save a file named ``suggested`` (a bare name starts in the purpose's folder; a
-    path is kept as given), or None if the user cancelled."""
+    path is kept as given), or None if the user cancelled. ``suffix`` (".pdf") is added to a
+    name typed without it: Excel, a PDF reader or Tidui would not open "名单" otherwise."""
     proposed = (
         Path(suggested) if Path(suggested).is_absolute() else start_folder(purpose) / suggested
     )
     name, _ = QFileDialog.getSaveFileName(parent, title, str(proposed), filters)
     if not name:
         return None
-    remember(purpose, Path(name).parent)
-    return Path(name)
+    path = Path(name)
+    remember(purpose, path.parent)
+    if suffix and not path.name.lower().endswith(suffix.lower()):
+        path = path.with_name(path.name + suffix)
+    return path
 
 
 def choose_folder(parent: QWidget | None, title: str, purpose: Purpose) -> Path | None:
@@ -103,9 +112,5 @@ def choose_folder(parent: QWidget | None, title: str, purpose: Purpose) -> Path 
 
 
 def ask_save_xlsx(parent: QWidget | None, title: str, suggested: str) -> Path | None:
-    """A place for an .xlsx file, or None if the user cancelled; the suffix is added if left off
-    (Excel would not open "名单" without it)."""
-    path = save_file(parent, title, suggested, tr("Excel 工作簿 (*.xlsx)"), EXPORTS)
-    if path is None:
-        return None
-    return path if path.suffix.lower() == ".xlsx" else path.with_suffix(".xlsx")
+    """A place for an .xlsx file, or None if the user cancelled."""
+    return save_file(parent, title, suggested, tr("Excel 工作簿 (*.xlsx)"), EXPORTS, ".xlsx")

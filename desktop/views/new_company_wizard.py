@@ -289,7 +289,9 @@ class RecoveryPage(QWizardPage):
     @Slot()
     def on_save_pdf_clicked(self) -> None:
         default = str(self.vm.path.with_name(self.vm.path.stem + "-恢复密钥.pdf"))
-        path = files.save_file(self, tr("保存恢复密钥"), default, "PDF (*.pdf)", files.RECOVERY)
+        path = files.save_file(
+            self, tr("保存恢复密钥"), default, "PDF (*.pdf)", files.RECOVERY, ".pdf"
+        )
         if path is not None:
             self.vm.save_recovery_sheet(path)
             self.status.setText(tr("已保存：") + str(path))

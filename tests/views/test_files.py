@@ -102,3 +102,18 @@ def test_a_folder_that_is_gone_falls_back_to_documents_then_home(
     assert files.start_folder(files.PICTURES) == documents  # no 图片 folder on this PC
     monkeypatch.setattr(QStandardPaths, "writableLocation", lambda kind: "")
     assert files.start_folder(files.PICTURES) == Path.home()
+
+
+def test_a_name_typed_without_its_suffix_gets_it_once(
+    dialogs: tuple[_Dialogs, Path, Path], tmp_path: Path
+) -> None:
+    """Every save that needs a suffix gets it in one place: the recovery key's PDF and the
+    dashboard page used to be written as "恢复密钥" with none."""
+    seen, _downloads, _documents = dialogs
+    seen.answer = str(tmp_path / "悦颜-恢复密钥")
+    found = files.save_file(None, "保存恢复密钥", "", "PDF (*.pdf)", files.RECOVERY, ".pdf")
+    assert found == tmp_path / "悦颜-恢复密钥.pdf"
+    seen.answer = str(tmp_path / "报告.PDF")
+    assert files.save_file(None, "另存", "", "", files.REPORTS, ".pdf") == tmp_path / "报告.PDF"
+    seen.answer = str(tmp_path / "名单.v2")  # a dot inside the name is not a suffix to replace
+    assert files.ask_save_xlsx(None, "导出", "名单.xlsx") == tmp_path / "名单.v2.xlsx"

@@ -105,7 +105,9 @@ def ask_export_path(parent: QWidget, title: str, suggested: str) -> Path | None:
 
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     """Where to save the A4 page (tests replace this)."""
-    return files.save_file(parent, tr("导出 PDF"), suggested, tr("PDF 文件 (*.pdf)"), files.REPORTS)
+    return files.save_file(
+        parent, tr("导出 PDF"), suggested, tr("PDF 文件 (*.pdf)"), files.REPORTS, ".pdf"
+    )
 
 
 def _small_font(size: int = 8) -> QFont:

@@ -153,17 +153,16 @@ class ReportPreviewDialog(QDialog):
         return self.print_to(printer) > 0
 
     def ask_and_save(self) -> Path | None:
-        chosen = files.save_file(
+        path = files.save_file(
             self,
             tr("另存为 PDF"),
             self.vm.suggested_file_name(),
             tr("PDF 文件 (*.pdf)"),
             files.REPORTS,
+            ".pdf",
         )
-        if chosen is None:
+        if path is None:
             return None
-        pdf = chosen.name.lower().endswith(".pdf")
-        path = chosen if pdf else chosen.with_name(chosen.name + ".pdf")
         return self.vm.save(path)
 
     def ask_and_export(self) -> None:

@@ -476,14 +476,11 @@ class BackupTab(QWidget):
         backup = self._selected()
         if backup is None:
             return
-        chosen = files.save_file(
-            self, tr("恢复为新档案"), "", tr("Tidui 公司档案 (*.tidui)"), files.COMPANY
+        target = files.save_file(
+            self, tr("恢复为新档案"), "", tr("Tidui 公司档案 (*.tidui)"), files.COMPANY, ".tidui"
         )
-        if chosen is None:
+        if target is None:
             return
-        target = (
-            chosen if chosen.name.endswith(".tidui") else chosen.with_name(chosen.name + ".tidui")
-        )
         password = self._ask_password(tr("恢复为新档案"))
         if password is not None and self.vm.restore_to_new(backup, target, password):
             self.refresh()

@@ -77,7 +77,7 @@ class RecoveryKeyDialog(QDialog):
 
     @Slot()
     def on_save_pdf_clicked(self) -> None:
-        path = files.save_file(self, tr("保存恢复密钥"), "", "PDF (*.pdf)", files.RECOVERY)
+        path = files.save_file(self, tr("保存恢复密钥"), "", "PDF (*.pdf)", files.RECOVERY, ".pdf")
         if path is not None:
             self.vm.save_recovery_sheet(path)
             self.status.setText(tr("已保存：") + str(path))
