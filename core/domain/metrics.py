@@ -334,6 +334,17 @@ def format_amount(unit: str, amount: float, lang: str = "zh", decimals: int | No
     return format_value(unit, amount, lang, decimals)
 
 
+def format_criterion_value(
+    unit: str, kind: str | None, value: float, lang: str = "zh", decimals: int | None = None
+) -> str:
+    """A rule's observed or required number in its metric's unit; a ``change`` rule's in the
+    amount of change (转化率 3.5% − 1.9% is 1.6个百分点, not 1.6%). The case view, the review
+    checklist and the printed evaluation report all write it through here."""
+    if kind == "change":
+        return format_amount(unit, value, lang, decimals)
+    return format_value(unit, value, lang, decimals)
+
+
 def format_change(unit: str, change: Value, lang: str = "zh", decimals: int | None = None) -> str:
     """A signed difference ("+1.8个百分点", "-¥2,000")."""
     if change is None or math.isnan(change):

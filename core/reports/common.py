@@ -128,7 +128,5 @@ def value_text(criterion: dict[str, Any], value: Any) -> str:
         if kind not in ("each_month", "change", "average"):
             return mx.format_value("ratio", float(value), "zh", 1)
         unit = unit_of(criterion)
-        if kind == "change" and unit == "percent":
-            return mx.format_amount(unit, float(value), "zh", 1)
-        return mx.format_value(unit, float(value), "zh", 0 if unit == "yuan" else 1)
+        return mx.format_criterion_value(unit, kind, float(value), "zh", 0 if unit == "yuan" else 1)
     return str(value)

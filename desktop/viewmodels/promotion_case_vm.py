@@ -72,9 +72,9 @@ def observed_text(metric: object, value: object, lang: str = "zh", kind: object 
         return "、".join(observed_text(metric, v, lang, kind) for v in value)
     if not isinstance(value, int | float) or not math.isfinite(value):
         return "—"
-    if kind == "change":
-        return metrics.format_amount(found.unit, float(value), lang, decimals=1)
-    return metrics.format_value(found.unit, float(value), lang, decimals=1)
+    return metrics.format_criterion_value(
+        found.unit, str(kind) if kind else None, float(value), lang, decimals=1
+    )
 
 
 def money(value: int | None) -> str:
