@@ -420,3 +420,23 @@ def test_a_new_employee_is_offered_the_next_free_number(qtbot: QtBot, company: A
     assert not page.form_vm.dirty
     qtbot.keyClicks(form.no, "E100")
     assert form.no.text() == "E100"
+
+
+def test_an_employee_opened_from_elsewhere_is_the_one_selected_in_the_list(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    """The dashboard's people lists and cases open someone's archive: the list used to keep
+    its first row highlighted beside the other person's form."""
+    from desktop.viewmodels.employees_vm import EmployeeTableModel
+
+    for no, name in (("E001", "王芳"), ("E002", "李娜"), ("E003", "赵磊")):
+        employees.create_employee(
+            company, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
+        )
+    page = make_page(qtbot, company)
+    third = next(r.id for r in employees.list_employees(company) if r.no == "E003")
+    page.show_employee(third)
+    current = page.table.currentIndex()
+    assert current.data(EmployeeTableModel.EmployeeIdRole) == third
+    assert [i.row() for i in page.table.selectionModel().selectedRows()] == [current.row()]
+    assert page.form_vm.employee_id == third

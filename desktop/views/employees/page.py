@@ -329,17 +329,22 @@ class EmployeesPage(QWidget):
     def _reselect(self) -> None:
         """Keep the employee in the form selected in the list if they are still listed."""
         self._update_count()
+        self._select_current()
+
+    def _select_current(self) -> None:
+        """The form's employee selected (and scrolled to) in the list. The list's own handler
+        sees the employee already in the form and loads nothing."""
         if self._current_id is None:
             return
         row = self.list_vm.model.row_of(self._current_id)
         if row >= 0:
-            self.table.selectionModel().blockSignals(True)
+            index = self.list_vm.model.index(row, 0)
             self.table.selectionModel().setCurrentIndex(
-                self.list_vm.model.index(row, 0),
+                index,
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
-            self.table.selectionModel().blockSignals(False)
+            self.table.scrollTo(index)
 
     def on_table_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if not current.isValid():
@@ -364,6 +369,8 @@ class EmployeesPage(QWidget):
         self.form_vm.load(employee_id)
         self.archive_vm.set_employee(employee_id)
         self._rebuild_extra_tabs()
+        # opened from elsewhere (the dashboard, a case): the list shows whom the form shows
+        self._select_current()
 
     def _rebuild_extra_tabs(self) -> None:
         for widget in self.extra_tabs:
