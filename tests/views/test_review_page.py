@@ -232,3 +232,26 @@ def test_an_evidence_file_opens_from_the_panel(
         worker.cancel_all()
         worker.wait_all()
         app.close(backup=False)
+
+
+def test_a_single_value_in_the_checklist_is_not_broken_across_lines(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    """孙悦's 转化率 change read "1.6个百分 / 点" in 实际 and 要求 at 1366×768 (seen under Xvfb)."""
+    from PySide6.QtWidgets import QLabel
+
+    page = ReviewPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.resize(1366, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    _show(page, "孙悦")
+    qtbot.wait(50)
+    values = [
+        label
+        for label in page.findChildren(QLabel)
+        if label.isVisible() and label.text().endswith("个百分点") and len(label.text()) < 12
+    ]
+    assert len(values) == 2, [v.text() for v in values]  # observed and required
+    for label in values:
+        assert not label.wordWrap() and label.width() >= label.sizeHint().width(), label.text()

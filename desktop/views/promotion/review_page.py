@@ -195,8 +195,9 @@ class DetailPanel(QWidget):
             rule = _label(check.rule)
             rule.setToolTip(check.explanation)
             grid.addWidget(rule, r, 1)
-            grid.addWidget(_label(check.observed), r, 2)
-            grid.addWidget(_label(check.required), r, 3)
+            # one value stays whole ("1.6个百分点" was broken as 1.6个百分 / 点); month lists wrap
+            grid.addWidget(_label(check.observed, wrap="、" in check.observed), r, 2)
+            grid.addWidget(_label(check.required, wrap=False), r, 3)
             if any(v is not None for v in check.series):
                 spark = Sparkline(check.series)
                 spark.setToolTip(
