@@ -163,6 +163,17 @@ def _show(page: ReviewPage, name: str) -> None:
     page.table.setCurrentIndex(page.vm.candidates.index(number, 0))
 
 
+def _sun_yue(qtbot: QtBot, app: AppSession) -> ReviewPage:
+    """晋升评审 at a laptop's 1366×720, on 孙悦's move to 运营专员."""
+    page = ReviewPage(SessionViewModel(app))
+    qtbot.addWidget(page)
+    page.resize(1366, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    _show(page, "孙悦")
+    return page
+
+
 def test_the_panel_shows_competencies_against_the_target_level_and_360_quotes(
     qtbot: QtBot, owner: AppSession, demo_file: Path, tmp_path: Path
 ) -> None:
@@ -170,12 +181,7 @@ def test_the_panel_shows_competencies_against_the_target_level_and_360_quotes(
     comments: the anonymous peer's is quoted for the owner only."""
     from desktop.views.employees.radar import CompetencyRadar
 
-    page = ReviewPage(SessionViewModel(owner))
-    qtbot.addWidget(page)
-    page.resize(1366, 720)
-    page.show()
-    qtbot.waitExposed(page)
-    _show(page, "孙悦")
+    page = _sun_yue(qtbot, owner)
     rows = {c.competency: c for c in page.vm.competency_rows()}
     assert rows["团队协作"].expected == "3级"
     assert rows["团队协作"].mean == "3.5（2人评）"  # 上级 3 + anonymous 同事 4; 自评 5 left out
@@ -240,12 +246,7 @@ def test_a_single_value_in_the_checklist_is_not_broken_across_lines(
     """孙悦's 转化率 change read "1.6个百分 / 点" in 实际 and 要求 at 1366×768 (seen under Xvfb)."""
     from PySide6.QtWidgets import QLabel
 
-    page = ReviewPage(SessionViewModel(owner))
-    qtbot.addWidget(page)
-    page.resize(1366, 720)
-    page.show()
-    qtbot.waitExposed(page)
-    _show(page, "孙悦")
+    page = _sun_yue(qtbot, owner)
     qtbot.wait(50)
     values = [
         label
