@@ -116,7 +116,10 @@ class OrderFact(Base):
 
     __tablename__ = "order_facts"
     __table_args__ = (
-        Index("ix_order_store_month", "store_id", "month"),
+        # Month first: a new month's orders go onto the end of the index, where store first put
+        # them into the middle of each shop's run (year three: 32 ms more for a month's import).
+        # Every query on it names the month(s): ``month IN (…) AND store_id …`` is a seek each.
+        Index("ix_order_month_store", "month", "store_id"),
         Index("ix_order_batch", "batch_id"),
         _replaced_index("ix_order_superseded"),
         # the orders of a live account (抖店 orders through a 直播间), for its month totals

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, insert, inspect, select, update
 
 from core.model import Base, FileMeta
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,17 @@ def _month_indexes(conn: Connection) -> None:
                 index.create(conn, checkfirst=True)
 
 
+def _orders_month_first(conn: Connection) -> None:
+    """The orders' store-month index becomes month-store (ix_order_month_store): a month's
+    import then appends to it instead of inserting into the middle of a shop's years of
+    orders. Built once from the rows (a few seconds for three years of ten shops)."""
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_order_store_month")
+    for table in Base.metadata.sorted_tables:
+        for index in table.indexes:
+            if index.name == "ix_order_month_store":
+                index.create(conn, checkfirst=True)
+
+
 # Version 1 is the first released schema (created by create_schema); each later step upgrades
 # a file one version, e.g. Migration(3, "add employees.nickname", lambda c: c.exec_driver_sql(...)).
 MIGRATIONS: list[Migration] = [
@@ -123,6 +134,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "audit entries signed by their author", _audit_signatures),
     Migration(6, "buyer keys beside the store-month totals", _totals_buyer_keys),
     Migration(7, "month indexes of the monthly facts", _month_indexes),
+    Migration(8, "orders indexed month first", _orders_month_first),
 ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain import months as mo
@@ -166,9 +166,23 @@ def add_store(app: AppSession, name: str, platform: str, aliases: list[str] | No
 
 
 def store_has_data(session: Session, store_id: int) -> bool:
-    for table in (StoreDayFact, StoreMonthFact, OrderFact, LiveSessionFact):
+    for table in (StoreDayFact, StoreMonthFact, LiveSessionFact):
         if session.scalar(select(table.id).where(table.store_id == store_id).limit(1)) is not None:
             return True
+    return _has_orders(session, store_id)
+
+
+def _has_orders(session: Session, store_id: int) -> bool:
+    """Whether any order is the store's, asked month by month: the orders' index is month
+    first (ix_order_month_store), so each question is a seek, where asking by store alone
+    would read every order of the file (millions after a few years) to find none."""
+    earliest = select(func.min(OrderFact.month))
+    month = session.scalar(earliest)
+    while month is not None:
+        found = select(OrderFact.id).where(OrderFact.month == month, OrderFact.store_id == store_id)
+        if session.scalar(found.limit(1)) is not None:
+            return True
+        month = session.scalar(earliest.where(OrderFact.month > month))
     return False
 
 
