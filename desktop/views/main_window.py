@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -49,6 +50,8 @@ class MainWindow(QMainWindow):
         self._allow_close = False
         self.pages: dict[str, QWidget] = {}
         self.specs: list[PageSpec] = []
+        # per screen, the control the keyboard was last in: coming back puts it there again
+        self._last_focus: dict[QWidget, QWidget] = {}
 
         self.sidebar = QListWidget()
         self.sidebar.setFixedWidth(150)
@@ -91,6 +94,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
 
         self._build_menus()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self.on_focus_changed)
         # Auto-lock after idle minutes (Settings → 我的账号): the same lock as Ctrl+L.
         self.idle_watcher = IdleWatcher(self)
         self.idle_watcher.idle.connect(self.on_idle)
@@ -172,6 +178,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()
+        self._last_focus.clear()
         self.specs = []
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
@@ -230,14 +237,25 @@ class MainWindow(QMainWindow):
             self.focus_page()
 
     def focus_page(self) -> None:
-        """The keyboard to the shown screen's list or search field (else its first control),
-        unless it is in that screen already. Switching screens left it on the sidebar, where
-        the screen's own shortcuts (新建员工 Ctrl+N, 保存 Ctrl+S, 查找 Ctrl+F) did nothing."""
+        """The keyboard to the shown screen: back to the control it was last in there, else
+        to the screen's list or search field (else its first control); unless it is in that
+        screen already. Switching screens left it on the sidebar, where the screen's own
+        shortcuts (新建员工 Ctrl+N, 保存 Ctrl+S, 查找 Ctrl+F) did nothing."""
         page = self.stack.currentWidget()
         focused = QApplication.focusWidget()
         if page is None:
             return
         if focused is not None and page.isAncestorOf(focused):
+            return
+        last = self._last_focus.get(page)
+        if (
+            last is not None
+            and shiboken6.isValid(last)
+            and page.isAncestorOf(last)
+            and last.isVisible()
+            and last.isEnabled()
+        ):
+            last.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         candidates: list[QWidget] = []
         widget = page.nextInFocusChain()
@@ -258,6 +276,12 @@ class MainWindow(QMainWindow):
             chosen.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # -- slots ----------------------------------------------------------------
+    @Slot(QWidget, QWidget)
+    def on_focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        page = self.stack.currentWidget()
+        if now is not None and page is not None and page.isAncestorOf(now):
+            self._last_focus[page] = now
+
     @Slot(int)
     def on_sidebar_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.specs):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.session import AppSession
@@ -111,3 +111,40 @@ def test_a_screen_chosen_by_keyboard_takes_the_keyboard(
     row = window.sidebar.currentRow()
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
     assert window.sidebar.currentRow() == row + 1 and window.sidebar.hasFocus()
+
+
+def _click_sidebar(qtbot: QtBot, window: MainWindow, key: str) -> None:
+    row = next(r for r, spec in enumerate(window.specs) if spec.key == key)
+    rect = window.sidebar.visualItemRect(window.sidebar.item(row))
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    _settle(qtbot)
+
+
+def test_coming_back_to_a_screen_puts_the_keyboard_where_it_was(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """In an employee's form, a click on 达标名单 in the sidebar, then on 员工档案: the keyboard
+    is back in the field it was in, not in the search box (Qt's own stack does this only when
+    the focus was inside the screen left; a first visit still starts in the search box)."""
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    _click_sidebar(qtbot, window, "employees")
+    page = window.pages["employees"]
+    assert QApplication.focusWidget() is page.search  # type: ignore[attr-defined]
+    fields = [
+        w
+        for w in page.basic.findChildren(QLineEdit)  # type: ignore[attr-defined]
+        if w.isVisible() and w.isEnabled() and not w.isReadOnly()
+    ]
+    field = fields[1]
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(field.hasFocus)
+
+    _click_sidebar(qtbot, window, "eligibility")
+    elsewhere = QApplication.focusWidget()
+    assert elsewhere is not None and not page.isAncestorOf(elsewhere)
+    _click_sidebar(qtbot, window, "employees")
+    assert QApplication.focusWidget() is field
