@@ -255,7 +255,9 @@ class MainWindow(QMainWindow):
             and last.isVisible()
             and last.isEnabled()
         ):
-            last.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            # as a window given back the keyboard: the cursor where it was, nothing selected
+            # (a shortcut's focus selects a field's whole text, and the next key replaced it)
+            last.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
             return
         candidates: list[QWidget] = []
         widget = page.nextInFocusChain()

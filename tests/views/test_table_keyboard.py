@@ -121,7 +121,7 @@ def _click_sidebar(qtbot: QtBot, window: MainWindow, key: str) -> None:
 
 
 def test_coming_back_to_a_screen_puts_the_keyboard_where_it_was(
-    qtbot: QtBot, demo_company: AppSession
+    qtbot: QtBot, demo_company: AppSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In an employee's form, a click on 达标名单 in the sidebar, then on 员工档案: the keyboard
     is back in the field it was in, not in the search box (Qt's own stack does this only when
@@ -133,6 +133,7 @@ def test_coming_back_to_a_screen_puts_the_keyboard_where_it_was(
     window.activateWindow()
     _click_sidebar(qtbot, window, "employees")
     page = window.pages["employees"]
+    monkeypatch.setattr(page, "ask_unsaved", lambda: "discard")  # never a modal box at the end
     assert QApplication.focusWidget() is page.search  # type: ignore[attr-defined]
     fields = [
         w
@@ -142,9 +143,15 @@ def test_coming_back_to_a_screen_puts_the_keyboard_where_it_was(
     field = fields[1]
     qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(field.hasFocus)
+    field.setCursorPosition(2)
+    text = field.text()
 
     _click_sidebar(qtbot, window, "eligibility")
     elsewhere = QApplication.focusWidget()
     assert elsewhere is not None and not page.isAncestorOf(elsewhere)
     _click_sidebar(qtbot, window, "employees")
     assert QApplication.focusWidget() is field
+    # the cursor where it was and nothing selected: the next key types, it does not replace
+    assert not field.hasSelectedText() and field.cursorPosition() == 2
+    qtbot.keyClick(field, Qt.Key.Key_9)
+    assert field.text() == text[:2] + "9" + text[2:]
