@@ -42,6 +42,9 @@ class _SetField(QUndoCommand):
         # typing in one text field is one undo step, not one per character
         if isinstance(other, _SetField) and other.name == self.name and isinstance(self.new, str):
             self.new = other.new
+            # typed back to what it was (the field's own Ctrl+Z, or the text retyped): no
+            # edit left, and the stack drops it, so the form is unchanged again, not "*"
+            self.setObsolete(self.new == self.old)
             return True
         return False
 

@@ -169,6 +169,32 @@ def test_form_undo_validation_and_save(qtbot: QtBot, company: AppSession) -> Non
     assert form.value("name").startswith("#") and not form.can_edit
 
 
+def test_typing_a_field_back_to_what_it_was_leaves_the_form_unchanged(
+    qtbot: QtBot, company: AppSession
+) -> None:
+    """138…01 → 9 → 138…01 (the field's own Ctrl+Z, or retyped): no edit is left, so no "*"
+    and no "未保存的修改" question; an edit of another field before it stays."""
+    form = EmployeeFormViewModel(SessionViewModel(company))
+    form.new()
+    form.set_field("no", "E001")
+    form.set_field("name", "王芳")
+    form.set_field("phone", "13800000001")
+    with qtbot.waitSignal(form.saved):
+        assert form.save()
+    assert not form.dirty
+    with qtbot.waitSignal(form.dirty_changed, check_params_cb=lambda dirty: not dirty):
+        form.set_field("phone", "9")
+        assert form.dirty
+        form.set_field("phone", "13800000001")
+    assert not form.dirty and form.undo_stack.count() == 0
+    form.set_field("notes", "调岗面谈")
+    form.set_field("phone", "9")
+    form.set_field("phone", "13800000001")
+    assert form.dirty and form.undo_stack.count() == 1  # the note
+    form.undo_stack.undo()
+    assert not form.dirty and form.value("notes") in ("", None)
+
+
 def test_archive_viewmodel_models_and_commands(
     qtbot: QtBot, company: AppSession, tmp_path: Path
 ) -> None:
