@@ -74,6 +74,28 @@ def make_company(
     )
 
 
+def as_older_schema(app: AppSession, version: int, *undo: str) -> AppSession:
+    """``app``'s file made a file of schema ``version`` (``undo``: SQL taking out what the later
+    migrations add), closed and logged in again: the migrations run as they do when a shop
+    opens a file from an older Tidui. Returns the new log-in."""
+    from sqlalchemy import text
+
+    from core.services.admin import auth
+
+    path = app.file.path
+    with app.uow() as uow:
+        conn = uow.session.connection()
+        for sql in undo:
+            conn.exec_driver_sql(sql)
+        conn.execute(
+            text("UPDATE file_meta SET value = :v WHERE key = 'schema_version'"),
+            {"v": str(version)},
+        )
+        uow.commit()
+    app.close(backup=False)
+    return auth.log_in(path, OWNER, OWNER_PASSWORD)
+
+
 @pytest.fixture
 def company(tmp_path: Path) -> Iterator[AppSession]:
     """A new, empty company file logged in as the owner; closed (without backup) afterwards."""

@@ -13,13 +13,12 @@ from hypothesis import strategies as st
 from sqlalchemy import text, update
 
 from core.model import OrderFact
-from core.services.admin import auth
 from core.services.admin.maintenance import verify
 from core.services.eligibility import metrics as kpi
 from core.services.eligibility import order_totals
 from core.services.imports import engine as imports
 from core.session import AppSession
-from tests.conftest import OWNER, OWNER_PASSWORD
+from tests.conftest import as_older_schema
 from tests.core.services.import_support import DOUYIN, LIVE, TAOBAO, with_people
 
 
@@ -99,16 +98,9 @@ def test_a_file_from_before_the_totals_gets_them_when_it_is_opened(
     imports.import_file(demo, DOUYIN, unmatched_accounts="skip")
     expected = _in_step(demo)
     gmv = _gmv(demo)
-    path = demo.file.path
-    with demo.uow() as uow:
-        conn = uow.session.connection()
-        conn.exec_driver_sql("DROP TABLE order_month_totals")
-        conn.exec_driver_sql("DROP INDEX ix_order_live_month")
-        conn.execute(text("UPDATE file_meta SET value='3' WHERE key='schema_version'"))
-        uow.commit()
-    demo.close(backup=False)
-
-    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    app = as_older_schema(
+        demo, 3, "DROP TABLE order_month_totals", "DROP INDEX ix_order_live_month"
+    )
     try:
         assert 4 in [m.version for m in app.file.migrated]
         assert _in_step(app) == expected and expected
@@ -285,15 +277,7 @@ def test_a_file_of_schema_5_gets_its_buyer_keys_kept_when_it_is_opened(
     imports.import_file(demo, _more_orders(tmp_path), on_duplicate="skip")
     expected = _in_step(demo)
     assert all(t.buyer_keys for t in expected if t.buyers)
-    path = demo.file.path
-    with demo.uow() as uow:
-        conn = uow.session.connection()
-        conn.exec_driver_sql("DROP TABLE order_month_buyers")
-        conn.execute(text("UPDATE file_meta SET value='5' WHERE key='schema_version'"))
-        uow.commit()
-    demo.close(backup=False)
-
-    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    app = as_older_schema(demo, 5, "DROP TABLE order_month_buyers")
     try:
         assert app.file.migrated[0].version == 6  # then any later ones
         assert _in_step(app) == expected

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
-
-from core.services.admin import auth
 from core.storage.migrations import MONTH_INDEXES, SCHEMA_VERSION
-from tests.conftest import OWNER, OWNER_PASSWORD, make_company
+from tests.conftest import as_older_schema, make_company
 
 
 def _indexes(app: object) -> set[str]:
@@ -22,16 +19,7 @@ def test_version_6_file_gets_the_month_indexes_and_the_newest_month_uses_them(
 ) -> None:
     app, _ = make_company(tmp_path)
     assert set(MONTH_INDEXES) <= _indexes(app)
-    path = app.file.path
-    with app.uow() as uow:
-        conn = uow.session.connection()
-        for name in MONTH_INDEXES:
-            conn.exec_driver_sql(f"DROP INDEX {name}")
-        conn.execute(text("UPDATE file_meta SET value='6' WHERE key='schema_version'"))
-        uow.commit()
-    app.close(backup=False)
-
-    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    app = as_older_schema(app, 6, *(f"DROP INDEX {name}" for name in MONTH_INDEXES))
     assert [m.version for m in app.file.migrated] == list(range(7, SCHEMA_VERSION + 1))
     assert set(MONTH_INDEXES) <= _indexes(app)
     with app.read() as s:

@@ -8,11 +8,10 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from core.services.admin import auth
 from core.services.archive import stores
 from core.services.imports import engine as imports
 from core.session import AppSession
-from tests.conftest import OWNER, OWNER_PASSWORD, make_company
+from tests.conftest import as_older_schema, make_company
 from tests.core.services.import_support import TAOBAO, with_people
 
 
@@ -34,16 +33,12 @@ def test_a_new_file_indexes_the_orders_month_first(tmp_path: Path) -> None:
 
 def test_a_schema_7_file_gets_the_month_first_index_when_it_is_opened(tmp_path: Path) -> None:
     app, _ = make_company(tmp_path)
-    path = app.file.path
-    with app.uow() as uow:
-        conn = uow.session.connection()
-        conn.exec_driver_sql("DROP INDEX ix_order_month_store")
-        conn.exec_driver_sql("CREATE INDEX ix_order_store_month ON order_facts (store_id, month)")
-        conn.execute(text("UPDATE file_meta SET value='7' WHERE key='schema_version'"))
-        uow.commit()
-    app.close(backup=False)
-
-    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    app = as_older_schema(
+        app,
+        7,
+        "DROP INDEX ix_order_month_store",
+        "CREATE INDEX ix_order_store_month ON order_facts (store_id, month)",
+    )
     assert [m.version for m in app.file.migrated] == [8]
     found = _indexes(app)
     assert "ix_order_store_month" not in found

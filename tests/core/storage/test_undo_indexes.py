@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
-
 from core.model import Base
-from core.services.admin import auth
 from core.storage.migrations import SCHEMA_VERSION, UNDO_INDEXES
-from tests.conftest import OWNER, OWNER_PASSWORD, make_company
+from tests.conftest import as_older_schema, make_company
 
 
 def _indexes(app: object) -> set[str]:
@@ -31,17 +28,7 @@ def test_new_file_has_the_undo_indexes(tmp_path: Path) -> None:
 
 def test_version_2_file_is_migrated_and_gets_the_indexes(tmp_path: Path) -> None:
     app, _ = make_company(tmp_path)
-    path = app.file.path
-    with app.uow() as uow:
-        conn = uow.session.connection()
-        for name in UNDO_INDEXES:
-            conn.exec_driver_sql(f"DROP INDEX {name}")
-        conn.execute(text("UPDATE file_meta SET value='2' WHERE key='schema_version'"))
-        uow.commit()
-    assert not set(UNDO_INDEXES) & _indexes(app)
-    app.close(backup=False)
-
-    app = auth.log_in(path, OWNER, OWNER_PASSWORD)
+    app = as_older_schema(app, 2, *(f"DROP INDEX {name}" for name in UNDO_INDEXES))
     assert app.file.migrated[0].version == 3  # then any later ones
     assert set(UNDO_INDEXES) <= _indexes(app)
     with app.read() as s:
