@@ -74,13 +74,10 @@ def make_company(
     )
 
 
-def as_older_schema(app: AppSession, version: int, *undo: str) -> AppSession:
+def older_file(app: AppSession, version: int, *undo: str) -> Path:
     """``app``'s file made a file of schema ``version`` (``undo``: SQL taking out what the later
-    migrations add), closed and logged in again: the migrations run as they do when a shop
-    opens a file from an older Tidui. Returns the new log-in."""
+    migrations add) and closed: what a shop has after using an older Tidui."""
     from sqlalchemy import text
-
-    from core.services.admin import auth
 
     path = app.file.path
     with app.uow() as uow:
@@ -93,7 +90,15 @@ def as_older_schema(app: AppSession, version: int, *undo: str) -> AppSession:
         )
         uow.commit()
     app.close(backup=False)
-    return auth.log_in(path, OWNER, OWNER_PASSWORD)
+    return path
+
+
+def as_older_schema(app: AppSession, version: int, *undo: str) -> AppSession:
+    """``older_file``, logged in again: the migrations run as they do when a shop opens a file
+    from an older Tidui. Returns the new log-in."""
+    from core.services.admin import auth
+
+    return auth.log_in(older_file(app, version, *undo), OWNER, OWNER_PASSWORD)
 
 
 @pytest.fixture

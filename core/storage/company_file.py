@@ -28,7 +28,9 @@ from core.errors import (
     UnknownUser,
     WrongPassword,
 )
+from core.i18n import Message
 from core.model import FileMeta
+from core.progress import NO_PROGRESS, Progress
 from core.storage import anchor as anchors
 from core.storage import backup as backups
 from core.storage.anchor import ANCHOR_SUFFIX
@@ -474,6 +476,7 @@ def _open_with_key(
     key: bytes,
     lock: CompanyLock,
     migrations: list[Migration] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> OpenFile:
     engine = make_engine(path, key)
     try:
@@ -505,7 +508,10 @@ def _open_with_key(
     opened.examine_anchor()
     if pending(version, steps):
         try:
+            # a file from an older Tidui: backed up, then upgraded (seconds for years of orders)
+            progress.step(0, 2, Message("file.upgrading.backup", {"file": path.name}))
             opened.backup(reason=f"before-migration-v{version}")
+            progress.step(1, 2, Message("file.upgrading", {"file": path.name}))
             opened.migrated = migrate(engine, steps)
         except BaseException:
             engine.dispose()
@@ -531,8 +537,13 @@ def _check_paths(path: Path) -> Path:
 
 
 def open_with_password(
-    path: Path, login: str, password: str, migrations: list[Migration] | None = None
+    path: Path,
+    login: str,
+    password: str,
+    migrations: list[Migration] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> OpenFile:
+    """Open with an account's password; ``progress`` hears of an upgrade of an older file."""
     path = _check_paths(path)
     keyfile = KeyFile.load(keys_path_for(path))
     lock = CompanyLock(path)
@@ -550,7 +561,7 @@ def open_with_password(
             refused = error
             key, seed = _unlock_or(staged, login, password, error)
         try:
-            opened = _open_with_key(path, keyfile, key, lock, migrations)
+            opened = _open_with_key(path, keyfile, key, lock, migrations, progress)
         except CorruptFile as error:
             # A re-key may have reached the data before a crash kept its key file staged.
             if error.code != "file.data_corrupt" or staged is None:
@@ -558,7 +569,7 @@ def open_with_password(
             new_key, seed = _unlock_or(staged, login, password, error)
             if new_key == key:
                 raise
-            opened = _open_with_key(path, keyfile, new_key, lock, migrations)
+            opened = _open_with_key(path, keyfile, new_key, lock, migrations, progress)
         if refused is not None and opened.keyfile is keyfile:
             # only the staged key file knew this password, and its change never committed
             opened.engine.dispose()

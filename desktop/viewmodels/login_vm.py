@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from core.errors import FileInUse, TiduiError, WrongPassword
 from core.i18n import render
@@ -26,6 +26,7 @@ class LoginViewModel(QObject):
     failed = Signal(str)
     locked_out = Signal(str)
     busy_changed = Signal(bool)
+    note_changed = Signal(str)  # what the log-in is doing, when it takes long (an upgrade)
 
     def __init__(
         self, path: Path, current: AppSession | None = None, parent: QObject | None = None
@@ -81,16 +82,21 @@ class LoginViewModel(QObject):
         current = self.current
 
         def work(progress: Progress) -> AppSession:
-            del progress
             if current is not None:
                 return auth.unlock_again(current, login, password)
-            return auth.log_in(self.path, login, password)
+            return auth.log_in(self.path, login, password, progress=progress)
 
         self._set_busy(True)
         job = worker.start(work, parent=self)
+        job.progressed.connect(self._on_progress)
         job.succeeded.connect(self._on_ok)
         job.raised.connect(self._on_error)
         job.failed.connect(self._on_failed)
+
+    @Slot(int, int, str)
+    def _on_progress(self, _done: int, _total: int, note: str) -> None:
+        if note:
+            self.note_changed.emit(note)
 
     def _on_ok(self, app: AppSession) -> None:
         self._set_busy(False)

@@ -106,6 +106,7 @@ class LoginDialog(QDialog):
         vm.failed.connect(self.on_failed)
         vm.locked_out.connect(self.on_locked_out)
         vm.busy_changed.connect(self.on_busy_changed)
+        vm.note_changed.connect(self.on_note_changed)
 
         problem = vm.problem_before_login()
         self.problem = problem or ""
@@ -177,6 +178,13 @@ class LoginDialog(QDialog):
             self.error.setText(tr("正在解锁…"))
         else:
             self.error.setStyleSheet("color: #b00020;")
+
+    @Slot(str)
+    def on_note_changed(self, note: str) -> None:
+        """An older file being upgraded: say so instead of 正在解锁… for those seconds."""
+        if self.vm.busy:
+            self.error.setStyleSheet("color: #555;")
+            self.error.setText(note)
 
     @Slot(object)
     def on_logged_in(self, app: AppSession) -> None:

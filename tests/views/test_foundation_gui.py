@@ -19,7 +19,7 @@ from desktop.views.login_dialog import LoginDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.new_company_wizard import NewCompanyWizard
 from desktop.views.start_window import StartWindow
-from tests.conftest import OWNER, OWNER_PASSWORD, make_company
+from tests.conftest import OWNER, OWNER_PASSWORD, make_company, older_file
 from tests.views.conftest import shot
 
 pytestmark = pytest.mark.gui
@@ -134,6 +134,23 @@ def test_login_three_wrong_passwords_then_out(qtbot: QtBot, tmp_path: Path) -> N
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.locked_out and not dialog.isVisible()
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_login_says_it_is_upgrading_a_file_from_an_older_tidui(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Instead of 正在解锁… for the seconds a three-year file's upgrade takes."""
+    app, _ = make_company(tmp_path)
+    path = older_file(app, 7, "DROP INDEX ix_order_month_store")
+    dialog = _login_dialog(qtbot, path)
+    shown: list[str] = []
+    dialog.vm.note_changed.connect(lambda _note: shown.append(dialog.error.text()))
+    dialog.password.setText(OWNER_PASSWORD)
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert len(shown) == 2 and "备份" in shown[0] and "正在升级" in shown[1]
+    assert dialog.app is not None
+    _close(dialog.app)
 
 
 def test_login_refused_while_file_is_open_elsewhere(qtbot: QtBot, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from core.errors import TooManyAttempts, UnknownUser, UserDisabled, ValidationEr
 from core.i18n import Message
 from core.model import Company, FileMeta, User
 from core.permissions import Role
+from core.progress import NO_PROGRESS, Progress
 from core.session import Actor, AppSession, append_audit
 from core.storage import company_file
 from core.storage.company_file import OpenFile
@@ -205,10 +206,18 @@ def _guarded(path: Path, attempt: Callable[[], AppSession]) -> AppSession:
 
 
 def log_in(
-    path: Path, login: str, password: str, migrations: list[Migration] | None = None
+    path: Path,
+    login: str,
+    password: str,
+    migrations: list[Migration] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> AppSession:
+    """``progress`` hears of an upgrade of a file from an older Tidui (backup, then migrations)."""
+
     def attempt() -> AppSession:
-        opened = company_file.open_with_password(Path(path), login.strip(), password, migrations)
+        opened = company_file.open_with_password(
+            Path(path), login.strip(), password, migrations, progress
+        )
         try:
             return _session_for(opened, login, opened.signing_seed)
         except BaseException:

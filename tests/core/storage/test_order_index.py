@@ -8,10 +8,13 @@ from typing import Any
 
 from sqlalchemy import event, text
 
+from core.i18n import Message
+from core.progress import Progress
+from core.services.admin import auth
 from core.services.archive import stores
 from core.services.imports import engine as imports
 from core.session import AppSession
-from tests.conftest import as_older_schema, make_company
+from tests.conftest import OWNER, OWNER_PASSWORD, as_older_schema, make_company, older_file
 from tests.core.services.import_support import TAOBAO, with_people
 
 
@@ -44,6 +47,24 @@ def test_a_schema_7_file_gets_the_month_first_index_when_it_is_opened(tmp_path: 
     assert "ix_order_store_month" not in found
     assert "(month, store_id)" in found["ix_order_month_store"]
     app.close(backup=False)
+
+
+def test_the_log_in_says_when_it_backs_up_and_upgrades_an_older_file(tmp_path: Path) -> None:
+    app, _ = make_company(tmp_path)
+    path = older_file(app, 7, "DROP INDEX ix_order_month_store")
+    heard: list[str] = []
+
+    def hear(_done: int, _total: int, note: Message | None) -> None:
+        heard.append(note.text() if note else "")
+
+    app = auth.log_in(path, OWNER, OWNER_PASSWORD, progress=Progress(hear))
+    assert [m.version for m in app.file.migrated] == [8]
+    assert len(heard) == 2 and all(path.name in note for note in heard)
+    assert "备份" in heard[0] and "正在升级" in heard[1]
+    app.close(backup=False)
+    heard.clear()
+    auth.log_in(path, OWNER, OWNER_PASSWORD, progress=Progress(hear)).close(backup=False)
+    assert heard == []  # an up-to-date file: nothing to say
 
 
 def _plans(app: AppSession, work: Any) -> list[tuple[str, str]]:
