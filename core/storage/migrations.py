@@ -39,6 +39,14 @@ def _promotion_tables(conn: Connection) -> None:
     Base.metadata.create_all(conn, tables=tables)  # type: ignore[arg-type]
 
 
+def _create_indexes(conn: Connection, names: Sequence[str]) -> None:
+    """The model's indexes ``names``, built from the rows on a file that has not got them."""
+    for table in Base.metadata.sorted_tables:
+        for index in table.indexes:
+            if index.name in names:
+                index.create(conn, checkfirst=True)
+
+
 # Fact-table indexes for undo: it deletes the batch's rows (batch_id, also ON DELETE CASCADE) and
 # brings back the rows it replaced (superseded_by); without them every fact table of a
 # multi-year file is scanned twice.
@@ -57,10 +65,7 @@ UNDO_INDEXES = (
 
 def _undo_indexes(conn: Connection) -> None:
     """Create the model's undo indexes on a file that predates them (no rows rewritten)."""
-    for table in Base.metadata.sorted_tables:
-        for index in table.indexes:
-            if index.name in UNDO_INDEXES:
-                index.create(conn, checkfirst=True)
+    _create_indexes(conn, UNDO_INDEXES)
 
 
 # file_meta key: the orders' store-month totals are still to be summed from the orders. The
@@ -76,10 +81,7 @@ def _order_totals(conn: Connection) -> None:
     from core.model import OrderMonthTotal
 
     Base.metadata.create_all(conn, tables=[OrderMonthTotal.__table__])  # type: ignore[list-item]
-    for table in Base.metadata.sorted_tables:
-        for index in table.indexes:
-            if index.name == "ix_order_live_month":
-                index.create(conn, checkfirst=True)
+    _create_indexes(conn, ("ix_order_live_month",))
     conn.execute(insert(FileMeta).values(key=ORDER_TOTALS_PENDING, value="1"))
 
 
@@ -108,10 +110,7 @@ def _month_indexes(conn: Connection) -> None:
     """Month indexes on the monthly overviews and live sessions: the newest month with data,
     asked each time the 达标名单 or a KPI tab opens, is read off the index instead of from
     every row (36,000 overview rows after three years of 1,000 people)."""
-    for table in Base.metadata.sorted_tables:
-        for index in table.indexes:
-            if index.name in MONTH_INDEXES:
-                index.create(conn, checkfirst=True)
+    _create_indexes(conn, MONTH_INDEXES)
 
 
 def _orders_month_first(conn: Connection) -> None:
@@ -119,10 +118,7 @@ def _orders_month_first(conn: Connection) -> None:
     import then appends to it instead of inserting into the middle of a shop's years of
     orders. Built once from the rows (a few seconds for three years of ten shops)."""
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_order_store_month")
-    for table in Base.metadata.sorted_tables:
-        for index in table.indexes:
-            if index.name == "ix_order_month_store":
-                index.create(conn, checkfirst=True)
+    _create_indexes(conn, ("ix_order_month_store",))
 
 
 # Version 1 is the first released schema (created by create_schema); each later step upgrades
