@@ -174,8 +174,7 @@ class LoginDialog(QDialog):
     def on_busy_changed(self, busy: bool) -> None:
         self.ok_button.setEnabled(not busy and self._ok_allowed())
         if busy:
-            self.error.setStyleSheet("color: #555;")
-            self.error.setText(tr("正在解锁…"))
+            self._show_working(tr("正在解锁…"))
         else:
             self.error.setStyleSheet("color: #b00020;")
 
@@ -183,8 +182,12 @@ class LoginDialog(QDialog):
     def on_note_changed(self, note: str) -> None:
         """An older file being upgraded: say so instead of 正在解锁… for those seconds."""
         if self.vm.busy:
-            self.error.setStyleSheet("color: #555;")
-            self.error.setText(note)
+            self._show_working(note)
+
+    def _show_working(self, text: str) -> None:
+        """What the log-in is doing, in grey on the line where its errors appear in red."""
+        self.error.setStyleSheet("color: #555;")
+        self.error.setText(text)
 
     @Slot(object)
     def on_logged_in(self, app: AppSession) -> None:
