@@ -44,16 +44,22 @@ def _editable(table: QTableView) -> bool:
     )
 
 
+def _shown_window(qtbot: QtBot, app: AppSession) -> MainWindow:
+    """The main window on ``app``, shown and active (the keyboard goes to it)."""
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window
+
+
 def _tables(page: QWidget) -> list[QTableView]:
     return [t for t in page.findChildren(QTableView) if t.model() and t.model().rowCount() > 0]
 
 
 def test_one_tab_leaves_every_read_only_table(qtbot: QtBot, demo_company: AppSession) -> None:
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    window = _shown_window(qtbot, demo_company)
     checked: list[str] = []
     stuck: list[str] = []
     for row, spec in enumerate(window.specs):
@@ -89,11 +95,7 @@ def test_a_screen_chosen_by_keyboard_takes_the_keyboard(
 ) -> None:
     """Ctrl+3 then Ctrl+N: a new employee. The focus stayed on the sidebar, where the screen's
     own shortcuts (新建 Ctrl+N, 保存 Ctrl+S) did nothing; ↑/↓ on the sidebar keep it there."""
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    window = _shown_window(qtbot, demo_company)
     window.sidebar.setFocus()
     qtbot.waitUntil(window.sidebar.hasFocus)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
@@ -126,11 +128,7 @@ def test_coming_back_to_a_screen_puts_the_keyboard_where_it_was(
     """In an employee's form, a click on 达标名单 in the sidebar, then on 员工档案: the keyboard
     is back in the field it was in, not in the search box (Qt's own stack does this only when
     the focus was inside the screen left; a first visit still starts in the search box)."""
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    window = _shown_window(qtbot, demo_company)
     _click_sidebar(qtbot, window, "employees")
     page = window.pages["employees"]
     monkeypatch.setattr(page, "ask_unsaved", lambda: "discard")  # never a modal box at the end
