@@ -17,7 +17,7 @@ from core.progress import Cancelled, Progress
 from core.reports import blocks as b
 from core.reports import evaluation as ev
 from core.reports import service, templates
-from core.reports.common import EmployeeBlock
+from core.reports.common import EmployeeBlock, value_text
 from core.reports.letter import preview_letter
 from core.services.eligibility import readiness as el
 from core.services.promotion import cases
@@ -77,6 +77,24 @@ def test_decided_evaluation_prints_its_snapshot_every_sentence_and_the_total(
     for signer in ev.SIGNERS:
         assert signer in text
     assert "悦颜美妆" in text  # the letterhead
+
+
+def test_a_criterions_own_number_is_printed_whole_not_broken_across_lines(
+    owner: AppSession, demo_cases: DemoCases, out: Path
+) -> None:
+    """孙悦's 要求 "1.5个百分点" was printed as 1.5个百分 / 点 in its narrow column (lists of
+    months, "13%、14%、16%", may still wrap)."""
+    view = cases.view_case(owner, demo_cases.decided)
+    pdf = write(
+        out / "e.pdf",
+        service.render_report(owner, "evaluation", demo_cases.sun, case_id=demo_cases.decided),
+    )
+    printed = set(pdftext(pdf).split())  # each cell's text as laid out, piece by piece
+    shown = [value_text(c, c.get(key)) for c in view.criteria for key in ("observed", "required")]
+    assert any("个百分点" in value for value in shown)  # the case has a rate's change
+    for value in shown:
+        if "、" not in value:
+            assert value in printed, value
 
 
 def test_undecided_evaluation_says_as_of_which_month(
