@@ -146,6 +146,10 @@ class LoginDialog(QDialog):
         self.reject()
 
     def reject(self) -> None:
+        # While unlocking (or upgrading an older file) Esc waits: closed then, the log-in
+        # finished behind the dialog and left the file open and locked with nobody using it.
+        if self.vm.busy:
+            return
         # Esc on the recovery page is 取消 there too; a lock-out always closes.
         if self.pages.currentIndex() == 1 and not self.locked_out:
             self.show_login_form()
@@ -173,6 +177,7 @@ class LoginDialog(QDialog):
     @Slot(bool)
     def on_busy_changed(self, busy: bool) -> None:
         self.ok_button.setEnabled(not busy and self._ok_allowed())
+        self.cancel_button.setEnabled(not busy)
         if busy:
             self._show_working(tr("正在解锁…"))
         else:

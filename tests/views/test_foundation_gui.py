@@ -153,6 +153,24 @@ def test_login_says_it_is_upgrading_a_file_from_an_older_tidui(
     _close(dialog.app)
 
 
+def test_esc_while_unlocking_waits_for_the_log_in_instead_of_leaving_the_file_open(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Closed mid-way, the log-in finished behind the dialog: the file stayed open and locked
+    (正在被使用) with nobody to close it. While busy, 取消 is off and Esc waits."""
+    app, _ = make_company(tmp_path)
+    path = older_file(app, 7, "DROP INDEX ix_order_month_store")  # seconds on a big file
+    dialog = _login_dialog(qtbot, path)
+    dialog.password.setText(OWNER_PASSWORD)
+    with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert dialog.vm.busy and not dialog.cancel_button.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()
+    assert dialog.result() == LoginDialog.DialogCode.Accepted and dialog.app is not None
+    _close(dialog.app)
+
+
 def test_login_refused_while_file_is_open_elsewhere(qtbot: QtBot, tmp_path: Path) -> None:
     app, _ = make_company(tmp_path)
     dialog = _login_dialog(qtbot, app.file.path)
