@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from core.domain import months as mo
+from core.domain import pinyin
 from core.domain.rules import DEFAULT_MARGIN, Readiness
 from core.errors import TiduiError
 from core.i18n import Message, current_language
@@ -149,7 +150,12 @@ class CandidateTableModel(QAbstractTableModel):
         if self._transition_id is not None and c.transition.id != self._transition_id:
             return False
         if self._search:
-            return self._search in c.person.no.lower() or self._search in c.person.name.lower()
+            wanted = self._search
+            return (
+                wanted in c.person.no.lower()
+                or wanted in c.person.name.lower()
+                or pinyin.matches(wanted, c.person.name)
+            )
         return True
 
     def _key(self, column: int) -> Callable[[Candidate], Any]:

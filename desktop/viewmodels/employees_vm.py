@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from core.domain import pinyin
 from core.i18n import current_language
 from core.services.archive import employees as emps
 from core.services.archive.employees import EmployeeRow
@@ -117,14 +118,14 @@ class EmployeeTableModel(QAbstractTableModel):
             return (
                 wanted in row.no.lower()
                 or wanted in row.name.lower()
-                or row.initials.startswith(wanted)
+                or pinyin.matches(wanted, row.name)
             )
         return True
 
     def _key(self, column: int) -> Callable[[EmployeeRow], Any]:
         keys: dict[int, Callable[[EmployeeRow], Any]] = {
             self.COL_NO: lambda r: r.no,
-            self.COL_NAME: lambda r: (r.initials, r.name),
+            self.COL_NAME: lambda r: (pinyin.spelled(r.name), r.name),
             self.COL_TRACK: lambda r: r.track,
             self.COL_LEVEL: lambda r: (r.level_rank, r.level),
             self.COL_DEPARTMENT: lambda r: r.department,
@@ -219,7 +220,7 @@ class EmployeeTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
             return QBrush(QColor("#888888"))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_NAME and row.initials:
-            return row.initials
+            return pinyin.spelled(row.name)  # what to type to find them
         if role == Qt.ItemDataRole.ToolTipRole and column >= self.COLUMN_COUNT:
             return self.display(row, column) or None  # extra columns may be cut off
         return None

@@ -83,6 +83,10 @@ def test_list_shows_ready_and_nearly_by_default_sorted_ready_first(
     assert texts(model, M.COL_NAME) == ["马超"]
     model.set_filters(show=SHOW_ALL, search="孙")
     assert texts(model, M.COL_NAME) == ["孙悦"]
+    model.set_filters(show=SHOW_ALL, search="sunyue")  # typed without choosing characters
+    assert texts(model, M.COL_NAME) == ["孙悦"]
+    model.set_filters(show=SHOW_ALL, search="zj")
+    assert texts(model, M.COL_NAME) == ["周杰"]
     model.set_filters(show=SHOW_ALL)
     model.sort(M.COL_NO, Qt.SortOrder.DescendingOrder)
     assert texts(model, M.COL_NO) == ["E011", "E007", "E006"]

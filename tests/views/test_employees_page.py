@@ -179,6 +179,11 @@ def test_list_search_filters_and_screenshots(qtbot: QtBot, company: AppSession) 
     assert model.matching == 15
     page.search.setText("wf")
     assert model.matching == 1 and page.form_vm.value("name") == "王芳"
+    for typed in ("wangfang", "wang f", "WangF"):  # the whole pinyin, as typed without an IME
+        page.search.setText(typed)
+        assert [model.row_at(i).name for i in range(model.rowCount())] == ["王芳"], typed  # type: ignore[union-attr]
+    name_cell = model.index(0, EmployeeTableModel.COL_NAME)
+    assert model.data(name_cell, Qt.ItemDataRole.ToolTipRole) == "wang fang"
     page.search.setText("")
     page.track_filter.setCurrentIndex(page.track_filter.findText("直播运营"))
     assert {model.row_at(i).track for i in range(model.rowCount())} == {"直播运营"}  # type: ignore[union-attr]

@@ -207,7 +207,7 @@ class EligibilityPage(QWidget):
         self.path_box.setMinimumWidth(170)
         self.path_box.addItem(tr("全部路径"), None)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(tr("搜索工号或姓名"))
+        self.search.setPlaceholderText(tr("搜索工号、姓名或拼音"))
         self.search.setClearButtonEnabled(True)
         self.filters.addWidget(QLabel(tr("显示：")))
         self.filters.addWidget(self.show_box)

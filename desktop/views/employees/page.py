@@ -217,7 +217,7 @@ class EmployeesPage(QWidget):
     def _build_filters(self) -> None:
         self.filters = QVBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText(tr("搜索：工号 / 姓名 / 拼音首字母"))
+        self.search.setPlaceholderText(tr("搜索：工号 / 姓名 / 拼音"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.on_search_changed)
         find = QAction(self)
