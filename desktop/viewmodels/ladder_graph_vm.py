@@ -7,8 +7,9 @@ only paints what this returns, and tests can check the layout without a window.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 from core.domain.ladder_design import LadderDesign, LevelSpec, Problem
 from desktop.i18n import tr
@@ -20,6 +21,35 @@ COLUMN_GAP = 104.0  # room for a transfer's label between two boxes
 ROW_GAP = 58.0
 HEADER_HEIGHT = 46.0
 MARGIN = 24.0
+
+
+Direction = Literal["up", "down", "left", "right"]
+_STEPS: dict[str, tuple[int, int]] = {
+    "up": (0, -1),
+    "down": (0, 1),
+    "left": (-1, 0),
+    "right": (1, 0),
+}
+K = TypeVar("K", bound=Hashable)
+
+
+def step(points: Mapping[K, tuple[float, float]], current: K, direction: Direction) -> K | None:
+    """Where an arrow key moves the selection from ``current``: the nearest of ``points`` that
+    lies that way (within about 70° of it), straying sideways counting three times as much as
+    going on, so that ↑ from a level reaches the path above it, then the level above that.
+    None at the edge of the picture."""
+    dx, dy = _STEPS[direction]
+    cx, cy = points[current]
+    best: tuple[float, int, K] | None = None
+    for order, (key, (x, y)) in enumerate(points.items()):
+        ahead = (x - cx) * dx + (y - cy) * dy
+        aside = abs((x - cx) * dy - (y - cy) * dx)
+        if key == current or ahead <= 0 or aside > 3 * ahead:
+            continue
+        score = ahead + 3 * aside
+        if best is None or (score, order) < best[:2]:
+            best = (score, order, key)
+    return None if best is None else best[2]
 
 
 @dataclass(frozen=True)

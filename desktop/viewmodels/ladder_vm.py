@@ -247,6 +247,18 @@ class LadderViewModel(QObject):
 
     # --- transitions -------------------------------------------------------------------------
 
+    def path_targets(self, from_level_id: int) -> list[tuple[int, str]]:
+        """The levels a new path from ``from_level_id`` can lead to, as (id, "通道/职级"): every
+        level of every track shown, in the picture's order, but the level itself."""
+        design = self._design
+        shown = [
+            level
+            for track in self.visible_tracks()
+            for level in design.levels_of(track.id)
+            if self.show_archived or not level.archived
+        ]
+        return [(lv.id, design.level_label(lv.id)) for lv in shown if lv.id != from_level_id]
+
     def connect_levels(self, from_level_id: int, to_level_id: int) -> int:
         """A new path between two levels (or the existing one, selected); returns its id."""
         design = self._design

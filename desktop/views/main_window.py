@@ -30,6 +30,7 @@ from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.idle_vm import IdleWatcher
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
+from desktop.views.focus import tab_stops
 from desktop.views.navigation import PAGES, PageSpec, load_page_class
 
 # What the import wizard opens; kept in one place with the reader (core/importers/reading.py).
@@ -259,19 +260,7 @@ class MainWindow(QMainWindow):
             # (a shortcut's focus selects a field's whole text, and the next key replaced it)
             last.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
             return
-        candidates: list[QWidget] = []
-        widget = page.nextInFocusChain()
-        for _ in range(2000):  # the chain is a ring through the whole window
-            if widget is None or widget is page:
-                break
-            if (
-                page.isAncestorOf(widget)
-                and widget.isVisible()
-                and widget.isEnabled()
-                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-            ):
-                candidates.append(widget)
-            widget = widget.nextInFocusChain()
+        candidates = tab_stops(page)
         main = [w for w in candidates if isinstance(w, QLineEdit | QAbstractItemView)]
         chosen = (main or candidates or [None])[0]
         if chosen is not None:

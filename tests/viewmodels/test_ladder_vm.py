@@ -336,3 +336,22 @@ def test_a_threshold_tidui_chose_says_so_on_the_row_until_the_owner_sets_it(
     model.set_transition(labels[("直播运营/运营助理", "直播运营/运营专员")].id)
     assert model.setData(model.index(0, model.THRESHOLD), 80000, EDIT)
     assert "建议值" not in model.data(model.index(0, model.THRESHOLD), tooltip)
+
+
+def test_an_arrow_key_moves_to_the_nearest_point_that_way() -> None:
+    from desktop.viewmodels.ladder_graph_vm import step
+
+    # a track's two levels with the path between them, and the next track's level beside
+    points = {
+        "low": (0.0, 200.0),
+        "path": (0.0, 120.0),
+        "high": (0.0, 40.0),
+        "next": (260.0, 200.0),
+    }
+    assert step(points, "low", "up") == "path" and step(points, "path", "up") == "high"
+    assert step(points, "high", "up") is None  # the edge of the picture
+    assert step(points, "low", "right") == "next" and step(points, "next", "left") == "low"
+    # far off to the side is not "that way": ← from the top level finds nothing
+    assert step(points, "high", "left") is None
+    # two at the same distance: the first drawn
+    assert step({"a": (0.0, 0.0), "b": (10.0, 10.0), "c": (-10.0, 10.0)}, "a", "down") == "b"

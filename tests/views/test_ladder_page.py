@@ -14,7 +14,7 @@ from core.services.ladder import saving as ladder
 from core.services.ladder.templates import template_design
 from core.session import AppSession
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel
-from desktop.viewmodels.ladder_vm import LEVEL, TRANSITION
+from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.ladder.page import LadderPage
 from tests.conftest import as_role
@@ -354,3 +354,86 @@ def test_fit_enlarges_a_small_ladder_and_follows_the_panel(
     assert page.graph.fitted  # it keeps fitting the panel until the user zooms
     page.graph.zoom(1.15)
     assert not page.graph.fitted
+
+
+def test_the_picture_is_worked_by_the_keyboard(qtbot: QtBot, company_beauty: AppSession) -> None:
+    """Without a mouse: ↑ ↓ ← → move between levels and paths, Enter goes into the form, Esc
+    lets go, Ctrl+J draws a path to a level picked from a list; the tracks answer to ↑ ↓; and
+    the picture shows it has the keyboard."""
+    page = _page(qtbot, company_beauty)
+    design = page.vm.design
+    shop = next(t for t in design.tracks if t.name == "店铺运营")
+    assistant, specialist = design.levels_of(shop.id)[:2]
+    graph = page.graph
+    assert graph.hasFocus()
+    edge = graph.grab().toImage().pixelColor(graph.width() // 2, 0)
+    assert edge.name() == "#1565c0"  # the frame of the focused picture
+
+    page.vm.select(LEVEL, assistant.id)
+    qtbot.keyClick(graph, Qt.Key.Key_Up)  # the path above the box first …
+    up = design.find_transition(assistant.id, specialist.id)
+    assert up is not None and (page.vm.selection.kind, page.vm.selection.id) == (TRANSITION, up.id)
+    qtbot.keyClick(graph, Qt.Key.Key_Up)  # … then the level it leads to
+    assert (page.vm.selection.kind, page.vm.selection.id) == (LEVEL, specialist.id)
+    qtbot.keyClick(graph, Qt.Key.Key_Down)
+    qtbot.keyClick(graph, Qt.Key.Key_Down)
+    assert page.vm.selection.id == assistant.id
+    qtbot.keyClick(graph, Qt.Key.Key_Down)  # nothing below: it stays
+    assert page.vm.selection.id == assistant.id
+    qtbot.keyClick(graph, Qt.Key.Key_Right)  # the next track's first level, at the same height
+    right = design.level(page.vm.selection.id)
+    assert right is not None and right.track_id != shop.id and right.rank == assistant.rank
+
+    qtbot.keyClick(graph, Qt.Key.Key_Left)
+    qtbot.keyClick(graph, Qt.Key.Key_Return)  # into the level's form, at its first field
+    focused = QApplication.focusWidget()
+    assert focused is not None and page.level_form.isAncestorOf(focused)
+    graph.setFocus()
+    qtbot.keyClick(graph, Qt.Key.Key_Escape)
+    assert page.vm.selection.kind is None and page.forms.currentWidget() is page.empty_form
+
+    # a path without dragging: from 运营助理 to the level picked in the list
+    page.vm.select(LEVEL, assistant.id)
+    assert page.add_path_action.isEnabled()
+    offered: list[str] = []
+    target = next(lv for lv in design.levels_of(shop.id) if lv.title == "运营主管")
+
+    def pick(_title: str, label: str, choices: list[str]) -> int:
+        offered.extend([label, *choices])
+        return choices.index("店铺运营/运营主管")
+
+    page.choose_level = pick  # type: ignore[method-assign]
+    qtbot.keyClick(graph, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert offered[0] == "从“店铺运营/运营助理”晋升或转岗到："
+    assert "店铺运营/运营助理" not in offered[1:] and len(offered) == len(design.levels)
+    made = page.vm.design.find_transition(assistant.id, target.id)
+    assert made is not None and page.vm.selection.id == made.id
+    assert not page.add_path_action.isEnabled()  # a path is selected now, not a level
+    qtbot.keyClick(graph, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.vm.design.find_transition(assistant.id, target.id) is None
+
+    # the track list follows the arrow keys, not only clicks
+    page.tracks.setFocus()
+    page.tracks.setCurrentRow(0)
+    qtbot.keyClick(page.tracks, Qt.Key.Key_Down)
+    second = page.vm.design.sorted_tracks()[1]
+    assert (page.vm.selection.kind, page.vm.selection.id) == (TRACK, second.id)
+    assert page.forms.currentWidget() is page.track_form
+
+
+def test_tab_walks_list_picture_and_form_and_leaves_a_note(
+    qtbot: QtBot, company_beauty: AppSession
+) -> None:
+    """Tab goes list → picture → the form's fields, and out of the multi-line 说明 again
+    (Qt's text box would type a tab there and keep the keyboard)."""
+    page = _page(qtbot, company_beauty)
+    page.tracks.setFocus()
+    page.tracks.setCurrentRow(0)
+    visited = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    form = page.track_form
+    assert visited[0] is page.graph
+    assert visited[1] is form.name and visited[2] is form.description
+    assert visited[3] is not form.description and "\t" not in form.description.toPlainText()

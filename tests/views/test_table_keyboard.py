@@ -8,14 +8,25 @@ criteria, the score grid, the import wizard's mapping) keep Tab for their cells.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.focus import TextBox
 from desktop.views.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -88,6 +99,60 @@ def test_one_tab_leaves_every_read_only_table(qtbot: QtBot, demo_company: AppSes
     # the lists a user goes through by keyboard every day were among those tried
     pages = {name.split(":")[0] for name in checked}
     assert {"employees", "eligibility", "imports"} <= pages, checked
+
+
+def test_tab_leaves_every_multi_line_field(qtbot: QtBot, demo_company: AppSession) -> None:
+    """备注, 说明, comments and statements: Tab goes on to the next field instead of typing a
+    tab character and keeping the keyboard. Checked on every screen's fields, and in the
+    source for the dialogs opened later (each builds its text boxes as a TextBox)."""
+    window = _shown_window(qtbot, demo_company)
+    found = []
+    for row, spec in enumerate(window.specs):
+        window.sidebar.setCurrentRow(row)
+        _settle(qtbot)
+        for box in window.pages[spec.key].findChildren(QPlainTextEdit):
+            if not box.isReadOnly():
+                found.append(box)
+                assert box.tabChangesFocus(), f"{spec.key}: {type(box.parent()).__name__}"
+    assert found  # the 员工档案 备注 at least
+    notes = window.pages["employees"].basic.notes  # type: ignore[attr-defined]
+    window.sidebar.setCurrentRow(
+        next(i for i, s in enumerate(window.specs) if s.key == "employees")
+    )
+    _settle(qtbot)
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    qtbot.keyClick(notes, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not notes.hasFocus())
+    assert "\t" not in notes.toPlainText()
+    views = Path(__file__).resolve().parents[2] / "desktop" / "views"
+    built = [
+        str(f.relative_to(views))
+        for f in views.rglob("*.py")
+        if "QPlainTextEdit(" in f.read_text(encoding="utf-8") and f.name != "focus.py"
+    ]
+    assert not built, f"build text boxes as {TextBox.__name__}: {built}"
+
+
+def test_no_screen_takes_a_key_the_window_uses(qtbot: QtBot, demo_company: AppSession) -> None:
+    """A screen's shortcut equal to one of the window's (Ctrl+L locks, Ctrl+W closes, Ctrl+1…9
+    choose a screen) would do nothing at all: Qt calls the pair ambiguous and runs neither."""
+    window = _shown_window(qtbot, demo_company)
+    native = QKeySequence.SequenceFormat.PortableText
+    menus = [a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()]
+    taken = {
+        a.shortcut().toString(native)
+        for a in [*window.actions(), *menus]
+        if not a.shortcut().isEmpty()
+    }
+    assert {"Ctrl+L", "Ctrl+W", "Ctrl+1"} <= taken
+    clashes = [
+        f"{key}: {action.shortcut().toString(native)} {action.text()}"
+        for key, page in window.pages.items()
+        for action in page.findChildren(QAction)
+        if action.shortcut().toString(native) in taken
+    ]
+    assert not clashes, clashes
 
 
 def test_a_screen_chosen_by_keyboard_takes_the_keyboard(

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from core.services.archive.stores import PLATFORMS
 from desktop.i18n import tr
 from desktop.viewmodels.archive_vm import ArchiveViewModel
 from desktop.views import files
+from desktop.views.focus import TextBox
 
 
 def to_date(edit: QDateEdit) -> date:
@@ -243,7 +243,7 @@ class FeedbackDialog(EntryDialog):
             box.setSpecialValueText(tr("未评"))
             self.ratings[name] = box
             self.form.addRow(name, box)
-        self.comment = QPlainTextEdit()
+        self.comment = TextBox()
         self.comment.setFixedHeight(70)
         self.anonymous = QCheckBox(tr("匿名（只有老板能看到评价人）"))
         self.form.addRow(tr("评语"), self.comment)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.employees_form_vm import EmployeeFormViewModel
+from desktop.views.focus import TextBox
 
 ERROR_STYLE = "color: #c0392b;"
 
@@ -124,7 +124,7 @@ class BasicInfoForm(QScrollArea):
         change_form.addRow(tr("变动原因"), self.change_reason)
         outer.addWidget(self.change_box)
 
-        self.notes = QPlainTextEdit()
+        self.notes = TextBox()
         self.notes.setFixedHeight(70)
         self.notes.textChanged.connect(lambda: self._edit("notes", self.notes.toPlainText()))
         self._add("notes", tr("备注"), self.notes)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -35,6 +34,7 @@ from core.domain import ladder_design
 from desktop.i18n import tr
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel, kind_names
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
+from desktop.views.focus import TextBox
 from desktop.views.ladder.criteria import CountConditions, CriteriaTable
 
 NOT_SET = -1
@@ -76,7 +76,7 @@ def _show_problems(label: QLabel, texts: list[str]) -> None:
     label.setVisible(bool(texts))
 
 
-class NoteEdit(QPlainTextEdit):
+class NoteEdit(TextBox):
     """A multi-line text that commits when the user leaves it."""
 
     editing_finished = Signal()

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QImage,
+    QKeyEvent,
     QMouseEvent,
     QPageLayout,
     QPageSize,
@@ -44,15 +45,18 @@ from desktop.viewmodels.ladder_graph_vm import (
     HEADER_HEIGHT,
     MARGIN,
     ROW_GAP,
+    Direction,
     EdgeLayout,
     GraphLayout,
     NodeLayout,
+    step,
 )
 
 PROMOTION_COLOR = QColor("#1565c0")
 TRANSFER_COLOR = QColor("#ef6c00")
 PROBLEM_COLOR = QColor("#c62828")
 SELECTED_COLOR = QColor("#ffb300")
+FOCUS_COLOR = "#1565c0"  # the frame round the picture while the arrow keys work in it
 ARCHIVED_COLOR = QColor("#9e9e9e")
 EMPTY_HINT_WIDTH = 320.0
 COLUMN_FILL = QColor("#f3f6fa")
@@ -65,6 +69,12 @@ ID_ROLE = 1
 MIN_SCREEN_PT = 7.5
 FIT_MIN_SCALE = 0.55  # fit-to-view shrinks a wide ladder no further (scroll bars instead)
 FIT_MAX_SCALE = 1.6  # and enlarges a small one no further
+_ARROWS: dict[Qt.Key, Direction] = {
+    Qt.Key.Key_Up: "up",
+    Qt.Key.Key_Down: "down",
+    Qt.Key.Key_Left: "left",
+    Qt.Key.Key_Right: "right",
+}
 
 
 def readable_pt(base: float, scale: float, cap: float) -> float:
@@ -299,6 +309,7 @@ class LadderGraphView(QGraphicsView):
     transition_clicked = Signal(int)
     background_clicked = Signal()
     connect_requested = Signal(int, int)  # from level, to level
+    edit_requested = Signal()  # Enter on the selected level or path: into its form
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -317,6 +328,15 @@ class LadderGraphView(QGraphicsView):
         self.fitted = False  # following the window's size until the user zooms
         self._texts: list[tuple[QGraphicsSimpleTextItem, QGraphicsRectItem | None, QPointF]] = []
         self._levels: list[LevelItem] = []
+        # what the arrow keys move between: each level's centre and each path's label
+        self._anchors: dict[tuple[str, int], QPointF] = {}
+        self._selection: tuple[str | None, int] = (None, 0)
+        # a keyboard user must see that the picture has the focus (arrows move the selection)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(
+            "LadderGraphView { border: 2px solid transparent; }"
+            f"LadderGraphView:focus {{ border: 2px solid {FOCUS_COLOR}; }}"
+        )
 
     # --- drawing ------------------------------------------------------------------------------
 
@@ -329,6 +349,8 @@ class LadderGraphView(QGraphicsView):
         self._drag_line = None
         self._texts = []
         self._levels = []
+        self._anchors = {}
+        self._selection = (selection_kind, selection_id)
         header_font = QFont(self.font())
         header_font.setBold(True)
         header_font.setPointSizeF(11)
@@ -358,6 +380,8 @@ class LadderGraphView(QGraphicsView):
             level_item = LevelItem(node, selected)
             self._levels.append(level_item)
             scene.addItem(level_item)
+            centre = QPointF(node.x + node.width / 2, node.y + node.height / 2)
+            self._anchors["level", node.level_id] = centre
         label_font = QFont(self.font())
         label_font.setPointSizeF(8)
         for edge in graph.edges:
@@ -375,6 +399,7 @@ class LadderGraphView(QGraphicsView):
             label.setBrush(item.color)
             back = QGraphicsRectItem()
             self._texts.append((label, back, QPointF(item.label_at)))
+            self._anchors["transition", edge.transition_id] = QPointF(item.label_at)
             back.setBrush(QColor(255, 255, 255, 225))
             back.setPen(Qt.PenStyle.NoPen)
             back.setZValue(3)
@@ -453,6 +478,41 @@ class LadderGraphView(QGraphicsView):
             event.accept()
             return
         super().wheelEvent(event)
+
+    # --- the keyboard ------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Arrows move the selection between levels and paths, Enter opens the selected one's
+        form, Esc lets go of it; with Ctrl or Alt, keys keep their usual meaning."""
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        direction = _ARROWS.get(Qt.Key(event.key())) if plain else None
+        selected = self._selection in self._anchors
+        if direction is not None and self._anchors:
+            self._move(direction)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and selected:
+            self.edit_requested.emit()
+        elif event.key() == Qt.Key.Key_Escape and selected:
+            self.background_clicked.emit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _move(self, direction: Direction) -> None:
+        if self._selection in self._anchors:
+            points = {key: (p.x(), p.y()) for key, p in self._anchors.items()}
+            target = step(points, self._selection, direction)
+        else:  # nothing selected yet: the first level
+            target = next(iter(self._anchors))
+        if target is None:
+            return
+        kind, entity_id = target
+        (self.level_clicked if kind == "level" else self.transition_clicked).emit(entity_id)
+        point = self._anchors.get(target)
+        if point is not None:  # the page has drawn the new selection: keep it in sight
+            self.ensureVisible(QRectF(point.x() - 90, point.y() - 45, 180, 90))
 
     # --- clicking and dragging ----------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -31,6 +32,7 @@ from desktop.viewmodels.ladder_metrics_vm import MetricCatalogueModel
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
+from desktop.views.focus import tab_stops
 from desktop.views.ladder.competencies import CompetencyModelEditor
 from desktop.views.ladder.evaluation import EvaluationTemplateEditor
 from desktop.views.ladder.forms import LevelForm, TrackForm, TransitionForm
@@ -58,6 +60,7 @@ class LadderPage(QWidget):
         self.tracks.setMinimumWidth(130)
         self.tracks.setMaximumWidth(220)
         self.tracks.itemClicked.connect(self.on_tracks_item_clicked)
+        self.tracks.currentItemChanged.connect(self.on_tracks_current_changed)  # ↑ ↓
         tracks_panel = QWidget()
         tracks_layout = QVBoxLayout(tracks_panel)
         tracks_layout.setContentsMargins(0, 0, 0, 0)
@@ -65,7 +68,12 @@ class LadderPage(QWidget):
         heading.setStyleSheet("font-weight: bold;")
         tracks_layout.addWidget(heading)
         tracks_layout.addWidget(self.tracks, 1)
-        help_text = QLabel(tr("从一个职级拖到另一个职级即可新建路径；点击方框或箭头在右侧编辑。"))
+        help_text = QLabel(
+            tr(
+                "从一个职级拖到另一个职级即可新建路径；点击方框或箭头在右侧编辑。"
+                "键盘：在图中用方向键选择，Enter 编辑，Ctrl+J 新建路径。"
+            )
+        )
         help_text.setWordWrap(True)
         help_text.setStyleSheet("color: #616161;")
         tracks_layout.addWidget(help_text)
@@ -79,6 +87,7 @@ class LadderPage(QWidget):
         self.graph.transition_clicked.connect(self.on_graph_transition_clicked)
         self.graph.background_clicked.connect(self.on_graph_background_clicked)
         self.graph.connect_requested.connect(self.on_graph_connect_requested)
+        self.graph.edit_requested.connect(self.on_graph_edit_requested)
 
         # right: the form of what is selected
         self.empty_form = QLabel(tr("选择左侧的通道，或图中的职级、路径进行编辑。"))
@@ -100,6 +109,9 @@ class LadderPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.forms)
+        # Tab goes from the picture straight to the form's first field (the panel itself
+        # showed no mark of having the keyboard); it scrolls to whichever field has it
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setMinimumWidth(380)
 
         self.splitter = QSplitter()
@@ -171,6 +183,12 @@ class LadderPage(QWidget):
         self.add_level_action = self._action(
             tr("新建职级"), "Ctrl+N", self.on_add_level, tr("在选中的通道中新建职级")
         )
+        self.add_path_action = self._action(
+            tr("新建路径…"),
+            "Ctrl+J",  # Ctrl+L locks Tidui
+            self.on_add_path,
+            tr("从选中的职级新建一条晋升或转岗路径（也可在图中拖动）"),
+        )
         self.delete_action = self._action(tr("删除"), "Delete", self.on_delete)
         self.undo_action = self._action(tr("撤销"), "Ctrl+Z", self.on_undo)
         self.redo_action = self._action(tr("重做"), "Ctrl+Shift+Z", self.on_redo)
@@ -178,7 +196,12 @@ class LadderPage(QWidget):
             tr("保存"), "Ctrl+S", self.on_save, tr("把所有修改一次保存到公司档案")
         )
         self.revert_action = self._action(tr("放弃修改"), None, self.vm.revert)
-        for action in (self.add_track_action, self.add_level_action, self.delete_action):
+        for action in (
+            self.add_track_action,
+            self.add_level_action,
+            self.add_path_action,
+            self.delete_action,
+        ):
             bar.addAction(action)
         bar.addSeparator()
         for action in (self.undo_action, self.redo_action, self.save_action, self.revert_action):
@@ -221,6 +244,11 @@ class LadderPage(QWidget):
 
     def choose_open_path(self, title: str, filters: str) -> Path | None:
         return files.open_file(self, title, filters, files.IMPORTS)
+
+    def choose_level(self, title: str, label: str, choices: list[str]) -> int | None:
+        """The index of the level the user picks from ``choices``, or None when cancelled."""
+        picked, ok = QInputDialog.getItem(self, title, label, choices, 0, False)
+        return choices.index(picked) if ok and picked in choices else None
 
     def confirm_leave(self) -> bool:
         """Called by the main window before locking or closing: unsaved edits are not lost silently."""
@@ -271,6 +299,7 @@ class LadderPage(QWidget):
         editable = self.vm.can_edit
         self.delete_action.setEnabled(editable and selection.kind is not None)
         self.add_level_action.setEnabled(editable and track is not None)
+        self.add_path_action.setEnabled(editable and selection.kind == LEVEL)
 
     @Slot(bool)
     def on_vm_dirty_changed(self, dirty: bool) -> None:
@@ -357,6 +386,36 @@ class LadderPage(QWidget):
     @Slot(QListWidgetItem)
     def on_tracks_item_clicked(self, item: QListWidgetItem) -> None:
         self.vm.select(TRACK, int(item.data(TRACK_ID_ROLE)))
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def on_tracks_current_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        if current is not None:
+            self.vm.select(TRACK, int(current.data(TRACK_ID_ROLE)))
+
+    @Slot()
+    def on_graph_edit_requested(self) -> None:
+        """Enter in the picture: the keyboard goes to the first field of the selected one's form."""
+        form = self.forms.currentWidget()
+        stops = tab_stops(form) if form is not None else []
+        if stops:
+            stops[0].setFocus(Qt.FocusReason.TabFocusReason)
+
+    @Slot()
+    def on_add_path(self) -> None:
+        """The keyboard's way to draw a path: from the selected level to one picked from a list."""
+        selection = self.vm.selection
+        if selection.kind != LEVEL:
+            return
+        targets = self.vm.path_targets(selection.id)
+        picked = self.choose_level(
+            tr("新建路径"),
+            tr("从“{level}”晋升或转岗到：").format(level=self.vm.design.level_label(selection.id)),
+            [label for _, label in targets],
+        )
+        if picked is not None:
+            self.vm.connect_levels(selection.id, targets[picked][0])
 
     @Slot(int)
     def on_graph_level_clicked(self, level_id: int) -> None:

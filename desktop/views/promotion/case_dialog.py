@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -37,6 +36,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_case_vm import NEEDS_COMMENT, CaseViewModel, action_text
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
+from desktop.views.focus import TextBox
 from desktop.views.tables import read_only
 
 ERROR_STYLE = "color: #c62828;"
@@ -263,7 +263,7 @@ class CaseDialog(QDialog):
 
         self.reason = QLabel()
         self.reason.setWordWrap(True)
-        self.statement = QPlainTextEdit()
+        self.statement = TextBox()
         self.statement.setPlaceholderText(tr("员工自述（可选）"))
         self.statement.setMaximumHeight(70)
         self.save_statement = QPushButton(tr("保存自述"))
@@ -299,7 +299,7 @@ class CaseDialog(QDialog):
         splitter.addWidget(right)
         splitter.setSizes([560, 540])
 
-        self.comment = QPlainTextEdit()
+        self.comment = TextBox()
         self.comment.setPlaceholderText(tr("意见（退回补充、驳回、撤销时必填）"))
         self.comment.setMaximumHeight(52)
         self.error = QLabel()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QListWidget,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +19,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.eligibility_vm import status_text
 from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel, Outcome, Proposal
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.focus import TextBox
 
 
 class CreateCasesDialog(QDialog):
@@ -45,7 +45,7 @@ class CreateCasesDialog(QDialog):
             self.cycle.setCurrentIndex(self.cycle.findData(cycle_id))
         elif self.cycle.count() > 1:
             self.cycle.setCurrentIndex(1)
-        self.reason = QPlainTextEdit()
+        self.reason = TextBox()
         self.reason.setMaximumHeight(90)
         self.hint = QLabel()
         self.hint.setWordWrap(True)

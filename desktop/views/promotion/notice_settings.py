@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.promotion_settings_vm import NoticeTemplateViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.focus import TextBox
 
 PREVIEW_DELAY_MS = 250
 ERROR_STYLE = "color: #c62828;"
@@ -36,7 +36,7 @@ class NoticeTab(QWidget):
             )
         )
         intro.setWordWrap(True)
-        self.editor = QPlainTextEdit()
+        self.editor = TextBox()
         self.editor.setPlainText(self.vm.template())
         self.editor.setMaximumHeight(90)
         self.editor.document().setModified(False)

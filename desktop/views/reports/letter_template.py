@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.reports_vm import LetterTemplateViewModel
+from desktop.views.focus import TextBox
 from desktop.views.reports.preview_dialog import load_pdf
 
 PREVIEW_DELAY_MS = 400
@@ -35,7 +35,7 @@ class LetterTemplateTab(QWidget):
             )
         )
         intro.setWordWrap(True)
-        self.editor = QPlainTextEdit()
+        self.editor = TextBox()
         self.editor.setPlainText(vm.text())
         self.editor.setReadOnly(not vm.may_edit())
         chips = QGridLayout()
