@@ -15,9 +15,11 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QGraphicsView,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -26,7 +28,7 @@ from pytestqt.qtbot import QtBot
 from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.views.focus import TextBox
+from desktop.views.focus import FOCUS_COLOR, TextBox
 from desktop.views.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -132,6 +134,32 @@ def test_tab_leaves_every_multi_line_field(qtbot: QtBot, demo_company: AppSessio
         if "QPlainTextEdit(" in f.read_text(encoding="utf-8") and f.name != "focus.py"
     ]
     assert not built, f"build text boxes as {TextBox.__name__}: {built}"
+
+
+def test_a_panel_tab_stops_on_shows_it_has_the_keyboard(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """Tab through every screen: a scrolling panel or picture the keyboard lands on (to scroll
+    it, or to move the ladder's selection) wears a blue frame, where it showed nothing."""
+    window = _shown_window(qtbot, demo_company)
+    framed: list[str] = []
+    for row, spec in enumerate(window.specs):
+        window.sidebar.setCurrentRow(row)
+        _settle(qtbot)
+        page = window.pages[spec.key]
+        widget = QApplication.focusWidget()
+        for _ in range(25):
+            if widget is None:
+                break
+            qtbot.keyClick(widget, Qt.Key.Key_Tab)
+            widget = QApplication.focusWidget()
+            if widget is None or not page.isAncestorOf(widget):
+                break
+            if isinstance(widget, QScrollArea | QGraphicsView):
+                edge = widget.grab().toImage().pixelColor(widget.width() // 2, 0)
+                assert edge.name() == FOCUS_COLOR, f"{spec.key}: {type(widget).__name__}"
+                framed.append(spec.key)
+    assert {"dashboard", "ladder", "eligibility", "review"} <= set(framed), framed
 
 
 def test_no_screen_takes_a_key_the_window_uses(qtbot: QtBot, demo_company: AppSession) -> None:

@@ -66,6 +66,7 @@ from desktop.views.axis_labels import count_axis, fit_label_format
 from desktop.views.dashboard.competency_card import CompetencyGapView
 from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, month_picker
 from desktop.views.files import ask_save_xlsx
+from desktop.views.focus import frame_focus
 from desktop.views.tables import read_only
 
 HEAD_COLOR = QColor("#5c7cfa")
@@ -131,6 +132,7 @@ def _chart_view(chart: QChart, height: int) -> QChartView:
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
     view.setMinimumHeight(height)
     view.setFrameShape(QFrame.Shape.NoFrame)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a picture: Tab goes on to the next link
     return view
 
 
@@ -522,6 +524,7 @@ class DashboardPage(QWidget):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(content)
+        frame_focus(self.scroll_area)  # Tab stops here to scroll it by keyboard
         self.content = content
 
         # a new company: what to do first

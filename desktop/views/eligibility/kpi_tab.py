@@ -46,6 +46,7 @@ class MetricChart(QChartView):
     def __init__(self, data: ChartData, parent: QWidget | None = None) -> None:
         chart = QChart()
         super().__init__(chart, parent)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a picture (its values are in tooltips)
         self.data = data
         chart.setTitle(data.title)
         title_font = QFont(self.font())

@@ -28,6 +28,7 @@ from desktop.viewmodels.eligibility_progress_vm import (
 )
 from desktop.viewmodels.eligibility_vm import STATUS_BACKGROUNDS, STATUS_COLORS
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views.focus import frame_focus
 
 MET_COLOR = "#1e7e34"
 UNMET_COLOR = "#c62828"
@@ -280,6 +281,7 @@ class ProgressPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.cards_widget)
+        frame_focus(scroll)  # Tab stops here to scroll it by keyboard
         scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -47,6 +47,9 @@ class BasicInfoForm(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Tab goes from the list straight to 工号 (this panel showed no mark of having the
+        # keyboard); it scrolls to whichever field has it
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget()
         self.setWidget(body)
         outer = QVBoxLayout(body)

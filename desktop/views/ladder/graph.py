@@ -51,12 +51,12 @@ from desktop.viewmodels.ladder_graph_vm import (
     NodeLayout,
     step,
 )
+from desktop.views.focus import frame_focus
 
 PROMOTION_COLOR = QColor("#1565c0")
 TRANSFER_COLOR = QColor("#ef6c00")
 PROBLEM_COLOR = QColor("#c62828")
 SELECTED_COLOR = QColor("#ffb300")
-FOCUS_COLOR = "#1565c0"  # the frame round the picture while the arrow keys work in it
 ARCHIVED_COLOR = QColor("#9e9e9e")
 EMPTY_HINT_WIDTH = 320.0
 COLUMN_FILL = QColor("#f3f6fa")
@@ -333,10 +333,7 @@ class LadderGraphView(QGraphicsView):
         self._selection: tuple[str | None, int] = (None, 0)
         # a keyboard user must see that the picture has the focus (arrows move the selection)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setStyleSheet(
-            "LadderGraphView { border: 2px solid transparent; }"
-            f"LadderGraphView:focus {{ border: 2px solid {FOCUS_COLOR}; }}"
-        )
+        frame_focus(self)
 
     # --- drawing ------------------------------------------------------------------------------
 

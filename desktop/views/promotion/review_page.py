@@ -43,6 +43,7 @@ from desktop.viewmodels.promotion_review_vm import ReviewViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
 from desktop.views.employees.radar import CompetencyRadar
+from desktop.views.focus import frame_focus
 from desktop.views.tables import read_only
 
 DIFFERS = QColor("#fff4ce")
@@ -413,6 +414,7 @@ class ReviewPage(QWidget):
         self.panel_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.panel_scroll.setWidget(self.panel)
+        frame_focus(self.panel_scroll)  # Tab stops here to scroll it by keyboard
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
