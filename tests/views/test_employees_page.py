@@ -445,3 +445,33 @@ def test_an_employee_opened_from_elsewhere_is_the_one_selected_in_the_list(
     assert current.data(EmployeeTableModel.EmployeeIdRole) == third
     assert [i.row() for i in page.table.selectionModel().selectedRows()] == [current.row()]
     assert page.form_vm.employee_id == third
+
+
+def test_the_supervisor_is_found_by_pinyin_as_the_list_is(
+    qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """直属上级: typing "wf" or "wangfang" offers 王芳, as the list's search does; ↓ Enter
+    picks her."""
+    load_samples(company)
+    page = make_page(qtbot, company)
+    monkeypatch.setattr(page, "ask_unsaved", lambda: "discard")
+    people = {r.name: r.id for r in employees.list_employees(company)}
+    page.form_vm.load(people["李娜"])
+    box = page.basic.supervisor
+    line = box.lineEdit()
+    assert line is not None
+    box.setFocus()
+    line.clear()
+    qtbot.keyClicks(line, "wangf")
+    offered = page.basic.supervisor_matches
+    texts = [offered.index(i, 0).data() for i in range(offered.rowCount())]
+    assert texts and all("王芳" in t for t in texts), texts
+    popup = box.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert page.form_vm.value("supervisor_id") == people["王芳"]
+    line.clear()
+    qtbot.keyClicks(line, "e00")  # the number, as before
+    assert offered.rowCount() > 1
+

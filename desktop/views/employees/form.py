@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.employees_form_vm import EmployeeFormViewModel
+from desktop.viewmodels.pinyin_filter import PinyinFilterModel
 from desktop.views.focus import TextBox
 
 ERROR_STYLE = "color: #c0392b;"
@@ -98,10 +99,16 @@ class BasicInfoForm(QScrollArea):
         self.supervisor = QComboBox()
         self.supervisor.setEditable(True)
         self.supervisor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = QCompleter(self.supervisor.model(), self.supervisor)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # typed: the people whose number or name holds it, or whose name it spells in pinyin
+        completer = QCompleter(self.supervisor)
+        self.supervisor_matches = PinyinFilterModel(completer)
+        self.supervisor_matches.setSourceModel(self.supervisor.model())
+        completer.setModel(self.supervisor_matches)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.supervisor.setCompleter(completer)
+        supervisor_line = self.supervisor.lineEdit()
+        assert supervisor_line is not None
+        supervisor_line.textEdited.connect(self.supervisor_matches.set_search)
         self.supervisor.currentIndexChanged.connect(
             lambda _: self._edit("supervisor_id", self.supervisor.currentData())
         )
