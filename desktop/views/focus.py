@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 FOCUS_COLOR = "#1565c0"
 FRAME_WIDTH = 2
@@ -78,3 +78,54 @@ class TextBox(QPlainTextEdit):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setTabChangesFocus(True)
+
+
+def form_undo_wins(form: QWidget, *, own_first: bool = False) -> None:
+    """Ctrl+Z and the redo key in a field of ``form`` are the page's 撤销 and 重做.
+
+    Qt's fields keep those keys for their own history, even when it is empty: after picking a
+    直属上级 or stepping a number, Ctrl+Z did nothing, though 撤销 showed a step to take back.
+    A form whose every keystroke is already a step of the page (the 员工档案 form merges typing
+    in one field into one step) has one history, so the page always wins. With ``own_first``
+    (forms that take a field's text when it is left) a field first takes back its own typing,
+    and the page's step comes once the field has nothing left of its own."""
+    keeper = _PageUndo(form, own_first)
+    for kind in (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit):
+        for field in form.findChildren(kind):
+            field.installEventFilter(keeper)
+
+
+class _PageUndo(QObject):
+    def __init__(self, parent: QObject, own_first: bool) -> None:
+        super().__init__(parent)
+        self.own_first = own_first
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+            return False
+        if event.matches(QKeySequence.StandardKey.Undo):
+            undo = True
+        elif event.matches(QKeySequence.StandardKey.Redo):
+            undo = False
+        else:
+            return False
+        if self.own_first and _has_own(watched, undo):
+            return False
+        event.ignore()  # not the field's key: the window's shortcut (the page's action) runs
+        return True
+
+
+def _has_own(field: QObject, undo: bool) -> bool:
+    """Whether the text field has typing of its own to undo (or redo)."""
+    if isinstance(field, QPlainTextEdit):
+        document = field.document()
+        return document.isUndoAvailable() if undo else document.isRedoAvailable()
+    if isinstance(field, QComboBox):
+        line = field.lineEdit()
+    elif isinstance(field, QAbstractSpinBox):
+        line = field.findChild(QLineEdit)
+    else:
+        line = field if isinstance(field, QLineEdit) else None
+    if line is None:
+        return False
+    return line.isUndoAvailable() if undo else line.isRedoAvailable()

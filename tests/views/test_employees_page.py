@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -475,3 +476,49 @@ def test_the_supervisor_is_found_by_pinyin_as_the_list_is(
     qtbot.keyClicks(line, "e00")  # the number, as before
     assert offered.rowCount() > 1
 
+
+def test_ctrl_z_in_a_field_is_the_forms_undo(
+    qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Z where the keyboard is, a field of the form, takes back the form's last change, as
+    撤销 does: a supervisor just picked, letters just typed; the redo key puts them back."""
+    load_samples(company)
+    page = make_page(qtbot, company)
+    monkeypatch.setattr(page, "ask_unsaved", lambda: "discard")
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    people = {r.name: r.id for r in employees.list_employees(company)}
+    page.form_vm.load(people["李娜"])
+    box = page.basic.supervisor
+    line = box.lineEdit()
+    assert line is not None
+    box.setFocus()
+    line.clear()
+    qtbot.keyClicks(line, "zhaol")
+    popup = box.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert page.form_vm.value("supervisor_id") == people["赵磊"]
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.form_vm.value("supervisor_id") == people["王芳"]
+    assert box.currentText().endswith("王芳")
+
+    name = page.basic.name
+    name.setFocus()
+    name.end(False)
+    qtbot.keyClicks(name, "Li")
+    assert page.form_vm.value("name") == "李娜Li"
+    qtbot.keyClick(name, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (page.form_vm.value("name"), name.text()) == ("李娜", "李娜")
+    redo = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)[0][0]
+    qtbot.keyClick(name, redo.key(), redo.keyboardModifiers())
+    assert (page.form_vm.value("name"), name.text()) == ("李娜Li", "李娜Li")
+    page.form_vm.undo_stack.undo()
+    salary = page.basic.salary
+    salary.setFocus()
+    before = salary.value()
+    qtbot.keyClick(salary, Qt.Key.Key_Up)
+    assert page.form_vm.value("salary") == before + salary.singleStep()
+    qtbot.keyClick(salary, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert salary.value() == before

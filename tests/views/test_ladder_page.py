@@ -212,6 +212,33 @@ def test_undo_and_redo_through_the_keyboard(qtbot: QtBot, company_home: AppSessi
     assert len(page.vm.design.tracks) == 2
 
 
+def test_ctrl_z_in_a_form_field_takes_back_the_change_once_its_own_typing_is_gone(
+    qtbot: QtBot, company_home: AppSession
+) -> None:
+    """A 序位 stepped with ↑ is taken back by Ctrl+Z right there (the box has no typing of its
+    own to undo); in a name being typed, Ctrl+Z first takes back the letters, as text boxes do."""
+    page = _page(qtbot, company_home)
+    specialist = next(lv for lv in page.vm.design.levels if lv.title == "运营专员")
+    page.vm.select(LEVEL, specialist.id)
+    rank = page.level_form.rank
+    rank.setFocus()
+    qtbot.keyClick(rank, Qt.Key.Key_Up)
+    assert page.vm.design.level(specialist.id).rank == specialist.rank + 1  # type: ignore[union-attr]
+    qtbot.keyClick(rank, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.vm.design.level(specialist.id).rank == specialist.rank  # type: ignore[union-attr]
+    assert rank.value() == specialist.rank
+
+    title = page.level_form.title
+    title.setFocus()
+    title.end(False)
+    qtbot.keyClicks(title, "A")
+    qtbot.keyClick(title, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert title.text() == "运营专员"  # the letter, the field's own
+    qtbot.keyClicks(title, "B")
+    qtbot.keyClick(title, Qt.Key.Key_Return)  # taken: a step of the page
+    assert page.vm.design.level(specialist.id).title == "运营专员B"  # type: ignore[union-attr]
+
+
 def test_deleting_asks_first_and_says_what_goes(qtbot: QtBot, company_home: AppSession) -> None:
     page = _page(qtbot, company_home)
     asked: list[str] = []

@@ -39,6 +39,7 @@ from desktop.viewmodels.employees_vm import (
     EmployeeTableModel,
 )
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
+from desktop.views import focus
 from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import DepartureDialog
 from desktop.views.employees.form import BasicInfoForm
@@ -93,6 +94,7 @@ class EmployeesPage(QWidget):
         self.title.setStyleSheet("font-size: 15px; font-weight: bold; padding: 4px 0;")
         self.tabs = SideTabs()  # a QTabWidget whose sections are listed beside it
         self.basic = BasicInfoForm(self.form_vm)
+        focus.form_undo_wins(self.basic)
         self.tabs.addTab(self.basic, tr("基本信息"))
         self.builtin = tabs.builtin_tabs(self.archive_vm)
         for title, widget in self.builtin:

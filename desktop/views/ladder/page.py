@@ -32,7 +32,7 @@ from desktop.viewmodels.ladder_metrics_vm import MetricCatalogueModel
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
-from desktop.views.focus import tab_stops
+from desktop.views.focus import form_undo_wins, tab_stops
 from desktop.views.ladder.competencies import CompetencyModelEditor
 from desktop.views.ladder.evaluation import EvaluationTemplateEditor
 from desktop.views.ladder.forms import LevelForm, TrackForm, TransitionForm
@@ -102,6 +102,7 @@ class LadderPage(QWidget):
         self.forms = QStackedWidget()
         for form in (self.empty_form, self.track_form, self.level_form, self.transition_form):
             self.forms.addWidget(form)
+            form_undo_wins(form, own_first=True)  # names are taken when left; numbers at once
         # The panel takes the size of the form shown, not of the widest one: a short hint must
         # not get a horizontal scroll bar because the path form is wide.
         self.forms.currentChanged.connect(self.on_form_changed)
