@@ -11,6 +11,7 @@ A person listed on two moves shares one set of scores: both rows change together
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -682,10 +683,12 @@ class ScoreGridModel(QAbstractTableModel):
 
 def one_row_per_person(sheet: ScoreSheet) -> ScoreSheet:
     """A person up for several moves is one row: their scores are per person and cycle, not
-    per move (the moves are named together; a cell is editable if any move's template lets
-    the user rate it)."""
+    per move (the moves are named together, see ``moves_text``; a cell is editable if any
+    move's template lets the user rate it)."""
     merged: dict[int, SheetRow] = {}
+    moves: dict[int, list[str]] = {}
     for row in sheet.rows:
+        moves.setdefault(row.employee_id, []).append(row.transition)
         found = merged.get(row.employee_id)
         if found is None:
             merged[row.employee_id] = row
@@ -696,10 +699,31 @@ def one_row_per_person(sheet: ScoreSheet) -> ScoreSheet:
                 cells[key] = cell
             elif cell.editable and not cells[key].editable:
                 cells[key] = replace(cells[key], editable=True)
-        merged[row.employee_id] = replace(
-            found, transition=f"{found.transition}；{row.transition}", cells=cells
-        )
-    return replace(sheet, rows=tuple(merged.values()))
+        merged[row.employee_id] = replace(found, cells=cells)
+    return replace(
+        sheet,
+        rows=tuple(
+            replace(r, transition=moves_text(moves[r.employee_id])) for r in merged.values()
+        ),
+    )
+
+
+def moves_text(labels: Sequence[str]) -> str:
+    """A person's moves for a narrow cell: "运营助理 → 运营专员" on one line; a move across
+    tracks, or several moves (all start at the person's level), as the level and "→" on the
+    first line and each level it leads to on a line of its own, so that no name is cut in two::
+
+        运营专员（店铺运营）→
+        运营主管
+        运营专员（用户运营）
+    """
+    pairs = [label.split(" → ", 1) for label in labels]
+    if any(len(pair) != 2 for pair in pairs):
+        return "\n".join(labels)
+    if len(pairs) == 1 and "（" not in labels[0]:
+        return labels[0]
+    start = max((pair[0] for pair in pairs), key=len)  # the one naming the track, if any does
+    return "\n".join([f"{start} →", *(pair[1] for pair in pairs)])
 
 
 def _band_value(text: str) -> float:

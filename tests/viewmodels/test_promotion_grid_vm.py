@@ -14,7 +14,12 @@ from core.services.admin import auth
 from core.services.promotion import cycles, scores
 from core.session import AppSession
 from desktop.viewmodels import worker
-from desktop.viewmodels.promotion_cycles_vm import CyclesViewModel, ScoreGridModel, parse_score
+from desktop.viewmodels.promotion_cycles_vm import (
+    CyclesViewModel,
+    ScoreGridModel,
+    moves_text,
+    parse_score,
+)
 from desktop.viewmodels.session_vm import SessionViewModel
 from tests.viewmodels.promotion_fixtures import PASSWORD, as_user, copy_demo
 
@@ -74,7 +79,12 @@ def test_typing_saves_bad_values_are_refused_esc_reverts_ctrl_z_undoes(
     numbers = [r.no for r in grid.sheet.rows]
     assert len(set(numbers)) == len(numbers)  # 陈静 is up for three moves: still one row
     chen = next(r for r in grid.sheet.rows if r.no == "E004")
-    assert chen.transition.count("→") >= 2
+    assert chen.transition.splitlines() == [
+        "运营专员（店铺运营） →",
+        "运营主管",
+        "运营专员（用户运营）",
+        "运营专员（数据运营）",
+    ]
     row, col = cell_at(grid, "E006", "策略答辩")  # 孙悦
     other_row, other_col = cell_at(grid, "E006", "数据分析")
     loaded = grid.cell(row, col)
@@ -289,3 +299,15 @@ def test_adding_is_refused_on_a_closed_cycle_and_for_a_move_outside_it(
     assert not vm.can_add_candidates
     assert not vm.add_candidate(chosen.employee_id, chosen.transition_id)
     assert "已关闭" in vm.error
+
+
+def test_a_persons_moves_are_named_so_that_no_level_is_cut_in_two() -> None:
+    """One move in a track: one line. Across tracks, or several: the level people start from
+    and its arrow, then each level it leads to, a line each (the cell wraps only between)."""
+    assert moves_text(["运营助理 → 运营专员"]) == "运营助理 → 运营专员"
+    assert moves_text(["运营专员（数据运营） → 运营主管（店铺运营）"]) == (
+        "运营专员（数据运营） →\n运营主管（店铺运营）"
+    )
+    assert moves_text(["运营专员 → 运营主管", "运营专员（店铺运营） → 运营专员（用户运营）"]) == (
+        "运营专员（店铺运营） →\n运营主管\n运营专员（用户运营）"
+    )

@@ -310,3 +310,23 @@ def test_enter_on_a_candidate_with_a_case_opens_the_case(
     qtbot.waitUntil(table.hasFocus)
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert opened == [candidates.case_id(row)]
+
+
+def test_a_person_up_for_several_moves_has_them_all_shown_whole_in_the_score_grid(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    """陈静 is up for three moves: the 晋升路径 cell names them all, a line each, and her row is
+    tall enough for them (it used to end the second in "…")."""
+    page = open_cycles(qtbot, owner)
+    grid = page.vm.grid
+    table = page.grid.table
+    paths = [grid.index(r, 1).data() for r in range(grid.rowCount())]
+    assert any(len(p.splitlines()) >= 3 for p in paths), paths
+    metrics = table.fontMetrics()
+    for row, text in enumerate(paths):
+        lines = text.splitlines()
+        # each line fits the column (so none wraps) and the row has room for every line
+        widest = max(metrics.horizontalAdvance(line) for line in lines)
+        assert widest + 8 <= table.columnWidth(1), (text, table.columnWidth(1))
+        assert len(lines) * metrics.height() <= table.rowHeight(row), (text, table.rowHeight(row))
+    shot(page, "score-grid-two-moves")

@@ -74,6 +74,8 @@ class ScoreTable(QTableView):
         self.setTabKeyNavigation(True)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(40)  # a second line: average, spread
+        self.verticalHeader().setMinimumSectionSize(40)
+        self.setWordWrap(True)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumHeight(44)
@@ -88,9 +90,13 @@ class ScoreTable(QTableView):
     def on_model_reset(self) -> None:
         header = self.horizontalHeader()
         header.resizeSection(0, 100)
-        header.resizeSection(1, 140)
+        # 晋升路径: as wide as its longest line ("运营专员（店铺运营）→"), within limits
+        header.resizeSection(1, max(140, min(200, self.sizeHintForColumn(1))))
         for column in range(ScoreGridModel.FIXED, self.grid.columnCount()):
             header.resizeSection(column, 78)
+        # a person up for several moves has them all in the 晋升路径 cell, a line each: the row
+        # grows to show them whole instead of cutting the second one off with "…"
+        self.resizeRowsToContents()
         if self.grid.rowCount() and self.grid.columnCount() > ScoreGridModel.FIXED:
             self.setCurrentIndex(self.grid.index(0, ScoreGridModel.FIXED))
 
