@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
             " outline: 0; }"
             "QListWidget::item { padding: 12px 14px; }"
             "QListWidget::item:selected { background: #2f6fad; color: white; }"
+            # with the keyboard on the sidebar (Tab or a click), the chosen screen says so: ↑ ↓
+            # move here, not in the screen
+            "QListWidget::item:selected:focus { background: #3d86cc;"
+            " border-left: 4px solid #ffd54f; padding-left: 10px; }"
         )
         self.sidebar.currentRowChanged.connect(self.on_sidebar_row_changed)
         # chosen with the mouse or Enter: the keyboard goes to the screen (its Ctrl+N, Ctrl+S,

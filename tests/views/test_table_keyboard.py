@@ -162,6 +162,25 @@ def test_a_panel_tab_stops_on_shows_it_has_the_keyboard(
     assert {"dashboard", "ladder", "eligibility", "review"} <= set(framed), framed
 
 
+def test_the_sidebar_shows_when_it_has_the_keyboard(qtbot: QtBot, demo_company: AppSession) -> None:
+    """The chosen screen's item wears a yellow bar while ↑ ↓ move on the sidebar, and none
+    while the keyboard is in the screen: before, both looked the same."""
+    window = _shown_window(qtbot, demo_company)
+    sidebar = window.sidebar
+    item = sidebar.visualItemRect(sidebar.currentItem())
+
+    def edge() -> str:
+        return sidebar.viewport().grab().toImage().pixelColor(1, item.center().y()).name()
+
+    window.focus_page()
+    _settle(qtbot)
+    assert not sidebar.hasFocus()
+    unfocused = edge()
+    sidebar.setFocus()
+    qtbot.waitUntil(sidebar.hasFocus)
+    assert edge() == "#ffd54f" != unfocused
+
+
 def test_no_screen_takes_a_key_the_window_uses(qtbot: QtBot, demo_company: AppSession) -> None:
     """A screen's shortcut equal to one of the window's (Ctrl+L locks, Ctrl+W closes, Ctrl+1…9
     choose a screen) would do nothing at all: Qt calls the pair ambiguous and runs neither."""
