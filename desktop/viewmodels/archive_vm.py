@@ -149,12 +149,17 @@ def timeline_columns() -> list[Column[TimelineEvent]]:
     kinds = {
         "hire": tr("入职"), "departure": tr("离职"), "grade": tr("职级"), "salary": tr("薪资"),
         "training": tr("培训"), "achievement": tr("成果"), "feedback": tr("评价"),
+        "score": tr("评估"),
     }  # fmt: skip
+    # what happened and, on the line below, its details: one column the tab wraps, so a
+    # narrow pane shows every word instead of a 详情 column off to the right
     return [
         Column(tr("日期"), lambda e: _d(e.day)),
         Column(tr("类别"), lambda e: kinds.get(e.kind, e.kind)),
-        Column(tr("事件"), lambda e: e.title.text()),
-        Column(tr("详情"), lambda e: e.detail.text() if e.detail else ""),
+        Column(
+            tr("事件"),
+            lambda e: e.title.text() + (f"\n{e.detail.text()}" if e.detail else ""),
+        ),
     ]
 
 

@@ -210,6 +210,18 @@ def test_imported_scores_have_their_own_section_and_timeline_rows(
         for r in range(timeline.rowCount())
     ]
     assert any("评估打分（2024上半年）" in t for t in texts), texts
+    kinds = {timeline.index(r, 1).data() for r in range(timeline.rowCount())}
+    assert "评估" in kinds and "score" not in kinds  # the category in words, not the code
+    # 成长档案 in a pane of 1190 px: every event's words shown, wrapped, nothing off to the side
+    page.tabs.setCurrentIndex(titles.index("成长档案"))
+    _settle(qtbot)
+    table = page.tabs.currentWidget().table
+    assert not table.horizontalScrollBar().isVisible()
+    metrics = table.fontMetrics()
+    for r in range(timeline.rowCount()):
+        lines = str(timeline.index(r, 2).data()).splitlines()
+        assert table.rowHeight(r) >= len(lines) * metrics.height(), lines
+    shot(page, "employee-timeline")
     page.tabs.setCurrentIndex(titles.index("评估"))
     shot(page, "employee-scores")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -129,6 +129,12 @@ class TimelineTab(RecordsTab):
         hint.setWordWrap(True)  # it must not hold the form's pane wider than 1366×768 allows
         self.buttons.addWidget(hint)
         self.finish_buttons()
+        # 事件 takes the width left and wraps; rows grow to their lines (no sideways scrolling)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 class ScoresTab(RecordsTab):
