@@ -131,6 +131,23 @@ class Shooter:
         self.save(self.window, "ladder-evaluation")
         page.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
 
+    def employees(self) -> None:
+        """员工档案: 陈静 (E004) found by pinyin, her basic information, then her 成长档案."""
+        from core.services.archive import employees as archive
+
+        page = self.page("employees")
+        people = {r.no: r.id for r in archive.list_employees(self.app)}
+        page.search.setText("chenj")  # type: ignore[attr-defined]
+        self.settle()
+        page.show_employee(people["E004"])  # type: ignore[attr-defined]
+        self.settle()
+        self.save(self.window, "employees")
+        tabs = page.tabs  # type: ignore[attr-defined]
+        tabs.setCurrentIndex(1)  # 成长档案
+        self.save(self.window, "employees-timeline")
+        tabs.setCurrentIndex(0)
+        page.search.clear()  # type: ignore[attr-defined]
+
     def imports(self, samples: Path) -> None:
         from desktop.views.imports import month as month_module
         from desktop.views.imports.month import SUMMARY
@@ -300,6 +317,7 @@ def take_all(qtbot: QtBot, folder: Path, work: Path, samples: Path) -> dict[str,
     try:
         shooter.dashboard()
         shooter.ladder()
+        shooter.employees()
         shooter.imports(samples)
         shooter.eligibility()
         shooter.review_cycle()
