@@ -143,7 +143,7 @@ def test_add_a_training_record(qtbot: QtBot, company: AppSession, tmp_path: Path
     assert training_tab.table.model().rowCount() == 1
     timeline_tab = page.builtin[0][1]
     assert (
-        timeline_tab.table.model().data(timeline_tab.table.model().index(0, 2))
+        timeline_tab.table.model().data(timeline_tab.table.model().index(0, 2)).splitlines()[0]
         == "培训：直播运营进阶"
     )
 

@@ -186,6 +186,9 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
     tab = next(w for w in employees.extra_tabs if type(w).__name__ == "EmployeeCases")
     qtbot.waitUntil(lambda: tab.vm.count == 1, timeout=20000)
     assert tab.table.model().index(0, 4).data() == "待老板决定"
+    # her own tab: no 工号 / 姓名 columns, so the move and its 状态 are in view
+    assert tab.table.isColumnHidden(0) and tab.table.isColumnHidden(1)
+    assert tab.table.columnViewportPosition(4) < tab.table.columnViewportPosition(2) + 330
     decided: dict[str, int] = {}
 
     def decide(dialog: DecisionDialog) -> None:

@@ -228,13 +228,16 @@ class FeedbackTab(RecordsTab):
         self.remove = self.button(tr("删除"), self.on_remove_clicked)
         self.finish_buttons()
         self.radar = CompetencyRadar()
-        splitter = QSplitter()
+        # the ratings above the radar, not beside it: side by side in the archive's pane (350 px
+        # at 1366×768) the table kept only its 日期 column and hid who said what
+        splitter = QSplitter(Qt.Orientation.Vertical)
         layout = self.column
         layout.removeWidget(self.table)
         splitter.addWidget(self.table)
         splitter.addWidget(self.radar)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter)
 
     def allowed(self) -> bool:

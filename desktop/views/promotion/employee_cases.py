@@ -19,6 +19,13 @@ class EmployeeCases(QWidget):
         self.session_vm = session_vm
         self.vm = CaseListViewModel(session_vm, employee_id, self)
         self.table = CaseTable(self.vm.model)
+        # the tab is one person's: their 工号 and 姓名 on every row only pushed 状态 and
+        # 当前处理 off the narrow pane
+        self.table.setColumnHidden(0, True)
+        self.table.setColumnHidden(1, True)
+        header = self.table.horizontalHeader()
+        for column, width in ((2, 150), (3, 90), (4, 70)):
+            header.resizeSection(column, width)
         self.table.open_requested.connect(self.on_open_requested)
         self.empty = QLabel(tr("还没有晋升申请。可在达标名单中选中此人后发起。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
