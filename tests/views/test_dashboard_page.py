@@ -287,3 +287,41 @@ def test_enter_in_a_people_list_opens_that_person(qtbot: QtBot) -> None:
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
     assert opened == [8]
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_dashboard_fits_a_1366_window_in_either_language(
+    qtbot: QtBot, demo: AppSession, language: str
+) -> None:
+    """Nothing of the dashboard lies past the window's right edge (it does not scroll sideways):
+    in English the cards' longer titles used to hold their columns wide, so the fourth track's
+    chart and the pipeline card's 表格 / 导出 Excel buttons were cut off."""
+    from desktop import i18n
+    from desktop.views.main_window import MainWindow
+
+    i18n.install(language)
+    try:
+        window = MainWindow(SessionViewModel(demo))
+        qtbot.addWidget(window)
+        window.show()
+        window.showNormal()
+        window.resize(1366, 768)
+        qtbot.waitExposed(window)
+        page = window.page("dashboard")
+        assert isinstance(page, DashboardPage)
+        qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)
+        qtbot.waitUntil(lambda: page.scroll_area.viewport().width() > 1000)
+        qtbot.wait(50)
+        assert page.content.minimumSizeHint().width() <= page.scroll_area.viewport().width()
+        right = page.scroll_area.viewport().mapToGlobal(
+            page.scroll_area.viewport().rect().topRight()
+        )
+        for card in page.cards.values():
+            button = card.export_button
+            edge = button.mapToGlobal(button.rect().topRight())
+            assert edge.x() <= right.x(), (card.key, edge.x(), right.x())
+        shot(window, f"dashboard-1366-{language}")
+        worker.wait_all()
+        qtbot.wait(50)
+    finally:
+        i18n.install("zh")

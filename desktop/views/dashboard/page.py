@@ -268,9 +268,11 @@ class Card(QFrame):
         self.toggle.toggled.connect(self.on_toggle_toggled)
         self.export_button = QPushButton(tr("导出 Excel"))
         self.export_button.clicked.connect(lambda _checked=False: page.export_table(key))
+        # the title wraps beside its buttons: unwrapped, an English title ("Competency gaps:
+        # the people one level below…") held its column, and the page, wider than the window
+        self.title.setWordWrap(True)
         header = QHBoxLayout()
-        header.addWidget(self.title)
-        header.addStretch(1)
+        header.addWidget(self.title, 1)
         header.addWidget(self.toggle)
         header.addWidget(self.export_button)
         self.body = QWidget()
