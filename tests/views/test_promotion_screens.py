@@ -330,3 +330,24 @@ def test_a_person_up_for_several_moves_has_them_all_shown_whole_in_the_score_gri
         assert widest + 8 <= table.columnWidth(1), (text, table.columnWidth(1))
         assert len(lines) * metrics.height() <= table.rowHeight(row), (text, table.rowHeight(row))
     shot(page, "score-grid-two-moves")
+
+
+def test_case_lists_show_their_column_titles_whole_in_english(qtbot: QtBot) -> None:
+    """待我处理 in English: 'Employee no.' is wider than 工号's 70 px; the column takes its
+    title's width instead of showing 'mployee nc'."""
+    from desktop import i18n
+    from desktop.viewmodels.promotion_queue_vm import case_columns
+    from desktop.viewmodels.table_model import RecordTableModel
+    from desktop.views.promotion.queue_page import CaseTable
+
+    i18n.install("en")
+    try:
+        table = CaseTable(RecordTableModel(case_columns()))
+        qtbot.addWidget(table)
+        header = table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column in range(header.count() - 1):  # the last one stretches
+            title = table.model().headerData(column, Qt.Orientation.Horizontal)
+            assert header.sectionSize(column) >= metrics.horizontalAdvance(title) + 16, title
+    finally:
+        i18n.install("zh")

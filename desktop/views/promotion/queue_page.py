@@ -39,8 +39,11 @@ class CaseTable(QTableView):
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        metrics = header.fontMetrics()
         for column, width in enumerate((70, 80, 250, 110, 80, 150, 60)):
-            header.resizeSection(column, width)
+            # never narrower than its title ("Employee no." in English is wider than 工号)
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
         header.setStretchLastSection(True)
         self.doubleClicked.connect(self.on_double_clicked)
 
