@@ -25,7 +25,7 @@ from core.services.promotion.cases import CaseSummary
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
-from desktop.viewmodels.promotion_case_vm import holder_text, move_text, role_text, state_text
+from desktop.viewmodels.promotion_case_vm import holder_text, move_text, state_text
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.viewmodels.table_model import Column, RecordTableModel
 
@@ -149,7 +149,7 @@ class CaseStatus:
     case_id: int
     title: str  # 晋升申请 #3：运营专员 → 运营主管
     state: str  # 审批中
-    step: str  # 当前步骤：人事 (open cases), 决定于 2024-09-30 (decided ones)
+    step: str  # 退回给发起人补充, 决定于 2024-09-30 (decided ones); '' while someone holds it
     holder: str  # 当前处理：人事（hr）, '' when nobody holds it
     open: bool
 
@@ -168,7 +168,9 @@ def status_lines(rows: Sequence[CaseSummary]) -> list[CaseStatus]:
             step = tr("退回给发起人补充")
             holder = tr("当前处理：{who}").format(who=r.created_by)
         elif r.waiting_for:
-            step = tr("当前步骤：{role}").format(role=role_text(r.waiting_for))
+            # the step is the role that holds it: "当前处理：直属上级（lina）" says both, where a
+            # 当前步骤 line beside it said 直属上级 twice in the narrow panel
+            step = ""
             holder = tr("当前处理：{who}").format(who=holder_text(r.waiting_for, r.waiting_logins))
         else:
             when = r.decided_at.astimezone().date().isoformat() if r.decided_at else ""

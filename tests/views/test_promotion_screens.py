@@ -167,7 +167,7 @@ def test_the_progress_panel_shows_the_case_and_opens_it(
     qtbot.waitUntil(lambda: panel.cases.isVisible(), timeout=20000)
     [line] = panel.cases.vm.status_lines()
     assert line.case_id == case_id and "运营主管" in line.title and line.open
-    assert line.state == "已提交" and "直属上级" in line.step and "lina" in line.holder
+    assert line.state == "已提交" and "直属上级（lina）" in line.holder
     texts = " ".join(w.text() for w in panel.cases.findChildren(QLabel))
     assert "已提交" in texts and "lina" in texts
     shot(panel, "progress-panel-case")
