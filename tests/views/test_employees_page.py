@@ -448,32 +448,48 @@ def test_an_employee_opened_from_elsewhere_is_the_one_selected_in_the_list(
     assert page.form_vm.employee_id == third
 
 
-def test_the_supervisor_is_found_by_pinyin_as_the_list_is(
+def lina_in_the_form(
     qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """直属上级: typing "wf" or "wangfang" offers 王芳, as the list's search does; ↓ Enter
-    picks her."""
+) -> tuple[EmployeesPage, dict[str, int]]:
+    """The sample archive's page, shown and active, with 李娜 in the form; people by name."""
     load_samples(company)
     page = make_page(qtbot, company)
     monkeypatch.setattr(page, "ask_unsaved", lambda: "discard")
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
     people = {r.name: r.id for r in employees.list_employees(company)}
     page.form_vm.load(people["李娜"])
+    return page, people
+
+
+def type_supervisor(qtbot: QtBot, page: EmployeesPage, typed: str, pick: bool = True) -> None:
+    """Types into 直属上级 as a user does; with ``pick``, ↓ Enter takes the first offered."""
     box = page.basic.supervisor
     line = box.lineEdit()
     assert line is not None
     box.setFocus()
     line.clear()
-    qtbot.keyClicks(line, "wangf")
+    qtbot.keyClicks(line, typed)
+    if pick:
+        popup = box.completer().popup()
+        qtbot.waitUntil(popup.isVisible)
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+
+def test_the_supervisor_is_found_by_pinyin_as_the_list_is(
+    qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """直属上级: typing "wf" or "wangfang" offers 王芳, as the list's search does; ↓ Enter
+    picks her."""
+    page, people = lina_in_the_form(qtbot, company, monkeypatch)
     offered = page.basic.supervisor_matches
+    type_supervisor(qtbot, page, "wangf", pick=False)
     texts = [offered.index(i, 0).data() for i in range(offered.rowCount())]
     assert texts and all("王芳" in t for t in texts), texts
-    popup = box.completer().popup()
-    qtbot.waitUntil(popup.isVisible)
-    qtbot.keyClick(popup, Qt.Key.Key_Down)
-    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    type_supervisor(qtbot, page, "wangf")
     assert page.form_vm.value("supervisor_id") == people["王芳"]
-    line.clear()
-    qtbot.keyClicks(line, "e00")  # the number, as before
+    type_supervisor(qtbot, page, "e00", pick=False)  # the number, as before
     assert offered.rowCount() > 1
 
 
@@ -482,23 +498,9 @@ def test_ctrl_z_in_a_field_is_the_forms_undo(
 ) -> None:
     """Ctrl+Z where the keyboard is, a field of the form, takes back the form's last change, as
     撤销 does: a supervisor just picked, letters just typed; the redo key puts them back."""
-    load_samples(company)
-    page = make_page(qtbot, company)
-    monkeypatch.setattr(page, "ask_unsaved", lambda: "discard")
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    people = {r.name: r.id for r in employees.list_employees(company)}
-    page.form_vm.load(people["李娜"])
+    page, people = lina_in_the_form(qtbot, company, monkeypatch)
+    type_supervisor(qtbot, page, "zhaol")
     box = page.basic.supervisor
-    line = box.lineEdit()
-    assert line is not None
-    box.setFocus()
-    line.clear()
-    qtbot.keyClicks(line, "zhaol")
-    popup = box.completer().popup()
-    qtbot.waitUntil(popup.isVisible)
-    qtbot.keyClick(popup, Qt.Key.Key_Down)
-    qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert page.form_vm.value("supervisor_id") == people["赵磊"]
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert page.form_vm.value("supervisor_id") == people["王芳"]
