@@ -79,6 +79,13 @@ class LoginViewModel(QObject):
     def log_in(self, login: str, password: str) -> None:
         from core.services.admin import auth
 
+        # an Enter pressed before anything was typed (the idle lock's dialog takes the next
+        # key) is said so, and is not one of the three tries
+        if not login.strip() or not password:
+            self.failed.emit(
+                render("auth.login_empty" if not login.strip() else "auth.password_empty")
+            )
+            return
         current = self.current
 
         def work(progress: Progress) -> AppSession:

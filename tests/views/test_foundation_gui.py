@@ -621,3 +621,24 @@ def test_a_new_company_file_goes_to_documents_or_where_the_last_one_went(
     wizard = NewCompanyWizard(NewCompanyViewModel())
     qtbot.addWidget(wizard)
     assert wizard.company_page.folder.text() == str(tmp_path)
+
+
+def test_an_enter_with_no_password_typed_costs_no_try(qtbot: QtBot, tmp_path: Path) -> None:
+    """Enter on the log-in (or the idle lock's) window before typing: "请输入密码", and all
+    three tries are still there; the file is not even opened."""
+    app, _ = make_company(tmp_path)
+    path = app.file.path
+    _close(app)
+    dialog = _login_dialog(qtbot, path)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.password.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible() and not dialog.locked_out
+    assert "请输入密码" in dialog.error.text() and "还可以再试" not in dialog.error.text()
+    assert dialog.vm.attempts_left == 3 and dialog.password.hasFocus()
+    dialog.login.setCurrentText(" ")
+    dialog.password.setText("x")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "请输入登录名" in dialog.error.text() and dialog.vm.attempts_left == 3
