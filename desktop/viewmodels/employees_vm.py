@@ -197,7 +197,8 @@ class EmployeeTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)  # cut titles: hover
+        if orientation != Qt.Orientation.Horizontal or role not in shown:
             return None
         headers = (
             tr("工号"), tr("姓名"), tr("通道"), tr("职级"), tr("部门"), tr("直属上级"),

@@ -50,7 +50,10 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        # the title as a tooltip too: a column narrowed to fit the window ("Employee no." in
+        # 52 px) still says what it is under the mouse
+        shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        if orientation == Qt.Orientation.Horizontal and role in shown:
             return self.columns[section].header if section < len(self.columns) else None
         return None
 

@@ -290,6 +290,11 @@ def test_page_in_english(qtbot: QtBot, company: AppSession) -> None:
     page.table.selectRow(5)
     assert page.tabs.tabText(0) == "Profile" and page.new_action.text() == "New employee"
     assert page.list_vm.model.headerData(1, Qt.Orientation.Horizontal) == "Name"
+    # the list's columns are narrowed to fit 1366 px: a cut title is whole under the mouse
+    number = page.list_vm.model.headerData(0, Qt.Orientation.Horizontal)
+    assert page.table.horizontalHeader().fontMetrics().horizontalAdvance(number) > 52
+    tip = page.list_vm.model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == number
     shot(page, "employees-english")
     page.tabs.setCurrentIndex(1)
     timeline = page.builtin[0][1].table.model()

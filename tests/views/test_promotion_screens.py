@@ -349,5 +349,9 @@ def test_case_lists_show_their_column_titles_whole_in_english(qtbot: QtBot) -> N
         for column in range(header.count() - 1):  # the last one stretches
             title = table.model().headerData(column, Qt.Orientation.Horizontal)
             assert header.sectionSize(column) >= metrics.horizontalAdvance(title) + 16, title
+            tip = table.model().headerData(
+                column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+            )
+            assert tip == title  # every list's titles: whole under the mouse if cut
     finally:
         i18n.install("zh")
