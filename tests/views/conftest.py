@@ -33,6 +33,22 @@ def gui_environment(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
     from desktop.viewmodels import worker
 
     worker.wait_all()
+    _let_go_of_modifiers()
+
+
+def _let_go_of_modifiers() -> None:
+    """QTest's Ctrl+Z leaves Qt believing Ctrl is still down (its release carries the modifier):
+    the next test's ``selectRow`` in an extended-selection list then added to the selection
+    instead of replacing it. A plain key release puts the keyboard back as a user leaves it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+
+    if QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+        return
+    target = QWidget()
+    QTest.keyRelease(target, Qt.Key.Key_Control, Qt.KeyboardModifier.NoModifier)
+    target.deleteLater()
 
 
 def shot(widget: QWidget, name: str) -> Path:
