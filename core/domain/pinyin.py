@@ -69,6 +69,13 @@ def matches(query: str, name: str) -> bool:
     return any(_spells(key, start, wanted, 0) for start in range(len(key)))
 
 
+def finds(query: str, number: str, name: str) -> bool:
+    """Whether a typed search finds a person, as every search box and picker of people does:
+    their number or name holds it (any case: "e00", "王"), or it spells the name ("wf")."""
+    wanted = query.strip().lower()
+    return not wanted or wanted in number.lower() or wanted in name.lower() or matches(wanted, name)
+
+
 def _spells(key: Readings, char: int, wanted: str, at: int) -> bool:
     if at == len(wanted):
         return True

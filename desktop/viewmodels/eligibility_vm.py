@@ -149,14 +149,7 @@ class CandidateTableModel(QAbstractTableModel):
             return False
         if self._transition_id is not None and c.transition.id != self._transition_id:
             return False
-        if self._search:
-            wanted = self._search
-            return (
-                wanted in c.person.no.lower()
-                or wanted in c.person.name.lower()
-                or pinyin.matches(wanted, c.person.name)
-            )
-        return True
+        return pinyin.finds(self._search, c.person.no, c.person.name)
 
     def _key(self, column: int) -> Callable[[Candidate], Any]:
         keys: dict[int, Callable[[Candidate], Any]] = {

@@ -113,14 +113,7 @@ class EmployeeTableModel(QAbstractTableModel):
             return False
         if self._supervisor_id is not None and row.supervisor_id != self._supervisor_id:
             return False
-        if self._search:
-            wanted = self._search
-            return (
-                wanted in row.no.lower()
-                or wanted in row.name.lower()
-                or pinyin.matches(wanted, row.name)
-            )
-        return True
+        return pinyin.finds(self._search, row.no, row.name)
 
     def _key(self, column: int) -> Callable[[EmployeeRow], Any]:
         keys: dict[int, Callable[[EmployeeRow], Any]] = {

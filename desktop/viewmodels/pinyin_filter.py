@@ -1,15 +1,26 @@
-"""A list narrowed to what a typed search finds: as typed (工号, 姓名) or by pinyin."""
+"""A list of people narrowed to what a typed search finds (``core.domain.pinyin.finds``: the
+number or name holds it, or it spells the name), as the lists' own search boxes do."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Slot
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
 
 from core.domain import pinyin
 
+NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1  # the person's 工号, on each item of the source list
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # their 姓名
+
 
 class PinyinFilterModel(QSortFilterProxyModel):
-    """The rows of the source list whose text contains the search, or which the search spells
-    in pinyin ("wf", "wangfang" for "E001 王芳"); every row while the search is empty."""
+    """The source list's people (items carrying ``NUMBER_ROLE`` and ``NAME_ROLE``) that the
+    search finds; every row, the empty one too, while the search is empty."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -28,5 +39,8 @@ class PinyinFilterModel(QSortFilterProxyModel):
         if not self._wanted:
             return True
         model = self.sourceModel()
-        text = str(model.index(row, 0, parent).data() or "") if model is not None else ""
-        return bool(text) and (self._wanted in text.lower() or pinyin.matches(self._wanted, text))
+        if model is None:
+            return False
+        index = model.index(row, 0, parent)
+        name = index.data(NAME_ROLE)
+        return bool(name) and pinyin.finds(self._wanted, index.data(NUMBER_ROLE) or "", name)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.employees_form_vm import EmployeeFormViewModel
-from desktop.viewmodels.pinyin_filter import PinyinFilterModel
+from desktop.viewmodels.pinyin_filter import NAME_ROLE, NUMBER_ROLE, PinyinFilterModel
 from desktop.views.focus import TextBox
 
 ERROR_STYLE = "color: #c0392b;"
@@ -99,7 +99,7 @@ class BasicInfoForm(QScrollArea):
         self.supervisor = QComboBox()
         self.supervisor.setEditable(True)
         self.supervisor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        # typed: the people whose number or name holds it, or whose name it spells in pinyin
+        # typed: whom the employee list's search would find (pinyin.finds)
         completer = QCompleter(self.supervisor)
         self.supervisor_matches = PinyinFilterModel(completer)
         self.supervisor_matches.setSourceModel(self.supervisor.model())
@@ -193,6 +193,9 @@ class BasicInfoForm(QScrollArea):
                 self.supervisor.addItem(
                     f"{p.no} {p.name}" + ("" if p.active else tr("（离职）")), p.id
                 )
+                last = self.supervisor.count() - 1
+                self.supervisor.setItemData(last, p.no, NUMBER_ROLE)  # what the picker searches
+                self.supervisor.setItemData(last, p.name, NAME_ROLE)
             self.department.clear()
             self.department.addItems(self.vm.departments())
             for name in (

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.domain.pinyin import initials, matches, readings, spelled
+from core.domain.pinyin import finds, initials, matches, readings, spelled
 
 # surnames and given-name characters of the sample rosters, polyphones among them
 NAME_CHARS = (
@@ -87,3 +87,11 @@ def test_matching_agrees_with_a_regular_expression(name: str, query: str) -> Non
 @given(names, st.sampled_from([r[:k] for r in ("wang", "li", "zhang", "shan") for k in (1, 2, 3)]))
 def test_typed_prefixes_agree_with_the_oracle(name: str, query: str) -> None:
     assert matches(query, name) == _oracle(query, name)
+
+
+def test_a_search_finds_a_person_by_number_name_or_pinyin() -> None:
+    """The one rule of every search of people (员工档案's list and 直属上级 picker, 达标名单)."""
+    for query in ("E001", "e00", "王", "王芳", "wf", "WangFang", " fang ", ""):
+        assert finds(query, "E001", "王芳"), query
+    for query in ("E002", "李", "wx", "芳王"):
+        assert not finds(query, "E001", "王芳"), query
