@@ -686,9 +686,9 @@ def one_row_per_person(sheet: ScoreSheet) -> ScoreSheet:
     per move (the moves are named together, see ``moves_text``; a cell is editable if any
     move's template lets the user rate it)."""
     merged: dict[int, SheetRow] = {}
-    moves: dict[int, list[str]] = {}
+    moves: dict[int, list[tuple[str, str]]] = {}
     for row in sheet.rows:
-        moves.setdefault(row.employee_id, []).append(row.transition)
+        moves.setdefault(row.employee_id, []).append(row.ends)
         found = merged.get(row.employee_id)
         if found is None:
             merged[row.employee_id] = row
@@ -708,22 +708,25 @@ def one_row_per_person(sheet: ScoreSheet) -> ScoreSheet:
     )
 
 
-def moves_text(labels: Sequence[str]) -> str:
-    """A person's moves for a narrow cell: "运营助理 → 运营专员" on one line; a move across
-    tracks, or several moves (all start at the person's level), as the level and "→" on the
-    first line and each level it leads to on a line of its own, so that no name is cut in two::
+def moves_text(moves: Sequence[tuple[str, str]]) -> str:
+    """A person's moves, (from, to) each, for a narrow cell where a level's name must not wrap
+    in two: one short move on one line ("运营助理 → 运营专员"); a long one, or several (all
+    start at the person's level), as the level and "→" on the first line and each level it
+    leads to on a line of its own::
 
-        运营专员（店铺运营）→
+        运营专员（店铺运营） →
         运营主管
         运营专员（用户运营）
     """
-    pairs = [label.split(" → ", 1) for label in labels]
-    if any(len(pair) != 2 for pair in pairs):
-        return "\n".join(labels)
-    if len(pairs) == 1 and "（" not in labels[0]:
-        return labels[0]
-    start = max((pair[0] for pair in pairs), key=len)  # the one naming the track, if any does
-    return "\n".join([f"{start} →", *(pair[1] for pair in pairs)])
+    if len(moves) == 1 and len("".join(moves[0])) <= ONE_LINE_MOVE:
+        return " → ".join(moves[0])
+    # the most explicit name of the level they start from ("运营专员（店铺运营）" over "运营专员")
+    start = max((start for start, _ in moves), key=len)
+    return "\n".join([f"{start} →", *(to for _, to in moves)])
+
+
+# the most characters of a move's two level names that still read on one line of the cell
+ONE_LINE_MOVE = 10
 
 
 def _band_value(text: str) -> float:

@@ -302,12 +302,12 @@ def test_adding_is_refused_on_a_closed_cycle_and_for_a_move_outside_it(
 
 
 def test_a_persons_moves_are_named_so_that_no_level_is_cut_in_two() -> None:
-    """One move in a track: one line. Across tracks, or several: the level people start from
-    and its arrow, then each level it leads to, a line each (the cell wraps only between)."""
-    assert moves_text(["运营助理 → 运营专员"]) == "运营助理 → 运营专员"
-    assert moves_text(["运营专员（数据运营） → 运营主管（店铺运营）"]) == (
+    """One short move: one line. A long one, or several: the level people start from and its
+    arrow, then each level it leads to, a line each (the cell wraps only between)."""
+    assert moves_text([("运营助理", "运营专员")]) == "运营助理 → 运营专员"
+    assert moves_text([("运营专员（数据运营）", "运营主管（店铺运营）")]) == (
         "运营专员（数据运营） →\n运营主管（店铺运营）"
     )
-    assert moves_text(["运营专员 → 运营主管", "运营专员（店铺运营） → 运营专员（用户运营）"]) == (
-        "运营专员（店铺运营） →\n运营主管\n运营专员（用户运营）"
-    )
+    assert moves_text(
+        [("运营专员", "运营主管"), ("运营专员（店铺运营）", "运营专员（用户运营）")]
+    ) == ("运营专员（店铺运营） →\n运营主管\n运营专员（用户运营）")

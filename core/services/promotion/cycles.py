@@ -196,6 +196,7 @@ class CycleCandidateRow:
     name: str
     transition_id: int
     transition: str  # "运营助理 → 运营专员"
+    from_level: str  # the two ends as the label names them ("运营专员（店铺运营）" across tracks)
     to_level: str
     status: Readiness
     met: int
@@ -341,7 +342,7 @@ def cycle_candidates(app: AppSession, cycle_id: int | str) -> list[CycleCandidat
                 c.person.name,
                 c.transition.id,
                 c.transition.label(),
-                c.transition.ends()[1],
+                *c.transition.ends(),
                 c.status,
                 c.met_count,
                 c.total,
@@ -361,13 +362,10 @@ def cycle_candidates(app: AppSession, cycle_id: int | str) -> list[CycleCandidat
         with app.read() as s:
             found_case = s.get(PromotionCase, case_id)
             assert found_case is not None
-            label, to_label = (
-                f"{found_case.from_label} → {found_case.to_label}",
-                found_case.to_label,
-            )
+            from_label, to_label = found_case.from_label, found_case.to_label
         rows.append(
             CycleCandidateRow(
-                key[0], no, person, key[1], label, to_label,
+                key[0], no, person, key[1], f"{from_label} → {to_label}", from_label, to_label,
                 Readiness.READY if state in (CaseState.EFFECTIVE, CaseState.PUBLISHED) else Readiness.NOT_READY,
                 0, 0, "case", scoring.DEFAULT_TEMPLATE, case_id, state, waiting,
             )

@@ -365,6 +365,7 @@ class SheetRow:
     name: str
     transition_id: int
     transition: str
+    ends: tuple[str, str]  # the levels the move goes from and to, as ``transition`` names them
     cells: Mapping[tuple[str, str], SheetCell]  # (part, item) -> cell; absent = not in template
 
 
@@ -435,7 +436,10 @@ def score_sheet(app: AppSession, cycle_id: int, rater: str | None = None) -> Sco
                         len(scores),
                         may,
                     )
-            rows.append(SheetRow(c.employee_id, c.no, c.name, c.transition_id, c.transition, cells))
+            ends = (c.from_level, c.to_level)
+            rows.append(
+                SheetRow(c.employee_id, c.no, c.name, c.transition_id, c.transition, ends, cells)
+            )
     order = {p: i for i, p in enumerate(SCORED_PARTS)}
     ordered = sorted(columns.values(), key=lambda col: order.get(col.part, 9))
     return ScoreSheet(cycle_id, cycle.name, cycle.state == "open", me, tuple(ordered), tuple(rows))
