@@ -88,8 +88,13 @@ def form_undo_wins(form: QWidget, *, own_first: bool = False) -> None:
     A form whose every keystroke is already a step of the page (the 员工档案 form merges typing
     in one field into one step) has one history, so the page always wins. With ``own_first``
     (forms that take a field's text when it is left) a field first takes back its own typing,
-    and the page's step comes once the field has nothing left of its own."""
-    keeper = _PageUndo(form, own_first)
+    and the page's step comes once the field has nothing left of its own.
+
+    Call it again after adding fields to the form: the fields it already watches are left as
+    they are (Qt installs one filter once)."""
+    keeper = form.findChild(_PageUndo, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    if keeper is None:
+        keeper = _PageUndo(form, own_first)
     for kind in (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit):
         for field in form.findChildren(kind):
             field.installEventFilter(keeper)

@@ -238,6 +238,16 @@ def test_ctrl_z_in_a_form_field_takes_back_the_change_once_its_own_typing_is_gon
     qtbot.keyClick(title, Qt.Key.Key_Return)  # taken: a step of the page
     assert page.vm.design.level(specialist.id).title == "运营专员B"  # type: ignore[union-attr]
 
+    # the 1–5 boxes are built again when the competency model is saved: they undo the same way
+    page.on_competencies_saved()
+    box = page.level_form.competency_boxes[0]
+    box.setFocus()
+    before = box.value()
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.value() == before + 1
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert box.value() == before
+
 
 def test_deleting_asks_first_and_says_what_goes(qtbot: QtBot, company_home: AppSession) -> None:
     page = _page(qtbot, company_home)

@@ -510,6 +510,7 @@ class LadderPage(QWidget):
     @Slot()
     def on_competencies_saved(self) -> None:
         self.level_form.set_competencies(self.competency_vm.saved_names())
+        form_undo_wins(self.level_form, own_first=True)  # the new 1–5 boxes too
 
     @Slot()
     def on_show_archived(self) -> None:
