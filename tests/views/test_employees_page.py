@@ -391,6 +391,33 @@ def test_the_selected_employee_stays_selected_when_the_list_reloads(
     )
 
 
+def test_a_search_that_hides_the_person_in_the_form_shows_the_first_match(
+    qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for no, name in (("E001", "王芳"), ("E002", "李娜"), ("E003", "赵磊")):
+        employees.create_employee(
+            company, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
+        )
+    page = make_page(qtbot, company)
+    page.table.selectRow(0)
+    assert page.form_vm.value("name") == "王芳"
+    page.search.setText("zhaol")  # 王芳 is no longer listed: the form follows the list
+    assert page.form_vm.value("name") == "赵磊"
+    assert [r.row() for r in page.table.selectionModel().selectedRows()] == [0]
+    assert page.title.text().startswith("赵磊（E003）")
+    page.search.setText("zhaolei")  # still listed: nothing reloads
+    assert page.form_vm.value("name") == "赵磊"
+    page.search.setText("nobody")  # nobody listed: the form keeps whom it shows
+    assert page.form_vm.value("name") == "赵磊"
+    page.search.setText("")
+    assert page.form_vm.value("name") == "赵磊"
+    page.basic.department.lineEdit().textEdited.emit("运营部")  # unsaved edits are never dropped
+    monkeypatch.setattr(page, "ask_unsaved", lambda: pytest.fail("a search asked to save"))
+    page.search.setText("wf")
+    assert page.form_vm.value("name") == "赵磊" and page.form_vm.dirty
+    assert page.count.text() == "显示 1 / 共 3 人"
+
+
 def test_tab_leaves_the_employee_list_for_the_employees_sections(
     qtbot: QtBot, company: AppSession
 ) -> None:

@@ -302,7 +302,7 @@ class EmployeesPage(QWidget):
             supervisor_id=self.supervisor_filter.currentData(),
             status=self.status_filter.currentData() or STATUS_ACTIVE,
         )
-        self._reselect()
+        self._follow_list()
 
     def on_track_filter_changed(self, _index: int) -> None:
         if getattr(self, "_filling", False):
@@ -316,7 +316,18 @@ class EmployeesPage(QWidget):
 
     def on_search_changed(self, text: str) -> None:
         self.list_vm.model.set_search(text)
+        self._follow_list()
+
+    def _follow_list(self) -> None:
+        """After the user's own search or filter: when it hides the person in the form, the form
+        shows the first person still listed, as long as it holds no unsaved edits (typing a search
+        never asks to save). With nobody listed, the form keeps whom it shows."""
         self._reselect()
+        model = self.list_vm.model
+        if self._current_id is None or self.form_vm.dirty or model.matching == 0:
+            return
+        if model.row_of(self._current_id) < 0:
+            self.table.selectRow(0)
 
     def on_rows_loaded(self, _total: int) -> None:
         # the list reloads after any change elsewhere: keep the person in the form selected
