@@ -42,7 +42,10 @@ class CatalogueTranslator(QTranslator):
         # own strings (button texts, "%n" plurals).
         if self.lang == "zh":
             return QT_FILL_INS.get((context, source))
-        return ui_catalogue().get(source)
+        english = ui_catalogue()
+        if disambiguation:  # tr(text, "column"): its own English under "text|column", if any
+            return english.get(f"{source}|{disambiguation}") or english.get(source)
+        return english.get(source)
 
     def isEmpty(self) -> bool:
         return False
@@ -89,8 +92,11 @@ def install(lang: str) -> None:
     app.installTranslator(_installed)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+def tr(text: str, disambiguation: str | None = None) -> str:
+    """The UI text in the installed language. ``disambiguation`` (Qt's own term) picks another
+    English for the same Chinese where one place needs it, e.g. tr("工号", "column") "No." for a
+    narrow list column where the form says "Employee no."; Chinese is the same either way."""
+    return QCoreApplication.translate(CONTEXT, text, disambiguation)
 
 
 _chosen_for_this_run = False

@@ -43,6 +43,24 @@ def test_every_gui_string_has_english() -> None:
     assert not missing, f"tr() strings without English: {missing}"
 
 
+TR_NOTE = re.compile(r"""\btr\(\s*"(?P<text>[^"]+)"\s*,\s*"(?P<note>[^"]+)"\s*\)""")
+
+
+def test_every_disambiguated_gui_string_has_its_own_english() -> None:
+    """tr("工号", "column") exists to say something shorter than tr("工号"): an entry under
+    "工号|column" is what makes it do so."""
+    from desktop.i18n import ui_catalogue
+
+    english = ui_catalogue()
+    found = [
+        f"{m.group('text')}|{m.group('note')}"
+        for path in _sources("desktop")
+        for m in TR_NOTE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found, "no tr(text, note) call found: is the pattern still right?"
+    assert [key for key in found if key not in english] == []
+
+
 def test_every_message_code_used_in_core_is_in_the_catalogue() -> None:
     known = catalogue()
     missing: dict[str, list[str]] = {}

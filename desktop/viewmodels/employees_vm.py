@@ -193,9 +193,10 @@ class EmployeeTableModel(QAbstractTableModel):
         shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)  # cut titles: hover
         if orientation != Qt.Orientation.Horizontal or role not in shown:
             return None
+        # the short English titles of a list that shares the window with the form
         headers = (
-            tr("工号"), tr("姓名"), tr("通道"), tr("职级"), tr("部门"), tr("直属上级"),
-            tr("入职日期"), tr("状态"),
+            tr("工号", "column"), tr("姓名"), tr("通道"), tr("职级"), tr("部门", "column"),
+            tr("直属上级"), tr("入职日期", "column"), tr("状态"),
         )  # fmt: skip
         if section < len(headers):
             return headers[section]

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -46,7 +45,7 @@ from desktop.views.employees.form import BasicInfoForm
 from desktop.views.employees.side_tabs import SideTabs
 from desktop.views.features import register_all
 from desktop.views.files import ask_save_xlsx
-from desktop.views.tables import read_only
+from desktop.views.tables import read_only, size_columns
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
@@ -74,12 +73,13 @@ class EmployeesPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # compact enough that every column (and 晋升状态) fits the list's half at 1366×768
-        for column, width in enumerate((52, 56, 68, 68, 56, 64, 78, 44)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        size_columns(
+            self.table,
+            dict(enumerate((52, 56, 68, 68, 56, 64, 78, 44))),
+            cells={EmployeeTableModel.COL_STATUS: (tr("在职"), tr("离职"))},
+            padding=12,  # the titles fit as they are; the sort arrow may cover a title's end
+        )
         self.table.selectionModel().currentRowChanged.connect(self.on_table_current_changed)
         # Qt greys out the selection of a list without focus (after visiting another page it
         # looked lost): draw it as when focused.

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -31,7 +30,7 @@ from desktop.viewmodels.import_month_vm import ImportMonthViewModel, MonthFilesM
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
 from desktop.views.imports.wizard import CHECK, KIND, OWNER, ImportWizard
-from desktop.views.tables import read_only
+from desktop.views.tables import read_only, size_columns
 
 M = MonthFilesModel
 COLUMN_WIDTHS = {
@@ -125,14 +124,7 @@ class ImportMonthDialog(QDialog):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in COLUMN_WIDTHS.items():
-            title = str(self.vm.model.headerData(column, Qt.Orientation.Horizontal))
-            header.resizeSection(
-                column, max(width, header.fontMetrics().horizontalAdvance(title) + 16)
-            )
-        header.setStretchLastSection(True)
+        size_columns(self.table, COLUMN_WIDTHS, padding=16)
         self.table.doubleClicked.connect(self.on_double_clicked)
         self.detail = QLabel()
         self.detail.setWordWrap(True)

@@ -6,7 +6,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_queue_vm import QueueViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
-from desktop.views.tables import read_only
+from desktop.views.tables import read_only, size_columns
 
 QUEUE_TITLE = "待我处理"
 
@@ -37,14 +36,7 @@ class CaseTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().hide()
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        metrics = header.fontMetrics()
-        for column, width in enumerate((70, 80, 250, 110, 80, 150, 60)):
-            # never narrower than its title ("Employee no." in English is wider than 工号)
-            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
-        header.setStretchLastSection(True)
+        size_columns(self, dict(enumerate((70, 80, 250, 110, 80, 150, 60))))
         self.doubleClicked.connect(self.on_double_clicked)
 
     def _open(self, row: int) -> None:
