@@ -597,3 +597,49 @@ def test_the_lists_titles_are_whole_at_1366_in_either_language(
         assert model.headerData(0, Qt.Orientation.Horizontal) == "No."
         label = page.basic.layout_.labelForField(page.basic.widgets["no"].parentWidget())
         assert isinstance(label, QLabel) and label.text() == "Employee no. *"  # the form's words
+
+
+def test_the_archive_tabs_fit_the_350_px_pane_at_1366(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """In the 1366×768 window: 负责店铺 no longer scrolls sideways for a 100 px 来源 column,
+    评估's note uses the pane's width (it was squeezed into half of it), KPI's 手工指标… button
+    is inside the pane (the hint beside it pushed it past the edge), and a column of long text
+    ends in "…" at 200 px rather than widening the table."""
+    from PySide6.QtWidgets import QPushButton, QTableView
+
+    from desktop.views.main_window import MainWindow
+
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(1366, 768)
+    qtbot.waitExposed(window)
+    window.show_page("employees")
+    page = window.page("employees")
+    assert isinstance(page, EmployeesPage)
+    chen = next(r.id for r in employees.list_employees(demo_company) if r.no == "E004")
+    page.show_employee(chen)
+
+    def show(title: str) -> QWidget:
+        index = next(i for i in range(page.tabs.count()) if page.tabs.tabText(i) == title)
+        page.tabs.setCurrentIndex(index)
+        qtbot.wait(50)
+        return page.tabs.currentWidget()
+
+    stores = show("负责店铺/直播账号").findChild(QTableView)
+    assert stores is not None and stores.model().rowCount() > 0
+    assert stores.horizontalScrollBar().maximum() == 0
+    scores = show("评估")
+    hint = next(label for label in scores.findChildren(QLabel) if "评审周期" in label.text())
+    assert hint.width() > 0.8 * scores.width()
+    kpi = show("KPI")
+    button = next(b for b in kpi.findChildren(QPushButton) if b.text() == "手工指标…")
+    edge = button.mapTo(kpi, button.rect().topRight())
+    assert edge.x() <= kpi.width()
+    feedback = show("评价反馈").findChild(QTableView)
+    assert feedback is not None
+    header = feedback.horizontalHeader()
+    assert max(header.sectionSize(c) for c in range(header.count() - 1)) <= 200
+    shot(window, "employees-archive-1366")

@@ -207,10 +207,13 @@ class KpiTab(QWidget):
         self.splitter.setSizes([190, 560])  # the table scrolls; the charts get the room
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        # the hint on a line of its own: beside the controls it pushed 手工指标… past the edge
+        # of the archive's 350 px pane
+        layout.addWidget(self.hint)
         top = QHBoxLayout()
-        top.addWidget(self.hint, 1)
         top.addWidget(span_label)
         top.addWidget(self.span_box)
+        top.addStretch(1)
         top.addWidget(self.manual_button)
         layout.addLayout(top)
         layout.addWidget(self.span_note)

@@ -60,13 +60,21 @@ def confirm(parent: QWidget, text: str) -> bool:
 
 def table_for(model: RecordTableModel) -> QTableView:
     view = QTableView()
+    header = view.horizontalHeader()
+    # In the archive's 350 px pane: the stretched last column takes at least its title's width
+    # (Qt's default of 100 px made 负责店铺's 来源 push the table into scrolling sideways), and
+    # no column of long text (评分, 证明材料) grows past 200 px; its cells end in "…" and show
+    # whole under the mouse. (Set before the model: the columns take these sizes as they are
+    # made.)
+    last = model.headerData(model.columnCount() - 1, Qt.Orientation.Horizontal)
+    header.setDefaultSectionSize(min(200, header.fontMetrics().horizontalAdvance(str(last)) + 16))
+    header.setMaximumSectionSize(200)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     read_only(view)
     view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
-    header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return view
@@ -148,8 +156,7 @@ class ScoresTab(RecordsTab):
             )
         )
         hint.setWordWrap(True)
-        self.buttons.addWidget(hint, 1)
-        self.finish_buttons()
+        self.buttons.addWidget(hint, 1)  # the whole width: no buttons, so no stretch after them
 
 
 class StoresTab(RecordsTab):
