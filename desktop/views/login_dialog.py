@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +33,7 @@ class LoginDialog(QDialog):
         self.app: AppSession | None = None
         self.locked_out = False
         unlocking = vm.current is not None
+        self.unlocking = unlocking
         self.setWindowTitle(tr("已锁定 — 请重新登录") if unlocking else tr("登录公司档案"))
         self.setMinimumWidth(460)
 
@@ -155,6 +157,16 @@ class LoginDialog(QDialog):
             self.show_login_form()
             return
         super().reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # On the lock screen Esc is not 关闭档案: a reflex press on coming back to the PC closed
+        # the file. It empties the password instead; closing the file is the button's.
+        if self.unlocking and event.key() == Qt.Key.Key_Escape and not self.vm.busy:
+            self.password.clear()
+            self.password.setFocus()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _ok_allowed(self) -> bool:
         return not (self.recovery_blocked if self.pages.currentIndex() == 1 else self.login_blocked)

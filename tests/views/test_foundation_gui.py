@@ -260,6 +260,9 @@ def test_main_window_lock_and_unlock(qtbot: QtBot, tmp_path: Path) -> None:
     shot(window, "main-window-locked")
     dialog = _login_dialog(qtbot, path, current=app)
     assert dialog.windowTitle() == "已锁定 — 请重新登录"
+    dialog.password.setText("half-typed")  # Esc on the lock screen empties the password and
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)  # keeps the file open: closing it is
+    assert dialog.isVisible() and dialog.password.text() == ""  # the 关闭档案 button's
     dialog.password.setText(OWNER_PASSWORD)
     with qtbot.waitSignal(dialog.vm.logged_in, timeout=30000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
