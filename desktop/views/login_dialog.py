@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.i18n import tr
 from desktop.viewmodels.login_vm import LoginViewModel
+from desktop.views.visibility import hidden_unless
 
 if TYPE_CHECKING:
     from core.session import AppSession
@@ -57,7 +58,7 @@ class LoginDialog(QDialog):
         self.recover_link.setAutoDefault(False)
         self.recover_link.setStyleSheet("color: #1f4e79; text-align: left;")
         self.recover_link.clicked.connect(self.on_recover_link_clicked)
-        self.recover_link.setVisible(not unlocking)
+        hidden_unless(not unlocking, self.recover_link)
         login_page = QWidget()
         form = QFormLayout(login_page)
         form.addRow(tr("登录名"), self.login)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core.session import AppSession
@@ -28,12 +28,58 @@ def gui_environment(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
 
     install_app_font(qapp)
     i18n.install("zh")
-    yield
+    strays = _StrayWindows()
+    qapp.installEventFilter(strays)
+    try:
+        yield
+    finally:
+        qapp.removeEventFilter(strays)
     i18n.install("zh")
     from desktop.viewmodels import worker
 
     worker.wait_all()
     _let_go_of_modifiers()
+    assert not strays.found, f"shown as windows of their own, then put in one: {strays.found}"
+
+
+def _desktop_line() -> str:
+    """Where in desktop/ the widget was shown (for the failure's message)."""
+    import traceback
+
+    lines = [
+        f"{frame.filename.rsplit('desktop/', 1)[-1]}:{frame.lineno}"
+        for frame in traceback.extract_stack()
+        if "/desktop/" in frame.filename
+    ]
+    return f"desktop/{lines[-1]}" if lines else "outside desktop/"
+
+
+class _StrayWindows(QObject):
+    """Finds a widget shown before it had a parent and put into a window afterwards. For that
+    moment it was a window of its own and took the keyboard: KPI's charts, made on each
+    person's load, swallowed the letters typed next in the employee search."""
+
+    MARK = "_tidui_shown_as_window"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.Show, QEvent.Type.ParentChange) and isinstance(watched, QWidget):
+            if kind == QEvent.Type.Show and watched.parent() is None:
+                watched.setProperty(self.MARK, _desktop_line())
+            elif (
+                kind == QEvent.Type.ParentChange
+                and watched.property(self.MARK)
+                and not watched.isWindow()
+            ):
+                self.found.append(
+                    f"{type(watched).__name__} shown at {watched.property(self.MARK)}"
+                )
+                watched.setProperty(self.MARK, None)
+        return False
 
 
 def _let_go_of_modifiers() -> None:

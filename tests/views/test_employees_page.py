@@ -643,3 +643,31 @@ def test_the_archive_tabs_fit_the_350_px_pane_at_1366(
     header = feedback.horizontalHeader()
     assert max(header.sectionSize(c) for c in range(header.count() - 1)) <= 200
     shot(window, "employees-archive-1366")
+
+
+def test_letters_typed_while_the_next_person_loads_all_reach_the_search(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """Seen under Xvfb: typing "zhaol" left "zha" in the search. At "zh" the list hid 王芳 and
+    the form loaded 赵磊, whose KPI charts were each shown for a moment as a window of their
+    own; the window lost the keyboard and the next letters went nowhere."""
+    from PySide6.QtTest import QTest
+
+    from desktop.views.main_window import MainWindow
+
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.show_page("employees")
+    page = window.page("employees")
+    assert isinstance(page, EmployeesPage)
+    page.search.setFocus()
+    qtbot.waitUntil(page.search.hasFocus)
+    for letter in "zhaol":  # to whichever widget has the keyboard, as a keyboard would
+        focused = QApplication.focusWidget()
+        assert focused is page.search, letter
+        QTest.keyClick(focused, letter)
+        qtbot.wait(30)  # the person's tabs load meanwhile
+    assert page.search.text() == "zhaol" and page.form_vm.value("name") == "赵磊"

@@ -68,6 +68,7 @@ from desktop.views.eligibility.progress_panel import AUTO_MONTH, fill_months, mo
 from desktop.views.files import ask_save_xlsx
 from desktop.views.focus import frame_focus
 from desktop.views.tables import read_only
+from desktop.views.visibility import hidden_unless
 
 HEAD_COLOR = QColor("#5c7cfa")
 READY_COLOR = QColor("#2f9e44")
@@ -485,7 +486,7 @@ class DashboardPage(QWidget):
         self.settings_button = QPushButton(tr("标准…"))
         self.settings_button.setToolTip(tr("梯队厚度与9宫格分界线"))
         self.settings_button.clicked.connect(lambda _checked=False: self.edit_settings())
-        self.settings_button.setVisible(self.vm.can_edit_settings())
+        hidden_unless(self.vm.can_edit_settings(), self.settings_button)
         header.addWidget(self.settings_button)
 
         # the figures

@@ -260,11 +260,13 @@ class KpiTab(QWidget):
             chart.hide()
             chart.deleteLater()
         self.charts = []
-        for data in self.vm.charts():
-            chart = MetricChart(data)
-            chart.show()
-            self.charts.append(chart)
+        # Made inside the charts' widget: made without a parent, each chart was shown for a
+        # moment as a window of its own, which took the keyboard from the window (typing a
+        # search that opened another person lost its next letters).
+        self.charts = [MetricChart(data, self.charts_widget) for data in self.vm.charts()]
         self._lay_out_charts()
+        for chart in self.charts:
+            chart.show()
 
     def chart_columns(self) -> int:
         return 2 if self.width() >= 2 * CHART_MIN_WIDTH + 40 else 1

@@ -25,6 +25,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.metric_values_vm import MetricValuesViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.employees.tabs import confirm, table_for
+from desktop.views.visibility import hidden_unless
 
 
 class MetricValuesDialog(QDialog):
@@ -75,7 +76,7 @@ class MetricValuesDialog(QDialog):
         form.addRow(entry_row)
         self.entry = QGroupBox(tr("录入新数值"))
         self.entry.setLayout(form)
-        self.entry.setVisible(self.vm.can_edit)
+        hidden_unless(self.vm.can_edit, self.entry)
 
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b;")
@@ -87,7 +88,7 @@ class MetricValuesDialog(QDialog):
         self.empty.setStyleSheet("color: #616161; padding: 8px;")
         self.delete_button = QPushButton(tr("删除所选"))
         self.delete_button.clicked.connect(self.on_delete_clicked)
-        self.delete_button.setVisible(self.vm.can_edit)
+        hidden_unless(self.vm.can_edit, self.delete_button)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.on_delete_clicked)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

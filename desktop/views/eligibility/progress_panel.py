@@ -29,6 +29,7 @@ from desktop.viewmodels.eligibility_progress_vm import (
 from desktop.viewmodels.eligibility_vm import STATUS_BACKGROUNDS, STATUS_COLORS
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.focus import frame_focus
+from desktop.views.visibility import hidden_unless
 
 MET_COLOR = "#1e7e34"
 UNMET_COLOR = "#c62828"
@@ -118,7 +119,7 @@ class CriterionRow(QWidget):
         self.missing = QLabel(tr("未满足：") + line.missing if line.missing else "")
         self.missing.setWordWrap(True)
         self.missing.setStyleSheet(_css(UNMET_COLOR))
-        self.missing.setVisible(bool(line.missing))
+        hidden_unless(bool(line.missing), self.missing)
         layout.addWidget(self.missing, row, 1)
         layout.setColumnStretch(1, 1)
 

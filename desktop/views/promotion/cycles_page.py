@@ -36,6 +36,7 @@ from desktop.viewmodels.promotion_cycles_vm import CyclesViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.promotion.score_grid import ScoreGrid
 from desktop.views.tables import read_only
+from desktop.views.visibility import hidden_unless
 
 
 class NewCycleDialog(QDialog):
@@ -196,8 +197,7 @@ class CyclesPage(QWidget):
         self.new_button = QPushButton(tr("新建评审周期…"))
         self.close_button = QPushButton(tr("关闭"))
         self.reopen_button = QPushButton(tr("重新打开"))
-        for button in (self.new_button, self.close_button, self.reopen_button):
-            button.setVisible(self.vm.can_manage)
+        hidden_unless(self.vm.can_manage, self.new_button, self.close_button, self.reopen_button)
         self.new_button.clicked.connect(self.on_new_clicked)
         self.close_button.clicked.connect(lambda: self.on_set_open(False))
         self.reopen_button.clicked.connect(lambda: self.on_set_open(True))
@@ -231,7 +231,7 @@ class CyclesPage(QWidget):
         self.candidate_table.activated.connect(self.on_candidate_activated)  # double click, Enter
         self.candidate_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.propose_button = QPushButton(tr("发起晋升申请"))
-        self.propose_button.setVisible(self.vm.can_propose)
+        hidden_unless(self.vm.can_propose, self.propose_button)
         self.propose_button.clicked.connect(self.on_propose_clicked)
         self.add_button = QPushButton(tr("加入候选人…"))
         self.add_button.setToolTip(tr("把未列出的人（如未达标但想提名的）加入本周期，以便打分"))

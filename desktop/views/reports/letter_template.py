@@ -20,6 +20,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.reports_vm import LetterTemplateViewModel
 from desktop.views.focus import TextBox
 from desktop.views.reports.preview_dialog import load_pdf
+from desktop.views.visibility import hidden_unless
 
 PREVIEW_DELAY_MS = 400
 
@@ -50,8 +51,7 @@ class LetterTemplateTab(QWidget):
         self.problem.setStyleSheet("color: #b42318;")
         self.save_button = QPushButton(tr("保存"))
         self.reset_button = QPushButton(tr("恢复默认"))
-        for button in (self.save_button, self.reset_button):
-            button.setVisible(vm.may_edit())
+        hidden_unless(vm.may_edit(), self.save_button, self.reset_button)
         self.save_button.clicked.connect(self.on_save_clicked)
         self.reset_button.clicked.connect(lambda: self.editor.setPlainText(vm.default_text()))
         buttons = QHBoxLayout()

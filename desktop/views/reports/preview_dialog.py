@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.reports_vm import ReportViewModel
 from desktop.views import files
+from desktop.views.visibility import hidden_unless
 
 
 def load_pdf(document: QPdfDocument, pdf: bytes, keep: list[object]) -> None:
@@ -84,12 +85,12 @@ class ReportPreviewDialog(QDialog):
         self.status = QLabel(tr("正在生成…"))
         self.status.setWordWrap(True)
         self.show_id = QCheckBox(tr("显示完整身份证号"))
-        self.show_id.setVisible(vm.may_show_id_number())
+        hidden_unless(vm.may_show_id_number(), self.show_id)
         self.show_id.toggled.connect(vm.set_show_id_number)
         self.print_button = QPushButton(tr("打印…"))
         self.save_button = QPushButton(tr("另存为 PDF…"))
         self.export_button = QPushButton(tr("导出全部…"))
-        self.export_button.setVisible(vm.may_export_all())
+        hidden_unless(vm.may_export_all(), self.export_button)
         self.close_button = QPushButton(tr("关闭"))
         for button in (self.print_button, self.save_button):
             button.setEnabled(False)
