@@ -99,6 +99,14 @@ def tr(text: str, disambiguation: str | None = None) -> str:
     return QCoreApplication.translate(CONTEXT, text, disambiguation)
 
 
+def bracketed(text: str, aside: str) -> str:
+    """``text`` with ``aside`` in brackets as the UI language writes them: 运营部（3人） but
+    "Operations (3)"; the English tooltips read "Weight 40%）" with Chinese brackets."""
+    if core_i18n.current_language() == "en":
+        return f"{text} ({aside})"
+    return f"{text}（{aside}）"
+
+
 _chosen_for_this_run = False
 
 

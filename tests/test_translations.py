@@ -137,3 +137,15 @@ def test_qt_own_dialogs_follow_the_ui_language(qapp: object) -> None:
         assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     finally:
         i18n.install("zh")
+
+
+def test_brackets_follow_the_ui_language(qapp: object) -> None:
+    """English tooltips read "Effective date (2024年10月1日)（Insert at the cursor）"."""
+    from desktop import i18n
+
+    i18n.install("en")
+    try:
+        assert i18n.bracketed("Strategy", "Weight 40%") == "Strategy (Weight 40%)"
+    finally:
+        i18n.install("zh")
+    assert i18n.bracketed("策略答辩", "权重 40%") == "策略答辩（权重 40%）"

@@ -38,7 +38,7 @@ from core.services.promotion.scores import (
     SheetColumn,
     SheetRow,
 )
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone, status_text
 from desktop.viewmodels.promotion_case_vm import number, role_text, state_text
@@ -547,7 +547,7 @@ class ScoreGridModel(QAbstractTableModel):
         if col is None:
             return ""
         lines = [
-            f"{col.part_name} · {col.item}（{tr('权重')} {number(col.weight)}%）",
+            bracketed(f"{col.part_name} · {col.item}", f"{tr('权重')} {number(col.weight)}%"),
         ]
         if col.raters:
             lines.append(tr("评分人：") + "、".join(role_text(r) for r in col.raters))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels.competency_vm import CompetencyModelViewModel
 from desktop.viewmodels.ladder_evaluation_vm import EvaluationEditorViewModel
 from desktop.viewmodels.ladder_graph_vm import layout
@@ -171,7 +171,7 @@ class LadderPage(QWidget):
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{tip or text}（{QKeySequence(shortcut).toString()}）")
+            action.setToolTip(bracketed(tip or text, QKeySequence(shortcut).toString()))
         elif tip:
             action.setToolTip(tip)
         action.triggered.connect(slot)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels.promotion_settings_vm import NoticeTemplateViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.focus import TextBox
@@ -45,7 +45,7 @@ class NoticeTab(QWidget):
         chips.setHorizontalSpacing(6)
         for i, (name, hint) in enumerate(self.vm.placeholders()):
             button = QPushButton(name)
-            button.setToolTip(hint + "（" + tr("在光标处插入") + "）")
+            button.setToolTip(bracketed(hint, tr("在光标处插入")))
             button.clicked.connect(lambda _c=False, n=name: self.insert(n))
             chips.addWidget(button, i // 4, i % 4)
             self.chips[name] = button

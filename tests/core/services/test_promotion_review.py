@@ -118,3 +118,35 @@ def test_competencies_count_ratings_up_to_the_cycles_month_and_leave_self_rating
     other_team = auth.unlock_again(owner, "lina", PASSWORD)  # 李娜 supervises E002's team only
     lines, quoted = review.competencies_of(other_team, cycle, live)
     assert all(c.mean is None for c in lines) and quoted == ()
+
+
+def test_the_criteria_are_in_the_language_shown(
+    demo_sources: Callable[[bool], Path], tmp_path: Path
+) -> None:
+    """A case's snapshot keeps each criterion in both languages; the English review showed the
+    Chinese ones ("在当前职级满12个月: 已满37个月"), with and without a case."""
+    from core import i18n
+
+    owner = auth.log_in(copy_demo(demo_sources(True), tmp_path), "demo", PASSWORD)
+
+    def chinese(text: str) -> bool:
+        return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+    cycle = next(c for c in list_cycles(owner) if c.name == "2024上半年")
+    rows = review.review_rows(owner, cycle.id)
+    chosen = [next(r for r in rows if r.case_id), next(r for r in rows if not r.case_id)]
+    before = [review.review_detail(owner, cycle, row).criteria for row in chosen]
+    i18n.set_language("en")
+    try:
+        after = [review.review_detail(owner, cycle, row).criteria for row in chosen]
+    finally:
+        i18n.set_language("zh")
+    for zh, en in zip(before, after, strict=True):
+        assert zh and len(zh) == len(en)
+        assert all(chinese(line.explanation) for line in zh)
+        for line_zh, line_en in zip(zh, en, strict=True):  # the names in them are data
+            assert line_en.rule != line_zh.rule and not chinese(line_en.rule), line_en
+            assert line_en.explanation != line_zh.explanation, line_en
+            assert not any(word in line_en.explanation for word in ("已满", "最近一次", "已完成"))
+            assert line_en.met == line_zh.met
+    owner.close(backup=False)
