@@ -57,3 +57,41 @@ def test_backups_are_listed_newest_first_with_their_reason(company: AppSession) 
     assert all(r.size > 0 and r.made is not None for r in rows)
     hr = as_role(company, "hr1", "hr")  # HR may back up, so sees the list too
     assert len(maintenance.list_backups(hr)) == 2
+
+
+def _audited_kinds() -> dict[str, str]:
+    """Every kind of object core writes to the log (``uow.audit(action, entity, …)``)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[3] / "core"
+    kinds: dict[str, str] = {}
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("audit", "audit_system")
+            ):
+                continue
+            named = {k.arg: k.value for k in node.keywords}
+            entity = named.get("entity", node.args[1] if len(node.args) > 1 else None)
+            assert isinstance(entity, ast.Constant), f"{path}:{node.lineno}: name the kind"
+            kinds.setdefault(str(entity.value), f"{path.name}:{node.lineno}")
+    return kinds
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_kind_of_object_in_the_log_has_a_name(lang: str) -> None:
+    """The log's 对象 column and its filter showed the codes 'feedback' and 'store_ownership'."""
+    from core import i18n
+
+    kinds = _audited_kinds()
+    assert {"employee", "feedback", "store_ownership", "promotion_case"} <= set(kinds)
+    known = i18n.catalogue()
+    assert {k: where for k, where in kinds.items() if f"audit.entity.{k}" not in known} == {}
+    i18n.set_language(lang)
+    try:
+        names = {kind: audit.entity_label(kind) for kind in kinds}
+    finally:
+        i18n.set_language("zh")
+    assert all(name and name != kind for kind, name in names.items()), names
