@@ -74,7 +74,8 @@ def audit_columns(states: dict[int, str] | None = None) -> list[Column[AuditRow]
     return [
         Column(tr("时间"), lambda r: r.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
         Column(tr("操作人"), lambda r: r.actor),
-        Column(tr("操作"), lambda r: r.action),
+        # in words; the code (the log's and the export's) under the mouse
+        Column(tr("操作"), lambda r: audit.action_label(r.action), tooltip=lambda r: r.action),
         Column(tr("对象"), lambda r: audit.entity_label(r.entity)),
         Column(tr("编号"), lambda r: r.entity_id or ""),
         Column(

@@ -63,6 +63,10 @@ def test_owner_reads_filters_and_exports_the_audit_log(
     table = tab.vm.table
     actions = [table.rows[r].action for r in range(table.rowCount())]
     assert actions[0] == "company.update" and "user.add" in actions  # newest first
+    what = table.index(0, 2)  # 操作 in words, its code under the mouse
+    assert (
+        what.data() == "修改公司信息" and what.data(Qt.ItemDataRole.ToolTipRole) == "company.update"
+    )
     shot(window, "settings-audit-log")
     # who: only the owner's entries; what: only accounts
     tab.actor.setCurrentIndex(tab.actor.findData(OWNER))

@@ -191,6 +191,13 @@ def filter_choices(app: AppSession) -> tuple[list[str], list[str]]:
     return actors, entities
 
 
+def action_label(action: str) -> str:
+    """What was done, in words (``audit.action.<code>``: 修改员工 for employee.update); the code
+    itself when unnamed (an older Tidui's, or a test's)."""
+    code = f"audit.action.{action}"
+    return render(code) if code in catalogue() else action
+
+
 def entity_label(entity: str) -> str:
     """A kind of object in words (``audit.entity.<name>``), the code itself when unnamed."""
     code = f"audit.entity.{entity}"

@@ -59,12 +59,12 @@ def test_backups_are_listed_newest_first_with_their_reason(company: AppSession) 
     assert len(maintenance.list_backups(hr)) == 2
 
 
-def _audited_kinds() -> dict[str, str]:
-    """Every kind of object core writes to the log (``uow.audit(action, entity, …)``)."""
+def _audit_calls() -> list[tuple[str, int, object, object]]:
+    """(file, line, action node, entity node) of every ``uow.audit(action, entity, …)`` in core."""
     import ast
 
     root = Path(__file__).resolve().parents[3] / "core"
-    kinds: dict[str, str] = {}
+    calls = []
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (
@@ -74,10 +74,46 @@ def _audited_kinds() -> dict[str, str]:
             ):
                 continue
             named = {k.arg: k.value for k in node.keywords}
+            action = named.get("action", node.args[0] if node.args else None)
             entity = named.get("entity", node.args[1] if len(node.args) > 1 else None)
-            assert isinstance(entity, ast.Constant), f"{path}:{node.lineno}: name the kind"
-            kinds.setdefault(str(entity.value), f"{path.name}:{node.lineno}")
+            calls.append((path.name, node.lineno, action, entity))
+    return calls
+
+
+def _audited_kinds() -> dict[str, str]:
+    """Every kind of object core writes to the log."""
+    import ast
+
+    kinds: dict[str, str] = {}
+    for name, line, _action, entity in _audit_calls():
+        assert isinstance(entity, ast.Constant), f"{name}:{line}: name the kind"
+        kinds.setdefault(str(entity.value), f"{name}:{line}")
     return kinds
+
+
+def _audited_actions() -> set[str]:
+    """Every action core writes; the few built at run time spelled out from what they use."""
+    import ast
+
+    from core.domain.cases import CaseAction
+
+    made_up = {
+        "f'case.{move.value}'": {f"case.{move.value}" for move in CaseAction},
+        "f\"cycle.{('close' if state == 'closed' else 'reopen')}\"": {
+            "cycle.close",
+            "cycle.reopen",
+        },
+        "'user.disable' if disabled else 'user.enable'": {"user.disable", "user.enable"},
+    }
+    actions: set[str] = set()
+    for name, line, action, _entity in _audit_calls():
+        if isinstance(action, ast.Constant):
+            actions.add(str(action.value))
+        else:
+            written = ast.unparse(action)  # type: ignore[arg-type]
+            assert written in made_up, f"{name}:{line}: {written}: spell out what it makes"
+            actions |= made_up[written]
+    return actions
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -95,3 +131,21 @@ def test_every_kind_of_object_in_the_log_has_a_name(lang: str) -> None:
     finally:
         i18n.set_language("zh")
     assert all(name and name != kind for kind, name in names.items()), names
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_action_in_the_log_is_said_in_words(lang: str) -> None:
+    """The 操作 column showed codes (employee.update, case.approve) to an owner reading Chinese."""
+    from core import i18n
+
+    actions = _audited_actions()
+    assert {"employee.update", "case.approve", "cycle.reopen", "user.enable"} <= actions
+    i18n.set_language(lang)
+    try:
+        words = {action: audit.action_label(action) for action in actions}
+    finally:
+        i18n.set_language("zh")
+    assert {a: w for a, w in words.items() if w == a} == {}
+    if lang == "zh":
+        assert words["employee.update"] == "修改员工" and words["case.return"] == "退回补充"
+    assert audit.action_label("some.future_action") == "some.future_action"
