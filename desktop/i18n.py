@@ -107,6 +107,13 @@ def bracketed(text: str, aside: str) -> str:
     return f"{text}（{aside}）"
 
 
+def captioned(caption: str, text: str = "") -> str:
+    """``caption`` and a colon as the UI language writes it (员工：… but "Employee: …")."""
+    if core_i18n.current_language() == "en":
+        return f"{caption}: {text}" if text else f"{caption}:"
+    return f"{caption}：{text}"
+
+
 _chosen_for_this_run = False
 
 

@@ -140,12 +140,16 @@ def test_qt_own_dialogs_follow_the_ui_language(qapp: object) -> None:
 
 
 def test_brackets_follow_the_ui_language(qapp: object) -> None:
-    """English tooltips read "Effective date (2024年10月1日)（Insert at the cursor）"."""
+    """English tooltips read "Effective date (2024年10月1日)（Insert at the cursor）", and the case
+    dialog "Employee：", "HR（hr）"."""
     from desktop import i18n
 
     i18n.install("en")
     try:
         assert i18n.bracketed("Strategy", "Weight 40%") == "Strategy (Weight 40%)"
+        assert i18n.captioned("Employee") == "Employee:"  # the case dialog read "Employee："
+        assert i18n.captioned("Average", "the mean") == "Average: the mean"
     finally:
         i18n.install("zh")
     assert i18n.bracketed("策略答辩", "权重 40%") == "策略答辩（权重 40%）"
+    assert i18n.captioned("员工") == "员工：" and i18n.captioned("平均", "各月") == "平均：各月"

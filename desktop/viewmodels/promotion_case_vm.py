@@ -26,7 +26,7 @@ from core.progress import Progress
 from core.services.archive import records as archive
 from core.services.promotion import cases
 from core.services.promotion.cases import CaseView
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.reports_vm import ReportViewModel
@@ -98,7 +98,7 @@ def holder_text(role: str | None, logins: Sequence[str]) -> str:
     if role is None:
         return "—"
     names = "、".join(logins)
-    return f"{role_text(role)}（{names}）" if names else role_text(role)
+    return bracketed(role_text(role), names) if names else role_text(role)
 
 
 def move_text(from_label: str, to_label: str) -> str:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain import ladder_design
-from desktop.i18n import tr
+from desktop.i18n import captioned, tr
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel, kind_names
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.views.focus import TextBox
@@ -582,11 +582,11 @@ def rule_kind_help() -> str:
     names = kind_names()
     return "\n".join(
         [
-            f"{names['each_month']}：" + tr("窗口内每个月都达到阈值，缺数据的月份不算达标"),
-            f"{names['change']}：" + tr("最后一个月与窗口前一个月相比的变化；比率按百分点计算"),
-            f"{names['average']}：" + tr("窗口内各月的平均值"),
-            f"{names['count']}：" + tr("窗口内记录的成果次数，可加ROI、带领人数条件"),
-            f"{names['tenure']}：" + tr("在当前职级的月数"),
-            f"{names['score']}：" + tr("最近一次评估的总分或某部分得分"),
+            captioned(names["each_month"], tr("窗口内每个月都达到阈值，缺数据的月份不算达标")),
+            captioned(names["change"], tr("最后一个月与窗口前一个月相比的变化；比率按百分点计算")),
+            captioned(names["average"], tr("窗口内各月的平均值")),
+            captioned(names["count"], tr("窗口内记录的成果次数，可加ROI、带领人数条件")),
+            captioned(names["tenure"], tr("在当前职级的月数")),
+            captioned(names["score"], tr("最近一次评估的总分或某部分得分")),
         ]
     )

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import tr
+from desktop.i18n import captioned, tr
 from desktop.viewmodels.promotion_case_vm import NEEDS_COMMENT, CaseViewModel, action_text
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
@@ -359,7 +359,7 @@ class CaseDialog(QDialog):
                 widget.deleteLater()
         for i, (label, value) in enumerate(vm.header()):
             row, col = divmod(i, 3)
-            caption = QLabel(label + "：")
+            caption = QLabel(captioned(label))
             caption.setStyleSheet("color: #616161;")
             text = QLabel(value)
             text.setWordWrap(True)
