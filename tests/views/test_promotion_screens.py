@@ -355,3 +355,20 @@ def test_case_lists_show_their_column_titles_whole_in_english(qtbot: QtBot) -> N
             assert tip == title  # every list's titles: whole under the mouse if cut
     finally:
         i18n.install("zh")
+
+
+@pytest.mark.parametrize(("language", "name"), [("zh", "上半年"), ("en", " H1")])
+def test_a_new_cycle_is_named_for_its_half_year_in_the_ui_language(
+    qtbot: QtBot, owner: AppSession, language: str, name: str
+) -> None:
+    """The English dialog proposed "2024上半年"; the name is the owner's to change either way."""
+    from desktop import i18n
+    from desktop.viewmodels.promotion_cycles_vm import CyclesViewModel
+    from desktop.views.promotion.cycles_page import NewCycleDialog
+
+    i18n.install(language)
+    dialog = NewCycleDialog(CyclesViewModel(SessionViewModel(owner)))
+    qtbot.addWidget(dialog)
+    proposed = dialog.name.text()
+    year = dialog.month.currentData()[:4]
+    assert proposed in (f"{year}{name}", f"{year}{name.replace('上', '下').replace('1', '2')}")

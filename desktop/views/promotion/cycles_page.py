@@ -47,7 +47,8 @@ class NewCycleDialog(QDialog):
         self.name = QLineEdit()
         default = vm.default_month()
         year, month = (int(x) for x in default.split("-"))
-        self.name.setText(f"{year}{'上半年' if month <= 6 else '下半年'}")  # e.g. 2024下半年
+        half = tr("{year}上半年") if month <= 6 else tr("{year}下半年")  # 2024下半年, "2024 H2"
+        self.name.setText(half.format(year=year))
         self.month = QComboBox()
         for i in range(-3, 24):
             choice = mo.add(default, -i)
