@@ -372,3 +372,24 @@ def test_a_new_cycle_is_named_for_its_half_year_in_the_ui_language(
     proposed = dialog.name.text()
     year = dialog.month.currentData()[:4]
     assert proposed in (f"{year}{name}", f"{year}{name.replace('上', '下').replace('1', '2')}")
+
+
+def test_the_case_dialog_names_its_steps_whole_in_english(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """English case dialog: 'Employee:' (not 'Employee：'), and the trail's step column wide
+    enough for "direct supervisor" (it read "direct superv…")."""
+    from core.services.promotion import cases
+    from desktop import i18n
+    from desktop.views.promotion.case_dialog import CaseDialog
+
+    i18n.install("en")
+    case = cases.list_cases(demo_company)[0]
+    dialog = CaseDialog(SessionViewModel(demo_company), case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.trail.rowCount() > 0, timeout=10000)
+    step = dialog.trail.horizontalHeader().sectionSize(1)
+    assert dialog.trail.fontMetrics().horizontalAdvance("direct supervisor") < step
+    captions = [w.text() for w in dialog.findChildren(QLabel)]
+    assert "Employee:" in captions and not [c for c in captions if c.endswith("：")]

@@ -33,11 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import captioned, tr
-from desktop.viewmodels.promotion_case_vm import NEEDS_COMMENT, CaseViewModel, action_text
+from desktop.viewmodels.promotion_case_vm import (
+    NEEDS_COMMENT,
+    CaseViewModel,
+    action_text,
+    role_text,
+)
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
 from desktop.views.focus import TextBox
-from desktop.views.tables import read_only
+from desktop.views.tables import read_only, size_columns
 
 ERROR_STYLE = "color: #c62828;"
 BUTTON_TEXTS = {
@@ -269,8 +274,9 @@ class CaseDialog(QDialog):
         self.save_statement = QPushButton(tr("保存自述"))
         self.save_statement.clicked.connect(self.on_save_statement_clicked)
         self.trail = _table([tr("时间"), tr("步骤"), tr("处理人"), tr("操作"), tr("意见")])
-        for column, width in enumerate((112, 60, 80, 70)):
-            self.trail.horizontalHeader().resizeSection(column, width)
+        # the step column fits its roles whole (English "direct supervisor" read "direct superv…")
+        roles = [role_text(role) for role in ("supervisor", "hr", "owner")]
+        size_columns(self.trail, dict(enumerate((112, 60, 80, 70))), cells={1: roles}, padding=12)
         self.evidence = QListWidget()
         self.evidence.setMaximumHeight(70)
         self.evidence.itemActivated.connect(self.on_evidence_activated)
