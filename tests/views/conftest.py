@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
@@ -95,6 +96,22 @@ def _let_go_of_modifiers() -> None:
     target = QWidget()
     QTest.keyRelease(target, Qt.Key.Key_Control, Qt.KeyboardModifier.NoModifier)
     target.deleteLater()
+
+
+def window_at_1366(qtbot: Any, app: AppSession) -> Any:
+    """The real main window on ``app``, 1366×768 (the office laptop), shown and active."""
+    from desktop.viewmodels.session_vm import SessionViewModel
+    from desktop.views.main_window import MainWindow
+
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(1366, 768)
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
 
 
 def shot(widget: QWidget, name: str) -> Path:

@@ -21,7 +21,7 @@ from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.dashboard import page as page_module
 from desktop.views.dashboard.page import DashboardPage, LinkLabel
 from tests.core.services.test_metrics_seed import Seed
-from tests.views.conftest import shot
+from tests.views.conftest import shot, window_at_1366
 
 pytestmark = pytest.mark.gui
 
@@ -297,16 +297,10 @@ def test_the_dashboard_fits_a_1366_window_in_either_language(
     in English the cards' longer titles used to hold their columns wide, so the fourth track's
     chart and the pipeline card's 表格 / 导出 Excel buttons were cut off."""
     from desktop import i18n
-    from desktop.views.main_window import MainWindow
 
     i18n.install(language)
     try:
-        window = MainWindow(SessionViewModel(demo))
-        qtbot.addWidget(window)
-        window.show()
-        window.showNormal()
-        window.resize(1366, 768)
-        qtbot.waitExposed(window)
+        window = window_at_1366(qtbot, demo)
         page = window.page("dashboard")
         assert isinstance(page, DashboardPage)
         qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)

@@ -22,7 +22,7 @@ from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import TrainingDialog
 from desktop.views.employees.page import EmployeesPage
 from tests.core.services.archive_support import new_batch, sample_rows, seed_ladder
-from tests.views.conftest import shot
+from tests.views.conftest import shot, window_at_1366
 
 pytestmark = pytest.mark.gui
 
@@ -49,6 +49,23 @@ def load_samples(app: AppSession) -> None:
         with app.uow() as uow:
             ai.APPLIERS[kind](uow, sample_rows(name), batch)
             uow.commit()
+
+
+def three_people(app: AppSession) -> None:
+    """王芳, 李娜, 赵磊 (E001–E003), hired 2021-03-01."""
+    for no, name in (("E001", "王芳"), ("E002", "李娜"), ("E003", "赵磊")):
+        employees.create_employee(
+            app, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
+        )
+
+
+def employees_in_the_window(qtbot: QtBot, app: AppSession) -> tuple[QWidget, EmployeesPage]:
+    """The main window at 1366×768, active, on 员工档案."""
+    window = window_at_1366(qtbot, app)
+    window.show_page("employees")
+    page = window.page("employees")
+    assert isinstance(page, EmployeesPage)
+    return window, page
 
 
 def test_create_employee_with_invalid_then_valid_input(qtbot: QtBot, company: AppSession) -> None:
@@ -372,10 +389,7 @@ def test_the_selected_employee_stays_selected_when_the_list_reloads(
 ) -> None:
     from PySide6.QtGui import QPalette
 
-    for no, name in (("E001", "王芳"), ("E002", "李娜"), ("E003", "赵磊")):
-        employees.create_employee(
-            company, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
-        )
+    three_people(company)
     page = make_page(qtbot, company)
     page.table.selectRow(1)
     chosen = page.form_vm.employee_id
@@ -394,10 +408,7 @@ def test_the_selected_employee_stays_selected_when_the_list_reloads(
 def test_a_search_that_hides_the_person_in_the_form_shows_the_first_match(
     qtbot: QtBot, company: AppSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for no, name in (("E001", "王芳"), ("E002", "李娜"), ("E003", "赵磊")):
-        employees.create_employee(
-            company, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
-        )
+    three_people(company)
     page = make_page(qtbot, company)
     page.table.selectRow(0)
     assert page.form_vm.value("name") == "王芳"
@@ -467,10 +478,7 @@ def test_an_employee_opened_from_elsewhere_is_the_one_selected_in_the_list(
     its first row highlighted beside the other person's form."""
     from desktop.viewmodels.employees_vm import EmployeeTableModel
 
-    for no, name in (("E001", "王芳"), ("E002", "李娜"), ("E003", "赵磊")):
-        employees.create_employee(
-            company, employees.EmployeeInput(no=no, name=name, hire_date=date(2021, 3, 1))
-        )
+    three_people(company)
     page = make_page(qtbot, company)
     third = next(r.id for r in employees.list_employees(company) if r.no == "E003")
     page.show_employee(third)
@@ -566,18 +574,9 @@ def test_the_lists_titles_are_whole_at_1366_in_either_language(
     "Em…": the list now says No. / Dept. / Hired, and no column is narrower than its title,
     while 晋升状态 (Promotion status) still shows whole in the 1366×768 window."""
     from desktop import i18n
-    from desktop.views.main_window import MainWindow
 
     i18n.install(language)
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    window.showNormal()
-    window.resize(1366, 768)
-    qtbot.waitExposed(window)
-    page = window.page("employees")
-    assert isinstance(page, EmployeesPage)
-    window.show_page("employees")
+    window, page = employees_in_the_window(qtbot, demo_company)
     qtbot.waitUntil(lambda: page.list_vm.model.rowCount() > 0)
     model, header = page.list_vm.model, page.table.horizontalHeader()
     width = header.fontMetrics().horizontalAdvance
@@ -608,17 +607,7 @@ def test_the_archive_tabs_fit_the_350_px_pane_at_1366(
     ends in "…" at 200 px rather than widening the table."""
     from PySide6.QtWidgets import QPushButton, QTableView
 
-    from desktop.views.main_window import MainWindow
-
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    window.showNormal()
-    window.resize(1366, 768)
-    qtbot.waitExposed(window)
-    window.show_page("employees")
-    page = window.page("employees")
-    assert isinstance(page, EmployeesPage)
+    window, page = employees_in_the_window(qtbot, demo_company)
     chen = next(r.id for r in employees.list_employees(demo_company) if r.no == "E004")
     page.show_employee(chen)
 
@@ -653,16 +642,7 @@ def test_letters_typed_while_the_next_person_loads_all_reach_the_search(
     own; the window lost the keyboard and the next letters went nowhere."""
     from PySide6.QtTest import QTest
 
-    from desktop.views.main_window import MainWindow
-
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.show_page("employees")
-    page = window.page("employees")
-    assert isinstance(page, EmployeesPage)
+    _window, page = employees_in_the_window(qtbot, demo_company)
     page.search.setFocus()
     qtbot.waitUntil(page.search.hasFocus)
     for letter in "zhaol":  # to whichever widget has the keyboard, as a keyboard would
