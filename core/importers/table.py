@@ -504,6 +504,20 @@ def _period_field(source: SourceKind) -> str | None:
     return next((spec.name for spec in source.fields if spec.type == "period"), None)
 
 
+def _months_stored_as_days(periods: pd.Series) -> pd.Series:
+    """A monthly export re-saved by Excel holds 统计日期 "2024-01" as a date cell, 2024-01-01:
+    when every row is the 1st of a different month, the rows are months. (Read as days, each
+    month's total sat on its 1st, and a daily file imported after it counted it twice.)"""
+    found = [p for p in periods if p is not None]
+    if len(found) < 2 or any(p.grain != "day" or p.start.day != 1 for p in found):
+        return periods
+    if len({v.month_of(p.start) for p in found}) != len(found):
+        return periods
+    return periods.map(
+        lambda p: None if p is None else v.Period(p.start, v.month_bounds(v.month_of(p.start))[1])
+    )
+
+
 def _split_periods(
     frame: pd.DataFrame,
     period_field: str,
@@ -512,7 +526,7 @@ def _split_periods(
     issues: list[CellIssue],
 ) -> tuple[pd.DataFrame, v.Grain | None]:
     """生意参谋 rows are days or months: ``date`` and ``month`` columns, and the file's grain."""
-    periods = frame.pop(period_field)
+    periods = _months_stored_as_days(frame.pop(period_field))
     grains = periods.map(lambda p: None if p is None else p.grain)
     counts = grains.value_counts()
     grain: v.Grain | None = None

@@ -168,6 +168,52 @@ def test_sycm_monthly_overview_counts_for_whoever_ran_the_store_that_month(
     assert after["2024-06"] == pytest.approx(expected.loc["2024-06", "gmv"])
 
 
+def test_a_monthly_overview_resaved_by_excel_with_date_cells_is_still_months(
+    demo: AppSession, tmp_path: Path
+) -> None:
+    """Opened and saved in Excel, 日期 "2024-01" becomes the date cell 2024-01-01. Read as days,
+    each month's total sat on its 1st and was no month fact, and the daily export imported
+    afterwards added its own days: 2024-01's GMV came out nearly twice what it was."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(SYCM_MONTHLY)
+    sheet = book.active
+    assert sheet is not None
+    changed = 0
+    for (cell,) in sheet.iter_rows(min_col=1, max_col=1):
+        text = str(cell.value or "")
+        if len(text) == 7 and text[4] == "-" and text[:4].isdigit():
+            cell.value = datetime(int(text[:4]), int(text[5:]), 1)
+            cell.number_format = "yyyy-mm"
+            changed += 1
+    assert changed == 18
+    resaved = tmp_path / SYCM_MONTHLY.name
+    book.save(resaved)
+
+    as_dates = imports.import_file(demo, resaved)
+    with demo.read() as s:
+        months = {
+            r.month: r.gmv
+            for r in s.scalars(
+                select(StoreMonthFact).where(StoreMonthFact.batch_id == as_dates.batch_id)
+            )
+        }
+        days = s.scalar(select(func.count()).select_from(StoreDayFact))
+    assert as_dates.imported == 18 and len(months) == 18 and days == 0
+    imports.undo_import(demo, as_dates.batch_id)
+    as_text = imports.import_file(demo, SYCM_MONTHLY)
+    with demo.read() as s:
+        original = {
+            r.month: r.gmv
+            for r in s.scalars(
+                select(StoreMonthFact).where(StoreMonthFact.batch_id == as_text.batch_id)
+            )
+        }
+    assert months == original
+
+
 def _taobao_frame() -> pd.DataFrame:
     raw = pd.read_csv(TAOBAO, encoding="gb18030", dtype=str)
     raw.columns = [c.strip() for c in raw.columns]
