@@ -14,7 +14,7 @@ Only mapped columns are read, and each is parsed with the vectorised parsers in
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,6 +32,7 @@ Severity = Literal["error", "warning"]
 
 MISSING_VALUE = "imports.row.missing_value"
 MONTH_MISSING = "imports.row.month_missing"
+MONTH_UNREADABLE = "imports.row.month_unreadable"
 CONFLICTING_DUPLICATE = "imports.row.conflicting_duplicate"
 PERIOD_SPAN = "imports.row.period_span"
 MIXED_GRAIN = "imports.row.mixed_grain"
@@ -356,7 +357,12 @@ def parse_table(
         frame, grain = _split_periods(frame, period_field, mapping, file_name, issues)
     elif source.month_from:
         frame["month"] = _months(frame, source.month_from)
-        issues += _missing_months(frame, source, mapping, file_name)
+        written = {
+            name: np.asarray(raw[name], dtype=object)[~rows.skip]
+            for name in source.month_from
+            if name in raw
+        }
+        issues += _missing_months(frame, source, mapping, file_name, written)
 
     frame, duplicates = _drop_duplicates(frame, source, mapping, grain, file_name, issues)
     frame = _protect_personal(frame, source, pseudonym_key)
@@ -487,19 +493,35 @@ def _months(frame: pd.DataFrame, month_from: tuple[str, ...]) -> pd.Series:
 
 
 def _missing_months(
-    frame: pd.DataFrame, source: SourceKind, mapping: ColumnMapping, file_name: str
+    frame: pd.DataFrame,
+    source: SourceKind,
+    mapping: ColumnMapping,
+    file_name: str,
+    written: Mapping[str, np.ndarray],
 ) -> list[CellIssue]:
     """An error for each row whose month cannot be told (every date it could come from is
-    empty, e.g. the last row of a cut download): such a row is never stored without a month."""
+    empty, e.g. the last row of a cut download, or not a date): such a row is never stored
+    without a month. A cell that holds something is quoted, not called empty."""
     missing = frame["month"].isna().to_numpy()
     if not missing.any():
         return []
     named = [name for name in source.month_from if name in mapping.columns]
-    header = mapping.columns[named[0]].header if named else source.month_from[0]
-    return [
-        _issue(file_name, int(row), header, "", "error", MONTH_MISSING)
-        for row in frame["row"].to_numpy()[missing]
-    ]
+    issues = []
+    for position in np.flatnonzero(missing):
+        row = int(frame["row"].iat[position])
+        held = [
+            (name, v.cell_text(written[name][position]))
+            for name in named
+            if name in written and v.cell_text(written[name][position]).strip()
+        ]
+        if held:
+            name, text = held[0]
+            header = mapping.columns[name].header
+            issues.append(_issue(file_name, row, header, text, "error", MONTH_UNREADABLE))
+        else:
+            header = mapping.columns[named[0]].header if named else source.month_from[0]
+            issues.append(_issue(file_name, row, header, "", "error", MONTH_MISSING))
+    return issues
 
 
 def _period_field(source: SourceKind) -> str | None:

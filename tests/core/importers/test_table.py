@@ -395,3 +395,24 @@ def test_a_buyers_pseudonym_is_the_keyed_blake2b_of_the_name_and_never_changes()
 
     assert found == [expected("tb_王小姐"), expected("tb_王小姐"), None, expected("13800001111")]
     assert found[0] == "d1fd921d986044fa2f32"  # pinned: a change would split every buyer in two
+
+
+def test_a_date_that_cannot_be_read_is_quoted_not_called_empty() -> None:
+    """The row's month is unknown either way; "为空" sent the user looking for an empty cell."""
+    table = _parse(
+        [
+            ["订单编号", "买家实际支付金额", "订单状态", "订单付款时间"],
+            ["1001", "100", "交易成功", "明天上午"],
+            ["1002", "100", "交易成功", ""],
+            ["1003", "100", "交易成功", "2024-06-01 10:00:00"],
+        ],
+        "taobao-orders",
+    )
+    by_row = {e.row: e for e in table.errors}
+    assert by_row[2].message.code == "imports.row.month_unreadable"
+    assert (
+        "“明天上午”" in by_row[2].message.text()
+        and "2024-06-09 21:04:16" in by_row[2].message.text()
+    )
+    assert by_row[3].message.code == "imports.row.month_missing"
+    assert table.valid_frame["order_id"].tolist() == ["1003"]

@@ -468,3 +468,25 @@ def test_parsers_never_raise_and_explain_every_missing_value(cell: v.CellValue) 
         assert issue is None or issue.startswith("imports.value."), issue
         if isinstance(value, float):
             assert math.isfinite(value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2024-06-09T21:04:16+08:00", dt.datetime(2024, 6, 9, 21, 4, 16)),  # ERP / API exports
+        ("2024-06-09T13:04:16Z", dt.datetime(2024, 6, 9, 21, 4, 16)),
+        ("2024-06-09 13:04:16+0000", dt.datetime(2024, 6, 9, 21, 4, 16)),
+        ("2024-06-09T08:04:16-05:00", dt.datetime(2024, 6, 9, 21, 4, 16)),
+        ("2024-06-30T20:30:00-04:00", dt.datetime(2024, 7, 1, 8, 30)),  # next month in China
+    ],
+)
+def test_times_with_their_utc_offset_are_china_time(cell: str, expected: dt.datetime) -> None:
+    """ "2024-06-09T21:04:16+08:00" was 无法识别; the platforms' own times are China time."""
+    assert v.parse_datetime(cell) == (expected, None)
+    assert v.parse_date(cell).value == expected.date()
+
+
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 1, 1)))
+def test_a_china_time_written_with_its_offset_reads_back(moment: dt.datetime) -> None:
+    moment = moment.replace(microsecond=0)
+    assert v.parse_datetime(moment.isoformat() + "+08:00") == (moment, None)
