@@ -774,14 +774,28 @@ class _TableCollector(HTMLParser):
                 raise limits.cell_too_long(self.file_name, rows, column, self._cell_chars)
 
 
-def _html_tables(data: bytes, file_name: str = "") -> list[Cells]:
-    encoding = "utf-8"
+def _html_encoding(data: bytes) -> str:
+    """The charset its <meta> names; without one, UTF-8 if the bytes are UTF-8, else GB18030
+    if they are that (a GBK table saved as .xls without a meta tag read as ���)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     lowered = data[:4096].lower()
     for marker in (b"charset=gb2312", b"charset=gbk", b"charset=gb18030", b'charset="gbk"'):
         if marker in lowered:
-            encoding = "gb18030"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
+            return "gb18030"
+    if b"charset" in lowered:
+        return "utf-8"
+    for candidate in ("utf-8", "gb18030"):
+        try:
+            data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        return candidate
+    return "utf-8"
+
+
+def _html_tables(data: bytes, file_name: str = "") -> list[Cells]:
+    encoding = _html_encoding(data)
     collector = _TableCollector(file_name)
     collector.feed(data.decode(encoding, errors="replace"))
     collector.close()

@@ -240,6 +240,24 @@ def test_html_table_saved_as_xls(tmp_path: Path) -> None:
     assert list(sheet.read_columns([2], 2).columns[2]) == ["5,678.90"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_html_table_without_a_charset_is_read_in_its_own_encoding(
+    tmp_path: Path, encoding: str
+) -> None:
+    """A GBK table saved as .xls with no <meta charset> read "���������" for its headers."""
+    path = tmp_path / "抖店订单.xls"
+    path.write_bytes(
+        (
+            "<html><body><table><tr><th>主订单编号</th><th>订单应付金额</th></tr>"
+            "<tr><td>6930000000000000001</td><td>99.00</td></tr></table></body></html>"
+        ).encode(encoding)
+    )
+    assert open_sheet(path).top() == [
+        ["主订单编号", "订单应付金额"],
+        ["6930000000000000001", "99.00"],
+    ]
+
+
 def test_text_disguised_as_xls_is_read_as_csv(tmp_path: Path) -> None:
     path = tmp_path / "export.xls"
     path.write_text("工号\t姓名\nE001\t王芳\n", encoding="utf-8")
