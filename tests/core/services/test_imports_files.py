@@ -365,3 +365,20 @@ def test_a_dry_run_counts_everything_and_stores_nothing(demo: AppSession) -> Non
     assert result.dry_run and result.batch_id is None and result.imported == 244
     assert result.months == ["2024-06"]
     assert snapshot(demo) == before
+
+
+def test_a_note_sheet_before_the_data_is_passed_over(demo: AppSession, tmp_path: Path) -> None:
+    """A 说明 sheet first, the orders on the second: the import said it could not tell what the
+    file held ("表头：本表由抖店导出"), and only --sheet found the data."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(DOUYIN)
+    note = book.create_sheet("说明", 0)
+    note["A1"] = "本表由抖店导出，请勿修改表头。"
+    book.active = 0
+    with_note = tmp_path / DOUYIN.name
+    book.save(with_note)
+
+    result = imports.import_file(demo, with_note)
+    assert result.kind == "douyin-orders" and not result.errors
+    assert (result.imported, result.skipped) == (244, 16)  # as the sample itself imports
