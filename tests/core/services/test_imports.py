@@ -192,26 +192,18 @@ def test_a_monthly_overview_resaved_by_excel_with_date_cells_is_still_months(
     resaved = tmp_path / SYCM_MONTHLY.name
     book.save(resaved)
 
+    def month_gmv(batch_id: int | None) -> dict[str, float | None]:
+        with demo.read() as s:
+            query = select(StoreMonthFact).where(StoreMonthFact.batch_id == batch_id)
+            return {r.month: r.gmv for r in s.scalars(query)}
+
     as_dates = imports.import_file(demo, resaved)
+    months = month_gmv(as_dates.batch_id)
     with demo.read() as s:
-        months = {
-            r.month: r.gmv
-            for r in s.scalars(
-                select(StoreMonthFact).where(StoreMonthFact.batch_id == as_dates.batch_id)
-            )
-        }
         days = s.scalar(select(func.count()).select_from(StoreDayFact))
     assert as_dates.imported == 18 and len(months) == 18 and days == 0
     imports.undo_import(demo, as_dates.batch_id)
-    as_text = imports.import_file(demo, SYCM_MONTHLY)
-    with demo.read() as s:
-        original = {
-            r.month: r.gmv
-            for r in s.scalars(
-                select(StoreMonthFact).where(StoreMonthFact.batch_id == as_text.batch_id)
-            )
-        }
-    assert months == original
+    assert months == month_gmv(imports.import_file(demo, SYCM_MONTHLY).batch_id)
 
 
 def _taobao_frame() -> pd.DataFrame:
