@@ -357,12 +357,9 @@ def parse_table(
         frame, grain = _split_periods(frame, period_field, mapping, file_name, issues)
     elif source.month_from:
         frame["month"] = _months(frame, source.month_from)
-        written = {
-            name: np.asarray(raw[name], dtype=object)[~rows.skip]
-            for name in source.month_from
-            if name in raw
-        }
-        issues += _missing_months(frame, source, mapping, file_name, written)
+        issues += _missing_months(
+            frame, source, mapping, file_name, raw, np.flatnonzero(~rows.skip)
+        )
 
     frame, duplicates = _drop_duplicates(frame, source, mapping, grain, file_name, issues)
     frame = _protect_personal(frame, source, pseudonym_key)
@@ -497,30 +494,28 @@ def _missing_months(
     source: SourceKind,
     mapping: ColumnMapping,
     file_name: str,
-    written: Mapping[str, np.ndarray],
+    raw: Mapping[str, Sequence[v.CellValue]],
+    kept: np.ndarray,
 ) -> list[CellIssue]:
     """An error for each row whose month cannot be told (every date it could come from is
     empty, e.g. the last row of a cut download, or not a date): such a row is never stored
-    without a month. A cell that holds something is quoted, not called empty."""
+    without a month. A cell that holds something is quoted, not called empty. (``kept``: the
+    position in ``raw`` of each of the frame's rows.)"""
     missing = frame["month"].isna().to_numpy()
     if not missing.any():
         return []
-    named = [name for name in source.month_from if name in mapping.columns]
+    named = [name for name in source.month_from if name in mapping.columns and name in raw]
     issues = []
     for position in np.flatnonzero(missing):
         row = int(frame["row"].iat[position])
-        held = [
-            (name, v.cell_text(written[name][position]))
-            for name in named
-            if name in written and v.cell_text(written[name][position]).strip()
-        ]
-        if held:
-            name, text = held[0]
-            header = mapping.columns[name].header
-            issues.append(_issue(file_name, row, header, text, "error", MONTH_UNREADABLE))
+        written = ((name, v.cell_text(raw[name][kept[position]]).strip()) for name in named)
+        name, text = next(((n, t) for n, t in written if t), (None, ""))
+        if name is not None:
+            column = mapping.columns[name].header
+            issues.append(_issue(file_name, row, column, text, "error", MONTH_UNREADABLE))
         else:
-            header = mapping.columns[named[0]].header if named else source.month_from[0]
-            issues.append(_issue(file_name, row, header, "", "error", MONTH_MISSING))
+            column = mapping.columns[named[0]].header if named else source.month_from[0]
+            issues.append(_issue(file_name, row, column, "", "error", MONTH_MISSING))
     return issues
 
 
