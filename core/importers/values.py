@@ -307,7 +307,9 @@ _DATE_TIME = re.compile(
     r"(?:(?:\s+|T|\s*(?P<ampm>上午|下午|AM|PM|am|pm)\s*)"
     r"(?P<H>\d{1,2})\s*[:时点]\s*(?P<M>\d{1,2})\s*"
     r"(?:分\s*(?:(?P<S>\d{1,2})\s*秒)?|:\s*(?P<S2>\d{1,2})(?:\.(?P<f>\d{1,6}))?)?"
-    r"\s*(?P<ampm2>AM|PM|am|pm)?)?",
+    r"\s*(?P<ampm2>AM|PM|am|pm)?"
+    # a UTC offset, as ERP and API exports write times: "2024-06-09T21:04:16+08:00"
+    r"(?:(?P<utc>Z)|(?P<sign>[+-])(?P<oh>0\d|1[0-4]):?(?P<om>[0-5]\d))?)?",
     re.ASCII,
 )
 _COMPACT_DATE = re.compile(
@@ -350,24 +352,12 @@ def _moment_from_number(number: float) -> dt.datetime | None:
     return _from_serial(number)
 
 
-# A time with its UTC offset, as ERP and API exports write it: "2024-06-09T21:04:16+08:00".
-_OFFSET = re.compile(
-    r"(?P<base>.*\d:\d\d(?::\d\d(?:\.\d+)?)?)(?:Z|(?P<sign>[+-])(?P<h>0\d|1[0-4]):?(?P<m>[0-5]\d))"
-)
 CHINA_TIME = dt.timedelta(hours=8)  # the platforms' times, and every other time in a file
 
 
 def _moment_from_text(text: str) -> tuple[dt.datetime, bool] | None:
     """(moment, has_time) for a date or date-time string, or None. A time given with its UTC
     offset is turned into China time (+08:00), as the platforms' own exports write times."""
-    offset = _OFFSET.fullmatch(text)
-    if offset is not None:
-        found = _moment_from_text(offset["base"])
-        if found is None:
-            return None
-        shift = dt.timedelta(hours=int(offset["h"] or 0), minutes=int(offset["m"] or 0))
-        utc = found[0] + (shift if offset["sign"] == "-" else -shift)
-        return utc + CHINA_TIME, True
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         match = _COMPACT_DATE.fullmatch(text)
@@ -398,6 +388,9 @@ def _moment_from_text(text: str) -> tuple[dt.datetime, bool] | None:
         )
     except ValueError:
         return None
+    if groups.get("utc") or groups.get("sign"):
+        shift = dt.timedelta(hours=int(groups.get("oh") or 0), minutes=int(groups.get("om") or 0))
+        moment += CHINA_TIME - (shift if groups.get("sign") == "+" else -shift)
     return moment, groups.get("H") is not None
 
 
