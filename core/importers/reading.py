@@ -18,7 +18,7 @@ import io
 import os
 import zipfile
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -521,10 +521,13 @@ def check_file(path: str | os.PathLike[str]) -> FileFormat:
 
 
 def open_with_info(
-    path: str | os.PathLike[str], sheet: str | int | None = None
+    path: str | os.PathLike[str],
+    sheet: str | int | None = None,
+    prefer: Callable[[Cells], bool] | None = None,
 ) -> tuple[WorkbookInfo, Sheet]:
     """``inspect_file`` and ``open_sheet`` at once, parsing the workbook only once (a
-    100,000-row workbook costs seconds and hundreds of MB to open)."""
+    100,000-row workbook costs seconds and hundreds of MB to open). With no ``sheet``: the
+    first sheet with data whose top rows ``prefer`` accepts, else the first with data."""
     path = Path(path)
     data = _read_bytes(path)
     if not data:
@@ -552,7 +555,7 @@ def open_with_info(
         visible = tuple(name for name in names if name not in hidden)
         info = WorkbookInfo(path, file_format, tuple(names), visible or tuple(names))
         if sheet is None:
-            return info, _first_sheet_with_data(path, file_format, workbook, names)
+            return info, _first_sheet_with_data(path, file_format, workbook, names, prefer)
         index = _pick_index(path, names, sheet)
         return info, _excel_sheet(path, file_format, workbook, names[index], require_data=True)
     except ImportFileError:  # limits.LimitExceeded too
@@ -602,13 +605,31 @@ def _has_data(rows: Cells) -> bool:
 
 
 def _first_sheet_with_data(
-    path: Path, file_format: FileFormat, workbook: object, names: list[str]
+    path: Path,
+    file_format: FileFormat,
+    workbook: object,
+    names: list[str],
+    prefer: Callable[[Cells], bool] | None = None,
 ) -> ExcelSheet:
+    """Visible sheets first. ``prefer`` passes over a sheet with data it does not accept (a 说明
+    sheet before the orders), keeping it in case no later one is accepted."""
     hidden = _hidden_sheets(workbook)
+    fallback: ExcelSheet | None = None
     for name in [n for n in names if n not in hidden] + [n for n in names if n in hidden]:
         sheet = _excel_sheet(path, file_format, workbook, name, require_data=False)
-        if _has_data(sheet.top(PREVIEW_ROWS)):
+        top = sheet.top(PREVIEW_ROWS)
+        if not _has_data(top):
+            continue
+        if prefer is None or prefer(top):
+            if fallback is not None:
+                fallback.close()
             return sheet
+        if fallback is None:
+            fallback = sheet
+        else:
+            sheet.close()
+    if fallback is not None:
+        return fallback
     raise _fail("imports.sheet_empty", path, sheet=names[0])
 
 

@@ -230,42 +230,18 @@ def open_file(
     """
     require(app.actor, Perm.IMPORT_DATA)
     path = Path(path)
-    info, opened = reading.open_with_info(path, sheet)
+
+    # a 说明 sheet before the data is passed over for the first sheet of a kind Tidui knows
+    def known(top: Any) -> bool:
+        return analyse(top, path.name, header_row).best is not None
+
+    info, opened = reading.open_with_info(path, sheet, prefer=known)
     top = opened.top()
     analysis = analyse(top, path.name, header_row)
-    if sheet is None and analysis.best is None:
-        opened, top, analysis = _sheet_holding_data(path, opened, top, analysis, info, header_row)
     with app.read() as s:
         profile = find_profile(s, analysis.signature)
     digest = file_sha256(path) if sha256 is None else sha256
     return ImportFile(path, info, opened, top, analysis, digest, profile)
-
-
-def _sheet_holding_data(
-    path: Path,
-    opened: Sheet,
-    top: Any,
-    analysis: SheetAnalysis,
-    info: WorkbookInfo,
-    header_row: int | None,
-) -> tuple[Sheet, Any, SheetAnalysis]:
-    """The first sheet was not a kind Tidui knows (a 说明 sheet before the data, say): the next
-    visible sheet that is one, else the first as it was. Before, the import said it could not
-    tell what the file held, and only --sheet found the data."""
-    for name in info.visible_sheets:
-        if name == opened.name:
-            continue
-        try:
-            _, other = reading.open_with_info(path, name)
-        except reading.ImportFileError:
-            continue
-        other_top = other.top()
-        other_analysis = analyse(other_top, path.name, header_row)
-        if other_analysis.best is not None:
-            opened.close()
-            return other, other_top, other_analysis
-        other.close()
-    return opened, top, analysis
 
 
 def with_header_row(file: ImportFile, header_row: int) -> ImportFile:
