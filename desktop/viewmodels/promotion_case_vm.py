@@ -292,20 +292,16 @@ class CaseViewModel(QObject):
         return self._view().statement
 
     def criteria(self) -> list[CriterionLine]:
-        english = self._english()
-        lines = []
-        for c in self._view().criteria:
-            rule = (c.get("rule_en") if english else None) or c.get("rule") or ""
-            explanation = (c.get("explanation_en") if english else None) or c.get("explanation")
-            lines.append(
-                CriterionLine(
-                    str(rule),
-                    observed_text(c.get("metric"), c.get("observed"), self._lang(), c.get("kind")),
-                    bool(c.get("met")),
-                    str(explanation or ""),
-                )
+        lang = self._lang()
+        return [
+            CriterionLine(
+                cases.criterion_text(c, "rule", lang),
+                observed_text(c.get("metric"), c.get("observed"), lang, c.get("kind")),
+                bool(c.get("met")),
+                cases.criterion_text(c, "explanation", lang),
             )
-        return lines
+            for c in self._view().criteria
+        ]
 
     def score_lines(self) -> list[ScoreLine]:
         return score_lines_of(self._view().evaluation.get("parts", []))
@@ -561,6 +557,3 @@ class CaseViewModel(QObject):
         from core.i18n import current_language
 
         return current_language()
-
-    def _english(self) -> bool:
-        return self._lang() == "en"

@@ -28,7 +28,7 @@ from core.domain import cases as dc
 from core.domain import scoring
 from core.domain.rules import Readiness
 from core.errors import NotFound, ValidationError
-from core.i18n import Message, render
+from core.i18n import Message, current_language, render
 from core.model import (
     Attachment,
     CaseStep,
@@ -230,6 +230,13 @@ def _get(session: Session, actor: Actor, case_id: int) -> PromotionCase:
     return case
 
 
+def criterion_text(criterion: Mapping[str, Any], key: str, lang: str | None = None) -> str:
+    """A criterion's ``rule``, ``explanation`` or ``missing`` in ``lang`` (default: the UI's):
+    the snapshot keeps both languages (``key`` and ``key_en``); older ones only Chinese."""
+    english = (lang or current_language()) == "en"
+    return str((criterion.get(f"{key}_en") if english else None) or criterion.get(key) or "")
+
+
 def _criterion_dict(result: Any) -> dict[str, Any]:
     """One criterion as plain JSON, in both languages, with its months for a sparkline."""
     zh, en = result.as_dict("zh"), result.as_dict("en")
@@ -373,14 +380,13 @@ def view_case(app: AppSession, case_id: int) -> CaseView:
 
 def case_json(view: CaseView, lang: str | None = None) -> dict[str, Any]:
     """`tidui-cli case show --json` (docs/cli.md)."""
-    en = (lang or "zh") == "en"
     criteria = [
         {
-            "rule": c.get("rule_en" if en else "rule") or c.get("rule"),
+            "rule": criterion_text(c, "rule", lang or "zh"),
             "met": c.get("met"),
             "observed": c.get("observed"),
             "required": c.get("required"),
-            "explanation": c.get("explanation_en" if en else "explanation") or c.get("explanation"),
+            "explanation": criterion_text(c, "explanation", lang or "zh"),
         }
         for c in view.criteria
     ]

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from core.domain import months as mo
 from core.domain import scoring
 from core.errors import PermissionDenied, ValidationError
-from core.i18n import current_language
 from core.model import Transition
 from core.permissions import Perm, can
 from core.services.archive import records
@@ -145,13 +144,12 @@ def _criterion(d: dict[str, Any]) -> CriterionLine:
     """One criterion of a case's snapshot (or of today's results, as a snapshot would hold it):
     both languages are stored, the UI's is shown (the English review read "最近一次评估为81.2")."""
     months = d.get("months") or []
-    english = current_language() == "en"
     return CriterionLine(
-        rule=str((d.get("rule_en") if english else None) or d["rule"]),
+        rule=case_service.criterion_text(d, "rule"),
         met=bool(d["met"]),
         observed=d["observed"],
         required=d["required"],
-        explanation=str((d.get("explanation_en") if english else None) or d["explanation"]),
+        explanation=case_service.criterion_text(d, "explanation"),
         series=tuple(m["value"] for m in months),
         months=tuple(str(m["month"]) for m in months),
         metric=d.get("metric"),
