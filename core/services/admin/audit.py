@@ -192,13 +192,16 @@ def filter_choices(app: AppSession) -> tuple[list[str], list[str]]:
 
 
 def action_label(action: str) -> str:
-    """What was done, in words (``audit.action.<code>``: 修改员工 for employee.update); the code
-    itself when unnamed (an older Tidui's, or a test's)."""
-    code = f"audit.action.{action}"
-    return render(code) if code in catalogue() else action
+    """What was done, in words (修改员工 for employee.update)."""
+    return _named("audit.action", action)
 
 
 def entity_label(entity: str) -> str:
-    """A kind of object in words (``audit.entity.<name>``), the code itself when unnamed."""
-    code = f"audit.entity.{entity}"
-    return render(code) if code in catalogue() else entity
+    """A kind of object in words (账号 for user)."""
+    return _named("audit.entity", entity)
+
+
+def _named(prefix: str, code: str) -> str:
+    """``prefix.code``'s words, or the code itself when unnamed (an older Tidui's, a test's)."""
+    key = f"{prefix}.{code}"
+    return render(key) if key in catalogue() else code
