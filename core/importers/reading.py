@@ -795,30 +795,27 @@ class _TableCollector(HTMLParser):
                 raise limits.cell_too_long(self.file_name, rows, column, self._cell_chars)
 
 
-def _html_encoding(data: bytes) -> str:
-    """The charset its <meta> names; without one, UTF-8 if the bytes are UTF-8, else GB18030
-    if they are that (a GBK table saved as .xls without a meta tag read as ���)."""
+def _html_text(data: bytes) -> str:
+    """Decoded in the charset its <meta> names; without one, as UTF-8 if the bytes are UTF-8,
+    else GB18030 if they are that (a GBK table saved as .xls without a meta tag read as ���)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        return data.decode("utf-16", errors="replace")
     lowered = data[:4096].lower()
     for marker in (b"charset=gb2312", b"charset=gbk", b"charset=gb18030", b'charset="gbk"'):
         if marker in lowered:
-            return "gb18030"
-    if b"charset" in lowered:
-        return "utf-8"
-    for candidate in ("utf-8", "gb18030"):
-        try:
-            data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        return candidate
-    return "utf-8"
+            return data.decode("gb18030", errors="replace")
+    if b"charset" not in lowered:
+        for candidate in ("utf-8", "gb18030"):
+            try:
+                return data.decode(candidate)
+            except UnicodeDecodeError:
+                continue
+    return data.decode("utf-8", errors="replace")
 
 
 def _html_tables(data: bytes, file_name: str = "") -> list[Cells]:
-    encoding = _html_encoding(data)
     collector = _TableCollector(file_name)
-    collector.feed(data.decode(encoding, errors="replace"))
+    collector.feed(_html_text(data))
     collector.close()
     for table in collector.tables:
         limits.check_extent(file_name, len(table), max(map(len, table), default=0))
