@@ -114,6 +114,13 @@ def captioned(caption: str, text: str = "") -> str:
     return f"{caption}：{text}"
 
 
+def alone(text: str) -> str:
+    """``text`` as a label standing on its own (a table cell, a list item, a filter choice):
+    English starts it with a capital ("Submitted"), while the same message inside a sentence
+    stays lower case ("The case is submitted; …"). Chinese is unchanged."""
+    return text[:1].upper() + text[1:]
+
+
 _chosen_for_this_run = False
 
 

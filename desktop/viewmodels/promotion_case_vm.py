@@ -26,7 +26,7 @@ from core.progress import Progress
 from core.services.archive import records as archive
 from core.services.promotion import cases
 from core.services.promotion.cases import CaseView
-from desktop.i18n import bracketed, tr
+from desktop.i18n import alone, bracketed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.reports_vm import ReportViewModel
@@ -82,11 +82,11 @@ def money(value: int | None) -> str:
 
 
 def state_text(state: str) -> str:
-    return render(f"case.state.{state}")
+    return alone(render(f"case.state.{state}"))
 
 
 def role_text(role: str | None) -> str:
-    return render(f"case.role.{role}") if role else ""
+    return alone(render(f"case.role.{role}")) if role else ""
 
 
 def action_text(action: str) -> str:
@@ -329,7 +329,7 @@ class CaseViewModel(QObject):
                     t.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                     step,
                     who,
-                    action_text(t.action),
+                    alone(action_text(t.action)),
                     t.text(lang),
                 )
             )

@@ -18,7 +18,7 @@ from core.reports import compare as compare_report
 from core.services.archive import records as archive
 from core.services.promotion import review
 from core.services.promotion.cycles import CycleRow, get_cycle, list_cycles
-from desktop.i18n import tr
+from desktop.i18n import alone, tr
 from desktop.viewmodels.eligibility_vm import status_text
 from desktop.viewmodels.promotion_case_vm import (
     ScoreLine,
@@ -189,7 +189,7 @@ class ReviewViewModel(QObject):
                     t.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                     role_text(t.role) if t.role else "",
                     who,
-                    action_text(t.action),
+                    alone(action_text(t.action)),
                     t.text(),
                 )
             )

@@ -93,3 +93,40 @@ def test_the_holder_column_names_the_role_in_chinese(
     finally:
         worker.wait_all()
         app.close(backup=False)
+
+
+def test_english_states_and_roles_standing_alone_start_with_a_capital(
+    fresh_demo: Callable[..., Path], qtbot: object
+) -> None:
+    """The English 状态 and 当前处理人 cells, the state filter and the trail read "submitted",
+    "direct supervisor": a label alone starts with a capital, as the column titles do. The same
+    words inside a sentence stay lower case."""
+    from core.i18n import render
+    from desktop import i18n
+
+    i18n.install("en")
+    app = auth.log_in(fresh_demo(), "demo", PASSWORD)
+    try:
+        vm = ReviewViewModel(SessionViewModel(app))
+        vm.load(list_cycles(app)[0].id)
+        table = vm.candidates
+        columns = {
+            table.headerData(c, Qt.Orientation.Horizontal): c for c in range(table.columnCount())
+        }
+        cells = {
+            table.index(r, columns[title]).data()
+            for r in range(table.rowCount())
+            for title in ("Status", "Held by")
+        }
+        assert {"Submitted", "In review", "Direct supervisor", "Owner"} <= cells
+        assert "Submitted" in [label for _, label in vm.states()]
+        row = next(r for r in range(table.rowCount()) if table.row_at(r).state == "submitted")
+        vm.select(row)
+        assert "Submitted" in [line.action for line in vm.trail_lines()]
+        assert "is submitted;" in render(
+            "case.illegal_move", {"state": render("case.state.submitted"), "action": "x"}, "en"
+        )
+    finally:
+        worker.wait_all()
+        app.close(backup=False)
+        i18n.install("zh")

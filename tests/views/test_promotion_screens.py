@@ -390,6 +390,6 @@ def test_the_case_dialog_names_its_steps_whole_in_english(
     dialog.show()
     qtbot.waitUntil(lambda: dialog.trail.rowCount() > 0, timeout=10000)
     step = dialog.trail.horizontalHeader().sectionSize(1)
-    assert dialog.trail.fontMetrics().horizontalAdvance("direct supervisor") < step
+    assert dialog.trail.fontMetrics().horizontalAdvance("Direct supervisor") < step
     captions = [w.text() for w in dialog.findChildren(QLabel)]
     assert "Employee:" in captions and not [c for c in captions if c.endswith("：")]
