@@ -70,7 +70,7 @@ def training_columns() -> list[Column[TrainingRow]]:
         Column(tr("开始日期"), lambda r: _d(r.start_date)),
         Column(tr("学时"), lambda r: _num(r.hours)),
         Column(tr("成绩"), lambda r: _num(r.score)),
-        Column(tr("是否通过"), lambda r: _yes_no(r.passed)),
+        Column(tr("通过", "passed"), lambda r: _yes_no(r.passed)),  # short: see 成果's 人数
         Column(tr("证书"), lambda r: r.certificate_name or ""),
     ]
 
@@ -82,8 +82,10 @@ def achievement_columns() -> list[Column[AchievementRow]]:
         Column(tr("日期"), lambda r: _d(r.date)),
         Column(tr("结果"), lambda r: r.result),
         Column(tr("ROI"), lambda r: _num(r.roi)),
-        Column(tr("带领人数"), lambda r: "" if r.team_size is None else str(r.team_size)),
-        Column(tr("证明材料"), lambda r: "、".join(name for _, name in r.evidence)),
+        # the archive pane's column titles are short: 带领人数 and 证明材料 made the 7 columns
+        # wider than the pane at 1366×768 (the dialog's fields keep the whole words)
+        Column(tr("人数", "team"), lambda r: "" if r.team_size is None else str(r.team_size)),
+        Column(tr("材料", "evidence"), lambda r: "、".join(name for _, name in r.evidence)),
     ]
 
 

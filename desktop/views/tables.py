@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 
@@ -40,3 +41,110 @@ def size_columns(
         needed += [cell_width(text) + 12 for text in (cells or {}).get(column, ())]
         header.resizeSection(column, max(width, *needed))
     header.setStretchLastSection(True)
+
+
+# A cell that must be read whole: numbers, money, dates, percentages ("2024-05-01", "¥1,200",
+# "12.5%", "—"). Elided, "1,2…" would show a different number.
+_WHOLE = re.compile(r"^[\d\s.,:：%¥+\-−/—–~（）()]*$")
+_SAMPLED_ROWS = 200
+
+
+class _FitToWidth(QObject):
+    """Keeps a table's visible columns inside its viewport; see ``fit_to_width``."""
+
+    def __init__(self, view: QTableView, maximum: int, padding: int) -> None:
+        super().__init__(view)
+        self.view = view
+        self.maximum = maximum
+        # a column of text gives way no further than three characters and "…" (its title too,
+        # whole under the mouse): narrower, the table is better scrolled sideways
+        self.readable = view.fontMetrics().horizontalAdvance("中文字…") + padding
+        self.padding = padding
+        self.fitting = False
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (
+            model.modelReset,
+            model.layoutChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+        ):
+            signal.connect(self.refit)
+        model.dataChanged.connect(self.refit)
+        self.refit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.refit()
+        return False
+
+    def _must_stay_whole(self, column: int) -> bool:
+        model = self.view.model()
+        rows = min(model.rowCount(), _SAMPLED_ROWS)
+        texts = [str(model.index(row, column).data() or "") for row in range(rows)]
+        return all(_WHOLE.match(text) for text in texts)
+
+    @Slot()
+    def refit(self) -> None:
+        if self.fitting:
+            return
+        self.fitting = True
+        try:
+            self._refit()
+        finally:
+            self.fitting = False
+
+    def _refit(self) -> None:
+        view, header = self.view, self.view.horizontalHeader()
+        model = view.model()
+        title_width = header.fontMetrics().horizontalAdvance
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        # a column the table stretches itself (the timeline's wrapped 事件) takes what is left,
+        # at least its title's width or 100 px: the others fit beside it
+        stretched = QHeaderView.ResizeMode.Stretch
+        columns = [c for c in shown if header.sectionResizeMode(c) != stretched]
+        kept = sum(
+            max(100, title_width(str(model.headerData(c, Qt.Orientation.Horizontal) or "")))
+            for c in shown
+            if c not in columns
+        )
+        if not columns:
+            return
+        natural: dict[int, int] = {}
+        floor: dict[int, int] = {}
+        for c in columns:
+            title = title_width(str(model.headerData(c, Qt.Orientation.Horizontal) or ""))
+            title += self.padding
+            contents = view.sizeHintForColumn(c) if model.rowCount() else 0
+            if self._must_stay_whole(c):
+                natural[c] = floor[c] = max(title, contents)
+            else:
+                natural[c] = max(title, min(self.maximum, contents))
+                floor[c] = min(natural[c], self.readable)
+        room = view.viewport().width() - kept
+
+        def width_at(cap: int) -> int:
+            return sum(max(floor[c], min(natural[c], cap)) for c in columns)
+
+        cap = max(natural.values())
+        if width_at(cap) > room:  # the widest text columns give way, each down to its title
+            low, high = 0, cap
+            while low < high:
+                middle = (low + high + 1) // 2
+                low, high = (middle, high) if width_at(middle) <= room else (low, middle - 1)
+            cap = low
+        for c in columns:
+            header.resizeSection(c, max(floor[c], min(natural[c], cap)))
+
+
+def fit_to_width(view: QTableView, *, maximum: int = 200, padding: int = 10) -> None:
+    """Fit the table's columns into its width, as the narrow panes need (the archive's 350 px at
+    1366×768), instead of scrolling sideways: each column takes its contents' width up to
+    ``maximum``; when they do not all fit, the widest columns of text give way evenly, down to
+    their titles' width, and their cells end in "…" (the whole text shows under the mouse).
+    Columns of numbers and dates are never cut. Refitted as the table is resized or its rows
+    change; the last column takes any room left. Call after ``setModel``."""
+    _FitToWidth(view, maximum, padding)

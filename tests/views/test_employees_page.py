@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -632,6 +633,22 @@ def test_the_archive_tabs_fit_the_350_px_pane_at_1366(
     header = feedback.horizontalHeader()
     assert max(header.sectionSize(c) for c in range(header.count() - 1)) <= 200
     shot(window, "employees-archive-1366")
+    # every archive table of the tab's people fits the pane (成果's 7 columns, 评价反馈's long
+    # 评语 and 晋升申请 scrolled sideways), and a date or a number is never cut to "…"
+    for no in ("E003", "E004", "E005"):
+        page.show_employee(next(r.id for r in employees.list_employees(demo_company) if r.no == no))
+        for title in ("负责店铺/直播账号", "培训记录", "成果记录", "评价反馈", "附件", "晋升申请"):
+            table = show(title).findChild(QTableView)
+            assert table is not None
+            assert table.horizontalScrollBar().maximum() == 0, (no, title)
+            header = table.horizontalHeader()
+            for row in range(table.model().rowCount()):
+                for column in range(header.count()):
+                    text = str(table.model().index(row, column).data() or "")
+                    if re.fullmatch(r"[\d.%-]+", text) and not header.isSectionHidden(column):
+                        assert table.fontMetrics().horizontalAdvance(text) < header.sectionSize(
+                            column
+                        ), (no, title, text)
 
 
 def test_letters_typed_while_the_next_person_loads_all_reach_the_search(

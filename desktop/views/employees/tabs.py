@@ -39,7 +39,7 @@ from desktop.views.employees.dialogs import (
     TrainingDialog,
 )
 from desktop.views.employees.radar import CompetencyRadar
-from desktop.views.tables import read_only
+from desktop.views.tables import fit_to_width, read_only
 
 TabFactory = Callable[[SessionViewModel, int, QWidget], QWidget]
 EXTRA_TABS: list[tuple[str, TabFactory]] = []
@@ -59,24 +59,17 @@ def confirm(parent: QWidget, text: str) -> bool:
 
 
 def table_for(model: RecordTableModel) -> QTableView:
+    """A read-only archive table that fits the archive's 350 px pane at 1366×768 instead of
+    scrolling sideways: long text (名称, 评语, 证明材料) ends in "…" and shows whole under the
+    mouse; numbers and dates stay whole (``fit_to_width``)."""
     view = QTableView()
-    header = view.horizontalHeader()
-    # In the archive's 350 px pane: the stretched last column takes at least its title's width
-    # (Qt's default of 100 px made 负责店铺's 来源 push the table into scrolling sideways), and
-    # no column of long text (评分, 证明材料) grows past 200 px; its cells end in "…" and show
-    # whole under the mouse. (Set before the model: the columns take these sizes as they are
-    # made.)
-    last = model.headerData(model.columnCount() - 1, Qt.Orientation.Horizontal)
-    header.setDefaultSectionSize(min(200, header.fontMetrics().horizontalAdvance(str(last)) + 16))
-    header.setMaximumSectionSize(200)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     read_only(view)
     view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    fit_to_width(view)
     return view
 
 

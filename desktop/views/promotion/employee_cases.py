@@ -9,6 +9,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_queue_vm import CaseListViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.promotion.queue_page import CaseTable, open_case
+from desktop.views.tables import fit_to_width
 
 
 class EmployeeCases(QWidget):
@@ -23,9 +24,7 @@ class EmployeeCases(QWidget):
         # 当前处理 off the narrow pane
         self.table.setColumnHidden(0, True)
         self.table.setColumnHidden(1, True)
-        header = self.table.horizontalHeader()
-        for column, width in ((2, 150), (3, 90), (4, 70)):
-            header.resizeSection(column, width)
+        fit_to_width(self.table)  # the archive's narrow pane: no scrolling sideways
         self.table.open_requested.connect(self.on_open_requested)
         self.empty = QLabel(tr("还没有晋升申请。可在达标名单中选中此人后发起。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
