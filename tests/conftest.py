@@ -44,6 +44,18 @@ def _language_kept() -> Iterator[None]:
         i18n.set_language(before)
 
 
+@pytest.fixture
+def english(qapp: object) -> Iterator[None]:
+    """The GUI and core messages in English for this test, Chinese again after it."""
+    from desktop import i18n
+
+    i18n.install("en")
+    try:
+        yield
+    finally:
+        i18n.install("zh")
+
+
 @pytest.fixture(autouse=True)
 def _garbage_on_the_test_thread() -> Iterator[None]:
     """As in the app (desktop/viewmodels/gc_guard.py): the cyclic collector never runs on a pool

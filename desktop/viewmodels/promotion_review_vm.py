@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from core.domain.rules import Readiness
 from core.errors import TiduiError
+from core.i18n import current_language
 from core.progress import Progress
 from core.reports import compare as compare_report
 from core.services.archive import records as archive
@@ -164,13 +165,14 @@ class ReviewViewModel(QObject):
     def check_lines(self) -> list[CheckLine]:
         if self.detail is None:
             return []
+        lang = current_language()
         return [
             CheckLine(
                 c.met,
                 c.rule,
-                # 12.0% as the verdict judged it, not 0.1
-                observed_text(c.metric, c.observed, kind=c.kind),
-                observed_text(c.metric, c.required, kind=c.kind),
+                # 12.0% as the verdict judged it, not 0.1; 1.6 pp in English, not 1.6个百分点
+                observed_text(c.metric, c.observed, lang, c.kind),
+                observed_text(c.metric, c.required, lang, c.kind),
                 c.explanation,
                 c.series,
                 c.months,

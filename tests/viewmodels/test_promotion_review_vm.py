@@ -66,6 +66,21 @@ def test_a_growth_criterion_is_shown_in_percent_as_the_verdict_judged_it(
     assert change.required == "1.5个百分点" and change.observed.endswith("个百分点")
 
 
+def test_a_rate_change_reads_in_english_percentage_points(
+    owner: AppSession, qtbot: object, english: None
+) -> None:
+    """The English Observed / Required columns read "1.6个百分点" / "1.5个百分点" while the case
+    dialog said "1.6 pp": the review asked for the values in Chinese whatever the UI's language."""
+    del qtbot
+    vm = ReviewViewModel(SessionViewModel(owner))
+    vm.load(list_cycles(owner)[0].id)
+    names = [vm.candidates.row_at(r).name for r in range(vm.candidates.rowCount())]  # type: ignore[union-attr]
+    vm.select(names.index("孙悦"))
+    change = next(c for c in vm.check_lines() if c.required.endswith("pp"))
+    assert change.required == "1.5 pp" and change.observed.endswith(" pp"), change
+    assert not any("百分点" in c.observed + c.required for c in vm.check_lines())
+
+
 def test_the_holder_column_names_the_role_in_chinese(
     fresh_demo: Callable[..., Path], qtbot: object
 ) -> None:
