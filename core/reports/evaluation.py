@@ -127,19 +127,27 @@ def from_progress(
     *,
     transition_id: int | None = None,
     show_id_number: bool = False,
+    cycle: str | None = None,
 ) -> EvaluationData:
-    """Without a case: the employee's current (first, or the given) transition, as of a month."""
+    """Without a case: the employee's current (first, or the given) transition, as of a month.
+    The scores are those of ``cycle``, else of the newest open cycle, and the report names it:
+    the person's latest scores were printed as current, even when they were a past cycle's,
+    given for the move before (运营助理 → 运营专员 scores on a 运营专员 → 运营主管 report)."""
     from core.domain import scoring
     from core.errors import ValidationError
     from core.services.eligibility import readiness as el
     from core.services.promotion import scores
 
     require(app.actor, Perm.PRINT_REPORTS)
+    with app.read() as s:
+        judged = _report_cycle(s, cycle)
+        if judged is not None and (cycle is not None or as_of is None):
+            as_of = judged.as_of  # a named cycle is judged as of its month
     progress = el.employee_progress(app, employee_id, as_of, transition_id=transition_id)
     with app.read() as s:
         head = letterhead(s, TITLE)
         person = employee_block(s, app, employee_id, show_id_number=show_id_number)
-        entries = scores.period_entries(s, employee_id, None)
+        entries = scores.period_entries(s, employee_id, judged.name) if judged else []
         outlook = progress.outlooks[0] if progress.outlooks else None
         criteria = with_units(s, [_criterion(r) for r in outlook.results] if outlook else [])
     if outlook is None:
@@ -152,13 +160,26 @@ def from_progress(
         employee=person,
         from_label=from_label,
         to_label=to_label,
-        cycle=None,
+        cycle=judged.name if judged else None,
         as_of=progress.as_of,
         criteria=criteria,
         evaluation=evaluation,
         readiness=outlook.status.message().text("zh"),
         printed_on=date.today(),
     )
+
+
+def _report_cycle(session: Any, cycle: str | None) -> Any:
+    """The cycle a report without a case is for: the one named, else the newest open one."""
+    from sqlalchemy import select
+
+    from core.model import ReviewCycle
+    from core.services.promotion.cycles import find_cycle
+
+    if cycle is not None:
+        return find_cycle(session, cycle)
+    newest = select(ReviewCycle).where(ReviewCycle.state == "open")
+    return session.scalar(newest.order_by(ReviewCycle.as_of.desc(), ReviewCycle.id.desc()).limit(1))
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -392,8 +413,10 @@ def evaluation_report(
     *,
     show_id_number: bool = False,
     as_of: str | None = None,
+    cycle: str | None = None,
 ) -> bytes:
-    """The PDF for a case, or (without one) for the employee's current transition."""
+    """The PDF for a case, or (without one) for the employee's current transition in ``cycle``
+    (else the newest open cycle)."""
     if case_id is not None:
         data = from_case(app, case_id, show_id_number=show_id_number)
         if data.employee.id != employee_id:
@@ -401,4 +424,5 @@ def evaluation_report(
 
             raise ValidationError("report.case.other_employee", id=case_id, name=data.employee.name)
         return render_evaluation(data)
-    return render_evaluation(from_progress(app, employee_id, as_of, show_id_number=show_id_number))
+    data = from_progress(app, employee_id, as_of, show_id_number=show_id_number, cycle=cycle)
+    return render_evaluation(data)

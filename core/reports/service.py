@@ -98,7 +98,8 @@ def render_report(
             employee_id,
             case_id,
             show_id_number=show_id_number,
-            as_of=_cycle_as_of(app, cycle) if case_id is None else None,
+            as_of=as_of if case_id is None else None,
+            cycle=cycle,
         )
     if kind == "letter":
         if case_id is None and cycle is not None:

@@ -341,3 +341,31 @@ def test_by_employee_alone_the_case_under_review_is_printed(
         pdftext(write(out / "s.pdf", service.render_report(owner, "evaluation", demo_cases.sun)))
     )
     assert "运营专员→运营主管" in text and "快照" not in text and "审批记录" not in text
+
+
+def test_a_report_without_a_case_prints_the_scores_of_the_cycle_it_names(
+    demo_cases: DemoCases, tmp_path: Path
+) -> None:
+    """吴昊's report for 2024上半年 printed "总分 69.3" from the 2023下半年 scores given for his
+    move before, under 评审周期 "—". The scores are the named cycle's (else the newest open
+    one's), and the report says which cycle that is."""
+    from core.services.admin import auth
+    from core.services.promotion import cycles
+    from tests.conftest import copy_company
+    from tests.core.reports.support import PASSWORD
+
+    app = auth.log_in(copy_company(demo_cases.path, tmp_path), "demo", PASSWORD)
+    try:
+        cycles.open_cycle(app, "2024下半年", "2024-06")  # newer than 孙悦's scored 2024上半年
+        scored = flat(
+            pdftext(
+                write(tmp_path / "a.pdf", ev.evaluation_report(app, demo_cases.sun, cycle=CYCLE))
+            )
+        )
+        assert "评审周期2024上半年" in scored and "评分未完成" not in scored
+        newest = flat(pdftext(write(tmp_path / "b.pdf", ev.evaluation_report(app, demo_cases.sun))))
+        assert "评审周期2024下半年" in newest and "评分未完成" in newest
+        for text in (scored, newest):
+            assert "评审周期—" not in text
+    finally:
+        app.close(backup=False)
