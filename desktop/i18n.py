@@ -9,6 +9,7 @@ core/i18n.py. No compiled .qm files are needed, and a test checks every tr() lit
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -112,6 +113,14 @@ def captioned(caption: str, text: str = "") -> str:
     if core_i18n.current_language() == "en":
         return f"{caption}: {text}" if text else f"{caption}:"
     return f"{caption}：{text}"
+
+
+def listed(items: Iterable[str], chinese: str = "、") -> str:
+    """``items`` joined as the UI language lists them: 13%、14%、16% (or with ``chinese`` "，" /
+    "；" where the Chinese wants those) but "13%, 14%, 16%" in English ("; " for "；")."""
+    if core_i18n.current_language() == "en":
+        return ("; " if chinese == "；" else ", ").join(items)
+    return chinese.join(items)
 
 
 def alone(text: str) -> str:

@@ -218,3 +218,14 @@ def test_brackets_follow_the_ui_language(qapp: object) -> None:
         i18n.install("zh")
     assert i18n.bracketed("策略答辩", "权重 40%") == "策略答辩（权重 40%）"
     assert i18n.captioned("员工") == "员工：" and i18n.captioned("平均", "各月") == "平均：各月"
+
+
+def test_lists_follow_the_ui_language(english: None) -> None:
+    """English sentences were built with 、 / ， / ；: "13%、14%、16%", "绩效 100×60%，能力 78×20%"."""
+    from desktop import i18n
+
+    assert i18n.listed(["13%", "14%"]) == "13%, 14%"
+    assert i18n.listed(["a", "b"], "，") == "a, b" and i18n.listed(["a", "b"], "；") == "a; b"
+    i18n.install("zh")
+    assert i18n.listed(["13%", "14%"]) == "13%、14%"
+    assert i18n.listed(["a", "b"], "，") == "a，b" and i18n.listed(["a", "b"], "；") == "a；b"

@@ -24,6 +24,8 @@ from core.permissions import Perm
 from core.services.archive import records as archive
 from core.services.archive import stores
 from core.services.archive.records import (
+    RELATIONS,
+    RESULTS,
     AchievementInput,
     AchievementRow,
     AttachmentRow,
@@ -36,7 +38,7 @@ from core.services.archive.records import (
     TrainingRow,
 )
 from core.services.archive.stores import OwnershipRow
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.viewmodels.table_model import Column, RecordTableModel
 
@@ -49,6 +51,17 @@ def _num(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:g}"
+
+
+def relation_text(relation: str) -> str:
+    """A feedback's 关系 in the UI's language (自评 → "Self"), as the add-feedback dialog offers
+    it; a relation typed otherwise (an import) stays as written."""
+    return tr(relation) if relation in RELATIONS else relation
+
+
+def result_text(result: str) -> str:
+    """An achievement's 结果: the dialog's 成功 / 失败 in the UI's language, free text as written."""
+    return tr(result) if result in RESULTS else result
 
 
 def _yes_no(value: bool | None) -> str:
@@ -80,12 +93,12 @@ def achievement_columns() -> list[Column[AchievementRow]]:
         Column(tr("类型"), lambda r: r.type_name(current_language())),
         Column(tr("名称"), lambda r: r.name),
         Column(tr("日期"), lambda r: _d(r.date)),
-        Column(tr("结果"), lambda r: r.result),
+        Column(tr("结果"), lambda r: result_text(r.result)),
         Column(tr("ROI"), lambda r: _num(r.roi)),
         # the archive pane's column titles are short: 带领人数 and 证明材料 made the 7 columns
         # wider than the pane at 1366×768 (the dialog's fields keep the whole words)
         Column(tr("人数", "team"), lambda r: "" if r.team_size is None else str(r.team_size)),
-        Column(tr("材料", "evidence"), lambda r: "、".join(name for _, name in r.evidence)),
+        Column(tr("材料", "evidence"), lambda r: listed(name for _, name in r.evidence)),
     ]
 
 
@@ -100,8 +113,8 @@ def feedback_columns() -> list[Column[FeedbackRow]]:
                 else (r.rater + (tr("（匿名）") if r.anonymous else ""))
             ),
         ),
-        Column(tr("关系"), lambda r: r.relation),
-        Column(tr("评分"), lambda r: "，".join(f"{k} {v}" for k, v in r.ratings.items())),
+        Column(tr("关系"), lambda r: relation_text(r.relation)),
+        Column(tr("评分"), lambda r: listed([f"{k} {v}" for k, v in r.ratings.items()], "，")),
         Column(tr("评语"), lambda r: r.comment),
     ]
 

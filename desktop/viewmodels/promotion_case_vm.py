@@ -26,7 +26,7 @@ from core.progress import Progress
 from core.services.archive import records as archive
 from core.services.promotion import cases
 from core.services.promotion.cases import CaseView
-from desktop.i18n import alone, bracketed, tr
+from desktop.i18n import alone, bracketed, listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.reports_vm import ReportViewModel
@@ -55,7 +55,7 @@ def number(value: object, digits: int = 1) -> str:
         rounded = round(float(value), digits)
         return f"{rounded:g}" if abs(rounded) < 1e15 else str(value)
     if isinstance(value, list | tuple):
-        return "、".join(number(v, digits) for v in value)
+        return listed(number(v, digits) for v in value)
     return str(value)
 
 
@@ -69,7 +69,7 @@ def observed_text(metric: object, value: object, lang: str = "zh", kind: object 
     if found is None or value is None or isinstance(value, bool | str):
         return number(value)
     if isinstance(value, list | tuple):
-        return "、".join(observed_text(metric, v, lang, kind) for v in value)
+        return listed(observed_text(metric, v, lang, kind) for v in value)
     if not isinstance(value, int | float) or not math.isfinite(value):
         return "—"
     return metrics.format_criterion_value(
@@ -97,7 +97,7 @@ def holder_text(role: str | None, logins: Sequence[str]) -> str:
     """Who holds the case: the role and the accounts that may act (人事（hr）)."""
     if role is None:
         return "—"
-    names = "、".join(logins)
+    names = listed(logins)
     return bracketed(role_text(role), names) if names else role_text(role)
 
 
@@ -157,8 +157,12 @@ def score_lines_of(parts: Any) -> list[ScoreLine]:
             )
         )
         for item in part.get("items", []):
-            ratings = "；".join(
-                f"{r.get('rater') or '—'} {number(r.get('score'))}" for r in item.get("ratings", [])
+            ratings = listed(
+                [
+                    f"{r.get('rater') or '—'} {number(r.get('score'))}"
+                    for r in item.get("ratings", [])
+                ],
+                "；",
             )
             lines.append(
                 ScoreLine(
@@ -308,9 +312,12 @@ class CaseViewModel(QObject):
 
     def total_text(self) -> str:
         evaluation = self._view().evaluation
-        parts = "，".join(
-            f"{p.get('name')} {number(p.get('score'))}×{number(p.get('weight'))}%"
-            for p in evaluation.get("parts", [])
+        parts = listed(
+            [
+                f"{p.get('name')} {number(p.get('score'))}×{number(p.get('weight'))}%"
+                for p in evaluation.get("parts", [])
+            ],
+            "，",
         )
         return tr("总分 {total}（{parts}）").format(
             total=number(evaluation.get("total")), parts=parts

@@ -20,6 +20,7 @@ from core.services.archive import records as archive
 from core.services.promotion import review
 from core.services.promotion.cycles import CycleRow, get_cycle, list_cycles
 from desktop.i18n import alone, tr
+from desktop.viewmodels.archive_vm import relation_text
 from desktop.viewmodels.eligibility_vm import status_text
 from desktop.viewmodels.promotion_case_vm import (
     ScoreLine,
@@ -231,7 +232,7 @@ class ReviewViewModel(QObject):
             return []
         lines = []
         for f in self.detail.feedback:
-            who = f"{f.date} {f.relation}"
+            who = f"{f.date} {relation_text(f.relation)}"
             if f.anonymous:
                 who += " " + tr("（匿名）") + (f" {f.rater}" if f.rater else "")
             elif f.rater:

@@ -243,3 +243,28 @@ def test_archive_viewmodel_models_and_commands(
     assert [c.name for c in vm.competencies][:1] == ["数据分析"]
     kinds = [vm.timeline.data(vm.timeline.index(i, 1)) for i in range(vm.timeline.rowCount())]
     assert kinds == ["入职", "评价", "培训"]  # newest first; the form defaults 入职日期 to today
+
+
+def test_archive_cells_speak_the_ui_language(english: None) -> None:
+    """评价反馈's 关系 showed 自评 and 成果记录's 结果 成功 in English, where the dialogs offer
+    "Self" and "Succeeded"; the ratings were joined with "，" and the evidence with "、"."""
+    from datetime import date
+
+    from core.services.archive.records import AchievementRow, FeedbackRow
+    from desktop.viewmodels.archive_vm import achievement_columns, feedback_columns
+
+    feedback = FeedbackRow(
+        1, 1, "孙悦", False, "自评", date(2024, 6, 1), {"数据分析": 4, "策略制定": 3}, "", False
+    )
+    cells = {c.header: c.text(feedback) for c in feedback_columns()}
+    assert cells["Relation"] == "Self"
+    assert cells["Ratings"] == "数据分析 4, 策略制定 3"
+    done = AchievementRow(
+        1, 1, "campaign", "618", date(2024, 6, 18), "成功", None, None, "", ((1, "a"), (2, "b"))
+    )
+    free = AchievementRow(2, 1, "campaign", "x", date(2024, 6, 18), "部分达成", None, None, "", ())
+    results = [
+        next(c for c in achievement_columns() if c.header == "Result").text(r) for r in (done, free)
+    ]
+    assert results == ["Succeeded", "部分达成"]  # a result imported as free text stays as written
+    assert achievement_columns()[-1].text(done) == "a, b"

@@ -318,3 +318,28 @@ def test_a_rate_change_reads_in_percentage_points_as_the_printed_report_says(
     assert line.observed.endswith("个百分点") and "%" not in line.observed, line.observed
     raw = next(c for c in cases.view_case(owner, case_id).criteria if "转化率" in c["rule"])
     assert value_text({**raw, "unit": "percent"}, raw["observed"]) == line.observed
+
+
+def test_english_lists_use_english_separators(qtbot: QtBot, owner: AppSession) -> None:
+    """The case dialog read "Total 91.9 (绩效 100×60%，能力 78×20%，潜力 81.6×20%)" and a month by
+    month value "13%、14%、16%" in English; the part names are the company's and stay."""
+    from desktop import i18n
+    from desktop.viewmodels.promotion_case_vm import observed_text
+
+    done = CreateCasesViewModel(SessionViewModel(owner)).create(
+        [proposal(owner, "E006", "运营专员")], None, ""
+    )
+    case_id = done[0].case_id
+    assert case_id is not None, done[0].error
+    vm = case_vm(qtbot, owner, case_id)
+    chinese = vm.total_text()
+    assert "，" in chinese
+    i18n.install("en")
+    try:
+        total = vm.total_text()
+        assert total.startswith("Total ") and "，" not in total and "%, " in total, total
+        assert observed_text("gmv_growth", [0.13, 0.14], "en") == "13%, 14%"
+    finally:
+        i18n.install("zh")
+    assert vm.total_text() == chinese
+    assert observed_text("gmv_growth", [0.13, 0.14], "zh") == "13%、14%"

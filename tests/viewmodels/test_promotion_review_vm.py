@@ -81,6 +81,21 @@ def test_a_rate_change_reads_in_english_percentage_points(
     assert not any("百分点" in c.observed + c.required for c in vm.check_lines())
 
 
+def test_english_feedback_quotes_name_the_relation_in_english(
+    owner: AppSession, qtbot: object, english: None
+) -> None:
+    """The 360 quotes read "2024-05-20 同事 赵磊" in English."""
+    del qtbot
+    vm = ReviewViewModel(SessionViewModel(owner))
+    vm.load(list_cycles(owner)[0].id)
+    quotes = []
+    for r in range(vm.candidates.rowCount()):
+        vm.select(r)
+        quotes += [q.who for q in vm.quote_lines()]
+    assert quotes and not any(w in q for q in quotes for w in ("自评", "同事", "上级", "下属"))
+    assert any(w in q for q in quotes for w in ("Self", "Peer", "Supervisor")), quotes
+
+
 def test_the_holder_column_names_the_role_in_chinese(
     fresh_demo: Callable[..., Path], qtbot: object
 ) -> None:

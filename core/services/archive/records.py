@@ -45,6 +45,9 @@ from core.session import Actor, AppSession, UnitOfWork
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 RELATIONS = ("上级", "同事", "下属", "自评")
+# a relation's words inside a core sentence (archive.relation.*), e.g. the timeline's
+# "Feedback from 孙悦 (self)"; the stored value stays Chinese
+RELATION_CODES = {"上级": "supervisor", "同事": "peer", "下属": "report", "自评": "self"}
 RESULTS = ("成功", "失败")
 RATING_MIN, RATING_MAX = 1, 5
 
@@ -59,6 +62,13 @@ DEFAULT_COMPETENCIES: tuple[tuple[str, tuple[str, str, str, str, str]], ...] = (
     ("领导力", ("能管理自己的工作", "能带教1名新人", "能带领小组完成项目", "能带领团队达成目标", "能培养出管理者")),
     ("直播控场", ("能协助直播", "能独立完成一场直播", "能稳定直播节奏与互动", "能应对突发情况并促成交", "能打造爆款直播间")),
 )  # fmt: skip
+
+
+def relation_message(relation: str) -> Message | str:
+    """A feedback's relation for a sentence in the reader's language (上级 → "supervisor"); a
+    relation not among RELATIONS stays as written."""
+    code = RELATION_CODES.get(relation)
+    return Message(f"archive.relation.{code}") if code else relation
 
 
 # --- plain rows the screens show --------------------------------------------------------------
@@ -940,7 +950,7 @@ def timeline(app: AppSession, employee_id: int) -> list[TimelineEvent]:
                 TimelineEvent(
                     f.date,
                     "feedback",
-                    Message("archive.timeline.feedback" if rater else "archive.timeline.feedback_anonymous", {"rater": rater, "relation": f.relation}),
+                    Message("archive.timeline.feedback" if rater else "archive.timeline.feedback_anonymous", {"rater": rater, "relation": relation_message(f.relation)}),
                     Message("archive.timeline.reason", {"reason": f.comment}) if f.comment else None,
                     f.id,
                 )

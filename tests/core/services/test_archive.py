@@ -265,3 +265,15 @@ def test_roster_export_of_chosen_employees_keeps_their_order(
     assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["E003", "E001"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
     assert personal_export.export_roster(company, out, []) == 0
+
+
+def test_the_timeline_names_the_relation_in_the_readers_language(company: AppSession) -> None:
+    """The English growth timeline read "Feedback from 孙悦 (自评)": the stored relation went into
+    the sentence as it is kept, in Chinese."""
+    emp = hire(company, "E006", "孙悦")
+    archive.add_feedback(
+        company, emp, archive.FeedbackInput("自评", date(2024, 6, 1), {"数据分析": 4}, "", False)
+    )
+    feedback = next(e for e in archive.timeline(company, emp) if e.kind == "feedback")
+    assert feedback.title.text("en").endswith("(self)"), feedback.title.text("en")
+    assert feedback.title.text("zh").endswith("（自评）")
