@@ -6,17 +6,17 @@ report can be rendered (and tested) from values alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain import metrics as mx
 from core.domain.identity import mask_id_number
 from core.errors import NotFound, PermissionDenied
-from core.model import Company, Employee, Level, Track
+from core.model import Company, Employee, GradeChange, Level, Track
 from core.permissions import Perm, require
 from core.reports.blocks import Letterhead
 from core.services.archive.employees import ensure_visible, find_by_no, may_see_personal_data
@@ -37,6 +37,7 @@ class EmployeeBlock:
     id_number: str  # masked unless asked for and allowed
     salary: int | None  # None when the reader may not see it
     active: bool
+    held_then: bool = False  # track / level / level_since are as when a case was made
 
 
 def letterhead(session: Session, document: str) -> Letterhead:
@@ -74,6 +75,37 @@ def employee_block(
         salary=emp.salary if personal else None,
         active=emp.leave_date is None,
     )
+
+
+def as_when_proposed(session: Session, block: EmployeeBlock, case: Any) -> EmployeeBlock:
+    """``block`` with the level the person held when ``case`` was made, and since when: once the
+    case (or a later one) took effect, the employee's own level is the new one, and a decided
+    case's report printed "现职级 运营专员 since 2024-01-01" under "运营助理 → 运营专员"."""
+    if case.from_level_id is None or case.from_level_id == _current_level(session, block.id):
+        return block
+    level = session.get(Level, case.from_level_id)
+    if level is None:
+        return block
+    track = session.get(Track, level.track_id)
+    since = session.scalar(
+        select(func.max(GradeChange.effective_date)).where(
+            GradeChange.employee_id == block.id,
+            GradeChange.to_level_id == level.id,
+            GradeChange.effective_date <= case.created_at.date(),
+        )
+    )
+    return replace(
+        block,
+        track=track.name if track else "",
+        level=level.title,
+        level_since=since,  # None ("—") when the archive has no change into that level
+        held_then=True,
+    )
+
+
+def _current_level(session: Session, employee_id: int) -> int | None:
+    emp = session.get(Employee, employee_id)
+    return emp.level_id if emp is not None else None
 
 
 def employee_id_of(app: AppSession, no: str) -> int:

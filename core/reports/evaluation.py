@@ -14,10 +14,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from core.i18n import render
+from core.model import PromotionCase
 from core.permissions import Perm, require
 from core.reports import blocks as b
 from core.reports.common import (
     EmployeeBlock,
+    as_when_proposed,
     employee_block,
     letterhead,
     value_text,
@@ -93,6 +95,7 @@ def from_case(app: AppSession, case_id: int, *, show_id_number: bool = False) ->
     with app.read() as s:
         head = letterhead(s, TITLE)
         person = employee_block(s, app, view.summary.employee_id, show_id_number=show_id_number)
+        person = as_when_proposed(s, person, s.get(PromotionCase, case_id))
         criteria = with_units(s, view.criteria)
     trail = tuple(
         TrailRow(t.at, t.role, t.login, t.action, t.text("zh"), t.on_behalf) for t in view.trail
@@ -360,8 +363,11 @@ def story(data: EvaluationData) -> list[Any]:
         ("工号", e.no),
         ("部门", e.department or "—"),
         ("直属上级", e.supervisor or "—"),
-        ("通道 / 现职级", f"{e.track} / {e.level}" if e.track else e.level or "—"),
-        ("现职级起始", b.date_text(e.level_since) or "—"),
+        (
+            "通道 / 申请时职级" if e.held_then else "通道 / 现职级",
+            f"{e.track} / {e.level}" if e.track else e.level or "—",
+        ),
+        ("申请时职级起始" if e.held_then else "现职级起始", b.date_text(e.level_since) or "—"),
         ("入职日期", b.date_text(e.hire_date) or "—"),
         ("身份证号", e.id_number or "—"),
         ("晋升方向", f"{data.from_label} → {data.to_label}"),
