@@ -16,7 +16,7 @@ from core.errors import ValidationError
 from core.model import PromotionCase, ReviewCycle
 from core.permissions import Perm, require
 from core.reports import blocks as b
-from core.reports.common import letterhead
+from core.reports.common import decision_day, letterhead
 from core.reports.letter import DECIDED
 from core.services.archive.employees import visible_ids
 from core.session import AppSession
@@ -90,10 +90,12 @@ def announcement_data(
             query = query.where(PromotionCase.id.in_(case_ids))
         scope = visible_ids(s, app.actor)
         rows = []
+        published: list[date] = []
         for case in s.scalars(query.order_by(PromotionCase.decided_at, PromotionCase.id)):
             if scope is not None and case.employee_id not in scope:
                 continue
             emp = s.get(Employee, case.employee_id)
+            published.append(decision_day(case))
             decision = case.decision or {}
             effective = decision.get("effective")
             rows.append(
@@ -108,7 +110,8 @@ def announcement_data(
             )
     if not rows:
         raise ValidationError("report.announcement.none", cycle=cycle_name or "—")
-    return AnnouncementData(head, cycle_name, tuple(rows), date.today())
+    # the 公示期 begins when the last of its cases was published, not when the page is printed
+    return AnnouncementData(head, cycle_name, tuple(rows), max(published))
 
 
 def story(data: AnnouncementData) -> list[Any]:

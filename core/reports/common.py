@@ -7,7 +7,7 @@ report can be rendered (and tested) from values alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -101,6 +101,18 @@ def as_when_proposed(session: Session, block: EmployeeBlock, case: Any) -> Emplo
         level_since=since,  # None ("—") when the archive has no change into that level
         held_then=True,
     )
+
+
+def decision_day(case: Any) -> date:
+    """The day (on this PC's clock) a decided case was decided and published: the date a letter
+    and an announcement carry, however much later they are printed again (a 2023-12-27 decision
+    reprinted in 2026 was signed and its 公示期 began "2026年12月7日")."""
+    moment = case.decided_at
+    if moment is None:
+        return date.today()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().date()
 
 
 def _current_level(session: Session, employee_id: int) -> int | None:

@@ -18,7 +18,7 @@ from core.errors import NotFound, ValidationError
 from core.model import Company, PromotionCase
 from core.permissions import Perm, require
 from core.reports import blocks as b
-from core.reports.common import letterhead
+from core.reports.common import decision_day, letterhead
 from core.reports.templates import read_letter
 from core.services.archive.employees import ensure_visible
 from core.session import AppSession
@@ -42,6 +42,7 @@ def values_of(session: Any, case: PromotionCase) -> dict[str, str]:
     from core.services.promotion import cases as pc
 
     values = pc._values(session, case, case.decision or {})  # the 公示 text's own values
+    values["日期"] = dc.date_text(decision_day(case))  # the decision's, however late the reprint
     for key in ("新增权限", "培训"):
         if not values.get(key, "").strip():
             values[key] = "无"
@@ -104,7 +105,7 @@ def letter_data(app: AppSession, case_id: int, template: str | None = None) -> L
         values = values_of(s, case)
         text = fill_letter(template if template is not None else read_letter(s), values)
         company = s.scalar(select(Company.name)) or ""
-        return LetterData(letterhead(s, TITLE), text, company, date.today(), emp.name)
+        return LetterData(letterhead(s, TITLE), text, company, decision_day(case), emp.name)
 
 
 def story(data: LetterData) -> list[Any]:

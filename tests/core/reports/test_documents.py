@@ -382,3 +382,35 @@ def test_a_report_without_a_case_prints_the_scores_of_the_cycle_it_names(
             assert "评审周期—" not in text
     finally:
         app.close(backup=False)
+
+
+def test_a_reprinted_letter_and_announcement_carry_the_decision_day(
+    demo_cases: DemoCases, tmp_path: Path
+) -> None:
+    """A promotion decided on 2023-12-27 and printed again years later was signed "2026年12月7日"
+    and its 公示期 began that day: both carry the day it was decided and published."""
+    from core.model import PromotionCase
+    from core.services.admin import auth
+    from tests.conftest import copy_company
+    from tests.core.reports.support import PASSWORD
+
+    app = auth.log_in(copy_company(demo_cases.path, tmp_path), "demo", PASSWORD)
+    try:
+        with app.uow() as uow:
+            case = uow.session.get(PromotionCase, demo_cases.decided)
+            assert case is not None
+            case.decided_at = datetime(2023, 12, 27, 13, 30, tzinfo=UTC)  # 21:30 in 北京
+            uow.commit()
+        letter = flat(
+            pdftext(write(tmp_path / "l.pdf", service.render_report(app, "letter", demo_cases.sun)))
+        )
+        notice = flat(
+            pdftext(
+                write(tmp_path / "a.pdf", service.render_report(app, "announcement", cycle=CYCLE))
+            )
+        )
+        today = flat(b.date_text(date.today()))
+        assert "2023年12月27日" in letter and today not in letter
+        assert "自2023年12月27日起" in notice and today not in notice
+    finally:
+        app.close(backup=False)
