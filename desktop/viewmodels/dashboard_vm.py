@@ -27,7 +27,7 @@ from core.errors import TiduiError
 from core.i18n import Message
 from core.progress import Progress
 from core.services import dashboard as db
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import month_choices, run_alone
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
@@ -239,7 +239,7 @@ def message_text(message: Message | None) -> str:
 
 def names(people: Sequence[db.PersonRef], limit: int = 6) -> str:
     """ "孙悦、周杰 等8人" for a tooltip or a 9-box cell."""
-    shown = "、".join(p.name for p in people[:limit])
+    shown = listed(p.name for p in people[:limit])
     if len(people) > limit:
         return tr("{names} 等{count}人").format(names=shown, count=len(people))
     return shown

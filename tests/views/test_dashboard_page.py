@@ -319,3 +319,19 @@ def test_the_dashboard_fits_a_1366_window_in_either_language(
         qtbot.wait(50)
     finally:
         i18n.install("zh")
+
+
+def test_english_cards_use_english_brackets_and_separators(
+    qtbot: QtBot, demo: AppSession, english: None
+) -> None:
+    """The English flow card read "Rolling 12 months（2023-07 – 2024-06）：…", its retention and the
+    cases per cycle were joined with "；", the promotions note with "；" and "、"."""
+    page = make_page(qtbot, demo)
+    texts = [
+        label.text() + " " + label.toolTip()
+        for card in (page.flow, page.cases, page.business, page.nine)
+        for label in card.findChildren(QLabel) + card.findChildren(QPushButton)
+    ]
+    assert any("Rolling 12 months (" in t for t in texts), texts
+    bad = [t for t in texts if any(mark in t for mark in "（）：；、")]
+    assert not bad, bad

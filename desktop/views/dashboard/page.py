@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 from core.domain import months as mo
 from core.i18n import current_language
 from core.services import dashboard as db
-from desktop.i18n import tr
+from desktop.i18n import bracketed, captioned, listed, tr
 from desktop.viewmodels.dashboard_vm import (
     NEARLY,
     PEOPLE,
@@ -656,8 +656,8 @@ class DashboardPage(QWidget):
                     tr("绩效 {perf} · 潜力 {pot}：{names}").format(
                         perf=performance,
                         pot=potential,
-                        names="、".join(
-                            f"{e.name}（{e.performance_score:g} / {e.potential_score:g}）"
+                        names=listed(
+                            bracketed(e.name, f"{e.performance_score:g} / {e.potential_score:g}")
                             for e in people
                         )
                         or tr("无"),
@@ -703,9 +703,12 @@ class DashboardPage(QWidget):
         for title, t in ((tr("近12个月"), flow.rolling), (tr("本年至今"), flow.calendar)):
             big = QLabel(
                 f"<span style='font-size:20px; font-weight:bold'>{_pct(t.pct)}</span>"
-                f"<br><span style='color:#495057'>{title}（{t.first} – {t.last}）："
-                + tr("离职 {n} 人 ÷ 平均在岗 {avg} 人").format(
-                    n=t.separations, avg=f"{t.avg_headcount:.2f}"
+                "<br><span style='color:#495057'>"
+                + captioned(
+                    bracketed(title, f"{t.first} – {t.last}"),
+                    tr("离职 {n} 人 ÷ 平均在岗 {avg} 人").format(
+                        n=t.separations, avg=f"{t.avg_headcount:.2f}"
+                    ),
                 )
                 + "</span>"
             )
@@ -743,11 +746,14 @@ class DashboardPage(QWidget):
         if cohorts:
             kept = QLabel(
                 tr("入职留存：")
-                + "；".join(
-                    tr("{year}年入职 {hired} 人，在职 {stayed} 人（{pct}）").format(
-                        year=c.first[:4], hired=c.hired, stayed=c.stayed, pct=_pct(c.pct)
-                    )
-                    for c in cohorts
+                + listed(
+                    [
+                        tr("{year}年入职 {hired} 人，在职 {stayed} 人（{pct}）").format(
+                            year=c.first[:4], hired=c.hired, stayed=c.stayed, pct=_pct(c.pct)
+                        )
+                        for c in cohorts
+                    ],
+                    "；",
                 )
             )
             kept.setObjectName("retention")
@@ -788,7 +794,9 @@ class DashboardPage(QWidget):
             card.body_layout.addWidget(
                 QLabel(
                     tr("各评审周期：")
-                    + "；".join(f"{name or tr('未归入周期')} {n}" for name, n in cases.per_cycle)
+                    + listed(
+                        [f"{name or tr('未归入周期')} {n}" for name, n in cases.per_cycle], "；"
+                    )
                 )
             )
         card.body_layout.addStretch(1)
@@ -890,10 +898,13 @@ class DashboardPage(QWidget):
         promoted = [p for p in found.promotions if p.promotions]
         note = (
             tr("晋升：")
-            + "；".join(
-                f"{mo.short_label(p.month, current_language())} "
-                + "、".join(r.name for r in p.promotions)
-                for p in promoted
+            + listed(
+                [
+                    f"{mo.short_label(p.month, current_language())} "
+                    + listed(r.name for r in p.promotions)
+                    for p in promoted
+                ],
+                "；",
             )
             if promoted
             else tr("近12个月没有晋升记录")
@@ -934,7 +945,7 @@ class DashboardPage(QWidget):
             return
         from PySide6.QtGui import QCursor
 
-        names = "、".join(r.name for r in promoted_in[months[i].month].promotions)
+        names = listed(r.name for r in promoted_in[months[i].month].promotions)
         QToolTip.showText(
             QCursor.pos(), tr("{month} 晋升：{names}").format(month=months[i].month, names=names)
         )
