@@ -22,7 +22,13 @@ from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import EmployeeProgress, TransitionOutlook
 from desktop.i18n import tr
 from desktop.viewmodels import worker
-from desktop.viewmodels.eligibility_vm import kind_text, month_choices, run_alone, status_text
+from desktop.viewmodels.eligibility_vm import (
+    kind_text,
+    month_choices,
+    run_alone,
+    status_text,
+    transition_label,
+)
 from desktop.viewmodels.reports_vm import ReportViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 
@@ -109,7 +115,7 @@ def card_of(
     t = outlook.transition
     return TransitionCard(
         t.id,
-        t.label(),
+        transition_label(t),
         kind_text(t.kind),
         outlook.status,
         status_text(outlook.status),

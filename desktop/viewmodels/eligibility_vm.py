@@ -33,8 +33,8 @@ from core.i18n import Message, current_language
 from core.permissions import Perm
 from core.progress import Progress
 from core.services.eligibility import readiness as eligibility
-from core.services.eligibility.readiness import Candidate, EligibilityList
-from desktop.i18n import tr
+from core.services.eligibility.readiness import Candidate, EligibilityList, TransitionRules
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
@@ -74,6 +74,18 @@ def run_alone(work: Callable[[Progress], T]) -> Callable[[Progress], T]:
             READ_LOCK.release()
 
     return alone
+
+
+def transition_ends(t: TransitionRules) -> tuple[str, str]:
+    """A move's two levels, named with their tracks when it changes track, in the UI language's
+    brackets: 运营专员（数据运营） but "Operations specialist (Data operations)"."""
+    if t.from_track != t.to_track:
+        return bracketed(t.from_level, t.from_track), bracketed(t.to_level, t.to_track)
+    return t.from_level, t.to_level
+
+
+def transition_label(t: TransitionRules) -> str:
+    return " → ".join(transition_ends(t))
 
 
 def status_text(status: Readiness) -> str:
@@ -156,8 +168,8 @@ class CandidateTableModel(QAbstractTableModel):
             self.COL_NO: lambda c: c.person.no,
             self.COL_NAME: lambda c: c.person.name,
             self.COL_DEPARTMENT: lambda c: c.person.department,
-            self.COL_FROM: lambda c: c.transition.ends()[0],
-            self.COL_TO: lambda c: c.transition.ends()[1],
+            self.COL_FROM: lambda c: transition_ends(c.transition)[0],
+            self.COL_TO: lambda c: transition_ends(c.transition)[1],
             self.COL_KIND: lambda c: c.transition.kind,
             # ready first, then the closest to ready
             self.COL_STATUS: lambda c: (_STATUS_ORDER[c.status], -c.completion, c.person.no),
@@ -260,9 +272,9 @@ class CandidateTableModel(QAbstractTableModel):
         if column == self.COL_DEPARTMENT:
             return c.person.department
         if column == self.COL_FROM:
-            return c.transition.ends()[0]
+            return transition_ends(c.transition)[0]
         if column == self.COL_TO:
-            return c.transition.ends()[1]
+            return transition_ends(c.transition)[1]
         if column == self.COL_KIND:
             return kind_text(c.transition.kind)
         if column == self.COL_STATUS:
@@ -374,7 +386,7 @@ class EligibilityViewModel(QObject):
         """(transition id, "运营助理 → 运营专员") for the path filter."""
         if self.found is None:
             return []
-        return [(t.id, t.label()) for t in self.found.transitions]
+        return [(t.id, transition_label(t)) for t in self.found.transitions]
 
     def months(self) -> list[str]:
         if self.found is None:

@@ -29,7 +29,7 @@ from core.i18n import current_language
 from core.progress import Progress
 from core.services.eligibility import metrics as kpi
 from core.services.eligibility.metrics import EmployeeKpi, MetricSeries
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -274,7 +274,7 @@ class KpiViewModel(QObject):
             metric = series.metric
             scale = 100.0 if metric.unit == "percent" else 1.0
             suffix = unit_suffix(metric.unit)
-            title = metric.name(lang) + (f"（{suffix}）" if suffix else "")
+            title = bracketed(metric.name(lang), suffix) if suffix else metric.name(lang)
             shown = {m: v for m, v in series.values.items() if m in position}
             points = tuple((position[m], v * scale) for m, v in shown.items())
             tooltips = {

@@ -20,7 +20,7 @@ from core.errors import TiduiError
 from core.i18n import current_language
 from core.permissions import Perm
 from core.services.eligibility import metric_values as mv
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels.kpi_vm import unit_suffix, value_text
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.viewmodels.table_model import AnyIndex, Column, RecordTableModel
@@ -99,7 +99,7 @@ class MetricValuesViewModel(QObject):
             found.append(
                 MetricChoice(
                     metric.code,
-                    metric.name(lang) + (f"（{suffix}）" if suffix else ""),
+                    bracketed(metric.name(lang), suffix) if suffix else metric.name(lang),
                     metric.unit,
                     suffix,
                     percent,

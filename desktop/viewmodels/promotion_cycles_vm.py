@@ -478,7 +478,7 @@ class ScoreGridModel(QAbstractTableModel):
         assert self.sheet is not None
         r = self.sheet.rows[row]
         if column == 0:
-            return f"{r.name}（{r.no}）"
+            return bracketed(r.name, r.no)
         if column == 1:
             return r.transition
         cell = self.cell(row, column)

@@ -17,6 +17,7 @@ from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import EligibilityList
 from desktop.i18n import tr
 from desktop.viewmodels import worker
+from desktop.viewmodels.eligibility_vm import transition_ends
 from desktop.viewmodels.session_vm import SessionViewModel
 
 _RANK = {Readiness.READY: 2, Readiness.NEARLY: 1, Readiness.NOT_READY: 0}
@@ -40,7 +41,7 @@ def badges_of(found: EligibilityList) -> dict[int, Badge]:
         if rank == 0:
             continue
         key = (candidate.transition.kind == "promotion", rank)
-        target = candidate.transition.ends()[1]
+        target = transition_ends(candidate.transition)[1]
         label = (tr("达标→{to}") if rank == 2 else tr("接近→{to}")).format(to=target)
         if candidate.person.id not in best or key > best[candidate.person.id][0]:
             best[candidate.person.id] = (key, Badge(label, 2 - rank))

@@ -15,7 +15,7 @@ from core.permissions import Perm
 from core.progress import Progress
 from core.reports import service
 from core.reports.service import KIND_TITLES, BatchResult
-from desktop.i18n import tr
+from desktop.i18n import bracketed, listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
@@ -164,7 +164,7 @@ class ReportViewModel(QObject):
         text = tr("已生成 {n} 份").format(n=len(result.written))
         if result.skipped:
             text += tr("，跳过 {n} 人：").format(n=len(result.skipped))
-            text += "；".join(f"{who}（{why}）" for who, why in result.skipped[:5])
+            text += listed([bracketed(who, why) for who, why in result.skipped[:5]], "；")
             if len(result.skipped) > 5:
                 text += "…"
         return text

@@ -298,3 +298,18 @@ def test_kpi_shows_the_newest_year_and_every_month_when_asked(
         assert len(next(c for c in vm.charts() if c.code == "gmv").points) == 30
     finally:
         worker.wait_all()
+
+
+def test_a_move_across_tracks_names_the_tracks_in_english_brackets(english: None) -> None:
+    """The English ready list read "运营专员（数据运营）" for a level of another track."""
+    from types import SimpleNamespace
+
+    from desktop import i18n
+    from desktop.viewmodels.eligibility_vm import transition_ends, transition_label
+
+    move = SimpleNamespace(
+        from_level="运营助理", from_track="店铺运营", to_level="运营专员", to_track="数据运营"
+    )
+    assert transition_ends(move) == ("运营助理 (店铺运营)", "运营专员 (数据运营)")  # type: ignore[arg-type]
+    i18n.install("zh")
+    assert transition_label(move) == "运营助理（店铺运营） → 运营专员（数据运营）"  # type: ignore[arg-type]

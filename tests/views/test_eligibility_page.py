@@ -343,3 +343,21 @@ def test_hr_sees_the_margin_but_cannot_change_it(qtbot: QtBot, office: AppSessio
 
     page = make_page(qtbot, as_role(office, "hr1", "hr"))
     assert page.margin.value() == 10 and not page.margin.isEnabled()
+
+
+def test_english_titles_use_english_brackets(
+    qtbot: QtBot, office: AppSession, english: None
+) -> None:
+    """The English panel read "Promotion progress: 孙悦（E006）" and the KPI charts "GMV（CNY）",
+    "GMV growth（%）"."""
+    page = make_page(qtbot, office)
+    page.table.selectRow(2)
+    assert page.panel_title.text().startswith("Promotion progress: ")
+    assert page.panel_title.text().endswith(")") and "（" not in page.panel_title.text()
+    tab = KpiTab(SessionViewModel(office), employee_id(office, "E006"))
+    qtbot.addWidget(tab)
+    tab.resize(1000, 760)
+    tab.show()
+    qtbot.waitUntil(lambda: bool(tab.charts), timeout=20000)
+    titles = [c.data.title for c in tab.charts]
+    assert "GMV growth (%)" in titles and not any("（" in t for t in titles), titles

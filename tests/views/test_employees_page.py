@@ -668,3 +668,18 @@ def test_letters_typed_while_the_next_person_loads_all_reach_the_search(
         QTest.keyClick(focused, letter)
         qtbot.wait(30)  # the person's tabs load meanwhile
     assert page.search.text() == "zhaol" and page.form_vm.value("name") == "赵磊"
+
+
+def test_the_english_header_uses_english_brackets(
+    qtbot: QtBot, company: AppSession, english: None
+) -> None:
+    """The English form's title read "王芳（E001）· …"; the supervisor filter "王芳（E001）"."""
+    three_people(company)
+    page = make_page(qtbot, company)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.form_vm.detail is not None)
+    detail = page.form_vm.detail
+    assert detail is not None
+    assert page.title.text().startswith(f"{detail.name} ({detail.no}) · ")
+    choices = [page.supervisor_filter.itemText(i) for i in range(page.supervisor_filter.count())]
+    assert not any("（" in c for c in choices), choices

@@ -256,3 +256,15 @@ def test_a_single_value_in_the_checklist_is_not_broken_across_lines(
     assert len(values) == 2, [v.text() for v in values]  # observed and required
     for label in values:
         assert not label.wordWrap() and label.width() >= label.sizeHint().width(), label.text()
+
+
+def test_the_english_title_uses_english_brackets(
+    qtbot: QtBot, owner: AppSession, english: None
+) -> None:
+    """The English detail's title read "孙悦（E006）  运营助理 → 运营专员"."""
+    page = ReviewPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.show()
+    detail = page.vm.detail
+    assert detail is not None
+    assert f"{detail.row.name} ({detail.row.no})" in _panel_text(page)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.domain.rules import Readiness
 from core.services.eligibility.readiness import Candidate
-from desktop.i18n import tr
+from desktop.i18n import bracketed, captioned, tr
 from desktop.viewmodels.eligibility_vm import (
     SHOW_ALL,
     SHOW_NEARLY,
@@ -337,7 +337,7 @@ class EligibilityPage(QWidget):
         if candidate is None:
             return
         self.panel_title.setText(
-            tr("晋升进度：") + f"{candidate.person.name}（{candidate.person.no}）"
+            captioned(tr("晋升进度"), bracketed(candidate.person.name, candidate.person.no))
         )
         self.panel.show_employee(
             candidate.person.id,

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import NotFound, TiduiError
 from core.permissions import Perm
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.archive_vm import ArchiveViewModel
 from desktop.viewmodels.employees_form_vm import EmployeeFormViewModel
@@ -272,7 +272,7 @@ class EmployeesPage(QWidget):
             self.supervisor_filter.clear()
             self.supervisor_filter.addItem(tr("全部上级"), None)
             for p in self.list_vm.supervisor_choices():
-                self.supervisor_filter.addItem(f"{p.name}（{p.no}）", p.id)
+                self.supervisor_filter.addItem(bracketed(p.name, p.no), p.id)
             self.supervisor_filter.setCurrentIndex(max(0, self.supervisor_filter.findData(boss)))
         finally:
             self._filling = False
@@ -464,7 +464,7 @@ class EmployeesPage(QWidget):
         else:
             status = tr("在职") if detail.active else tr("离职")
             level = f" · {detail.track} {detail.level}" if detail.level else ""
-            self.title.setText(f"{detail.name}（{detail.no}）{level} · {status}")
+            self.title.setText(f"{bracketed(detail.name, detail.no)}{level} · {status}")
         exists = detail is not None
         editable = self.form_vm.can_edit
         self.depart_action.setEnabled(exists and editable and detail is not None and detail.active)
@@ -491,7 +491,7 @@ class EmployeesPage(QWidget):
         if detail is None or not self.leave_form():
             return
         self.dialog = DepartureDialog(
-            f"{detail.name}（{detail.no}）", self.form_vm.mark_departed, self
+            bracketed(detail.name, detail.no), self.form_vm.mark_departed, self
         )
         self.dialog.open()
 

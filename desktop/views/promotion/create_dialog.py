@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from core.services.eligibility.readiness import Candidate
 from desktop.i18n import tr
-from desktop.viewmodels.eligibility_vm import status_text
+from desktop.viewmodels.eligibility_vm import status_text, transition_label
 from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel, Outcome, Proposal
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.focus import TextBox
@@ -105,6 +105,8 @@ class CreateCasesDialog(QDialog):
 def proposals_of(candidates: list[Candidate]) -> list[Proposal]:
     """The 达标名单's selected rows as proposals."""
     return [
-        Proposal(c.person.id, c.transition.id, c.person.name, c.transition.label(), c.status)
+        Proposal(
+            c.person.id, c.transition.id, c.person.name, transition_label(c.transition), c.status
+        )
         for c in candidates
     ]

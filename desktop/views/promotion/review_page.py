@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import TiduiError
-from desktop.i18n import tr
+from desktop.i18n import bracketed, tr
 from desktop.viewmodels.promotion_review_vm import ReviewViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
@@ -169,7 +169,7 @@ class DetailPanel(QWidget):
             self.box.addWidget(_label(tr("选择左侧的候选人"), color="#616161"))
             return
         row = detail.row
-        title = _label(f"{row.name}（{row.no}）  {row.transition}", bold=True)
+        title = _label(f"{bracketed(row.name, row.no)}  {row.transition}", bold=True)
         title.setStyleSheet("font-size: 16px; font-weight: bold;")
         self.box.addWidget(title)
         total = "—" if detail.total is None else f"{detail.total:.1f}"
