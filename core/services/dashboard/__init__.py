@@ -36,8 +36,10 @@ here, from plain rows, with its formula written down (and in the README):
 * **9-box** 9宫格 from the latest review cycle's scores (latest ``as_of``, then newest; without a
   cycle the latest 评审周期 named in the scores): performance = the KPI part of the evaluation
   (the mean attainment × 100, as of M, of the KPI criteria of the person's first promotion
-  transition, as ``promotion.scores.evaluate`` scores it; without KPI criteria the mean of any
-  performance items entered); potential = the mean of the potential items (each item's raters averaged first).
+  transition, as ``promotion.scores.evaluate`` scores it; without KPI criteria its performance
+  items); potential = that evaluation's potential part (each item's raters averaged, the items
+  weighted as the transition's rubric says; none until every item is rated), so the box and the
+  evaluation report never disagree.
   Band: score < low → 1, low ≤ score < high → 2, score ≥ high → 3 (cut-offs default 60/80,
   ``file_meta['dashboard.nine_box']`` as "60,80"). People without both scores are left out.
 * **business**, the 24 months ending at M: company GMV of month m = Σ over shops (not live

@@ -19,6 +19,7 @@ from core.model import (
 )
 from core.services.dashboard.figures import NineBox, NineBoxEntry, PersonRef, Settings, band
 from core.services.eligibility import readiness as el
+from core.services.eligibility.readiness import evaluation_scores
 
 
 def _latest_period(session: Session, scope: set[int] | None) -> tuple[str | None, str | None]:
@@ -73,13 +74,13 @@ def _nine_box(
             ratings[employee_id].append((part, item, float(score)))
     source = found
     people = {c.person.id: c.person for c in source.candidates}
-    performance: dict[int, float] = {}
+    performance: dict[int, float | None] = {}
+    templates: dict[int, scoring.EvaluationTemplate] = {}
     for c in source.candidates:
-        if c.transition.kind != "promotion" or c.person.id in performance:
+        if c.transition.kind != "promotion" or c.person.id in templates:
             continue
-        value = _kpi_performance(c)
-        if value is not None:
-            performance[c.person.id] = value
+        templates[c.person.id] = c.transition.template or scoring.DEFAULT_TEMPLATE
+        performance[c.person.id] = _kpi_performance(c)
     names = {
         i: (no, name)
         for i, no, name in session.execute(
@@ -89,13 +90,16 @@ def _nine_box(
     entries: list[NineBoxEntry] = []
     unplaced: list[PersonRef] = []
     for employee_id, rows in ratings.items():
-        items = scoring.average_ratings(rows)
-        potential_items = list(items.get("potential", {}).values())
-        potential = sum(potential_items) / len(potential_items) if potential_items else None
-        perf = performance.get(employee_id)
-        if perf is None and items.get("performance"):
-            typed = list(items["performance"].values())
-            perf = sum(typed) / len(typed)
+        # the parts as the evaluation report scores them (its rubric's item weights; no part
+        # until each of its items is rated): a plain mean of the items rated so far put 陈静 at
+        # 潜力 中 while her report said 潜力 — (评分未完成)
+        template = templates.get(employee_id)
+        parts = (
+            evaluation_scores(template, scoring.average_ratings(rows), performance[employee_id])
+            if template is not None
+            else {}
+        )
+        perf, potential = parts.get("performance"), parts.get("potential")
         person = people.get(employee_id)
         no, name = names.get(employee_id, ("", ""))
         if person is None or perf is None or potential is None:

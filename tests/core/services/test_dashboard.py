@@ -245,23 +245,27 @@ def test_nine_box_from_the_latest_cycle(company_home: AppSession) -> None:
             ]
         )
         uow.commit()
-    _score(seed, ready, "2024上半年", "potential", "学习能力", 80)  # exactly the high cut-off
-    _score(seed, ready, "2024上半年", "potential", "领导力", 80)
+    every = ("学习能力", "创新能力", "领导力")  # the default rubric's potential items
+    for item in every:
+        _score(seed, ready, "2024上半年", "potential", item, 80)  # exactly the high cut-off
     _score(seed, boss, "2024上半年", "performance", "KPI", 60)  # exactly the low cut-off
     _score(seed, boss, "2024上半年", "potential", "学习能力", 90)
     _score(seed, boss, "2024上半年", "potential", "学习能力", 69.98)  # two raters: 79.99
+    _score(seed, boss, "2024上半年", "potential", "创新能力", 100)  # weighted 40/30/30:
+    _score(seed, boss, "2024上半年", "potential", "领导力", 50)  # 0.4×79.99 + 30 + 15
     _score(seed, low, "2024上半年", "performance", "KPI", 59.99)
     _score(seed, low, "2024上半年", "ability", "策略", 90)  # no potential item: unplaced
-    _score(seed, low, "2023下半年", "potential", "学习能力", 95)  # an older cycle: ignored
+    _score(seed, low, "2024上半年", "potential", "领导力", 95)  # one item of three: unplaced,
+    _score(seed, low, "2023下半年", "potential", "学习能力", 95)  # as the report's 潜力 —
     nine = db.dashboard(company_home, "2024-03").nine_box
     assert nine.period == "2024上半年"
     placed = {e.no: (e.performance, e.potential) for e in nine.entries}
     assert placed == {"E007": (3, 3), "E003": (2, 2)}
     entry = next(e for e in nine.entries if e.no == "E003")
-    assert entry.potential_score == pytest.approx(79.99)
+    assert entry.potential_score == round(0.4 * 79.99 + 30 + 15, 2)  # 77.0, not the mean 76.66
     assert [p.no for p in nine.unplaced] == ["E004"]
     assert [e.no for e in nine.cell(3, 3)] == ["E007"]
-    db.set_settings(company_home, 1, 50, 79.99)  # configurable cut-offs
+    db.set_settings(company_home, 1, 50, 76.99)  # configurable cut-offs
     moved = {
         e.no: (e.performance, e.potential)
         for e in db.dashboard(company_home, "2024-03").nine_box.entries
