@@ -474,3 +474,31 @@ def test_tab_walks_list_picture_and_form_and_leaves_a_note(
     assert visited[0] is page.graph
     assert visited[1] is form.name and visited[2] is form.description
     assert visited[3] is not form.description and "\t" not in form.description.toPlainText()
+
+
+def test_the_english_rules_table_shows_whole_titles_and_words(
+    qtbot: QtBot, company_beauty: AppSession, english: None
+) -> None:
+    """At 1366×768 the English rules table read "mparis" (Comparison), "Achievem count" and
+    "innovatio proposal": fixed widths for the Chinese titles, words wider than their column."""
+    import re
+
+    page = _page(qtbot, company_beauty, (1216, 700))
+    table = page.transition_form.criteria
+    title_width = table.horizontalHeader().fontMetrics().horizontalAdvance
+    cell_width = table.fontMetrics().horizontalAdvance
+    model = table.model()
+    checked = 0
+    for transition in page.vm.design.transitions:
+        page.vm.select(TRANSITION, transition.id)
+        qtbot.wait(1)
+        for column in range(model.columnCount()):
+            if table.isColumnHidden(column):
+                continue
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            assert table.columnWidth(column) >= title_width(title) + 8, (title, column)
+            for row in range(model.rowCount()):
+                for word in re.findall(r"[A-Za-z]+", str(model.index(row, column).data() or "")):
+                    assert table.columnWidth(column) >= cell_width(word) + 8, (word, column)
+                    checked += 1
+    assert checked > 0

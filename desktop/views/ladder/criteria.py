@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -107,6 +110,19 @@ class CriteriaDelegate(ChoiceDelegate):
         super().setModelData(editor, model, index)
 
 
+# a run of letters or digits a line does not break inside (Chinese breaks between characters)
+_LATIN_WORD = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+")
+
+# the short columns keep these widths (for the Chinese titles); type and metric wrap
+_FIXED = {
+    CriteriaTableModel.COMPARATOR: 38,
+    CriteriaTableModel.THRESHOLD: 58,
+    CriteriaTableModel.UNIT: 44,
+    CriteriaTableModel.WINDOW: 50,
+}
+_WRAPPED = (CriteriaTableModel.KIND, CriteriaTableModel.SUBJECT)
+
+
 class CriteriaTable(QTableView):
     """The rules of one transition, edited in place (double-click or F2, or just start typing).
 
@@ -135,21 +151,54 @@ class CriteriaTable(QTableView):
         header.setMinimumSectionSize(30)
         for column in CriteriaTableModel.BELOW_TABLE:
             self.setColumnHidden(column, True)
-        fixed = {
-            CriteriaTableModel.COMPARATOR: 38,
-            CriteriaTableModel.THRESHOLD: 58,
-            CriteriaTableModel.UNIT: 44,
-            CriteriaTableModel.WINDOW: 50,
-        }
-        for column, width in fixed.items():
+        for column in _FIXED:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            self.setColumnWidth(column, width)
-        for column in (CriteriaTableModel.KIND, CriteriaTableModel.SUBJECT):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.verticalHeader().setDefaultSectionSize(28)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setMinimumHeight(150)
+        self._fit_columns()
+        for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._fit_columns)
+
+    def _least_widths(self) -> dict[int, int]:
+        """What each column needs so that no title and no word is cut (English "Comparison" in
+        38 px read "mparis"): English words ("Achievement") break only at spaces, Chinese
+        anywhere."""
+        model = self.model()
+        title_width = self.horizontalHeader().fontMetrics().horizontalAdvance
+        cell_width = self.fontMetrics().horizontalAdvance
+        least = {}
+        for column in (*_FIXED, *_WRAPPED):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            words = [
+                word
+                for row in range(model.rowCount())
+                for word in _LATIN_WORD.findall(str(model.index(row, column).data() or ""))
+            ]
+            least[column] = max([title_width(title) + 12] + [cell_width(w) + 16 for w in words])
+        return least
+
+    @Slot()
+    def _fit_columns(self) -> None:
+        """Type and metric share what the short columns leave; where that would cut a word, they
+        keep their least width and the table scrolls sideways."""
+        header = self.horizontalHeader()
+        least = self._least_widths()
+        for column, width in _FIXED.items():
+            self.setColumnWidth(column, max(width, least.pop(column)))
+        fixed = sum(self.columnWidth(c) for c in _FIXED)
+        if fixed + sum(least.values()) <= self.viewport().width():
+            for column in _WRAPPED:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            return
+        for column, width in least.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def current_row(self) -> int:
         index = self.currentIndex()
