@@ -97,7 +97,7 @@ def _readiness_text(r: CycleCandidateRow) -> str:
 
 def candidate_columns() -> list[Column[CycleCandidateRow]]:
     return [
-        Column(tr("工号"), lambda r: r.no),
+        Column(tr("工号", "column"), lambda r: r.no),  # short: "No." beside the names
         Column(tr("姓名"), lambda r: r.name),
         Column(tr("晋升路径"), lambda r: r.transition),
         Column(tr("达标情况"), _readiness_text),

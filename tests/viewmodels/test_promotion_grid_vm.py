@@ -311,3 +311,13 @@ def test_a_persons_moves_are_named_so_that_no_level_is_cut_in_two() -> None:
     assert moves_text(
         [("运营专员", "运营主管"), ("运营专员（店铺运营）", "运营专员（用户运营）")]
     ) == ("运营专员（店铺运营） →\n运营主管\n运营专员（用户运营）")
+
+
+def test_the_candidates_number_column_has_a_short_english_title(english: None) -> None:
+    """评审周期 → 候选人: the first title read "nployee r" (Employee no., cut to its column)."""
+    from desktop import i18n
+    from desktop.viewmodels.promotion_cycles_vm import candidate_columns
+
+    assert candidate_columns()[0].header == "No."
+    i18n.install("zh")
+    assert candidate_columns()[0].header == "工号"
