@@ -550,13 +550,20 @@ def explain_score(
             Phrase("rules.explain.score_none", {"rule": rule}),
             Phrase("rules.missing.score_none", {"part": part}),
         )
-    shown = mx.format_value(
-        "ratio", score, "zh", display_decimals("ratio", score, spec.threshold, 1)
-    )
+    decimals = display_decimals("ratio", score, spec.threshold, 1)
+    shown = mx.format_value("ratio", score, "zh", decimals)
     explanation = Phrase("rules.explain.score", {"rule": rule, "value": shown})
     if met:
         return explanation, None
-    amount = mx.format_value("ratio", gap or 0.0, "zh", display_decimals("ratio", gap or 0.0, 0.0))
+    # the shortfall as the reader works it out from the printed numbers: "总分 81.2" with
+    # "还差3.84分" against ≥ 85 did not add up (81.16 was judged, 81.2 shown)
+    printed = abs(spec.threshold - round(score, decimals))
+    if round(printed, decimals) > 0:
+        amount = mx.format_value("ratio", printed, "zh", decimals)
+    else:
+        amount = mx.format_value(
+            "ratio", gap or 0.0, "zh", display_decimals("ratio", gap or 0.0, 0.0)
+        )
     return explanation, Phrase("rules.missing.score", {"part": part, "amount": amount})
 
 

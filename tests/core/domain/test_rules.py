@@ -370,6 +370,15 @@ def test_score_rules_read_the_latest_evaluation() -> None:
     none = evaluate(total, EvaluationContext(), "2024-06")
     assert not none.met and none.missing is not None
     assert none.missing.text("zh") == "尚无评估总分"
+    # the shortfall adds up with the score as printed: 81.16 shows as 81.2, so 3.8 (not 3.84)
+    high = CriterionSpec("score", threshold=85)
+    r = evaluate(high, EvaluationContext(scores={"total": 81.16}), "2024-06")
+    assert "81.2" in r.explanation.text("zh") and r.missing is not None
+    assert r.missing.text("zh") == "评估总分还差3.8分"
+    # just under: the score gets the decimals that tell it from 85, and so does the gap
+    r = evaluate(high, EvaluationContext(scores={"total": 84.96}), "2024-06")
+    assert "84.96" in r.explanation.text("zh") and r.missing is not None
+    assert r.missing.text("zh") == "评估总分还差0.04分"
 
 
 # --- validation -------------------------------------------------------------------------------
