@@ -683,3 +683,33 @@ def test_the_english_header_uses_english_brackets(
     assert page.title.text().startswith(f"{detail.name} ({detail.no}) · ")
     choices = [page.supervisor_filter.itemText(i) for i in range(page.supervisor_filter.count())]
     assert not any("（" in c for c in choices), choices
+
+
+def test_the_english_sections_are_listed_whole(
+    qtbot: QtBot, demo_company: AppSession, english: None
+) -> None:
+    """The English section list read "Growth ⋯", "Achieveme⋯", "Promotion ⋯": a one-word title
+    wider than the list, and titles given one line where they needed two."""
+    from PySide6.QtCore import QRect
+
+    page = make_page(qtbot, demo_company)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.form_vm.detail is not None)
+    side = page.tabs.side
+    metrics = side.fontMetrics()
+    room = side.viewport().width() - 16 - 8
+    titles = [side.item(i).text() for i in range(side.count())]
+    assert "Achievements" in titles and "Growth timeline" in titles
+    for i, title in enumerate(titles):
+        for word in title.split():
+            assert metrics.horizontalAdvance(word) <= room, word
+        wrapped = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, title)
+        assert side.visualItemRect(side.item(i)).height() >= wrapped.height() + 12, title
+    side.grab().save("/tmp/side-en.png")
+
+
+def test_the_chinese_section_list_keeps_its_width(qtbot: QtBot, demo_company: AppSession) -> None:
+    from desktop.views.employees.side_tabs import SIDE_WIDTH
+
+    page = make_page(qtbot, demo_company)
+    assert page.tabs.side.width() == SIDE_WIDTH

@@ -8,10 +8,17 @@ adding, removing, enabling and choosing tabs as before, and the list follows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+import re
+
+from PySide6.QtCore import QRect, QSize, Qt, Slot
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QTabWidget, QWidget
 
 SIDE_WIDTH = 104
+ITEM_PADDING = (8, 6)  # the items' padding (horizontal, vertical), as the style sheet says
+# what an item's text loses beside its padding: the list's frame and the item's own margins
+TEXT_MARGIN = 10
+# a run of letters a line does not break inside (Chinese breaks between any two characters)
+_UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+")
 
 
 class SideTabs(QTabWidget):
@@ -29,7 +36,10 @@ class SideTabs(QTabWidget):
         self.side.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.side.setWordWrap(True)  # a long title (负责店铺/直播账号) takes two lines
         self.side.setFixedWidth(SIDE_WIDTH)
-        self.side.setStyleSheet("QListWidget#archiveSections::item { padding: 6px 8px; }")
+        self.side.setStyleSheet(
+            "QListWidget#archiveSections::item"
+            f" {{ padding: {ITEM_PADDING[1]}px {ITEM_PADDING[0]}px; }}"
+        )
         self.side.currentRowChanged.connect(self.on_side_row_changed)
         self.currentChanged.connect(self.on_current_changed)
 
@@ -56,6 +66,28 @@ class SideTabs(QTabWidget):
         item = self.side.item(index)
         if item is not None:
             item.setText(text)
+            self._fit()
+
+    def _fit(self) -> None:
+        """The list as wide as its longest word needs (English "Achievements" read
+        "Achieveme⋯"; Chinese keeps SIDE_WIDTH), and a title too long for one line gets the
+        height of its wrapped lines: the list's own estimate left out the items' padding, so
+        "Growth timeline" and "Promotion case" were given one line and elided."""
+        metrics = self.side.fontMetrics()
+        texts = [self.side.item(i).text() for i in range(self.side.count())]
+        spare = 2 * ITEM_PADDING[0] + TEXT_MARGIN + 2 * self.side.frameWidth()
+        words = [metrics.horizontalAdvance(w) for t in texts for w in _UNBROKEN.findall(t)]
+        width = max([SIDE_WIDTH] + [w + spare for w in words])
+        self.side.setFixedWidth(width)
+        room = width - spare
+        for index, text in enumerate(texts):
+            if metrics.horizontalAdvance(text) <= room:
+                continue
+            wrapped = metrics.boundingRect(
+                QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text
+            )
+            item = self.side.item(index)
+            item.setSizeHint(QSize(room, wrapped.height() + 2 * ITEM_PADDING[1] + 2))
 
     def _refill(self) -> None:
         self.side.blockSignals(True)
@@ -65,6 +97,7 @@ class SideTabs(QTabWidget):
             if not self.isTabEnabled(index):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.side.addItem(item)
+        self._fit()
         self.side.setCurrentRow(self.currentIndex())
         self.side.blockSignals(False)
 
