@@ -11,6 +11,7 @@ fonts prints it the same.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -57,6 +58,50 @@ def text(value: Any) -> str:
     """Plain text made safe for a paragraph (no markup injected by a name or a comment)."""
     plain = "" if value is None else str(value).translate(_STAND_INS)
     return escape(plain).replace("\n", "<br/>")
+
+
+# A run of Latin letters, digits and signs ("GMV≥¥60,000", "15%", "2024-06") is a word, not
+# characters: reportlab's CJK wrapping breaks inside one when the run starts past the middle of
+# the line ("连续6个月场均直播GMV≥¥6" / "0,000"); a number keeps its unit ("5月", "3次").
+_TOKENS = re.compile(r"[^\s\u3000-\uffff]+[年月日天次个人元分]?|\s+|.", re.DOTALL)
+# what may not begin a line (it hangs at the end of the one before), and what may not end one
+_NO_START = set("、，。；：！？）」』】》%‰…·")
+_NO_END = set("（「『【《")
+
+
+def broken_lines(value: str, room: float, font: str, size: float) -> str:
+    """``value`` with line breaks where it is to wrap in ``room`` points: between CJK characters
+    and at spaces, never inside a number or a Latin word that fits on a line of its own."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    out: list[str] = []
+    for paragraph in value.split("\n"):
+        lines: list[str] = []
+        line, used = "", 0.0
+        for token in _TOKENS.findall(paragraph):
+            width = stringWidth(token, font, size)
+            if used + width <= room or not line or token in _NO_START:
+                line, used = line + token, used + width
+            elif token.isspace():
+                lines.append(line)
+                line, used = "", 0.0
+            else:
+                carried = ""
+                while line and line[-1] in _NO_END:
+                    carried, line = line[-1] + carried, line[:-1]
+                lines.append(line.rstrip())
+                line = carried + token
+                used = stringWidth(line, font, size)
+            while used > room and len(line) > 1:  # a word longer than the line: cut it
+                cut = len(line)
+                while cut > 1 and stringWidth(line[:cut], font, size) > room:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+                used = stringWidth(line, font, size)
+        lines.append(line)
+        out.append("\n".join(lines))
+    return "\n".join(out)
 
 
 def date_text(day: date | None) -> str:
@@ -185,7 +230,8 @@ def table(
             if "\n" not in plain and stringWidth(plain, font, CELL_SIZE) <= room:
                 cells.append(plain)
             else:
-                cells.append(para(plain, "head" if header and r == 0 else "cell"))
+                wrapped = broken_lines(plain, room, font, CELL_SIZE)
+                cells.append(para(wrapped, "head" if header and r == 0 else "cell"))
         data.append(cells)
     style = [
         ("FONT", (0, 0), (-1, -1), font, CELL_SIZE),
