@@ -361,3 +361,19 @@ def test_english_titles_use_english_brackets(
     qtbot.waitUntil(lambda: bool(tab.charts), timeout=20000)
     titles = [c.data.title for c in tab.charts]
     assert "GMV growth (%)" in titles and not any("（" in t for t in titles), titles
+
+
+def test_the_english_month_picker_shows_its_choice_whole(
+    qtbot: QtBot, office: AppSession, english: None
+) -> None:
+    """In the employee form's narrow 晋升进度 tab the row read "Latest complete montl" and
+    "Print progress sheet⋯": the print button goes below the picker when the row lacks room."""
+    panel = ProgressPanel(SessionViewModel(office), employee_id(office, "E006"))
+    qtbot.addWidget(panel)
+    panel.setFixedWidth(300)
+    panel.show()
+    qtbot.waitUntil(lambda: len(panel.card_views) == 1, timeout=20000)
+    qtbot.waitUntil(lambda: panel.print_button.isVisible())
+    assert panel.month.itemText(0) == "Latest complete month"
+    for widget in (panel.month, panel.print_button):
+        assert widget.width() >= widget.sizeHint().width(), widget

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -45,6 +46,7 @@ def month_picker(parent: QWidget | None = None) -> QComboBox:
     """截至月份: 自动 (the last complete month with data) or a month picked by the user."""
     box = QComboBox(parent)
     box.setMinimumWidth(150)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # its choices whole
     box.addItem(tr("最新完整月份"), AUTO_MONTH)
     return box
 
@@ -268,6 +270,11 @@ class ProgressPanel(QWidget):
         self.busy.hide()
         header.addWidget(self.busy)
         header.addWidget(self.print_button)
+        self.header = header
+        # where the print button goes when the month row has no room for it (the employee
+        # form's 晋升进度 tab in English squeezed both: "Latest complete montl", "Print progre⋯")
+        self.second_row = QHBoxLayout()
+        self.second_row.addStretch(1)
         self.cards_widget = QWidget()
         self.cards_layout = QVBoxLayout(self.cards_widget)
         self.cards_layout.setContentsMargins(0, 0, 4, 0)
@@ -287,6 +294,7 @@ class ProgressPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(header)
+        layout.addLayout(self.second_row)
         self.cases = CaseStrip(session_vm, self)
         layout.addWidget(self.cases)
         layout.addWidget(scroll, 1)
@@ -317,6 +325,28 @@ class ProgressPanel(QWidget):
         self.busy.setVisible(loading)
 
     @Slot()
+    def _place_print_button(self) -> None:
+        """Beside the month picker where the row has room, else on a line of its own."""
+        beside = self.header.indexOf(self.print_button) >= 0
+        spacing = self.header.spacing()
+        row = sum(
+            w.sizeHint().width() + spacing
+            for w in (self.month_label, self.month, self.busy, self.print_button)
+            if not w.isHidden()
+        )
+        margins = self.layout().contentsMargins()
+        fits = row + margins.left() + margins.right() <= self.width()
+        if fits and not beside:
+            self.second_row.removeWidget(self.print_button)
+            self.header.addWidget(self.print_button)
+        elif not fits and beside:
+            self.header.removeWidget(self.print_button)
+            self.second_row.addWidget(self.print_button)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_print_button()
+
     def on_vm_changed(self) -> None:
         for view in self.card_views:
             self.cards_layout.removeWidget(view)
@@ -332,6 +362,7 @@ class ProgressPanel(QWidget):
         self.empty.setText(self.vm.empty_text() if not self.vm.cards else "")
         self.empty.setVisible(not self.vm.cards)
         self.print_button.setVisible(self.vm.can_print())
+        self._place_print_button()
 
     @Slot()
     def on_print_clicked(self) -> None:
