@@ -151,6 +151,15 @@ def evaluate(
             )
             for item in tpart.items
         )
+        if not tpart.items and not from_kpi:
+            # a part without rubric items is the mean of the items entered for it (a typed
+            # 年度绩效 of a move without KPI rules): they are listed, each an equal share, or
+            # the report printed 绩效 82 with no word of who gave it or for what
+            entered = sorted(name for part, name in by_item if part == tpart.key)
+            items = tuple(
+                ItemScore(tpart.key, name, 100 / len(entered), tuple(by_item[(tpart.key, name)]))
+                for name in entered
+            )
         if not from_kpi:
             for scored in items:
                 if not scored.ratings:

@@ -414,3 +414,16 @@ def test_a_reprinted_letter_and_announcement_carry_the_decision_day(
         assert "自2023年12月27日起" in notice and today not in notice
     finally:
         app.close(backup=False)
+
+
+def test_a_typed_performance_score_is_printed_with_its_item_and_rater(
+    owner: AppSession, out: Path
+) -> None:
+    """李娜's move to 运营总监 has no KPI rule: her 绩效 is the 年度绩效 王芳 entered. The
+    report printed "绩效 60% — 82", without the item or who gave it."""
+    from tests.core.reports.support import employee
+
+    li = employee(owner, "E002")
+    pdf = write(out / "e.pdf", service.render_report(owner, "evaluation", li, cycle=CYCLE))
+    text = flat(pdftext(pdf))
+    assert "年度绩效（100%）王芳82" in text, text[:600]
