@@ -334,8 +334,10 @@ class ProgressPanel(QWidget):
             for w in (self.month_label, self.month, self.busy, self.print_button)
             if not w.isHidden()
         )
-        margins = self.layout().contentsMargins()
-        fits = row + margins.left() + margins.right() <= self.width()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        spare = margins.left() + margins.right() if margins is not None else 0
+        fits = row + spare <= self.width()
         if fits and not beside:
             self.second_row.removeWidget(self.print_button)
             self.header.addWidget(self.print_button)
