@@ -229,3 +229,17 @@ def test_lists_follow_the_ui_language(english: None) -> None:
     i18n.install("zh")
     assert i18n.listed(["13%", "14%"]) == "13%、14%"
     assert i18n.listed(["a", "b"], "，") == "a，b" and i18n.listed(["a", "b"], "；") == "a；b"
+
+
+def test_english_texts_quote_with_plain_quotes() -> None:
+    """English read 9-box: “mid” from this score, “Column in the file”, ID number “3301…”: Chinese
+    curly quotes inside English sentences. The Chinese texts keep theirs."""
+    import json
+
+    from desktop.i18n import ui_catalogue
+
+    curly = re.compile("[\u201c\u201d]")
+    english = list(ui_catalogue().values()) + [t.get("en", "") for t in catalogue().values()]
+    assert [t for t in english if curly.search(t)] == []
+    chinese = json.loads((ROOT / "resources/i18n/ui/dashboard.json").read_text(encoding="utf-8"))
+    assert "9宫格：“中”从此分数起" in chinese

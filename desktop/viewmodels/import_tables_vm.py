@@ -395,7 +395,7 @@ class ParsedRowsModel(_Table):
 
 # The "file F, row R, column C:" opening of a cell message, which the table's own columns say.
 _WHERE = re.compile(
-    r"^(?:文件.*?第\d+行(?:「[^」]*」列)?[：:]?\s*|File .*?, row \d+(?:, column “[^”]*”)?:\s*)"
+    r'^(?:文件.*?第\d+行(?:「[^」]*」列)?[：:]?\s*|File .*?, row \d+(?:, column ["“][^"”]*["”])?:\s*)'
 )
 
 

@@ -337,6 +337,9 @@ def test_totals_and_value_formatting() -> None:
     assert format_value(90.0, "duration") == "1.5 分钟"
     assert column_letter(0) == "A" and column_letter(26) == "AA" and column_letter(701) == "ZZ"
     assert short_message("文件 x.csv 第5行「金额」列：无法识别的数字“abc”") == "无法识别的数字“abc”"
+    # English messages quote with plain quotes (they had Chinese curly ones)
+    english = 'File x.csv, row 5, column "Amount": Unrecognised number "abc".'
+    assert short_message(english) == 'Unrecognised number "abc".'
     assert ParsedRowsModel().rowCount(QModelIndex()) == 0
 
 

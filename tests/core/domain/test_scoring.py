@@ -88,7 +88,7 @@ def test_a_missing_item_score_leaves_the_part_and_total_open() -> None:
     score = score_evaluation(DEFAULT_TEMPLATE, kpi_results(), partial)
     assert score.parts["ability"] is None and score.total is None
     assert [p.text("zh") for p in score.problems] == ["“能力”缺少“团队协作”的评分"]
-    assert [p.text("en") for p in score.problems] == ["Ability: no score yet for “团队协作”"]
+    assert [p.text("en") for p in score.problems] == ['Ability: no score yet for "团队协作"']
 
 
 def test_an_item_score_outside_0_to_100_is_refused() -> None:
