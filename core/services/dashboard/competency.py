@@ -78,11 +78,22 @@ def _sentence(level: str, people: Sequence[PersonRef], needs: Sequence[Competenc
     if all(len(n.unrated) == len(people) for n in needs):  # nobody rated: say so, not "short"
         return Message("dashboard.competency.unrated", {"level": level, "count": len(people)})
     best = max(needs, key=lambda n: n.reached_count)  # first of the most reached
-    weak = [n for n in needs if n.reached_count < len(people) and n is not best]
+    # only what is behind the best is weak: "1人数据分析达到2级，策略制定…尚无评价" was said of
+    # competencies one person had reached too, exactly as many as 数据分析
+    weak = [n for n in needs if n.reached_count < best.reached_count]
     if best.reached_count == 0:
         return Message("dashboard.competency.none", {"level": level, "count": len(people)})
     if best.reached_count == len(people) and not weak:
         return Message("dashboard.competency.all", {"level": level, "count": len(people)})
+    if not weak and not any(n.short for n in needs):  # the others are only unrated yet
+        return Message(
+            "dashboard.competency.all_but_unrated",
+            {
+                "level": level,
+                "count": best.reached_count,
+                "unrated": max(len(n.unrated) for n in needs),
+            },
+        )
     if not weak:
         return Message(
             "dashboard.competency.partial",

@@ -60,7 +60,17 @@ def test_competency_gap_sentences_at_the_edges() -> None:
     unrated = db.competency_gap("主管", need, people, {})
     assert unrated.sentence.text("zh") == "主管：下一级2人尚无360能力评价，无法判断能力缺口"
     some = db.competency_gap("主管", need, people, {1: {"数据分析": [3.0]}})
-    assert some.sentence.text("zh") == "主管：1人数据分析达到3级"
+    assert some.sentence.text("zh") == "主管：1人各项能力均达标，另有1人尚无评价"
+    # one of two reached every competency, the other is unrated on all: no competency is
+    # behind another (it read "1人数据分析达到2级，策略制定尚无评价（1人未评）")
+    level = [("数据分析", 2), ("策略制定", 2)]
+    even = db.competency_gap("专员", level, people, {1: {"数据分析": [2.0], "策略制定": [3.0]}})
+    assert even.sentence.text("zh") == "专员：1人各项能力均达标，另有1人尚无评价"
+    # as many reached each, and some fell short: no competency is named as the weak one
+    short = {1: {"数据分析": [2.0], "策略制定": [1.0]}, 2: {"数据分析": [1.0], "策略制定": [2.0]}}
+    assert db.competency_gap("专员", level, people, short).sentence.text("zh") == (
+        "专员：1人数据分析达到2级"
+    )
 
 
 def test_competency_gap_through_the_file(company_home: AppSession) -> None:
