@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ DEMO_COMPANY = "悦颜美妆（演示）"
 # Raised whenever the story changes (2: the finished cycle 2023下半年, seven departures; 3: the
 # leavers' dates, so turnover reads about 45% → about 20%), so the demo a user's Tidui made
 # earlier is built again instead of telling the old story.
-STORY_VERSION = "3"
+STORY_VERSION = "4"  # 4: the finished cycle takes effect on its effective day
 FIRST_MONTH, LAST_MONTH = "2023-01", "2024-06"
 DEMO_CYCLE = "2024上半年"
 SEED = 20240630
@@ -835,11 +835,21 @@ def _backdate(app: AppSession, cycle_id: int, opened: datetime) -> None:
         for n, case in enumerate(found):
             at = opened + timedelta(days=2, minutes=40 * n)
             case.created_at = case.submitted_at = at
+            effective = (case.decision or {}).get("effective")
+            # applied on the morning of its effective date (09:00 in 北京, 01:00 UTC), never
+            # before it: the printed trail had 生效 at the decision, days before 2024-01-01
+            applied = (
+                datetime.combine(date.fromisoformat(str(effective)), time(1), tzinfo=UTC)
+                if effective
+                else None
+            )
             for step in case.steps:
                 if step.action in ("approve", "decide"):
                     at += timedelta(hours=5)
-                step.at = at
-            case.decided_at = case.effective_applied_at = at
+                step.at = max(at, applied) if step.action == "effective" and applied else at
+            case.decided_at = at
+            if case.effective_applied_at is not None:
+                case.effective_applied_at = max(at, applied) if applied else at
             last = max(last, at)
         cycle.closed_at = last + timedelta(days=3)
         uow.audit("demo.backdate", "review_cycle", cycle_id, after={"opened": opened.isoformat()})

@@ -252,6 +252,10 @@ def test_the_finished_cycle_promoted_five_people_effective_2024_01_01(demo_file:
         }
         for no, view in views.items():
             assert view.state.value == "effective", no
+            # 生效 on its effective day, not at the decision days before it (the trail read
+            # 2023-12-27 21:30 for a promotion effective 2024-01-01)
+            applied = [t.at for t in view.trail if t.action == "effective"]
+            assert applied and applied[0].astimezone().date() >= date(2024, 1, 1), no
             assert view.summary.ready_when_created, no  # the rules found each one ready
             assert view.scores()["total"] is not None and view.scores()["total"] >= 85, no
             # every step by the account whose step it is; supervisors without one skipped
