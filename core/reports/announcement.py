@@ -6,6 +6,7 @@ the owner saw when deciding, after a table of who moves where from when.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -33,6 +34,15 @@ class NoticeRow:
     to_label: str
     effective: date | None
     notice: str
+    kind: str = "promotion"  # promotion | transfer
+
+
+def _moves(rows: Sequence[NoticeRow]) -> str:
+    """晋升, 转岗, or both, as the listed cases are (five promotions read "晋升（转岗）")."""
+    kinds = {r.kind for r in rows}
+    if kinds == {"transfer"}:
+        return "转岗"
+    return "晋升与转岗" if "transfer" in kinds else "晋升"
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,7 @@ def announcement_data(
                     to_label=case.to_label,
                     effective=date.fromisoformat(str(effective)) if effective else None,
                     notice=str(decision.get("notice") or ""),
+                    kind=case.kind,
                 )
             )
     if not rows:
@@ -122,7 +133,7 @@ def story(data: AnnouncementData) -> list[Any]:
         b.spacer(3),
         b.para(
             f"根据{cycle}晋升评审结果，经公司研究决定，"
-            f"对以下 {len(data.rows)} 名同事的晋升（转岗）予以公示：",
+            f"对以下 {len(data.rows)} 名同事的{_moves(data.rows)}予以公示：",
             "notice",
         ),
         b.spacer(3),

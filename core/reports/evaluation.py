@@ -301,7 +301,7 @@ def _scores_table(evaluation: dict[str, Any]) -> list[Any]:
     spans.append(("ALIGN", (4, 1), (6, -1), "RIGHT"))
     spans.append(("ALIGN", (1, 1), (1, -1), "CENTER"))
     title = "评分明细" + (
-        f"（总分 {_number(total)}）" if total is not None else "（总分：评分未完成）"
+        f"（总分 {_number(total)}）" if total is not None else "（评分未完成，暂无总分）"
     )
     return [*b.heading(title), b.table(rows, [18, 13, 40, 56, 14, 14, 19], extra=spans)]
 

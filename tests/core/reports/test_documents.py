@@ -235,6 +235,7 @@ def test_the_announcement_lists_the_cycles_decided_cases(
     text = flat(pdftext(pdf))
     assert flat(view.decision["notice"]) in text
     assert "晋升公示" in text and CYCLE in text and "陈静" not in text  # undecided: not shown
+    assert "名同事的晋升予以公示" in text  # promotions only: not "晋升（转岗）"
     assert pages(pdf) == 1
 
 
