@@ -226,7 +226,9 @@ def table(
                 cells.append(cell)
                 continue
             plain = "" if cell is None else str(cell).translate(_STAND_INS)
-            room = (widths[c] if c < len(widths) else FRAME_W) - 8
+            # the paddings (7 pt) and a margin: a full-width "）" drawn up to the grid line read
+            # as touching it
+            room = (widths[c] if c < len(widths) else FRAME_W) - 11
             if "\n" not in plain and stringWidth(plain, font, CELL_SIZE) <= room:
                 cells.append(plain)
             else:
@@ -271,7 +273,7 @@ def fields(pairs: Sequence[tuple[str, Any]], columns: int = 2) -> Flowable:
         while len(row) < 2 * columns:
             row.extend(["", ""])
         rows.append(row)
-    widths = [22, 68] * columns
+    widths = [26, 64] * columns  # labels such as 通道 / 现职级 on one line
     shading = [
         style
         for c in range(columns)

@@ -229,7 +229,7 @@ def _kpi_table(criteria: tuple[dict[str, Any], ...]) -> list[Any]:
                 cells.append(b.para(shown, "cell_r"))
         cells.append(b.sparkline(values, met))
         rows.append(cells)
-    widths = [46, *([16] * len(months)), 28]
+    widths = [42, *([17] * len(months)), 26]  # "23年10月" on one line
     return [*b.heading("月度指标"), b.table(rows, widths, zebra=True)]
 
 
@@ -364,10 +364,10 @@ def story(data: EvaluationData) -> list[Any]:
         ("部门", e.department or "—"),
         ("直属上级", e.supervisor or "—"),
         (
-            "通道 / 申请时职级" if e.held_then else "通道 / 现职级",
+            "原通道 / 职级" if e.held_then else "通道 / 现职级",
             f"{e.track} / {e.level}" if e.track else e.level or "—",
         ),
-        ("申请时职级起始" if e.held_then else "现职级起始", b.date_text(e.level_since) or "—"),
+        ("原职级起始" if e.held_then else "现职级起始", b.date_text(e.level_since) or "—"),
         ("入职日期", b.date_text(e.hire_date) or "—"),
         ("身份证号", e.id_number or "—"),
         ("晋升方向", f"{data.from_label} → {data.to_label}"),

@@ -78,7 +78,7 @@ def test_decided_evaluation_prints_its_snapshot_every_sentence_and_the_total(
         assert signer in text
     assert "悦颜美妆" in text  # the letterhead
     # her level when she was proposed, not the one the case gave her ("现职级 运营专员")
-    assert "通道/申请时职级店铺运营/运营助理" in text and "现职级" not in text
+    assert "原通道/职级店铺运营/运营助理" in text and "现职级" not in text
 
 
 def test_an_open_cases_report_names_the_level_held_now(
@@ -89,7 +89,7 @@ def test_an_open_cases_report_names_the_level_held_now(
         service.render_report(owner, "evaluation", demo_cases.chen, case_id=demo_cases.open),
     )
     text = flat(pdftext(pdf))
-    assert "通道/现职级店铺运营/运营专员" in text and "申请时职级" not in text
+    assert "通道/现职级店铺运营/运营专员" in text and "原职级" not in text
 
 
 def test_a_criterions_own_number_is_printed_whole_not_broken_across_lines(
