@@ -226,9 +226,13 @@ class SheetPage(_Page):
         form.addWidget(QLabel(tr("工作表：")))
         form.addWidget(self.sheet, 1)
         form.addSpacing(16)
-        form.addWidget(QLabel(tr("表头在第")))
+        # one sentence around the number: 表头在第 [1] 行, "Header on row [1]" (its own words
+        # beside the box read "Header on row [1] Row")
+        before, _, after = tr("表头在第 {n} 行").partition("{n}")
+        form.addWidget(QLabel(before.strip()))
         form.addWidget(self.header)
-        form.addWidget(QLabel(tr("行")))
+        if after.strip():
+            form.addWidget(QLabel(after.strip()))
         form.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_label)
