@@ -335,3 +335,19 @@ def test_english_cards_use_english_brackets_and_separators(
     assert any("Rolling 12 months (" in t for t in texts), texts
     bad = [t for t in texts if any(mark in t for mark in "（）：；、")]
     assert not bad, bad
+
+
+def test_the_english_competency_titles_take_one_line(
+    qtbot: QtBot, demo: AppSession, english: None
+) -> None:
+    """ "Reached / people at 运营助理" wrapped above the bars and its second line was cut."""
+    from PySide6.QtWidgets import QComboBox
+
+    page = make_page(qtbot, demo)
+    picker = page.findChild(QComboBox, "competency-level")
+    assert picker is not None
+    picker.setCurrentIndex(picker.findText("店铺运营 · 运营专员"))
+    qtbot.wait(20)
+    head = page.findChild(QLabel, "competency-head-2")
+    assert head is not None and head.text() == "Reached / 运营助理"
+    assert head.fontMetrics().horizontalAdvance(head.text()) <= head.width()

@@ -93,6 +93,7 @@ class CompetencyGapView(QWidget):
             (tr("能力"), tr("要求"), tr("达到 / {below}人数").format(below=below), "", "")
         ):
             head = QLabel(text)
+            head.setObjectName(f"competency-head-{column}")
             head.setStyleSheet("color: #495057; font-size: 11px;")
             self.grid.addWidget(head, 0, column)
         total = len(gap.people)
