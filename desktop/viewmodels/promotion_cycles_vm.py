@@ -505,7 +505,9 @@ class ScoreGridModel(QAbstractTableModel):
         assert self.sheet is not None
         lines = [
             tr("{rater}的评分：{score}").format(rater=self.sheet.rater, score=number(cell.mine)),
-            tr("平均：{avg}（{n}人评分）").format(avg=number(cell.average), n=cell.count),
+            tr("平均：{avg}（{n}人评分）", "one" if cell.count == 1 else None).format(
+                avg=number(cell.average), n=cell.count
+            ),
             tr("最高与最低之差：{spread}").format(spread=number(cell.spread)),
         ]
         if cell.note:

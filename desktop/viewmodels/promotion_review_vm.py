@@ -206,7 +206,9 @@ class ReviewViewModel(QObject):
             mean = (
                 tr("未评价")
                 if c.mean is None
-                else tr("{mean}（{n}人评）").format(mean=f"{c.mean:.1f}", n=c.raters)
+                else tr("{mean}（{n}人评）", "one" if c.raters == 1 else None).format(
+                    mean=f"{c.mean:.1f}", n=c.raters
+                )
             )
             mark = {True: "✓", False: "✗", None: ""}[c.reached]
             expected = "—" if c.expected is None else tr("{n}级").format(n=c.expected)

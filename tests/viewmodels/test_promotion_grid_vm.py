@@ -321,3 +321,23 @@ def test_the_candidates_number_column_has_a_short_english_title(english: None) -
     assert candidate_columns()[0].header == "No."
     i18n.install("zh")
     assert candidate_columns()[0].header == "工号"
+
+
+def test_one_rater_is_one_rater_in_english(qtbot: QtBot, owner: AppSession, english: None) -> None:
+    """The score grid's hover read "Average: 80 (1 raters)"."""
+    vm, grid = grid_for(qtbot, owner)
+    assert grid.sheet is not None
+    found = [
+        (grid.cell(r, c), grid.tooltip(r, c))
+        for r in range(len(grid.sheet.rows))
+        for c in range(grid.FIXED, grid.FIXED + len(grid.columns))
+    ]
+    counts = {cell.count for cell, _ in found if cell is not None}
+    assert 1 in counts, counts
+    for cell, tip in found:
+        if cell is not None and cell.count == 1:
+            assert "(1 rater)" in tip, tip
+        elif cell is not None and cell.count > 1:
+            assert f"({cell.count} raters)" in tip, tip
+    del vm
+    worker.wait_all()

@@ -96,6 +96,20 @@ def test_english_feedback_quotes_name_the_relation_in_english(
     assert any(w in q for q in quotes for w in ("Self", "Peer", "Supervisor")), quotes
 
 
+def test_one_rater_is_one_rater_in_english(owner: AppSession, qtbot: object, english: None) -> None:
+    """A competency rated by one person read "2.0 (1 raters)"."""
+    del qtbot
+    vm = ReviewViewModel(SessionViewModel(owner))
+    vm.load(list_cycles(owner)[0].id)
+    means = []
+    for r in range(vm.candidates.rowCount()):
+        vm.select(r)
+        means += [(c.mean, s.ratings) for c, s in zip(vm.competency_rows(), vm.competency_scores())]
+    assert any(n == 1 for _, n in means), means
+    assert all(mean.endswith("(1 rater)") for mean, n in means if n == 1), means
+    assert all(mean.endswith(f"({n} raters)") for mean, n in means if n and n > 1), means
+
+
 def test_the_holder_column_names_the_role_in_chinese(
     fresh_demo: Callable[..., Path], qtbot: object
 ) -> None:
