@@ -104,7 +104,10 @@ def test_one_rater_is_one_rater_in_english(owner: AppSession, qtbot: object, eng
     means = []
     for r in range(vm.candidates.rowCount()):
         vm.select(r)
-        means += [(c.mean, s.ratings) for c, s in zip(vm.competency_rows(), vm.competency_scores())]
+        means += [
+            (c.mean, s.ratings)
+            for c, s in zip(vm.competency_rows(), vm.competency_scores(), strict=True)
+        ]
     assert any(n == 1 for _, n in means), means
     assert all(mean.endswith("(1 rater)") for mean, n in means if n == 1), means
     assert all(mean.endswith(f"({n} raters)") for mean, n in means if n and n > 1), means
