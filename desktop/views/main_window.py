@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 from pathlib import Path
 
 import shiboken6
@@ -362,14 +363,22 @@ class MainWindow(QMainWindow):
 
     def on_shortcuts_triggered(self) -> None:
         native = QKeySequence.SequenceFormat.NativeText
-        lines = [
-            f"{a.shortcut().toString(native)}\t{a.text().replace('&', '')}"
+        rows = [
+            (a.shortcut().toString(native), a.text().replace("&", ""))
             for a in (self.lock_action, self.close_action, self.quit_action)
         ]
-        lines.append(f"Ctrl+1 … Ctrl+9\t{tr('切换到左侧第 1…9 个页面')}")
-        self.shortcuts_box = QMessageBox(
-            QMessageBox.Icon.Information, tr("快捷键"), "\n".join(lines), parent=self
+        rows.append(("Ctrl+1 … Ctrl+9", tr("切换到左侧第 1…9 个页面")))
+        # a table, not tab stops: "Ctrl+1 … Ctrl+9" is wider than the first tab stop, which
+        # pushed its text to the next one, far right of the others
+        table = "".join(
+            f"<tr><td style='padding-right: 16px'>{html.escape(keys)}</td>"
+            f"<td>{html.escape(text)}</td></tr>"
+            for keys, text in rows
         )
+        self.shortcuts_box = QMessageBox(
+            QMessageBox.Icon.Information, tr("快捷键"), f"<table>{table}</table>", parent=self
+        )
+        self.shortcuts_box.setTextFormat(Qt.TextFormat.RichText)
         self.shortcuts_box.open()
 
     # -- drag and drop: store exports go to the import screen --------------------

@@ -645,3 +645,24 @@ def test_an_enter_with_no_password_typed_costs_no_try(qtbot: QtBot, tmp_path: Pa
     dialog.password.setText("x")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert "请输入登录名" in dialog.error.text() and dialog.vm.attempts_left == 3
+
+
+def test_the_shortcuts_line_up_in_english(qtbot: QtBot, company: object, english: None) -> None:
+    """Help → Keyboard shortcuts: "Ctrl+1 … Ctrl+9" was wider than the first tab stop, so its
+    text sat far right of the other rows'. The shortcuts are a table now, each text beside its
+    keys."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.views.conftest import window_at_1366
+
+    window = window_at_1366(qtbot, company)
+    window.shortcuts_action.trigger()
+    box = window.shortcuts_box
+    assert box is not None and "\t" not in box.text()
+    assert box.textFormat() == Qt.TextFormat.RichText
+    assert "<td>Ctrl+1 … Ctrl+9</td><td>Go to the 1st…9th page in the sidebar</td>" in (
+        box.text().replace(" style='padding-right: 16px'", "")
+    )
+    label = next(lb for lb in box.findChildren(QLabel) if "<table>" in lb.text())
+    assert label.isVisible()
+    box.close()
