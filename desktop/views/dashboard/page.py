@@ -112,6 +112,23 @@ def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     )
 
 
+def month_labels(months: list[str], step: int, lang: str) -> list[tuple[int, str]]:
+    """(index, label) of every ``step``-th month for a chart's axis, each label once: Qt's
+    category axis drops a label it already has, so 24 months read 3月 and 5月 only in 2023 and the
+    axis stopped at 24年1月. The first month, each January and a month whose short label came
+    before carry their year."""
+    found: list[tuple[int, str]] = []
+    used: set[str] = set()
+    for i in range(0, len(months), step):
+        month = months[i]
+        label = mo.axis_label(month, lang, i == 0 or month.endswith("-01"))
+        if label in used:
+            label = mo.axis_label(month, lang, True)
+        used.add(label)
+        found.append((i, label))
+    return found
+
+
 def _small_font(size: int = 8) -> QFont:
     font = QFont()
     font.setPointSize(size)
@@ -864,9 +881,8 @@ class DashboardPage(QWidget):
         axis_x.setRange(-0.5, max(len(months) - 0.5, 0.5))
         step = max(1, -(-len(months) // 12))
         lang = current_language()
-        for i in range(0, len(months), step):
-            month = months[i].month
-            axis_x.append(mo.axis_label(month, lang, i == 0 or month.endswith("-01")), float(i))
+        for i, name in month_labels([b.month for b in months], step, lang):
+            axis_x.append(name, float(i))
         axis_x.setGridLineVisible(False)
         left = QValueAxis()
         left.setRange(0, max(top_gmv * 1.1, 1))
