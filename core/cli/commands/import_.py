@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.cli.common import (
     add_auth_arguments,
@@ -15,6 +15,11 @@ from core.cli.common import (
     open_session,
     print_json,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from core.importers.table import SkippedRow
 
 
 def register(sub: Any) -> None:
@@ -116,6 +121,8 @@ def run_one(args: argparse.Namespace) -> int:
                 lang,
             )
         )
+        for line in skipped_lines(result.skipped_rows, lang):
+            print(line)
         for note in result.notes:
             print(note.text(lang))
         for problem in result.errors:
@@ -126,3 +133,39 @@ def run_one(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+# Rows skipped one by one are named (a 合计 row, a note under the table), at most this many
+SKIPPED_NAMED = 5
+
+
+def skipped_lines(skipped: Sequence[SkippedRow], lang: str | None) -> list[str]:
+    """Why rows were skipped, under the summary's "跳过 13 行": orders that do not count grouped
+    by status, every other row by its own message (a 合计 row was one more skipped row, with no
+    word of which or why)."""
+    from core.i18n import render
+    from core.importers.table import SKIP_DUPLICATE, SKIP_STATUS
+
+    statuses: dict[str, int] = {}
+    repeats = 0
+    named: list[SkippedRow] = []
+    for row in skipped:
+        if row.reason.code == SKIP_STATUS:
+            status = str(row.reason.params.get("status", ""))
+            statuses[status] = statuses.get(status, 0) + 1
+        elif row.reason.code == SKIP_DUPLICATE:
+            repeats += 1
+        else:
+            named.append(row)
+    lines = [
+        render("imports.cli.skipped_status", {"count": count, "status": status}, lang)
+        for status, count in statuses.items()
+    ]
+    if repeats:
+        lines.append(render("imports.cli.skipped_repeats", {"count": repeats}, lang))
+    lines += [row.reason.text(lang) for row in named[:SKIPPED_NAMED]]
+    if len(named) > SKIPPED_NAMED:
+        lines.append(
+            render("imports.cli.skipped_more", {"count": len(named) - SKIPPED_NAMED}, lang)
+        )
+    return lines

@@ -44,7 +44,7 @@ from core.importers.headers import ColumnMapping, SheetAnalysis, analyse, normal
 from core.importers.problems import RowProblem
 from core.importers.reading import Sheet, WorkbookInfo
 from core.importers.sources import source_kind
-from core.importers.table import CellIssue, ParsedTable, parse_table
+from core.importers.table import CellIssue, ParsedTable, SkippedRow, parse_table
 from core.importers.totals import MonthTotals, monthly_totals
 from core.model import ImportBatch, ImportProfile, OrderFact, Store, StoreOwnership
 from core.model.base import utcnow
@@ -100,6 +100,8 @@ class ImportResult:
     warnings: list[RowProblem] = field(default_factory=list)
     notes: list[Message] = field(default_factory=list)
     duplicates: int = 0  # rows skipped because they were already imported
+    # the rows skipped in the file itself (合计, notes, orders that do not count), each with why
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
     replaced: int = 0  # older facts this batch superseded
     duplicate_of: BatchRef | None = None  # the same file, imported before (nothing done)
     dry_run: bool = False
@@ -773,6 +775,7 @@ def commit(
         notes=list(table.notes),
         dry_run=decisions.dry_run,
         totals=list(prev.totals),
+        skipped_rows=list(table.skipped),
     )
     if table.data_rows == 0:
         raise ValidationError("imports.no_data_rows", file=file.file_name, sheet=table.sheet)

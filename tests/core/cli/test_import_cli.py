@@ -140,6 +140,22 @@ def test_text_output_names_the_batch_and_counts(company: Path) -> None:
     assert done.returncode == 0 and "试导入" in done.stdout and "21" in done.stdout
 
 
+def test_text_output_says_which_rows_were_skipped_and_why(company: Path, tmp_path: Path) -> None:
+    """ "跳过 13 行" and nothing else: the 12 closed orders and the 合计 row under the table were
+    counted with no word of which or why."""
+    raw = TAOBAO.read_bytes()
+    totals = "合计,,,,,,,,\r\n".encode("gb18030")
+    export = tmp_path / "ExportOrderList202406.csv"
+    export.write_bytes(raw + (b"" if raw.endswith(b"\n") else b"\r\n") + totals)
+    done = run_cli("import", company, export, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("跳过 12 笔状态为“交易关闭”的订单") for line in lines), lines
+    assert any("合计/平均行，已跳过" in line for line in lines), lines
+    english = run_cli("import", company, export, "--dry-run", "--lang", "en")
+    assert 'Skipped 12 orders with status "交易关闭"' in english.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
