@@ -206,8 +206,9 @@ def _numeric(array: np.ndarray, spec: ColumnSpec) -> ColumnResult:
 def _scaled(result: np.ndarray, issues: list[tuple[int, str]], spec: ColumnSpec) -> ColumnResult:
     """Applies the header's unit (万元 …) and, for counts, rounds to whole numbers."""
     if spec.scale != 1.0 and spec.type in ("int", "money", "number"):
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             result *= spec.scale
+            np.round(result, 6, out=result)  # as values.scaled: 13800, not 13799.999999999998
         overflow = np.flatnonzero(np.isinf(result))
         if len(overflow):
             result[overflow] = np.nan

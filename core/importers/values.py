@@ -167,6 +167,13 @@ _NUMBER = re.compile(
 )
 
 
+def scaled(number: float, factor: float) -> float:
+    """``number`` × ``factor`` (a 万 / 亿 or a "(万元)" header) without the product's binary noise:
+    "1.38万" is 13800, not 13799.999999999998 (kept in the file and shown by a sum's last digit).
+    Six decimals are more than any platform writes."""
+    return number if factor == 1.0 else round(number * factor, 6)
+
+
 class _Decimal(NamedTuple):
     value: float
     percent: float  # 1 for a plain number, 100 for "%", 1000 for "‰"
@@ -186,7 +193,7 @@ def _decimal(text: str) -> _Decimal | None:
     digits = match["digits"].replace(",", "")
     # float() of "…e400" is inf rather than an OverflowError; inf is rejected below.
     number = float(digits if match["exp"] is None else f"{digits}e{match['exp']}")
-    number *= _MULTIPLIERS[match["mult"] or ""]
+    number = scaled(number, _MULTIPLIERS[match["mult"] or ""])
     if "-" in (match["sign"], match["sign2"]):
         negative = not negative
     if not math.isfinite(number):
@@ -235,7 +242,7 @@ def parse_number(value: CellValue, scale: float = 1.0) -> Parsed[float]:
     parsed = _parse_decimal(value)
     if parsed.value is None:
         return Parsed(None, parsed.issue)
-    return _finite(parsed.value.value * scale / parsed.value.percent)
+    return _finite(scaled(parsed.value.value, scale) / parsed.value.percent)
 
 
 def _finite(number: float) -> Parsed[float]:
@@ -250,7 +257,7 @@ def parse_money(value: CellValue, scale: float = 1.0) -> Parsed[float]:
         return Parsed(None, parsed.issue)
     if parsed.value.percent != 1.0:
         return Parsed(None, NOT_A_NUMBER)
-    return _finite(parsed.value.value * scale)
+    return _finite(scaled(parsed.value.value, scale))
 
 
 def parse_int(value: CellValue, scale: float = 1.0) -> Parsed[int]:
@@ -260,7 +267,7 @@ def parse_int(value: CellValue, scale: float = 1.0) -> Parsed[int]:
         return Parsed(None, parsed.issue)
     if parsed.value.percent != 1.0:
         return Parsed(None, NOT_A_NUMBER)
-    number = parsed.value.value * scale
+    number = scaled(parsed.value.value, scale)
     if abs(number) > MAX_COUNT:
         return Parsed(None, NOT_A_NUMBER)
     rounded = round(number)

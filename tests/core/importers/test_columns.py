@@ -209,3 +209,9 @@ def test_a_column_of_wrapped_order_numbers_agrees_with_scalar(
     cells: list[CellValue] = [f'="{n:0{width}d}"'[: width + 3] for n in numbers]
     _check(cells, ColumnSpec("order_id"))
     _check([*cells, odd], ColumnSpec("order_id"))
+
+
+def test_a_wan_column_is_scaled_without_binary_noise() -> None:
+    """A "(万元)" column of 1.38 read 13799.999999999998."""
+    result = parse_column(["1.38", 0.07, "13.79"], ColumnSpec("money", scale=10_000.0))
+    assert list(result.values) == [13800.0, 700.0, 137900.0]

@@ -490,3 +490,13 @@ def test_times_with_their_utc_offset_are_china_time(cell: str, expected: dt.date
 def test_a_china_time_written_with_its_offset_reads_back(moment: dt.datetime) -> None:
     moment = moment.replace(microsecond=0)
     assert v.parse_datetime(moment.isoformat() + "+08:00") == (moment, None)
+
+
+@pytest.mark.parametrize("text", ["1.38万", "0.07万", "13.79万", "2.1亿"])
+def test_an_amount_in_wan_is_stored_without_binary_noise(text: str) -> None:
+    """直播间 GMV "1.38万" was stored as 13799.999999999998 (a sum's last digit showed it)."""
+    value, issue = parse_money(text)
+    digits, unit = text[:-1], text[-1]
+    exact = round(float(digits) * (1e4 if unit == "万" else 1e8), 2)
+    assert issue is None and value == exact and repr(value) == repr(exact)
+    assert parse_money(digits, scale=1e4 if unit == "万" else 1e8) == (exact, None)  # "(万元)"
