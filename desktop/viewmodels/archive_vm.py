@@ -38,7 +38,7 @@ from core.services.archive.records import (
     TrainingRow,
 )
 from core.services.archive.stores import OwnershipRow
-from desktop.i18n import listed, tr
+from desktop.i18n import alone, listed, tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.viewmodels.table_model import Column, RecordTableModel
 
@@ -90,7 +90,7 @@ def training_columns() -> list[Column[TrainingRow]]:
 
 def achievement_columns() -> list[Column[AchievementRow]]:
     return [
-        Column(tr("类型"), lambda r: r.type_name(current_language())),
+        Column(tr("类型"), lambda r: alone(r.type_name(current_language()))),
         Column(tr("名称"), lambda r: r.name),
         Column(tr("日期"), lambda r: _d(r.date)),
         Column(tr("结果"), lambda r: result_text(r.result)),

@@ -268,3 +268,5 @@ def test_archive_cells_speak_the_ui_language(english: None) -> None:
     ]
     assert results == ["Succeeded", "部分达成"]  # a result imported as free text stays as written
     assert achievement_columns()[-1].text(done) == "a, b"
+    kind = next(c for c in achievement_columns() if c.header == "Type").text(done)
+    assert kind[:1].isupper()  # a type standing alone: "Campaign…", not "campaign…"
