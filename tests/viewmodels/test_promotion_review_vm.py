@@ -165,7 +165,7 @@ def test_english_states_and_roles_standing_alone_start_with_a_capital(
             for r in range(table.rowCount())
             for title in ("Status", "Held by")
         }
-        assert {"Submitted", "In review", "Direct supervisor", "Owner"} <= cells
+        assert {"Submitted", "In review", "Direct supervisor", "Owner", "No case"} <= cells
         assert "Submitted" in [label for _, label in vm.states()]
         row = next(r for r in range(table.rowCount()) if table.row_at(r).state == "submitted")
         vm.select(row)
