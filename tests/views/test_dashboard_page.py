@@ -5,6 +5,7 @@ company's checklist ticking itself."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -345,6 +346,14 @@ def test_english_cards_use_english_brackets_and_separators(
     assert any("Rolling 12 months (" in t for t in texts), texts
     bad = [t for t in texts if any(mark in t for mark in "（）：；、")]
     assert not bad, bad
+
+
+def test_one_person_is_a_person_in_english(qtbot: QtBot, demo: AppSession, english: None) -> None:
+    """The pipeline card read "1 people" beside each level held by one person."""
+    page = make_page(qtbot, demo)
+    texts = [w.text() for w in page.findChildren(QLabel) + page.findChildren(QPushButton)]
+    assert any(t.endswith("1 person") for t in texts), texts
+    assert not [t for t in texts if re.search(r"\b1 people\b", t)]
 
 
 def test_the_english_competency_titles_take_one_line(

@@ -363,7 +363,10 @@ class TrackPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(2)
-        title = QLabel(tr("{track}（{count}人）").format(track=track.track, count=track.headcount))
+        one = "one" if track.headcount == 1 else None  # "1 person", not "1 people"
+        title = QLabel(
+            tr("{track}（{count}人）", one).format(track=track.track, count=track.headcount)
+        )
         title.setStyleSheet("font-weight: bold; color: #343a40;")
         layout.addWidget(title)
         chart = _chart()
@@ -433,7 +436,7 @@ class TrackPanel(QWidget):
         name.setToolTip(lv.sentence.text())
         line.addWidget(name)
         count = _link(
-            tr("{n}人").format(n=lv.headcount),
+            tr("{n}人", "one" if lv.headcount == 1 else None).format(n=lv.headcount),
             lambda: page.show_people(lv.level_id, PEOPLE),
             names(lv.people),
         )
