@@ -81,17 +81,21 @@ def test_a_rate_change_reads_in_english_percentage_points(
     assert not any("百分点" in c.observed + c.required for c in vm.check_lines())
 
 
+def each_candidate(app: AppSession) -> Iterator[ReviewViewModel]:
+    """The review of the first cycle, with each of its candidates selected in turn."""
+    vm = ReviewViewModel(SessionViewModel(app))
+    vm.load(list_cycles(app)[0].id)
+    for row in range(vm.candidates.rowCount()):
+        vm.select(row)
+        yield vm
+
+
 def test_english_feedback_quotes_name_the_relation_in_english(
     owner: AppSession, qtbot: object, english: None
 ) -> None:
     """The 360 quotes read "2024-05-20 同事 赵磊" in English."""
     del qtbot
-    vm = ReviewViewModel(SessionViewModel(owner))
-    vm.load(list_cycles(owner)[0].id)
-    quotes = []
-    for r in range(vm.candidates.rowCount()):
-        vm.select(r)
-        quotes += [q.who for q in vm.quote_lines()]
+    quotes = [q.who for vm in each_candidate(owner) for q in vm.quote_lines()]
     assert quotes and not any(w in q for q in quotes for w in ("自评", "同事", "上级", "下属"))
     assert any(w in q for q in quotes for w in ("Self", "Peer", "Supervisor")), quotes
 
@@ -99,15 +103,11 @@ def test_english_feedback_quotes_name_the_relation_in_english(
 def test_one_rater_is_one_rater_in_english(owner: AppSession, qtbot: object, english: None) -> None:
     """A competency rated by one person read "2.0 (1 raters)"."""
     del qtbot
-    vm = ReviewViewModel(SessionViewModel(owner))
-    vm.load(list_cycles(owner)[0].id)
-    means = []
-    for r in range(vm.candidates.rowCount()):
-        vm.select(r)
-        means += [
-            (c.mean, s.ratings)
-            for c, s in zip(vm.competency_rows(), vm.competency_scores(), strict=True)
-        ]
+    means = [
+        (c.mean, s.ratings)
+        for vm in each_candidate(owner)
+        for c, s in zip(vm.competency_rows(), vm.competency_scores(), strict=True)
+    ]
     assert any(n == 1 for _, n in means), means
     assert all(mean.endswith("(1 rater)") for mean, n in means if n == 1), means
     assert all(mean.endswith(f"({n} raters)") for mean, n in means if n and n > 1), means

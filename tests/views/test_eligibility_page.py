@@ -179,12 +179,18 @@ def test_progress_panel_alone_with_month_picker(qtbot: QtBot, office: AppSession
     shot(panel, "eligibility-progress-panel")
 
 
-def test_kpi_tab_table_and_charts(qtbot: QtBot, office: AppSession) -> None:
-    tab = KpiTab(SessionViewModel(office), employee_id(office, "E006"))
+def kpi_tab_with_charts(qtbot: QtBot, office: AppSession, no: str = "E006") -> KpiTab:
+    """The KPI tab of ``no``, shown at 1000×760 once its charts are drawn."""
+    tab = KpiTab(SessionViewModel(office), employee_id(office, no))
     qtbot.addWidget(tab)
     tab.resize(1000, 760)
     tab.show()
     qtbot.waitUntil(lambda: bool(tab.charts), timeout=20000)
+    return tab
+
+
+def test_kpi_tab_table_and_charts(qtbot: QtBot, office: AppSession) -> None:
+    tab = kpi_tab_with_charts(qtbot, office)
     codes = [c.data.code for c in tab.charts]
     assert codes[:2] == ["gmv", "gmv_growth"] and "conversion_rate" in codes
     assert tab.table.model().rowCount() == 4
@@ -354,11 +360,7 @@ def test_english_titles_use_english_brackets(
     page.table.selectRow(2)
     assert page.panel_title.text().startswith("Promotion progress: ")
     assert page.panel_title.text().endswith(")") and "（" not in page.panel_title.text()
-    tab = KpiTab(SessionViewModel(office), employee_id(office, "E006"))
-    qtbot.addWidget(tab)
-    tab.resize(1000, 760)
-    tab.show()
-    qtbot.waitUntil(lambda: bool(tab.charts), timeout=20000)
+    tab = kpi_tab_with_charts(qtbot, office)
     titles = [c.data.title for c in tab.charts]
     assert "GMV growth (%)" in titles and not any("（" in t for t in titles), titles
 
