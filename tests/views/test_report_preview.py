@@ -203,3 +203,16 @@ def test_a_supervisor_has_no_print_button(qtbot: QtBot, demo_cases: DemoCases) -
 
         worker.wait_all()
         app.close(backup=False)
+
+
+def test_a_one_page_document_says_one_page_in_english(
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases
+) -> None:
+    """The English preview of a one-page letter said "1 pages"."""
+    from desktop import i18n
+
+    i18n.install("en")
+    vm = ReportViewModel(session, "letter", demo_cases.sun, case_id=demo_cases.decided)
+    dialog = _preview(qtbot, vm)
+    qtbot.waitUntil(lambda: dialog.document.pageCount() == 1, timeout=30000)
+    assert dialog.status.text() == "1 page"

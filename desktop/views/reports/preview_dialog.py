@@ -121,7 +121,8 @@ class ReportPreviewDialog(QDialog):
 
     def _show(self, pdf: bytes) -> None:
         load_pdf(self.document, pdf, self._keep)
-        self.status.setText(tr("共 {n} 页").format(n=self.document.pageCount()))
+        pages = self.document.pageCount()
+        self.status.setText(tr("共 {n} 页", "one" if pages == 1 else None).format(n=pages))
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)
 
