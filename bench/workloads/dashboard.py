@@ -81,9 +81,10 @@ def build(size: int, workdir: Path) -> None:
                     "rater": "bench",
                 }
                 for employee_id, _level, _hired in people
-                for part, item in (
+                for part, item in (  # every potential item: the 9-box places no one half-rated
                     ("ability", "策略答辩"),
                     ("potential", "学习能力"),
+                    ("potential", "创新能力"),
                     ("potential", "领导力"),
                 )
             ]
