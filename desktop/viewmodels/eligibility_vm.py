@@ -34,7 +34,7 @@ from core.permissions import Perm
 from core.progress import Progress
 from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import Candidate, EligibilityList, TransitionRules
-from desktop.i18n import bracketed, tr
+from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
@@ -77,15 +77,12 @@ def run_alone(work: Callable[[Progress], T]) -> Callable[[Progress], T]:
 
 
 def transition_ends(t: TransitionRules) -> tuple[str, str]:
-    """A move's two levels, named with their tracks when it changes track, in the UI language's
-    brackets: 运营专员（数据运营） but "Operations specialist (Data operations)"."""
-    if t.from_track != t.to_track:
-        return bracketed(t.from_level, t.from_track), bracketed(t.to_level, t.to_track)
-    return t.from_level, t.to_level
+    """A move's two levels in the UI language's brackets (``TransitionRules.ends``)."""
+    return t.ends(current_language())
 
 
 def transition_label(t: TransitionRules) -> str:
-    return " → ".join(transition_ends(t))
+    return t.label(current_language())
 
 
 def status_text(status: Readiness) -> str:

@@ -302,14 +302,23 @@ def test_kpi_shows_the_newest_year_and_every_month_when_asked(
 
 def test_a_move_across_tracks_names_the_tracks_in_english_brackets(english: None) -> None:
     """The English ready list read "运营专员（数据运营）" for a level of another track."""
-    from types import SimpleNamespace
-
+    from core.domain import scoring
+    from core.services.eligibility.readiness import TransitionRules
     from desktop import i18n
     from desktop.viewmodels.eligibility_vm import transition_ends, transition_label
 
-    move = SimpleNamespace(
-        from_level="运营助理", from_track="店铺运营", to_level="运营专员", to_track="数据运营"
+    move = TransitionRules(
+        1,
+        "transfer",
+        1,
+        2,
+        "运营助理",
+        "运营专员",
+        "店铺运营",
+        "数据运营",
+        (),
+        scoring.DEFAULT_TEMPLATE,
     )
-    assert transition_ends(move) == ("运营助理 (店铺运营)", "运营专员 (数据运营)")  # type: ignore[arg-type]
+    assert transition_ends(move) == ("运营助理 (店铺运营)", "运营专员 (数据运营)")
     i18n.install("zh")
-    assert transition_label(move) == "运营助理（店铺运营） → 运营专员（数据运营）"  # type: ignore[arg-type]
+    assert transition_label(move) == "运营助理（店铺运营） → 运营专员（数据运营）"

@@ -94,15 +94,20 @@ class TransitionRules:
     rules: tuple[CriterionSpec, ...]
     template: scoring.EvaluationTemplate
 
-    def ends(self) -> tuple[str, str]:
+    def ends(self, lang: str = "zh") -> tuple[str, str]:
         """The two levels as a reader should see them. Titles repeat across tracks (运营专员 in
-        店铺运营 and 用户运营): a move between tracks names them, or it would read 运营专员 → 运营专员."""
+        店铺运营 and 用户运营): a move between tracks names them, or it would read 运营专员 → 运营专员.
+        The brackets are ``lang``'s: 运营专员（数据运营） but "运营专员 (数据运营)" in English."""
         if self.from_track != self.to_track:
-            return f"{self.from_level}（{self.from_track}）", f"{self.to_level}（{self.to_track}）"
+            opening, closing = (" (", ")") if lang == "en" else ("（", "）")
+            return (
+                f"{self.from_level}{opening}{self.from_track}{closing}",
+                f"{self.to_level}{opening}{self.to_track}{closing}",
+            )
         return self.from_level, self.to_level
 
-    def label(self) -> str:
-        return " → ".join(self.ends())
+    def label(self, lang: str = "zh") -> str:
+        return " → ".join(self.ends(lang))
 
     @property
     def has_score_rules(self) -> bool:
