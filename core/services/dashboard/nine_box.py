@@ -74,13 +74,12 @@ def _nine_box(
             ratings[employee_id].append((part, item, float(score)))
     source = found
     people = {c.person.id: c.person for c in source.candidates}
-    performance: dict[int, float | None] = {}
-    templates: dict[int, scoring.EvaluationTemplate] = {}
+    # per person, their first promotion's rubric and KPI part: what their evaluation is scored by
+    judged_by: dict[int, tuple[scoring.EvaluationTemplate, float | None]] = {}
     for c in source.candidates:
-        if c.transition.kind != "promotion" or c.person.id in templates:
-            continue
-        templates[c.person.id] = c.transition.template or scoring.DEFAULT_TEMPLATE
-        performance[c.person.id] = _kpi_performance(c)
+        if c.transition.kind == "promotion" and c.person.id not in judged_by:
+            template = c.transition.template or scoring.DEFAULT_TEMPLATE
+            judged_by[c.person.id] = (template, _kpi_performance(c))
     names = {
         i: (no, name)
         for i, no, name in session.execute(
@@ -93,11 +92,9 @@ def _nine_box(
         # the parts as the evaluation report scores them (its rubric's item weights; no part
         # until each of its items is rated): a plain mean of the items rated so far put 陈静 at
         # 潜力 中 while her report said 潜力 — (评分未完成)
-        template = templates.get(employee_id)
+        judged = judged_by.get(employee_id)
         parts = (
-            evaluation_scores(template, scoring.average_ratings(rows), performance[employee_id])
-            if template is not None
-            else {}
+            evaluation_scores(judged[0], scoring.average_ratings(rows), judged[1]) if judged else {}
         )
         perf, potential = parts.get("performance"), parts.get("potential")
         person = people.get(employee_id)
