@@ -44,10 +44,10 @@ from core.services.archive.employees import SYSTEM_REASONS, ensure_visible
 from core.session import Actor, AppSession, UnitOfWork
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-RELATIONS = ("上级", "同事", "下属", "自评")
-# a relation's words inside a core sentence (archive.relation.*), e.g. the timeline's
-# "Feedback from 孙悦 (self)"; the stored value stays Chinese
+# The relations a feedback may have, stored in Chinese, each with the code of its words
+# (archive.relation.*) for a sentence such as the timeline's "Feedback from 孙悦 (self)"
 RELATION_CODES = {"上级": "supervisor", "同事": "peer", "下属": "report", "自评": "self"}
+RELATIONS = tuple(RELATION_CODES)
 RESULTS = ("成功", "失败")
 RATING_MIN, RATING_MAX = 1, 5
 
