@@ -208,7 +208,10 @@ def _scaled(result: np.ndarray, issues: list[tuple[int, str]], spec: ColumnSpec)
     if spec.scale != 1.0 and spec.type in ("int", "money", "number"):
         with np.errstate(over="ignore", invalid="ignore"):
             result *= spec.scale
-            np.round(result, 6, out=result)  # as values.scaled: 13800, not 13799.999999999998
+            # as values.scaled: 13800, not 13799.999999999998 (np.round of a huge number
+            # overflows; one that large has no decimals to clean)
+            small = np.abs(result) < v.ROUNDED_BELOW
+            result[small] = np.round(result[small], 6)
         overflow = np.flatnonzero(np.isinf(result))
         if len(overflow):
             result[overflow] = np.nan

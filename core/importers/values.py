@@ -170,8 +170,15 @@ _NUMBER = re.compile(
 def scaled(number: float, factor: float) -> float:
     """``number`` × ``factor`` (a 万 / 亿 or a "(万元)" header) without the product's binary noise:
     "1.38万" is 13800, not 13799.999999999998 (kept in the file and shown by a sum's last digit).
-    Six decimals are more than any platform writes."""
-    return number if factor == 1.0 else round(number * factor, 6)
+    Six decimals are more than any platform writes; a product of ROUNDED_BELOW or more has no
+    decimals left to clean."""
+    if factor == 1.0:
+        return number
+    product = number * factor
+    return round(product, 6) if abs(product) < ROUNDED_BELOW else product
+
+
+ROUNDED_BELOW = 1e15
 
 
 class _Decimal(NamedTuple):

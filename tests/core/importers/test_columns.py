@@ -215,3 +215,10 @@ def test_a_wan_column_is_scaled_without_binary_noise() -> None:
     """A "(万元)" column of 1.38 read 13799.999999999998."""
     result = parse_column(["1.38", 0.07, "13.79"], ColumnSpec("money", scale=10_000.0))
     assert list(result.values) == [13800.0, 700.0, 137900.0]
+
+
+def test_a_huge_amount_in_a_wan_column_stays_a_number() -> None:
+    """Found by hypothesis on CI: np.round of 1.8e302 overflowed to NaN, the scalar parser kept it."""
+    huge = 1.7976931348623157e298
+    result = parse_column([huge], ColumnSpec("money", scale=10_000.0))
+    assert result.values.iloc[0] == huge * 10_000.0
