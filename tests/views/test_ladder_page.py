@@ -376,6 +376,22 @@ def test_four_tracks_fit_a_laptop_screen_readably(qtbot: QtBot, company_beauty: 
                 )
 
 
+@pytest.mark.usefixtures("english")
+def test_english_arrow_labels_stay_inside_the_picture(
+    qtbot: QtBot, company_beauty: AppSession
+) -> None:
+    page = _page(qtbot, company_beauty, size=(1190, 640))
+    graph = page.graph
+    inside = graph.scene().sceneRect()
+    texts = [t for t, _back, _centre in graph._texts]
+    assert any(t.text().startswith("Promotion") for t in texts)
+    for text in texts:  # "Promotion · rules: 1 · 12 months in level" began left of the picture
+        assert inside.contains(text.sceneBoundingRect()), (text.text(), text.sceneBoundingRect())
+    graph.zoom(0.5)  # zoomed out, the labels grow to stay readable: still inside
+    for text in texts:
+        assert inside.contains(text.sceneBoundingRect()), text.text()
+
+
 def test_fit_enlarges_a_small_ladder_and_follows_the_panel(
     qtbot: QtBot, company: AppSession
 ) -> None:

@@ -327,6 +327,7 @@ class LadderGraphView(QGraphicsView):
         self.fit_pending = True  # fit the first picture to the window once it is shown
         self.fitted = False  # following the window's size until the user zooms
         self._texts: list[tuple[QGraphicsSimpleTextItem, QGraphicsRectItem | None, QPointF]] = []
+        self._inside = QRectF()  # what the texts keep within: the layout's own area
         self._levels: list[LevelItem] = []
         # what the arrow keys move between: each level's centre and each path's label
         self._anchors: dict[tuple[str, int], QPointF] = {}
@@ -345,6 +346,7 @@ class LadderGraphView(QGraphicsView):
         scene.clear()
         self._drag_line = None
         self._texts = []
+        self._inside = QRectF(0, 0, graph.width, graph.height)
         self._levels = []
         self._anchors = {}
         self._selection = (selection_kind, selection_id)
@@ -414,6 +416,7 @@ class LadderGraphView(QGraphicsView):
             hint.setTextWidth(EMPTY_HINT_WIDTH)
             scene.addItem(hint)
             area = hint.boundingRect()
+        self._inside = area
         scene.setSceneRect(area.marginsAdded(QMarginsF(10, 10, 10, 10)))
         self.apply_text_size()
 
@@ -429,7 +432,11 @@ class LadderGraphView(QGraphicsView):
             font.setPointSizeF(readable_pt(base, scale, 16 if back is None else 12))
             text.setFont(font)
             box = text.boundingRect()
-            text.setPos(centre.x() - box.width() / 2, centre.y() - box.height() / 2)
+            # centred on its point, but never past the picture's edge (a long English label
+            # on a first column's arrow was cut at the left, and in the exported picture)
+            left = centre.x() - box.width() / 2
+            left = max(self._inside.left(), min(left, self._inside.right() - box.width()))
+            text.setPos(left, centre.y() - box.height() / 2)
             if back is not None:
                 back.setRect(
                     text.pos().x() - 3, text.pos().y() - 1, box.width() + 6, box.height() + 2
