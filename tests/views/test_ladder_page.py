@@ -333,6 +333,14 @@ def test_the_designer_speaks_english(qtbot: QtBot, company_home: AppSession) -> 
         page.transition_form.sentences.text()
     )
     shot(page, "ladder-a-english")
+    page.vm.select(TRACK, page.vm.design.tracks[0].id)
+    summary = page.track_form.summary.text()  # listed as English lists, not with 、
+    assert summary.startswith("Levels (bottom to top): ") and "、" not in summary
+    assert ", " in summary
+    level = page.vm.design.transitions[0].from_level_id
+    page.vm.select(LEVEL, level)
+    assert "、" not in page.level_form.paths.text()
+    i18n.install("zh")
 
 
 def _labels(page: LadderPage) -> list[tuple[int, QRectF]]:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain import ladder_design
-from desktop.i18n import captioned, tr
+from desktop.i18n import captioned, listed, tr
 from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel, kind_names
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.views.focus import TextBox
@@ -200,7 +200,7 @@ class TrackForm(QWidget):
         for widget in (self.name, self.description):
             widget.blockSignals(False)
         levels = self.vm.design.levels_of(track_id)
-        titles = "、".join(lv.title for lv in levels) or tr("（还没有职级）")
+        titles = listed(lv.title for lv in levels) or tr("（还没有职级）")
         self.summary.setText(tr("职级（由低到高）：{titles}").format(titles=titles))
         self.archive_button.setText(tr("恢复") if track.archived else tr("归档"))
         _show_problems(self.problems, [p.text() for p in self.vm.problems_of(TRACK, track_id)])
@@ -359,7 +359,7 @@ class LevelForm(QWidget):
         ]
         self.paths.setText(
             tr("可晋升/转岗到：{out}\n来源：{into}").format(
-                out="、".join(out) or tr("无"), into="、".join(into) or tr("无")
+                out=listed(out) or tr("无"), into=listed(into) or tr("无")
             )
         )
         _show_problems(self.problems, [p.text() for p in self.vm.problems_of(LEVEL, level_id)])
