@@ -360,16 +360,18 @@ class CaseViewModel(QObject):
 
     def documents(self) -> list[str]:
         """What may be printed of this case now: its evaluation report, and once the owner has
-        decided (已公示, 已生效) the letter."""
+        decided (已公示, 已生效) the letter and the 晋升公示 of its cycle."""
         if not self.session_vm.can(Perm.PRINT_REPORTS):
             return []
         decided = self._view().state in (dc.CaseState.PUBLISHED, dc.CaseState.EFFECTIVE)
-        return ["evaluation", "letter"] if decided else ["evaluation"]
+        return ["evaluation", "letter", "announcement"] if decided else ["evaluation"]
 
     def report(self, kind: str) -> ReportViewModel:
         s = self._view().summary
+        # the 晋升公示 is the cycle's notice, of everyone decided in it: named by the cycle
+        name = (s.cycle or "") if kind == "announcement" else s.name
         return ReportViewModel(
-            self.session_vm, kind, s.employee_id, case_id=s.id, name=s.name, no=s.no, parent=self
+            self.session_vm, kind, s.employee_id, case_id=s.id, name=name, no=s.no, parent=self
         )
 
     @property
@@ -408,6 +410,39 @@ class CaseViewModel(QObject):
 
     def default_effective(self, today: date | None = None) -> date:
         return first_of_next_month(today or date.today())
+
+    def decision_question(self, salary: int, effective: date, today: date | None = None) -> str:
+        """What the owner confirms before 决定并公示: the person, the move, the pay and the day
+        (a decision about pay is not taken by an Enter pressed in the salary field)."""
+        s = self._view().summary
+        text = tr(
+            "决定{name}（{no}）晋升：{move}\n新月薪 {salary}，自 {date} 起生效，并予以公示。"
+        ).format(
+            name=s.name,
+            no=s.no,
+            move=move_text(s.from_label, s.to_label),
+            salary=money(salary),
+            date=effective.isoformat(),
+        )
+        if effective <= (today or date.today()):
+            text += "\n" + tr("生效日期已到，确定后立即生效。")
+        return text
+
+    def final_question(self, action: str) -> str | None:
+        """What to ask before a move that ends the case or its decision (驳回, 撤回, 撤销决定);
+        None for the others."""
+        s = self._view().summary
+        texts = {
+            "reject": tr(
+                "驳回{name}（{no}）的晋升申请（{move}）？驳回后申请结束，不能再重新提交。"
+            ),
+            "withdraw": tr("撤回{name}（{no}）的晋升申请（{move}）？撤回后申请结束。"),
+            "revoke": tr("撤销对{name}（{no}）的晋升决定（{move}）？已公示的决定将作废。"),
+        }
+        text = texts.get(action)
+        if text is None:
+            return None
+        return text.format(name=s.name, no=s.no, move=move_text(s.from_label, s.to_label))
 
     def default_permissions(self) -> list[str]:
         return list(self._view().permissions)

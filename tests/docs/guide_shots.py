@@ -252,7 +252,14 @@ class Shooter:
         self.qtbot.addWidget(decision)
         decision.show()
         self.save(decision, "decide")
-        decision.on_accepted()
+        from desktop.views.promotion import case_dialog
+
+        confirm = case_dialog.ask_to_confirm
+        case_dialog.ask_to_confirm = lambda *_args: True  # the owner says Yes to the summary
+        try:
+            decision.on_accepted()
+        finally:
+            case_dialog.ask_to_confirm = confirm
         self.wait(lambda: decision.result() == 1)
         letter = dialog.document_buttons["letter"]
         self.wait(letter.isVisible)

@@ -21,6 +21,7 @@ from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.main_window import MainWindow
+from desktop.views.promotion import case_dialog
 from desktop.views.promotion.case_dialog import CaseDialog, DecisionDialog
 from desktop.views.promotion.create_dialog import CreateCasesDialog
 from tests.views.conftest import shot
@@ -190,6 +191,13 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
     assert tab.table.isColumnHidden(0) and tab.table.isColumnHidden(1)
     assert tab.table.columnViewportPosition(4) < tab.table.columnViewportPosition(2) + 330
     decided: dict[str, int] = {}
+    asked: list[str] = []
+
+    def confirm(_parent: object, _title: str, question: str) -> bool:
+        asked.append(question)
+        return len(asked) > 1  # the first time the owner thinks again and says No
+
+    scripted.monkeypatch.setattr(case_dialog, "ask_to_confirm", confirm)
 
     def decide(dialog: DecisionDialog) -> None:
         suggested = dialog.salary.value()
@@ -204,6 +212,11 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
         past = date.today() - timedelta(days=30)
         dialog.effective.setDate(QDate(past.year, past.month, past.day))
         decided["salary"] = suggested
+        assert not asked  # outside the band it was refused with the reason, nothing asked
+        qtbot.keyClick(dialog.salary, Qt.Key.Key_Return)  # Enter in the salary field: asked
+        assert len(asked) == 1 and f"新月薪 ¥{suggested:,}" in asked[0]
+        assert "立即生效" in asked[0] and "陈静（E004）" in asked[0]
+        assert dialog.vm.state != "published" and dialog.isVisible()  # No: nothing decided
         dialog.on_accepted()
 
     def open_and_decide(dialog: CaseDialog) -> None:

@@ -144,7 +144,7 @@ def test_settings_page_has_the_template_tab(qtbot: QtBot, session: SessionViewMo
 
 
 def test_the_case_view_prints_its_report_and_once_decided_its_letter(
-    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases, tmp_path: Path
 ) -> None:
     from desktop.views.promotion.case_dialog import CaseDialog
 
@@ -161,6 +161,18 @@ def test_the_case_view_prints_its_report_and_once_decided_its_letter(
     assert preview.windowTitle() == "晋升通知书 — 孙悦"
     assert preview.save_button.isEnabled()
     preview.close()
+    notice = dialog.document_buttons["announcement"]  # the cycle's 晋升公示, from the case
+    assert notice.isVisible()
+    notice.click()
+    preview = dialog.preview
+    assert isinstance(preview, ReportPreviewDialog)
+    qtbot.waitUntil(lambda: preview.document.pageCount() >= 1, timeout=30000)
+    assert preview.windowTitle().startswith("晋升公示")
+    assert "孙悦" not in preview.windowTitle()  # the notice is the cycle's, not hers
+    assert preview.vm.pdf is not None
+    (tmp_path / "notice.pdf").write_bytes(preview.vm.pdf)
+    assert "孙悦" in pdftext(tmp_path / "notice.pdf")
+    preview.close()
     dialog.close()
     waiting = CaseDialog(session, demo_cases.open)  # 陈静: not decided, no letter yet
     qtbot.addWidget(waiting)
@@ -168,6 +180,38 @@ def test_the_case_view_prints_its_report_and_once_decided_its_letter(
     report = waiting.document_buttons["evaluation"]
     qtbot.waitUntil(report.isVisible, timeout=30000)
     assert not waiting.document_buttons["letter"].isVisible()
+    assert not waiting.document_buttons["announcement"].isVisible()
+
+
+def test_a_case_asks_before_it_is_rejected_and_keeps_its_approve_button_in_place(
+    qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.views.promotion import case_dialog
+
+    asked: list[str] = []
+
+    def say_no(_parent: object, _title: str, question: str) -> bool:
+        asked.append(question)
+        return False
+
+    monkeypatch.setattr(case_dialog, "ask_to_confirm", say_no)
+    dialog = case_dialog.CaseDialog(session, demo_cases.open)  # 陈静, waiting at the first step
+    qtbot.addWidget(dialog)
+    dialog.show()
+    approve = dialog.buttons["approve"]
+    qtbot.waitUntil(approve.isVisible, timeout=30000)
+    shown = [b for b in dialog.buttons.values() if b.isVisible()]
+    # the move that carries the case on is the last one, beside 关闭, wherever the others are
+    assert shown[-1] is approve and max(b.x() for b in shown) == approve.x()
+    dialog.buttons["reject"].click()  # no comment: refused with the reason, nothing asked
+    assert not asked
+    qtbot.waitUntil(lambda: dialog.buttons["reject"].isEnabled(), timeout=30000)
+    assert "需要填写理由" in dialog.error.text()
+    dialog.comment.setPlainText("材料不足")
+    dialog.buttons["reject"].click()
+    assert len(asked) == 1 and "陈静（E004）" in asked[0] and "不能再重新提交" in asked[0]
+    assert dialog.vm.state != "rejected" and dialog.comment.toPlainText() == "材料不足"
+    dialog.close()
 
 
 def test_the_progress_panel_prints_the_sheet(

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -45,16 +46,32 @@ from desktop.views.focus import TextBox
 from desktop.views.tables import read_only, size_columns
 
 ERROR_STYLE = "color: #c62828;"
+# The moves that end something first, the one that moves the case on last, next to 关闭: only one
+# of 同意 / 重新提交 / 决定… is ever offered at once, so it stays in one place whatever else shows
+# (with 同意 first, it took the place 退回补充 had on another case, and a click approved).
 BUTTON_TEXTS = {
-    "approve": "同意",
-    "return": "退回补充",
-    "reject": "驳回",
-    "resubmit": "重新提交",
     "withdraw": "撤回",
-    "decide": "决定…",
     "revoke": "撤销决定",
+    "reject": "驳回",
+    "return": "退回补充",
+    "resubmit": "重新提交",
+    "decide": "决定…",
+    "approve": "同意",
 }
-DOCUMENT_TEXTS = {"evaluation": "评估报告…", "letter": "晋升通知书…"}
+DOCUMENT_TEXTS = {"evaluation": "评估报告…", "letter": "晋升通知书…", "announcement": "晋升公示…"}
+
+
+def ask_to_confirm(parent: QWidget, title: str, question: str) -> bool:
+    """Whether the user confirms a move that cannot be taken back (tests replace this); No is
+    the default, so an Enter pressed too soon changes nothing."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def ask_evidence_file(parent: QWidget) -> Path | None:
@@ -198,6 +215,13 @@ class DecisionDialog(QDialog):
     def on_accepted(self) -> None:
         if self.vm.busy:
             return
+        problem = self.vm.salary_problem(self.salary.value())
+        if not problem and not ask_to_confirm(
+            self,
+            tr("决定并公示"),
+            self.vm.decision_question(self.salary.value(), self.effective_date()),
+        ):
+            return
         started = self.vm.decide(
             self.salary.value(),
             self.effective_date(),
@@ -320,7 +344,7 @@ class CaseDialog(QDialog):
             button.hide()
             self.buttons[action] = button
             actions.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        # the case's documents: its evaluation report, and once decided the letter
+        # the case's documents: its evaluation report, and once decided the letter and notice
         self.document_buttons: dict[str, QPushButton] = {}
         for kind, text in DOCUMENT_TEXTS.items():
             button = QPushButton(tr(text))
@@ -454,6 +478,11 @@ class CaseDialog(QDialog):
             dialog.deleteLater()
             return
         comment = self.comment.toPlainText().strip()
+        question = self.vm.final_question(action)
+        # without its required comment the move is refused anyway, with the reason: ask after
+        asks = bool(question) and (bool(comment) or action not in NEEDS_COMMENT)
+        if asks and not ask_to_confirm(self, tr(BUTTON_TEXTS[action]), str(question)):
+            return
         self.pending = action
         if not self.vm.act(action, comment):
             self.pending = ""
