@@ -64,6 +64,9 @@ def test_preview_print_to_file_and_save(
     printer.setOutputFileName(str(printed))
     assert dialog.print_to(printer) == 2
     assert pages(printed) == 2
+    # printed to a file whole, it is the PDF itself: text and embedded fonts, not two pictures
+    # (at a 1200-dpi printer's resolution those were 15 MB)
+    assert printed.read_bytes() == vm.pdf and "孙悦" in pdftext(printed)
     if os.environ.get("TIDUI_KEEP_PRINTED"):
         shutil.copy(printed, os.environ["TIDUI_KEEP_PRINTED"])
     # a page range: only the second page
@@ -74,6 +77,7 @@ def test_preview_print_to_file_and_save(
     printer.setPrintRange(QPrinter.PrintRange.PageRange)
     printer.setFromTo(2, 2)
     assert dialog.print_to(printer) == 1 and pages(second) == 1
+    assert second.stat().st_size < 3_000_000  # one page pictured at 300 dpi, not 1200
     saved = vm.save(tmp_path / vm.suggested_file_name())
     assert saved.name == "E006_孙悦_晋升评估报告.pdf"
     assert "孙悦" in pdftext(saved)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import tr
 from desktop.viewmodels.reports_vm import ReportViewModel
 from desktop.views import files
+from desktop.views.printing import print_document
 from desktop.views.visibility import hidden_unless
 
 
@@ -36,37 +36,6 @@ def load_pdf(document: QPdfDocument, pdf: bytes, keep: list[object]) -> None:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     keep[:] = [data, buffer]
     document.load(buffer)
-
-
-def print_document(document: QPdfDocument, printer: QPrinter) -> int:
-    """Render the chosen pages (all, or the dialog's page range) onto ``printer``, as many copies
-    as asked when the printer cannot make them itself; returns the pages printed."""
-    count = document.pageCount()
-    first, last = 1, count
-    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
-        first, last = max(1, printer.fromPage()), min(count, printer.toPage() or count)
-    pages = list(range(first - 1, last))
-    copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
-    painter = QPainter()
-    if not pages or not painter.begin(printer):
-        return 0
-    printed = 0
-    try:
-        for _copy in range(copies):
-            for page in pages:
-                if printed:
-                    printer.newPage()
-                target = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-                size = document.pagePointSize(page)
-                scale = min(target.width() / size.width(), target.height() / size.height())
-                image = document.render(
-                    page, QSize(int(size.width() * scale), int(size.height() * scale))
-                )
-                painter.drawImage(QRect(0, 0, image.width(), image.height()), image)
-                printed += 1
-    finally:
-        painter.end()
-    return printed
 
 
 class ReportPreviewDialog(QDialog):
@@ -142,7 +111,7 @@ class ReportPreviewDialog(QDialog):
         return printer
 
     def print_to(self, printer: QPrinter) -> int:
-        return print_document(self.document, printer)
+        return print_document(self.document, printer, self.vm.pdf)
 
     def ask_and_print(self) -> bool:
         printer = self.make_printer()
