@@ -9,6 +9,8 @@ Catalogue files live in ``resources/i18n/messages/<area>.json`` as
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -54,6 +56,37 @@ class _Lenient(dict[str, Any]):
         return "{" + key + "}"
 
 
+# {rows:row|rows}: the words for the count ``rows``, the first when it is 1, else the second (the
+# English "{rows} {rows:row was|rows were} imported"); either may hold a plain placeholder
+# ("{rows:The one row|All {rows} rows}"). Chinese needs none.
+_WORDS = r"((?:[^{}|]|\{\w+\})*)"
+_CHOICE = re.compile(r"\{(\w+):" + _WORDS + r"\|" + _WORDS + r"\}")
+
+
+def _is_one(value: object) -> bool:
+    """Whether a count reads as one: 1, 1.0, or the text "1" (callers pass "1,234" as well)."""
+    if isinstance(value, str):
+        return value.strip() == "1"
+    try:
+        return not isinstance(value, bool) and value == 1
+    except Exception:  # an odd value (an array) is no count: the plural form
+        return False
+
+
+def choose_words(template: str, params: Mapping[str, Any]) -> str:
+    """``template`` with each ``{count:one|other}`` replaced by the word for that count; a count
+    not given (or not a number) takes the plural, so what is left is plain str.format text."""
+    if "|" not in template:
+        return template
+    return _CHOICE.sub(lambda m: m[2] if _is_one(params.get(m[1])) else m[3], template)
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """``template`` with its placeholders filled and its words chosen for the counts; a
+    placeholder without a value stays visible as "{name}"."""
+    return choose_words(template, params).format_map(_Lenient(params))
+
+
 def render(code: str, params: dict[str, Any] | None = None, lang: str | None = None) -> str:
     """The text of message ``code`` in ``lang`` (default: the current language)."""
     lang = lang or _current_language
@@ -65,7 +98,7 @@ def render(code: str, params: dict[str, Any] | None = None, lang: str | None = N
     resolved = {
         k: (v.text(lang) if isinstance(v, Message) else v) for k, v in (params or {}).items()
     }
-    return template.format_map(_Lenient(resolved))
+    return fill(template, resolved)
 
 
 @dataclass(frozen=True)

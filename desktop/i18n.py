@@ -93,11 +93,19 @@ def install(lang: str) -> None:
     app.installTranslator(_installed)
 
 
-def tr(text: str, disambiguation: str | None = None) -> str:
+def tr(text: str, disambiguation: str | None = None, /, **params: object) -> str:
     """The UI text in the installed language. ``disambiguation`` (Qt's own term) picks another
     English for the same Chinese where one place needs it, e.g. tr("工号", "column") "No." for a
-    narrow list column where the form says "Employee no."; Chinese is the same either way."""
-    return QCoreApplication.translate(CONTEXT, text, disambiguation)
+    narrow list column where the form says "Employee no."; Chinese is the same either way.
+
+    With ``params`` the text comes filled in, its English words chosen for the counts as core's
+    messages choose them: tr("共 {n} 行", n=1) is "1 row" where the catalogue says
+    "{n} {n:row|rows}". Without them a word choice takes its plural, so a caller's own
+    ``.format(n=…)`` still works (it never meets a "{n:row|rows}" str.format would refuse)."""
+    translated = QCoreApplication.translate(CONTEXT, text, disambiguation)
+    if params:
+        return core_i18n.fill(translated, params)
+    return core_i18n.choose_words(translated, {})
 
 
 def bracketed(text: str, aside: str) -> str:

@@ -53,8 +53,8 @@ def test_every_gui_string_has_english() -> None:
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Chinese literals in desktop/ that are not UI text for tr(): Qt's own dialog labels we fill in,
-# the smoke run's log lines, a regular expression over core's messages, file names, the name of
-# the language itself, and the currency choices (names with their codes).
+# the smoke run's log lines, a regular expression over core's messages, file names and the name of
+# the language itself.
 NOT_UI_TEXT = {
     "查找范围(&L)：",
     "文件类型(&T)：",
@@ -66,9 +66,6 @@ NOT_UI_TEXT = {
     "-恢复密钥.pdf",
     "中文（简体）",
     "中文字…",
-    "人民币 CNY ¥",
-    "港币 HKD",
-    "美元 USD $",
     "原职级",  # a placeholder's name in the 公示 template, shown as {原职级}
 }
 
@@ -243,3 +240,150 @@ def test_english_texts_quote_with_plain_quotes() -> None:
     assert [t for t in english if curly.search(t)] == []
     chinese = json.loads((ROOT / "resources/i18n/ui/dashboard.json").read_text(encoding="utf-8"))
     assert "9宫格：“中”从此分数起" in chinese
+
+
+# --- counts: "1 row", "2 rows" ----------------------------------------------------------------
+
+# English nouns counted in the catalogues, singular and plural ({rows} {rows:row|rows}).
+COUNTED_NOUNS = {
+    "person": "people", "row": "rows", "order": "orders", "employee": "employees",
+    "item": "items", "case": "cases", "month": "months", "batch": "batches", "store": "stores",
+    "rater": "raters", "page": "pages", "day": "days", "hour": "hours", "entry": "entries",
+    "error": "errors", "warning": "warnings", "file": "files", "record": "records",
+    "position": "positions", "character": "characters", "session": "sessions",
+    "separation": "separations", "promotion": "promotions", "transfer": "transfers",
+    "problem": "problems", "level": "levels", "track": "tracks", "path": "paths",
+    "change": "changes", "template": "templates", "metric": "metrics", "cell": "cells",
+    "column": "columns", "gap": "gaps", "time": "times",
+}  # fmt: skip
+# Words that may stand between a count and its noun: "1 more audit entries", "1 active employees".
+BETWEEN = (
+    r"(?:(?:more|audit|active|consecutive|replaced|evaluation|custom|new|pipeline|history) ){0,2}"
+)
+# "1 rows", "1 more audit entries"; and "2 row" where the two words came out swapped (only nouns
+# that never modify another: "2 item scores", "the {level} level" are right)
+ONE_WITH_PLURAL = re.compile(
+    r"(?<![\d.,])\b1 " + BETWEEN + "(?:" + "|".join(COUNTED_NOUNS.values()) + r")\b"
+)
+TWO_WITH_SINGULAR = re.compile(
+    r"(?<![\d.,])\b2 " + BETWEEN + r"(?:person|row|order|employee|month|day|file|record|entry"
+    r"|problem|page|rater|error|warning|character|person)\b(?!-)"
+)
+# Parameters that are not counts though a noun follows them: "{extension} files".
+NOT_COUNTS = {"extension"}
+ANY_PLACEHOLDER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
+
+
+def _count_problem(text: str, count: int) -> str | None:
+    wrong = (ONE_WITH_PLURAL if count == 1 else TWO_WITH_SINGULAR).search(text)
+    return wrong.group(0) if wrong else None
+
+
+def test_a_count_chooses_its_word() -> None:
+    """{rows:row|rows}: the first word for one, the second otherwise; a text "1" (a caller's
+    "1,234") counts too, and a count not given reads as plural instead of raising."""
+    from core.i18n import fill
+
+    template = "{rows} {rows:row was|rows were} imported"
+    assert fill(template, {"rows": 1}) == "1 row was imported"
+    assert fill(template, {"rows": 2}) == "2 rows were imported"
+    assert fill(template, {"rows": 0}) == "0 rows were imported"
+    assert fill(template, {"rows": "1"}) == "1 row was imported"
+    assert fill(template, {"rows": "1,234"}) == "1,234 rows were imported"
+    assert fill(template, {"rows": 1.0}) == "1.0 row was imported"
+    assert fill(template, {}) == "{rows} rows were imported"
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_english_messages_count_in_agreement(count: int) -> None:
+    """Every message given 1 (then 2) for each parameter renders, in both languages, and the
+    English says "1 row" / "2 rows": it read "1 people", "1 rows", "1 orders"."""
+    wrong: dict[str, str] = {}
+    for code, texts in catalogue().items():
+        params = {p: count for t in texts.values() for p in ANY_PLACEHOLDER.findall(t)}
+        params.update({p: "x" for p in NOT_COUNTS if p in params})
+        render(code, params, "zh")
+        english = render(code, params, "en")
+        problem = _count_problem(english, count)
+        if problem or "(s)" in english:
+            wrong[code] = english
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_english_gui_counts_in_agreement(english: None, count: int) -> None:
+    """The GUI's texts likewise, through tr(text, note, **params): "{n} rows" read "1 rows"."""
+    from desktop.i18n import tr, ui_catalogue
+
+    wrong: dict[str, str] = {}
+    for key, value in ui_catalogue().items():
+        text, _, note = key.partition("|")
+        params = {p: count for p in ANY_PLACEHOLDER.findall(text + value)}
+        shown = tr(text, note or None, **params)
+        problem = _count_problem(shown, count)
+        if problem or "(s)" in shown:
+            wrong[key] = shown
+    assert wrong == {}
+
+
+def test_gui_counts_reach_their_words() -> None:
+    """A text whose English chooses a word for a count gets the count from tr(text, n=…): a
+    caller's own tr(text).format(n=…) (or .replace) would always read the plural."""
+    from core.i18n import choose_words
+    from desktop.i18n import ui_catalogue
+
+    english = ui_catalogue()
+
+    def chooses(call: ast.Call) -> bool:
+        if not (isinstance(call.func, ast.Name) and call.func.id == "tr" and call.args):
+            return False
+        text = call.args[0]
+        if not (isinstance(text, ast.Constant) and isinstance(text.value, str)):
+            return False
+        found = [v for k, v in english.items() if k.partition("|")[0] == text.value]
+        return any(choose_words(v, {}) != v for v in found)
+
+    wrong: list[str] = []
+    for path in _sources("desktop"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and chooses(node) and not node.keywords:
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert wrong == []
+
+
+# --- lists: "a, b" in English ------------------------------------------------------------------
+
+
+def test_the_gui_lists_with_the_ui_languages_separators() -> None:
+    """About 25 places in desktop/ joined lists with "、" / "；" / "，" in English too ("2024-05、
+    2024-06", the refused files, the import wizard's notes): they list with listed()."""
+    wrong = []
+    for path in _sources("desktop"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "join"
+                and isinstance(node.func.value, ast.Constant)
+                and node.func.value.value in ("、", "；", "，")
+            ):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert wrong == []
+
+
+def test_listed_texts_in_english(english: None) -> None:
+    from desktop.viewmodels.import_wizard_vm import months_text
+
+    assert months_text(["2024-05", "2024-06"]) == "2024-05, 2024-06"
+
+
+def test_core_lists_names_in_the_sentences_language() -> None:
+    """Core's messages got their lists pre-joined with "、": "Creators 达人A、达人B are none of …"."""
+    from core.domain import explain as ex
+    from core.errors import ValidationError
+
+    error = ValidationError(
+        "imports.accounts_unknown", file="f.xlsx", accounts=ex.joined(["达人A", "达人B"], ex.NAMES)
+    )
+    assert "达人A, 达人B" in error.text("en")
+    assert "达人A、达人B" in error.text("zh")

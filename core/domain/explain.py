@@ -59,7 +59,13 @@ def term(zh: str, en: str) -> Message:
     return _Term("rules.term", {"zh": zh, "en": en})
 
 
+# Names listed in a sentence: 店铺A、店铺B but "store A, store B" in English.
+NAMES = "rules.sep.names"
+
+
 def joined(items: Iterable[Any], separator: str = "rules.sep.list") -> Joined:
+    """``items`` listed with the separator of message ``separator`` in the sentence's language
+    (core's counterpart of the desktop's ``listed``)."""
     return Joined(separator, {"items": tuple(items)})
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import PurePath
 
+from core.domain.explain import NAMES, joined
 from core.errors import ValidationError
 from core.importers.sources import SOURCE_KINDS, FieldSpec, SourceKind, source_kind
 from core.importers.values import CellValue, Period, cell_text, parse_period
@@ -253,7 +254,7 @@ class ColumnMapping:
             file=file_name,
             source=kind.name_zh,
             kind=kind.id,
-            columns="、".join(labels),
+            columns=joined(labels, NAMES),
         )
 
 

@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
+from core.domain.explain import NAMES, joined
 from core.i18n import Message
 from core.importers import limits
 from core.importers.limits import ImportFileError
@@ -575,7 +576,7 @@ def _pick_index(path: Path, names: list[str], sheet: str | int | None) -> int:
     elif sheet.isdigit() and 1 <= int(sheet) <= len(names):
         # The CLI's --sheet 2 means the second sheet, as a user counts.
         return int(sheet) - 1
-    raise _fail("imports.sheet_not_found", path, sheet=str(sheet), sheets="、".join(names))
+    raise _fail("imports.sheet_not_found", path, sheet=str(sheet), sheets=joined(names, NAMES))
 
 
 def _excel_sheet(

@@ -24,7 +24,6 @@ from core.permissions import Perm
 from core.services.archive import records as archive
 from core.services.archive import stores
 from core.services.archive.records import (
-    RELATIONS,
     RESULTS,
     AchievementInput,
     AchievementRow,
@@ -54,9 +53,10 @@ def _num(value: float | None) -> str:
 
 
 def relation_text(relation: str) -> str:
-    """A feedback's 关系 in the UI's language (自评 → "Self"), as the add-feedback dialog offers
-    it; a relation typed otherwise (an import) stays as written."""
-    return tr(relation) if relation in RELATIONS else relation
+    """A feedback's 关系 standing alone in the UI's language (自评 → "Self"), as the add-feedback
+    dialog offers it; a relation typed otherwise (an import) stays as written. The words are core's
+    archive.relation.* (the timeline's "Feedback from 孙悦 (self)"), not a second copy here."""
+    return alone(str(archive.relation_message(relation)))
 
 
 def result_text(result: str) -> str:

@@ -146,7 +146,7 @@ class AuditViewModel(QObject):
         shown = self.table.rowCount()
         if self.truncated:
             return tr("显示最新的 {n} 条（导出包含全部符合条件的记录）").format(n=shown)
-        return tr("共 {n} 条").format(n=shown)
+        return tr("共 {n} 条", n=shown)
 
     def export(self, target: Path) -> bool:
         from core.services.promotion.exports import export_audit

@@ -241,5 +241,5 @@ def names(people: Sequence[db.PersonRef], limit: int = 6) -> str:
     """ "孙悦、周杰 等8人" for a tooltip or a 9-box cell."""
     shown = listed(p.name for p in people[:limit])
     if len(people) > limit:
-        return tr("{names} 等{count}人").format(names=shown, count=len(people))
+        return tr("{names} 等{count}人", names=shown, count=len(people))
     return shown

@@ -34,7 +34,7 @@ from core.permissions import Perm
 from core.progress import Progress
 from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import Candidate, EligibilityList, TransitionRules
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
@@ -190,7 +190,7 @@ class CandidateTableModel(QAbstractTableModel):
         text = self._unmet.get(key)
         if text is None:
             custom = self._found.custom if self._found else None
-            text = "；".join(m.text() for m in c.unmet_rules(custom))
+            text = listed((m.text() for m in c.unmet_rules(custom)), "；")
             self._unmet[key] = text
         return text
 

@@ -31,7 +31,7 @@ from core.progress import Progress
 from core.services.imports import engine as imports
 from core.services.imports import templates as import_templates
 from core.services.imports.engine import BatchRow, UndoResult
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
@@ -131,7 +131,7 @@ class BatchTableModel(QAbstractTableModel):
             return self._text(batch, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_MONTHS and batch.months:
-                return "、".join(batch.months)
+                return listed(batch.months)
             if column == self.COL_FILE:
                 return batch.file_name
             if column in (self.COL_SOURCE, self.COL_STORE):  # the whole name where it is cut

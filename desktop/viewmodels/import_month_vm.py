@@ -23,12 +23,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from core.i18n import Message
+from core.i18n import Message, current_language
 from core.progress import Progress
 from core.services.imports import month as import_month
 from core.services.imports.engine import ImportResult
 from core.services.imports.month import MonthPlan, MonthResult, PlannedFile
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_history_vm import months_text, source_label
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
@@ -70,8 +70,8 @@ def duplicates_text(planned: PlannedFile) -> str:
     if planned.already is not None:
         parts.append(tr("已导入过（批次 #{batch}）").format(batch=planned.already.id))
     elif planned.overlap:
-        parts.append(tr("{rows} 行已导入过").format(rows=planned.overlap))
-    return "；".join(parts) or "—"
+        parts.append(tr("{rows} 行已导入过", rows=planned.overlap))
+    return listed(parts, "；") or "—"
 
 
 class MonthFilesModel(QAbstractTableModel):
@@ -169,8 +169,8 @@ class MonthFilesModel(QAbstractTableModel):
             if not has_rows:
                 return "—"
             if planned.warnings:
-                return tr("{errors} 错 / {warnings} 警").format(
-                    errors=planned.errors, warnings=planned.warnings
+                return tr(
+                    "{errors} 错 / {warnings} 警", errors=planned.errors, warnings=planned.warnings
                 )
             return str(planned.errors)
         if column == self.COL_DUPLICATES:
@@ -287,9 +287,7 @@ class ImportMonthViewModel(QObject):
 
     def summary_text(self) -> str:
         c = self.counts()
-        parts = [
-            tr("共 {files} 个文件：可以导入 {ready} 个").format(files=c["files"], ready=c["ready"])
-        ]
+        parts = [tr("共 {files} 个文件：可以导入 {ready} 个", files=c["files"], ready=c["ready"])]
         if c["questions"]:
             parts.append(tr("需要确认 {n} 个").format(n=c["questions"]))
         if c["refused"]:
@@ -302,13 +300,13 @@ class ImportMonthViewModel(QObject):
             parts.append(tr("已在向导中导入 {n} 个").format(n=c["resolved"]))
         if c["ignored"]:
             parts.append(tr("另有 {n} 个非表格文件未读取").format(n=c["ignored"]))
-        text = "，".join(parts) + "。"
+        text = listed(parts, "，") + ("." if current_language() == "en" else "。")
         if c["ready"]:
-            text += tr("确认无误后点击“导入 {n} 个文件”。").format(n=c["ready"])
+            text += tr("确认无误后点击“导入 {n} 个文件”。", n=c["ready"])
         return text
 
     def commit_label(self) -> str:
-        return tr("导入 {n} 个文件").format(n=self.ready_count)
+        return tr("导入 {n} 个文件", n=self.ready_count)
 
     def detail_text(self, row: int) -> str:
         """What Tidui decided about the file on ``row``, and the question or the reason."""
@@ -382,9 +380,7 @@ class ImportMonthViewModel(QObject):
         if result is None:
             return ""
         imported = len(result.with_status("imported"))
-        text = tr("已导入 {n} 个文件，每个文件一个批次，可在“导入记录”中分别撤销。").format(
-            n=imported
-        )
+        text = tr("已导入 {n} 个文件，每个文件一个批次，可在“导入记录”中分别撤销。", n=imported)
         if result.cancelled:
             text = tr("已取消：") + text
         return text
@@ -423,7 +419,7 @@ class ImportMonthViewModel(QObject):
             return []
         found = []
         for store in result.stores:
-            incomplete = "、".join(
+            incomplete = listed(
                 tr("{month}（数据到 {day} 日）").format(month=m, day=d) if d else m
                 for m, d in store.incomplete
             )

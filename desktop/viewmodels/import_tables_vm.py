@@ -26,7 +26,7 @@ from core.importers.table import ParsedTable
 from core.importers.totals import MonthTotals
 from core.importers.values import cell_text, unwrap
 from core.services.imports.owners import AccountMatch
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 ERROR_BACKGROUND = QColor("#fde0e0")
@@ -613,7 +613,7 @@ class AccountsModel(_Table):
             if column == self.COL_ACCOUNT:
                 return account.store.name if account.store else tr("（未找到）")
             if column == self.COL_OWNERS:
-                return "、".join(account.owners) or "—"
+                return listed(account.owners) or "—"
             if column == self.COL_ACTION:
                 if account.store is not None:
                     return tr("已对应")

@@ -37,7 +37,7 @@ from core.services.imports.engine import (
     StoreChoice,
 )
 from core.services.imports.owners import AccountMatch, StoreOption
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.import_tables_vm import (
     AccountAction,
@@ -285,7 +285,7 @@ class ImportWizardViewModel(QObject):
         period = file.analysis.period
         if period is not None and not preamble.lines:
             parts.append(tr("文件名中的日期：") + f"{period.start} ~ {period.end}")
-        return "；".join(parts)
+        return listed(parts, "；")
 
     # --- 3: the kind --------------------------------------------------------------------------------
 
@@ -570,7 +570,7 @@ class ImportWizardViewModel(QObject):
         if guess.problem == "several_in_file":
             return (
                 tr("文件中有多个店铺：")
-                + "、".join(guess.names_in_file)
+                + listed(guess.names_in_file)
                 + tr("。请选择要导入到的店铺。")
             )
         if guess.named:
@@ -837,7 +837,7 @@ class ImportWizardViewModel(QObject):
         if result.store:
             lines.append(tr("店铺：") + result.store)
         if result.months:
-            lines.append(tr("月份：") + "、".join(result.months))
+            lines.append(tr("月份：") + listed(result.months))
         lines += [n.text() for n in result.notes]
         if result.errors:
             lines.append(
@@ -849,7 +849,7 @@ class ImportWizardViewModel(QObject):
 def months_text(months: tuple[str, ...] | list[str]) -> str:
     """ "2024-06", "2024-05、2024-06", or "2023-01 – 2024-06" for a longer run."""
     if len(months) <= 3:
-        return "、".join(months)
+        return listed(months)
     return f"{months[0]} – {months[-1]}"
 
 

@@ -29,7 +29,7 @@ from core.i18n import current_language
 from core.progress import Progress
 from core.services.eligibility import metrics as kpi
 from core.services.eligibility.metrics import EmployeeKpi, MetricSeries
-from desktop.i18n import bracketed, tr
+from desktop.i18n import bracketed, listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -55,7 +55,7 @@ def sources_text(series: MetricSeries, month: str) -> str:
     lines = [kpi.describe_source(ref).text(lang) for ref in series.sources.get(month, ())]
     metric = series.metric
     if metric.derived and metric.derived_from:
-        inputs = "、".join((mx.metric(code) or metric).name(lang) for code in metric.derived_from)
+        inputs = listed((mx.metric(code) or metric).name(lang) for code in metric.derived_from)
         if metric.code in mx.GROWTHS:
             lines.insert(0, tr("由本月与上月的{inputs}计算得出").replace("{inputs}", inputs))
         else:
@@ -206,9 +206,7 @@ class KpiViewModel(QObject):
         found = self.kpi
         if found is None or found.span is None or not found.earlier or not found.metrics:
             return ""
-        return tr("只显示最近{n}个月；更早的月份请在“显示”中选择“全部月份”。").replace(
-            "{n}", str(found.span)
-        )
+        return tr("只显示最近{n}个月；更早的月份请在“显示”中选择“全部月份”。", n=found.span)
 
     @Slot(str)
     def on_session_data_changed(self, area: str) -> None:

@@ -300,13 +300,13 @@ class CriteriaTableModel(QAbstractTableModel):
         if column == self.UNIT:
             return threshold_unit(spec, custom)
         if column == self.WINDOW:
-            return tr("{n}个月").format(n=spec.window)
+            return tr("{n}个月", n=spec.window)
         if column == self.ROI:
             roi = spec.conditions.roi_min
             return tr("不限") if roi is None else mx.format_value("ratio", roi)
         if column == self.TEAM:
             team = spec.conditions.team_min
-            return tr("不限") if team is None else tr("{n}人").format(n=team)
+            return tr("不限") if team is None else tr("{n}人", n=team)
         if column == self.RESULT:
             return dict(result_names())["success" if spec.conditions.require_success else "any"]
         return self.vm.sentence(spec)

@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor
 from core.domain import metrics as mx
 from core.domain import scoring
 from core.domain.ladder_design import EvaluationTemplateSpec
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels.ladder_vm import LadderViewModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -266,7 +266,7 @@ class PartsTableModel(QAbstractTableModel):
                 return part.weight if role == Qt.ItemDataRole.EditRole else weight_text(part.weight)
             if not part.items:
                 return tr("由KPI规则计算") if part.key == "performance" else tr("无")
-            return "、".join(i.name for i in part.items)
+            return listed(i.name for i in part.items)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == self.WEIGHT:
             return None if total_is_right(self.editor.part_total()) else BAD_TOTAL
         return None

@@ -121,7 +121,7 @@ def edge_label(kind: str, rules: int, tenure: int) -> str:
     if rules:
         parts.append(tr("{n}条规则").format(n=rules))
     if tenure:
-        parts.append(tr("满{n}个月").format(n=tenure))
+        parts.append(tr("满{n}个月", n=tenure))
     return " · ".join(parts)
 
 

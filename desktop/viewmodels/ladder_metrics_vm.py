@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 
 from core.domain import metrics as mx
 from core.domain.ladder_design import CustomMetricSpec
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels.ladder_criteria_vm import CHOICES_ROLE
 from desktop.viewmodels.ladder_vm import LadderViewModel
 
@@ -64,10 +64,10 @@ def source_text(metric: mx.Metric, custom: dict[str, mx.Metric]) -> str:
     """Where a metric's monthly value comes from, in words."""
     if metric.derived:
         parts = [mx.metric(code, custom) for code in metric.derived_from]
-        names = "、".join(p.name_zh for p in parts if p is not None)
+        names = listed(p.name_zh for p in parts if p is not None)
         return tr("由{names}计算").format(names=names)
     labels = source_labels()
-    return "、".join(labels.get(s, s) for s in metric.sources)
+    return listed(labels.get(s, s) for s in metric.sources)
 
 
 class MetricCatalogueModel(QAbstractTableModel):

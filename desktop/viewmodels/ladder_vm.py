@@ -30,7 +30,7 @@ from core.errors import TiduiError
 from core.permissions import Perm
 from core.services.ladder import io as ladder_io
 from core.services.ladder import saving as ladder
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 TRACK, LEVEL, TRANSITION = "track", "level", "transition"
@@ -330,21 +330,25 @@ class LadderViewModel(QObject):
         refs = ladder.references(self.session_vm.app, kind, entity_id)
         name = self._name_of(kind, entity_id)
         if refs.active_employees:
-            return tr("“{name}”还有{n}名在职员工，保存时会被拒绝；请先调整他们的职级。").format(
-                name=name, n=refs.active_employees
+            return tr(
+                "“{name}”还有{n}名在职员工，保存时会被拒绝；请先调整他们的职级。",
+                name=name,
+                n=refs.active_employees,
             )
         if refs.history:
             return tr(
-                "“{name}”已被{n}条历史记录引用（已离职员工、晋升记录等），保存后会归档而不是删除，历史记录保持不变。"
-            ).format(name=name, n=refs.history)
+                "“{name}”已被{n}条历史记录引用（已离职员工、晋升记录等），保存后会归档而不是删除，历史记录保持不变。",
+                name=name,
+                n=refs.history,
+            )
         if kind == LEVEL:
             paths = len(self._design.transitions_of(entity_id))
             if paths:
-                return tr("删除职级“{name}”，连同进出它的{n}条路径？").format(name=name, n=paths)
+                return tr("删除职级“{name}”，连同进出它的{n}条路径？", name=name, n=paths)
         if kind == TRACK:
             levels = len(self._design.levels_of(entity_id))
             if levels:
-                return tr("删除通道“{name}”，连同其中的{n}个职级？").format(name=name, n=levels)
+                return tr("删除通道“{name}”，连同其中的{n}个职级？", name=name, n=levels)
         return tr("删除“{name}”？").format(name=name)
 
     def delete_selected(self) -> None:
@@ -373,9 +377,7 @@ class LadderViewModel(QObject):
         problems = self.problems()
         if not problems:
             return ""
-        return tr("有{n}处问题，修正后才能保存：{first}").format(
-            n=len(problems), first=problems[0].text()
-        )
+        return tr("有{n}处问题，修正后才能保存：{first}", n=len(problems), first=problems[0].text())
 
     @Slot()
     def save(self) -> bool:
@@ -401,9 +403,9 @@ class LadderViewModel(QObject):
         self._show(self._saved, selection)
         self.undo_stack.setClean()
         self._announce()
-        message = tr("已保存（{n}处修改）").format(n=result.changes)
+        message = tr("已保存（{n}处修改）", n=result.changes)
         if result.archived:
-            message += tr("；已归档：{names}").format(names="、".join(result.archived))
+            message += tr("；已归档：{names}").format(names=listed(result.archived))
         self.saved.emit(message)
         return True
 

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from core.errors import TiduiError
+from core.i18n import current_language
 from core.permissions import Perm
 from core.progress import Progress
 from core.services.promotion import cycles, gui_support, scores
@@ -38,7 +39,7 @@ from core.services.promotion.scores import (
     SheetColumn,
     SheetRow,
 )
-from desktop.i18n import bracketed, tr
+from desktop.i18n import bracketed, listed, tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import run_alone, status_text
 from desktop.viewmodels.promotion_case_vm import number, role_text, state_text
@@ -183,14 +184,14 @@ class CyclesViewModel(QObject):
             self.candidates.set_rows([])
             self.grid.set_sheet(None)
             return
-        app, rater = self.session_vm.app, self.grid.rater
+        app, rater, lang = self.session_vm.app, self.grid.rater, current_language()
 
         def work(progress: Progress) -> _Loaded:
             del progress
             return _Loaded(
                 cycle_id,
-                cycles.cycle_candidates(app, cycle_id),
-                scores.score_sheet(app, cycle_id, rater),
+                cycles.cycle_candidates(app, cycle_id, lang),
+                scores.score_sheet(app, cycle_id, rater, lang),
             )
 
         self._job.start(run_alone(work))
@@ -198,12 +199,12 @@ class CyclesViewModel(QObject):
     def load_cycle_now(self, cycle_id: int) -> None:
         """Read the cycle on this thread (tests)."""
         self.cycle_id = cycle_id
-        app, rater = self.session_vm.app, self.grid.rater
+        app, rater, lang = self.session_vm.app, self.grid.rater, current_language()
         self._on_cycle_loaded(
             _Loaded(
                 cycle_id,
-                cycles.cycle_candidates(app, cycle_id),
-                scores.score_sheet(app, cycle_id, rater),
+                cycles.cycle_candidates(app, cycle_id, lang),
+                scores.score_sheet(app, cycle_id, rater, lang),
             )
         )
 
@@ -227,7 +228,7 @@ class CyclesViewModel(QObject):
     # --- the owner's moves ----------------------------------------------------------------------
 
     def transitions(self) -> list[tuple[int, str]]:
-        return gui_support.transitions(self.session_vm.app)
+        return gui_support.transitions(self.session_vm.app, current_language())
 
     def default_month(self) -> str:
         return gui_support.default_cycle_month(self.session_vm.app)
@@ -273,7 +274,9 @@ class CyclesViewModel(QObject):
         if self.cycle_id is None:
             return []
         try:
-            found = gui_support.addable_candidates(self.session_vm.app, self.cycle_id)
+            found = gui_support.addable_candidates(
+                self.session_vm.app, self.cycle_id, current_language()
+            )
         except TiduiError as err:
             self.error = err.text()
             self.failed.emit(self.error)
@@ -401,7 +404,9 @@ class ScoreGridModel(QAbstractTableModel):
             cycle_id = self.sheet.cycle_id
             self.set_sheet(None)  # another rater's values: start over (the undo list too)
             try:
-                self.set_sheet(scores.score_sheet(self.session_vm.app, cycle_id, name))
+                self.set_sheet(
+                    scores.score_sheet(self.session_vm.app, cycle_id, name, current_language())
+                )
             except TiduiError as err:
                 self.failed.emit(err.text())
 
@@ -409,10 +414,11 @@ class ScoreGridModel(QAbstractTableModel):
         if self.sheet is None:
             return
         app, cycle_id, rater = self.session_vm.app, self.sheet.cycle_id, self.rater
+        lang = current_language()
 
         def work(progress: Progress) -> ScoreSheet:
             del progress
-            return scores.score_sheet(app, cycle_id, rater)
+            return scores.score_sheet(app, cycle_id, rater, lang)
 
         self._job.start(run_alone(work))
 
@@ -505,9 +511,7 @@ class ScoreGridModel(QAbstractTableModel):
         assert self.sheet is not None
         lines = [
             tr("{rater}的评分：{score}").format(rater=self.sheet.rater, score=number(cell.mine)),
-            tr("平均：{avg}（{n}人评分）", "one" if cell.count == 1 else None).format(
-                avg=number(cell.average), n=cell.count
-            ),
+            tr("平均：{avg}（{n}人评分）", avg=number(cell.average), n=cell.count),
             tr("最高与最低之差：{spread}").format(spread=number(cell.spread)),
         ]
         if cell.note:
@@ -552,7 +556,7 @@ class ScoreGridModel(QAbstractTableModel):
             bracketed(f"{col.part_name} · {col.item}", f"{tr('权重')} {number(col.weight)}%"),
         ]
         if col.raters:
-            lines.append(tr("评分人：") + "、".join(role_text(r) for r in col.raters))
+            lines.append(tr("评分人：") + listed(role_text(r) for r in col.raters))
         bands = sorted(col.rubric, key=lambda b: -_band_value(b[0]))
         for score, text in bands:
             lines.append(f"≥{score}：{text}")

@@ -50,7 +50,7 @@ def days_text(days: float) -> str:
 def waiting_text(days: float) -> str:
     """How long a case has waited, in whole days as the queue counts them (never "0.0 天")."""
     whole = int(days)
-    return tr("等待不到 1 天") if whole < 1 else tr("等待 {n} 天").format(n=whole)
+    return tr("等待不到 1 天") if whole < 1 else tr("等待 {n} 天", n=whole)
 
 
 def case_columns() -> list[Column[CaseSummary]]:

@@ -6,7 +6,7 @@ and refreshes when another screen (or user on this PC) changes cases, scores or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -17,7 +17,7 @@ from core.i18n import current_language
 from core.progress import Progress
 from core.reports import compare as compare_report
 from core.services.archive import records as archive
-from core.services.promotion import review
+from core.services.promotion import gui_support, review
 from core.services.promotion.cycles import CycleRow, get_cycle, list_cycles
 from desktop.i18n import alone, tr
 from desktop.viewmodels.archive_vm import relation_text
@@ -127,7 +127,7 @@ class ReviewViewModel(QObject):
     def load(self, cycle_id: int) -> None:
         try:
             self.cycle = get_cycle(self.session_vm.app, cycle_id)
-            self.rows = review.review_rows(self.session_vm.app, cycle_id)
+            self.rows = review.review_rows(self.session_vm.app, cycle_id, current_language())
         except TiduiError as exc:
             self.failed.emit(exc.text())
             return
@@ -206,9 +206,7 @@ class ReviewViewModel(QObject):
             mean = (
                 tr("未评价")
                 if c.mean is None
-                else tr("{mean}（{n}人评）", "one" if c.raters == 1 else None).format(
-                    mean=f"{c.mean:.1f}", n=c.raters
-                )
+                else tr("{mean}（{n}人评）", mean=f"{c.mean:.1f}", n=c.raters)
             )
             mark = {True: "✓", False: "✗", None: ""}[c.reached]
             expected = "—" if c.expected is None else tr("{n}级").format(n=c.expected)
@@ -269,8 +267,13 @@ class ReviewViewModel(QObject):
         return review.compare(self._details(numbers))
 
     def compare_pdf(self, numbers: list[int]) -> bytes:
+        """The printed comparison is Chinese whatever the UI's language: its move too, with
+        Chinese brackets, where the English list names it "运营专员 (数据运营)"."""
         assert self.cycle is not None
         rows = [r for n in numbers if (r := self.candidates.row_at(n)) is not None]
+        if current_language() != "zh":
+            chinese = gui_support.move_labels(self.session_vm.app)
+            rows = [replace(r, transition=chinese.get(r.transition_id, r.transition)) for r in rows]
         return compare_report.compare_pdf(self.session_vm.app, self.cycle, rows)
 
     def _details(self, numbers: list[int]) -> list[review.ReviewDetail]:

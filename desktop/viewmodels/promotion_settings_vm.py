@@ -13,7 +13,7 @@ from core.errors import TiduiError
 from core.i18n import render
 from core.permissions import Perm
 from core.services.promotion import config, gui_support
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 # the steps before the owner's, as offered (the owner's step is always there, last)
@@ -138,7 +138,7 @@ class NoticeTemplateViewModel(QObject):
             tr("按申请 {case} 的数据").format(case=found.source) if found.source else tr("示例数据")
         )
         if found.empty:
-            names = "、".join("{" + n + "}" for n in found.empty)
+            names = listed("{" + n + "}" for n in found.empty)
             source += "；" + tr("此申请没有 {names} 的值，发布时会被拒绝").format(names=names)
         return found.text, source
 

@@ -341,3 +341,29 @@ def test_one_rater_is_one_rater_in_english(qtbot: QtBot, owner: AppSession, engl
             assert f"({cell.count} raters)" in tip, tip
     del vm
     worker.wait_all()
+
+
+def test_english_cycle_screens_name_moves_across_tracks_with_english_brackets(
+    qtbot: QtBot, owner: AppSession, english: None
+) -> None:
+    """评审周期 and its score grid read 运营专员（数据运营） in English; Chinese stays the default
+    (core's own callers, the printed documents)."""
+    vm, grid = grid_for(qtbot, owner)
+    assert grid.sheet is not None
+    chen = next(r for r in grid.sheet.rows if r.no == "E004")
+    assert chen.transition.splitlines() == [
+        "运营专员 (店铺运营) →",
+        "运营主管",
+        "运营专员 (用户运营)",
+        "运营专员 (数据运营)",
+    ]
+    moves = [r.transition for r in vm.candidates.rows if r.no == "E004"]
+    assert "运营专员 (店铺运营) → 运营专员 (数据运营)" in moves
+    labels = [label for _, label in vm.transitions()]
+    assert "运营专员 (店铺运营) → 运营专员 (数据运营)" in labels
+    assert not any("（" in label for label in labels + moves)
+    assert not any("（" in a.move for a in vm.addable())
+    cycle_id = vm.cycle_id
+    assert cycle_id is not None
+    chinese = [r.transition for r in cycles.cycle_candidates(owner, cycle_id) if r.no == "E004"]
+    assert "运营专员（店铺运营） → 运营专员（数据运营）" in chinese

@@ -177,3 +177,29 @@ def test_english_states_and_roles_standing_alone_start_with_a_capital(
         worker.wait_all()
         app.close(backup=False)
         i18n.install("zh")
+
+
+def test_english_review_names_a_move_across_tracks_with_english_brackets(
+    owner: AppSession, qtbot: object, english: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The English review list read "运营专员（店铺运营） → 运营专员（数据运营）" with Chinese
+    brackets; the printed comparison stays Chinese, brackets included."""
+    del qtbot
+    from core.reports import compare
+
+    vm = ReviewViewModel(SessionViewModel(owner))
+    vm.load(list_cycles(owner)[0].id)
+    moves = vm.transitions()
+    assert "运营专员 (店铺运营) → 运营专员 (数据运营)" in moves
+    assert not any("（" in move for move in moves)
+    across = [
+        r
+        for r in range(vm.candidates.rowCount())
+        if vm.candidates.row_at(r).transition == "运营专员 (店铺运营) → 运营专员 (数据运营)"  # type: ignore[union-attr]
+    ]
+    printed: list[str] = []
+    monkeypatch.setattr(
+        compare, "compare_pdf", lambda app, cycle, rows: printed.extend(r.transition for r in rows)
+    )
+    vm.compare_pdf(across[:1])
+    assert printed == ["运营专员（店铺运营） → 运营专员（数据运营）"]

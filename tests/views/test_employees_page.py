@@ -713,3 +713,30 @@ def test_the_chinese_section_list_keeps_its_width(qtbot: QtBot, demo_company: Ap
 
     page = make_page(qtbot, demo_company)
     assert page.tabs.side.width() == SIDE_WIDTH
+
+
+def test_feedback_relations_have_one_english(
+    qtbot: QtBot, company: AppSession, english: None
+) -> None:
+    """The four relations read "Self" in the dialog from the GUI catalogue and "self" in the
+    timeline from core's archive.relation.*: two sources for one set of words. The dialog and
+    the feedback table now take core's, capitalised where they stand alone."""
+    from core.i18n import render
+    from core.services.archive.records import RELATION_CODES
+    from desktop.i18n import ui_catalogue
+    from desktop.viewmodels.archive_vm import relation_text
+    from desktop.views.employees.dialogs import FeedbackDialog
+
+    emp = employees.create_employee(
+        company, employees.EmployeeInput(no="E006", name="孙悦", hire_date=date(2023, 3, 1))
+    )
+    page = make_page(qtbot, company)
+    page.show_employee(emp)
+    dialog = FeedbackDialog(page.archive_vm, page)
+    qtbot.addWidget(dialog)
+    offered = {dialog.relation.itemData(i): dialog.relation.itemText(i) for i in range(4)}
+    assert offered == {"上级": "Supervisor", "同事": "Peer", "下属": "Report", "自评": "Self"}
+    for relation, code in RELATION_CODES.items():
+        assert relation_text(relation) == render(f"archive.relation.{code}").capitalize()
+        assert relation not in ui_catalogue()  # one source: core's messages
+    assert relation_text("客户") == "客户"  # typed otherwise, as written

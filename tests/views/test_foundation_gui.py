@@ -666,3 +666,22 @@ def test_the_shortcuts_line_up_in_english(qtbot: QtBot, company: object, english
     label = next(lb for lb in box.findChildren(QLabel) if "<table>" in lb.text())
     assert label.isVisible()
     box.close()
+
+
+def test_the_currency_choices_are_in_english_too(
+    qtbot: QtBot, tmp_path: Path, english: None
+) -> None:
+    """Settings → 公司 offered "人民币 CNY ¥", "港币 HKD", "美元 USD $" in English too."""
+    from desktop.viewmodels.settings_vm import SettingsViewModel
+    from desktop.views.settings.page import CompanyTab
+
+    app, _ = make_company(tmp_path)
+    tab = CompanyTab(SettingsViewModel(SessionViewModel(app)))
+    qtbot.addWidget(tab)
+    choices = [(tab.currency.itemText(i), tab.currency.itemData(i)) for i in range(3)]
+    assert choices == [
+        ("Chinese yuan CNY ¥", "CNY"),
+        ("Hong Kong dollar HKD", "HKD"),
+        ("US dollar USD $", "USD"),
+    ]
+    _close(app)

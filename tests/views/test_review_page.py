@@ -268,3 +268,20 @@ def test_the_english_title_uses_english_brackets(
     detail = page.vm.detail
     assert detail is not None
     assert f"{detail.row.name} ({detail.row.no})" in _panel_text(page)
+
+
+def test_the_english_comparison_preview_counts_its_pages(
+    qtbot: QtBot, owner: AppSession, english: None
+) -> None:
+    """The English preview of the comparison sheet read "1 pages"."""
+    from desktop.views.reports.preview_dialog import open_preview
+
+    page = ReviewPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.transition.setCurrentIndex(page.transition.findData(MOVE))
+    preview = open_preview(page.vm.compare_report([0, 1]), page)
+    qtbot.waitUntil(lambda: preview.print_button.isEnabled(), timeout=15000)
+    count = preview.document.pageCount()
+    assert count == 1  # two candidates of one move fit on a page
+    assert preview.status.text() == "1 page"
+    preview.close()

@@ -13,6 +13,7 @@ from core.cli.common import (
     open_session,
     print_json,
 )
+from core.domain import explain as ex
 from core.errors import ValidationError
 from core.session import AppSession
 
@@ -152,7 +153,7 @@ def _transition_id(app: AppSession, employee_id: int, target: str) -> int:
         "case.cli.ambiguous_level",
         field="to",
         level=target,
-        choices="、".join(f"{m.to_track}/{m.to_level}" for m in found),
+        choices=ex.joined((f"{m.to_track}/{m.to_level}" for m in found), ex.NAMES),
     )
 
 

@@ -15,6 +15,7 @@ from core.cli.common import (
     open_session,
     print_json,
 )
+from core.domain import explain as ex
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -116,7 +117,7 @@ def run_one(args: argparse.Namespace) -> int:
                     "rows": result.rows,
                     "imported": result.imported,
                     "skipped": result.skipped,
-                    "months": "、".join(result.months) or "—",
+                    "months": ex.joined(result.months, ex.NAMES) if result.months else "—",
                 },
                 lang,
             )

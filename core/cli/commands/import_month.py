@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from core.cli.common import open_session, print_json
+from core.domain import explain as ex
 from core.i18n import render
 
 
@@ -57,7 +58,7 @@ def run_month(args: argparse.Namespace, paths: list[Path]) -> int:
                         "rows": found.rows,
                         "imported": found.imported,
                         "skipped": found.skipped,
-                        "months": "、".join(found.months) or "—",
+                        "months": ex.joined(found.months, ex.NAMES) if found.months else "—",
                     },
                     lang,
                 )

@@ -731,7 +731,11 @@ def apply_scores(
         period = row.text("period", required=True)
         if period is not None and period not in cycles:
             # a score names a review cycle the owner opened: never a silently new one
-            known = "、".join(sorted(cycles)) or Message("archive.import.no_cycles").text()
+            known = (
+                ex.joined(sorted(cycles), ex.NAMES)
+                if cycles
+                else Message("archive.import.no_cycles")
+            )
             row.error(
                 "period", Message("archive.import.unknown_cycle", {"name": period, "known": known})
             )

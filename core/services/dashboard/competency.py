@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain import explain as ex
 from core.i18n import Message
 from core.model import Feedback, Level
 from core.services.dashboard.figures import (
@@ -122,7 +123,7 @@ def _sentence(level: str, people: Sequence[PersonRef], needs: Sequence[Competenc
             "count": best.reached_count,
             "competency": best.competency,
             "expected": best.expected,
-            "weak": "、".join(n.competency for n in weakest),
+            "weak": ex.joined((n.competency for n in weakest), ex.NAMES),
             "weak_count": lowest,
             "unrated": unrated,
         },

@@ -885,7 +885,7 @@ def export_xlsx(
         cell.font = Font(bold=True)
     kinds = {"promotion": "eligibility.kind.promotion", "transfer": "eligibility.kind.transfer"}
     for c in candidates:
-        unmet = "；".join(m.text(lang) for m in c.unmet_rules(found.custom))
+        unmet = ex.joined(c.unmet_rules(found.custom), "rules.sep.problems").text(lang)
         sheet.append(
             safe_row(
                 [

@@ -943,7 +943,9 @@ def _commit_facts(
     if prev.kind == "douyin-live":
         left_out = sum(a.rows for a in prev.accounts if accounts.get(a.name) is None)
         if left_out:
-            names = "、".join(a.name for a in prev.accounts if accounts.get(a.name) is None)
+            names = ex.joined(
+                (a.name for a in prev.accounts if accounts.get(a.name) is None), ex.NAMES
+            )
             result.notes.append(
                 Message("imports.accounts_left_out", {"accounts": names, "rows": left_out})
             )
@@ -1053,7 +1055,7 @@ def _store_error(prev: ImportPreview) -> ValidationError:
     guess = prev.store
     file_name = prev.file.file_name
     candidates = guess.candidates if guess is not None else ()
-    listed = "、".join(c.name for c in candidates) or "—"
+    listed = ex.joined((c.name for c in candidates), ex.NAMES)
     if not candidates:
         return ValidationError("imports.no_stores", file=file_name)
     if guess is not None and guess.problem == "ambiguous":
@@ -1064,7 +1066,7 @@ def _store_error(prev: ImportPreview) -> ValidationError:
         return ValidationError(
             "imports.store_several",
             file=file_name,
-            names="、".join(guess.names_in_file),
+            names=ex.joined(guess.names_in_file, ex.NAMES),
             stores=listed,
         )
     if guess is not None and guess.named:
@@ -1152,7 +1154,7 @@ def _import_opened(
         raise ValidationError(
             "imports.accounts_unknown",
             file=file.file_name,
-            accounts="、".join(a.name for a in unmatched),
+            accounts=ex.joined((a.name for a in unmatched), ex.NAMES),
         )
     result = commit(
         app, prev, Decisions(on_duplicate=on_duplicate, dry_run=dry_run), progress, intact=intact

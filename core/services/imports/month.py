@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from sqlalchemy import func, select
 
+from core.domain import explain as ex
 from core.domain import months as mo
 from core.domain.rules import Readiness
 from core.errors import PermissionDenied, TiduiError
@@ -306,9 +307,12 @@ def _open(app: AppSession, planned: PlannedFile) -> None:
     mapping, _ = imports.mapping_for(file, kind)
     if mapping.missing_required:
         source = source_kind(kind)
-        missing = "、".join(
-            "/".join(source.field(n).label_zh for n in group.split("|"))
-            for group in mapping.missing_required
+        missing = ex.joined(
+            (
+                "/".join(source.field(n).label_zh for n in group.split("|"))
+                for group in mapping.missing_required
+            ),
+            ex.NAMES,
         )
         planned.ask(
             "mapping",
@@ -386,7 +390,7 @@ def _preview(
                 "accounts",
                 Message(
                     "import_month.q.accounts",
-                    {"file": file.file_name, "accounts": "、".join(unknown)},
+                    {"file": file.file_name, "accounts": ex.joined(unknown, ex.NAMES)},
                 ),
             )
             return
@@ -398,7 +402,7 @@ def _preview(
                     if kind == "douyin-live"
                     else "imports.accounts_unlinked",
                     {
-                        "accounts": "、".join(unknown),
+                        "accounts": ex.joined(unknown, ex.NAMES),
                         "rows": sum(a.rows for a in prev.unmatched_accounts if a.name in unknown),
                     },
                 )
@@ -458,7 +462,7 @@ def _preview(
                     {
                         "rows": report.facts,
                         "batches": _batches(report),
-                        "months": "、".join(report.months),
+                        "months": ex.joined(report.months, ex.NAMES),
                     },
                 ),
             )
@@ -480,7 +484,8 @@ def _store_question(prev: ImportPreview) -> Message:
     name = prev.file.file_name
     if guess is not None and guess.problem == "several_in_file":
         return Message(
-            "import_month.q.store_several", {"file": name, "names": "、".join(guess.names_in_file)}
+            "import_month.q.store_several",
+            {"file": name, "names": ex.joined(guess.names_in_file, ex.NAMES)},
         )
     if guess is not None and guess.problem == "ambiguous":
         return Message(
@@ -488,7 +493,7 @@ def _store_question(prev: ImportPreview) -> Message:
             {
                 "file": name,
                 "name": guess.named,
-                "stores": "、".join(c.name for c in guess.candidates),
+                "stores": ex.joined((c.name for c in guess.candidates), ex.NAMES),
             },
         )
     if guess is not None and guess.named:
@@ -644,7 +649,7 @@ def _commit_one(
         if unknown and unmatched_accounts == "ask":
             message = Message(
                 "import_month.q.accounts",
-                {"file": planned.name, "accounts": "、".join(unknown)},
+                {"file": planned.name, "accounts": ex.joined(unknown, ex.NAMES)},
             )
             return FileOutcome(planned, "needs_decision", None, message)
     result = imports.commit(app, prev, Decisions(on_duplicate=on_duplicate), progress)

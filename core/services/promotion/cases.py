@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain import cases as dc
+from core.domain import explain as ex
 from core.domain import scoring
 from core.domain.rules import Readiness
 from core.errors import NotFound, ValidationError
@@ -854,7 +855,8 @@ def notice_text(session: Session, case: PromotionCase, decision: Mapping[str, An
     text, unknown, empty = dc.fill(template, _values(session, case, decision))
     if unknown or empty:
         raise ValidationError(
-            "case.notice.unfilled", names="、".join("{" + n + "}" for n in unknown + empty)
+            "case.notice.unfilled",
+            names=ex.joined(("{" + n + "}" for n in unknown + empty), ex.NAMES),
         )
     return text
 

@@ -278,9 +278,13 @@ def remove_candidate(app: AppSession, cycle_id: int, employee_id: int, transitio
         uow.commit()
 
 
-def cycle_candidates(app: AppSession, cycle_id: int | str) -> list[CycleCandidateRow]:
+def cycle_candidates(
+    app: AppSession, cycle_id: int | str, lang: str = "zh"
+) -> list[CycleCandidateRow]:
     """Everyone ready or nearly ready for a transition of the cycle, the hand-added, and the
-    people with a case in the cycle (those the actor may see), ordered by 工号."""
+    people with a case in the cycle (those the actor may see), ordered by 工号. The moves are
+    named in ``lang`` (its brackets: 运营专员（数据运营） but "运营专员 (数据运营)" in English); a
+    case's own move stays as the case stored it."""
     from core.services.promotion.cases import waiting_role
 
     require(app.actor, Perm.VIEW_ELIGIBILITY)
@@ -341,8 +345,8 @@ def cycle_candidates(app: AppSession, cycle_id: int | str) -> list[CycleCandidat
                 c.person.no,
                 c.person.name,
                 c.transition.id,
-                c.transition.label(),
-                *c.transition.ends(),
+                c.transition.label(lang),
+                *c.transition.ends(lang),
                 c.status,
                 c.met_count,
                 c.total,

@@ -15,8 +15,9 @@ from core.services.eligibility import readiness as el
 from core.session import AppSession
 
 
-def transitions(app: AppSession) -> list[tuple[int, str]]:
-    """Every live transition as (id, "运营助理 → 运营专员"), bottom of the ladder first."""
+def transitions(app: AppSession, lang: str = "zh") -> list[tuple[int, str]]:
+    """Every live transition as (id, "运营助理 → 运营专员"), bottom of the ladder first, named in
+    ``lang`` (a move across tracks: 运营专员（数据运营） but "运营专员 (数据运营)" in English)."""
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
         found = el._transitions(el.read_design(s))
@@ -25,9 +26,17 @@ def transitions(app: AppSession) -> list[tuple[int, str]]:
     def label(t: el.TransitionRules) -> str:
         # "运营助理 → 运营专员" exists on several tracks: name the track when it does not change
         same = t.from_track == t.to_track and t.from_track
-        return f"{t.from_track} · {t.label()}" if same else t.label()
+        return f"{t.from_track} · {t.label(lang)}" if same else t.label(lang)
 
     return [(t.id, label(t)) for t in sorted(flat, key=lambda t: t.id)]
+
+
+def move_labels(app: AppSession, lang: str = "zh") -> dict[int, str]:
+    """Every live transition's id and its "from → to" in ``lang``, as the cycle screens name it."""
+    require(app.actor, Perm.VIEW_ELIGIBILITY)
+    with app.read() as s:
+        found = el._transitions(el.read_design(s))
+    return {t.id: t.label(lang) for ts in found.values() for t in ts}
 
 
 def default_cycle_month(app: AppSession, today: date | None = None) -> str:
@@ -54,9 +63,10 @@ class Addable:
         return f"{self.no} {self.name} · {self.move}"
 
 
-def addable_candidates(app: AppSession, cycle_id: int) -> list[Addable]:
+def addable_candidates(app: AppSession, cycle_id: int, lang: str = "zh") -> list[Addable]:
     """Everyone the actor may see, still employed, with a move of the cycle out of their level,
-    not added by hand before, by 工号 (the screen also leaves out whom the rules already list)."""
+    not added by hand before, by 工号 (the screen also leaves out whom the rules already list);
+    the moves named in ``lang``."""
     from core.model import CycleCandidate, Employee, ReviewCycle
     from core.services.archive.employees import visible_ids
     from core.services.promotion.cycles import find_cycle
@@ -87,7 +97,7 @@ def addable_candidates(app: AppSession, cycle_id: int) -> list[Addable]:
         for t in sorted(moves.get(level_id, []), key=lambda t: t.id):
             if (allowed and t.id not in allowed) or (employee_id, t.id) in added:
                 continue
-            found.append(Addable(employee_id, no, name, t.id, t.label()))
+            found.append(Addable(employee_id, no, name, t.id, t.label(lang)))
     return found
 
 

@@ -125,12 +125,13 @@ def _row(c: CycleCandidateRow, total: float | None) -> ReviewRow:
     )
 
 
-def review_rows(app: AppSession, cycle_id: int | str) -> list[ReviewRow]:
-    """The cycle's candidates as the review screen lists them. The total is the one the detail
-    panel shows: the case's, or without a case today's evaluation (list and panel never differ)."""
+def review_rows(app: AppSession, cycle_id: int | str, lang: str = "zh") -> list[ReviewRow]:
+    """The cycle's candidates as the review screen lists them, their moves named in ``lang``. The
+    total is the one the detail panel shows: the case's, or without a case today's evaluation
+    (list and panel never differ)."""
     rows = []
     cycle = get_cycle(app, cycle_id)
-    for c in cycle_candidates(app, cycle_id):
+    for c in cycle_candidates(app, cycle_id, lang):
         if c.case_id is not None:
             total = case_service.view_case(app, c.case_id).evaluation.get("total")
             rows.append(_row(c, total))

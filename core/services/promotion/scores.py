@@ -388,13 +388,16 @@ class ScoreSheet:
     rows: tuple[SheetRow, ...]
 
 
-def score_sheet(app: AppSession, cycle_id: int, rater: str | None = None) -> ScoreSheet:
-    """The cycle's candidates × the ability and potential items of their transition's template."""
+def score_sheet(
+    app: AppSession, cycle_id: int, rater: str | None = None, lang: str = "zh"
+) -> ScoreSheet:
+    """The cycle's candidates × the ability and potential items of their transition's template
+    (the moves named in ``lang``)."""
     from core.services.promotion.cycles import cycle_candidates
 
     actor = app.actor
     require(actor, Perm.VIEW_ELIGIBILITY)
-    candidates = cycle_candidates(app, cycle_id)
+    candidates = cycle_candidates(app, cycle_id, lang)
     with app.read() as s:
         cycle = s.get(ReviewCycle, cycle_id)
         assert cycle is not None

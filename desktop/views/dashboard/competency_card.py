@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from core.services import dashboard as db
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 
 
 def gap_title(gap: db.CompetencyGap) -> str:
@@ -88,7 +88,7 @@ class CompetencyGapView(QWidget):
             self.sentence.setText(tr("通道里还没有设定能力要求的职级。"))
             return
         self.sentence.setText(gap.sentence.text())
-        below = "、".join(gap.below)
+        below = listed(gap.below)
         for column, text in enumerate(
             (tr("能力"), tr("要求"), tr("达到 / {below}人数").format(below=below), "", "")
         ):
@@ -109,9 +109,9 @@ class CompetencyGapView(QWidget):
             bar.setMaximumHeight(18)
             bar.setToolTip(
                 tr("达到：{reached}；未达到：{short}；未评价：{unrated}").format(
-                    reached="、".join(p.name for p in need.reached) or tr("无"),
-                    short="、".join(p.name for p in need.short) or tr("无"),
-                    unrated="、".join(p.name for p in need.unrated) or tr("无"),
+                    reached=listed(p.name for p in need.reached) or tr("无"),
+                    short=listed(p.name for p in need.short) or tr("无"),
+                    unrated=listed(p.name for p in need.unrated) or tr("无"),
                 )
             )
             self.grid.addWidget(bar, row, 2)

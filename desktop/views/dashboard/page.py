@@ -363,10 +363,7 @@ class TrackPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(2)
-        one = "one" if track.headcount == 1 else None  # "1 person", not "1 people"
-        title = QLabel(
-            tr("{track}（{count}人）", one).format(track=track.track, count=track.headcount)
-        )
+        title = QLabel(tr("{track}（{count}人）", track=track.track, count=track.headcount))
         title.setStyleSheet("font-weight: bold; color: #343a40;")
         layout.addWidget(title)
         chart = _chart()
@@ -436,7 +433,7 @@ class TrackPanel(QWidget):
         name.setToolTip(lv.sentence.text())
         line.addWidget(name)
         count = _link(
-            tr("{n}人", "one" if lv.headcount == 1 else None).format(n=lv.headcount),
+            tr("{n}人", n=lv.headcount),
             lambda: page.show_people(lv.level_id, PEOPLE),
             names(lv.people),
         )
@@ -607,9 +604,7 @@ class DashboardPage(QWidget):
         card = self.pipeline
         card.clear()
         if found.gaps:
-            gaps = QLabel(
-                tr("梯队缺口 {n} 处（红色标出；点击查看最接近的人）").format(n=len(found.gaps))
-            )
+            gaps = QLabel(tr("梯队缺口 {n} 处（红色标出；点击查看最接近的人）", n=len(found.gaps)))
             gaps.setObjectName("gap-banner")
             gaps.setToolTip("\n".join(g.message.text() for g in found.gaps))
             gaps.setWordWrap(True)
@@ -726,8 +721,10 @@ class DashboardPage(QWidget):
                 "<br><span style='color:#495057'>"
                 + captioned(
                     bracketed(title, f"{t.first} – {t.last}"),
-                    tr("离职 {n} 人 ÷ 平均在岗 {avg} 人").format(
-                        n=t.separations, avg=f"{t.avg_headcount:.2f}"
+                    tr(
+                        "离职 {n} 人 ÷ 平均在岗 {avg} 人",
+                        n=t.separations,
+                        avg=f"{t.avg_headcount:.2f}",
                     ),
                 )
                 + "</span>"
@@ -744,7 +741,8 @@ class DashboardPage(QWidget):
         leavers.setObjectName("leavers")
         card.body_layout.addWidget(leavers)
         hires = QLabel(
-            tr("近12个月入职 {n} 人；晋升 {p} 人次，转岗 {t} 人次").format(
+            tr(
+                "近12个月入职 {n} 人；晋升 {p} 人次，转岗 {t} 人次",
                 n=len(flow.hires),
                 p=sum(len(p.promotions) for p in found.promotions),
                 t=sum(len(p.transfers) for p in found.promotions),
@@ -785,9 +783,7 @@ class DashboardPage(QWidget):
         card = self.cases
         card.clear()
         days = (
-            tr("平均 {avg} 天，最长 {max} 天").format(
-                avg=f"{cases.avg_days:g}", max=f"{cases.max_days:g}"
-            )
+            tr("平均 {avg} 天，最长 {max} 天", avg=f"{cases.avg_days:g}", max=f"{cases.max_days:g}")
             if cases.avg_days is not None and cases.max_days is not None
             else tr("还没有已决定的申请")
         )
@@ -807,7 +803,7 @@ class DashboardPage(QWidget):
                     name=c.name, move=c.move, waiting=waiting_text(c.days_waiting)
                 )
             )
-            line.setToolTip(tr("已等待 {days} 天").format(days=f"{c.days_waiting:.1f}"))
+            line.setToolTip(tr("已等待 {days} 天", days=f"{c.days_waiting:.1f}"))
             line.setStyleSheet("color: #c92a2a;" if c.days_waiting > 2 else "")
             card.body_layout.addWidget(line)
         if cases.per_cycle:

@@ -32,8 +32,8 @@ from core.domain.metrics import ACHIEVEMENT_TYPES
 from core.i18n import current_language
 from core.services.archive.records import RELATIONS, AchievementInput, FeedbackInput, TrainingInput
 from core.services.archive.stores import PLATFORMS
-from desktop.i18n import tr
-from desktop.viewmodels.archive_vm import ArchiveViewModel
+from desktop.i18n import listed, tr
+from desktop.viewmodels.archive_vm import ArchiveViewModel, relation_text
 from desktop.views import files
 from desktop.views.focus import TextBox
 
@@ -196,7 +196,7 @@ class AchievementDialog(EntryDialog):
     def add_evidence(self, paths: list[Path]) -> None:
         self.evidence.extend(paths)
         if self.evidence:
-            self.evidence_button.setText("、".join(p.name for p in self.evidence))
+            self.evidence_button.setText(listed(p.name for p in self.evidence))
 
     def submit(self) -> bool:
         data = AchievementInput(
@@ -220,7 +220,7 @@ class FeedbackDialog(EntryDialog):
         self.vm = vm
         self.relation = QComboBox()
         for relation in RELATIONS:
-            self.relation.addItem(tr(relation), relation)
+            self.relation.addItem(relation_text(relation), relation)
         self.day = date_edit()
         # 评价人: a colleague from the archive, a name typed in (e.g. a customer or someone
         # outside the company), or left empty for the person entering it.

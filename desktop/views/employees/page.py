@@ -549,7 +549,7 @@ class EmployeesPage(QWidget):
         job = self._run_export(lambda _progress: self.list_vm.export_roster(path, ids))
         job.succeeded.connect(
             lambda count: self.count.setText(
-                tr("已导出 {count} 人到 {file}").format(count=count, file=path.name)
+                tr("已导出 {count} 人到 {file}", count=count, file=path.name)
             )
         )
         return job

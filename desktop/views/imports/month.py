@@ -187,7 +187,7 @@ class ImportMonthDialog(QDialog):
 
     def start(self, paths: list[Path]) -> None:
         self.stack.setCurrentIndex(READING)
-        self.reading_label.setText(tr("正在读取 {n} 项…").format(n=len(paths)))
+        self.reading_label.setText(tr("正在读取 {n} 项…", n=len(paths)))
         self.reading_bar.setValue(0)
         self.reading_note.setText("")
         self.vm.read(paths)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from core.domain import months as mo
 from core.services.imports.engine import BatchRow
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels.import_history_vm import (
     BatchTableModel,
     ImportsViewModel,
@@ -237,7 +237,7 @@ class ImportsPage(QWidget):
         if refused:
             self.status.setText(
                 tr("无法导入这些文件（只支持 .xlsx、.xls、.csv）：")
-                + "、".join(p.name for p in refused)
+                + listed(p.name for p in refused)
             )
 
     # --- reacting --------------------------------------------------------------------------------
@@ -306,8 +306,11 @@ class ImportsPage(QWidget):
             lines.append(f"{tr('店铺：')}{_html(batch.store)}")
         lines += [
             f"{tr('导入人：')}{_html(batch.user_login)} · {local_time(batch)}",
-            tr("共 {rows} 行，导入 {imported} 行，跳过 {skipped} 行").format(
-                rows=batch.rows, imported=batch.imported, skipped=batch.skipped
+            tr(
+                "共 {rows} 行，导入 {imported} 行，跳过 {skipped} 行",
+                rows=batch.rows,
+                imported=batch.imported,
+                skipped=batch.skipped,
             ),
             f"{tr('月份：')}{months_text(batch.months)}",
         ]

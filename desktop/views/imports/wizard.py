@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.i18n import tr
+from desktop.i18n import listed, tr
 from desktop.viewmodels.import_tables_vm import AccountsModel, MappingTableModel
 from desktop.viewmodels.import_wizard_vm import NEW_STORE, ImportWizardViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
@@ -164,7 +164,7 @@ class FilePage(_Page):
         if refused:
             self.refused.setText(
                 tr("无法导入这些文件（只支持 .xlsx、.xls、.csv）：")
-                + "、".join(p.name for p in refused)
+                + listed(p.name for p in refused)
             )
         self.refused.setVisible(bool(refused))
         self._fill()
@@ -471,7 +471,7 @@ class MappingPage(_Page):
     def on_mapping_changed(self) -> None:
         self._open_editors()
         missing = self.vm.missing_fields()
-        self.missing.setText(tr("缺少必需的列：") + "、".join(missing) if missing else "")
+        self.missing.setText(tr("缺少必需的列：") + listed(missing) if missing else "")
         self.missing.setVisible(bool(missing))
         self.others.clear()
         for header, why in self.vm.other_columns():
@@ -804,12 +804,12 @@ class CheckPage(_Page):
         if self.dropping:
             text = tr("下一步 >")
         else:
-            text = tr("导入 {n} 行").format(n=f"{self.vm.rows_to_import():,}")
+            text = tr("导入 {n} 行", n=f"{self.vm.rows_to_import():,}")
         self.setButtonText(QWizard.WizardButton.NextButton, text)
 
     def _count(self) -> None:
         total = self.vm.rows_model.total_rows
-        self.row_count.setText(tr("共 {n} 行").format(n=f"{total:,}"))
+        self.row_count.setText(tr("共 {n} 行", n=f"{total:,}"))
 
     @Slot(int)
     def on_choice_clicked(self, choice: int) -> None:

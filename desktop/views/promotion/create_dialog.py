@@ -98,7 +98,7 @@ class CreateCasesDialog(QDialog):
         done = len(outcomes) - len(failed)
         lines = [f"{o.proposal.move}：{o.error}" for o in failed]  # the error names the person
         if done:
-            lines.insert(0, tr("已提交{n}份申请；以下未提交：").format(n=done))
+            lines.insert(0, tr("已提交{n}份申请；以下未提交：", n=done))
         self.error.setText("\n".join(lines))
 
 

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import TiduiError
-from desktop.i18n import bracketed, tr
+from desktop.i18n import bracketed, listed, tr
 from desktop.viewmodels.promotion_review_vm import ReviewViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import RecordTableModel
@@ -259,7 +259,7 @@ class DetailPanel(QWidget):
         if not files:
             self.box.addWidget(_label(tr("无"), color="#424242"))
         else:
-            links = _label("、".join(f"<a href='{i}'>{html.escape(name)}</a>" for i, name in files))
+            links = _label(listed(f"<a href='{i}'>{html.escape(name)}</a>" for i, name in files))
             links.setObjectName("evidence-links")
             links.setTextFormat(Qt.TextFormat.RichText)
             links.setTextInteractionFlags(

@@ -91,7 +91,7 @@ class ReportPreviewDialog(QDialog):
     def _show(self, pdf: bytes) -> None:
         load_pdf(self.document, pdf, self._keep)
         pages = self.document.pageCount()
-        self.status.setText(tr("共 {n} 页", "one" if pages == 1 else None).format(n=pages))
+        self.status.setText(tr("共 {n} 页", n=pages))
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)
 

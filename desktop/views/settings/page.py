@@ -103,7 +103,7 @@ class CompanyTab(QWidget):
         self.name = QLineEdit()
         self.currency = QComboBox()
         for code, label in (("CNY", "人民币 CNY ¥"), ("HKD", "港币 HKD"), ("USD", "美元 USD $")):
-            self.currency.addItem(label, code)
+            self.currency.addItem(tr(label), code)
         self.language = QComboBox()
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")

@@ -54,7 +54,7 @@ def test_a_bad_ladder_file_exits_1_with_one_clear_line(tmp_path: Path) -> None:
     out = run_cli("--lang", "en", "ladder", "import", str(target), str(bad), env=ENV)
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
-        "Cannot import bad.json: 1 problem(s) found; the ladder was not changed. "
+        "Cannot import bad.json: 1 problem found; the ladder was not changed. "
         "First: tracks[1].name: must not be empty"
     ]
 

@@ -150,7 +150,7 @@ def test_ready_and_nearly_successors_and_the_sentence(company_home: AppSession) 
         "运营专员：2人；1名运营助理达到运营专员标准，另有1名接近达标"
     )
     assert specialist.sentence.text("en").startswith(
-        "运营专员 level: 2 people; 1 运营助理 meet the criteria for 运营专员"
+        "运营专员 level: 2 people; 1 运营助理 meets the criteria for 运营专员"
     )
     assert levels["运营助理"].sentence.text("zh") == "运营助理：2人"  # an entry level
 
