@@ -2,22 +2,29 @@
 
 Computed in the background from the same batch evaluation as the 达标名单, and again whenever
 data changes, so the 员工档案 list shows 已达标 / 接近达标 beside each name without going stale.
+A person with a promotion case under way shows the case instead (审批中→运营主管, 已公示→…): once
+a case exists, "接近→运营主管" beside someone already decided for it told the wrong story.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from core.domain import cases as dc
 from core.domain.rules import Readiness
 from core.permissions import Perm
 from core.progress import Progress
 from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import EligibilityList
+from core.services.promotion import cases
+from core.services.promotion.cases import CaseSummary
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import transition_ends
+from desktop.viewmodels.promotion_case_vm import state_text
 from desktop.viewmodels.session_vm import SessionViewModel
 
 _RANK = {Readiness.READY: 2, Readiness.NEARLY: 1, Readiness.NOT_READY: 0}
@@ -46,6 +53,18 @@ def badges_of(found: EligibilityList) -> dict[int, Badge]:
         if candidate.person.id not in best or key > best[candidate.person.id][0]:
             best[candidate.person.id] = (key, Badge(label, 2 - rank))
     return {pid: badge for pid, (_, badge) in best.items()}
+
+
+def case_badges(summaries: Sequence[CaseSummary]) -> dict[int, Badge]:
+    """employee id -> their newest case still under way (open, awaiting the decision, or
+    published before its effective date); closed ones (驳回, 撤回, 已生效) leave the readiness."""
+    found: dict[int, Badge] = {}
+    for summary in summaries:  # newest first: the first seen is the one shown
+        if summary.employee_id in found or dc.CaseState(summary.state) not in dc.ACTIVE_STATES:
+            continue
+        text = tr("{state}→{to}").format(state=state_text(summary.state), to=summary.to_label)
+        found[summary.employee_id] = Badge(text, 0)
+    return found
 
 
 class ReadinessBadgesViewModel(QObject):
@@ -82,7 +101,8 @@ class ReadinessBadgesViewModel(QObject):
         app = self.session_vm.app
 
         def work(progress: Progress) -> dict[int, Badge]:
-            return badges_of(eligibility.eligibility_list(app, progress=progress))
+            found = badges_of(eligibility.eligibility_list(app, progress=progress))
+            return {**found, **case_badges(cases.list_cases(app))}
 
         job = self._runner.start(work)
         self.destroyed.connect(job.cancel)  # gone mid-run: stop computing for nobody
