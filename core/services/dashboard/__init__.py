@@ -33,7 +33,8 @@ here, from plain rows, with its formula written down (and in the README):
   ``promotion.cases.list_cases``); average and maximum over the decided cases; open cases are
   those submitted / in review / returned / approved and not decided, each with the days since
   its last step (or its submission).
-* **9-box** 9宫格 from the latest review cycle's scores (latest ``as_of``, then newest; without a
+* **9-box** 9宫格 from the latest review cycle's scores (latest ``as_of``, then newest, of the
+  cycles anyone visible was scored in, so a cycle just opened does not empty it; without a
   cycle the latest 评审周期 named in the scores): performance = the KPI part of the evaluation
   (the mean attainment × 100, as of M, of the KPI criteria of the person's first promotion
   transition, as ``promotion.scores.evaluate`` scores it; without KPI criteria its performance

@@ -1,4 +1,4 @@
-"""The 9宫格 from the latest review cycle's scores.
+"""The 9宫格 from the latest review cycle's scores (the latest with any).
 
 Formulas: see the package docstring (core/services/dashboard/__init__.py)."""
 
@@ -23,14 +23,23 @@ from core.services.eligibility.readiness import evaluation_scores
 
 
 def _latest_period(session: Session, scope: set[int] | None) -> tuple[str | None, str | None]:
-    """(period name, as-of month) of the latest review cycle, else of the latest scores."""
-    cycle = session.scalars(
+    """(period name, as-of month) of the latest review cycle with scores for anyone in
+    ``scope`` (a cycle just opened, nobody rated yet, would empty the 9宫格 for everyone), else
+    of the latest cycle, else of the latest scores."""
+    cycles = session.scalars(
         select(ReviewCycle).order_by(
             ReviewCycle.as_of.desc(), ReviewCycle.created_at.desc(), ReviewCycle.id.desc()
         )
-    ).first()
-    if cycle is not None:
-        return cycle.name, cycle.as_of
+    ).all()
+    if cycles:
+        rated: set[str] = set()
+        for employee_id, period in session.execute(
+            select(ScoreEntry.employee_id, ScoreEntry.period).distinct()
+        ):
+            if scope is None or employee_id in scope:
+                rated.add(period)
+        scored = next((c for c in cycles if c.name in rated), cycles[0])
+        return scored.name, scored.as_of
     latest: dict[str, tuple[date, int]] = {}
     for employee_id, period, scored_on, entry_id in session.execute(
         select(ScoreEntry.employee_id, ScoreEntry.period, ScoreEntry.scored_on, ScoreEntry.id)

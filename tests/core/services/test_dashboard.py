@@ -271,6 +271,13 @@ def test_nine_box_from_the_latest_cycle(company_home: AppSession) -> None:
         for e in db.dashboard(company_home, "2024-03").nine_box.entries
     }
     assert moved["E003"] == (2, 3)
+    with company_home.uow() as uow:  # a cycle just opened, nobody rated in it yet
+        uow.session.add(ReviewCycle(name="2024下半年", as_of="2024-09"))
+        uow.commit()
+    kept = db.dashboard(company_home, "2024-03").nine_box
+    assert kept.period == "2024上半年" and {e.no for e in kept.entries} == {"E007", "E003"}
+    _score(seed, ready, "2024下半年", "potential", "学习能力", 70)  # the first rating in it
+    assert db.dashboard(company_home, "2024-03").nine_box.period == "2024下半年"
 
 
 def test_company_gmv_and_live_share(company_home: AppSession) -> None:
