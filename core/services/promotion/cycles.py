@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.domain import months as mo
 from core.domain import scoring
 from core.domain.cases import ACTIVE_STATES, CaseState
-from core.domain.rules import Readiness
+from core.domain.rules import KPI_KINDS, Readiness
 from core.errors import ValidationError
 from core.model import CycleCandidate, Employee, PromotionCase, ReviewCycle
 from core.permissions import Perm, require
@@ -206,6 +206,7 @@ class CycleCandidateRow:
     case_id: int | None = None
     case_state: str | None = None
     waiting_for: str | None = None
+    typed_performance: bool = False  # no KPI rule scores the move: its performance is typed
 
 
 def add_candidate(app: AppSession, cycle_id: int, employee_id: int, transition_id: int) -> None:
@@ -355,6 +356,7 @@ def cycle_candidates(
                 info[0] if info else None,
                 info[1] if info else None,
                 info[2] if info else None,
+                typed_performance=not any(r.kind in KPI_KINDS for r in c.transition.rules),
             )
         )
     listed = {(r.employee_id, r.transition_id) for r in rows}

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain import scoring
-from core.domain.rules import CriterionResult
+from core.domain.rules import KPI_KINDS, CriterionResult
 from core.errors import PermissionDenied, ValidationError
 from core.i18n import Message
 from core.model import Employee, ReviewCycle, ScoreEntry
@@ -32,6 +32,20 @@ from core.services.archive.employees import visible_ids
 from core.session import Actor, AppSession
 
 SCORED_PARTS = ("ability", "potential")
+# A move without KPI rules has its performance typed (the KPI attainment cannot give it): its
+# template's performance items, or, when the part has none, this one item, entered by HR or the
+# owner. Before, only an imported spreadsheet could enter it, and "评估总分≥85" stayed unmet.
+TYPED_PERFORMANCE = scoring.RubricItem("年度绩效", 100.0, (), (Role.HR.value,))
+
+
+def typed_performance(transition: Any) -> tuple[scoring.RubricItem, ...]:
+    """The performance items typed for ``transition`` (none when its KPI rules score it)."""
+    if any(spec.kind in KPI_KINDS for spec in transition.rules):
+        return ()
+    part = transition.template.part("performance")
+    if part is None:
+        return ()
+    return part.items or (TYPED_PERFORMANCE,)
 
 
 @dataclass(frozen=True)
@@ -232,7 +246,8 @@ def _item_spec(
         found = transition.template.part(part)
         if found is None:
             continue
-        for candidate in found.items:
+        items = found.items or (typed_performance(transition) if part == "performance" else ())
+        for candidate in items:
             if candidate.name == item:
                 return candidate
     raise ValidationError("case.score.unknown_item", field="item", part=part, item=item)
@@ -391,8 +406,8 @@ class ScoreSheet:
 def score_sheet(
     app: AppSession, cycle_id: int, rater: str | None = None, lang: str = "zh"
 ) -> ScoreSheet:
-    """The cycle's candidates × the ability and potential items of their transition's template
-    (the moves named in ``lang``)."""
+    """The cycle's candidates × the ability and potential items of their transition's template,
+    and the typed performance of a move without KPI rules (the moves named in ``lang``)."""
     from core.services.promotion.cycles import cycle_candidates
 
     actor = app.actor
@@ -416,9 +431,13 @@ def score_sheet(
                 entries[c.employee_id] = period_entries(s, c.employee_id, cycle.name)
             cells: dict[tuple[str, str], SheetCell] = {}
             for part in c.template.parts:
-                if part.key not in SCORED_PARTS:
+                if part.key in SCORED_PARTS:
+                    items = part.items
+                elif part.key == "performance" and c.typed_performance:
+                    items = part.items or (TYPED_PERFORMANCE,)
+                else:
                     continue
-                for item in part.items:
+                for item in items:
                     key = (part.key, item.name)
                     columns.setdefault(
                         key,
@@ -452,6 +471,6 @@ def score_sheet(
             rows.append(
                 SheetRow(c.employee_id, c.no, c.name, c.transition_id, c.transition, ends, cells)
             )
-    order = {p: i for i, p in enumerate(SCORED_PARTS)}
+    order = {p: i for i, p in enumerate((*SCORED_PARTS, "performance"))}  # typed last
     ordered = sorted(columns.values(), key=lambda col: order.get(col.part, 9))
     return ScoreSheet(cycle_id, cycle.name, cycle.state == "open", me, tuple(ordered), tuple(rows))

@@ -293,6 +293,28 @@ def test_scores_of_several_raters_are_averaged_with_their_spread(owner: AppSessi
     assert row.cells[("ability", "团队协作")].count == 1
 
 
+def test_the_performance_of_a_move_without_kpi_rules_is_typed_in_the_grid(
+    owner: AppSession,
+) -> None:
+    cycle = cycles.get_cycle(owner, CYCLE)
+    hr = as_user(owner, "hr")
+    li, chen = emp_id(owner, "E002"), emp_id(owner, "E004")
+    sheet = scores.score_sheet(hr, cycle.id)
+    assert sheet.columns[-1].part == "performance"  # after the rated 能力 and 潜力 items
+    li_row = next(r for r in sheet.rows if r.employee_id == li)  # 运营主管 → 运营总监: no KPI
+    typed = li_row.cells[("performance", "年度绩效")]
+    assert (typed.average, typed.count, typed.editable) == (82, 1, True)  # 王芳's, imported
+    chen_row = next(r for r in sheet.rows if r.employee_id == chen)  # her KPI rules score it
+    assert ("performance", "年度绩效") not in chen_row.cells
+    scores.enter_score(hr, scores.ScoreTarget(cycle.id, li, "performance", "年度绩效"), 88)
+    with owner.read() as s:
+        entries = scores.period_entries(s, li, CYCLE)
+    assert sorted(e[3] for e in entries if e[0] == "performance") == [82, 88]
+    with pytest.raises(ValidationError) as err:  # 陈静's performance is her KPI attainment
+        scores.enter_score(hr, scores.ScoreTarget(cycle.id, chen, "performance", "年度绩效"), 90)
+    assert err.value.code == "case.score.unknown_item"
+
+
 def test_a_supervisor_rates_only_their_own_team(owner: AppSession) -> None:
     cycle = cycles.get_cycle(owner, CYCLE)
     lina = as_user(owner, "lina")
