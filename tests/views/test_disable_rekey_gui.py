@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -36,7 +37,13 @@ def test_disabling_a_user_shows_the_new_recovery_key_once(
     page.tabs.setCurrentIndex(1)
     tab = page.users_tab
     tab.table.selectRow(1)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    defaults: list[object] = []
+
+    def question(*args: object) -> QMessageBox.StandardButton:
+        defaults.append(args[-1])  # the button Enter presses
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     shown: list[recovery_key_dialog.RecoveryKeyDialog] = []
 
     def exec_(dialog: recovery_key_dialog.RecoveryKeyDialog) -> int:
@@ -51,6 +58,7 @@ def test_disabling_a_user_shows_the_new_recovery_key_once(
 
     monkeypatch.setattr(recovery_key_dialog.RecoveryKeyDialog, "exec", exec_)
     tab.on_disable_clicked()
+    assert defaults == [QMessageBox.StandardButton.No]  # an Enter too soon disables nobody
     assert len(shown) == 1
     new_key = page.vm.new_recovery_key
     assert new_key and new_key != first_key
@@ -61,3 +69,39 @@ def test_disabling_a_user_shows_the_new_recovery_key_once(
     open_with_recovery_key(app.file.path, new_key).close()
     with pytest.raises(auth.UnknownUser):
         auth.log_in(app.file.path, "hr1", "hr-pass-123")
+
+
+def test_my_password_changes_with_enter_and_a_wrong_current_one_is_named(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from tests.conftest import OWNER_PASSWORD
+
+    app, _key = make_company(tmp_path)
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("settings")
+    page = window.page("settings")
+    from desktop.views.settings.page import SettingsPage
+
+    assert isinstance(page, SettingsPage)
+    errors: list[str] = []
+    page.vm.error_raised.connect(errors.append)
+    page.vm.error_raised.disconnect(page.on_error)
+    told: list[str] = []
+    page.vm.info.connect(told.append)
+    page.vm.info.disconnect(page.on_info)  # no modal box in a test
+    tab = page.account_tab
+    for edit, text in ((tab.old, "not-my-pass"), (tab.new, "new-pass-456"), (tab.repeat, "")):
+        edit.setText(text)
+    qtbot.keyClick(tab.old, Qt.Key.Key_Return)  # Enter moves on, field by field
+    assert tab.new.hasFocus() or not window.isActiveWindow()
+    tab.repeat.setText("new-pass-456")
+    qtbot.keyClick(tab.repeat, Qt.Key.Key_Return)  # and in the last one changes the password
+    assert errors == ["当前密码不正确。"]  # not "用户名或密码不正确": who is logged in is known
+    tab.old.setText(OWNER_PASSWORD)
+    qtbot.keyClick(tab.repeat, Qt.Key.Key_Return)
+    assert errors == ["当前密码不正确。"] and tab.old.text() == ""  # changed, the fields cleared
+    assert told and "密码已修改" in told[0]
+    window.allow_close()
+    app.close(backup=False)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.passwords import login_problems, problems
-from core.errors import NotFound, ValidationError
+from core.errors import NotFound, ValidationError, WrongPassword
 from core.i18n import Message
 from core.model import Employee, FileMeta, User
 from core.permissions import Perm, Role, require
@@ -157,7 +157,10 @@ def reset_password(app: AppSession, login: str, new_password: str) -> None:
 def change_own_password(app: AppSession, old_password: str, new_password: str) -> None:
     """Anyone may change their own password, proving the old one first."""
     _raise_first(problems(new_password))
-    _key, seed = app.file.keyfile.open_slot(app.actor.login, old_password)
+    try:
+        _key, seed = app.file.keyfile.open_slot(app.actor.login, old_password)
+    except WrongPassword:  # the one who asks is logged in: "用户名或密码不正确" misled
+        raise ValidationError("auth.current_password_wrong", field="old_password") from None
     after: dict[str, object] = {"login": app.actor.login}
     if seed is None:  # cannot happen after a log-in (auth gives every account a key)
         seed = new_seed()

@@ -275,6 +275,8 @@ class UsersTab(QWidget):
                 tr("停用 {login}？此账号将无法再打开档案。").format(login=row.login)
                 + "\n"
                 + tr("档案会换用新的密钥，旧的恢复密钥随之作废；之后会显示新的恢复密钥。"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,  # an Enter too soon disables nobody
             )
             if answer == QMessageBox.StandardButton.Yes and self.vm.set_disabled(row.login, True):
                 from desktop.views.settings.recovery_key_dialog import RecoveryKeyDialog
@@ -308,6 +310,10 @@ class AccountTab(QWidget):
         form.addRow(tr("新密码"), self.new)
         form.addRow(tr("再次输入"), self.repeat)
         form.addRow("", self.save_button)
+        # Enter moves on to the next field, and in the last one changes the password
+        self.old.returnPressed.connect(self.new.setFocus)
+        self.new.returnPressed.connect(self.repeat.setFocus)
+        self.repeat.returnPressed.connect(self.on_save_clicked)
         # a setting of this PC: the open file locks itself after so many idle minutes
         self.auto_lock = QSpinBox()
         self.auto_lock.setRange(0, 240)
@@ -464,6 +470,8 @@ class BackupTab(QWidget):
             tr("用备份 {name} 替换当前档案？").format(name=backup.name)
             + "\n\n"
             + tr("当前档案会先另存一份备份；恢复后档案重新打开，备份之后的改动不在其中。"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
