@@ -248,7 +248,7 @@ class ImportsViewModel(QObject):
                 {
                     "batch": result.batch_id,
                     "file": result.file_name,
-                    "removed": result.removed,
+                    "rows": result.rows,
                     "restored": result.restored,
                 },
             ).text()

@@ -390,7 +390,7 @@ def test_history_lists_and_undoes_in_the_background(
     assert "21" in vm.undo_question(batch)
     with qtbot.waitSignal(vm.undone, timeout=TIMEOUT) as undone:
         vm.undo(batch.id)
-    assert "删除 21 条" in undone.args[0]
+    assert "删除它导入的 21 行" in undone.args[0]
     assert model.index(model.row_of(batch.id), BatchTableModel.COL_STATE).data() == "已撤销"
     with qtbot.waitSignal(vm.failed, timeout=TIMEOUT) as failed:
         vm.undo(batch.id)
@@ -421,6 +421,24 @@ def test_template_rows_the_archive_would_refuse_show_before_commit(
     from core.services.imports import engine as imports
 
     assert len(imports.list_batches(session.app)) == 2  # the check wrote nothing
+
+
+def test_undoing_an_order_export_says_the_same_count_it_asked_about(
+    qtbot: QtBot, session: SessionViewModel
+) -> None:
+    from core.services.imports import engine as imports
+
+    orders = imports.import_file(session.app, TAOBAO)  # its closed orders are kept, uncounted
+    vm = ImportsViewModel(session)
+    vm.refresh()
+    batch = vm.model.batch_at(vm.model.row_of(orders.batch_id or 0))
+    assert batch is not None
+    asked = f"将删除它导入的 {batch.imported} 行数据"
+    assert asked in vm.undo_question(batch)
+    with qtbot.waitSignal(vm.undone, timeout=TIMEOUT) as undone:
+        vm.undo(batch.id)
+    # the audit saw 删除…208 行 asked and 删除 220 条 answered: the 12 closed orders counted too
+    assert f"删除它导入的 {batch.imported} 行" in undone.args[0]
 
 
 def test_the_mapping_samples_read_as_they_will_be_imported(

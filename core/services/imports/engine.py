@@ -1178,6 +1178,7 @@ class UndoResult:
     file_name: str
     removed: int  # facts (or template rows) taken away
     restored: int  # older facts brought back
+    rows: int = 0  # the rows the batch imported, as its history and the undo question count them
 
 
 def undo_import(app: AppSession, batch_id: int) -> UndoResult:
@@ -1247,7 +1248,7 @@ def undo_import(app: AppSession, batch_id: int) -> UndoResult:
             after={"removed": removed, "restored": restored},
         )
         uow.commit()
-        return UndoResult(batch_id, batch.file_name, removed, restored)
+        return UndoResult(batch_id, batch.file_name, removed, restored, batch.imported)
 
 
 # --- history -----------------------------------------------------------------------------------
