@@ -114,6 +114,21 @@ def window_at_1366(qtbot: Any, app: AppSession) -> Any:
     return window
 
 
+def settings_window(qtbot: Any, app: AppSession) -> tuple[Any, Any]:
+    """The main window on ``app`` showing its 设置 page: (window, SettingsPage)."""
+    from desktop.viewmodels.session_vm import SessionViewModel
+    from desktop.views.main_window import MainWindow
+    from desktop.views.settings.page import SettingsPage
+
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    return window, page
+
+
 def shot(widget: QWidget, name: str) -> Path:
     """Save a screenshot for a human to look at (test-screenshots/, not committed)."""
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -12,7 +12,7 @@ from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.main_window import MainWindow
 from tests.conftest import make_company
-from tests.views.conftest import shot
+from tests.views.conftest import settings_window, shot
 
 pytestmark = pytest.mark.gui
 
@@ -43,13 +43,7 @@ def test_the_minutes_are_set_in_my_account_and_zero_never_locks(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     app, _ = make_company(tmp_path)
-    window = MainWindow(SessionViewModel(app))
-    qtbot.addWidget(window)
-    window.show_page("settings")
-    page = window.page("settings")
-    from desktop.views.settings.page import SettingsPage
-
-    assert isinstance(page, SettingsPage)
+    window, page = settings_window(qtbot, app)
     spin = page.account_tab.auto_lock
     assert spin.value() == 10
     spin.setValue(0)

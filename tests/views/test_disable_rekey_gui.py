@@ -14,7 +14,7 @@ from core.storage.company_file import open_with_recovery_key
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.main_window import MainWindow
 from tests.conftest import make_company
-from tests.views.conftest import shot
+from tests.views.conftest import settings_window, shot
 
 pytestmark = pytest.mark.gui
 
@@ -77,14 +77,7 @@ def test_my_password_changes_with_enter_and_a_wrong_current_one_is_named(
     from tests.conftest import OWNER_PASSWORD
 
     app, _key = make_company(tmp_path)
-    window = MainWindow(SessionViewModel(app))
-    qtbot.addWidget(window)
-    window.show()
-    window.show_page("settings")
-    page = window.page("settings")
-    from desktop.views.settings.page import SettingsPage
-
-    assert isinstance(page, SettingsPage)
+    window, page = settings_window(qtbot, app)
     errors: list[str] = []
     page.vm.error_raised.connect(errors.append)
     page.vm.error_raised.disconnect(page.on_error)
