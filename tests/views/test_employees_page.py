@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -350,6 +351,20 @@ def test_roster_export_writes_what_the_list_shows_or_the_selection(
     assert exported("chosen.xlsx") == [model.row_at(1).no, model.row_at(4).no]  # type: ignore[union-attr]
 
 
+def _sun_feedback(qtbot: QtBot, company: AppSession) -> tuple[Any, Any, int]:
+    """孙悦 (E006) in the archive and a feedback dialog for her: (page, dialog, her id)."""
+    from desktop.views.employees.dialogs import FeedbackDialog
+
+    emp = employees.create_employee(
+        company, employees.EmployeeInput(no="E006", name="孙悦", hire_date=date(2023, 3, 1))
+    )
+    page = make_page(qtbot, company)
+    page.show_employee(emp)
+    dialog = FeedbackDialog(page.archive_vm, page)
+    qtbot.addWidget(dialog)
+    return page, dialog, emp
+
+
 def test_feedback_names_its_rater_a_colleague_or_a_typed_name(
     qtbot: QtBot, company: AppSession
 ) -> None:
@@ -358,13 +373,7 @@ def test_feedback_names_its_rater_a_colleague_or_a_typed_name(
     peer = employees.create_employee(
         company, employees.EmployeeInput(no="E004", name="陈静", hire_date=date(2022, 3, 1))
     )
-    emp = employees.create_employee(
-        company, employees.EmployeeInput(no="E006", name="孙悦", hire_date=date(2023, 3, 1))
-    )
-    page = make_page(qtbot, company)
-    page.show_employee(emp)
-    dialog = FeedbackDialog(page.archive_vm, page)
-    qtbot.addWidget(dialog)
+    page, dialog, emp = _sun_feedback(qtbot, company)
     labels = [dialog.rater.itemText(i) for i in range(dialog.rater.count())]
     assert "E004 陈静" in labels and "E006 孙悦" not in labels  # nobody rates themselves here
     dialog.relation.setCurrentIndex(dialog.relation.findData("同事"))
@@ -725,15 +734,8 @@ def test_feedback_relations_have_one_english(
     from core.services.archive.records import RELATION_CODES
     from desktop.i18n import ui_catalogue
     from desktop.viewmodels.archive_vm import relation_text
-    from desktop.views.employees.dialogs import FeedbackDialog
 
-    emp = employees.create_employee(
-        company, employees.EmployeeInput(no="E006", name="孙悦", hire_date=date(2023, 3, 1))
-    )
-    page = make_page(qtbot, company)
-    page.show_employee(emp)
-    dialog = FeedbackDialog(page.archive_vm, page)
-    qtbot.addWidget(dialog)
+    _page, dialog, _emp = _sun_feedback(qtbot, company)
     offered = {dialog.relation.itemData(i): dialog.relation.itemText(i) for i in range(4)}
     assert offered == {"上级": "Supervisor", "同事": "Peer", "下属": "Report", "自评": "Self"}
     for relation, code in RELATION_CODES.items():
