@@ -9,7 +9,7 @@ sentence beside the grid (and as the cell's tooltip); nothing is saved.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -86,14 +86,30 @@ class ScoreTable(QTableView):
         self.addAction(self.undo_action)
         model.modelReset.connect(self.on_model_reset)
 
+    def fit_score_columns(self) -> None:
+        """The score columns share what the two fixed ones leave, 64–78 px each: a move without
+        KPI rules adds a 绩效 column, and seven at 78 px scrolled sideways at 1366×768."""
+        header = self.horizontalHeader()
+        scored = range(ScoreGridModel.FIXED, self.grid.columnCount())
+        if not scored:
+            return
+        fixed = sum(header.sectionSize(c) for c in range(ScoreGridModel.FIXED))
+        room = self.viewport().width() - fixed - 2
+        width = max(64, min(78, room // len(scored)))
+        for column in scored:
+            header.resizeSection(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_score_columns()
+
     @Slot()
     def on_model_reset(self) -> None:
         header = self.horizontalHeader()
         header.resizeSection(0, 100)
         # 晋升路径: as wide as its longest line ("运营专员（店铺运营）→"), within limits
         header.resizeSection(1, max(140, min(200, self.sizeHintForColumn(1))))
-        for column in range(ScoreGridModel.FIXED, self.grid.columnCount()):
-            header.resizeSection(column, 78)
+        self.fit_score_columns()
         # a person up for several moves has them all in the 晋升路径 cell, a line each: the row
         # grows to show them whole instead of cutting the second one off with "…"
         self.resizeRowsToContents()
