@@ -212,6 +212,38 @@ def test_undo_and_redo_through_the_keyboard(qtbot: QtBot, company_home: AppSessi
     assert len(page.vm.design.tracks) == 2
 
 
+def test_undoing_every_edit_leaves_nothing_to_save(qtbot: QtBot, company_home: AppSession) -> None:
+    """Ctrl+Z back to the saved design: the page no longer says there are unsaved changes."""
+    page = _page(qtbot, company_home)
+    saved = page.vm.design
+    specialist = next(lv for lv in saved.levels if lv.title == "运营专员")
+    page.vm.select(LEVEL, specialist.id)
+    rank = page.level_form.rank
+    rank.setFocus()
+    qtbot.keyClick(rank, Qt.Key.Key_Up)
+    title = page.level_form.title
+    title.setFocus()
+    title.end(False)
+    qtbot.keyClicks(title, "B")
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    assert "有未保存的修改" in page.status_line.text()
+    assert page.save_action.isEnabled() and page.revert_action.isEnabled()
+
+    page.graph.setFocus()
+    while page.undo_action.isEnabled():
+        qtbot.keyClick(page.graph, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.vm.design == saved and not page.vm.dirty
+    assert "有未保存的修改" not in page.status_line.text()
+    assert page.status_line.text() == "没有需要保存的修改"
+    assert not page.save_action.isEnabled() and not page.revert_action.isEnabled()
+
+    # redoing one edit makes it unsaved again
+    qtbot.keyClick(
+        page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert page.status_line.text() == "有未保存的修改" and page.save_action.isEnabled()
+
+
 def test_ctrl_z_in_a_form_field_takes_back_the_change_once_its_own_typing_is_gone(
     qtbot: QtBot, company_home: AppSession
 ) -> None:

@@ -314,6 +314,10 @@ class LadderPage(QWidget):
         if dirty:
             self.status_line.setStyleSheet("color: #ef6c00;")
             self.status_line.setText(tr("有未保存的修改"))
+        elif self.status_line.text() == tr("有未保存的修改"):
+            # undone back to the saved design: the warning must not outlive the edits
+            self.status_line.setStyleSheet("color: #616161;")
+            self.status_line.setText(tr("没有需要保存的修改"))
 
     @Slot(str)
     def on_vm_saved(self, message: str) -> None:
