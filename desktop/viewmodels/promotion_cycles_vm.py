@@ -457,6 +457,21 @@ class ScoreGridModel(QAbstractTableModel):
         cell = self.cell(row, column)
         return cell is not None and cell.editable
 
+    def next_editable(self, row: int, column: int, forward: bool = True) -> tuple[int, int] | None:
+        """The editable score cell after (or before) ``(row, column)``, reading row by row, for
+        Tab and Shift+Tab; None past the last (or first) one. An invalid start (-1, -1) begins
+        at the grid's first (or last) cell."""
+        columns, cells = self.columnCount(), self.rowCount() * self.columnCount()
+        step = 1 if forward else -1
+        start = -1 if forward else cells
+        position = (start if row < 0 or column < 0 else row * columns + column) + step
+        while 0 <= position < cells:
+            found = divmod(position, columns)
+            if self.is_editable(*found):
+                return found
+            position += step
+        return None
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:

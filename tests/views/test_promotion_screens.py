@@ -289,6 +289,75 @@ def test_ctrl_z_in_the_score_grid_undoes_the_last_score_even_with_the_next_cell_
     assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == "85"
 
 
+def test_tab_in_the_score_grid_goes_only_between_score_cells(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    """Tab at the end of a row goes to the next row's first score cell, not to its read-only
+    员工 and 晋升路径 cells; Shift+Tab comes back. Past the last score cell Tab leaves the grid
+    (and Shift+Tab before the first), whether the cell was open for typing or not."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    page = open_cycles(qtbot, owner)
+    page.tabs.setCurrentWidget(page.grid)
+    grid = page.vm.grid
+    table = page.grid.table
+    rows, columns = grid.rowCount(), grid.columnCount()
+    assert rows >= 2
+
+    def editable(row: int) -> list[int]:
+        return [c for c in range(columns) if grid.is_editable(row, c)]
+
+    def at() -> tuple[int, int]:
+        return table.currentIndex().row(), table.currentIndex().column()
+
+    table.setCurrentIndex(grid.index(0, editable(0)[-1]))
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert at() == (1, editable(1)[0]) and editable(1)[0] >= grid.FIXED
+    qtbot.keyClick(table, Qt.Key.Key_Backtab)
+    assert at() == (0, editable(0)[-1])
+
+    # typing, then Tab: saved, and the next row's first score cell opens for typing
+    row = next(
+        r
+        for r in range(rows - 1)
+        if grid.index(r, editable(r)[-1]).data(Qt.ItemDataRole.EditRole) == ""
+    )
+    table.setCurrentIndex(grid.index(row, editable(row)[-1]))
+    qtbot.keyClicks(table, "8")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    worker.wait_all()
+    assert grid.index(row, editable(row)[-1]).data(Qt.ItemDataRole.EditRole) == "8"
+    assert at() == (row + 1, editable(row + 1)[0])
+    assert isinstance(QApplication.focusWidget(), QLineEdit)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+    # past the last score cell and before the first, the keyboard leaves the grid
+    last = (rows - 1, editable(rows - 1)[-1])
+    table.setCurrentIndex(grid.index(*last))
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus() and at() == last
+    table.setCurrentIndex(grid.index(0, editable(0)[0]))
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Backtab)
+    assert not table.hasFocus() and at() == (0, editable(0)[0])
+
+    # typed into the last one, Tab saves it and leaves too
+    table.setCurrentIndex(grid.index(*last))
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClicks(table, "9")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    worker.wait_all()
+    assert grid.index(*last).data(Qt.ItemDataRole.EditRole) == "9"
+    assert not table.hasFocus() and QApplication.focusWidget() is not None
+    assert not table.isAncestorOf(QApplication.focusWidget())
+
+
 def test_enter_on_a_candidate_with_a_case_opens_the_case(
     qtbot: QtBot, demo_company: AppSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -116,10 +116,34 @@ class ScoreTable(QTableView):
         if self.grid.rowCount() and self.grid.columnCount() > ScoreGridModel.FIXED:
             self.setCurrentIndex(self.grid.index(0, ScoreGridModel.FIXED))
 
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Tab and Shift+Tab go from score cell to score cell, over the read-only 员工 and
+        晋升路径 cells and into the next (previous) row; past the last (first) one, nowhere,
+        so the keyboard leaves the grid."""
+        if cursorAction in (
+            QAbstractItemView.CursorAction.MoveNext,
+            QAbstractItemView.CursorAction.MovePrevious,
+        ):
+            current = self.currentIndex()
+            forward = cursorAction == QAbstractItemView.CursorAction.MoveNext
+            found = self.grid.next_editable(current.row(), current.column(), forward)
+            return self.grid.index(*found) if found else QModelIndex()
+        return super().moveCursor(cursorAction, modifiers)
+
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         index = self.currentIndex()
         super().closeEditor(editor, hint)
         refused = (index.row(), index.column()) in self.grid.errors
+        forward = hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        if forward or hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem:
+            # Tab typed in the last score cell (Shift+Tab in the first): saved, and the
+            # keyboard leaves the grid as Tab on the cell itself does
+            last = self.grid.next_editable(index.row(), index.column(), forward) is None
+            if last and not refused:
+                QWidget.focusNextPrevChild(self, forward)
+            return
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and not refused:
             below = self.grid.index(index.row() + 1, index.column())
             if below.isValid():
