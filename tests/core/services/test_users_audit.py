@@ -66,8 +66,9 @@ def test_reset_and_change_password(company: AppSession) -> None:
     with pytest.raises(WrongPassword):
         auth.unlock_again(company, "hr1", "hr-pass-123")
     hr = auth.unlock_again(company, "hr1", "hr-pass-456")
-    with pytest.raises(WrongPassword):
+    with pytest.raises(ValidationError) as wrong:  # the one asking is logged in: no user name
         users.change_own_password(hr, "wrong-old-pass", "hr-pass-789")
+    assert wrong.value.code == "auth.current_password_wrong"
     users.change_own_password(hr, "hr-pass-456", "hr-pass-789")
     assert auth.unlock_again(company, "hr1", "hr-pass-789").actor.login == "hr1"
 
