@@ -11,6 +11,7 @@ A person listed on two moves shares one set of scores: both rows change together
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -27,7 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from core.errors import TiduiError
-from core.i18n import current_language
+from core.i18n import current_language, render
 from core.permissions import Perm
 from core.progress import Progress
 from core.services.promotion import cycles, gui_support, scores
@@ -76,6 +77,48 @@ def parse_score(text: str) -> float | None:
 
 
 # --- cycles ------------------------------------------------------------------------------------
+
+
+# "2024上半年", "2024下半年" and the English "2024 H1", "2024 H2": the names new cycles are given
+HALF_YEAR_NAME = re.compile(
+    r"^\s*(?P<year>\d{4})\s*(?:(?P<first>上半年|H1)|下半年|H2)\s*$", re.IGNORECASE
+)
+
+
+def half_year_name(year: int, half: int) -> str:
+    """The name of a half-year cycle in the UI language: 2024上半年, "2024 H2"."""
+    return (tr("{year}上半年") if half == 1 else tr("{year}下半年")).format(year=year)
+
+
+def cycle_half_year(row: CycleRow) -> tuple[int, int] | None:
+    """The half-year a cycle stands for, as (year, 1 or 2): read from a name following the
+    half-year naming, else from the month it is judged as of; None when neither says."""
+    named = HALF_YEAR_NAME.match(row.name)
+    if named:
+        return int(named.group("year")), 1 if named.group("first") else 2
+    try:
+        year, month = (int(x) for x in row.as_of.split("-")[:2])
+    except ValueError:
+        return None
+    return year, 1 if month <= 6 else 2
+
+
+def suggest_cycle_name(rows: Sequence[CycleRow], default_month: str) -> str:
+    """A name for a new cycle that no cycle has yet: the half-year after the latest cycle's, or
+    with no cycles the half-year of ``default_month`` ("2024-06")."""
+    halves = [h for h in (cycle_half_year(r) for r in rows) if h is not None]
+    if halves:
+        year, half = max(halves)
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    else:
+        year, month = (int(x) for x in default_month.split("-")[:2])
+        half = 1 if month <= 6 else 2
+    taken = {r.name.strip() for r in rows}
+    name = half_year_name(year, half)
+    while name in taken:
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+        name = half_year_name(year, half)
+    return name
 
 
 def cycle_columns() -> list[Column[CycleRow]]:
@@ -141,6 +184,7 @@ class CyclesViewModel(QObject):
         self.grid.failed.connect(self.failed)
         self.cycle_id: int | None = None
         self.error = ""
+        self.error_field = ""  # the field the last refusal of open_cycle was about
         self._job = worker.LatestJob(self)
         self._job.succeeded.connect(self._on_cycle_loaded)
         self._job.failed.connect(self.failed)
@@ -233,6 +277,26 @@ class CyclesViewModel(QObject):
     def default_month(self) -> str:
         return gui_support.default_cycle_month(self.session_vm.app)
 
+    def existing_cycles(self) -> list[CycleRow]:
+        """Every cycle as the file has it now (the list shown may not be loaded yet)."""
+        try:
+            return cycles.list_cycles(self.session_vm.app)
+        except TiduiError:
+            return list(self.cycles.rows)
+
+    def suggested_name(self, rows: Sequence[CycleRow] | None = None) -> str:
+        rows = self.existing_cycles() if rows is None else rows
+        return suggest_cycle_name(rows, self.default_month())
+
+    @staticmethod
+    def name_problem(name: str, rows: Sequence[CycleRow]) -> str:
+        """What is wrong with ``name`` for a new cycle among ``rows``, as saving would say it
+        (a name already taken); "" when nothing is seen before saving."""
+        name = name.strip()
+        if name and any(r.name == name for r in rows):
+            return render("case.cycle.duplicate", {"name": name})
+        return ""
+
     def open_cycle(
         self,
         name: str,
@@ -244,6 +308,7 @@ class CyclesViewModel(QObject):
             row = cycles.open_cycle(self.session_vm.app, name, as_of, deadline, transition_ids)
         except TiduiError as err:
             self.error = err.text()  # the dialog shows it in place
+            self.error_field = str(err.params.get("field") or "")
             return None
         self.session_vm.notify_changed(ChangeArea.CYCLES)
         return row

@@ -367,3 +367,27 @@ def test_english_cycle_screens_name_moves_across_tracks_with_english_brackets(
     assert cycle_id is not None
     chinese = [r.transition for r in cycles.cycle_candidates(owner, cycle_id) if r.no == "E004"]
     assert "运营专员（店铺运营） → 运营专员（数据运营）" in chinese
+
+
+def _cycle(name: str, as_of: str) -> cycles.CycleRow:
+    return cycles.CycleRow(0, name, as_of, None, "open", (), "demo")
+
+
+@pytest.mark.parametrize(
+    ("existing", "proposed"),
+    [
+        ([], "2024上半年"),  # none yet: the half-year of the default month
+        ([("2023下半年", "2023-12"), ("2024上半年", "2024-06")], "2024下半年"),
+        ([("2024下半年", "2024-12")], "2025上半年"),
+        ([("2024 H1", "2024-06")], "2024下半年"),  # named in English
+        ([("年中评审", "2024-06")], "2024下半年"),  # no half-year name: its month says
+        ([("年中评审", "2024-06"), ("2024下半年", "2024-06")], "2025上半年"),
+    ],
+)
+def test_a_new_cycle_is_named_for_the_half_year_after_the_latest(
+    existing: list[tuple[str, str]], proposed: str
+) -> None:
+    from desktop.viewmodels.promotion_cycles_vm import suggest_cycle_name
+
+    rows = [_cycle(name, as_of) for name, as_of in existing]
+    assert suggest_cycle_name(rows, "2024-03") == proposed

@@ -443,6 +443,47 @@ def test_a_new_cycle_is_named_for_its_half_year_in_the_ui_language(
     assert proposed in (f"{year}{name}", f"{year}{name.replace('上', '下').replace('1', '2')}")
 
 
+def test_a_new_cycle_is_offered_a_free_name_and_its_error_follows_the_name(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    """The demo has 2023下半年 and 2024上半年: the dialog offers 2024下半年 (it offered
+    2024上半年, taken). A taken name says so; renamed, the error goes, also the one saving gave."""
+    from core.services.promotion import cycles
+    from desktop.viewmodels.promotion_cycles_vm import CyclesViewModel
+    from desktop.views.promotion.cycles_page import NewCycleDialog
+
+    taken = {c.name for c in cycles.list_cycles(owner)}
+    assert {"2023下半年", "2024上半年"} <= taken
+    vm = CyclesViewModel(SessionViewModel(owner))
+    dialog = NewCycleDialog(vm)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.name.text() == "2024下半年" and dialog.name.text() not in taken
+    assert not dialog.error.text()
+
+    dialog.name.setText("2024上半年")
+    assert "2024上半年" in dialog.error.text()
+    dialog.name.setText("2024上半年复评")
+    assert not dialog.error.text()
+
+    # the refusal saving gives goes as the name is changed, too
+    dialog.existing = []  # as if the other cycle was opened after the dialog was
+    dialog.name.setText("2024上半年")
+    dialog.on_accepted()
+    assert dialog.isVisible() and "2024上半年" in dialog.error.text()
+    dialog.name.setText("2024年中")
+    assert not dialog.error.text()
+
+    # an error that is not about the name stays
+    for i in range(dialog.transitions.count()):
+        dialog.transitions.item(i).setCheckState(Qt.CheckState.Unchecked)
+    dialog.on_accepted()
+    message = dialog.error.text()
+    assert message
+    dialog.name.setText("2024年中评审")
+    assert dialog.error.text() == message
+
+
 def test_the_case_dialog_names_its_steps_whole_in_english(
     qtbot: QtBot, demo_company: AppSession
 ) -> None:

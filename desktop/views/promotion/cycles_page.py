@@ -46,9 +46,10 @@ class NewCycleDialog(QDialog):
         self.setWindowTitle(tr("新建评审周期"))
         self.name = QLineEdit()
         default = vm.default_month()
-        year, month = (int(x) for x in default.split("-"))
-        half = tr("{year}上半年") if month <= 6 else tr("{year}下半年")  # 2024下半年, "2024 H2"
-        self.name.setText(half.format(year=year))
+        self.existing = vm.existing_cycles()
+        # the half-year after the latest cycle: 2024下半年, "2024 H2"; never a name taken
+        self.name.setText(vm.suggested_name(self.existing))
+        self.name_error = False  # whether the error shown is about the name
         self.month = QComboBox()
         for i in range(-3, 24):
             choice = mo.add(default, -i)
@@ -71,6 +72,7 @@ class NewCycleDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
+        self.name.textChanged.connect(self.on_name_changed)
         deadline_row = QHBoxLayout()
         deadline_row.addWidget(self.has_deadline)
         deadline_row.addWidget(self.deadline, 1)
@@ -98,11 +100,23 @@ class NewCycleDialog(QDialog):
             return None  # every transition
         return [int(i.data(Qt.ItemDataRole.UserRole)) for i in checked]
 
+    @Slot(str)
+    def on_name_changed(self, text: str) -> None:
+        """A name already taken says so as it is typed; renamed, the name's error goes."""
+        problem = self.vm.name_problem(text, self.existing)
+        if problem:
+            self.error.setText(problem)
+            self.name_error = True
+        elif self.name_error:
+            self.error.clear()
+            self.name_error = False
+
     @Slot()
     def on_accepted(self) -> None:
         chosen = self.chosen_transitions()
         if chosen == []:
             self.error.setText(tr("请至少选择一条晋升路径。"))
+            self.name_error = False
             return
         deadline = None
         if self.has_deadline.isChecked():
@@ -111,6 +125,7 @@ class NewCycleDialog(QDialog):
         row = self.vm.open_cycle(self.name.text(), self.month.currentData(), deadline, chosen)
         if row is None:
             self.error.setText(self.vm.error)
+            self.name_error = self.vm.error_field == "name"
             return
         self.created_id = row.id
         self.accept()
