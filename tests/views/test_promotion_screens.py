@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.services.admin import auth
@@ -482,6 +482,65 @@ def test_a_new_cycle_is_offered_a_free_name_and_its_error_follows_the_name(
     assert message
     dialog.name.setText("2024年中评审")
     assert dialog.error.text() == message
+
+
+def test_leaving_the_new_case_dialog_asks_before_a_typed_reason_is_lost(
+    qtbot: QtBot, owner: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """发起晋升申请: Esc, 取消 or the window's close button with a reason typed asks first
+    (the answer No keeps the dialog and the reason); with nothing typed it closes at once."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from desktop.views.promotion import create_dialog
+    from desktop.views.promotion.create_dialog import CreateCasesDialog
+
+    answers: list[bool] = []
+    asked: list[QWidget] = []
+
+    def ask(parent: QWidget) -> bool:
+        asked.append(parent)
+        return answers.pop(0)
+
+    monkeypatch.setattr(create_dialog, "ask_discard_reason", ask)
+
+    empty = CreateCasesDialog(SessionViewModel(owner), [])
+    qtbot.addWidget(empty)
+    empty.show()
+    qtbot.waitExposed(empty)
+    empty.reason.setFocus()
+    qtbot.keyClick(empty.reason, Qt.Key.Key_Escape)
+    assert not empty.isVisible() and not asked  # nothing typed: gone, unasked
+    assert empty.result() == QDialog.DialogCode.Rejected
+
+    dialog = CreateCasesDialog(SessionViewModel(owner), [])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.reason.setFocus()
+    qtbot.keyClicks(dialog.reason, "long overdue")
+    cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+    answers[:] = [False, False, False]
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Escape)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    dialog.close()  # the window's close button
+    assert asked == [dialog] * 3 and not answers
+    assert dialog.isVisible() and dialog.reason.toPlainText() == "long overdue"
+
+    answers[:] = [True]
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+    # the real question: No is the default, and No keeps the reason
+    monkeypatch.undo()
+    seen: list[object] = []
+
+    def question(*args: object) -> QMessageBox.StandardButton:
+        seen.extend(args)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(create_dialog.QMessageBox, "question", question)
+    assert create_dialog.ask_discard_reason(dialog) is False
+    assert seen[-1] == QMessageBox.StandardButton.No
 
 
 def test_the_case_dialog_names_its_steps_whole_in_english(

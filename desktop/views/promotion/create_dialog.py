@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +21,18 @@ from desktop.viewmodels.eligibility_vm import status_text, transition_label
 from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel, Outcome, Proposal
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.focus import TextBox
+
+
+def ask_discard_reason(parent: QWidget) -> bool:
+    """Whether the user throws away the reason typed in 发起晋升申请 (tests replace this)."""
+    answer = QMessageBox.question(
+        parent,
+        tr("发起晋升申请"),
+        tr("放弃已填写的申请理由？"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class CreateCasesDialog(QDialog):
@@ -71,6 +84,12 @@ class CreateCasesDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(520, 420)
         self._show_people()
+
+    def reject(self) -> None:
+        """Esc, 取消 and the window's close button: a reason typed is not thrown away unasked."""
+        if self.reason.toPlainText().strip() and not ask_discard_reason(self):
+            return
+        super().reject()
 
     def _show_people(self) -> None:
         self.people.clear()
