@@ -12,6 +12,7 @@ from core.domain.rules import Readiness
 from core.errors import TiduiError
 from core.permissions import Perm
 from core.services.promotion import cases, cycles
+from desktop.i18n import listed, tr
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 
@@ -50,6 +51,16 @@ class CreateCasesViewModel(QObject):
     @staticmethod
     def needs_reason(proposals: Sequence[Proposal]) -> bool:
         return any(p.status is not Readiness.READY for p in proposals)
+
+    @staticmethod
+    def reason_hint(proposals: Sequence[Proposal]) -> str:
+        """Whose proposal needs a reason, by name ("有人尚未达标" read oddly for one person)."""
+        names = list(dict.fromkeys(p.name for p in proposals if p.status is not Readiness.READY))
+        if names:
+            return tr("{names}尚未达标：请写明破格申请的理由（理由会保留在申请中）。").format(
+                names=listed(names)
+            )
+        return tr("都已达标；理由可不填。") if len(proposals) > 1 else tr("已达标；理由可不填。")
 
     def create(
         self, proposals: Sequence[Proposal], cycle_id: int | None, reason: str

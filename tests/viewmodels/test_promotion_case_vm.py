@@ -343,3 +343,16 @@ def test_english_lists_use_english_separators(qtbot: QtBot, owner: AppSession) -
         i18n.install("zh")
     assert vm.total_text() == chinese
     assert observed_text("gmv_growth", [0.13, 0.14], "zh") == "13%、14%"
+
+
+def test_the_reason_hint_names_who_is_not_ready(qapp: object) -> None:
+    def person(name: str, status: Readiness) -> Proposal:
+        return Proposal(1, 1, name, "运营助理 → 运营专员", status)
+
+    hint = CreateCasesViewModel.reason_hint
+    # "有人尚未达标" read oddly for the one person proposed: she is named
+    assert hint([person("陈静", Readiness.NEARLY)]).startswith("陈静尚未达标：")
+    both = [person("陈静", Readiness.NEARLY), person("刘洋", Readiness.NOT_READY)]
+    assert hint(both).startswith("陈静、刘洋尚未达标：")
+    assert hint([person("孙悦", Readiness.READY)]) == "已达标；理由可不填。"
+    assert hint([person("孙悦", Readiness.READY)] * 2) == "都已达标；理由可不填。"

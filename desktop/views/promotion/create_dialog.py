@@ -95,11 +95,10 @@ class CreateCasesDialog(QDialog):
         self.people.clear()
         for p in self.proposals:
             self.people.addItem(f"{p.name}  {p.move}  ·  {status_text(p.status)}")
+        self.hint.setText(self.vm.reason_hint(self.proposals))
         if self.vm.needs_reason(self.proposals):
-            self.hint.setText(tr("有人尚未达标：请写明破格申请的理由（理由会保留在申请中）。"))
             self.reason.setPlaceholderText(tr("必填：为什么现在申请"))
         else:
-            self.hint.setText(tr("都已达标；理由可不填。"))
             self.reason.setPlaceholderText(tr("可选"))
 
     @Slot()
