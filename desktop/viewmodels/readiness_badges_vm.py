@@ -8,19 +8,17 @@ a case exists, "接近→运营主管" beside someone already decided for it tol
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from core.domain import cases as dc
 from core.domain.rules import Readiness
 from core.permissions import Perm
 from core.progress import Progress
 from core.services.eligibility import readiness as eligibility
 from core.services.eligibility.readiness import EligibilityList
 from core.services.promotion import cases
-from core.services.promotion.cases import CaseSummary
 from desktop.i18n import tr
 from desktop.viewmodels import worker
 from desktop.viewmodels.eligibility_vm import transition_ends
@@ -55,16 +53,14 @@ def badges_of(found: EligibilityList) -> dict[int, Badge]:
     return {pid: badge for pid, (_, badge) in best.items()}
 
 
-def case_badges(summaries: Sequence[CaseSummary]) -> dict[int, Badge]:
-    """employee id -> their newest case still under way (open, awaiting the decision, or
-    published before its effective date); closed ones (驳回, 撤回, 已生效) leave the readiness."""
-    found: dict[int, Badge] = {}
-    for summary in summaries:  # newest first: the first seen is the one shown
-        if summary.employee_id in found or dc.CaseState(summary.state) not in dc.ACTIVE_STATES:
-            continue
-        text = tr("{state}→{to}").format(state=state_text(summary.state), to=summary.to_label)
-        found[summary.employee_id] = Badge(text, 0)
-    return found
+def case_badges(under_way: Mapping[int, tuple[str, str]]) -> dict[int, Badge]:
+    """employee id -> a badge for their case under way (``cases.cases_under_way``: open,
+    awaiting the decision, or published before its effective date); closed ones (驳回, 撤回,
+    已生效) leave the readiness."""
+    return {
+        employee_id: Badge(tr("{state}→{to}").format(state=state_text(state), to=to), 0)
+        for employee_id, (state, to) in under_way.items()
+    }
 
 
 class ReadinessBadgesViewModel(QObject):
@@ -102,7 +98,7 @@ class ReadinessBadgesViewModel(QObject):
 
         def work(progress: Progress) -> dict[int, Badge]:
             found = badges_of(eligibility.eligibility_list(app, progress=progress))
-            return {**found, **case_badges(cases.list_cases(app))}
+            return {**found, **case_badges(cases.cases_under_way(app))}
 
         job = self._runner.start(work)
         self.destroyed.connect(job.cancel)  # gone mid-run: stop computing for nobody
