@@ -538,7 +538,7 @@ def test_leaving_the_new_case_dialog_asks_before_a_typed_reason_is_lost(
         seen.extend(args)
         return QMessageBox.StandardButton.No
 
-    monkeypatch.setattr(create_dialog.QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "question", question)
     assert create_dialog.ask_discard_reason(dialog) is False
     assert seen[-1] == QMessageBox.StandardButton.No
 

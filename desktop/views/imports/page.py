@@ -32,6 +32,7 @@ from desktop.viewmodels.import_history_vm import (
 )
 from desktop.viewmodels.import_wizard_vm import importable
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views import questions
 from desktop.views.files import ask_save_xlsx
 from desktop.views.imports import month
 from desktop.views.imports.month import ImportMonthDialog
@@ -44,14 +45,7 @@ COLUMN_WIDTHS = (50, 100, 140, 100, 60, 112, 48, 56, 56, 120, 56)
 
 def ask_undo(parent: QWidget, question: str) -> bool:
     """Whether the user confirms undoing a batch (tests replace this)."""
-    answer = QMessageBox.question(
-        parent,
-        tr("撤销导入"),
-        question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return questions.ask(parent, tr("撤销导入"), question)
 
 
 def ask_template_path(parent: QWidget, suggested: str) -> Path | None:

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -41,7 +40,7 @@ from desktop.viewmodels.promotion_case_vm import (
     role_text,
 )
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.views import files
+from desktop.views import files, questions
 from desktop.views.focus import TextBox
 from desktop.views.tables import read_only, size_columns
 
@@ -61,17 +60,8 @@ BUTTON_TEXTS = {
 DOCUMENT_TEXTS = {"evaluation": "评估报告…", "letter": "晋升通知书…", "announcement": "晋升公示…"}
 
 
-def ask_to_confirm(parent: QWidget, title: str, question: str) -> bool:
-    """Whether the user confirms a move that cannot be taken back (tests replace this); No is
-    the default, so an Enter pressed too soon changes nothing."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+# tests replace it here: the question before a move that cannot be taken back
+ask_to_confirm = questions.ask
 
 
 def ask_evidence_file(parent: QWidget) -> Path | None:

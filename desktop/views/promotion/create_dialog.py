@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QListWidget,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -20,19 +19,13 @@ from desktop.i18n import tr
 from desktop.viewmodels.eligibility_vm import status_text, transition_label
 from desktop.viewmodels.promotion_create_vm import CreateCasesViewModel, Outcome, Proposal
 from desktop.viewmodels.session_vm import SessionViewModel
+from desktop.views import questions
 from desktop.views.focus import TextBox
 
 
 def ask_discard_reason(parent: QWidget) -> bool:
     """Whether the user throws away the reason typed in 发起晋升申请 (tests replace this)."""
-    answer = QMessageBox.question(
-        parent,
-        tr("发起晋升申请"),
-        tr("放弃已填写的申请理由？"),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    return questions.ask(parent, tr("发起晋升申请"), tr("放弃已填写的申请理由？"))
 
 
 class CreateCasesDialog(QDialog):

@@ -35,7 +35,7 @@ from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel, reason_text
 from desktop.viewmodels.table_model import RecordTableModel
-from desktop.views import files
+from desktop.views import files, questions
 from desktop.views.tables import read_only
 
 ROLES = ("owner", "hr", "supervisor")
@@ -269,16 +269,14 @@ class UsersTab(QWidget):
         if row is None:
             return
         if not row.disabled:
-            answer = QMessageBox.question(
+            agreed = questions.ask(
                 self,
                 tr("停用用户"),
                 tr("停用 {login}？此账号将无法再打开档案。").format(login=row.login)
                 + "\n"
                 + tr("档案会换用新的密钥，旧的恢复密钥随之作废；之后会显示新的恢复密钥。"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,  # an Enter too soon disables nobody
             )
-            if answer == QMessageBox.StandardButton.Yes and self.vm.set_disabled(row.login, True):
+            if agreed and self.vm.set_disabled(row.login, True):
                 from desktop.views.settings.recovery_key_dialog import RecoveryKeyDialog
 
                 if self.vm.new_recovery_key:
@@ -464,16 +462,13 @@ class BackupTab(QWidget):
         backup = self._selected()
         if backup is None:
             return
-        answer = QMessageBox.question(
+        if not questions.ask(
             self,
             tr("恢复备份"),
             tr("用备份 {name} 替换当前档案？").format(name=backup.name)
             + "\n\n"
             + tr("当前档案会先另存一份备份；恢复后档案重新打开，备份之后的改动不在其中。"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         password = self._ask_password(tr("恢复备份"))
         if password is not None:
