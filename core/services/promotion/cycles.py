@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from core.domain import months as mo
 from core.domain import scoring
 from core.domain.cases import ACTIVE_STATES, CaseState
-from core.domain.rules import KPI_KINDS, Readiness
+from core.domain.rules import Readiness
 from core.errors import ValidationError
 from core.model import CycleCandidate, Employee, PromotionCase, ReviewCycle
 from core.permissions import Perm, require
 from core.services.archive.employees import ensure_visible, visible_ids
 from core.services.eligibility import readiness as el
+from core.services.promotion import scores
 from core.session import AppSession
 
 MAX_NAME = 32
@@ -356,7 +357,7 @@ def cycle_candidates(
                 info[0] if info else None,
                 info[1] if info else None,
                 info[2] if info else None,
-                typed_performance=not any(r.kind in KPI_KINDS for r in c.transition.rules),
+                typed_performance=not scores.kpi_scored(c.transition),
             )
         )
     listed = {(r.employee_id, r.transition_id) for r in rows}

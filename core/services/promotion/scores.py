@@ -38,14 +38,20 @@ SCORED_PARTS = ("ability", "potential")
 TYPED_PERFORMANCE = scoring.RubricItem("年度绩效", 100.0, (), (Role.HR.value,))
 
 
+def kpi_scored(transition: Any) -> bool:
+    """Whether the KPI attainment scores the transition's performance (it has KPI rules)."""
+    return any(spec.kind in KPI_KINDS for spec in transition.rules)
+
+
+def typed_items(part: scoring.TemplatePart) -> tuple[scoring.RubricItem, ...]:
+    """The items a typed performance part is entered by: its own, or the one 年度绩效."""
+    return part.items or (TYPED_PERFORMANCE,)
+
+
 def typed_performance(transition: Any) -> tuple[scoring.RubricItem, ...]:
     """The performance items typed for ``transition`` (none when its KPI rules score it)."""
-    if any(spec.kind in KPI_KINDS for spec in transition.rules):
-        return ()
     part = transition.template.part("performance")
-    if part is None:
-        return ()
-    return part.items or (TYPED_PERFORMANCE,)
+    return () if part is None or kpi_scored(transition) else typed_items(part)
 
 
 @dataclass(frozen=True)
@@ -434,7 +440,7 @@ def score_sheet(
                 if part.key in SCORED_PARTS:
                     items = part.items
                 elif part.key == "performance" and c.typed_performance:
-                    items = part.items or (TYPED_PERFORMANCE,)
+                    items = typed_items(part)
                 else:
                     continue
                 for item in items:
