@@ -276,6 +276,14 @@ def test_open_cases_say_how_long_they_wait_in_whole_days(qtbot: QtBot, demo: App
     assert not any("0.0" in t for t in texts)
 
 
+def test_cases_closed_without_a_decision_are_counted(qtbot: QtBot, demo: AppSession) -> None:
+    """The demo's rejected case was in neither 已决定 nor 未决, so the card's counts did not add up
+    to its cycles' (5 + 4 against 10): it has its own line."""
+    page = make_page(qtbot, demo)
+    [ended] = [label for label in page.cases.findChildren(QLabel) if label.objectName() == "ended"]
+    assert ended.text() == "另有 1 件未到决定即结束：已驳回 1"
+
+
 def test_enter_in_a_people_list_opens_that_person(qtbot: QtBot) -> None:
     """A bar's list of people by keyboard: ↓ to the second person, Enter opens their archive
     (Enter used to press 关闭); the first person is the current row when the list opens."""

@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 "avg": _days(cases.avg_days, lang),
                 "max": _days(cases.max_days, lang),
                 "open": len(cases.open),
+                "ended": sum(n for _state, n in cases.ended),
             },
             lang,
         )

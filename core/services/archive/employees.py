@@ -202,6 +202,26 @@ def visible_ids(session: Session, actor: Actor) -> set[int] | None:
     return team
 
 
+def review_scope(session: Session, actor: Actor) -> set[int] | None:
+    """The employees whose promotion reviews (cases, scores, the 9宫格) ``actor`` may see, or None
+    for everyone: a supervisor's team without the supervisor. She reviews her team; her own case is
+    reviewed by others, and its scores and comments are not hers to read before it is announced."""
+    scope = visible_ids(session, actor)
+    if scope is not None and actor.employee_id is not None:
+        scope = scope - {actor.employee_id}
+    return scope
+
+
+def ensure_reviewable(session: Session, actor: Actor, employee_id: int) -> None:
+    """Refuse (as ``ensure_visible`` does) a promotion review ``actor`` may not see."""
+    ensure_visible(session, actor, employee_id)
+    scope = review_scope(session, actor)
+    if scope is not None and employee_id not in scope:
+        raise PermissionDenied(
+            login=actor.login, role=actor.role, perm=Perm.VIEW_ALL_EMPLOYEES.value
+        )
+
+
 def ensure_visible(session: Session, actor: Actor, employee_id: int) -> Employee:
     """The employee, if it exists and ``actor`` may see it (a supervisor: only their own team)."""
     emp = session.get(Employee, employee_id)

@@ -16,7 +16,7 @@ from core.model import (
     PromotionCase,
     ReviewCycle,
 )
-from core.services.dashboard.figures import OPEN_CASE_STATES, CaseFigures, OpenCase
+from core.services.dashboard.figures import ENDED_STATES, OPEN_CASE_STATES, CaseFigures, OpenCase
 
 
 def _days(later: datetime, earlier: datetime) -> float:
@@ -62,6 +62,7 @@ def _cases(session: Session, scope: set[int] | None, now: datetime | None = None
     decided: list[tuple[int, str, str, str, float]] = []
     waiting: list[OpenCase] = []
     per_cycle: Counter[str] = Counter()
+    ended: Counter[str] = Counter()
     for c in rows:
         no, name = people.get(c.employee_id, ("", ""))
         move = f"{c.from_label} → {c.to_label}"
@@ -82,6 +83,8 @@ def _cases(session: Session, scope: set[int] | None, now: datetime | None = None
                     cycles.get(c.cycle_id) if c.cycle_id else None,
                 )
             )
+        else:
+            ended[c.state] += 1
     days = [d[4] for d in decided]
     waiting.sort(key=lambda o: -o.days_waiting)
     return CaseFigures(
@@ -91,4 +94,5 @@ def _cases(session: Session, scope: set[int] | None, now: datetime | None = None
         decided_cases=tuple(decided),
         open=tuple(waiting),
         per_cycle=tuple(sorted(per_cycle.items())),
+        ended=tuple((state, ended[state]) for state in ENDED_STATES if ended[state]),
     )

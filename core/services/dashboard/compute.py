@@ -9,7 +9,7 @@ from datetime import date
 from core.domain import months as mo
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
-from core.services.archive.employees import visible_ids
+from core.services.archive.employees import review_scope, visible_ids
 from core.services.dashboard.business import _business, _checklist
 from core.services.dashboard.cases import _cases
 from core.services.dashboard.competency import _competency
@@ -57,9 +57,11 @@ def dashboard(
             return levels[level].track if level in levels else None
 
         business = _business(s, month, track_of)
-        nine = _nine_box(s, scope_set, found, current)
+        # a supervisor's own case and scores are reviewed by others: not on her dashboard
+        reviewed = review_scope(s, app.actor)
+        nine = _nine_box(s, reviewed, found, current)
         competency = _competency(s, levels, staff, into, end)
-        cases = _cases(s, scope_set) if with_cases else CaseFigures(0, None, None, (), (), ())
+        cases = _cases(s, reviewed) if with_cases else CaseFigures(0, None, None, (), (), ())
     return Dashboard(
         month,
         current,

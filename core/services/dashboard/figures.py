@@ -29,6 +29,7 @@ ROLLING_MONTHS = 12
 RETENTION_YEARS = 3  # cohorts: the hires of each of the 3 calendar years ending at M's year
 BUSINESS_MONTHS = 24  # the GMV chart covers the 24 months ending at the as-of month
 OPEN_CASE_STATES = ("submitted", "in_review", "returned", "approved")
+ENDED_STATES = ("rejected", "withdrawn")  # closed before the owner decided
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -244,6 +245,9 @@ class CaseFigures:
     decided_cases: tuple[tuple[int, str, str, str, float], ...]  # id, no, name, move, days
     open: tuple[OpenCase, ...]
     per_cycle: tuple[tuple[str, int], ...]  # cycle name ("" = none), cases
+    # cases closed without a decision: ("rejected" | "withdrawn", how many), so that decided +
+    # open + these are every case the cycles count
+    ended: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ def as_json(d: Dashboard, lang: str | None = None) -> dict[str, Any]:
             "decided": d.cases.decided,
             "avg_days": d.cases.avg_days,
             "max_days": d.cases.max_days,
+            # beyond docs/cli.md's minimum: so that the counts add up to every case
+            "open": len(d.cases.open),
+            "ended": dict(d.cases.ended),
         },
         "nine_box": [
             {"employee": e.no, "performance": e.performance, "potential": e.potential}

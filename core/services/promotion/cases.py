@@ -43,7 +43,12 @@ from core.model import (
     User,
 )
 from core.permissions import Perm, Role, can, require
-from core.services.archive.employees import ensure_visible, snapshot, visible_ids
+from core.services.archive.employees import (
+    ensure_reviewable,
+    ensure_visible,
+    review_scope,
+    snapshot,
+)
 from core.services.eligibility import readiness as el
 from core.services.promotion import config, scores
 from core.services.promotion.cycles import active_case_exists, find_cycle
@@ -227,7 +232,7 @@ def _get(session: Session, actor: Actor, case_id: int) -> PromotionCase:
     case = session.get(PromotionCase, case_id)
     if case is None:
         raise NotFound("case.not_found", id=case_id)
-    ensure_visible(session, actor, case.employee_id)
+    ensure_reviewable(session, actor, case.employee_id)
     return case
 
 
@@ -461,7 +466,7 @@ def list_cases(
             query = query.where(PromotionCase.employee_id == employee_id)
         if cycle is not None:
             query = query.where(PromotionCase.cycle_id == find_cycle(s, cycle).id)
-        scope = visible_ids(s, app.actor)
+        scope = review_scope(s, app.actor)
         found: list[CaseSummary] = []
         now = datetime.now(UTC)
         for case in s.scalars(query):
@@ -480,7 +485,7 @@ def cases_under_way(app: AppSession) -> dict[int, tuple[str, str]]:
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     active = [s.value for s in dc.ACTIVE_STATES]
     with app.read() as s:
-        scope = visible_ids(s, app.actor)
+        scope = review_scope(s, app.actor)
         query = (
             select(PromotionCase.employee_id, PromotionCase.state, PromotionCase.to_label)
             .where(PromotionCase.state.in_(active))

@@ -20,7 +20,7 @@ from core.domain.rules import Readiness
 from core.errors import ValidationError
 from core.model import CycleCandidate, Employee, PromotionCase, ReviewCycle
 from core.permissions import Perm, require
-from core.services.archive.employees import ensure_visible, visible_ids
+from core.services.archive.employees import ensure_visible, review_scope
 from core.services.eligibility import readiness as el
 from core.services.promotion import scores
 from core.session import AppSession
@@ -312,7 +312,7 @@ def cycle_candidates(
             if c.transition_id is not None
         }
         case_info = {key: (c.id, c.state, waiting_role(c)) for key, c in cases.items()}
-        scope = visible_ids(s, app.actor)
+        scope = review_scope(s, app.actor)
         names = {
             i: (no, n) for i, no, n in s.execute(select(Employee.id, Employee.no, Employee.name))
         }

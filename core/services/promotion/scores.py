@@ -28,7 +28,7 @@ from core.errors import PermissionDenied, ValidationError
 from core.i18n import Message
 from core.model import Employee, ReviewCycle, ScoreEntry
 from core.permissions import Perm, Role, can, require
-from core.services.archive.employees import visible_ids
+from core.services.archive.employees import review_scope, visible_ids
 from core.session import Actor, AppSession
 
 SCORED_PARTS = ("ability", "potential")
@@ -424,7 +424,7 @@ def score_sheet(
         assert cycle is not None
         me = rater.strip() if rater and rater.strip() and can(actor, Perm.ENTER_SCORES) else None
         me = me or actor.display_name
-        scope = visible_ids(s, actor)
+        scope = review_scope(s, actor)
         columns: dict[tuple[str, str], SheetColumn] = {}
         rows: list[SheetRow] = []
         seen: set[tuple[int, int]] = set()

@@ -59,6 +59,7 @@ from desktop.viewmodels.dashboard_vm import (
     names,
     save_pdf_bytes,
 )
+from desktop.viewmodels.promotion_case_vm import state_text
 from desktop.viewmodels.promotion_queue_vm import waiting_text
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
@@ -806,6 +807,16 @@ class DashboardPage(QWidget):
             line.setToolTip(tr("已等待 {days} 天", days=f"{c.days_waiting:.1f}"))
             line.setStyleSheet("color: #c92a2a;" if c.days_waiting > 2 else "")
             card.body_layout.addWidget(line)
+        if cases.ended:
+            ended = QLabel(
+                tr(
+                    "另有 {n} 件未到决定即结束：{states}",
+                    n=sum(n for _s, n in cases.ended),
+                    states=listed([f"{state_text(s)} {n}" for s, n in cases.ended], "、"),
+                )
+            )
+            ended.setObjectName("ended")
+            card.body_layout.addWidget(ended)
         if cases.per_cycle:
             card.body_layout.addWidget(
                 QLabel(

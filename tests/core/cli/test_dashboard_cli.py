@@ -57,7 +57,13 @@ def test_dashboard_json_on_the_demo(demo_file: Path) -> None:
     # 2023-07..2024-06: 郭强, 赵宇, 钱蕾 left (3); month-end head-counts sum to 173 over 12
     assert found["turnover"] == {"rolling_12m_pct": 20.81, "separations": 3, "avg_headcount": 14.42}
     # the finished cycle 2023下半年: five cases, each decided within a day
-    assert found["cases"] == {"decided": 5, "avg_days": 0.66, "max_days": 0.83}
+    assert found["cases"] == {
+        "decided": 5,
+        "avg_days": 0.66,
+        "max_days": 0.83,
+        "open": 4,
+        "ended": {"rejected": 1},
+    }
     assert {"employee": "E006", "performance": 3, "potential": 3} in found["nine_box"]
     assert found["nine_box_period"] == "2024上半年"
     assert "运营专员：1人；1名运营助理达到运营专员标准" in found["sentences"]
