@@ -572,8 +572,8 @@ class ScoreGridModel(QAbstractTableModel):
             return ""
         mine = number(cell.mine) if cell.mine is not None else ""
         others = cell.count - (1 if cell.mine is not None else 0)
-        if others > 0:  # a second line: everyone's average and the spread
-            summary = tr("均{avg} 差{spread}").format(
+        if others > 0:  # below: everyone's average, then the spread (a line each: 64 px columns)
+            summary = tr("均{avg}\n分差{spread}").format(
                 avg=number(cell.average, 0), spread=number(cell.spread, 0)
             )
             return f"{mine or '—'}\n{summary}"

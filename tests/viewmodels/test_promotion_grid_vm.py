@@ -145,7 +145,7 @@ def test_average_and_spread_of_several_raters_are_shown(qtbot: QtBot, owner: App
     shown = fresh.display(f_row, f_col)
     cell = fresh.cell(f_row, f_col)
     assert cell is not None and cell.count == before.count + 1
-    assert shown.startswith("90") and "均" in shown and "差" in shown
+    assert shown.startswith("90") and "均" in shown and "分差" in shown
     assert cell.spread is not None and cell.spread >= 10  # HR's 80 and the owner's 90
     assert "平均" in fresh.tooltip(f_row, f_col)
     del boss_vm, fresh_vm

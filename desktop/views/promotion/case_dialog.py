@@ -263,7 +263,9 @@ class CaseDialog(QDialog):
         header.resizeSection(2, 44)
         self.scores = QTreeWidget()
         self.scores.setColumnCount(5)
-        self.scores.setHeaderLabels([tr("项目"), tr("权重"), tr("得分"), tr("各评分人"), tr("差")])
+        self.scores.setHeaderLabels(
+            [tr("项目"), tr("权重"), tr("得分"), tr("各评分人"), tr("分差")]
+        )
         self.scores.header().resizeSection(0, 150)
         self.scores.header().resizeSection(1, 54)
         self.scores.header().resizeSection(2, 54)
@@ -320,7 +322,7 @@ class CaseDialog(QDialog):
         splitter.setSizes([560, 540])
 
         self.comment = TextBox()
-        self.comment.setPlaceholderText(tr("意见（退回补充、驳回、撤销时必填）"))
+        self.comment.setPlaceholderText(tr("意见（退回补充、驳回、撤销决定时必填）"))
         self.comment.setMaximumHeight(52)
         self.error = QLabel()
         self.error.setStyleSheet(ERROR_STYLE)

@@ -176,7 +176,7 @@ class DetailPanel(QWidget):
         self.box.addWidget(_label(tr("总分：{total}").format(total=total)))
 
         self._heading(tr("评估得分"))
-        grid = self._grid([tr("项目"), tr("权重"), tr("得分"), tr("各评分人"), tr("分歧")])
+        grid = self._grid([tr("项目"), tr("权重"), tr("得分"), tr("各评分人"), tr("分差")])
         for r, line in enumerate(self.vm.score_lines(), start=1):
             name = _label(("    " if line.level else "") + line.name, bold=not line.level)
             grid.addWidget(name, r, 0)
