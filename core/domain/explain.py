@@ -174,11 +174,15 @@ def metric_term(code: str | None, custom: Mapping[str, mx.Metric] | None = None)
 
 
 def achievement_term(code: str | None, count: float = 1) -> Message:
+    """The type's name for ``count`` of them: English takes the singular when the count reads
+    as 1 where it is shown (format_value: a threshold of 0.99999 or 1.00001 shows "1", and read
+    "1 campaigns")."""
     found = mx.ACHIEVEMENT_TYPES.get(code or "")
     if found is None:
         shown = code or "（未选成果类型）"
         return term(shown, code or "(no achievement type)")
-    return term(found.name_zh, found.name("en", count))
+    one = mx.format_value("count", count) == "1"
+    return term(found.name_zh, found.name("en", 1 if one else 2))
 
 
 def score_part_term(part: str | None) -> Message:

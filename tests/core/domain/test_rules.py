@@ -90,6 +90,26 @@ def test_describe_reads_like_the_ladder(spec: CriterionSpec, zh: str, en: str) -
     assert validate(spec) == []
 
 
+COUNT_THRESHOLDS = [0, 0.99999, 1, 1.0, 1.00001, 1.5, 2, 3, 12]
+
+
+@pytest.mark.parametrize("kind", sorted(mx.ACHIEVEMENT_TYPES))
+@pytest.mark.parametrize("threshold", COUNT_THRESHOLDS)
+@pytest.mark.parametrize("comparator", [">=", ">", "<=", "<"])
+def test_count_rules_name_the_type_in_agreement_with_the_count(
+    kind: str, threshold: float, comparator: str
+) -> None:
+    """The English noun agrees with the count as shown: a threshold of 0.99999 shows "1" and read
+    "≥ 1 campaigns". The Chinese has no plural and reads as before."""
+    found = mx.ACHIEVEMENT_TYPES[kind]
+    spec = CriterionSpec("count", None, comparator, threshold, 6, kind)
+    shown = mx.format_value("count", threshold)
+    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[comparator]
+    noun = found.name_en if shown == "1" else found.plural_en
+    assert describe(spec, "en") == f"{symbol} {shown} {noun} in the last 6 months"
+    assert describe(spec, "zh") == f"近6个月完成{symbol}{shown}次{found.name_zh}"
+
+
 # --- each month -------------------------------------------------------------------------------
 
 
