@@ -146,3 +146,17 @@ def test_page_in_english(qtbot: QtBot, demo: AppSession) -> None:
     assert model.index(0, B.COL_SOURCE).data() == "Douyin Compass live-session list"
     assert page.new_action.text() == "New import…"
     shot(page, "imports-page-en")
+
+
+def test_cut_names_keep_their_end(qtbot: QtBot, demo: AppSession) -> None:
+    """At 1366×768 the 文件 and 数据来源 columns are too narrow for 'ExportOrderList202406.csv' and
+    生意参谋店铺整体/交易概况: they used to read 'ExportOrderL…', so two months' files looked alike.
+    Cut in the middle, the month and the extension stay in sight."""
+    imports.import_file(demo, SYCM_DAILY)
+    page = make_page(qtbot, demo)
+    assert page.table.textElideMode() == Qt.TextElideMode.ElideMiddle
+    width = page.table.columnWidth(B.COL_FILE)
+    shown = page.table.fontMetrics().elidedText(
+        "ExportOrderList202406.csv", page.table.textElideMode(), width - 8
+    )
+    assert "…" in shown and shown.endswith("06.csv")

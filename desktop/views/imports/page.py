@@ -69,6 +69,9 @@ class ImportsPage(QWidget):
         read_only(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        # a cut name keeps its end: "ExportOr…202406.csv", "生意参谋…交易概况", "悦颜美…旗舰店" tell
+        # batches apart where "ExportOrderL…" did not (the whole name is on hover and at the side)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
