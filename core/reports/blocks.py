@@ -375,11 +375,52 @@ def sparkline(
     width_mm: float = 26,
     height_mm: float = 9,
 ) -> Flowable:
-    """A small trend line of one KPI over the window's months; missed months as red dots."""
+    """A small trend line of one KPI over the window's months; missed months as red dots.
+
+    ``width_mm`` is the most it takes: in a table cell it shrinks to the room the cell has
+    inside its paddings (a fixed 26 mm ran past the 趋势 column's right border once the
+    table was scaled to the page), so it fits whatever the number of months.
+    """
+    return _sparkline_type()(tuple(values), tuple(met), width_mm * MM, height_mm * MM)
+
+
+@cache
+def _sparkline_type() -> type:
+    from reportlab.platypus import Flowable
+
+    class Sparkline(Flowable):
+        def __init__(
+            self,
+            values: tuple[float | None, ...],
+            met: tuple[bool | None, ...],
+            most: float,
+            height: float,
+        ) -> None:
+            super().__init__()
+            self.values, self.met, self.most = values, met, most
+            self.width, self.height = most, height
+            self.drawing = _sparkline_drawing(values, met, most, height)
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            width = max(min(self.most, avail_width), 0.0)
+            if width != self.width:
+                self.width = width
+                self.drawing = _sparkline_drawing(self.values, self.met, width, self.height)
+            return self.width, self.height
+
+        def draw(self) -> None:
+            self.drawing.drawOn(self.canv, 0, 0)
+
+    return Sparkline
+
+
+def _sparkline_drawing(
+    values: Sequence[float | None], met: Sequence[bool | None], w: float, h: float
+) -> Any:
+    """The trend line drawn in a ``w`` × ``h`` box, every point and dot inside it."""
     from reportlab.graphics.shapes import Circle, Line, PolyLine
     from reportlab.lib import colors
 
-    w, h = width_mm * MM, height_mm * MM
     drawing = _drawing(w, h)
     points = [(i, v) for i, v in enumerate(values) if v is not None]
     drawing.add(Line(0, 1.5, w, 1.5, strokeColor=colors.HexColor("#d5dbe1"), strokeWidth=0.4))
@@ -394,11 +435,12 @@ def sparkline(
         middle = (high + low) / 2
         low, high = middle - least / 2, middle + least / 2
     span = (high - low) or 1.0
-    step = (w - 6) / max(len(values) - 1, 1)
+    margin = min(3.0, w / 2)  # a dot's radius and a little air from the cell's edge
+    step = (w - 2 * margin) / max(len(values) - 1, 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
         y = h / 2 if high == low else 3 + (v - low) / span * (h - 6)
-        return 3 + i * step, y
+        return margin + i * step, y
 
     coords = [c for i, v in points for c in xy(i, v)]
     if len(points) > 1:
