@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 
 from core.domain import metrics as mx
 from core.domain.ladder_design import CustomMetricSpec
+from core.i18n import current_language
 from desktop.i18n import listed, tr
 from desktop.viewmodels.ladder_criteria_vm import CHOICES_ROLE
 from desktop.viewmodels.ladder_vm import LadderViewModel
@@ -64,7 +65,8 @@ def source_text(metric: mx.Metric, custom: dict[str, mx.Metric]) -> str:
     """Where a metric's monthly value comes from, in words."""
     if metric.derived:
         parts = [mx.metric(code, custom) for code in metric.derived_from]
-        names = listed(p.name_zh for p in parts if p is not None)
+        lang = current_language()
+        names = listed(p.name(lang) or p.name_zh for p in parts if p is not None)
         return tr("由{names}计算").format(names=names)
     labels = source_labels()
     return listed(labels.get(s, s) for s in metric.sources)
