@@ -267,6 +267,9 @@ def test_archive_cells_speak_the_ui_language(english: None) -> None:
         next(c for c in achievement_columns() if c.header == "Result").text(r) for r in (done, free)
     ]
     assert results == ["Succeeded", "部分达成"]  # a result imported as free text stays as written
-    assert achievement_columns()[-1].text(done) == "a, b"
+    name = next(c for c in achievement_columns() if c.header == "Name")
+    assert name.tooltip is not None
+    assert name.tooltip(done) == "618\nEvidence: a, b"  # the files under the whole name
+    assert name.tooltip(free) == "x"
     kind = next(c for c in achievement_columns() if c.header == "Type").text(done)
     assert kind[:1].isupper()  # a type standing alone: "Campaign…", not "campaign…"

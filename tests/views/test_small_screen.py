@@ -9,6 +9,7 @@ and badges shown whole.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -344,3 +345,53 @@ def test_import_batches_show_their_months_and_sources_whole(
             index = model.index(r, column)
             assert index.data(Qt.ItemDataRole.ToolTipRole) == index.data(), (r, column)
     assert not _sideways(table)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_achievements_fit_the_archive_pane(
+    qtbot: QtBot,
+    demo_company: AppSession,
+    request: pytest.FixtureRequest,
+    lang: str,
+    tmp_path: Path,
+) -> None:
+    """员工档案 → 成果记录 at 1366×768: its seven columns scrolled sideways by about 40 px in
+    English (four of text, none narrower than "中文字…"). The evidence files are in the 名称
+    cell's hover text (and under 附件); a long name or type ends in "…" and shows whole there."""
+    from core.services.archive.records import AchievementInput
+
+    if lang == "en":
+        request.getfixturevalue("english")
+    window = MainWindow(SessionViewModel(demo_company))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    window.show_page("employees")
+    page = window.pages["employees"]
+    _settle(qtbot)
+    people = page.list_vm.model  # type: ignore[attr-defined]
+    row = next(r for r in range(people.rowCount()) if people.index(r, 1).data() == "陈静")
+    page.table.selectRow(row)  # type: ignore[attr-defined]
+    _settle(qtbot)
+    files = [tmp_path / "复盘报告-双十一.pdf", tmp_path / "截图.png"]
+    for path in files:
+        path.write_bytes(b"x")
+    name = "双十一直播间全天场控与复盘"
+    data = AchievementInput("live_support", name, date(2024, 6, 28), "失败", 12.5, 10)
+    assert page.archive_vm.add_achievement(data, files)  # type: ignore[attr-defined]
+    tabs = page.tabs  # type: ignore[attr-defined]
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    tabs.setCurrentIndex(titles.index("Achievements" if lang == "en" else "成果记录"))
+    _settle(qtbot)
+    table = tabs.currentWidget().table
+    model = table.model()
+    assert model.rowCount() >= 7
+    shot(window, f"1366-employees-achievements-{lang}")
+    assert table.horizontalHeader().length() <= table.viewport().width()
+    assert not _sideways(table) and table.horizontalScrollBar().maximum() == 0
+    cell = next(
+        model.index(r, 1) for r in range(model.rowCount()) if model.index(r, 1).data() == name
+    )
+    tip = str(cell.data(Qt.ItemDataRole.ToolTipRole))
+    assert tip.startswith(name) and "复盘报告-双十一.pdf" in tip and "截图.png" in tip

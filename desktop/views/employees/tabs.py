@@ -60,7 +60,7 @@ def confirm(parent: QWidget, text: str) -> bool:
 
 def table_for(model: RecordTableModel) -> QTableView:
     """A read-only archive table that fits the archive's 350 px pane at 1366×768 instead of
-    scrolling sideways: long text (名称, 评语, 证明材料) ends in "…" and shows whole under the
+    scrolling sideways: long text (名称, 评语, 证书) ends in "…" and shows whole under the
     mouse; numbers and dates stay whole (``fit_to_width``)."""
     view = QTableView()
     view.setModel(model)
