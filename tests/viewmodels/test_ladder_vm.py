@@ -355,3 +355,23 @@ def test_an_arrow_key_moves_to_the_nearest_point_that_way() -> None:
     assert step(points, "high", "left") is None
     # two at the same distance: the first drawn
     assert step({"a": (0.0, 0.0), "b": (10.0, 10.0), "c": (-10.0, 10.0)}, "a", "down") == "b"
+
+
+def test_a_label_too_wide_for_its_gap_is_wrapped_into_it_or_moved_off_the_boxes() -> None:
+    from desktop.viewmodels.ladder_graph_vm import LabelRequest, Rect, place_labels
+
+    def measure(text: str) -> tuple[float, float]:  # 7 per character, 18 per line
+        lines = text.split("\n")
+        return max(len(line) for line in lines) * 7 + 6, len(lines) * 18 + 2
+
+    boxes = [Rect(24, 310, 156, 62), Rect(284, 310, 156, 62)]
+    inside = Rect(0, 0, 500, 500)
+    gap = LabelRequest("Transfer · rules: 2 · 6 months in level", 232, 319)
+    below = LabelRequest("Transfer · rules: 1 · 6 months in level", 232, 381)  # on a lane
+    placed = place_labels([gap, below], boxes, inside, measure)
+    (text, rect), (_, lower) = placed
+    assert "\n" in text and rect.x >= 180 and rect.right <= 284  # inside the gap
+    for found in (rect, lower):
+        assert not any(found.intersects(box) for box in boxes), found
+        assert found.x >= 0 and found.right <= 500 and found.y >= 0 and found.bottom <= 500
+    assert not rect.intersects(lower)

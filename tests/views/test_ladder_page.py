@@ -558,3 +558,36 @@ def test_the_english_rules_table_shows_whole_titles_and_words(
                     assert table.columnWidth(column) >= cell_width(word) + 8, (word, column)
                     checked += 1
     assert checked > 0
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_arrow_labels_never_cover_a_level_box(
+    qtbot: QtBot, demo_company: AppSession, language: str
+) -> None:
+    """The demo ladder at the page's share of 1366×768: a transfer's "转岗 · 2条规则 · 满6个月"
+    ran into the boxes beside its gap, and the long 转岗 below the 专员 row crossed their
+    bottoms (longer still in English). Every label's rectangle keeps off every level box and
+    inside the picture, fitted, zoomed out (the labels grow) and at 100 %."""
+    from desktop import i18n
+
+    i18n.install(language)
+    try:
+        page = _page(qtbot, demo_company, size=(1190, 640))
+        graph = page.graph
+        assert graph.layout_now is not None
+        boxes = [QRectF(n.x, n.y, n.width, n.height) for n in graph.layout_now.nodes]
+        inside = graph.scene().sceneRect()
+        for zoom in ("fit", 0.5, "reset"):
+            if zoom == "reset":
+                graph.reset_zoom()
+            elif zoom != "fit":
+                graph.zoom(zoom)  # type: ignore[arg-type]
+            labels = _labels(page)
+            assert len(labels) == len(graph.layout_now.edges)
+            for owner, rect in labels:
+                assert inside.contains(rect), (zoom, owner, rect)
+                for box in boxes:
+                    assert not rect.intersects(box), (zoom, owner, rect, box)
+            shot(page, f"ladder-demo-labels-{language}-{zoom}")
+    finally:
+        i18n.install("zh")

@@ -48,7 +48,11 @@ from desktop.viewmodels.ladder_graph_vm import (
     Direction,
     EdgeLayout,
     GraphLayout,
+    LabelRequest,
     NodeLayout,
+    Rect,
+    node_rect,
+    place_labels,
     step,
 )
 from desktop.views.focus import frame_focus
@@ -327,6 +331,11 @@ class LadderGraphView(QGraphicsView):
         self.fit_pending = True  # fit the first picture to the window once it is shown
         self.fitted = False  # following the window's size until the user zooms
         self._texts: list[tuple[QGraphicsSimpleTextItem, QGraphicsRectItem | None, QPointF]] = []
+        # each arrow label: its text item, background, whole text, its arrow and its point
+        self._labels: list[
+            tuple[QGraphicsSimpleTextItem, QGraphicsRectItem, str, int, QPointF]
+        ] = []
+        self._strokes: dict[int, QPainterPath] = {}  # each arrow's line, which labels keep off
         self._inside = QRectF()  # what the texts keep within: the layout's own area
         self._levels: list[LevelItem] = []
         # what the arrow keys move between: each level's centre and each path's label
@@ -346,6 +355,8 @@ class LadderGraphView(QGraphicsView):
         scene.clear()
         self._drag_line = None
         self._texts = []
+        self._labels = []
+        self._strokes = {}
         self._inside = QRectF(0, 0, graph.width, graph.height)
         self._levels = []
         self._anchors = {}
@@ -389,15 +400,16 @@ class LadderGraphView(QGraphicsView):
                 edge, nodes[edge.from_level_id], nodes[edge.to_level_id], selected
             )
             scene.addItem(item)
-            source, target = nodes[edge.from_level_id], nodes[edge.to_level_id]
-            text = edge.label
-            if abs(source.y - target.y) < 1 and abs(source.x - target.x) < 2 * source.width:
-                text = text.replace(" · ", "\n", 1)  # two short lines fit between two boxes
-            label = QGraphicsSimpleTextItem(text)
+            stroker = QPainterPathStroker()
+            stroker.setWidth(2)
+            self._strokes[edge.transition_id] = stroker.createStroke(item.path())
+            # the text is wrapped to the room it gets in apply_text_size
+            label = QGraphicsSimpleTextItem(edge.label)
             label.setFont(label_font)
             label.setBrush(item.color)
             back = QGraphicsRectItem()
             self._texts.append((label, back, QPointF(item.label_at)))
+            self._labels.append((label, back, edge.label, edge.transition_id, item.label_at))
             self._anchors["transition", edge.transition_id] = QPointF(item.label_at)
             back.setBrush(QColor(255, 255, 255, 225))
             back.setPen(Qt.PenStyle.NoPen)
@@ -426,21 +438,64 @@ class LadderGraphView(QGraphicsView):
         for level in self._levels:
             level.view_scale = scale
             level.update()
+        headings: list[Rect] = []
         for text, back, centre in self._texts:
             font = QFont(text.font())
             base = 11.0 if back is None else 8.0  # track headings, arrow labels
             font.setPointSizeF(readable_pt(base, scale, 16 if back is None else 12))
             text.setFont(font)
+            if back is not None:
+                continue  # placed below, all together
             box = text.boundingRect()
             # centred on its point, but never past the picture's edge (a long English label
             # on a first column's arrow was cut at the left, and in the exported picture)
             left = centre.x() - box.width() / 2
             left = max(self._inside.left(), min(left, self._inside.right() - box.width()))
             text.setPos(left, centre.y() - box.height() / 2)
-            if back is not None:
-                back.setRect(
-                    text.pos().x() - 3, text.pos().y() - 1, box.width() + 6, box.height() + 2
-                )
+            headings.append(Rect(left, text.pos().y(), box.width(), box.height()))
+        self._place_labels(headings)
+
+    def _place_labels(self, headings: list[Rect]) -> None:
+        """Put each arrow label where it covers no level box (a transfer's "转岗 · 2条规则 ·
+        满6个月" ran into the boxes beside its gap), inside the picture, off other labels and
+        arrows where it can be: the places come from ladder_graph_vm.place_labels."""
+        if not self._labels or self.layout_now is None:
+            return
+        scratch = QGraphicsSimpleTextItem()  # measures as the labels draw
+        scratch.setFont(self._labels[0][0].font())
+        sizes: dict[str, tuple[float, float]] = {}
+
+        def measure(value: str) -> tuple[float, float]:
+            if value not in sizes:
+                scratch.setText(value)
+                box = scratch.boundingRect()
+                sizes[value] = (box.width() + 6, box.height() + 2)  # with the background
+            return sizes[value]
+
+        requests = [LabelRequest(label[2], label[4].x(), label[4].y()) for label in self._labels]
+        ids = [label[3] for label in self._labels]
+
+        def crosses(index: int, rect: Rect) -> bool:
+            area = QRectF(rect.x + 1, rect.y + 1, rect.width - 2, rect.height - 2)
+            return any(
+                stroke.intersects(area)
+                for transition_id, stroke in self._strokes.items()
+                if transition_id != ids[index]
+            )
+
+        inside = self._inside
+        places = place_labels(
+            requests,
+            [node_rect(n) for n in self.layout_now.nodes],
+            Rect(inside.x(), inside.y(), inside.width(), inside.height()),
+            measure,
+            headings,
+            crosses,
+        )
+        for (text, back, *_rest), (shown, rect) in zip(self._labels, places, strict=True):
+            text.setText(shown)
+            text.setPos(rect.x + 3, rect.y + 1)
+            back.setRect(rect.x, rect.y, rect.width, rect.height)
 
     # --- zoom ---------------------------------------------------------------------------------
 
