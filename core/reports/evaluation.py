@@ -28,7 +28,7 @@ from core.reports.common import (
 from core.session import AppSession
 
 TITLE = "晋升评估报告"
-SIGNERS = ("被评估人", "直属上级", "人事", "总经理")
+SIGNERS = ("被评估人", "直属上级", "人事", "老板")  # as the approval trail names the steps
 MAX_MONTHS = 6  # the KPI table shows at most the window's last six months
 
 
@@ -259,7 +259,7 @@ def _scores_table(evaluation: dict[str, Any]) -> list[Any]:
     parts = evaluation.get("parts") or []
     if not parts:
         return []
-    rows: list[list[Any]] = [["部分", "权重", "项目（权重）", "评分人", "平均", "差值", "部分得分"]]
+    rows: list[list[Any]] = [["部分", "权重", "项目（权重）", "评分人", "平均", "分差", "部分得分"]]
     spans: list[tuple[Any, ...]] = []
     for part in parts:
         start = len(rows)
@@ -314,7 +314,7 @@ def _when(at: datetime) -> str:
 def _trail_table(trail: tuple[TrailRow, ...]) -> list[Any]:
     if not trail:
         return []
-    rows: list[list[Any]] = [["时间", "环节", "处理人", "操作", "意见"]]
+    rows: list[list[Any]] = [["时间", "步骤", "处理人", "操作", "意见"]]
     for t in trail:
         if t.role:
             role = _label(f"case.role.{t.role}", t.role)
@@ -379,29 +379,38 @@ def story(data: EvaluationData) -> list[Any]:
         ),
     ]
     found.append(b.fields(pairs))
-    found += _kpi_table(data.criteria)
-    found += _criteria_table(data.criteria)
-    found += _scores_table(data.evaluation)
+    reasons: list[Any] = []
     if data.reason or data.statement:
-        found.extend(b.heading("申请理由与自述"))
+        reasons.extend(b.heading("申请理由与自述"))
         if data.reason:
-            found.append(b.para(f"申请理由：{data.reason}"))
+            reasons.append(b.para(f"申请理由：{data.reason}"))
         if data.statement:
-            found.append(b.para(f"自述：{data.statement}"))
-    found += _trail_table(data.trail)
-    found += _decision(data.decision)
-    from reportlab.platypus import KeepTogether
+            reasons.append(b.para(f"自述：{data.statement}"))
+    sections = [
+        _kpi_table(data.criteria),
+        _criteria_table(data.criteria),
+        _scores_table(data.evaluation),
+        reasons,
+        _trail_table(data.trail),
+        _decision(data.decision),
+    ]
+    sections = [s for s in sections if s]
+    for section in sections[:-1]:
+        found += section
+    from reportlab.platypus import CondPageBreak, KeepTogether
 
-    found.append(
-        KeepTogether(
-            [
-                b.para("签字", "h2"),
-                b.signatures(SIGNERS),
-                b.spacer(2),
-                b.para(f"打印日期：{b.date_text(data.printed_on or date.today())}", "muted"),
-            ]
-        )
-    )
+    signatures = [
+        b.para("签字", "h2"),
+        b.signatures(SIGNERS),
+        b.spacer(2),
+        b.para(f"打印日期：{b.date_text(data.printed_on or date.today())}", "muted"),
+    ]
+    # The signatures go onto the next page with the section above them, never alone: a page of
+    # blank signature lines could be stapled to anything. One flat group: a KeepTogether inside
+    # another one, or the section's own CondPageBreak, asks for more than a frame and would push
+    # the group a page further on.
+    last = [f for f in (sections[-1] if sections else []) if not isinstance(f, CondPageBreak)]
+    found.append(KeepTogether([*last, *signatures]))
     return found
 
 

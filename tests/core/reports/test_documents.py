@@ -99,6 +99,27 @@ def test_a_criterions_own_number_is_printed_whole_not_broken_across_lines(
             assert value in printed, value
 
 
+def test_the_signatures_never_stand_alone_on_a_page(owner: AppSession, out: Path) -> None:
+    """Most of the demo's reports run onto a second page; the signature box used to move there
+    alone (a page of blank signature lines, with nothing to say what was signed). It now takes
+    the section above it along, and the steps are named as the trail and the app name them."""
+    with owner.read() as s:
+        people = s.scalars(select(Employee.id).where(Employee.level_id.is_not(None))).all()
+    two_pages = 0
+    for employee_id in people:
+        try:
+            pdf = write(out / f"{employee_id}.pdf", ev.evaluation_report(owner, employee_id))
+        except ValidationError:
+            continue  # at the top of the ladder: nothing to evaluate for
+        last = pages(pdf)
+        two_pages += last > 1
+        text = flat(pdftext(pdf, first=last, last=last))
+        head = text.split("签字")[0]
+        assert head.replace("悦颜美妆（演示）", "").replace("晋升评估报告", ""), (employee_id, text)
+        assert "总经理" not in text and "环节" not in text and "老板" in text
+    assert two_pages >= 3
+
+
 def test_undecided_evaluation_says_as_of_which_month(
     owner: AppSession, demo_cases: DemoCases, out: Path
 ) -> None:
