@@ -80,8 +80,9 @@ def test_every_main_page_fits_1366x768(qtbot: QtBot, demo_company: AppSession) -
     assert not problems, "\n".join(problems)
 
 
-def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSession) -> None:
-    window = MainWindow(SessionViewModel(demo_company))
+def _employees_page(qtbot: QtBot, app: AppSession) -> Any:
+    """The main window at the laptop's size, on 员工档案, settled."""
+    window = MainWindow(SessionViewModel(app))
     qtbot.addWidget(window)
     window.show()
     window.showNormal()
@@ -89,6 +90,11 @@ def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSe
     window.show_page("employees")
     page = window.pages["employees"]
     _settle(qtbot)
+    return page
+
+
+def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSession) -> None:
+    page = _employees_page(qtbot, demo_company)
     tabs = page.tabs  # type: ignore[attr-defined]
     side = tabs.side
     assert side.isVisible() and side.count() == tabs.count() >= 9
@@ -105,7 +111,7 @@ def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSe
     for i in range(tabs.count()):
         tabs.setCurrentIndex(i)
         _settle(qtbot)
-        shot(window, f"1366-employees-{i}")
+        shot(page.window(), f"1366-employees-{i}")
         assert not _clipped_labels(tabs.widget(i)), tabs.tabText(i)
 
 
@@ -362,14 +368,7 @@ def test_the_achievements_fit_the_archive_pane(
 
     if lang == "en":
         request.getfixturevalue("english")
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    window.showNormal()
-    window.resize(WINDOW)
-    window.show_page("employees")
-    page = window.pages["employees"]
-    _settle(qtbot)
+    page = _employees_page(qtbot, demo_company)
     people = page.list_vm.model  # type: ignore[attr-defined]
     row = next(r for r in range(people.rowCount()) if people.index(r, 1).data() == "陈静")
     page.table.selectRow(row)  # type: ignore[attr-defined]
@@ -387,7 +386,7 @@ def test_the_achievements_fit_the_archive_pane(
     table = tabs.currentWidget().table
     model = table.model()
     assert model.rowCount() >= 7
-    shot(window, f"1366-employees-achievements-{lang}")
+    shot(page.window(), f"1366-employees-achievements-{lang}")
     assert table.horizontalHeader().length() <= table.viewport().width()
     assert not _sideways(table) and table.horizontalScrollBar().maximum() == 0
     cell = next(
