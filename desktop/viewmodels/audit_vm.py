@@ -4,6 +4,7 @@ exported through the same formula-safe service as ``tidui-cli export --what audi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from core.i18n import render
 from core.permissions import Perm
 from core.services.admin import audit, signatures
 from core.services.admin.audit import AuditFilter, AuditRow
-from desktop.i18n import tr
+from core.services.admin.audit_text import AuditNames, change_parts
+from desktop.i18n import listed, tr
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import Column, RecordTableModel
 
@@ -29,7 +31,7 @@ SHOWN = 2000
 
 
 def _change_text(row: AuditRow) -> str:
-    """before → after, on one line (keys the two share side by side)."""
+    """before → after as stored (the JSON the export and ``tidui-cli`` give), on one line."""
     parts = []
     if row.before:
         parts.append(json.dumps(row.before, ensure_ascii=False))
@@ -60,11 +62,27 @@ def _state_words() -> dict[str, tuple[str, str, str | None]]:
     }
 
 
-def audit_columns(states: dict[int, str] | None = None) -> list[Column[AuditRow]]:
+def _plain_parts(row: AuditRow) -> list[str]:
+    return change_parts(row.before, row.after, row.entity)
+
+
+def audit_columns(
+    states: dict[int, str] | None = None,
+    parts: Callable[[AuditRow], list[str]] = _plain_parts,
+) -> list[Column[AuditRow]]:
     """时间, 操作人, 操作, 对象, 编号, 签名 (whether the author signed it, from ``states``: entry
-    id → state), 内容 (the change cut at 160 characters, whole in the tooltip)."""
+    id → state), 内容 (the change in words from ``parts``, cut at 160 characters; in the tooltip
+    whole, a field a line, above the JSON as stored)."""
     known = states if states is not None else {}
     words = _state_words()
+
+    def summary(row: AuditRow) -> str:
+        return listed(parts(row), "；")
+
+    def whole(row: AuditRow) -> str:
+        lines = "\n".join(parts(row))
+        raw = _change_text(row)
+        return f"{lines}\n\n{raw}" if lines and raw else lines or raw
 
     def said(row: AuditRow, part: int) -> str:
         state = known.get(row.id)
@@ -84,7 +102,7 @@ def audit_columns(states: dict[int, str] | None = None) -> list[Column[AuditRow]
             colour=lambda r: said(r, 2) or None,
             tooltip=lambda r: said(r, 1),
         ),
-        Column(tr("内容"), lambda r: _shortened(_change_text(r)), tooltip=_change_text),
+        Column(tr("内容"), lambda r: _shortened(summary(r)), tooltip=whole),
     ]
 
 
@@ -99,7 +117,12 @@ class AuditViewModel(QObject):
         # entry id → signature state, worked out again only when the log has grown
         self.states: dict[int, str] = {}
         self._states_for: tuple[int, int] | None = None
-        self.table: RecordTableModel[AuditRow] = RecordTableModel(audit_columns(self.states), self)
+        # ids in the entries → names, and each shown entry's change in words (both renewed by refresh)
+        self.names = AuditNames()
+        self._parts: dict[int, list[str]] = {}
+        self.table: RecordTableModel[AuditRow] = RecordTableModel(
+            audit_columns(self.states, self.change_parts), self
+        )
         self.where = AuditFilter()
         self.actors: list[str] = []
         self.entities: list[str] = []
@@ -112,15 +135,26 @@ class AuditViewModel(QObject):
     def entity_label(self, entity: str) -> str:
         return audit.entity_label(entity)
 
+    def change_parts(self, row: AuditRow) -> list[str]:
+        """The entry's change in words, a field each (状态：审批中 → 退回补充), ids by name."""
+        found = self._parts.get(row.id)
+        if found is None:
+            found = self._parts[row.id] = change_parts(
+                row.before, row.after, row.entity, names=self.names
+            )
+        return found
+
     def refresh(self) -> None:
         try:
             self.actors, self.entities = audit.filter_choices(self.session_vm.app)
             rows = audit.list_entries(self.session_vm.app, self.where, limit=SHOWN + 1)
+            self.names = audit.reference_names(self.session_vm.app)
             self._update_states()
         except TiduiError as err:
             self.error_raised.emit(err.text())
             return
         self.truncated = len(rows) > SHOWN
+        self._parts.clear()
         self.table.set_rows(rows[:SHOWN])
         self.changed.emit()
 

@@ -225,6 +225,40 @@ def test_the_audit_log_says_which_entries_their_author_signed(qtbot: QtBot, tmp_
     app.close(backup=False)
 
 
+def test_the_audit_logs_content_reads_in_chinese_with_the_json_under_the_mouse(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """内容 said {"role": "supervisor", "login": "hr1"}: internal codes an HR assistant cannot read."""
+    from desktop.views.settings.audit_tab import AuditTab
+    from desktop.views.settings.page import SettingsPage
+
+    app, _ = make_company(tmp_path)
+    users.add_user(app, "hr1", "小王", "hr", "hr-pass-123")
+    users.set_role(app, "hr1", "supervisor")
+    window = _window(qtbot, SessionViewModel(app))
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage) and isinstance(page.audit_tab, AuditTab)
+    page.tabs.setCurrentWidget(page.audit_tab)
+    view = page.audit_tab.table
+    model = view.model()
+    content = model.columnCount() - 1
+    assert model.headerData(content, Qt.Orientation.Horizontal) == "内容"
+    cells = {
+        model.data(model.index(r, 2), Qt.ItemDataRole.ToolTipRole): model.index(r, content)
+        for r in range(model.rowCount())
+    }
+    role = cells["user.role"]
+    assert role.data() == "角色：人事 → 主管；登录名：hr1"
+    tip = role.data(Qt.ItemDataRole.ToolTipRole)
+    assert "角色：人事 → 主管" in tip and '{"role": "supervisor", "login": "hr1"}' in tip
+    added = cells["user.add"].data()
+    assert added.startswith("登录名：hr1；显示名称：小王；角色：人事") and "{" not in added
+    assert view.columnWidth(content) > 300  # the stretched last column, not squeezed
+    shot(window, "settings-audit-content")
+    window.allow_close()
+    app.close(backup=False)
+
+
 def test_backup_columns_show_their_values_whole_before_and_after_a_backup(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.i18n import Message, catalogue, render
-from core.model import AuditEntry, FileMeta
+from core.model import AuditEntry, Employee, FileMeta, Level, Track
 from core.permissions import Perm, require
+from core.services.admin.audit_text import AuditNames
 from core.session import GENESIS_HASH, AppSession, entry_hash
 from core.storage import anchor as anchors
 from core.storage.company_file import OpenFile, recorded_count
@@ -189,6 +190,20 @@ def filter_choices(app: AppSession) -> tuple[list[str], list[str]]:
         actors = sorted(session.scalars(select(AuditEntry.actor).distinct()))
         entities = sorted(session.scalars(select(AuditEntry.entity).distinct()))
     return actors, entities
+
+
+def reference_names(app: AppSession) -> AuditNames:
+    """What the employee, level and track ids the entries store stand for now (the viewer shows
+    宋佳（E016） for ``employee_id: 16``); an id no longer in the file stays a number."""
+    require(app.actor, Perm.VIEW_AUDIT)
+    with app.read() as session:
+        people = {
+            i: (name, no)
+            for i, name, no in session.execute(select(Employee.id, Employee.name, Employee.no))
+        }
+        levels = {i: title for i, title in session.execute(select(Level.id, Level.title))}
+        tracks = {i: name for i, name in session.execute(select(Track.id, Track.name))}
+    return AuditNames(people, levels, tracks)
 
 
 def action_label(action: str) -> str:

@@ -1,0 +1,55 @@
+"""设置 → 审计日志's viewmodel without a window: 内容 in words (roles, people by name), the stored
+JSON under the mouse, in Chinese and in English."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from core.services.admin import users
+from core.services.archive import employees
+from core.services.archive.employees import EmployeeInput
+from core.session import AppSession
+from desktop.viewmodels.audit_vm import AuditViewModel
+from desktop.viewmodels.session_vm import SessionViewModel
+
+
+def _content(vm: AuditViewModel, action: str) -> tuple[str, str]:
+    """The 内容 cell (the last column) of the newest ``action`` entry and its tooltip."""
+    table = vm.table
+    row = next(r for r in range(table.rowCount()) if table.rows[r].action == action)
+    cell = table.index(row, table.columnCount() - 1)
+    return cell.data(), cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_content_reads_in_words_with_the_json_under_the_mouse(company: AppSession) -> None:
+    users.add_user(company, "hr1", "小王", "hr", "hr-pass-123")
+    users.set_role(company, "hr1", "supervisor")
+    ann = employees.create_employee(
+        company, EmployeeInput(no="E001", name="安娜", hire_date=date(2023, 1, 1))
+    )
+    bo_input = EmployeeInput(no="E002", name="小博", hire_date=date(2023, 2, 1))
+    bo = employees.create_employee(company, bo_input)
+    employees.update_employee(company, bo, replace(bo_input, supervisor_id=ann))
+    vm = AuditViewModel(SessionViewModel(company))
+    vm.refresh()
+    cell, tip = _content(vm, "user.role")
+    assert vm.table.headerData(6, Qt.Orientation.Horizontal) == "内容"
+    assert cell.startswith("角色：人事 → 主管") and "登录名：hr1" in cell
+    assert '"role": "supervisor"' in tip and "角色：人事 → 主管" in tip  # the JSON as stored, too
+    cell, tip = _content(vm, "employee.update")
+    assert "直属上级：— → 安娜（E001）" in cell
+    assert json.dumps({"supervisor_id": ann}) in tip
+    cell, _tip = _content(vm, "user.add")
+    assert "角色：人事" in cell and "{" not in cell
+
+
+def test_content_follows_the_ui_language(company: AppSession, english: None) -> None:
+    users.add_user(company, "hr1", "小王", "hr", "hr-pass-123")
+    vm = AuditViewModel(SessionViewModel(company))
+    vm.refresh()
+    cell, _tip = _content(vm, "user.add")
+    assert "Login: hr1" in cell and "Role: HR" in cell
