@@ -203,18 +203,24 @@ def visible_ids(session: Session, actor: Actor) -> set[int] | None:
 
 
 def review_scope(session: Session, actor: Actor) -> set[int] | None:
-    """The employees whose promotion reviews (cases, scores, the 9宫格) ``actor`` may see, or None
-    for everyone: a supervisor's team without the supervisor. She reviews her team; her own case is
-    reviewed by others, and its scores and comments are not hers to read before it is announced."""
-    scope = visible_ids(session, actor)
+    """The employees whose promotion reviews (cases, candidacies, scores, the 9宫格) ``actor`` may
+    see, or None for everyone: a supervisor's team without the supervisor. She reviews her team;
+    her own case is reviewed by others, and its scores and comments are not hers to read before it
+    is announced."""
+    return without_self(visible_ids(session, actor), actor)
+
+
+def without_self(scope: set[int] | None, actor: Actor) -> set[int] | None:
+    """``review_scope`` from a ``visible_ids`` already read."""
     if scope is not None and actor.employee_id is not None:
-        scope = scope - {actor.employee_id}
+        return scope - {actor.employee_id}
     return scope
 
 
 def ensure_reviewable(session: Session, actor: Actor, employee_id: int) -> None:
-    """Refuse (as ``ensure_visible`` does) a promotion review ``actor`` may not see."""
-    ensure_visible(session, actor, employee_id)
+    """Refuse, as ``ensure_visible`` does, a promotion review ``actor`` may not see."""
+    if session.get(Employee, employee_id) is None:
+        raise NotFound("archive.employee.not_found", id=employee_id)
     scope = review_scope(session, actor)
     if scope is not None and employee_id not in scope:
         raise PermissionDenied(

@@ -9,7 +9,7 @@ from datetime import date
 from core.domain import months as mo
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
-from core.services.archive.employees import review_scope, visible_ids
+from core.services.archive.employees import visible_ids, without_self
 from core.services.dashboard.business import _business, _checklist
 from core.services.dashboard.cases import _cases
 from core.services.dashboard.competency import _competency
@@ -58,7 +58,7 @@ def dashboard(
 
         business = _business(s, month, track_of)
         # a supervisor's own case and scores are reviewed by others: not on her dashboard
-        reviewed = review_scope(s, app.actor)
+        reviewed = without_self(scope_set, app.actor)
         nine = _nine_box(s, reviewed, found, current)
         competency = _competency(s, levels, staff, into, end)
         cases = _cases(s, reviewed) if with_cases else CaseFigures(0, None, None, (), (), ())

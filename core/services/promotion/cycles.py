@@ -329,6 +329,8 @@ def cycle_candidates(
         key = (c.person.id, c.transition.id)
         if allowed and c.transition.id not in allowed:
             continue
+        if scope is not None and c.person.id not in scope:
+            continue  # a supervisor's own candidacy: others review it
         if c.person.id in moved_on and key not in case_info and key not in manual:
             continue
         source = None

@@ -150,3 +150,16 @@ def test_the_criteria_are_in_the_language_shown(
             assert not any(word in line_en.explanation for word in ("已满", "最近一次", "已完成"))
             assert line_en.met == line_zh.met
     owner.close(backup=False)
+
+
+def test_a_supervisor_reviews_her_team_not_herself(owner: AppSession) -> None:
+    """李娜 (E002) rates and reviews her team; her own candidacy for 运营总监, with 王芳's scores of
+    her, was in her 晋升评审, her 候选人 and her score grid. The owner still sees it."""
+    from core.services.promotion import scores
+
+    lina = auth.unlock_again(owner, "lina", PASSWORD)
+    cycle = next(c for c in list_cycles(owner) if c.name == "2024上半年")
+    assert "E002" in {r.no for r in review.review_rows(owner, cycle.id)}
+    theirs = {r.no for r in review.review_rows(lina, cycle.id)}
+    assert theirs and "E002" not in theirs
+    assert "E002" not in {r.no for r in scores.score_sheet(lina, cycle.id).rows}
