@@ -86,6 +86,10 @@ class SourceKind:
     # Whether rows are facts of one store (the wizard asks which store).
     store_level: bool = False
 
+    def name(self, lang: str = "zh") -> str:
+        """The source's name in ``lang`` (生意参谋店铺整体/交易概况 …)."""
+        return self.name_en if lang == "en" else self.name_zh
+
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
             if spec.name == name:

@@ -44,7 +44,7 @@ def source_label(kind: str) -> str:
     found = SOURCE_KINDS.get(kind)
     if found is None:
         return kind
-    return found.name_en if current_language() == "en" else found.name_zh
+    return found.name(current_language())
 
 
 def months_text(months: tuple[str, ...] | list[str]) -> str:

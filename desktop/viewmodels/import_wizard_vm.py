@@ -292,11 +292,11 @@ class ImportWizardViewModel(QObject):
     def kind_choices(self) -> list[tuple[str, str, float]]:
         """(kind, name, confidence) of every kind, the best fit first."""
         file = self.state.file
-        english = current_language() == "en"
+        lang = current_language()
         found = []
         for kind in SOURCE_KINDS.values():
             confidence = file.confidence(kind.id) if file is not None else 0.0
-            found.append((kind.id, kind.name_en if english else kind.name_zh, confidence))
+            found.append((kind.id, kind.name(lang), confidence))
         return sorted(found, key=lambda k: -k[2])
 
     @property

@@ -137,7 +137,7 @@ def _word(key: str, value: str, lang: str) -> str | None:
         return _known(f"case.role.{value}", lang)
     if key == "source":
         kind = SOURCE_KINDS.get(value)
-        return None if kind is None else (kind.name_en if lang == "en" else kind.name_zh)
+        return None if kind is None else kind.name(lang)
     if key == "part":
         part = mx.EVALUATION_PARTS.get(value)
         return None if part is None else part.name(lang)
