@@ -42,6 +42,7 @@ from core.services.eligibility import fact_book
 MONTHS = tuple(mo.range("2022-01", "2024-12"))
 AS_OF = MONTHS[-1]
 MARGIN = 0.10
+HALFWAY = 0.5  # the one unmet criterion of a 接近达标 is at least half-way there
 STORE_CODES = fact_book.STORE_FIELDS  # the facts the service loads, in its order
 LIVE_CODES = fact_book.LIVE_FIELDS
 ACHIEVEMENT_TYPES = tuple(mx.ACHIEVEMENT_TYPES)
@@ -285,6 +286,19 @@ def _gap(value: float, comparator: str, threshold: float) -> float:
     return max(0.0, value - threshold if comparator in ("<=", "<") else threshold - value)
 
 
+Check = tuple[bool, float | None, float]  # met, gap (None when data is missing), attainment
+UNKNOWN: Check = (False, None, 0.0)
+
+
+def _verdict(value: float, comparator: str, threshold: float) -> Check:
+    """One observed value against its threshold; attainment 1 − shortfall/|threshold|, < 1 unmet."""
+    if _compare(value, comparator, threshold):
+        return True, 0.0, 1.0
+    gap = _gap(value, comparator, threshold)
+    near = 0.0 if threshold == 0 else min(max(1.0 - gap / abs(threshold), 0.0), 0.99)
+    return False, gap, near
+
+
 def _employee_series(data: Workload, employee: int) -> dict[str, list[float | None]]:
     n = len(MONTHS)
     sums: dict[str, list[float | None]] = {}
@@ -327,8 +341,8 @@ def _employee_series(data: Workload, employee: int) -> dict[str, list[float | No
 
 def _check(
     spec: CriterionSpec, data: Workload, employee: int, series: dict[str, list[float | None]]
-) -> tuple[bool, float | None]:
-    """One criterion for one employee: (met, gap), gap None when data is missing."""
+) -> Check:
+    """One criterion for one employee: (met, gap, attainment), gap None when data is missing."""
     end = len(MONTHS) - 1  # the as-of month's index
     t, cmp = spec.threshold, spec.comparator
     if spec.kind in ("each_month", "average", "change"):
@@ -340,22 +354,20 @@ def _check(
         if spec.kind == "change":
             start_value, end_value = at(end - spec.window), at(end)
             if start_value is None or end_value is None:
-                return False, None
-            change = end_value - start_value
-            met = _compare(change, cmp, t)
-            return met, 0.0 if met else _gap(change, cmp, t)
+                return UNKNOWN
+            return _verdict(end_value - start_value, cmp, t)
         window = [at(i) for i in range(end - spec.window + 1, end + 1)]
         if any(v is None for v in window):
-            return False, None
+            return UNKNOWN
         if spec.kind == "each_month":
-            met = all(_compare(v, cmp, t) for v in window)  # type: ignore[arg-type]
-            return met, 0.0 if met else max(_gap(v, cmp, t) for v in window)  # type: ignore[arg-type]
+            months_met = sum(_compare(v, cmp, t) for v in window)  # type: ignore[arg-type]
+            met = months_met == spec.window
+            worst = 0.0 if met else max(_gap(v, cmp, t) for v in window)  # type: ignore[arg-type]
+            return met, worst, months_met / spec.window
         total = 0.0
         for v in window:
             total += v  # type: ignore[operator]
-        mean = total / spec.window
-        met = _compare(mean, cmp, t)
-        return met, 0.0 if met else _gap(mean, cmp, t)
+        return _verdict(total / spec.window, cmp, t)
     if spec.kind == "count":
         first = mo.first_day(mo.add(AS_OF, -(spec.window - 1)))
         last = mo.last_day(AS_OF)
@@ -371,20 +383,21 @@ def _check(
             if cond.team_min is not None and (a.team_size is None or a.team_size < cond.team_min):
                 continue
             count += 1
-        met = _compare(float(count), cmp, t)
-        return met, 0.0 if met else _gap(float(count), cmp, t)
+        return _verdict(float(count), cmp, t)
     if spec.kind == "tenure":
         since = data.level_since[employee]
         if since is None:
-            return False, None
-        months = float(mo.months_at_level(since, AS_OF))
-        met = _compare(months, cmp, t)
-        return met, 0.0 if met else _gap(months, cmp, t)
+            return UNKNOWN
+        return _verdict(float(mo.months_at_level(since, AS_OF)), cmp, t)
     score = data.score_dicts[employee].get(spec.score_part or "total")
     if score is None:
-        return False, None
-    met = _compare(score, cmp, t)
-    return met, 0.0 if met else _gap(score, cmp, t)
+        return UNKNOWN
+    return _verdict(score, cmp, t)
+
+
+def _halfway(spec: CriterionSpec, gap: float | None, near: float) -> bool:
+    """The one unmet criterion of a 接近达标: half-way there, or an evaluation not yet given."""
+    return spec.kind == "score" if gap is None else near >= HALFWAY
 
 
 def run_loop(data: Workload) -> Verdicts:
@@ -397,19 +410,19 @@ def run_loop(data: Workload) -> Verdicts:
                 continue
             checks = [_check(spec, data, employee, series) for spec in transition.criteria]
             unmet = [
-                (spec, gap)
-                for spec, (met, gap) in zip(transition.criteria, checks, strict=True)
+                (spec, gap, near)
+                for spec, (met, gap, near) in zip(transition.criteria, checks, strict=True)
                 if not met
             ]
             if not unmet:
                 status = "ready"
-            elif len(unmet) == 1 or all(
-                gap is not None and gap <= MARGIN * abs(spec.threshold) for spec, gap in unmet
-            ):
+            elif all(
+                gap is not None and gap <= MARGIN * abs(spec.threshold) for spec, gap, _ in unmet
+            ) or (len(unmet) == 1 and _halfway(*unmet[0])):
                 status = "nearly"
             else:
                 status = "not_ready"
-            verdicts[(employee, transition.name)] = (status, tuple(met for met, _ in checks))
+            verdicts[(employee, transition.name)] = (status, tuple(met for met, _, _ in checks))
     return verdicts
 
 

@@ -37,6 +37,8 @@ _PERCENT_LIMIT = 10.0
 # An unmet criterion never shows full attainment, so "attainment 1.0" always means "met".
 UNMET_CAP = 0.99
 DEFAULT_MARGIN = 0.10
+# The one criterion still unmet counts as 接近 only when at least this far along (attainment).
+HALFWAY = 0.5
 
 SUCCESS_RESULTS = frozenset({"成功", "success", "succeeded", "ok"})
 FAILED_RESULTS = frozenset({"失败", "failed", "fail", "failure"})
@@ -668,13 +670,27 @@ def within_margin(gap: float | None, threshold: float, margin: float) -> bool:
     return gap is not None and gap <= margin * abs(threshold)
 
 
+def halfway(result: CriterionResult) -> bool:
+    """True when an unmet criterion is at least half-way to its threshold, or is an evaluation
+    score not yet given (the review cycle is where it will be: the one thing left to do)."""
+    if result.gap is None:
+        return result.spec.kind == "score"
+    return result.attainment >= HALFWAY
+
+
 def readiness(results: Sequence[CriterionResult], margin: float = DEFAULT_MARGIN) -> Readiness:
-    """Ready when all criteria are met; nearly when all but one are, or every unmet one is
-    within ``margin`` (a fraction of its threshold, 10% by default); otherwise not ready."""
+    """Ready when all criteria are met. Nearly when every unmet one misses by no more than
+    ``margin`` of its threshold (10% by default), or when only one is unmet and it is at least
+    half-way there (``HALFWAY``: 5 of 6 months, 1 of 2 launches, a score of 81 for 85).
+    A criterion that missing data makes unknowable is not near (nobody knows how far it is),
+    except an evaluation score not yet given when it is the only thing left.
+    """
     unmet = [r for r in results if not r.met]
     if not unmet:
         return Readiness.READY
-    if len(unmet) == 1 or all(within_margin(r.gap, r.required, margin) for r in unmet):
+    if all(within_margin(r.gap, r.required, margin) for r in unmet):
+        return Readiness.NEARLY
+    if len(unmet) == 1 and halfway(unmet[0]):
         return Readiness.NEARLY
     return Readiness.NOT_READY
 
@@ -976,14 +992,21 @@ def readiness_batch(
     """``readiness`` for ``size`` employees: an array of "ready" / "nearly" / "not_ready"."""
     unmet = np.zeros(size, dtype=np.int64)
     all_within = np.ones(size, dtype=bool)
+    all_halfway = np.ones(size, dtype=bool)  # every unmet criterion ``halfway``
     for spec, result in zip(specs, results, strict=True):
         unmet += ~result.met
+        known = ~np.isnan(result.gap)
         with np.errstate(invalid="ignore"):
-            within = ~np.isnan(result.gap) & (result.gap <= margin * abs(spec.threshold))
+            within = known & (result.gap <= margin * abs(spec.threshold))
         all_within &= result.met | within
+        halfway_there = known & (result.attainment >= HALFWAY)
+        if spec.kind == "score":  # an evaluation not yet given is the one thing left to do
+            halfway_there |= ~known
+        all_halfway &= result.met | halfway_there
+    nearly = all_within | ((unmet == 1) & all_halfway)
     status = np.where(
         unmet == 0,
         Readiness.READY.value,
-        np.where((unmet == 1) | all_within, Readiness.NEARLY.value, Readiness.NOT_READY.value),
+        np.where(nearly, Readiness.NEARLY.value, Readiness.NOT_READY.value),
     )
     return status.astype("<U9")

@@ -567,13 +567,18 @@ def _live_sessions(account: Store, batch_id: int, rng: random.Random) -> list[Li
 
 def _metric_values(rng: random.Random) -> list[dict[str, Any]]:
     """Figures no store export delivers, as HR would enter them, for the last six months: the
-    data team's report accuracy (林晓 also the uplift of her strategies), and the user-operations
+    data team's report accuracy (林晓 also the uplift of her strategies; 陈静 since April), and the user-operations
     team's retention, active-user growth and private-domain conversion.
 
     刘洋 (E005) keeps his members (90-day retention above 20%); 徐丽 (E010) grows the community
     but her 30-day retention stays just under 30% (nearly ready for 运营专员).
     """
     rows = []
+    # 陈静 (E004) has kept the flagship's daily report since April, a little under 95%: near a
+    # move to 数据运营 (fixed figures: the random stream below stays the same)
+    for month, accuracy in zip(mo.month_range(mo.add(LAST_MONTH, -2), LAST_MONTH),
+                               (0.925, 0.93, 0.932), strict=True):  # fmt: skip
+        rows.append({"no": "E004", "month": month, "metric": "报表准确率", "value": accuracy})
     for month in mo.month_range(mo.add(LAST_MONTH, -5), LAST_MONTH):
         for no in ("E011", "E015"):
             accuracy = round(

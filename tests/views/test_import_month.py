@@ -118,7 +118,7 @@ def test_ten_samples_dropped_reach_the_result_in_three_clicks(
     assert len(imports.list_batches(page.session_vm.app)) == 10
     assert "已导入 10 个文件" in dialog.result_label.text()
     html = dialog.result_text.toPlainText()
-    assert "陈静：接近达标 运营专员" in html
+    assert "李娜：接近达标 运营总监" in html
     assert "悦颜美妆专营店" in html and "2024-07（数据到 1 日）" in html
     shot_at_1366(dialog, "import-month-result")
     qtbot.mouseClick(dialog.done_button, Qt.MouseButton.LeftButton)

@@ -164,7 +164,8 @@ class EligibilityPage(QWidget):
         self.margin.setEnabled(self.vm.can_set_margin)
         self.margin.setToolTip(
             tr(
-                "未满足的条件与门槛相差不超过门槛的这个比例时，算作“接近达标”（只差一个条件也算）。"
+                "未满足的条件与门槛相差都不超过门槛的这个比例时，算作“接近达标”；"
+                "只差一个条件且已完成一半以上（或只差尚未进行的评估）也算。缺数据的条件不算接近。"
                 "只有老板可以修改，对全公司生效。"
             )
         )

@@ -585,3 +585,40 @@ def test_a_rule_is_worded_and_checked_once_for_many_employees_and_again_for_othe
     later = evaluate(refunds, ctx_with("refund_rate", values), "2024-06", {})
     assert checked == [refunds, refunds]
     assert not later.met and "refund_rate" in later.explanation.text("en")
+
+
+def test_the_one_unmet_criterion_is_near_only_half_way_there_and_known() -> None:
+    """The GUI audit found 接近达标 beside "已完成0次" and "3个月无数据": one unmet criterion, however
+    far, made anyone nearly ready, and the 接近达标范围 setting then changed nothing."""
+    # 2 launches asked: none is not near, one is half-way
+    none_yet = evaluate_transition(
+        TEMPLATE_A_FIRST, _transition_ctx([0.2, 0.2, 0.2], 0.02, 0.05, 0), "2024-06"
+    )
+    assert none_yet.status is Readiness.NOT_READY
+    one_of_two = evaluate_transition(
+        TEMPLATE_A_FIRST, _transition_ctx([0.2, 0.2, 0.2], 0.02, 0.05, 1), "2024-06"
+    )
+    assert one_of_two.status is Readiness.NEARLY
+    # growth met in 1 of 3 months is a third of the way; in 2 of 3 it is near
+    assert evaluate_transition(TEMPLATE_A_FIRST, _transition_ctx([0.2, 0.1, 0.1], 0.02, 0.05, 2),
+                               "2024-06").status is Readiness.NOT_READY  # fmt: skip
+    # and now the margin decides: 10% and 10.5% against 15% are within a 40% margin
+    assert evaluate_transition(TEMPLATE_A_FIRST, _transition_ctx([0.2, 0.1, 0.105], 0.02, 0.05, 2),
+                               "2024-06", margin=0.4).status is Readiness.NEARLY  # fmt: skip
+    # no data for the one unmet criterion: nobody knows how far it is
+    unknown = evaluate_transition(
+        TEMPLATE_A_FIRST, _transition_ctx([0.2, 0.2, 0.2], 0.02, None, 2), "2024-06"
+    )
+    assert unknown.status is Readiness.NOT_READY
+
+
+def test_an_evaluation_not_yet_given_is_the_one_thing_left() -> None:
+    """Everything else met and no evaluation yet: 接近达标, so the review cycle picks them up."""
+    specs = [CriterionSpec("score", threshold=85), CriterionSpec("tenure", threshold=12)]
+    since = date(2023, 2, 1)
+    ctx = EvaluationContext(level_since=since)
+    assert evaluate_transition(specs, ctx, "2024-06").status is Readiness.NEARLY
+    scored = EvaluationContext(level_since=since, scores={"total": 30.0})
+    assert evaluate_transition(specs, scored, "2024-06").status is Readiness.NOT_READY
+    assert evaluate_transition(specs, EvaluationContext(level_since=since, scores={"total": 81.2}),
+                               "2024-06").status is Readiness.NEARLY  # fmt: skip
