@@ -30,7 +30,9 @@ from core.errors import TiduiError
 from core.permissions import Perm
 from core.services.ladder import io as ladder_io
 from core.services.ladder import saving as ladder
+from core.services.promotion import cases
 from desktop.i18n import listed, tr
+from desktop.viewmodels.promotion_case_vm import number
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 
 TRACK, LEVEL, TRANSITION = "track", "level", "transition"
@@ -378,6 +380,26 @@ class LadderViewModel(QObject):
         if not problems:
             return ""
         return tr("有{n}处问题，修正后才能保存：{first}", n=len(problems), first=problems[0].text())
+
+    def rescored_cases(self) -> list[str]:
+        """One line per case under approval whose total the unsaved edits would change, e.g.
+        "孙悦（E006）运营助理 → 运营专员：91.9 → 89.7"; empty when none (or not savable)."""
+        if not self.dirty or self.problems():
+            return []
+        try:
+            found = cases.rescored_by(self.session_vm.app, self._design)
+        except TiduiError:
+            return []
+        return [
+            tr("{name}（{no}）{move}：{before} → {after}").format(
+                name=r.summary.name,
+                no=r.summary.no,
+                move=r.summary.label(),
+                before=number(r.before),
+                after=number(r.after),
+            )
+            for r in found
+        ]
 
     @Slot()
     def save(self) -> bool:

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 FOCUS_COLOR = "#1565c0"
 FRAME_WIDTH = 2
+
+
+def redo_also_on_ctrl_y(action: QAction) -> None:
+    """A 重做 action answers Ctrl+Y as well as its own key: the office PCs run Windows, where
+    Ctrl+Y is redo, and Qt's Redo elsewhere is Ctrl+Shift+Z only (the GUI audit pressed it)."""
+    keys = [k for k in action.shortcuts() if not k.isEmpty()]
+    ctrl_y = QKeySequence("Ctrl+Y")
+    if ctrl_y not in keys:
+        action.setShortcuts([*keys, ctrl_y])
+
+
+def _is_ctrl_y(event: QKeyEvent) -> bool:
+    return event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier
 
 
 def frame_focus(widget: QWidget) -> None:
@@ -110,7 +123,7 @@ class _PageUndo(QObject):
             return False
         if event.matches(QKeySequence.StandardKey.Undo):
             undo = True
-        elif event.matches(QKeySequence.StandardKey.Redo):
+        elif event.matches(QKeySequence.StandardKey.Redo) or _is_ctrl_y(event):
             undo = False
         else:
             return False

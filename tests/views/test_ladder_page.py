@@ -591,3 +591,57 @@ def test_arrow_labels_never_cover_a_level_box(
             shot(page, f"ladder-demo-labels-{language}-{zoom}")
     finally:
         i18n.install("zh")
+
+
+def test_saving_new_weights_asks_when_cases_under_approval_would_be_re_scored(
+    qtbot: QtBot, fresh_demo: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI audit saved new 评估模板 weights and 孙悦's case (approved by 人事) went from
+    91.9 to 89.7 silently. Now the save names the case with both totals and waits for a Yes;
+    No keeps the edit unsaved. 放弃修改 asks too, and Ctrl+Y redoes as on Windows."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.domain.scoring import EvaluationTemplate
+    from core.services.admin import auth
+
+    app = auth.log_in(fresh_demo(with_cases=True), "demo", "tidui-demo")  # type: ignore[operator]
+    try:
+        page = _page(qtbot, app)
+        spec = page.vm.design.default_template()
+        assert spec is not None
+        weights = {"performance": 40.0, "ability": 40.0, "potential": 20.0}
+        parts = tuple(dataclasses.replace(p, weight=weights[p.key]) for p in spec.template.parts)
+        page.vm.update_template(
+            dataclasses.replace(spec, template=EvaluationTemplate(spec.template.name, parts))
+        )
+        asked: list[str] = []
+        answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+        def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+            asked.append(text)
+            return answers.pop(0)
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        qtbot.keyClick(page.graph, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert "孙悦（E006）运营助理 → 运营专员：91.9 → " in asked[0], asked
+        assert page.vm.dirty  # No: nothing saved
+        qtbot.keyClick(page.graph, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert not page.vm.dirty and len(asked) == 2
+        saved = ladder.load_design(app).default_template()
+        assert saved is not None and [p.weight for p in saved.template.parts] == [40, 40, 20]
+
+        # 放弃修改 asks first (No keeps the edit); Ctrl+Z / Ctrl+Y undo and redo it
+        page.vm.add_track("新通道")
+        answers[:] = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+        page.revert_action.trigger()
+        assert page.vm.dirty and "放弃所有未保存的修改" in asked[2]
+        page.revert_action.trigger()
+        assert not page.vm.dirty
+        qtbot.keyClick(page.graph, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert page.vm.dirty  # 撤销 brings the edit back
+        qtbot.keyClick(page.graph, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+        assert not page.vm.dirty  # and Ctrl+Y throws it away again
+    finally:
+        app.close(backup=False)

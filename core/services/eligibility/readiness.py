@@ -300,7 +300,12 @@ def all_transitions(session: Session) -> list[list[TransitionRules]]:
 
 
 def transition_rules(session: Session, transition_id: int) -> TransitionRules | None:
-    for found in _transitions(read_design(session)).values():
+    return transition_rules_in(read_design(session), transition_id)
+
+
+def transition_rules_in(design: LadderDesign, transition_id: int) -> TransitionRules | None:
+    """One transition's rules and template in ``design`` (saved or not); None when it has none."""
+    for found in _transitions(design).values():
         for t in found:
             if t.id == transition_id:
                 return t
@@ -485,11 +490,14 @@ def _load(
     *,
     whole_history: bool = False,
     period: str | None = None,
+    design: LadderDesign | None = None,
 ) -> _Company:
-    """Read what the rules need; unless ``whole_history``, only the months they will look at."""
+    """Read what the rules need; unless ``whole_history``, only the months they will look at.
+    ``design`` judges by a ladder not yet saved (the designer's "what would change")."""
     latest = kpi.latest_data_month(session)
     month = _as_of(as_of, latest, today)
-    design = read_design(session)
+    if design is None:
+        design = read_design(session)
     transitions = _transitions(design)
     people = _people(session, actor, design, employee_ids)
     ids = [p.id for p in people]
@@ -718,14 +726,23 @@ def employee_progress(
     transition_id: int | None = None,
     today: date | None = None,
     period: str | None = None,
+    design: LadderDesign | None = None,
 ) -> EmployeeProgress:
     """One employee's 晋升进度: every transition out of their level (or just ``transition_id``);
-    score rules read the ``period`` (a review cycle's name) when given, else the latest one."""
+    score rules read the ``period`` (a review cycle's name) when given, else the latest one.
+    ``design``: judge by that ladder instead of the saved one."""
     require(app.actor, Perm.VIEW_ELIGIBILITY)
     with app.read() as s:
         ensure_visible(s, app.actor, employee_id)
         company = _load(
-            s, app.actor, as_of, today, [employee_id], whole_history=True, period=period
+            s,
+            app.actor,
+            as_of,
+            today,
+            [employee_id],
+            whole_history=True,
+            period=period,
+            design=design,
         )
     month = company.as_of
     if not company.people:

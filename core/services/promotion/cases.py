@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from core.domain import cases as dc
 from core.domain import explain as ex
 from core.domain import scoring
+from core.domain.ladder_design import LadderDesign
 from core.domain.rules import Readiness
 from core.errors import NotFound, ValidationError
 from core.i18n import Message, current_language, render
@@ -278,20 +279,32 @@ criterion_dict = _criterion_dict  # for the review screen's candidates without a
 
 
 def _live(
-    app: AppSession, case: PromotionCase, cycle: ReviewCycle | None
+    app: AppSession,
+    case: PromotionCase,
+    cycle: ReviewCycle | None,
+    design: LadderDesign | None = None,
 ) -> tuple[str, tuple[dict[str, Any], ...], dict[str, Any], Readiness | None]:
-    """Today's criteria and evaluation of an undecided case (as of the cycle's month)."""
+    """Today's criteria and evaluation of an undecided case (as of the cycle's month); by the
+    ladder ``design`` not yet saved when given."""
     as_of = cycle.as_of if cycle else None
     period = cycle.name if cycle else None
     progress = el.employee_progress(
-        app, case.employee_id, as_of, transition_id=case.transition_id, period=period
+        app,
+        case.employee_id,
+        as_of,
+        transition_id=case.transition_id,
+        period=period,
+        design=design,
     )
     outlook = progress.outlooks[0] if progress.outlooks else None
     with app.read() as s:
         entries = scores.period_entries(s, case.employee_id, period)
-        transition = (
-            el.transition_rules(s, case.transition_id) if case.transition_id is not None else None
-        )
+        if case.transition_id is None:
+            transition = None
+        elif design is None:
+            transition = el.transition_rules(s, case.transition_id)
+        else:
+            transition = el.transition_rules_in(design, case.transition_id)
     template = transition.template if transition else scoring.DEFAULT_TEMPLATE
     results = outlook.results if outlook else ()
     evaluation = scores.evaluate(template, results, entries)
@@ -444,6 +457,50 @@ def case_json(view: CaseView, lang: str | None = None) -> dict[str, Any]:
         "days_to_decision": s.days_to_decision,
         "snapshot": view.from_snapshot,
     }
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """A case under approval whose total a ladder edit not yet saved would change."""
+
+    summary: CaseSummary
+    before: float | None
+    after: float | None
+
+
+UNDER_APPROVAL = dc.OPEN_STATES | {dc.CaseState.APPROVED}  # scored live, no snapshot yet
+
+
+def rescored_by(app: AppSession, design: LadderDesign) -> list[Rescored]:
+    """The cases under approval whose total (as shown, to 0.1) would change if ``design`` were
+    saved: until the owner decides, a case is scored by today's template and rules, so new
+    weights or thresholds re-score what the approvers have already signed."""
+    require(app.actor, Perm.VIEW_ELIGIBILITY)
+    with app.read() as s:
+        query = select(PromotionCase).where(
+            PromotionCase.state.in_([x.value for x in UNDER_APPROVAL]),
+            PromotionCase.snapshot.is_(None),
+        )
+        scope = review_scope(s, app.actor)
+        cases = [c for c in s.scalars(query) if scope is None or c.employee_id in scope]
+        pending = []
+        for case in cases:
+            cycle = s.get(ReviewCycle, case.cycle_id) if case.cycle_id else None
+            if cycle is not None:
+                s.expunge(cycle)
+            pending.append((_summary(s, case), case, cycle))
+            s.expunge(case)
+    found = []
+    for summary, case, cycle in pending:
+        before = _live(app, case, cycle)[2].get("total")
+        after = _live(app, case, cycle, design)[2].get("total")
+        if _shown(before) != _shown(after):
+            found.append(Rescored(summary, before, after))
+    return found
+
+
+def _shown(total: float | None) -> float | None:
+    return None if total is None else round(total, 1)
 
 
 def list_cases(

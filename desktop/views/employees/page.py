@@ -180,6 +180,7 @@ class EmployeesPage(QWidget):
         stack = self.form_vm.undo_stack
         self.undo_action = self._action(tr("撤销"), stack.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(tr("重做"), stack.redo, QKeySequence.StandardKey.Redo)
+        focus.redo_also_on_ctrl_y(self.redo_action)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         stack.canUndoChanged.connect(self.undo_action.setEnabled)

@@ -32,12 +32,13 @@ from desktop.viewmodels.ladder_metrics_vm import MetricCatalogueModel
 from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION, LadderViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import files
-from desktop.views.focus import form_undo_wins, tab_stops
+from desktop.views.focus import form_undo_wins, redo_also_on_ctrl_y, tab_stops
 from desktop.views.ladder.competencies import CompetencyModelEditor
 from desktop.views.ladder.evaluation import EvaluationTemplateEditor
 from desktop.views.ladder.forms import LevelForm, TrackForm, TransitionForm
 from desktop.views.ladder.graph import LadderGraphView
 from desktop.views.ladder.metrics import MetricCatalogueView
+from desktop.views.questions import ask
 
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -193,10 +194,11 @@ class LadderPage(QWidget):
         self.delete_action = self._action(tr("删除"), "Delete", self.on_delete)
         self.undo_action = self._action(tr("撤销"), "Ctrl+Z", self.on_undo)
         self.redo_action = self._action(tr("重做"), "Ctrl+Shift+Z", self.on_redo)
+        redo_also_on_ctrl_y(self.redo_action)
         self.save_action = self._action(
             tr("保存"), "Ctrl+S", self.on_save, tr("把所有修改一次保存到公司档案")
         )
-        self.revert_action = self._action(tr("放弃修改"), None, self.vm.revert)
+        self.revert_action = self._action(tr("放弃修改"), None, self.on_revert)
         for action in (
             self.add_track_action,
             self.add_level_action,
@@ -263,7 +265,7 @@ class LadderPage(QWidget):
         box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is save:
-            design_ok = not self.vm.dirty or self.vm.save()
+            design_ok = not self.vm.dirty or self.save_design()
             return design_ok and (not self.competency_vm.dirty or self.competency_vm.save())
         if box.clickedButton() is discard:
             self.vm.reload()
@@ -489,7 +491,29 @@ class LadderPage(QWidget):
         if self.on_competency_tab():
             self.competency_editor.on_save_clicked()
         else:
-            self.vm.save()
+            self.save_design()
+
+    def save_design(self) -> bool:
+        """Save the design; first ask when it would re-score cases already under approval
+        (until the owner decides, a case is scored by today's template and rules)."""
+        lines = self.vm.rescored_cases()
+        if lines and not ask(
+            self,
+            tr("保存晋升通道"),
+            tr(
+                "保存后，下列审批中的申请会按新的评估模板和条件重新计分，"
+                "已签过的审批意见不会跟着改：\n{lines}\n\n仍要保存吗？"
+            ).format(lines="\n".join(lines)),
+        ):
+            return False
+        return self.vm.save()
+
+    @Slot()
+    def on_revert(self) -> None:
+        if self.vm.dirty and ask(
+            self, tr("放弃修改"), tr("放弃所有未保存的修改？之后仍可用“撤销”（Ctrl+Z）找回。")
+        ):
+            self.vm.revert()
 
     @Slot()
     def on_tab_changed(self) -> None:

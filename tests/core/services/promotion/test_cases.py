@@ -429,3 +429,40 @@ def test_the_notice_preview_of_a_company_with_no_decided_case_uses_the_latest_ca
     )
     assert found.text == "张三晋升为运营专员，月薪5,000元，自2024年7月1日起生效。"
     assert found.source == f"#{case_id} 张三"
+
+
+def test_new_template_weights_name_the_cases_under_approval_they_re_score(
+    fresh_demo: Callable[..., Path],
+) -> None:
+    """The GUI audit saved new 评估模板 weights and 孙悦's case, already approved by 人事, went
+    from 91.9 to 89.7 without a word: ``rescored_by`` names such cases before the save."""
+    import dataclasses
+
+    from core.domain.scoring import EvaluationTemplate
+    from core.services.ladder import saving as ladder
+
+    app = auth.log_in(fresh_demo(with_cases=True), "demo", PASSWORD)
+    try:
+        design = ladder.load_design(app)
+        assert cases.rescored_by(app, design) == []  # the saved design changes nothing
+        spec = design.default_template()
+        assert spec is not None
+        weights = {"performance": 40.0, "ability": 40.0, "potential": 20.0}
+        parts = tuple(dataclasses.replace(p, weight=weights[p.key]) for p in spec.template.parts)
+        template = EvaluationTemplate(spec.template.name, parts)
+        edited = dataclasses.replace(
+            design,
+            templates=tuple(
+                dataclasses.replace(t, template=template) if t.id == spec.id else t
+                for t in design.templates
+            ),
+        )
+        found = {r.summary.no: r for r in cases.rescored_by(app, edited)}
+        assert "E006" in found  # 孙悦, waiting for the owner
+        sun = found["E006"]
+        shown = cases.view_case(app, sun.summary.id).evaluation["total"]
+        assert sun.before == pytest.approx(shown) and sun.after != pytest.approx(shown)
+        decided = {c.no for c in cases.list_cases(app) if c.state in ("published", "effective")}
+        assert not decided & set(found)  # a decided case keeps its snapshot
+    finally:
+        app.close(backup=False)
