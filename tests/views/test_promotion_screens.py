@@ -566,3 +566,50 @@ def test_the_case_dialog_names_its_steps_whole_in_english(
     assert dialog.trail.fontMetrics().horizontalAdvance("Direct supervisor") < step
     captions = [w.text() for w in dialog.findChildren(QLabel)]
     assert "Employee:" in captions and not [c for c in captions if c.endswith("：")]
+
+
+def test_the_case_dialog_keeps_a_typed_comment_and_enter_presses_no_button(
+    qtbot: QtBot, demo_company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI audit: Esc threw a typed 意见 away unasked, and Enter on the criteria pressed
+    保存自述 (the dialog's automatic default), saving an empty 自述 with an audit entry."""
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from core.domain.cases import OPEN_STATES
+    from core.services.promotion import cases
+    from desktop.views.promotion.case_dialog import CaseDialog
+
+    case = next(c for c in cases.list_cases(demo_company) if c.state in OPEN_STATES)
+    dialog = CaseDialog(SessionViewModel(demo_company), case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.vm.view is not None and not dialog.vm.busy, timeout=20000)
+    assert not any(b.autoDefault() or b.isDefault() for b in dialog.findChildren(QPushButton))
+    saved: list[str] = []
+    monkeypatch.setattr(dialog.vm, "set_statement", lambda text: saved.append(text) or True)
+    dialog.criteria.setFocus()
+    qtbot.keyClick(dialog.criteria, Qt.Key.Key_Return)
+    assert saved == [] and dialog.isVisible()
+    assert not dialog.save_statement.isHidden()
+    assert not dialog.save_statement.isEnabled()  # nothing typed: nothing to save
+    dialog.statement.setPlainText(dialog.vm.statement + "负责618大促")
+    assert dialog.save_statement.isEnabled()
+    dialog.statement.setPlainText(dialog.vm.statement)
+
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    assert not dialog.comment.isHidden()
+    dialog.comment.setPlainText("请补充6月的直播数据")
+    dialog.comment.setFocus()
+    qtbot.keyClick(dialog.comment, Qt.Key.Key_Escape)
+    assert asked == ["意见还没有提交，关闭后会丢失。仍要关闭吗？"]
+    assert dialog.isVisible() and dialog.comment.toPlainText() == "请补充6月的直播数据"
+    qtbot.keyClick(dialog.comment, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected

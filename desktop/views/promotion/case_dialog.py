@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import captioned, tr
+from desktop.i18n import captioned, listed, tr
 from desktop.viewmodels.promotion_case_vm import (
     NEEDS_COMMENT,
     CaseViewModel,
@@ -361,6 +361,12 @@ class CaseDialog(QDialog):
         self.vm.acted.connect(self.on_vm_acted)
         self.vm.busy_changed.connect(self.on_vm_busy_changed)
         self.pending = ""  # the move the user asked for, while it runs
+        # Enter on the criteria or in a box must not press a button: the audit's Enter saved an
+        # empty 自述 through 保存自述, the dialog's automatic default; 批准 could be next to it
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.statement.textChanged.connect(self.on_statement_edited)
         self.say(tr("正在读取申请…"), error=False)
         self.vm.refresh()
 
@@ -422,6 +428,7 @@ class CaseDialog(QDialog):
         editable = vm.can_edit_statement
         self.statement.setReadOnly(not editable)
         self.save_statement.setVisible(editable)
+        self.on_statement_edited()
         _fill(self.trail, [[t.at, t.step, t.who, t.action, t.comment] for t in vm.trail()])
         self.evidence.clear()
         for attachment_id, name, size in vm.evidence():
@@ -455,7 +462,7 @@ class CaseDialog(QDialog):
         """While a move runs in the background: no second click, the window stays responsive."""
         for button in self.buttons.values():
             button.setEnabled(not busy)
-        self.save_statement.setEnabled(not busy)
+        self.save_statement.setEnabled(not busy and self.statement_edited())
         self.add_evidence.setEnabled(not busy)
         if busy:
             self.say(tr("正在处理…"), error=False)
@@ -501,7 +508,27 @@ class CaseDialog(QDialog):
 
     @Slot()
     def on_save_statement_clicked(self) -> None:
-        self.vm.set_statement(self.statement.toPlainText())
+        if self.statement_edited():
+            self.vm.set_statement(self.statement.toPlainText())
+
+    def statement_edited(self) -> bool:
+        """Whether the 自述 box holds text not yet saved (only the one who may edit it)."""
+        if self.vm.view is None or self.statement.isReadOnly():
+            return False
+        return self.statement.toPlainText().strip() != (self.vm.statement or "").strip()
+
+    @Slot()
+    def on_statement_edited(self) -> None:
+        self.save_statement.setEnabled(not self.vm.busy and self.statement_edited())
+
+    def unsent(self) -> list[str]:
+        """What closing now would throw away: a typed 意见, an unsaved 自述."""
+        lost = []
+        if not self.comment.isHidden() and self.comment.toPlainText().strip():
+            lost.append(tr("意见"))
+        if self.statement_edited():
+            lost.append(tr("自述"))
+        return lost
 
     @Slot(QListWidgetItem)
     def on_evidence_activated(self, item: QListWidgetItem) -> None:
@@ -511,6 +538,13 @@ class CaseDialog(QDialog):
 
     def done(self, result: int) -> None:
         if self.vm.busy:  # a move is being saved: close once it is through
+            return
+        lost = self.unsent() if result == QDialog.DialogCode.Rejected else []
+        if lost and not ask_to_confirm(
+            self,
+            tr("晋升申请"),
+            tr("{what}还没有提交，关闭后会丢失。仍要关闭吗？").format(what=listed(lost)),
+        ):
             return
         self.vm.cleanup()
         super().done(result)
