@@ -19,7 +19,7 @@ from core.services.archive import records as archive
 from core.session import AppSession
 from desktop.viewmodels.employees_vm import EmployeeTableModel
 from desktop.viewmodels.session_vm import SessionViewModel
-from desktop.views.employees import page as page_module
+from desktop.views import questions
 from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import TrainingDialog
 from desktop.views.employees.page import EmployeesPage
@@ -178,7 +178,7 @@ def test_unsaved_changes_prompt_when_switching(
     page.basic.department.setEditText("运营部")
     page.basic.department.lineEdit().textEdited.emit("运营部")
     assert page.form_vm.dirty
-    answers = iter([page_module.CANCEL, page_module.SAVE])
+    answers = iter([questions.CANCEL, questions.SAVE])
     monkeypatch.setattr(page, "ask_unsaved", lambda: next(answers))
     page.table.selectRow(1)
     assert page.form_vm.value("name") == "王芳"  # cancelled: still on the edited employee

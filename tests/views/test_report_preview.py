@@ -147,6 +147,45 @@ def test_settings_page_has_the_template_tab(qtbot: QtBot, session: SessionViewMo
     assert "文书模板" in titles
 
 
+def test_locking_with_an_unsaved_template_text_asks_first(
+    qtbot: QtBot, session: SessionViewModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI audit typed into 文书模板, pressed Ctrl+L and lost the text unasked. The main
+    window asks every page's ``confirm_leave`` first: 取消 stays, 放弃修改 drops the text,
+    保存 keeps it in the file. 公示模板 is asked about in the same question."""
+    from core.reports import templates
+    from core.services.promotion import config
+    from desktop.views import questions
+    from desktop.views.settings import page as settings_page
+    from desktop.views.settings.page import SettingsPage
+
+    page = SettingsPage(session)
+    qtbot.addWidget(page)
+    assert page.letter_tab is not None and page.notice_tab is not None
+    assert page.confirm_leave()  # nothing typed: nothing asked
+    asked: list[str] = []
+    answers = [questions.CANCEL, questions.DISCARD, questions.SAVE]
+
+    def ask_save(_parent: object, _title: str, text: str, *_args: object) -> str:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(settings_page, "ask_save", ask_save)
+    page.letter_tab.editor.setPlainText("恭喜{姓名}晋升为{新职级}！")
+    page.notice_tab.editor.setPlainText("{姓名}晋升为{新职级}。")
+    assert not page.confirm_leave()  # 取消
+    assert asked == ["文书模板、公示模板有未保存的修改。"]
+    assert page.letter_tab.editor.toPlainText() == "恭喜{姓名}晋升为{新职级}！"
+    assert page.confirm_leave()  # 放弃修改
+    assert page.letter_tab.editor.toPlainText() == templates.letter_template(session.app)
+    assert not page.letter_tab.unsaved() and not page.notice_tab.unsaved()
+    page.letter_tab.editor.setPlainText("恭喜{姓名}晋升为{新职级}！")
+    assert page.confirm_leave()  # 保存
+    assert asked[-1] == "文书模板有未保存的修改。"
+    assert templates.letter_template(session.app) == "恭喜{姓名}晋升为{新职级}！"
+    assert config.notice_template(session.app) != "{姓名}晋升为{新职级}。"
+
+
 def test_the_case_view_prints_its_report_and_once_decided_its_letter(
     qtbot: QtBot, session: SessionViewModel, demo_cases: DemoCases, tmp_path: Path
 ) -> None:

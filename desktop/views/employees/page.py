@@ -38,16 +38,15 @@ from desktop.viewmodels.employees_vm import (
     EmployeeTableModel,
 )
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
-from desktop.views import focus
+from desktop.views import focus, questions
 from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import DepartureDialog
 from desktop.views.employees.form import BasicInfoForm
 from desktop.views.employees.side_tabs import SideTabs
 from desktop.views.features import register_all
 from desktop.views.files import ask_save_xlsx
+from desktop.views.questions import DISCARD, SAVE
 from desktop.views.tables import read_only, size_columns
-
-SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
 
 class EmployeesPage(QWidget):
@@ -402,20 +401,10 @@ class EmployeesPage(QWidget):
 
     def ask_unsaved(self) -> str:
         """Save / discard / cancel when leaving an edited employee (tests replace this)."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(tr("未保存的修改"))
-        box.setText(
-            tr("“{name}”的修改尚未保存。").replace(
-                "{name}", self.form_vm.value("name") or tr("新员工")
-            )
+        name = self.form_vm.value("name") or tr("新员工")
+        return questions.ask_save(
+            self, tr("未保存的修改"), tr("“{name}”的修改尚未保存。").replace("{name}", name)
         )
-        save = box.addButton(tr("保存"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(tr("放弃修改"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        clicked = box.clickedButton()
-        return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
 
     def leave_form(self) -> bool:
         """True when the form may show something else (saved, discarded, or nothing to save)."""

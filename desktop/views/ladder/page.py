@@ -38,7 +38,7 @@ from desktop.views.ladder.evaluation import EvaluationTemplateEditor
 from desktop.views.ladder.forms import LevelForm, TrackForm, TransitionForm
 from desktop.views.ladder.graph import LadderGraphView
 from desktop.views.ladder.metrics import MetricCatalogueView
-from desktop.views.questions import ask
+from desktop.views.questions import DISCARD, SAVE, ask, ask_save
 
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -257,17 +257,11 @@ class LadderPage(QWidget):
         """Called by the main window before locking or closing: unsaved edits are not lost silently."""
         if not self.vm.dirty and not self.competency_vm.dirty:
             return True
-        box = QMessageBox(self)
-        box.setWindowTitle(tr("晋升通道"))
-        box.setText(tr("晋升通道有未保存的修改。"))
-        save = box.addButton(tr("保存"), QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton(tr("不保存"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is save:
+        answer = ask_save(self, tr("晋升通道"), tr("晋升通道有未保存的修改。"), tr("不保存"))
+        if answer == SAVE:
             design_ok = not self.vm.dirty or self.save_design()
             return design_ok and (not self.competency_vm.dirty or self.competency_vm.save())
-        if box.clickedButton() is discard:
+        if answer == DISCARD:
             self.vm.reload()
             self.competency_vm.reload()
             return True

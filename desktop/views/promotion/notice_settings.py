@@ -132,6 +132,19 @@ class NoticeTab(QWidget):
         self.preview.setText(text or "—")
         self.source.setText(source)
 
+    # --- leaving with unsaved text (SettingsPage.confirm_leave) ---------------------------------
+
+    def unsaved(self) -> bool:
+        return self.text() != self.vm.template()
+
+    def save_now(self) -> bool:
+        self.on_save_clicked()
+        return not self.unsaved()
+
+    def discard(self) -> None:
+        self.editor.setPlainText(self.vm.template())
+        self.editor.document().setModified(False)
+
     @Slot()
     def on_save_clicked(self) -> None:
         if self.vm.save(self.text()):

@@ -124,3 +124,14 @@ class LetterTemplateTab(QWidget):
 
     def on_save_clicked(self) -> None:
         self.vm.save(self.editor.toPlainText())
+
+    # --- leaving with unsaved text (SettingsPage.confirm_leave) ---------------------------------
+
+    def unsaved(self) -> bool:
+        return self.vm.may_edit() and self.editor.toPlainText() != self.vm.text()
+
+    def save_now(self) -> bool:
+        return self.vm.save(self.editor.toPlainText())
+
+    def discard(self) -> None:
+        self.editor.setPlainText(self.vm.text())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QPixmap
@@ -30,13 +31,18 @@ from PySide6.QtWidgets import (
 
 from core.i18n import current_language, render
 from core.permissions import Perm
-from desktop.i18n import language_chosen, save_language, saved_language, tr
+from desktop.i18n import language_chosen, listed, save_language, saved_language, tr
 from desktop.viewmodels import idle_vm
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.settings_vm import SettingsViewModel, reason_text
 from desktop.viewmodels.table_model import RecordTableModel
 from desktop.views import files, questions
+from desktop.views.questions import DISCARD, SAVE, ask_save
 from desktop.views.tables import read_only
+
+if TYPE_CHECKING:  # both load lazily: the letter's preview brings in QtPdf
+    from desktop.views.promotion.notice_settings import NoticeTab
+    from desktop.views.reports.letter_template import LetterTemplateTab
 
 ROLES = ("owner", "hr", "supervisor")
 
@@ -499,6 +505,15 @@ def _narrow(widget: QWidget, width: int = 720) -> QWidget:
     return holder
 
 
+def _tab_page(tabs: QTabWidget, inner: QWidget) -> QWidget:
+    """The tab that holds ``inner`` (some tabs wrap their page in a narrowing frame)."""
+    for index in range(tabs.count()):
+        page = tabs.widget(index)
+        if page is not None and (page is inner or page.isAncestorOf(inner)):
+            return page
+    return inner
+
+
 class SettingsPage(QWidget):
     def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -510,7 +525,8 @@ class SettingsPage(QWidget):
         if self.vm.can_manage_users:
             self.users_tab = UsersTab(self.vm)
             self.tabs.addTab(self.users_tab, tr("用户管理"))
-        self.letter_tab: QWidget | None = None
+        self.letter_tab: LetterTemplateTab | None = None
+        self.notice_tab: NoticeTab | None = None
         if session_vm.can(Perm.PRINT_REPORTS):  # 文书模板: the letter's text, previewed live
             from desktop.viewmodels.reports_vm import LetterTemplateViewModel
             from desktop.views.reports.letter_template import LetterTemplateTab
@@ -545,6 +561,31 @@ class SettingsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.vm.error_raised.connect(self.on_error)
         self.vm.info.connect(self.on_info)
+
+    def confirm_leave(self) -> bool:
+        """Before locking or closing: the 文书模板 and 公示模板 texts typed and not saved are not
+        lost unasked (the GUI audit's Ctrl+L threw a typed letter away)."""
+        tabs: list[tuple[str, LetterTemplateTab | NoticeTab]] = []
+        if self.letter_tab is not None:
+            tabs.append((tr("文书模板"), self.letter_tab))
+        if self.notice_tab is not None:
+            tabs.append((tr("公示模板"), self.notice_tab))
+        pending = [(name, tab) for name, tab in tabs if tab.unsaved()]
+        if not pending:
+            return True
+        names = listed(name for name, _ in pending)
+        answer = ask_save(self, tr("设置"), tr("{names}有未保存的修改。").format(names=names))
+        if answer == SAVE:
+            for _name, tab in pending:
+                if not tab.save_now():
+                    self.tabs.setCurrentWidget(_tab_page(self.tabs, tab))
+                    return False
+            return True
+        if answer == DISCARD:
+            for _name, tab in pending:
+                tab.discard()
+            return True
+        return False
 
     @Slot(str)
     def on_error(self, text: str) -> None:
