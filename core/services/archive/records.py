@@ -1019,7 +1019,8 @@ def _score_events(session: Session, employee_id: int) -> list[TimelineEvent]:
         )
         if day is None:
             continue
-        mean = sum(e.score for e in entries) / len(entries)
+        # no plain mean in the headline: it read 平均80.3 beside the weighted 评估总分 81.2
+        # that the rules and the case show; the items and their scores follow in the detail
         items = "；".join(
             f"{e.item} {e.score:g}" + (f"（{e.rater}）" if e.rater else "") for e in entries
         )
@@ -1029,7 +1030,7 @@ def _score_events(session: Session, employee_id: int) -> list[TimelineEvent]:
                 "score",
                 Message(
                     "archive.timeline.scores",
-                    {"period": period, "n": len(entries), "mean": f"{mean:.1f}"},
+                    {"period": period, "n": len(entries)},
                 ),
                 Message("archive.timeline.reason", {"reason": items}),
                 entries[0].id,

@@ -139,7 +139,8 @@ def test_imported_scores_show_in_the_archive_and_count_for_the_score_rule(
         assert all(s.rater == "王芳" and s.period == "2024上半年" for s in scores)
         events = [e for e in archive.timeline(app, chen) if e.kind == "score"]
         assert len(events) == 1 and str(events[0].day) == "2024-06-30"  # end of 2024上半年
-        assert "评估打分（2024上半年）：3项" in events[0].title.text("zh")
+        # no unweighted 平均 beside the weighted 评估总分 the rules read (the audit's 80.3 vs 81.2)
+        assert events[0].title.text("zh") == "评估打分（2024上半年）：3项"
         assert "策略答辩 84（王芳）" in (events[0].detail.text("zh") if events[0].detail else "")
         # 李娜 → 运营总监 needs an evaluation total ≥ 85: her imported scores give 81.2
         (outlook,) = eligibility.employee_progress(app, li, "2024-06").outlooks
