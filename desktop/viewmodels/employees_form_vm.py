@@ -234,7 +234,12 @@ class EmployeeFormViewModel(QObject):
         return emps.ladder_choices(self.session_vm.app)
 
     def supervisor_choices(self) -> list[emps.PersonChoice]:
-        return [p for p in emps.supervisor_choices(self.session_vm.app) if p.id != self.employee_id]
+        current = self.detail.supervisor_id if self.detail is not None else None
+        return [
+            p
+            for p in emps.supervisor_choices(self.session_vm.app, keep=current)
+            if p.id != self.employee_id
+        ]
 
     def departments(self) -> list[str]:
         return emps.departments(self.session_vm.app)

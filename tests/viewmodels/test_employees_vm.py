@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -273,3 +274,25 @@ def test_archive_cells_speak_the_ui_language(english: None) -> None:
     assert name.tooltip(free) == "x"
     kind = next(c for c in achievement_columns() if c.header == "Type").text(done)
     assert kind[:1].isupper()  # a type standing alone: "Campaign…", not "campaign…"
+
+
+def test_a_supervisor_sees_her_own_boss_in_her_form(
+    qtbot: QtBot, fresh_demo: Callable[..., Path]
+) -> None:
+    """李娜's own 基本信息 showed 直属上级 blank: the picker held only her team, so her boss
+    (named in her list row) was not there to show."""
+    from core.services.admin import auth
+    from core.services.archive import employees
+
+    del qtbot
+    app = auth.log_in(fresh_demo(), "lina", "tidui-demo")
+    try:
+        me = next(r for r in employees.list_employees(app) if r.no == "E002")
+        assert me.supervisor_id is not None and me.supervisor
+        vm = EmployeeFormViewModel(SessionViewModel(app))
+        vm.load(me.id)
+        choices = {p.id: p.name for p in vm.supervisor_choices()}
+        assert choices[me.supervisor_id] == me.supervisor
+        assert me.id not in choices  # never her own boss
+    finally:
+        app.close(backup=False)

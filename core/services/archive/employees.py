@@ -381,13 +381,21 @@ def ladder_choices(app: AppSession) -> list[TrackChoice]:
         ]
 
 
-def supervisor_choices(app: AppSession) -> list[PersonChoice]:
-    """Employees who can be picked as 直属上级 (active first), among those the actor may see."""
-    return [
+def supervisor_choices(app: AppSession, keep: int | None = None) -> list[PersonChoice]:
+    """Employees who can be picked as 直属上级 (active first), among those the actor may see,
+    and ``keep`` (the one already set) even when outside them: 李娜's own form showed her
+    直属上级 blank, 王芳 not being on her team, while her list row named 王芳."""
+    found = [
         PersonChoice(r.id, r.no, r.name, r.active)
         for r in sorted(list_employees(app), key=lambda r: (not r.active, r.no))
         if not r.anonymised
     ]
+    if keep is not None and all(p.id != keep for p in found):
+        with app.read() as s:
+            boss = s.get(Employee, keep)
+            if boss is not None:
+                found.append(PersonChoice(boss.id, boss.no, boss.name, boss.leave_date is None))
+    return found
 
 
 def departments(app: AppSession) -> list[str]:
