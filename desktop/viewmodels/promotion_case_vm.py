@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core.domain import cases as dc
+from core.domain.metrics import EVALUATION_PARTS
 from core.errors import TiduiError
 from core.i18n import render
 from core.permissions import Perm, Role
@@ -139,6 +140,18 @@ class TrailLine:
     comment: str
 
 
+def part_name(part: Any) -> str:
+    """A template part's name as the UI speaks: the built-in 绩效/能力/潜力 in English when the
+    UI is English (a name the owner typed stays as typed)."""
+    from core.i18n import current_language
+
+    name = str(part.get("name", ""))
+    builtin = EVALUATION_PARTS.get(str(part.get("key", "")))
+    if builtin is not None and name == builtin.name_zh:
+        return builtin.name(current_language())
+    return name
+
+
 def score_lines_of(parts: Any) -> list[ScoreLine]:
     """The score table's lines from an evaluation's parts (the case dialog and 晋升评审 show
     the same table)."""
@@ -148,7 +161,7 @@ def score_lines_of(parts: Any) -> list[ScoreLine]:
         lines.append(
             ScoreLine(
                 0,
-                str(part.get("name", "")),
+                part_name(part),
                 f"{number(part.get('weight'))}%",
                 number(part.get("score")),
                 tr("由KPI条件计算") if kpi else "",
@@ -314,7 +327,7 @@ class CaseViewModel(QObject):
         evaluation = self._view().evaluation
         parts = listed(
             [
-                f"{p.get('name')} {number(p.get('score'))}×{number(p.get('weight'))}%"
+                f"{part_name(p)} {number(p.get('score'))}×{number(p.get('weight'))}%"
                 for p in evaluation.get("parts", [])
             ],
             "，",

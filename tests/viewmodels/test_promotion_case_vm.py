@@ -322,7 +322,8 @@ def test_a_rate_change_reads_in_percentage_points_as_the_printed_report_says(
 
 def test_english_lists_use_english_separators(qtbot: QtBot, owner: AppSession) -> None:
     """The case dialog read "Total 91.9 (绩效 100×60%，能力 78×20%，潜力 81.6×20%)" and a month by
-    month value "13%、14%、16%" in English; the part names are the company's and stay."""
+    month value "13%、14%、16%" in English. The built-in part names read in English too; a
+    name the owner typed would stay as typed."""
     from desktop import i18n
     from desktop.viewmodels.promotion_case_vm import observed_text
 
@@ -338,6 +339,12 @@ def test_english_lists_use_english_separators(qtbot: QtBot, owner: AppSession) -
     try:
         total = vm.total_text()
         assert total.startswith("Total ") and "，" not in total and "%, " in total, total
+        assert "Performance 100×60%" in total and "绩效" not in total, total
+        assert [line.name for line in vm.score_lines() if line.level == 0] == [
+            "Performance",
+            "Ability",
+            "Potential",
+        ]
         assert observed_text("gmv_growth", [0.13, 0.14], "en") == "13%, 14%"
     finally:
         i18n.install("zh")
