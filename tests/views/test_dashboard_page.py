@@ -4,6 +4,7 @@ company's checklist ticking itself."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -378,3 +379,117 @@ def test_the_english_competency_titles_take_one_line(
     head = page.findChild(QLabel, "competency-head-2")
     assert head is not None and head.text() == "Reached / 运营助理"
     assert head.fontMetrics().horizontalAdvance(head.text()) <= head.width()
+
+
+def _add_a_fifth_level(app: AppSession, title: str = "VP 运营") -> None:
+    """The owner adds a level on top of 店铺运营 in 晋升通道, as the ladder designer saves it."""
+    from core.domain.ladder_design import LevelSpec
+    from core.services.ladder.saving import load_design, save_design
+
+    design = load_design(app)
+    track = next(t for t in design.tracks if t.name == "店铺运营")
+    levels = design.levels_of(track.id)
+    assert len(levels) == 4
+    top = LevelSpec(id=design.new_id(), track_id=track.id, title=title, rank=levels[-1].rank + 1)
+    save_design(app, design.put_level(top))
+
+
+def _chart_texts(view: object) -> tuple[list[tuple[str, QRectF]], list[tuple[str, QRectF]]]:
+    """(category labels left to right, bar value labels) as drawn: their plain text and where
+    they lie in the scene. QtCharts' label items reach Python as bare QGraphicsItems."""
+    from PySide6.QtCharts import QChartView
+    from PySide6.QtWidgets import QGraphicsTextItem
+
+    text_type = 8  # QGraphicsTextItem::Type, which PySide does not name
+    assert isinstance(view, QChartView)
+    area = view.chart().plotArea()
+    below, inside = [], []
+    for item in view.scene().items():
+        if item.type() != text_type or not item.isVisible():
+            continue
+        text_item = item.toGraphicsObject()
+        assert isinstance(text_item, QGraphicsTextItem), type(text_item)
+        text = text_item.toPlainText()
+        if not text.strip():
+            continue
+        rect = item.mapRectToScene(item.boundingRect())
+        if rect.top() >= area.bottom():
+            below.append((text, rect))
+        elif area.left() <= rect.center().x() <= area.right() and rect.bottom() <= area.bottom():
+            inside.append((text, rect))
+    below.sort(key=lambda found: found[1].center().x())
+    inside.sort(key=lambda found: found[1].center().x())
+    return below, inside
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_fifth_level_keeps_every_level_name_and_number_readable_at_1366(
+    qtbot: QtBot, demo: AppSession, language: str
+) -> None:
+    """After the owner added a 5th level to 店铺运营, its chart's axis read
+    "运… 运… 运… 运… VP …" at 1366×768 and the 1 and 1 above two neighbouring bars ran
+    together as "11". Every level's name is drawn whole (on two lines if it must) and no two
+    bar numbers touch."""
+    from desktop import i18n
+
+    _add_a_fifth_level(demo)
+    i18n.install(language)
+    try:
+        window = window_at_1366(qtbot, demo)
+        page = window.page("dashboard")
+        assert isinstance(page, DashboardPage)
+        qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)
+        qtbot.waitUntil(lambda: page.scroll_area.viewport().width() > 1000)
+        qtbot.wait(50)
+        shop = next(p for p in page.track_panels if p.track.track == "店铺运营")
+        assert [lv.level for lv in shop.track.levels][-1] == "VP 运营"
+        for panel in page.track_panels:
+            labels, numbers = _chart_texts(panel.chart_view)
+            drawn = ["".join(text.split()) for text, _rect in labels]
+            wanted = ["".join(lv.level.split()) for lv in panel.track.levels]
+            # each whole: the level's name, or its end when all share a start (助理, 专员)
+            assert len(drawn) == len(wanted), (panel.track.track, drawn)
+            for text, name in zip(drawn, wanted, strict=True):
+                assert text and name.endswith(text) and "..." not in text and "…" not in text, (
+                    text,
+                    name,
+                )
+            for (left, a), (right, b) in itertools.pairwise(numbers):
+                same_height = a.top() < b.bottom() and b.top() < a.bottom()
+                assert not (same_height and a.right() > b.left()), (
+                    panel.track.track,
+                    left,
+                    right,
+                    a,
+                    b,
+                )
+            assert numbers  # the check above had something to look at
+        # and nothing of the page lies past the window's right edge
+        assert page.content.minimumSizeHint().width() <= page.scroll_area.viewport().width()
+        shot(window, f"dashboard-five-levels-{language}")
+        worker.wait_all()
+        qtbot.wait(50)
+    finally:
+        i18n.install("zh")
+
+
+def test_a_level_name_wraps_between_characters_never_inside_a_word() -> None:
+    """The chart's names under the bars: Chinese breaks between characters, evenly; a Latin
+    word or a number stays whole; a name too long even for three lines is shortened with
+    "…" (its bar's tooltip has it whole)."""
+    from PySide6.QtGui import QFontMetricsF
+
+    metrics = QFontMetricsF(page_module._small_font())
+    one = metrics.horizontalAdvance("运营助理")
+    assert page_module._wrapped("运营助理", one, metrics) == ["运营助理"]
+    assert page_module._wrapped("运营助理", one - 1, metrics) == ["运营", "助理"]
+    assert page_module._wrapped("VP 运营", metrics.horizontalAdvance("VP 运"), metrics) == [
+        "VP",
+        "运营",
+    ]
+    three = page_module._wrapped("Senior Manager 2", metrics.horizontalAdvance("Manager"), metrics)
+    assert three == ["Senior", "Manager", "2"]
+    long = page_module._wrapped("华东大区高级运营总监兼直播负责人", one, metrics)
+    assert len(long) == 3 and long[-1].endswith("…")
+    assert all(metrics.horizontalAdvance(line) <= one for line in long)
+    assert page_module._axis_label(["R&D", "<主管>"]) == "R&amp;D<br>&lt;主管&gt;"

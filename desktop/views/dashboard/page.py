@@ -9,6 +9,8 @@ exports it. A new company sees a checklist instead of empty charts.
 from __future__ import annotations
 
 import html
+import itertools
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,8 +25,8 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Slot
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QMargins, QRect, QRectF, QSize, Qt, Slot
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,6 +36,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -79,6 +83,16 @@ GMV_COLOR = QColor("#1c7ed6")
 LIVE_COLOR = QColor("#d6336c")
 TRACK_COLORS = ("#2f9e44", "#f08c00", "#7048e8", "#0c8599", "#868e96")  # per-track GMV lines
 PROMOTION_COLOR = QColor("#e8590c")
+# room for a level's name under its bars: the plot's width / (levels + 1), less this gap on
+# either side (QtCharts' own measure before it cut a name to "运..."; names are now wrapped
+# and shortened here, QtCharts cuts nothing)
+AXIS_LABEL_PADDING = 4.0
+TEXT_MARGINS = 2.5  # a chart label's box is its text's width and 1 px each side
+MAX_LABEL_LINES = 3
+# a bar's number: its text's width and this much more (the label item's margins and a gap)
+VALUE_LABEL_ROOM = 6.0
+BAR_WIDTH = (0.5, 0.9)  # share of a category the three bars take: usual, widest
+CHART_SIDES = 56  # the count axis, its title and the chart's edges beside the plot
 CARD_STYLE = "QFrame#card { background: #ffffff; border: 1px solid #dee2e6; border-radius: 6px; }"
 LINK_STYLE = (
     "QPushButton { border: none; color: #1c7ed6; text-align: left; padding: 0 2px; }"
@@ -355,6 +369,120 @@ def _drop_layout(layout: object) -> None:
             _drop_layout(item.layout())
 
 
+class TrackRow(QLayout):
+    """The tracks side by side, each as wide as its share of the levels, never narrower than
+    its chart needs; a track that no longer fits goes on to a row of its own below (the page
+    does not scroll sideways)."""
+
+    def __init__(self, spacing: int) -> None:
+        super().__init__()
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+        self.entries: list[QLayoutItem] = []
+        self.stretches: list[int] = []
+
+    def add_panel(self, widget: QWidget, stretch: int) -> None:
+        self.addWidget(widget)
+        self.stretches[-1] = max(stretch, 1)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self.entries.append(item)
+        self.stretches.append(1)
+
+    def count(self) -> int:
+        return len(self.entries)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self.entries[index] if 0 <= index < len(self.entries) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        if not 0 <= index < len(self.entries):
+            return None
+        self.stretches.pop(index)
+        return self.entries.pop(index)
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation.Horizontal
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        gaps = self.spacing() * max(len(self.entries) - 1, 0)
+        width = sum(item.sizeHint().width() for item in self.entries) + gaps
+        return QSize(width, max((i.sizeHint().height() for i in self.entries), default=0))
+
+    def minimumSize(self) -> QSize:
+        """One panel's: how many rows the panels take follows from the width (heightForWidth)."""
+        sizes = [item.minimumSize() for item in self.entries]
+        return QSize(
+            max((s.width() for s in sizes), default=0), max((s.height() for s in sizes), default=0)
+        )
+
+    def _rows(self, width: int) -> list[list[int]]:
+        rows: list[list[int]] = []
+        used = 0
+        for i, item in enumerate(self.entries):
+            need = item.minimumSize().width()
+            if rows and used + self.spacing() + need <= width:
+                rows[-1].append(i)
+                used += self.spacing() + need
+            else:
+                rows.append([i])
+                used = need
+        return rows
+
+    def _widths(self, row: list[int], width: int) -> dict[int, int]:
+        """Shares of ``width`` by stretch, a share too small for its panel raised to its
+        minimum at the others' cost."""
+        free = width - self.spacing() * (len(row) - 1)
+        fixed: dict[int, int] = {}
+        while True:
+            left = [i for i in row if i not in fixed]
+            room = free - sum(fixed.values())
+            total = sum(self.stretches[i] for i in left) or 1
+            small = [
+                i
+                for i in left
+                if room * self.stretches[i] / total < self.entries[i].minimumSize().width()
+            ]
+            if not small:
+                break
+            for i in small:
+                fixed[i] = self.entries[i].minimumSize().width()
+        shares = dict(fixed)
+        for i in left:
+            shares[i] = int(room * self.stretches[i] / total)
+        return shares
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        y = rect.y()
+        for n, row in enumerate(self._rows(rect.width())):
+            if n:
+                y += self.spacing()
+            widths = self._widths(row, rect.width())
+            height = 0
+            for i in row:
+                item = self.entries[i]
+                w = widths[i]
+                h = item.heightForWidth(w) if item.hasHeightForWidth() else -1
+                height = max(height, h if h >= 0 else item.sizeHint().height())
+            x = rect.x()
+            for i in row:
+                if move:
+                    self.entries[i].setGeometry(QRect(x, y, widths[i], height))
+                x += widths[i] + self.spacing()
+            y += height
+        return y - rect.y()
+
+
 class TrackPanel(QWidget):
     """One track: bars per level (在岗 / 下级已达标 / 下级接近达标) and the level lines, top first."""
 
@@ -386,8 +514,16 @@ class TrackPanel(QWidget):
         series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append(_short_titles([lv.level for lv in track.levels]))
+        self.titles = _short_titles([lv.level for lv in track.levels])
+        axis_x.append([_axis_label([t]) for t in self.titles])
         axis_x.setLabelsFont(_small_font())
+        axis_x.setTruncateLabels(False)
+        self.axis_x, self.series = axis_x, series
+        self.label_metrics = QFontMetricsF(axis_x.labelsFont())
+        numbers = [str(int(b.at(i))) for b in sets for i in range(b.count())]
+        value_metrics = QFontMetricsF(sets[0].labelFont())
+        self.value_width = max(value_metrics.horizontalAdvance(n) for n in numbers)
+        self.value_width += VALUE_LABEL_ROOM
         axis_y = QValueAxis()
         count_axis(
             axis_y, max([1, *(max(lv.headcount, lv.ready_in, lv.nearly_in) for lv in track.levels)])
@@ -416,10 +552,39 @@ class TrackPanel(QWidget):
                 )
             )
         self.chart_view = _chart_view(chart, 150)
+        self.chart_view.setMinimumWidth(self.chart_width())
+        chart.plotAreaChanged.connect(self.on_chart_plot_area_changed)
         layout.addWidget(self.chart_view)
         for lv in reversed(track.levels):
             layout.addWidget(self._level_row(lv, page))
         layout.addStretch(1)
+
+    def chart_width(self) -> int:
+        """The narrowest chart that still draws each level's name whole on two lines (a very
+        long one on three) and keeps the numbers above neighbouring bars apart."""
+        n = len(self.titles)
+        metrics = self.label_metrics
+        label = max(_widest(_best_split(t, 2, metrics), metrics) for t in self.titles)
+        label = min(label, 5 * metrics.height())  # six Chinese characters; longer: 3 lines
+        for_labels = (label + 2 * AXIS_LABEL_PADDING + TEXT_MARGINS) * (n + 1)
+        for_numbers = n * 3 * self.value_width / BAR_WIDTH[1]
+        return int(CHART_SIDES + max(for_labels, for_numbers)) + 1
+
+    @Slot(QRectF)
+    def on_chart_plot_area_changed(self, area: QRectF) -> None:
+        """Lay the names and bars out for the width the chart was given: a name that does not
+        fit goes onto two lines (or three), and the bars widen before their numbers touch."""
+        n = len(self.titles)
+        if not n or area.width() <= 0:
+            return
+        room = area.width() / (n + 1) - 2 * AXIS_LABEL_PADDING - TEXT_MARGINS
+        labels = [_axis_label(_wrapped(t, room, self.label_metrics)) for t in self.titles]
+        if labels != self.axis_x.categories():
+            self.axis_x.setCategories(labels)
+        need = 3 * self.value_width / (area.width() / n)
+        width = min(max(need, BAR_WIDTH[0]), BAR_WIDTH[1])
+        if abs(self.series.barWidth() - width) > 1e-3:
+            self.series.setBarWidth(width)
 
     def _level_row(self, lv: db.LevelFigures, page: DashboardPage) -> QWidget:
         row = QWidget()
@@ -627,13 +792,13 @@ class DashboardPage(QWidget):
         )
         legend.setStyleSheet("color: #495057;")
         card.body_layout.addWidget(legend)
-        row = QHBoxLayout()
-        row.setSpacing(6)
         self.track_panels = [TrackPanel(t, self) for t in found.tracks if t.levels]
-        for panel in self.track_panels:
-            row.addWidget(panel, 1)
         if not self.track_panels:
-            row.addWidget(QLabel(tr("还没有晋升通道。")))
+            card.body_layout.addWidget(QLabel(tr("还没有晋升通道。")))
+            return
+        row = TrackRow(6)
+        for panel in self.track_panels:
+            row.add_panel(panel, len(panel.titles) + 1)  # a track's levels and its count axis
         card.body_layout.addLayout(row)
 
     def _draw_nine_box(self, nine: db.NineBox) -> None:
@@ -1145,6 +1310,48 @@ class DashboardPage(QWidget):
     @Slot(str)
     def on_vm_exported(self, path: str) -> None:
         self.status.setText(tr("已导出：{path}").format(path=path))
+
+
+def _pieces(title: str) -> list[str]:
+    """A title cut where a line may break: between Chinese characters, never inside a Latin
+    word or a number ("VP 运营" → "VP", " ", "运", "营")."""
+    return re.findall(r"[0-9A-Za-z.'&+/_-]+|\s+|.", title)
+
+
+def _widest(lines: Sequence[str], metrics: QFontMetricsF) -> float:
+    return max((metrics.horizontalAdvance(line) for line in lines), default=0.0)
+
+
+def _best_split(title: str, count: int, metrics: QFontMetricsF) -> list[str]:
+    """``title`` on at most ``count`` lines, broken where the widest line is narrowest."""
+    pieces = _pieces(title)
+    best = [title]
+    best_width = metrics.horizontalAdvance(title)
+    for cuts in itertools.combinations(range(1, len(pieces)), min(count, len(pieces)) - 1):
+        bounds = (0, *cuts, len(pieces))
+        lines = ["".join(pieces[a:b]).strip() for a, b in itertools.pairwise(bounds)]
+        if not all(lines):
+            continue
+        width = _widest(lines, metrics)
+        if width < best_width - 0.01:
+            best, best_width = lines, width
+    return best
+
+
+def _wrapped(title: str, room: float, metrics: QFontMetricsF) -> list[str]:
+    """``title`` in lines no wider than ``room``: one line if it fits, else two, else three;
+    a name too long even for three has the lines that do not fit shortened with "…"."""
+    lines = [title]
+    for count in range(1, MAX_LABEL_LINES + 1):
+        lines = _best_split(title, count, metrics)
+        if _widest(lines, metrics) <= room:
+            return lines
+    return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, max(room, 1.0)) for line in lines]
+
+
+def _axis_label(lines: Sequence[str]) -> str:
+    """A category label as QtCharts takes it (it always reads labels as HTML)."""
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def _short_titles(titles: Sequence[str]) -> list[str]:
