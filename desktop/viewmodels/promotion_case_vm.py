@@ -286,6 +286,9 @@ class CaseViewModel(QObject):
             (tr("发起人"), s.created_by),
             (tr("评估截至"), v.as_of or "—"),
         ]
+        skipped = self.skipped_steps()
+        if skipped:  # said once up here, not only in the trail (the GUI audit missed it there)
+            rows.append((tr("已跳过"), listed(skipped, "；")))
         if v.from_snapshot:
             rows.append((tr("依据"), tr("决定时的快照（此后的数据变化不影响本申请）")))
         else:
@@ -295,6 +298,19 @@ class CaseViewModel(QObject):
             rows.append((tr("决定"), str(d.get("notice", ""))))
             rows.append((tr("新月薪"), money(int(d["salary"])) if d.get("salary") else "—"))
         return rows
+
+    def skipped_steps(self) -> list[str]:
+        """Each approval step the chain skipped, with why: "直属上级：没有对应的账号，此步跳过"."""
+        lang = self._lang()
+        found: list[str] = []
+        for t in self._view().trail:
+            if t.action != "skip":
+                continue
+            step = role_text(t.role) if t.role else "—"
+            line = tr("{step}：{why}").format(step=step, why=t.text(lang))
+            if line not in found:
+                found.append(line)
+        return found
 
     @property
     def state(self) -> str:

@@ -363,3 +363,20 @@ def test_the_reason_hint_names_who_is_not_ready(qapp: object) -> None:
     assert hint(both).startswith("陈静、刘洋尚未达标：")
     assert hint([person("孙悦", Readiness.READY)]) == "已达标；理由可不填。"
     assert hint([person("孙悦", Readiness.READY)] * 2) == "都已达标；理由可不填。"
+
+
+def test_a_skipped_step_is_named_in_the_case_header(qtbot: QtBot, owner: AppSession) -> None:
+    """孙悦's supervisor 陈静 has no account, so her step is skipped: the GUI audit found that
+    only as a line in the trail. The header says it, with why."""
+    done = CreateCasesViewModel(SessionViewModel(owner)).create(
+        [proposal(owner, "E006", "运营专员")], None, ""
+    )
+    case_id = done[0].case_id
+    assert case_id is not None, done[0].error
+    header = dict(case_vm(qtbot, owner, case_id).header())
+    assert header["已跳过"] == "直属上级：没有对应的账号，此步跳过"
+    chen = CreateCasesViewModel(SessionViewModel(owner)).create(
+        [proposal(owner, "E004", "运营主管")], None, "带队止跌"
+    )
+    assert chen[0].case_id is not None, chen[0].error
+    assert "已跳过" not in dict(case_vm(qtbot, owner, chen[0].case_id).header())  # lina acts
