@@ -797,18 +797,19 @@ def one_row_per_person(sheet: ScoreSheet) -> ScoreSheet:
 def moves_text(moves: Sequence[tuple[str, str]]) -> str:
     """A person's moves, (from, to) each, for a narrow cell where a level's name must not wrap
     in two: one short move on one line ("运营助理 → 运营专员"); a long one, or several (all
-    start at the person's level), as the level and "→" on the first line and each level it
-    leads to on a line of its own::
+    start at the person's level), as the level on the first line and each level it leads to
+    on a line of its own, with its own arrow, so that every line after the first reads as a
+    move from that level (not as the tail of the one above)::
 
-        运营专员（店铺运营） →
-        运营主管
-        运营专员（用户运营）
+        运营专员（店铺运营）
+        → 运营主管
+        → 运营专员（用户运营）
     """
     if len(moves) == 1 and len("".join(moves[0])) <= ONE_LINE_MOVE:
         return " → ".join(moves[0])
     # the most explicit name of the level they start from ("运营专员（店铺运营）" over "运营专员")
     start = max((start for start, _ in moves), key=len)
-    return "\n".join([f"{start} →", *(to for _, to in moves)])
+    return "\n".join([start, *(f"→ {to}" for _, to in moves)])
 
 
 # the most characters of a move's two level names that still read on one line of the cell

@@ -80,9 +80,9 @@ def test_typing_saves_bad_values_are_refused_esc_reverts_ctrl_z_undoes(
     assert len(set(numbers)) == len(numbers)  # 陈静 is up for two moves: still one row
     chen = next(r for r in grid.sheet.rows if r.no == "E004")
     assert chen.transition.splitlines() == [
-        "运营专员（店铺运营） →",
-        "运营主管",
-        "运营专员（数据运营）",
+        "运营专员（店铺运营）",
+        "→ 运营主管",
+        "→ 运营专员（数据运营）",
     ]
     row, col = cell_at(grid, "E006", "策略答辩")  # 孙悦
     other_row, other_col = cell_at(grid, "E006", "数据分析")
@@ -300,15 +300,16 @@ def test_adding_is_refused_on_a_closed_cycle_and_for_a_move_outside_it(
 
 
 def test_a_persons_moves_are_named_so_that_no_level_is_cut_in_two() -> None:
-    """One short move: one line. A long one, or several: the level people start from and its
-    arrow, then each level it leads to, a line each (the cell wraps only between)."""
+    """One short move: one line. A long one, or several: the level people start from, then
+    each level it leads to, a line each and each with its own arrow (the cell wraps only
+    between; a target is never read as the tail of the line above)."""
     assert moves_text([("运营助理", "运营专员")]) == "运营助理 → 运营专员"
     assert moves_text([("运营专员（数据运营）", "运营主管（店铺运营）")]) == (
-        "运营专员（数据运营） →\n运营主管（店铺运营）"
+        "运营专员（数据运营）\n→ 运营主管（店铺运营）"
     )
     assert moves_text(
         [("运营专员", "运营主管"), ("运营专员（店铺运营）", "运营专员（用户运营）")]
-    ) == ("运营专员（店铺运营） →\n运营主管\n运营专员（用户运营）")
+    ) == ("运营专员（店铺运营）\n→ 运营主管\n→ 运营专员（用户运营）")
 
 
 def test_the_candidates_number_column_has_a_short_english_title(english: None) -> None:
@@ -350,9 +351,9 @@ def test_english_cycle_screens_name_moves_across_tracks_with_english_brackets(
     assert grid.sheet is not None
     chen = next(r for r in grid.sheet.rows if r.no == "E004")
     assert chen.transition.splitlines() == [
-        "运营专员 (店铺运营) →",
-        "运营主管",
-        "运营专员 (数据运营)",
+        "运营专员 (店铺运营)",
+        "→ 运营主管",
+        "→ 运营专员 (数据运营)",
     ]
     moves = [r.transition for r in vm.candidates.rows if r.no == "E004"]
     assert "运营专员 (店铺运营) → 运营专员 (数据运营)" in moves

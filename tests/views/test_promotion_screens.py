@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QStyle, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.services.admin import auth
@@ -388,17 +388,36 @@ def test_enter_on_a_candidate_with_a_case_opens_the_case(
 def test_a_person_up_for_several_moves_has_them_all_shown_whole_in_the_score_grid(
     qtbot: QtBot, owner: AppSession
 ) -> None:
-    """陈静 is up for three moves: the 晋升路径 cell names them all, a line each, and her row is
-    tall enough for them (it used to end the second in "…")."""
+    """陈静 is up for several moves: the 晋升路径 cell names them all, the level she starts
+    from and then each target on a line of its own with its own "→" (the targets used to
+    read as fragments of the first line), and her row is tall enough for them (it used to
+    end the second in "…")."""
     page = open_cycles(qtbot, owner)
     grid = page.vm.grid
     table = page.grid.table
     paths = [grid.index(r, 1).data() for r in range(grid.rowCount())]
-    assert any(len(p.splitlines()) >= 3 for p in paths), paths
+    several = [p for p in paths if len(p.splitlines()) >= 3]
+    assert several, paths
+    for text in several:
+        start, *targets = text.splitlines()
+        assert "→" not in start, text
+        assert all(t.startswith("→ ") and t.count("→") == 1 for t in targets), text
     metrics = table.fontMetrics()
+    style = table.style()
+    # the room the style paints a cell's text in: its text rectangle less the text margins
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
     for row, text in enumerate(paths):
         lines = text.splitlines()
-        # each line fits the column (so none wraps) and the row has room for every line
+        option = QStyleOptionViewItem()
+        index = grid.index(row, 1)
+        table.itemDelegate().initStyleOption(option, index)
+        option.rect = table.visualRect(index)
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, table)
+        room = rect.width() - 2 * margin
+        # each line fits the column whole (so none wraps or ends in "…") and the row has room
+        # for every line
+        for line in lines:
+            assert metrics.elidedText(line, Qt.TextElideMode.ElideRight, room) == line, line
         widest = max(metrics.horizontalAdvance(line) for line in lines)
         assert widest + 8 <= table.columnWidth(1), (text, table.columnWidth(1))
         assert len(lines) * metrics.height() <= table.rowHeight(row), (text, table.rowHeight(row))

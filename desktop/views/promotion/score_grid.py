@@ -107,7 +107,7 @@ class ScoreTable(QTableView):
     def on_model_reset(self) -> None:
         header = self.horizontalHeader()
         header.resizeSection(0, 100)
-        # 晋升路径: as wide as its longest line ("运营专员（店铺运营）→"), within limits
+        # 晋升路径: as wide as its longest line ("→ 运营专员（数据运营）"), within limits
         header.resizeSection(1, max(140, min(200, self.sizeHintForColumn(1))))
         self.fit_score_columns()
         # a person up for several moves has them all in the 晋升路径 cell, a line each: the row
