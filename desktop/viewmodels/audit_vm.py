@@ -1,5 +1,9 @@
 """设置 → 审计日志 (owner): who did what when, filtered by person, kind of object and date;
-exported through the same formula-safe service as ``tidui-cli export --what audit``."""
+exported through the same formula-safe service as ``tidui-cli export --what audit``.
+
+Every saved change writes an entry, so the list goes stale whenever a page announces one
+(``data_changed``). It is read again at once while the tab is in view, else the next time it
+comes into view (``set_shown``): a hidden tab costs nothing however much the office saves."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Signal,
+    Slot,
 )
 
 from core.errors import TiduiError
@@ -127,6 +132,11 @@ class AuditViewModel(QObject):
         self.actors: list[str] = []
         self.entities: list[str] = []
         self.truncated = False
+        # read at the first showing, not when 设置 is built at log-in; again after a change
+        self.shown = False
+        self.stale = True
+        self._loaded_head: tuple[int, int] | None = None
+        session_vm.data_changed.connect(self.on_session_data_changed)
 
     @property
     def allowed(self) -> bool:
@@ -144,6 +154,31 @@ class AuditViewModel(QObject):
             )
         return found
 
+    def set_shown(self, shown: bool) -> None:
+        """The tab came into view (or left it): read the log again if it changed meanwhile,
+        announced or not (an entry written by ``tidui-cli`` or a page that did not say)."""
+        self.shown = shown
+        if not shown or not self.allowed:
+            return
+        if not self.stale:
+            try:
+                self.stale = audit.log_head(self.session_vm.app) != self._loaded_head
+            except TiduiError:
+                self.stale = True
+        if self.stale:
+            self.refresh()
+
+    @Slot(str)
+    def on_session_data_changed(self, area: str) -> None:
+        del area  # whatever was saved wrote an entry
+        self.stale = True
+        if self.shown and self.allowed:
+            self.refresh()
+
+    def row_of(self, entry_id: int) -> int | None:
+        """Where the entry is in the list now (None: not among the shown ones)."""
+        return next((r for r, row in enumerate(self.table.rows) if row.id == entry_id), None)
+
     def refresh(self) -> None:
         try:
             self.actors, self.entities = audit.filter_choices(self.session_vm.app)
@@ -153,6 +188,7 @@ class AuditViewModel(QObject):
         except TiduiError as err:
             self.error_raised.emit(err.text())
             return
+        self.stale = False
         self.truncated = len(rows) > SHOWN
         self._parts.clear()
         self.table.set_rows(rows[:SHOWN])
@@ -165,6 +201,7 @@ class AuditViewModel(QObject):
             self.states.clear()
             self.states.update(signatures.entry_states(app))
             self._states_for = head
+        self._loaded_head = head
 
     def set_filter(
         self,

@@ -53,3 +53,40 @@ def test_content_follows_the_ui_language(company: AppSession, english: None) -> 
     vm.refresh()
     cell, _tip = _content(vm, "user.add")
     assert "Login: hr1" in cell and "Role: HR" in cell
+
+
+def test_a_change_is_read_when_the_tab_is_shown_not_while_it_is_hidden(
+    company: AppSession,
+) -> None:
+    """Pages announce a save with ``notify_changed``: the hidden viewer only marks itself stale
+    (the office's saving costs it nothing), reads the log when shown, and at once while shown;
+    an entry nobody announced is found by the log's head when the tab is shown again."""
+    from desktop.viewmodels.session_vm import ChangeArea
+
+    session_vm = SessionViewModel(company)
+    vm = AuditViewModel(session_vm)
+    reads: list[int] = []
+    vm.changed.connect(lambda: reads.append(vm.table.rowCount()))
+    assert vm.stale and vm.table.rowCount() == 0  # nothing read until first shown
+    vm.set_shown(True)
+    first = vm.table.rowCount()
+    assert reads == [first] and not vm.stale
+    vm.set_shown(False)
+    users.add_user(company, "hr1", "小王", "hr", "hr-pass-123")
+    session_vm.notify_changed(ChangeArea.USERS)
+    assert vm.stale and reads == [first]  # hidden: not read
+    vm.set_shown(True)
+    assert reads == [first, first + 1] and vm.table.rows[0].action == "user.add"
+    employees.create_employee(
+        company, EmployeeInput(no="E001", name="安娜", hire_date=date(2023, 1, 1))
+    )
+    session_vm.notify_changed(ChangeArea.EMPLOYEES)  # in view: read at once
+    assert reads[-1] == first + 2 and vm.table.rows[0].action == "employee.create"
+    vm.set_shown(False)
+    vm.set_shown(True)  # nothing changed: not read again
+    assert len(reads) == 3
+    vm.set_shown(False)
+    users.set_role(company, "hr1", "supervisor")  # not announced
+    vm.set_shown(True)
+    assert vm.table.rows[0].action == "user.role" and len(reads) == 4
+    assert vm.row_of(vm.table.rows[1].id) == 1 and vm.row_of(-1) is None

@@ -319,3 +319,64 @@ def test_restore_as_a_new_file_adds_the_suffix_and_remembers_the_folder(
     assert files.start_folder(files.COMPANY) == target.parent
     window.allow_close()
     app.close(backup=False)
+
+
+def test_the_audit_log_reads_new_entries_when_shown_again_keeping_filter_and_selection(
+    qtbot: QtBot, demo_company: AppSession
+) -> None:
+    """A ladder edit or an employee saved elsewhere showed in 审计日志 only after 刷新: a change
+    announced while the tab is hidden marks it stale and it is read again when it comes back into
+    view (not before), one announced while in view is read at once; the filter and the selected
+    entry stay as the user left them."""
+    from dataclasses import replace
+
+    from core.services.archive import employees
+    from core.services.archive.employees import EmployeeInput
+    from core.services.ladder.saving import load_design, save_design
+    from desktop.viewmodels.session_vm import ChangeArea
+    from desktop.views.settings.audit_tab import AuditTab
+    from desktop.views.settings.page import SettingsPage
+
+    session_vm = SessionViewModel(demo_company)
+    window = _window(qtbot, session_vm)
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage) and isinstance(page.audit_tab, AuditTab)
+    tab = page.audit_tab
+    page.tabs.setCurrentWidget(tab)
+    table = tab.vm.table
+    assert table.rowCount() > 0
+    tab.table.selectRow(1)
+    picked = table.rows[1].id
+    # 晋升通道: a track renamed while the owner is on another page
+    window.show_page("ladder")
+    assert not tab.isVisible()
+    design = load_design(demo_company)
+    track = next(t for t in design.tracks if t.name == "店铺运营")
+    save_design(demo_company, design.put_track(replace(track, name="店铺运营部")))
+    session_vm.notify_changed(ChangeArea.LADDER)
+    assert all("店铺运营部" not in str(r.after) for r in table.rows)  # hidden: nothing read yet
+    window.show_page("settings")
+    assert "店铺运营部" in str(table.rows[0].after), table.rows[0]
+    assert not tab.vm.stale
+    selected = tab.table.selectionModel().selectedRows()
+    assert [table.rows[i.row()].id for i in selected] == [picked]
+    assert tab.count.text() == f"共 {table.rowCount()} 条"
+    # 员工档案: only employees shown; one added while the tab is in view appears at once, the
+    # filter kept
+    tab.entity.setCurrentIndex(tab.entity.findData("employee"))
+    before = table.rowCount()
+    employees.create_employee(
+        demo_company, EmployeeInput(no="E900", name="新同事", hire_date=date(2024, 3, 1))
+    )
+    session_vm.notify_changed(ChangeArea.EMPLOYEES)
+    assert table.rowCount() == before + 1 and tab.entity.currentData() == "employee"
+    assert {r.entity for r in table.rows} == {"employee"}
+    assert "新同事" in str(table.rows[0].after)
+    # another tab of 设置 hides it too; coming back with nothing changed reads nothing again
+    page.tabs.setCurrentIndex(0)
+    assert not tab.isVisible() and not tab.vm.stale
+    reads: list[int] = []
+    tab.vm.changed.connect(lambda: reads.append(1))
+    page.tabs.setCurrentWidget(tab)
+    assert reads == []
+    window.allow_close()

@@ -1,11 +1,14 @@
 """设置 → 审计日志 (owner): the audit log, filtered by person, kind of object and date, exported
-formula-safe. Layout only; the viewmodel (desktop/viewmodels/audit_vm.py) does the work."""
+formula-safe. Layout only; the viewmodel (desktop/viewmodels/audit_vm.py) does the work, and
+reads the log again when the tab comes into view after a change (the filters and the selected
+entry stay as the user left them)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import QDate, Slot
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -98,10 +101,20 @@ class AuditTab(QWidget):
         self.until.dateChanged.connect(self.on_filter_changed)
         self.refresh_button.clicked.connect(self.on_refresh_clicked)
         self.export_button.clicked.connect(self.on_export_clicked)
+        # the entry selected before the list is read again, selected again after it
+        self._kept_entry: int | None = None
+        vm.table.modelAboutToBeReset.connect(self.on_table_about_to_reset)
         vm.changed.connect(self.on_changed)
         vm.error_raised.connect(self.on_error)
         vm.info.connect(self.on_info)
-        vm.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.vm.set_shown(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.vm.set_shown(False)
 
     def _fill(self, combo: QComboBox, values: list[str], label: object) -> None:
         current = combo.currentData()
@@ -115,10 +128,19 @@ class AuditTab(QWidget):
         combo.blockSignals(False)
 
     @Slot()
+    def on_table_about_to_reset(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self._kept_entry = self.vm.table.rows[rows[0].row()].id if rows else None
+
+    @Slot()
     def on_changed(self) -> None:
         self._fill(self.actor, self.vm.actors, None)
         self._fill(self.entity, self.vm.entities, self.vm.entity_label)
         self.count.setText(self.vm.summary())
+        row = self.vm.row_of(self._kept_entry) if self._kept_entry is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.vm.table.index(row, 0))
 
     @Slot(bool)
     def on_dates_toggled(self, on: bool) -> None:
