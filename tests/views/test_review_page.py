@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QRectF, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
@@ -285,3 +285,131 @@ def test_the_english_comparison_preview_counts_its_pages(
     assert count == 1  # two candidates of one move fit on a page
     assert preview.status.text() == "1 page"
     preview.close()
+
+
+def test_another_person_opens_at_the_top_of_the_detail(qtbot: QtBot, owner: AppSession) -> None:
+    """The detail pane kept its scroll position from one person to the next: scrolled down to
+    佐证材料 on one, the next (↓/↑ in the list, or a click) opened mid-page."""
+    from PySide6.QtTest import QTest
+
+    page = ReviewPage(SessionViewModel(owner))
+    qtbot.addWidget(page)
+    page.resize(1366, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    page.transition.setCurrentIndex(page.transition.findData(MOVE))  # three long details
+    assert page.vm.candidates.rowCount() >= 3 and page.table.currentIndex().row() == 0
+    bar = page.panel_scroll.verticalScrollBar()
+
+    def scrolled_to_bottom() -> None:
+        qtbot.waitUntil(lambda: bar.maximum() > 0)
+        bar.setValue(bar.maximum())
+        assert bar.value() > bar.minimum()
+
+    def at_top() -> None:
+        # the new detail laid out, taller than the pane: there is somewhere to be
+        qtbot.waitUntil(lambda: bar.maximum() > 0)
+        assert bar.value() == bar.minimum()
+
+    page.table.setFocus()
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+        scrolled_to_bottom()
+        before = page.vm.detail
+        qtbot.keyClick(page.table, key)
+        assert page.vm.detail is not None and page.vm.detail.row != before.row  # type: ignore[union-attr]
+        at_top()
+
+    scrolled_to_bottom()
+    row = 2
+    cell = page.table.visualRect(page.vm.candidates.index(row, 0)).center()
+    QTest.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert page.table.currentIndex().row() == row
+    at_top()
+
+
+def _drawn_labels(radar: object, monkeypatch: pytest.MonkeyPatch) -> dict[str, QRectF]:
+    """Paint ``radar`` and return where each axis label's text landed (what the eye sees)."""
+    from PySide6.QtGui import QPainter
+
+    from desktop.views.employees import radar as module
+
+    drawn: dict[str, QRectF] = {}
+
+    class Recording(QPainter):
+        def drawText(self, *args: object) -> None:  # type: ignore[override]
+            if len(args) == 3 and isinstance(args[0], QRectF):
+                box, flags, text = args
+                drawn[str(text)] = self.boundingRect(box, flags, str(text))  # type: ignore[call-overload]
+            super().drawText(*args)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(module, "QPainter", Recording)
+    radar.grab()  # type: ignore[attr-defined]
+    monkeypatch.undo()
+    names = [s.name for s in radar.scores]  # type: ignore[attr-defined]
+    assert set(names) <= set(drawn), (names, list(drawn))
+    return {n: drawn[n] for n in names}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_radar_labels_stay_clear_of_the_legend_at_1366(
+    qtbot: QtBot,
+    owner: AppSession,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    """李娜's six abilities on the radar in the 1366×768 window: the bottom axis's label
+    学习能力 was drawn on top of the legend ("当前评分… / 职级要求"), worse in English where the
+    legend takes two lines. Every label is whole inside the chart and clear of every legend
+    entry."""
+    from desktop.views.employees.radar import CompetencyRadar
+    from tests.views.conftest import window_at_1366
+
+    if language == "en":
+        request.getfixturevalue("english")
+    window = window_at_1366(qtbot, owner)
+    window.show_page("review")
+    page = window.page("review")
+    assert isinstance(page, ReviewPage)
+    number = next(
+        r
+        for r in range(page.vm.candidates.rowCount())
+        if page.vm.candidates.row_at(r).name == "李娜"  # type: ignore[union-attr]
+    )
+    page.table.selectRow(number)
+    radar = page.panel.findChild(CompetencyRadar, "competency-radar")
+    assert radar is not None and len(radar.scores) >= 6  # a bottom axis, right above the legend
+    qtbot.waitUntil(radar.isVisible)
+    page.panel_scroll.ensureWidgetVisible(radar)
+    labels = _drawn_labels(radar, monkeypatch)
+    legend = radar.legend_layout()
+    for name, box in labels.items():
+        assert QRectF(radar.rect()).contains(box), (name, box, radar.size())
+        for entry in legend:
+            assert not box.intersects(entry), (name, box, entry)
+    shot(radar, f"review-radar-{language}")
+    shot(window, f"review-radar-window-{language}")
+
+
+@pytest.mark.parametrize("size", [(260, 240), (320, 280), (520, 260)])
+def test_long_english_ability_names_stay_inside_the_radar(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, english: None, size: tuple[int, int]
+) -> None:
+    """Abilities a company named in English, down to the radar's least size: no label runs out
+    of the widget or onto the legend."""
+    from core.services.archive.records import CompetencyScore
+    from desktop.views.employees.radar import CompetencyRadar
+
+    names = ("Data analysis", "Strategy", "Teamwork", "Learning ability", "Innovation", "Lead")
+    radar = CompetencyRadar()
+    qtbot.addWidget(radar)
+    radar.set_scores([CompetencyScore(n, 3.0, 4.0, 2) for n in names])
+    radar.resize(*size)
+    radar.show()
+    labels = _drawn_labels(radar, monkeypatch)
+    for name, box in labels.items():
+        assert QRectF(radar.rect()).contains(box), (name, box, size)
+        for entry in radar.legend_layout():
+            assert not box.intersects(entry), (name, box, entry, size)
+    _centre, radius, _boxes = radar.chart_layout()
+    assert radius >= 40, size  # still a chart, not a dot

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -15,6 +15,9 @@ from desktop.i18n import tr
 MAX_LEVEL = 5
 CURRENT = QColor(52, 120, 200)
 EXPECTED = QColor(200, 90, 60)
+MARGIN = 4  # between the labels and the widget's edges
+GAP = 6  # between an axis's end and its label, and between the labels and the legend
+PAD = 6  # beside an axis label's text
 
 
 def legend_items() -> tuple[tuple[QColor, str, bool], ...]:
@@ -36,26 +39,72 @@ class CompetencyRadar(QWidget):
         self.scores = list(scores)
         self.update()
 
+    def _angle(self, axis: int) -> float:
+        return -math.pi / 2 + 2 * math.pi * axis / max(len(self.scores), 1)
+
     def _point(self, centre: QPointF, radius: float, axis: int, value: float) -> QPointF:
-        angle = -math.pi / 2 + 2 * math.pi * axis / max(len(self.scores), 1)
+        angle = self._angle(axis)
         r = radius * value / MAX_LEVEL
         return QPointF(centre.x() + r * math.cos(angle), centre.y() + r * math.sin(angle))
+
+    def _label_boxes(self, centre: QPointF, radius: float, sizes: list[QSizeF]) -> list[QRectF]:
+        """Each axis's label just outside its end, on the side the axis points to: above the
+        top axis, below the bottom one, left of the left ones, right of the right ones."""
+        boxes = []
+        for axis, size in enumerate(sizes):
+            c, s = math.cos(self._angle(axis)), math.sin(self._angle(axis))
+            x = centre.x() + (radius + GAP) * c - size.width() / 2 * (1 - c)
+            y = centre.y() + (radius + GAP) * s - size.height() / 2 * (1 - s)
+            boxes.append(QRectF(QPointF(x, y), size))
+        return boxes
+
+    def chart_layout(self) -> tuple[QPointF, float, list[tuple[QRectF, str]]]:
+        """The chart's centre and radius, and each axis label's box and text: the largest chart
+        whose labels all stay inside the widget and above the legend. The bottom axis's label
+        ("学习能力") sat on the legend when the chart was sized without its labels."""
+        legend_top = min(r.top() for r in self.legend_layout())
+        room = QRectF(MARGIN, MARGIN, self.width() - 2 * MARGIN, legend_top - GAP - MARGIN)
+        metrics = self.fontMetrics()
+        widest = max(room.width() * 0.4, 40.0)  # a very long name is cut ("…"), not the chart
+        texts = [
+            metrics.elidedText(s.name, Qt.TextElideMode.ElideRight, int(widest - PAD))
+            for s in self.scores
+        ]
+        sizes = [QSizeF(metrics.horizontalAdvance(t) + PAD, metrics.height()) for t in texts]
+        origin = QPointF(0, 0)
+
+        def extent(radius: float) -> QRectF:
+            """What the chart and its labels cover, centred on (0, 0)."""
+            covered = QRectF(-radius, -radius, 2 * radius, 2 * radius)
+            for box in self._label_boxes(origin, radius, sizes):
+                covered = covered.united(box)
+            return covered
+
+        def fits(radius: float) -> bool:
+            covered = extent(radius)
+            return covered.width() <= room.width() and covered.height() <= room.height()
+
+        low, high = 0.0, max(room.width(), room.height(), 0.0) / 2
+        for _ in range(30):
+            middle = (low + high) / 2
+            low, high = (middle, high) if fits(middle) else (low, middle)
+        radius = low
+        centre = room.center() - extent(radius).center()
+        boxes = self._label_boxes(centre, radius, sizes)
+        return centre, radius, list(zip(boxes, texts, strict=True))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         n = len(self.scores)
         legend = self.legend_layout()
-        legend_height = int(max(r.bottom() for r in legend) - min(r.top() for r in legend))
         if n < 3:
             painter.setPen(self.palette().color(self.foregroundRole()))
             painter.drawText(
                 self.rect(), Qt.AlignmentFlag.AlignCenter, tr("能力项不足3项，无法绘制雷达图")
             )
             return
-        area = QRectF(self.rect()).adjusted(60, 24, -60, -16 - legend_height)
-        radius = min(area.width(), area.height()) / 2
-        centre = area.center()
+        centre, radius, labels = self.chart_layout()
         grid = QPen(QColor(200, 200, 200))
         painter.setPen(grid)
         for level in range(1, MAX_LEVEL + 1):
@@ -63,14 +112,11 @@ class CompetencyRadar(QWidget):
                 QPolygonF([self._point(centre, radius, i, level) for i in range(n)])
             )
         text_pen = QPen(self.palette().color(self.foregroundRole()))
-        for i, score in enumerate(self.scores):
+        for i, (box, text) in enumerate(labels):
             painter.setPen(grid)
-            outer = self._point(centre, radius, i, MAX_LEVEL)
-            painter.drawLine(centre, outer)
-            label = self._point(centre, radius + 18, i, MAX_LEVEL)
-            box = QRectF(label.x() - 50, label.y() - 10, 100, 20)
+            painter.drawLine(centre, self._point(centre, radius, i, MAX_LEVEL))
             painter.setPen(text_pen)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, score.name)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
         def polygon(values: list[float | None], color: QColor, dashed: bool) -> None:
             if all(v is None for v in values):

@@ -428,7 +428,7 @@ class ReviewPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.vm.loaded.connect(self.on_vm_loaded)
-        self.vm.detail_changed.connect(self.panel.show_detail)
+        self.vm.detail_changed.connect(self.on_detail_changed)
         self.vm.failed.connect(self.message.setText)
         self.table.selectionModel().currentRowChanged.connect(self.on_current_changed)
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
@@ -490,6 +490,13 @@ class ReviewPage(QWidget):
     @Slot(QModelIndex, QModelIndex)
     def on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.vm.select(current.row())
+
+    @Slot()
+    def on_detail_changed(self) -> None:
+        """The selected person's detail, from its top: the pane kept the previous person's scroll
+        position, so the next one's opened mid-page (at 审批记录, past the scores)."""
+        self.panel.show_detail()
+        self.panel_scroll.verticalScrollBar().setValue(0)
 
     def selected_numbers(self) -> list[int]:
         return sorted(i.row() for i in self.table.selectionModel().selectedRows())
