@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
@@ -47,15 +47,28 @@ def size_columns(
 # "12.5%", "—"). Elided, "1,2…" would show a different number.
 _WHOLE = re.compile(r"^[\d\s.,:：%¥+\-−/—–~（）()]*$")
 _SAMPLED_ROWS = 200
+# a run of letters a wrapped line does not break inside (Chinese breaks between any two characters)
+_UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+")
+
+
+def column_titled(view: QAbstractItemView, title: str) -> int:
+    """The column whose (translated) title is ``title``: a table's code names its columns, so a
+    column added to the model later does not shift which one is hidden or wrapped."""
+    model = view.model()
+    for column in range(model.columnCount()):
+        if model.headerData(column, Qt.Orientation.Horizontal) == title:
+            return column
+    raise KeyError(title)
 
 
 class _FitToWidth(QObject):
     """Keeps a table's visible columns inside its viewport; see ``fit_to_width``."""
 
-    def __init__(self, view: QTableView, maximum: int, padding: int) -> None:
+    def __init__(self, view: QTableView, maximum: int, padding: int, wrap: Collection[int]) -> None:
         super().__init__(view)
         self.view = view
         self.maximum = maximum
+        self.wrap = frozenset(wrap)
         # a column of text gives way no further than three characters and "…" (its title too,
         # whole under the mouse): narrower, the table is better scrolled sideways
         self.readable = view.fontMetrics().horizontalAdvance("中文字…") + padding
@@ -64,6 +77,9 @@ class _FitToWidth(QObject):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        if self.wrap:  # their lines break instead of ending in "…"; rows as tall as they need
+            view.setWordWrap(True)
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.viewport().installEventFilter(self)
         model = view.model()
         for signal in (
@@ -81,11 +97,19 @@ class _FitToWidth(QObject):
             self.refit()
         return False
 
-    def _must_stay_whole(self, column: int) -> bool:
+    def _texts(self, column: int) -> list[str]:
         model = self.view.model()
         rows = min(model.rowCount(), _SAMPLED_ROWS)
-        texts = [str(model.index(row, column).data() or "") for row in range(rows)]
-        return all(_WHOLE.match(text) for text in texts)
+        return [str(model.index(row, column).data() or "") for row in range(rows)]
+
+    def _must_stay_whole(self, column: int) -> bool:
+        return all(_WHOLE.match(text) for text in self._texts(column))
+
+    def _longest_word(self, column: int) -> int:
+        """The widest run a wrapped line of the column cannot break ("supervisor")."""
+        width = self.view.fontMetrics().horizontalAdvance
+        words = [w for text in self._texts(column) for w in _UNBROKEN.findall(text)]
+        return max((width(w) for w in words), default=0) + self.padding
 
     @Slot()
     def refit(self) -> None:
@@ -124,10 +148,23 @@ class _FitToWidth(QObject):
             else:
                 natural[c] = max(title, min(self.maximum, contents))
                 floor[c] = min(natural[c], self.readable)
+                if c in self.wrap:  # narrower than a word, the word would end in "…"
+                    floor[c] = min(natural[c], max(floor[c], self._longest_word(c)))
         room = view.viewport().width() - kept
+        # the wrapped columns of free text give way first, the others keeping their contents'
+        # width (a 评价人 "刘洋（匿名）" whole beside a 评语 on three lines); when that is not
+        # enough, the wrapped ones keep their narrowest and the others give way evenly
+        narrowest = sum(floor[c] if c in self.wrap else natural[c] for c in columns)
+        crowded = narrowest > room
+        squeezed = [c for c in columns if (c in self.wrap) != crowded]
+
+        def width_of(c: int, cap: int) -> int:
+            if c in squeezed:
+                return max(floor[c], min(natural[c], cap))
+            return floor[c] if crowded and c in self.wrap else natural[c]
 
         def width_at(cap: int) -> int:
-            return sum(max(floor[c], min(natural[c], cap)) for c in columns)
+            return sum(width_of(c, cap) for c in columns)
 
         cap = max(natural.values())
         if width_at(cap) > room:  # the widest text columns give way, each down to its title
@@ -137,14 +174,18 @@ class _FitToWidth(QObject):
                 low, high = (middle, high) if width_at(middle) <= room else (low, middle - 1)
             cap = low
         for c in columns:
-            header.resizeSection(c, max(floor[c], min(natural[c], cap)))
+            header.resizeSection(c, width_of(c, cap))
 
 
-def fit_to_width(view: QTableView, *, maximum: int = 200, padding: int = 10) -> None:
+def fit_to_width(
+    view: QTableView, *, maximum: int = 200, padding: int = 10, wrap: Collection[int] = ()
+) -> None:
     """Fit the table's columns into its width, as the narrow panes need (the archive's 350 px at
     1366×768), instead of scrolling sideways: each column takes its contents' width up to
     ``maximum``; when they do not all fit, the widest columns of text give way evenly, down to
     their titles' width, and their cells end in "…" (the whole text shows under the mouse).
-    Columns of numbers and dates are never cut. Refitted as the table is resized or its rows
-    change; the last column takes any room left. Call after ``setModel``."""
-    _FitToWidth(view, maximum, padding)
+    Columns of numbers and dates are never cut. The ``wrap`` columns (free text: 评语, 备注)
+    give way first while the others keep their contents' width, and their text breaks onto
+    more lines, the rows growing to fit. Refitted as the table is resized or its rows change;
+    the last column takes any room left. Call after ``setModel``."""
+    _FitToWidth(view, maximum, padding, wrap)

@@ -742,3 +742,36 @@ def test_feedback_relations_have_one_english(
         assert relation_text(relation) == render(f"archive.relation.{code}").capitalize()
         assert relation not in ui_catalogue()  # one source: core's messages
     assert relation_text("客户") == "客户"  # typed otherwise, as written
+
+
+def test_own_cases_hide_number_and_name_by_their_titles(
+    qtbot: QtBot, demo_company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """晋升申请 hides the person's 工号 and 姓名 found by their titles: a column added in front
+    of them later stays in view and they stay hidden (hidden by number, the new column and
+    工号 went out of view while 姓名 took the pane)."""
+    from core.model import Employee
+    from desktop.viewmodels import promotion_queue_vm
+    from desktop.viewmodels.table_model import Column
+    from desktop.views.promotion.employee_cases import EmployeeCases
+
+    plain = promotion_queue_vm.case_columns
+    monkeypatch.setattr(
+        promotion_queue_vm, "case_columns", lambda: [Column("编号", lambda r: str(r.id)), *plain()]
+    )
+    with demo_company.read() as s:
+        chen = s.scalar(select(Employee).where(Employee.no == "E004"))
+        assert chen is not None
+        chen_id = chen.id
+    tab = EmployeeCases(SessionViewModel(demo_company), chen_id)
+    qtbot.addWidget(tab)
+    tab.resize(360, 300)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.vm.count == 1, timeout=20000)
+    model = tab.table.model()
+    shown = [
+        model.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(model.columnCount())
+        if not tab.table.isColumnHidden(c)
+    ]
+    assert shown == ["编号", "晋升路径", "评审周期", "状态", "当前处理", "等待"]

@@ -13,8 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QTableView, QWidget
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QLabel,
+    QStyle,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from core.session import AppSession
@@ -394,3 +401,76 @@ def test_the_achievements_fit_the_archive_pane(
     )
     tip = str(cell.data(Qt.ItemDataRole.ToolTipRole))
     assert tip.startswith(name) and "复盘报告-双十一.pdf" in tip and "截图.png" in tip
+
+
+def _cut_cells(table: QTableView, titles: list[str]) -> list[str]:
+    """The cells of the columns titled ``titles`` whose text does not show whole: wider than the
+    cell on one line, or (the table wrapping) taller on its lines than the row."""
+    model = table.model()
+    header = table.horizontalHeader()
+    columns = {
+        str(model.headerData(c, Qt.Orientation.Horizontal)): c for c in range(header.count())
+    }
+    style = table.style()
+    margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    metrics = table.fontMetrics()
+    cut = []
+    for title in titles:
+        column = columns[title]
+        assert not header.isSectionHidden(column), title
+        room = table.columnWidth(column) - margin
+        for row in range(model.rowCount()):
+            text = str(model.index(row, column).data() or "")
+            if table.wordWrap():
+                box = metrics.boundingRect(
+                    QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text
+                )
+                whole = box.width() <= room and box.height() <= table.rowHeight(row)
+            else:
+                whole = metrics.horizontalAdvance(text) <= room
+            if not whole:
+                cut.append(f"{title}: {text!r} in {room} px")
+    return cut
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_archive_side_tabs_show_whole_values(
+    qtbot: QtBot, demo_company: AppSession, request: pytest.FixtureRequest, lang: str
+) -> None:
+    """员工档案 at 1366×768, 陈静 (who has ratings, scores with notes and a case): the audit found
+    评价反馈's 评分 and 评价人 ending in "…", 晋升申请's path reading "运营专员 → 运…" and
+    评估's 备注 "店铺衰退期的…". Free text now breaks onto more lines and the short values keep
+    their width; every cell's whole text is also its hover text; no sideways scrolling."""
+    from desktop.i18n import tr
+
+    if lang == "en":
+        request.getfixturevalue("english")
+    page = _employees_page(qtbot, demo_company)
+    people = page.list_vm.model  # type: ignore[attr-defined]
+    row = next(r for r in range(people.rowCount()) if people.index(r, 1).data() == "陈静")
+    page.table.selectRow(row)  # type: ignore[attr-defined]
+    _settle(qtbot)
+    tabs = page.tabs  # type: ignore[attr-defined]
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    # (the tab, the columns that must read whole: in English the pane is too narrow for all of
+    # 评价反馈's; there the rater's "(anonymous)" ends in "…" and shows whole under the mouse)
+    checks = {
+        "评价反馈": ["日期", "关系", "评分", "评语"] + (["评价人"] if lang == "zh" else []),
+        "评估": ["评审周期", "部分", "项目", "分数", "评分人", "备注"],
+        "晋升申请": ["晋升路径", "评审周期", "状态", "当前处理", "等待"],
+    }
+    problems: list[str] = []
+    for tab, columns in checks.items():
+        tabs.setCurrentIndex(titles.index(tr(tab)))
+        _settle(qtbot)
+        shot(page.window(), f"1366-employees-{tab}-{lang}")
+        table = tabs.currentWidget().table
+        model = table.model()
+        assert model.rowCount() > 0, tab
+        assert not _sideways(table), tab
+        problems += [f"{tab} {cut}" for cut in _cut_cells(table, [tr(c) for c in columns])]
+        for r in range(model.rowCount()):
+            for c in range(model.columnCount()):
+                cell = model.index(r, c)
+                assert str(cell.data(Qt.ItemDataRole.ToolTipRole)) == str(cell.data())
+    assert not problems, "\n".join(problems)

@@ -8,7 +8,7 @@ is rebuilt whenever another employee is shown, so it may keep its employee id fi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -39,7 +39,7 @@ from desktop.views.employees.dialogs import (
     TrainingDialog,
 )
 from desktop.views.employees.radar import CompetencyRadar
-from desktop.views.tables import fit_to_width, read_only
+from desktop.views.tables import column_titled, fit_to_width, read_only
 
 TabFactory = Callable[[SessionViewModel, int, QWidget], QWidget]
 EXTRA_TABS: list[tuple[str, TabFactory]] = []
@@ -58,10 +58,11 @@ def confirm(parent: QWidget, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def table_for(model: RecordTableModel) -> QTableView:
+def table_for(model: RecordTableModel, wrap: Collection[str] = ()) -> QTableView:
     """A read-only archive table that fits the archive's 350 px pane at 1366×768 instead of
-    scrolling sideways: long text (名称, 评语, 证书) ends in "…" and shows whole under the
-    mouse; numbers and dates stay whole (``fit_to_width``)."""
+    scrolling sideways: long text (名称, 证书) ends in "…" and shows whole under the mouse;
+    numbers and dates stay whole; the columns titled in ``wrap`` (free text such as 评语 and
+    备注) give way first and break onto more lines (``fit_to_width``)."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -69,7 +70,7 @@ def table_for(model: RecordTableModel) -> QTableView:
     read_only(view)
     view.verticalHeader().hide()
     view.setAlternatingRowColors(True)
-    fit_to_width(view)
+    fit_to_width(view, wrap=[column_titled(view, title) for title in wrap])
     return view
 
 
@@ -77,13 +78,17 @@ class RecordsTab(QWidget):
     """A table of one kind of record with buttons above it."""
 
     def __init__(
-        self, vm: ArchiveViewModel, model: RecordTableModel, parent: QWidget | None = None
+        self,
+        vm: ArchiveViewModel,
+        model: RecordTableModel,
+        parent: QWidget | None = None,
+        wrap: Collection[str] = (),
     ) -> None:
         super().__init__(parent)
         self.vm = vm
         self.model = model
         self.buttons = QHBoxLayout()
-        self.table = table_for(model)
+        self.table = table_for(model, wrap)
         self.column = QVBoxLayout(self)
         self.column.addLayout(self.buttons)
         self.column.addWidget(self.table)
@@ -142,7 +147,8 @@ class ScoresTab(RecordsTab):
     """评估: every item score of every evaluation period (imported with 评估打分 or entered)."""
 
     def __init__(self, vm: ArchiveViewModel, parent: QWidget | None = None) -> None:
-        super().__init__(vm, vm.scores, parent)
+        # 备注 breaks onto more lines: a long note ended in "…" and could not be read
+        super().__init__(vm, vm.scores, parent, wrap=[tr("备注")])
         hint = QLabel(
             tr(
                 "评估打分按评审周期列出；晋升条件中的评估得分取最近一个周期，同一项目多人评分取平均。"
@@ -223,7 +229,9 @@ class AchievementsTab(RecordsTab):
 
 class FeedbackTab(RecordsTab):
     def __init__(self, vm: ArchiveViewModel, parent: QWidget | None = None) -> None:
-        super().__init__(vm, vm.feedback, parent)
+        # the ratings and the comment break onto more lines and 评价人 stays whole: cut evenly,
+        # "刘洋（匿…" and "数据分析 4…" hid who rated and every rating but the first
+        super().__init__(vm, vm.feedback, parent, wrap=[tr("评分"), tr("评语")])
         self.add = self.button(tr("添加评价"), self.on_add_clicked)
         self.remove = self.button(tr("删除"), self.on_remove_clicked)
         self.finish_buttons()

@@ -9,7 +9,7 @@ from desktop.i18n import tr
 from desktop.viewmodels.promotion_queue_vm import CaseListViewModel
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.promotion.queue_page import CaseTable, open_case
-from desktop.views.tables import fit_to_width
+from desktop.views.tables import column_titled, fit_to_width
 
 
 class EmployeeCases(QWidget):
@@ -21,10 +21,13 @@ class EmployeeCases(QWidget):
         self.vm = CaseListViewModel(session_vm, employee_id, self)
         self.table = CaseTable(self.vm.model)
         # the tab is one person's: their 工号 and 姓名 on every row only pushed 状态 and
-        # 当前处理 off the narrow pane
-        self.table.setColumnHidden(0, True)
-        self.table.setColumnHidden(1, True)
-        fit_to_width(self.table)  # the archive's narrow pane: no scrolling sideways
+        # 当前处理 off the narrow pane (found by title: a column added later shifts no number)
+        for title in (tr("工号"), tr("姓名")):
+            self.table.setColumnHidden(column_titled(self.table, title), True)
+        # the archive's narrow pane, no scrolling sideways: 当前处理 gives way first, on two
+        # lines ("直属上级" over "（lina）"), so that 晋升路径 keeps its width ("运营助理 → 运…"
+        # hid the level applied for)
+        fit_to_width(self.table, wrap=[column_titled(self.table, tr("当前处理"))])
         self.table.open_requested.connect(self.on_open_requested)
         self.empty = QLabel(tr("还没有晋升申请。可在达标名单中选中此人后发起。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
