@@ -243,8 +243,8 @@ class FeedbackTab(RecordsTab):
         layout.removeWidget(self.table)
         splitter.addWidget(self.table)
         splitter.addWidget(self.radar)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter)
 
