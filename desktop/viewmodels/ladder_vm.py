@@ -44,6 +44,14 @@ class Selection:
     id: int = 0
 
 
+@dataclasses.dataclass(frozen=True)
+class PathTargets:
+    """What the 新建路径 picker offers: (level id, "通道/职级") choices and the one preselected."""
+
+    choices: tuple[tuple[int, str], ...] = ()
+    default: int = 0
+
+
 class DesignEdit(QUndoCommand):
     """One edit of the design: going from ``before`` to ``after`` and back."""
 
@@ -249,17 +257,44 @@ class LadderViewModel(QObject):
 
     # --- transitions -------------------------------------------------------------------------
 
-    def path_targets(self, from_level_id: int) -> list[tuple[int, str]]:
-        """The levels a new path from ``from_level_id`` can lead to, as (id, "通道/职级"): every
-        level of every track shown, in the picture's order, but the level itself."""
+    def path_targets(self, from_level_id: int) -> PathTargets:
+        """The levels a new path from ``from_level_id`` can lead to, most likely first, which the
+        picker preselects: the next level up its own track, the same rank in the other tracks (a
+        transfer), the higher ranks (own track first), then the lower ones, nearest first. Only
+        levels shown in the picture, never the level itself nor one it already has a path to
+        (drawing that again would only select the path)."""
         design = self._design
+        source = design.level(from_level_id)
+        if source is None:
+            return PathTargets()
+        order = {track.id: n for n, track in enumerate(self.visible_tracks())}
         shown = [
             level
-            for track in self.visible_tracks()
-            for level in design.levels_of(track.id)
+            for track_id in order
+            for level in design.levels_of(track_id)
             if self.show_archived or not level.archived
         ]
-        return [(lv.id, design.level_label(lv.id)) for lv in shown if lv.id != from_level_id]
+        above = [
+            lv.rank for lv in shown if lv.track_id == source.track_id and lv.rank > source.rank
+        ]
+        next_rank = min(above, default=None)
+
+        def likely(level: LevelSpec) -> tuple[int, int, bool, int]:
+            other = level.track_id != source.track_id
+            if level.rank > source.rank:
+                group = 2 if other or level.rank != next_rank else 0
+                return group, level.rank, other, order[level.track_id]
+            if level.rank == source.rank:
+                return 1, 0, other, order[level.track_id]
+            return (3 if other else 4), -level.rank, other, order[level.track_id]
+
+        offered = [
+            lv
+            for lv in shown
+            if lv.id != from_level_id and design.find_transition(from_level_id, lv.id) is None
+        ]
+        ranked = sorted(offered, key=likely)  # stable: ties keep the picture's order
+        return PathTargets(tuple((lv.id, design.level_label(lv.id)) for lv in ranked))
 
     def connect_levels(self, from_level_id: int, to_level_id: int) -> int:
         """A new path between two levels (or the existing one, selected); returns its id."""

@@ -46,6 +46,48 @@ def test_add_track_and_levels_then_connect_them(vm: LadderViewModel) -> None:
     assert vm.connect_levels(low, high) == path and len(vm.design.transitions) == 1
 
 
+def test_a_new_path_offers_the_likeliest_target_first_and_no_path_twice(
+    company_beauty: AppSession, qapp: QApplication
+) -> None:
+    """Template B: 新建路径 preselects the next level up, else a same-rank transfer, else the
+    nearest rank in another track; a level the selected one already leads to is not offered."""
+    vm = LadderViewModel(SessionViewModel(company_beauty))
+    design = vm.design
+
+    def offered(label: str) -> list[str]:
+        level = next(lv for lv in design.levels if design.level_label(lv.id) == label)
+        targets = vm.path_targets(level.id)
+        labels = [text for _, text in targets.choices]
+        assert labels[targets.default] == labels[0]
+        assert label not in labels and len(set(labels)) == len(labels)
+        return labels
+
+    # the top of 店铺运营: nothing above, no rank 4 elsewhere → the other tracks' tops first
+    top = offered("店铺运营/运营总监")
+    assert top[:2] == ["用户运营/运营主管", "直播运营/运营主管"]
+    assert top[-3:] == ["店铺运营/运营主管", "店铺运营/运营专员", "店铺运营/运营助理"]
+    assert len(top) == len(design.levels) - 1  # nothing leads from it yet
+
+    # 运营主管 → 运营总监 exists: the transfers at rank 3 come first, 运营总监 is not offered
+    head = offered("店铺运营/运营主管")
+    assert "店铺运营/运营总监" not in head and head[0] == "用户运营/运营主管"
+
+    # the bottom of 用户运营 already leads to its 运营专员: the same-rank transfers first
+    low = offered("用户运营/运营助理")
+    assert low[:3] == ["店铺运营/运营助理", "直播运营/运营助理", "数据运营/运营助理"]
+    assert "用户运营/运营专员" not in low
+
+    # with a fresh level on top of 店铺运营, its old top is promoted into it by default
+    director = next(lv for lv in design.levels if design.level_label(lv.id) == "店铺运营/运营总监")
+    vm.add_level(director.track_id, "运营副总裁")
+    design = vm.design
+    assert offered("店铺运营/运营总监")[0] == "店铺运营/运营副总裁"
+    # and 运营专员, whose next level up is connected, gets a transfer before skipping a level
+    specialist = offered("店铺运营/运营专员")
+    assert specialist[0] == "直播运营/运营专员"
+    assert specialist.index("用户运营/运营主管") < specialist.index("店铺运营/运营总监")
+
+
 def test_every_edit_undoes_and_redoes(vm: LadderViewModel, qtbot: QtBot) -> None:
     track = vm.add_track("店铺运营")
     level = vm.add_level(track, "运营助理")

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDoubleSpinBox,
+    QInputDialog,
+    QSpinBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from core.services.ladder import saving as ladder
@@ -491,14 +498,21 @@ def test_the_picture_is_worked_by_the_keyboard(qtbot: QtBot, company_beauty: App
     offered: list[str] = []
     target = next(lv for lv in design.levels_of(shop.id) if lv.title == "运营主管")
 
-    def pick(_title: str, label: str, choices: list[str]) -> int:
+    preselected: list[str] = []
+
+    def pick(_title: str, label: str, choices: list[str], current: int = 0) -> int:
         offered.extend([label, *choices])
+        preselected.append(choices[current])
         return choices.index("店铺运营/运营主管")
 
     page.choose_level = pick  # type: ignore[method-assign]
     qtbot.keyClick(graph, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert offered[0] == "从“店铺运营/运营助理”晋升或转岗到："
-    assert "店铺运营/运营助理" not in offered[1:] and len(offered) == len(design.levels)
+    # neither itself nor 运营专员, which it already leads to; its next step up is taken, so a
+    # transfer at the same rank is preselected
+    assert "店铺运营/运营助理" not in offered[1:] and "店铺运营/运营专员" not in offered[1:]
+    assert len(offered) == len(design.levels) - 1
+    assert preselected == ["用户运营/运营助理"]
     made = page.vm.design.find_transition(assistant.id, target.id)
     assert made is not None and page.vm.selection.id == made.id
     assert not page.add_path_action.isEnabled()  # a path is selected now, not a level
@@ -512,6 +526,54 @@ def test_the_picture_is_worked_by_the_keyboard(qtbot: QtBot, company_beauty: App
     second = page.vm.design.sorted_tracks()[1]
     assert (page.vm.selection.kind, page.vm.selection.id) == (TRACK, second.id)
     assert page.forms.currentWidget() is page.track_form
+
+
+def test_ctrl_j_on_the_top_level_preselects_a_likely_target_not_the_bottom(
+    qtbot: QtBot, company_beauty: AppSession
+) -> None:
+    """The audit found 运营总监's picker on 店铺运营/运营助理, the one target nobody wants: it opens
+    on the nearest rank of another track (nothing is above it, no other track has a rank 4)."""
+    page = _page(qtbot, company_beauty)
+    design = page.vm.design
+    director = next(lv for lv in design.levels if design.level_label(lv.id) == "店铺运营/运营总监")
+    page.vm.select(LEVEL, director.id)
+    seen: list[tuple[str, list[str]]] = []
+
+    def look() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog))
+        box = dialog.findChild(QComboBox)
+        assert box is not None
+        seen.append((box.currentText(), [box.itemText(i) for i in range(box.count())]))
+        shot(dialog, "ladder-new-path-picker")
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    qtbot.keyClick(page.graph, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(seen))
+    current, items = seen[0]
+    assert current == "用户运营/运营主管" and items[0] == current
+    assert items[-1] == "店铺运营/运营助理"
+    assert page.vm.design == design  # cancelled: nothing drawn
+
+
+def test_ctrl_j_with_nowhere_left_to_go_says_so(qtbot: QtBot, company: AppSession) -> None:
+    """Instead of an empty list to pick from."""
+    lonely = _page(qtbot, company)
+    lonely.vm.add_level(lonely.vm.add_track("店铺运营"), "运营助理")
+    told: list[str] = []
+    lonely.tell = lambda _title, text: told.append(text)  # type: ignore[method-assign]
+    pickers: list[str] = []
+
+    def close_a_picker() -> None:  # an empty one would wait for a click forever
+        for picker in QApplication.topLevelWidgets():
+            if isinstance(picker, QInputDialog):
+                pickers.append(picker.labelText())
+                picker.reject()
+
+    QTimer.singleShot(0, close_a_picker)
+    qtbot.keyClick(lonely.graph, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert not pickers
+    assert told == ["“店铺运营/运营助理”已连到所有其他职级，没有可新建的路径。"]
 
 
 def test_tab_walks_list_picture_and_form_and_leaves_a_note(

@@ -248,9 +248,12 @@ class LadderPage(QWidget):
     def choose_open_path(self, title: str, filters: str) -> Path | None:
         return files.open_file(self, title, filters, files.IMPORTS)
 
-    def choose_level(self, title: str, label: str, choices: list[str]) -> int | None:
-        """The index of the level the user picks from ``choices``, or None when cancelled."""
-        picked, ok = QInputDialog.getItem(self, title, label, choices, 0, False)
+    def choose_level(
+        self, title: str, label: str, choices: list[str], current: int = 0
+    ) -> int | None:
+        """The index of the level the user picks from ``choices`` (``current`` preselected), or
+        None when cancelled."""
+        picked, ok = QInputDialog.getItem(self, title, label, choices, current, False)
         return choices.index(picked) if ok and picked in choices else None
 
     def confirm_leave(self) -> bool:
@@ -410,13 +413,21 @@ class LadderPage(QWidget):
         if selection.kind != LEVEL:
             return
         targets = self.vm.path_targets(selection.id)
+        level = self.vm.design.level_label(selection.id)
+        if not targets.choices:
+            self.tell(
+                tr("新建路径"),
+                tr("“{level}”已连到所有其他职级，没有可新建的路径。").format(level=level),
+            )
+            return
         picked = self.choose_level(
             tr("新建路径"),
-            tr("从“{level}”晋升或转岗到：").format(level=self.vm.design.level_label(selection.id)),
-            [label for _, label in targets],
+            tr("从“{level}”晋升或转岗到：").format(level=level),
+            [label for _, label in targets.choices],
+            targets.default,
         )
         if picked is not None:
-            self.vm.connect_levels(selection.id, targets[picked][0])
+            self.vm.connect_levels(selection.id, targets.choices[picked][0])
 
     @Slot(int)
     def on_graph_level_clicked(self, level_id: int) -> None:
