@@ -297,6 +297,7 @@ def test_supervisor_sees_masked_data_and_cannot_edit(qtbot: QtBot, company: AppS
     )
     assert page.basic.privacy.isVisible() and not page.new_action.isVisible()
     assert not page.basic.name.isEnabled()
+    assert not page.toolbar.isVisible()  # nothing she may do: no strip of bare separators
     shot(page, "employees-supervisor-view")
 
 

@@ -47,6 +47,7 @@ from desktop.views.features import register_all
 from desktop.views.files import ask_save_xlsx
 from desktop.views.questions import DISCARD, SAVE
 from desktop.views.tables import read_only, size_columns
+from desktop.views.visibility import hidden_unless
 
 
 class EmployeesPage(QWidget):
@@ -127,6 +128,11 @@ class EmployeesPage(QWidget):
         self.progress.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
+        # a supervisor may do none of it: no strip of bare separators above her list
+        hidden_unless(
+            any(a.isVisible() and not a.isSeparator() for a in self.toolbar.actions()),
+            self.toolbar,
+        )
         layout.addWidget(self.splitter)
         layout.addWidget(self.progress)
 
