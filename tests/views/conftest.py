@@ -149,3 +149,18 @@ def demo_company(fresh_demo: Callable[..., Path]) -> Iterator[AppSession]:
     worker.cancel_all()
     worker.wait_all()
     app.close(backup=False)
+
+
+def scripted_questions(monkeypatch: Any, answers: list[Any]) -> list[str]:
+    """Answer the next ``QMessageBox.question`` calls with ``answers`` in turn (Yes / No), and
+    return the list their texts are written to: a modal question would stop the test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked

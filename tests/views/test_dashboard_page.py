@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -320,12 +321,7 @@ def test_the_dashboard_fits_a_1366_window_in_either_language(
 
     i18n.install(language)
     try:
-        window = window_at_1366(qtbot, demo)
-        page = window.page("dashboard")
-        assert isinstance(page, DashboardPage)
-        qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)
-        qtbot.waitUntil(lambda: page.scroll_area.viewport().width() > 1000)
-        qtbot.wait(50)
+        window, page = _dashboard_at_1366(qtbot, demo)
         assert page.content.minimumSizeHint().width() <= page.scroll_area.viewport().width()
         right = page.scroll_area.viewport().mapToGlobal(
             page.scroll_area.viewport().rect().topRight()
@@ -379,6 +375,17 @@ def test_the_english_competency_titles_take_one_line(
     head = page.findChild(QLabel, "competency-head-2")
     assert head is not None and head.text() == "Reached / 运营助理"
     assert head.fontMetrics().horizontalAdvance(head.text()) <= head.width()
+
+
+def _dashboard_at_1366(qtbot: QtBot, app: AppSession) -> tuple[Any, DashboardPage]:
+    """The real main window at 1366×768 on the dashboard, its figures read and laid out."""
+    window = window_at_1366(qtbot, app)
+    page = window.page("dashboard")
+    assert isinstance(page, DashboardPage)
+    qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)
+    qtbot.waitUntil(lambda: page.scroll_area.viewport().width() > 1000)
+    qtbot.wait(50)
+    return window, page
 
 
 def _add_a_fifth_level(app: AppSession, title: str = "VP 运营") -> None:
@@ -435,12 +442,7 @@ def test_a_fifth_level_keeps_every_level_name_and_number_readable_at_1366(
     _add_a_fifth_level(demo)
     i18n.install(language)
     try:
-        window = window_at_1366(qtbot, demo)
-        page = window.page("dashboard")
-        assert isinstance(page, DashboardPage)
-        qtbot.waitUntil(lambda: page.vm.result is not None and not page.vm.loading, timeout=30000)
-        qtbot.waitUntil(lambda: page.scroll_area.viewport().width() > 1000)
-        qtbot.wait(50)
+        window, page = _dashboard_at_1366(qtbot, demo)
         shop = next(p for p in page.track_panels if p.track.track == "店铺运营")
         assert [lv.level for lv in shop.track.levels][-1] == "VP 运营"
         for panel in page.track_panels:

@@ -25,7 +25,7 @@ from desktop.viewmodels.ladder_vm import LEVEL, TRACK, TRANSITION
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.ladder.page import LadderPage
 from tests.conftest import as_role
-from tests.views.conftest import shot
+from tests.views.conftest import scripted_questions, shot
 
 pytestmark = pytest.mark.gui
 
@@ -678,14 +678,8 @@ def test_saving_new_weights_asks_when_cases_under_approval_would_be_re_scored(
         page.vm.update_template(
             dataclasses.replace(spec, template=EvaluationTemplate(spec.template.name, parts))
         )
-        asked: list[str] = []
         answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-
-        def question(_parent: object, _title: str, text: str, *_args: object) -> object:
-            asked.append(text)
-            return answers.pop(0)
-
-        monkeypatch.setattr(QMessageBox, "question", question)
+        asked = scripted_questions(monkeypatch, answers)
         qtbot.keyClick(page.graph, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
         assert "孙悦（E006）运营助理 → 运营专员：91.9 → " in asked[0], asked
         assert page.vm.dirty  # No: nothing saved

@@ -18,7 +18,7 @@ from core.session import AppSession
 from desktop.viewmodels import worker
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views.promotion.cycles_page import AddCandidateDialog, CyclesPage
-from tests.views.conftest import shot
+from tests.views.conftest import scripted_questions, shot
 
 pytestmark = pytest.mark.gui
 PASSWORD = "tidui-demo"
@@ -616,14 +616,8 @@ def test_the_case_dialog_keeps_a_typed_comment_and_enter_presses_no_button(
     assert dialog.save_statement.isEnabled()
     dialog.statement.setPlainText(dialog.vm.statement)
 
-    asked: list[str] = []
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-
-    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
-        asked.append(text)
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    asked = scripted_questions(monkeypatch, answers)
     assert not dialog.comment.isHidden()
     dialog.comment.setPlainText("请补充6月的直播数据")
     dialog.comment.setFocus()

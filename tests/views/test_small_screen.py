@@ -87,8 +87,9 @@ def test_every_main_page_fits_1366x768(qtbot: QtBot, demo_company: AppSession) -
     assert not problems, "\n".join(problems)
 
 
-def _employees_page(qtbot: QtBot, app: AppSession) -> Any:
-    """The main window at the laptop's size, on 员工档案, settled."""
+def _employees_page(qtbot: QtBot, app: AppSession, showing: str | None = None) -> Any:
+    """The main window at the laptop's size, on 员工档案 (with the employee named ``showing``
+    selected), settled."""
     window = MainWindow(SessionViewModel(app))
     qtbot.addWidget(window)
     window.show()
@@ -97,6 +98,12 @@ def _employees_page(qtbot: QtBot, app: AppSession) -> Any:
     window.show_page("employees")
     page = window.pages["employees"]
     _settle(qtbot)
+    if showing is not None:
+        people = page.list_vm.model
+        page.table.selectRow(
+            next(r for r in range(people.rowCount()) if people.index(r, 1).data() == showing)
+        )
+        _settle(qtbot)
     return page
 
 
@@ -375,11 +382,7 @@ def test_the_achievements_fit_the_archive_pane(
 
     if lang == "en":
         request.getfixturevalue("english")
-    page = _employees_page(qtbot, demo_company)
-    people = page.list_vm.model  # type: ignore[attr-defined]
-    row = next(r for r in range(people.rowCount()) if people.index(r, 1).data() == "陈静")
-    page.table.selectRow(row)  # type: ignore[attr-defined]
-    _settle(qtbot)
+    page = _employees_page(qtbot, demo_company, showing="陈静")
     files = [tmp_path / "复盘报告-双十一.pdf", tmp_path / "截图.png"]
     for path in files:
         path.write_bytes(b"x")
@@ -445,11 +448,7 @@ def test_the_archive_side_tabs_show_whole_values(
 
     if lang == "en":
         request.getfixturevalue("english")
-    page = _employees_page(qtbot, demo_company)
-    people = page.list_vm.model  # type: ignore[attr-defined]
-    row = next(r for r in range(people.rowCount()) if people.index(r, 1).data() == "陈静")
-    page.table.selectRow(row)  # type: ignore[attr-defined]
-    _settle(qtbot)
+    page = _employees_page(qtbot, demo_company, showing="陈静")
     tabs = page.tabs  # type: ignore[attr-defined]
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     # (the tab, the columns that must read whole: in English the pane is too narrow for all of
