@@ -4,6 +4,7 @@ company's checklist ticking itself."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import re
@@ -495,3 +496,29 @@ def test_a_level_name_wraps_between_characters_never_inside_a_word() -> None:
     assert len(long) == 3 and long[-1].endswith("…")
     assert all(metrics.horizontalAdvance(line) <= one for line in long)
     assert page_module._axis_label(["R&D", "<主管>"]) == "R&amp;D<br>&lt;主管&gt;"
+
+
+def test_redrawing_while_hidden_keeps_the_track_charts_whole(
+    qtbot: QtBot, demo: AppSession
+) -> None:
+    """GUI audit 3: saving on another page redrew the hidden dashboard, and the redraw failed
+    (RuntimeError: QWidgetItem already deleted, in TrackRow, a QLayout written in Python); back
+    on the dashboard the level lines overlapped, and 刷新 wrote crash reports. Redraws while
+    hidden, then shown again: no error, and no two track panels overlap."""
+    from desktop.viewmodels.session_vm import ChangeArea
+
+    window, page = _dashboard_at_1366(qtbot, demo)
+    window.show_page("employees")
+    for area in (ChangeArea.ELIGIBILITY, ChangeArea.LADDER, ChangeArea.ELIGIBILITY):
+        window.session_vm.notify_changed(area)
+        qtbot.waitUntil(lambda: not page.vm.loading and page.vm.result is not None, timeout=30000)
+        gc.collect()  # the old layout's items went when Python let go of their wrappers
+        qtbot.wait(50)
+    window.show_page("dashboard")
+    qtbot.waitUntil(lambda: not page.vm.loading, timeout=30000)
+    qtbot.wait(100)
+    panels = [p for p in page.track_panels if p.isVisible()]
+    assert len(panels) == 4
+    boxes = [p.geometry() for p in panels]
+    assert all(not a.intersects(b) for a, b in itertools.combinations(boxes, 2)), boxes
+    assert all(box.height() > 100 for box in boxes), boxes

@@ -26,7 +26,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, QRect, QRectF, QSize, Qt, Slot
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
-    QLayoutItem,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -353,7 +352,6 @@ def _show_now(container: QWidget) -> None:
 
 
 def _drop_layout(layout: object) -> None:
-    from PySide6.QtWidgets import QLayout
 
     if not isinstance(layout, QLayout):
         return
@@ -369,59 +367,49 @@ def _drop_layout(layout: object) -> None:
             _drop_layout(item.layout())
 
 
-class TrackRow(QLayout):
+class TrackRow(QWidget):
     """The tracks side by side, each as wide as its share of the levels, never narrower than
     its chart needs; a track that no longer fits goes on to a row of its own below (the page
-    does not scroll sideways)."""
+    does not scroll sideways).
+
+    A widget that places its panels itself, not a QLayout written in Python: such a layout
+    keeps its QWidgetItems in a Python list, and a redraw while the dashboard was hidden found
+    them already deleted by Qt (RuntimeError in ``clear``; the charts then overlapped or went
+    blank until a restart). The panels are this widget's children and go with it."""
 
     def __init__(self, spacing: int) -> None:
         super().__init__()
-        self.setSpacing(spacing)
-        self.setContentsMargins(0, 0, 0, 0)
-        self.entries: list[QLayoutItem] = []
+        self.spacing = spacing
+        self.panels: list[QWidget] = []
         self.stretches: list[int] = []
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def add_panel(self, widget: QWidget, stretch: int) -> None:
-        self.addWidget(widget)
-        self.stretches[-1] = max(stretch, 1)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self.entries.append(item)
-        self.stretches.append(1)
-
-    def count(self) -> int:
-        return len(self.entries)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self.entries[index] if 0 <= index < len(self.entries) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        if not 0 <= index < len(self.entries):
-            return None
-        self.stretches.pop(index)
-        return self.entries.pop(index)
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation.Horizontal
+        widget.setParent(self)
+        self.panels.append(widget)
+        self.stretches.append(max(stretch, 1))
+        self.updateGeometry()
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        return self._arrange(width, move=False)
 
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(self.width(), move=True)
 
     def sizeHint(self) -> QSize:
-        gaps = self.spacing() * max(len(self.entries) - 1, 0)
-        width = sum(item.sizeHint().width() for item in self.entries) + gaps
-        return QSize(width, max((i.sizeHint().height() for i in self.entries), default=0))
+        gaps = self.spacing * max(len(self.panels) - 1, 0)
+        width = sum(p.sizeHint().width() for p in self.panels) + gaps
+        return QSize(width, self._arrange(width, move=False))
 
-    def minimumSize(self) -> QSize:
+    def minimumSizeHint(self) -> QSize:
         """One panel's: how many rows the panels take follows from the width (heightForWidth)."""
-        sizes = [item.minimumSize() for item in self.entries]
+        sizes = [_least(p) for p in self.panels]
         return QSize(
             max((s.width() for s in sizes), default=0), max((s.height() for s in sizes), default=0)
         )
@@ -429,11 +417,11 @@ class TrackRow(QLayout):
     def _rows(self, width: int) -> list[list[int]]:
         rows: list[list[int]] = []
         used = 0
-        for i, item in enumerate(self.entries):
-            need = item.minimumSize().width()
-            if rows and used + self.spacing() + need <= width:
+        for i, panel in enumerate(self.panels):
+            need = _least(panel).width()
+            if rows and used + self.spacing + need <= width:
                 rows[-1].append(i)
-                used += self.spacing() + need
+                used += self.spacing + need
             else:
                 rows.append([i])
                 used = need
@@ -442,45 +430,47 @@ class TrackRow(QLayout):
     def _widths(self, row: list[int], width: int) -> dict[int, int]:
         """Shares of ``width`` by stretch, a share too small for its panel raised to its
         minimum at the others' cost."""
-        free = width - self.spacing() * (len(row) - 1)
+        free = width - self.spacing * (len(row) - 1)
         fixed: dict[int, int] = {}
         while True:
             left = [i for i in row if i not in fixed]
             room = free - sum(fixed.values())
             total = sum(self.stretches[i] for i in left) or 1
             small = [
-                i
-                for i in left
-                if room * self.stretches[i] / total < self.entries[i].minimumSize().width()
+                i for i in left if room * self.stretches[i] / total < _least(self.panels[i]).width()
             ]
             if not small:
                 break
             for i in small:
-                fixed[i] = self.entries[i].minimumSize().width()
+                fixed[i] = _least(self.panels[i]).width()
         shares = dict(fixed)
         for i in left:
             shares[i] = int(room * self.stretches[i] / total)
         return shares
 
-    def _arrange(self, rect: QRect, move: bool) -> int:
-        y = rect.y()
-        for n, row in enumerate(self._rows(rect.width())):
+    def _arrange(self, width: int, move: bool) -> int:
+        y = 0
+        for n, row in enumerate(self._rows(width)):
             if n:
-                y += self.spacing()
-            widths = self._widths(row, rect.width())
+                y += self.spacing
+            widths = self._widths(row, width)
             height = 0
             for i in row:
-                item = self.entries[i]
-                w = widths[i]
-                h = item.heightForWidth(w) if item.hasHeightForWidth() else -1
-                height = max(height, h if h >= 0 else item.sizeHint().height())
-            x = rect.x()
+                panel = self.panels[i]
+                h = panel.heightForWidth(widths[i]) if panel.hasHeightForWidth() else -1
+                height = max(height, h if h >= 0 else panel.sizeHint().height())
+            x = 0
             for i in row:
                 if move:
-                    self.entries[i].setGeometry(QRect(x, y, widths[i], height))
-                x += widths[i] + self.spacing()
+                    self.panels[i].setGeometry(QRect(x, y, widths[i], height))
+                x += widths[i] + self.spacing
             y += height
-        return y - rect.y()
+        return y
+
+
+def _least(widget: QWidget) -> QSize:
+    """The smallest size a layout would give ``widget`` (its hint, or its set minimum)."""
+    return widget.minimumSizeHint().expandedTo(widget.minimumSize())
 
 
 class TrackPanel(QWidget):
@@ -799,7 +789,7 @@ class DashboardPage(QWidget):
         row = TrackRow(6)
         for panel in self.track_panels:
             row.add_panel(panel, len(panel.titles) + 1)  # a track's levels and its count axis
-        card.body_layout.addLayout(row)
+        card.body_layout.addWidget(row)
 
     def _draw_nine_box(self, nine: db.NineBox) -> None:
         card = self.nine
