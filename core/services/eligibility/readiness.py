@@ -64,7 +64,7 @@ from core.i18n import Message
 from core.model import Achievement, Employee, FileMeta, GradeChange, ScoreEntry
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
-from core.services.archive.employees import ensure_visible, visible_ids
+from core.services.archive.employees import ensure_visible, review_scope, visible_ids
 from core.services.eligibility import metrics as kpi
 from core.services.exports.xlsx_safety import safe_row
 from core.services.ladder.saving import read_design
@@ -315,7 +315,12 @@ def transition_rules_in(design: LadderDesign, transition_id: int) -> TransitionR
 def _people(
     session: Session, actor: Actor, design: LadderDesign, employee_ids: Iterable[int] | None
 ) -> list[Person]:
-    scope = visible_ids(session, actor)
+    # a list (the 达标名单, the dashboard's counts, the badges) is of the people the actor
+    # reviews: a supervisor's team without herself; one person asked for by id (her own
+    # archive's 晋升进度 included) needs only to be visible
+    scope = (
+        visible_ids(session, actor) if employee_ids is not None else review_scope(session, actor)
+    )
     query = select(
         Employee.id,
         Employee.no,

@@ -163,3 +163,23 @@ def test_a_supervisor_reviews_her_team_not_herself(owner: AppSession) -> None:
     theirs = {r.no for r in review.review_rows(lina, cycle.id)}
     assert theirs and "E002" not in theirs
     assert "E002" not in {r.no for r in scores.score_sheet(lina, cycle.id).rows}
+
+
+def test_a_supervisor_s_lists_leave_her_own_readiness_to_her_archive(owner: AppSession) -> None:
+    """GUI audits 2 and 3: 李娜's 达标名单 listed her own row (评估总分 81.2, 还差3.8分, from
+    王芳's scores of her) and her dashboard's "运营总监 接近 1" opened a list of only herself.
+    Her lists are of the people she reviews; her own 晋升进度 stays in her archive."""
+    from core.services import dashboard
+    from core.services.archive import employees
+    from core.services.eligibility import readiness as el
+
+    lina = auth.unlock_again(owner, "lina", PASSWORD)
+    assert "E002" in {c.person.no for c in el.eligibility_list(owner).candidates}
+    mine = {c.person.no for c in el.eligibility_list(lina).candidates}
+    assert mine and "E002" not in mine
+    me = next(r.id for r in employees.list_employees(lina) if r.no == "E002")
+    (outlook,) = el.employee_progress(lina, me).outlooks  # her own archive still shows it
+    assert outlook.results[0].observed is not None
+    figures = dashboard.dashboard(lina)
+    director = next(lv for t in figures.tracks for lv in t.levels if lv.level == "运营总监")
+    assert director.nearly_in == 0
