@@ -291,7 +291,9 @@ def test_supervisor_sees_only_their_team(company_home: AppSession) -> None:
     other = assistant(seed, "E008", "黄婷")
     sup = seed.supervisor("chenjing", "E004")
     found = eligibility.eligibility_list(sup, AS_OF)
-    assert {c.person.no for c in found.candidates} == {"E004", "E006"}
+    assert {c.person.no for c in found.candidates} == {"E006"}  # her team, not herself
+    (own,) = eligibility.employee_progress(sup, lead, AS_OF).outlooks  # hers, in her archive
+    assert own.results
     with pytest.raises(PermissionDenied):
         eligibility.employee_progress(sup, other, AS_OF)
 
