@@ -284,7 +284,7 @@ def test_cases_closed_without_a_decision_are_counted(qtbot: QtBot, demo: AppSess
     to its cycles' (5 + 4 against 10): it has its own line."""
     page = make_page(qtbot, demo)
     [ended] = [label for label in page.cases.findChildren(QLabel) if label.objectName() == "ended"]
-    assert ended.text() == "另有 1 件未到决定即结束：已驳回 1"
+    assert ended.text() == "另有 1 件在老板决定前已结束：已驳回 1"
 
 
 def test_enter_in_a_people_list_opens_that_person(qtbot: QtBot) -> None:

@@ -32,7 +32,7 @@ here, from plain rows, with its formula written down (and in the README):
   (``decided_at``); days to decision = decision time − creation time (days, 2 decimals, as in
   ``promotion.cases.list_cases``); average and maximum over the decided cases; open cases are
   those submitted / in review / returned / approved and not decided, each with the days since
-  its last step (or its submission); the rest ended without a decision (rejected, withdrawn)
+  its last step (or its submission); the rest ended before the owner decided (rejected, withdrawn)
   and are counted apart, so decided + open + ended = every case the cycles list. A
   supervisor's figures leave out her own cases (``archive.employees.review_scope``).
 * **9-box** 9宫格 from the latest review cycle's scores (latest ``as_of``, then newest, of the

@@ -965,7 +965,7 @@ class DashboardPage(QWidget):
         if cases.ended:
             ended = QLabel(
                 tr(
-                    "另有 {n} 件未到决定即结束：{states}",
+                    "另有 {n} 件在老板决定前已结束：{states}",
                     n=sum(n for _s, n in cases.ended),
                     states=listed([f"{state_text(s)} {n}" for s, n in cases.ended], "、"),
                 )
