@@ -51,6 +51,7 @@ from core.services.archive.employees import (
     snapshot,
 )
 from core.services.eligibility import readiness as el
+from core.services.ladder.saving import read_design
 from core.services.promotion import config, scores
 from core.services.promotion.cycles import active_case_exists, find_cycle
 from core.session import Actor, AppSession, UnitOfWork
@@ -483,6 +484,7 @@ def rescored_by(app: AppSession, design: LadderDesign) -> list[Rescored]:
         )
         scope = review_scope(s, app.actor)
         cases = [c for c in s.scalars(query) if scope is None or c.employee_id in scope]
+        saved = read_design(s)  # once, not again for every case's "before"
         pending = []
         for case in cases:
             cycle = s.get(ReviewCycle, case.cycle_id) if case.cycle_id else None
@@ -492,7 +494,7 @@ def rescored_by(app: AppSession, design: LadderDesign) -> list[Rescored]:
             s.expunge(case)
     found = []
     for summary, case, cycle in pending:
-        before = _live(app, case, cycle)[2].get("total")
+        before = _live(app, case, cycle, saved)[2].get("total")
         after = _live(app, case, cycle, design)[2].get("total")
         if _shown(before) != _shown(after):
             found.append(Rescored(summary, before, after))
