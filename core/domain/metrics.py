@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -239,6 +239,16 @@ EVALUATION_PARTS: dict[str, EvaluationPart] = {
     )
 }
 SCORE_PARTS: tuple[str, ...] = ("total", *EVALUATION_PARTS)
+
+
+def template_part_name(part: Mapping[str, Any], lang: str = "zh") -> str:
+    """A stored template part's name in ``lang``: the built-in 绩效/能力/潜力 as Performance /
+    Ability / Potential in English; a name the owner typed stays as typed."""
+    name = str(part.get("name", ""))
+    builtin = EVALUATION_PARTS.get(str(part.get("key", "")))
+    if builtin is not None and name == builtin.name_zh:
+        return builtin.name(lang)
+    return name
 
 
 def precision(unit: str) -> int:

@@ -25,7 +25,7 @@ from core.i18n import render
 from core.permissions import Perm
 from core.services.admin import audit, signatures
 from core.services.admin.audit import AuditFilter, AuditRow
-from core.services.admin.audit_text import AuditNames, change_parts
+from core.services.admin.audit_text import AuditNames, change_parts, entity_id_text
 from desktop.i18n import listed, tr
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.viewmodels.table_model import Column, RecordTableModel
@@ -100,7 +100,12 @@ def audit_columns(
         # in words; the code (the log's and the export's) under the mouse
         Column(tr("操作"), lambda r: audit.action_label(r.action), tooltip=lambda r: r.action),
         Column(tr("对象"), lambda r: audit.entity_label(r.entity)),
-        Column(tr("编号"), lambda r: r.entity_id or ""),
+        # a setting by its name (接近达标范围); its key under the mouse
+        Column(
+            tr("编号"),
+            lambda r: entity_id_text(r.entity, r.entity_id),
+            tooltip=lambda r: r.entity_id or "",
+        ),
         Column(
             tr("签名"),
             lambda r: said(r, 0),

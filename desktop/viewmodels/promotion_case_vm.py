@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core.domain import cases as dc
-from core.domain.metrics import EVALUATION_PARTS
+from core.domain.metrics import template_part_name
 from core.errors import TiduiError
 from core.i18n import render
 from core.permissions import Perm, Role
@@ -145,11 +145,7 @@ def part_name(part: Any) -> str:
     UI is English (a name the owner typed stays as typed)."""
     from core.i18n import current_language
 
-    name = str(part.get("name", ""))
-    builtin = EVALUATION_PARTS.get(str(part.get("key", "")))
-    if builtin is not None and name == builtin.name_zh:
-        return builtin.name(current_language())
-    return name
+    return template_part_name(part, current_language())
 
 
 def score_lines_of(parts: Any) -> list[ScoreLine]:

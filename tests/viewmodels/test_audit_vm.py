@@ -90,3 +90,32 @@ def test_a_change_is_read_when_the_tab_is_shown_not_while_it_is_hidden(
     vm.set_shown(True)
     assert vm.table.rows[0].action == "user.role" and len(reads) == 4
     assert vm.row_of(vm.table.rows[1].id) == 1 and vm.row_of(-1) is None
+
+
+def test_a_template_edit_and_a_setting_read_in_words(company_home: AppSession) -> None:
+    import dataclasses
+
+    from core.domain import scoring
+    from core.services.eligibility import readiness
+    from core.services.ladder import saving
+
+    design = saving.load_design(company_home)
+    spec = design.templates[0]
+    parts = spec.template.to_parts()
+    parts[0]["weight"], parts[1]["weight"] = 40, 40
+    edited = scoring.EvaluationTemplate.from_parts(spec.name, parts)
+    saving.save_design(
+        company_home, design.put_template(dataclasses.replace(spec, template=edited))
+    )
+    readiness.set_margin(company_home, 0.2)
+    vm = AuditViewModel(SessionViewModel(company_home))
+    vm.refresh()
+    cell, tip = _content(vm, "ladder.template.update")
+    assert cell == "绩效 权重：60 → 40；能力 权重：20 → 40"
+    assert '"weight": 40' in tip  # the stored JSON stays under the mouse
+    table = vm.table
+    row = next(r for r in range(table.rowCount()) if table.rows[r].action == "eligibility.margin")
+    number = table.index(row, 4)
+    assert table.headerData(4, Qt.Orientation.Horizontal) == "编号"
+    assert number.data() == "接近达标范围"
+    assert number.data(Qt.ItemDataRole.ToolTipRole) == "eligibility.margin"

@@ -185,10 +185,21 @@ def change_parts(
             if side is not None
             for part in _one_side(side, entity, lang, names)
         ]
-    changed, added, same = [], [], []
+    changed: list[str] = []
+    added: list[str] = []
+    same: list[str] = []
     for key in [*before, *(k for k in after if k not in before)]:
         old, new = before.get(key, _MISSING), after.get(key, _MISSING)
         label = field_label(str(key), entity, lang)
+        if entity == "evaluation_template" and key == "parts":
+            if old is _MISSING or new is _MISSING or old == new:
+                shown = new if old is _MISSING or old == new else old
+                (same if old == new else added).append(
+                    _pair(label, template_outline(shown, lang), lang)
+                )
+            else:
+                changed.extend(template_changes(old, new, lang))
+            continue
         if old is _MISSING:
             added.append(_pair(label, value_text(str(key), new, entity, lang, names), lang))
         elif old == new and type(old) is type(new):
@@ -209,9 +220,109 @@ def _one_side(side: Any, entity: str, lang: str, names: AuditNames) -> list[str]
     if not isinstance(side, dict):
         return [] if side in ({}, []) else [_plain(side, lang)]
     return [
-        _pair(field_label(str(k), entity, lang), value_text(str(k), v, entity, lang, names), lang)
+        _pair(
+            field_label(str(k), entity, lang),
+            template_outline(v, lang)
+            if entity == "evaluation_template" and k == "parts"
+            else value_text(str(k), v, entity, lang, names),
+            lang,
+        )
         for k, v in side.items()
     ]
+
+
+def _entries(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def template_outline(parts: Any, lang: str | None = None) -> str:
+    """A stored evaluation template's parts in a line: 绩效 60、能力 20（3 项）…; what is
+    not a list of parts is shown as stored."""
+    lang = lang or current_language()
+    found = _entries(parts)
+    if not found:
+        return _plain(parts, lang)
+    return render("rules.sep.names", None, lang).join(
+        render(
+            "audit.template.part" if _entries(p.get("items")) else "audit.template.part_no_items",
+            {
+                "part": mx.template_part_name(p, lang),
+                "weight": _plain(p.get("weight"), lang),
+                "n": len(_entries(p.get("items"))),
+            },
+            lang,
+        )
+        for p in found
+    )
+
+
+def template_changes(before: Any, after: Any, lang: str | None = None) -> list[str]:
+    """What an edit of an evaluation template changed, a line each: 绩效 权重：60 → 40;
+    能力 · 新增评分项：案例复盘（权重 20）; 能力 · 策略答辩 评分标准已修改. Parts are matched by
+    their key, items by their name (a renamed item reads as one removed and one added)."""
+    lang = lang or current_language()
+    old_parts, new_parts = _entries(before), _entries(after)
+    if not old_parts and not new_parts:
+        arrow = {"before": _plain(before, lang), "after": _plain(after, lang)}
+        return [render("audit.change.from_to", arrow, lang)]
+    olds = {str(p.get("key", p.get("name", ""))): p for p in old_parts}
+    news = {str(p.get("key", p.get("name", ""))): p for p in new_parts}
+    lines: list[str] = []
+
+    def say(code: str, **params: Any) -> None:
+        lines.append(render(f"audit.template.{code}", params, lang))
+
+    def was_now(a: Any, b: Any) -> str:
+        arrow = {"before": _plain(a, lang), "after": _plain(b, lang)}
+        return render("audit.change.from_to", arrow, lang)
+
+    for key in [*olds, *(k for k in news if k not in olds)]:
+        old, new = olds.get(key), news.get(key)
+        if old is None or new is None:
+            p = new if old is None else old
+            assert p is not None
+            name = mx.template_part_name(p, lang)
+            weight = _plain(p.get("weight"), lang)
+            say("part_added" if old is None else "part_removed", part=name, weight=weight)
+            continue
+        part = mx.template_part_name(new, lang)
+        if old.get("name") != new.get("name"):
+            say("part_renamed", change=was_now(old.get("name"), new.get("name")))
+        if old.get("weight") != new.get("weight"):
+            say("weight", part=part, change=was_now(old.get("weight"), new.get("weight")))
+        items_before = {str(i.get("name", "")): i for i in _entries(old.get("items"))}
+        items_after = {str(i.get("name", "")): i for i in _entries(new.get("items"))}
+        for name in [*items_before, *(n for n in items_after if n not in items_before)]:
+            a, b = items_before.get(name), items_after.get(name)
+            if a is None or b is None:
+                i = b if a is None else a
+                assert i is not None
+                code = "item_added" if a is None else "item_removed"
+                say(code, part=part, item=name, weight=_plain(i.get("weight"), lang))
+                continue
+            if a.get("weight") != b.get("weight"):
+                change = was_now(a.get("weight"), b.get("weight"))
+                say("item_weight", part=part, item=name, change=change)
+            if a.get("rubric") != b.get("rubric"):
+                say("item_rubric", part=part, item=name)
+            if (a.get("raters") or []) != (b.get("raters") or []):
+                change = was_now(a.get("raters") or [], b.get("raters") or [])
+                say("item_raters", part=part, item=name, change=change)
+    if not lines and [p.get("key") for p in old_parts] != [p.get("key") for p in new_parts]:
+        say("reordered")
+    return lines
+
+
+def entity_id_text(entity: str, entity_id: str | None, lang: str | None = None) -> str:
+    """The 编号 of an entry in words where it is a setting's internal key (接近达标范围 for
+    ``eligibility.margin``); an object's id as stored."""
+    if not entity_id:
+        return ""
+    if entity == "file_meta":
+        found = _known(f"audit.setting.{entity_id}", lang or current_language())
+        if found is not None:
+            return found
+    return str(entity_id)
 
 
 def change_summary(

@@ -133,3 +133,61 @@ def test_a_field_the_change_empties_reads_as_gone() -> None:
     assert change_summary(before, {}, "employee", "zh") == (
         "离职日期：2024-04-30 → —；离职原因：回老家发展 → —"
     )
+
+
+def _weights(parts: list[dict], **changes: int) -> list[dict]:
+    out = json.loads(json.dumps(parts))
+    for part in out:
+        part["weight"] = changes.get(part["key"], part["weight"])
+    return out
+
+
+def test_a_template_edit_reads_as_the_weights_and_items_it_changed() -> None:
+    from core.domain.scoring import DEFAULT_TEMPLATE
+
+    before = DEFAULT_TEMPLATE.to_parts()
+    after = _weights(before, performance=40, ability=40)
+    after[1]["items"][0]["weight"] = 50
+    after[1]["items"][1]["weight"] = 20
+    after[1]["items"][2]["rubric"]["90"] = "带领跨部门项目"
+    after[2]["items"].append({"name": "案例复盘", "weight": 0, "rubric": {}})
+    parts = change_parts({"parts": before}, {"parts": after}, "evaluation_template", "zh")
+    assert parts == [
+        "绩效 权重：60 → 40",
+        "能力 权重：20 → 40",
+        "能力 · 策略答辩 权重：40 → 50",
+        "能力 · 数据分析 权重：30 → 20",
+        "能力 · 团队协作 评分标准已修改",
+        "潜力 · 新增评分项：案例复盘（权重 0）",
+    ]
+    english = change_parts({"parts": before}, {"parts": after}, "evaluation_template", "en")
+    assert english[:2] == ["Performance weight: 60 → 40", "Ability weight: 20 → 40"]
+    assert "Ability · 团队协作: rubric changed" in english and not any("{" in p for p in english)
+    removed = change_parts({"parts": after}, {"parts": before}, "evaluation_template", "zh")
+    assert "潜力 · 删除评分项：案例复盘（权重 0）" in removed
+
+
+def test_a_new_template_is_outlined_not_dumped() -> None:
+    from core.domain.scoring import DEFAULT_TEMPLATE
+
+    made = {"name": "主管评估", "parts": DEFAULT_TEMPLATE.to_parts(), "is_default": False}
+    assert change_parts(None, made, "evaluation_template", "zh") == [
+        "名称：主管评估",
+        "评估部分：绩效 60、能力 20（3 项）、潜力 20（3 项）",
+        "默认模板：否",
+    ]
+    assert change_parts(made, None, "evaluation_template", "en")[1] == (
+        "Parts: Performance 60, Ability 20 (3 items), Potential 20 (3 items)"
+    )
+    # stored parts that are not parts still show as stored, never raise
+    assert change_parts({"parts": "x"}, {"parts": [1]}, "evaluation_template", "zh") == ["x → 1"]
+
+
+def test_a_setting_entry_names_the_setting_not_its_key() -> None:
+    from core.services.admin.audit_text import entity_id_text
+
+    assert entity_id_text("file_meta", "eligibility.margin", "zh") == "接近达标范围"
+    assert entity_id_text("file_meta", "notice.template", "en") == "Notice template"
+    assert entity_id_text("file_meta", "some.future.key", "zh") == "some.future.key"
+    assert entity_id_text("employee", "12", "zh") == "12"
+    assert entity_id_text("employee", None, "zh") == ""
