@@ -223,11 +223,12 @@ class CandidateTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         return (
-            tr("工号"),
+            # the short English of a narrow column (No., Dept.): the unmet criteria keep the room
+            tr("工号", "column"),
             tr("姓名"),
-            tr("部门"),
-            tr("当前职级"),
-            tr("目标职级"),
+            tr("部门", "column"),
+            tr("当前职级", "column"),
+            tr("目标职级", "column"),
             tr("类型"),
             tr("状态"),
             tr("已满足"),

@@ -248,7 +248,7 @@ def test_page_in_english(qtbot: QtBot, office: AppSession) -> None:
     page = make_page(qtbot, office)
     model = page.vm.model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers[:3] == ["Employee no.", "Name", "Department"]
+    assert headers[:3] == ["No.", "Name", "Dept."]
     assert model.index(0, M.COL_STATUS).data() == "Ready"
     assert page.summary.text().startswith("As of Mar 2024 · 1 ready, 2 nearly ready")
     page.table.selectRow(2)

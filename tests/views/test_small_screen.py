@@ -159,6 +159,25 @@ def test_ready_list_shows_whole_level_names(qtbot: QtBot, demo_company: AppSessi
     assert table.wordWrap()
 
 
+def test_the_english_ready_list_shows_the_unmet_criteria(
+    qtbot: QtBot, demo_company: AppSession, english: None
+) -> None:
+    """The English titles (Employee no., Current level …) had pushed 未满足的条件 out of the pane:
+    the columns take their short English (No., Level), and the criteria keep the room."""
+    from desktop.viewmodels.eligibility_vm import CandidateTableModel as C
+
+    window, page = _ready_list(qtbot, demo_company)
+    _settle(qtbot)
+    shot(window, "1366-eligibility-en")
+    table = page.table  # type: ignore[attr-defined]
+    assert not _sideways(table)
+    unmet = table.horizontalHeader()
+    right = unmet.sectionViewportPosition(C.COL_UNMET) + table.columnWidth(C.COL_UNMET)
+    assert right <= table.viewport().width() and table.columnWidth(C.COL_UNMET) >= 100
+    titles = [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert titles == ["No.", "Name", "Dept.", "Level", "Target"]
+
+
 def _chart_data(months: int) -> ChartData:
     from core.domain import months as mo
 
