@@ -155,12 +155,18 @@ class CaseStatus:
 
 
 def status_lines(rows: Sequence[CaseSummary]) -> list[CaseStatus]:
-    """The employee's cases still going (oldest first), then the latest decided one."""
+    """The employee's cases still going (oldest first), then the latest decided one unless it
+    took effect. A case that took effect is history: the person holds its level now, and above
+    the card of her next move it read as that move's case (员工档案's 晋升申请 lists them all).
+    One that ended otherwise (已驳回, 已撤回, 已撤销) was an attempt at a move still ahead."""
     from core.domain import cases as dc
 
     going = [r for r in rows if dc.CaseState(r.state) in dc.ACTIVE_STATES]
     done = [r for r in rows if dc.CaseState(r.state) not in dc.ACTIVE_STATES]
-    chosen = sorted(going, key=lambda r: r.id) + sorted(done, key=lambda r: -r.id)[:1]
+    latest = sorted(done, key=lambda r: -r.id)[:1]
+    chosen = sorted(going, key=lambda r: r.id) + [
+        r for r in latest if r.state != dc.CaseState.EFFECTIVE
+    ]
     lines = []
     for r in chosen:
         is_open = r in going

@@ -380,3 +380,31 @@ def test_a_skipped_step_is_named_in_the_case_header(qtbot: QtBot, owner: AppSess
     )
     assert chen[0].case_id is not None, chen[0].error
     assert "已跳过" not in dict(case_vm(qtbot, owner, chen[0].case_id).header())  # lina acts
+
+
+def _summary(case_id: int, state: str, move: tuple[str, str]) -> Any:
+    from datetime import UTC, datetime
+
+    from core.services.promotion.cases import CaseSummary
+
+    moment = datetime(2024, 1, case_id, tzinfo=UTC)
+    return CaseSummary(
+        case_id, 15, "E015", "林晓", *move, "promotion", None, state, None, (), "hr",
+        moment, moment, 1.0, 0.0, True,
+    )  # fmt: skip
+
+
+def test_a_case_that_took_effect_is_not_shown_above_the_next_move() -> None:
+    """林晓's 运营助理 → 运营专员 case took effect in 2023: above the card of her next move
+    (运营专员 → 运营主管) it read as that move's case. An ended attempt still shows."""
+    from desktop.viewmodels.promotion_queue_vm import status_lines
+
+    took_effect = _summary(3, "effective", ("运营助理", "运营专员"))
+    assert status_lines([took_effect]) == []
+    rejected = _summary(9, "rejected", ("运营专员", "运营主管"))
+    [line] = status_lines([rejected, took_effect])
+    assert (line.case_id, line.state, line.open) == (9, "已驳回", False)
+    # the latest decided one only: an attempt before the move that took effect is history too
+    assert status_lines([_summary(2, "rejected", ("运营助理", "运营专员")), took_effect]) == []
+    going = _summary(12, "submitted", ("运营专员", "运营主管"))
+    assert [s.case_id for s in status_lines([going, took_effect])] == [12]

@@ -174,7 +174,8 @@ class TransitionCardView(QFrame):
 
 class CaseStrip(QFrame):
     """The employee's 晋升申请 above the criteria: each case still going (and the latest decided
-    one) with its state, its step and who holds it; 查看申请 opens the case view."""
+    one, unless it took effect) with its state, its step and who holds it; 查看申请 opens the
+    case view."""
 
     def __init__(self, session_vm: SessionViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
