@@ -296,7 +296,7 @@ class CaseViewModel(QObject):
         return rows
 
     def skipped_steps(self) -> list[str]:
-        """Each approval step the chain skipped, with why: "直属上级：没有对应的账号，此步跳过"."""
+        """Each approval step the chain skipped, with why: "直属上级：没有对应的账号" (the 已跳过 beside it says the rest)."""
         lang = self._lang()
         found: list[str] = []
         for t in self._view().trail:

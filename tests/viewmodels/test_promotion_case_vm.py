@@ -374,7 +374,7 @@ def test_a_skipped_step_is_named_in_the_case_header(qtbot: QtBot, owner: AppSess
     case_id = done[0].case_id
     assert case_id is not None, done[0].error
     header = dict(case_vm(qtbot, owner, case_id).header())
-    assert header["已跳过"] == "直属上级：没有对应的账号，此步跳过"
+    assert header["已跳过"] == "直属上级：没有对应的账号"
     chen = CreateCasesViewModel(SessionViewModel(owner)).create(
         [proposal(owner, "E004", "运营主管")], None, "带队止跌"
     )
