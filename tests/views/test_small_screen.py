@@ -107,6 +107,31 @@ def _employees_page(qtbot: QtBot, app: AppSession, showing: str | None = None) -
     return page
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_archive_panes_keep_their_width_from_person_to_person(
+    qtbot: QtBot, demo_company: AppSession, lang: str
+) -> None:
+    """In English the list grew and shrank by 111 px as the selection moved between 王芳 (no
+    case: a one-line "No promotion cases yet…" 469 px wide) and 陈静, so a second click landed
+    on another person."""
+    from desktop import i18n
+
+    i18n.install(lang)
+    try:
+        page = _employees_page(qtbot, demo_company, showing="陈静")
+        widths = {"陈静": page.splitter.sizes()}
+        people = page.list_vm.model
+        for name in ("王芳", "孙悦", "李娜", "林晓"):
+            page.table.selectRow(
+                next(r for r in range(people.rowCount()) if people.index(r, 1).data() == name)
+            )
+            _settle(qtbot)
+            widths[name] = page.splitter.sizes()
+        assert len({tuple(w) for w in widths.values()}) == 1, widths
+    finally:
+        i18n.install("zh")
+
+
 def test_the_employee_form_shows_every_section(qtbot: QtBot, demo_company: AppSession) -> None:
     page = _employees_page(qtbot, demo_company)
     tabs = page.tabs  # type: ignore[attr-defined]

@@ -31,6 +31,9 @@ class EmployeeCases(QWidget):
         self.table.open_requested.connect(self.on_open_requested)
         self.empty = QLabel(tr("还没有晋升申请。可在达标名单中选中此人后发起。"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # wrapped: on one line (469 px in English) it widened the archive's pane for everyone
+        # without a case, and the list beside it jumped under the mouse
+        self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #616161; padding: 12px;")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
