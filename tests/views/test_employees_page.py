@@ -776,3 +776,13 @@ def test_own_cases_hide_number_and_name_by_their_titles(
         if not tab.table.isColumnHidden(c)
     ]
     assert shown == ["编号", "晋升路径", "评审周期", "状态", "当前处理", "等待"]
+
+
+def test_the_template_menu_button_says_it_opens_a_menu(qtbot: QtBot, company: AppSession) -> None:
+    """下载导入模板 ▾: the style's tiny corner triangle read as a stray mark after the text."""
+    page = make_page(qtbot, company)
+    button = page.templates_button
+    assert button.text() == "下载导入模板 ▾"
+    assert "menu-indicator" in button.styleSheet()
+    titles = [a.text() for a in button.menu().actions()]
+    assert titles and all(t for t in titles)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from desktop.viewmodels.employees_vm import (
 )
 from desktop.viewmodels.session_vm import ChangeArea, SessionViewModel
 from desktop.views import focus, questions
+from desktop.views.buttons import menu_button
 from desktop.views.employees import tabs
 from desktop.views.employees.dialogs import DepartureDialog
 from desktop.views.employees.form import BasicInfoForm
@@ -199,13 +199,10 @@ class EmployeesPage(QWidget):
             tr("导出个人档案"), self.on_export_person, "Ctrl+E"
         )
         self.export_roster_action = self._action(tr("导出花名册"), self.on_export_roster)
-        self.templates_button = QToolButton()
-        self.templates_button.setText(tr("下载导入模板"))
-        self.templates_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.templates_button)
+        menu = QMenu(self)
         for kind, title, file_name in EmployeeListViewModel.template_kinds():
             menu.addAction(tr(title), partial(self.on_download_template, kind, file_name))
-        self.templates_button.setMenu(menu)
+        self.templates_button = menu_button(tr("下载导入模板"), menu)
         self.templates_action = self.toolbar.addWidget(self.templates_button)
         for action in (
             self.new_action,

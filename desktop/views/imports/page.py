@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from desktop.viewmodels.import_history_vm import (
 from desktop.viewmodels.import_wizard_vm import importable
 from desktop.viewmodels.session_vm import SessionViewModel
 from desktop.views import questions
+from desktop.views.buttons import menu_button
 from desktop.views.files import ask_save_xlsx
 from desktop.views.imports import month
 from desktop.views.imports.month import ImportMonthDialog
@@ -162,13 +162,10 @@ class ImportsPage(QWidget):
         for kind, title in self.vm.template_kinds():
             action = self.template_menu.addAction(title)
             action.triggered.connect(lambda _=False, k=kind: self.download_template(k))
-        self.template_button = QToolButton()
-        self.template_button.setText(tr("下载导入模板"))
+        self.template_button = menu_button(tr("下载导入模板"), self.template_menu)
         self.template_button.setToolTip(
             tr("Tidui 自己的导入模板：花名册、店铺负责人、培训、成果、评估打分 (Ctrl+T)")
         )
-        self.template_button.setMenu(self.template_menu)
-        self.template_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.template_button.setShortcut(QKeySequence("Ctrl+T"))
         self.toolbar.addAction(self.new_action)
         self.toolbar.addAction(self.month_action)
