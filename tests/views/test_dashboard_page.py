@@ -311,6 +311,29 @@ def test_enter_in_a_people_list_opens_that_person(qtbot: QtBot) -> None:
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
+def test_a_people_list_shows_each_move_whole(qtbot: QtBot) -> None:
+    """林晓's 说明 (a move between two tracks) was cut to "运营专员（数据运营） → 运营…" in the
+    620 px list: the list is as wide as its cells."""
+    from core.services import dashboard as db
+    from desktop.views.dashboard.page import PeopleDialog
+
+    move = "运营专员（数据运营） → 运营主管（店铺运营）"
+    people = [
+        db.PersonRef(id=15, no="E015", name="林晓", track="数据运营", level="运营专员", note=move)
+    ]
+    dialog = PeopleDialog("店铺运营·运营主管：下一级接近达标", people, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    room = table.columnWidth(4) - 2 * table.style().pixelMetric(
+        table.style().PixelMetric.PM_FocusFrameHMargin
+    )
+    assert table.fontMetrics().horizontalAdvance(move) <= room
+    assert not table.horizontalScrollBar().isVisible()
+    assert dialog.width() <= dialog.screen().availableGeometry().width()
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_dashboard_fits_a_1366_window_in_either_language(
     qtbot: QtBot, demo: AppSession, language: str

@@ -239,7 +239,18 @@ class PeopleDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
         layout.addWidget(buttons)
-        self.resize(620, 360)
+        self.resize(self._width(), 360)
+
+    def _width(self) -> int:
+        """Wide enough for every cell whole (a transfer's 说明 "运营专员（数据运营） → 运营主管
+        （店铺运营）" was cut at 620 px), within the screen; a few rows, so measuring is cheap."""
+        self.table.resizeColumnsToContents()
+        for column in range(self.table.columnCount()):  # air between the columns
+            self.table.setColumnWidth(column, self.table.columnWidth(column) + 16)
+        header = self.table.horizontalHeader()
+        wanted = header.length() + self.table.frameWidth() * 2 + 48
+        screen = self.screen().availableGeometry().width() if self.screen() else 1366
+        return max(620, min(wanted, screen - 80))
 
     def on_open(self, row: int) -> None:
         if self.open_employee is not None and 0 <= row < len(self.people):
