@@ -247,6 +247,45 @@ def test_radar_legend_is_never_clipped(qtbot: QtBot, width: int) -> None:
     shot(radar, f"radar-{width}")
 
 
+def test_a_radar_with_an_unrated_item_still_draws_its_line(qtbot: QtBot) -> None:
+    """陈静 has no rating for 直播控场 yet: her radar showed seven loose dots where the legend
+    promised a line. The line now runs between the rated neighbours and breaks at the gap."""
+    from core.services.archive.records import CompetencyScore
+    from desktop.views.employees.radar import CURRENT, CompetencyRadar, partial_segments
+
+    values = [4.0, 4.0, None, 4.0, 4.0]
+    assert partial_segments(values) == [(0, 1), (3, 4), (4, 0)]
+    radar = CompetencyRadar()
+    qtbot.addWidget(radar)
+    names = ("数据分析", "策略制定", "直播控场", "学习能力", "创新能力")
+    radar.set_scores(
+        [
+            CompetencyScore(n, v, None, 0 if v is None else 2)
+            for n, v in zip(names, values, strict=True)
+        ]
+    )
+    radar.resize(320, 300)
+    radar.show()
+    qtbot.waitExposed(radar)
+    image = radar.grab().toImage()
+    centre, radius, _labels = radar.chart_layout()
+
+    def blue_near(a: int, b: int) -> bool:
+        p, q = (radar._point(centre, radius, i, 4.0) for i in (a, b))
+        x, y = (p.x() + q.x()) / 2, (p.y() + q.y()) / 2
+        ratio = image.devicePixelRatio()
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                c = image.pixelColor(int((x + dx) * ratio), int((y + dy) * ratio))
+                if c.blue() > 150 and c.red() < 150 and abs(c.blue() - CURRENT.blue()) < 80:
+                    return True
+        return False
+
+    assert blue_near(0, 1) and blue_near(3, 4)  # the line between rated neighbours
+    assert not blue_near(1, 2)  # and no line to the unrated axis
+    shot(radar, "radar-gap")
+
+
 def test_imported_scores_have_their_own_section_and_timeline_rows(
     qtbot: QtBot, demo_company: AppSession
 ) -> None:

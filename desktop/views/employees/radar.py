@@ -25,6 +25,17 @@ def legend_items() -> tuple[tuple[QColor, str, bool], ...]:
     return ((CURRENT, tr("当前评分（他评平均）"), False), (EXPECTED, tr("职级要求"), True))
 
 
+def partial_segments(values: Sequence[float | None]) -> list[tuple[int, int]]:
+    """The axis pairs (i, i+1, the last with the first) whose values are both known: where the
+    line of a shape with gaps is drawn."""
+    n = len(values)
+    return [
+        (i, (i + 1) % n)
+        for i in range(n)
+        if n > 2 and values[i] is not None and values[(i + 1) % n] is not None
+    ]
+
+
 class CompetencyRadar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,12 +133,23 @@ class CompetencyRadar(QWidget):
             if all(v is None for v in values):
                 return
             if any(v is None for v in values):
-                # a level that states only some expectations: mark those axes, draw no shape
+                # some axes without a value (an item nobody rated yet, a level that states only
+                # some expectations): the line runs between neighbouring axes that have one and
+                # breaks at the others, each value marked; no closed, filled shape
+                pen = QPen(color, 2)
+                if dashed:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                for a, b in partial_segments(values):
+                    painter.drawLine(
+                        self._point(centre, radius, a, values[a] or 0),
+                        self._point(centre, radius, b, values[b] or 0),
+                    )
                 painter.setPen(QPen(color, 2))
                 painter.setBrush(color)
                 for i, v in enumerate(values):
                     if v is not None:
-                        painter.drawEllipse(self._point(centre, radius, i, v), 4, 4)
+                        painter.drawEllipse(self._point(centre, radius, i, v), 3, 3)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 return
             points = QPolygonF(
