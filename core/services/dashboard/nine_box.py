@@ -5,12 +5,11 @@ Formulas: see the package docstring (core/services/dashboard/__init__.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.domain import scoring
+from core.domain import periods, scoring
 from core.domain.rules import KPI_KINDS
 from core.model import (
     Employee,
@@ -40,17 +39,14 @@ def _latest_period(session: Session, scope: set[int] | None) -> tuple[str | None
                 rated.add(period)
         scored = next((c for c in cycles if c.name in rated), cycles[0])
         return scored.name, scored.as_of
-    latest: dict[str, tuple[date, int]] = {}
+    seen: dict[str, periods.PeriodSeen] = {}
     for employee_id, period, scored_on, entry_id in session.execute(
         select(ScoreEntry.employee_id, ScoreEntry.period, ScoreEntry.scored_on, ScoreEntry.id)
     ):
         if scope is not None and employee_id not in scope:
             continue
-        stamp = (scored_on or date.min, entry_id)
-        latest[period] = max(latest.get(period, stamp), stamp)
-    if not latest:
-        return None, None
-    return max(latest, key=lambda p: latest[p]), None
+        seen.setdefault(period, periods.PeriodSeen()).saw(scored_on, entry_id)
+    return periods.latest_period(seen, {}), None
 
 
 def _kpi_performance(candidate: el.Candidate) -> float | None:

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from core.domain import explain as ex
 from core.domain import metrics as mx
 from core.domain import months as mo
-from core.domain import scoring
+from core.domain import periods, scoring
 from core.domain.ladder_design import LadderDesign, rules_of
 from core.domain.rules import (
     DEFAULT_MARGIN,
@@ -61,7 +61,7 @@ from core.domain.rules import (
 )
 from core.errors import ValidationError
 from core.i18n import Message
-from core.model import Achievement, Employee, FileMeta, GradeChange, ScoreEntry
+from core.model import Achievement, Employee, FileMeta, GradeChange, ReviewCycle, ScoreEntry
 from core.permissions import Perm, require
 from core.progress import NO_PROGRESS, Progress
 from core.services.archive.employees import ensure_visible, review_scope, visible_ids
@@ -419,14 +419,16 @@ def _achievements(
 
 
 def _latest_item_scores(
-    session: Session, ids: Sequence[int], period: str | None = None
+    session: Session, ids: Sequence[int], period: str | None = None, until: str | None = None
 ) -> dict[int, dict[str, dict[str, float]]]:
     """Per employee, item scores per part of their latest evaluation period (or of ``period``,
-    a review cycle's name, when a case or the cycle's screen asks)."""
+    a review cycle's name, when a case or the cycle's screen asks): the latest by the month it
+    was judged as of (core/domain/periods.py), not by its last entry, and with ``until`` the
+    latest judged by that month."""
     entries: dict[int, dict[str, list[tuple[str, str, float]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    recency: dict[tuple[int, str], tuple[date, int]] = {}
+    seen: dict[int, dict[str, periods.PeriodSeen]] = defaultdict(dict)
     if not ids:
         return {}
     for (
@@ -451,14 +453,25 @@ def _latest_item_scores(
         if period is not None and entry_period != period:
             continue
         entries[employee_id][entry_period].append((part, item, score))
-        key = (employee_id, entry_period)
-        stamp = (scored_on or date.min, entry_id)
-        recency[key] = max(recency.get(key, stamp), stamp)
+        stamp = seen[employee_id].setdefault(entry_period, periods.PeriodSeen())
+        stamp.saw(scored_on, entry_id)
+    marks = cycle_marks(session) if period is None else {}
     result: dict[int, dict[str, dict[str, float]]] = {}
-    for employee_id, periods in entries.items():
-        latest = max(periods, key=lambda p: recency[(employee_id, p)])
-        result[employee_id] = scoring.average_ratings(periods[latest])
+    for employee_id, by_period in entries.items():
+        latest = (
+            period if period is not None else periods.latest_period(seen[employee_id], marks, until)
+        )
+        if latest is not None and latest in by_period:
+            result[employee_id] = scoring.average_ratings(by_period[latest])
     return result
+
+
+def cycle_marks(session: Session) -> dict[str, periods.CycleMark]:
+    """The review cycles' 截至月份 and order, for ordering evaluation periods."""
+    rows = session.execute(
+        select(ReviewCycle.name, ReviewCycle.as_of).order_by(ReviewCycle.created_at, ReviewCycle.id)
+    )
+    return periods.cycle_marks((name, as_of) for name, as_of in rows)
 
 
 def read_margin(session: Session) -> float:
@@ -517,7 +530,11 @@ def _load(
         people=people,
         transitions=transitions,
         achievements=_achievements(session, ids, since, until),
-        item_scores=_latest_item_scores(session, ids, period),
+        # looking back (an earlier 截至月份 than today's), an evaluation judged after it is not
+        # yet there; today, every evaluation made so far counts, whatever its 截至月份
+        item_scores=_latest_item_scores(
+            session, ids, period, month if month < kpi.default_as_of(latest, today) else None
+        ),
         book=kpi.load_facts(session, None if employee_ids is None else ids, months=months),
         custom=design.custom(),
         latest_month=latest,

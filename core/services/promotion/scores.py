@@ -22,13 +22,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.domain import scoring
+from core.domain import periods, scoring
 from core.domain.rules import KPI_KINDS, CriterionResult
 from core.errors import PermissionDenied, ValidationError
 from core.i18n import Message
 from core.model import Employee, ReviewCycle, ScoreEntry
 from core.permissions import Perm, Role, can, require
 from core.services.archive.employees import review_scope, visible_ids
+from core.services.eligibility.readiness import cycle_marks
 from core.session import Actor, AppSession
 
 SCORED_PARTS = ("ability", "potential")
@@ -210,11 +211,11 @@ def period_entries(
     ).where(ScoreEntry.employee_id == employee_id)
     rows = list(session.execute(query))
     if period is None and rows:
-        latest: dict[str, tuple[Any, int]] = {}
+        # the same latest period as the rules read (readiness._latest_item_scores)
+        seen: dict[str, periods.PeriodSeen] = {}
         for r in rows:
-            stamp = (r.scored_on or date.min, r.id)
-            latest[r.period] = max(latest.get(r.period, stamp), stamp)
-        period = max(latest, key=lambda p: latest[p])
+            seen.setdefault(r.period, periods.PeriodSeen()).saw(r.scored_on, r.id)
+        period = periods.latest_period(seen, cycle_marks(session))
     return [
         (r.part, r.item, r.rater or "", float(r.score), r.note or "")
         for r in rows

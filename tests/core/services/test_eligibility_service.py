@@ -395,3 +395,58 @@ def test_an_unfinished_evaluation_says_so_instead_of_no_score(company_home: AppS
     assert "只录入了2项评分" in score.explanation.text("zh")
     assert "尚无评估得分" not in score.explanation.text("zh")
     assert score.missing is not None and "补全" in score.missing.text("zh")
+
+
+def _evaluated(seed: Seed, employee: int, period: str, score: float, day: date | None) -> None:
+    """Every item of the default template scored ``score`` in ``period``."""
+    for part, item in (
+        ("performance", "年度绩效"),
+        ("ability", "策略答辩"),
+        ("ability", "数据分析"),
+        ("ability", "团队协作"),
+        ("potential", "学习能力"),
+        ("potential", "创新能力"),
+        ("potential", "领导力"),
+    ):
+        seed.score(employee, period, part, item, score, day)
+
+
+def test_the_latest_evaluation_is_the_latest_period_not_the_latest_entry(
+    company_home: AppSession,
+) -> None:
+    """GUI audit 4: one late rating typed into 2024上半年 made it 'the latest evaluation' over
+    2024下半年 (imported, undated) and flipped 李娜 from 已达标 (95) to 接近达标 (81.2)."""
+    from core.services.promotion import cycles
+
+    seed = Seed(company_home)
+    li = seed.employee("E002", "李娜", "运营主管", level_since=date(2023, 3, 1))
+    cycles.open_cycle(company_home, "2024下半年", "2024-06")  # as the audit opened it
+    _evaluated(seed, li, "2024上半年", 80, None)
+    _evaluated(seed, li, "2024下半年", 95, None)
+    (outlook,) = eligibility.employee_progress(company_home, li, "2024-06").outlooks
+    assert outlook.results[0].observed == pytest.approx(95)
+    seed.score(li, "2024上半年", "ability", "团队协作", 86, date(2024, 12, 30))  # a late rating
+    (outlook,) = eligibility.employee_progress(company_home, li, "2024-06").outlooks
+    assert outlook.results[0].observed == pytest.approx(95) and outlook.results[0].met
+    found = by_person(eligibility.eligibility_list(company_home, "2024-06"))
+    assert found["E002:运营总监"].met[0] is True
+    # a cycle's 截至月份 orders it even when its name says nothing
+    cycles.open_cycle(company_home, "年中评审", "2024-03")
+    _evaluated(seed, li, "年中评审", 60, date(2024, 12, 31))
+    (outlook,) = eligibility.employee_progress(company_home, li, "2024-06").outlooks
+    assert outlook.results[0].observed == pytest.approx(95)
+
+
+def test_looking_back_a_later_evaluation_is_not_there_yet(company_home: AppSession) -> None:
+    """GUI audit 4: as of 2023年12月, 李娜 was judged on her 2024上半年 score. Looking back, only
+    evaluations judged by then count; today's list counts every evaluation made so far."""
+    seed = Seed(company_home)
+    li = seed.employee("E002", "李娜", "运营主管", level_since=date(2022, 3, 1))
+    _evaluated(seed, li, "2023下半年", 90, date(2023, 12, 20))
+    _evaluated(seed, li, "2024上半年", 81, date(2024, 6, 28))
+    back = eligibility.employee_progress(company_home, li, "2023-12").outlooks[0].results[0]
+    assert back.observed == pytest.approx(90) and back.met
+    earlier = eligibility.employee_progress(company_home, li, "2023-06").outlooks[0].results[0]
+    assert earlier.observed is None and earlier.met is False  # no evaluation yet then
+    now = eligibility.employee_progress(company_home, li, None).outlooks[0].results[0]
+    assert now.observed == pytest.approx(81)
