@@ -262,7 +262,9 @@ def _fact_grid(
 def _fill_overviews(
     grid: _Grid, month_rows: Sequence[Any], day_rows: Sequence[Any], width: int
 ) -> list[Any]:
-    """1. shop overviews: a monthly row (the latest import of it) wins over daily rows.
+    """1. shop overviews: a monthly row (the latest import of it) wins over daily rows. Both
+    forms stay active for one store-month only in files imported before an import of one over
+    the other was an overlap (core/services/imports/facts.py asks skip or replace since).
 
     Returns the monthly rows of other sources (derived from orders), filled in later.
     """

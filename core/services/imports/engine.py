@@ -976,7 +976,13 @@ def _commit_facts(
             else:
                 facts.supersede(s, fact_set.model, overlap.existing_ids, batch.id)
                 stored.forget(fact_set.model, overlap.existing_ids)
-                result.replaced += overlap.count
+                if overlap.covered_model is not None and overlap.covered_ids:
+                    # the other form of the same store-months (a monthly overview under
+                    # this daily export, or daily rows under this monthly one)
+                    facts.supersede(s, overlap.covered_model, overlap.covered_ids, batch.id)
+                    stored.forget(overlap.covered_model, overlap.covered_ids)
+                # the stored rows replaced (six monthly rows under 182 days are six)
+                result.replaced += len(overlap.existing_ids) + len(overlap.covered_ids)
         ready.append(fact_set)
     total = sum(len(f) for f in ready) or 1
     done = 0

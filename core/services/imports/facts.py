@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -373,6 +373,10 @@ class Overlap:
     mask: np.ndarray  # per fact: True = already imported
     existing_ids: list[int]  # ids of the active rows with the same keys
     batches: Counter[int] = field(default_factory=Counter)  # earlier batch -> facts overlapped
+    # the shop overview's other form of the same store-months (daily rows of a month a monthly
+    # overview holds, or the other way round): what replacing them also supersedes
+    covered_model: type[Any] | None = None
+    covered_ids: list[int] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -462,7 +466,47 @@ def find_overlap(session: Session, facts: FactSet, stored: StoredKeys | None = N
                 mask[position] = True
                 ids.append(found[0])
                 batches[found[1]] += 1
-    return Overlap(mask, ids, batches)
+    other = _OTHER_OVERVIEW.get(model)
+    if other is None:
+        return Overlap(mask, ids, batches)
+    covered = _overview_cells(stored.of(other, stores, months), other)
+    covered_ids: set[int] = set()
+    if covered:
+        store_ids = _key_values(facts.columns["store_id"])
+        fact_months = _key_values(facts.columns["month"])
+        for position in range(len(facts)):
+            cell = covered.get((store_ids[position], fact_months[position]))
+            if cell is None or mask[position]:
+                continue
+            mask[position] = True
+            covered_ids.update(row_id for row_id, _batch in cell)
+            batches[cell[0][1]] += 1
+    return Overlap(mask, ids, batches, other, sorted(covered_ids))
+
+
+# A store-month of the shop overview is stored either as one monthly row or as its daily rows;
+# an import of one form over the other is an overlap like any other (skip, replace or cancel).
+_OTHER_OVERVIEW: dict[type[Any], type[Any]] = {
+    StoreDayFact: StoreMonthFact,
+    StoreMonthFact: StoreDayFact,
+}
+
+
+def _overview_cells(
+    existing: Mapping[tuple[Any, ...], tuple[int, int]], model: type[Any]
+) -> dict[tuple[Any, str], list[tuple[int, int]]]:
+    """(store, month) → the stored (id, batch) rows of ``model`` in it, newest batch first."""
+    cells: dict[tuple[Any, str], list[tuple[int, int]]] = defaultdict(list)
+    for key, found in existing.items():
+        if model is StoreDayFact:
+            store_id, day = key
+            month = f"{day.year:04d}-{day.month:02d}"
+        else:
+            store_id, month = key
+        cells[(store_id, month)].append(found)
+    for rows in cells.values():
+        rows.sort(key=lambda r: -r[1])
+    return dict(cells)
 
 
 def _candidates(facts: FactSet, known: set[str]) -> list[int]:

@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from core.errors import ValidationError
-from core.model import OrderFact, StoreDayFact
+from core.model import OrderFact, Store, StoreDayFact
 from core.services.imports import engine as imports
 from core.session import AppSession
 from tests.core.services.import_support import (
     BOOKKEEPING,
     SYCM_DAILY,
+    SYCM_MONTHLY,
     TAOBAO,
     snapshot,
     with_people,
@@ -157,3 +158,60 @@ def test_a_later_export_can_close_an_order_that_was_paid(demo: AppSession, tmp_p
             select(OrderFact.counted, OrderFact.superseded_by).where(OrderFact.order_no == order_no)
         ).all()
     assert sorted(versions, key=str) == sorted([(True, result.batch_id), (False, None)], key=str)
+
+
+def _gmv(app: AppSession, store: str, month: str) -> float:
+    from core.services.eligibility import metrics as kpi
+
+    with app.read() as s:
+        book = kpi.load_facts(s)
+        store_id = s.scalar(select(Store.id).where(Store.name == store))
+        value = book.grid["gmv"][book.store_ids.index(store_id), book.months.index(month)]
+    return float(value)
+
+
+def test_a_daily_overview_over_a_monthly_one_asks_and_replaces_on_request(
+    demo: AppSession,
+) -> None:
+    """GUI audit 4 (A): the 旗舰店's daily export over months its monthly overview already held
+    said 已导入 and changed nothing (the monthly row always won). It is an overlap now: skipped
+    by default, saying so; replaced on request, its days are the month's figures; undo brings
+    the monthly rows back."""
+    shop = "悦颜美妆旗舰店"
+    monthly = imports.import_file(demo, SYCM_MONTHLY, store=shop)
+    june = _gmv(demo, shop, "2024-06")
+    days = pd.read_excel(SYCM_DAILY, engine="calamine", header=3, dtype=str)
+    in_june = days[days["统计日期"].str.startswith("2024-06")]
+    june_days = float(in_june["支付金额"].str.replace(",", "").astype(float).sum())
+    assert june != pytest.approx(june_days)  # the two files disagree, as real ones may
+    before = snapshot(demo)
+
+    skipped = imports.import_file(demo, SYCM_DAILY)
+    assert skipped.batch_id is None and skipped.duplicates == 182
+    assert "imports.duplicates_skipped" in {n.code for n in skipped.notes}
+    assert snapshot(demo) == before
+    with pytest.raises(ValidationError):
+        imports.import_file(demo, SYCM_DAILY, on_duplicate="fail")
+    opened = imports.open_file(demo, SYCM_DAILY)
+    wizard = imports.check(
+        demo, imports.preview(demo, opened, "sycm-shop")
+    )  # the wizard's question
+    assert wizard.facts == 182 and [b.id for b in wizard.batches] == [monthly.batch_id]
+
+    replaced = imports.import_file(demo, SYCM_DAILY, on_duplicate="replace")
+    assert replaced.imported == 182 and replaced.replaced == 6  # 2024-01 … 06's monthly rows
+    assert _gmv(demo, shop, "2024-06") == pytest.approx(june_days)
+    imports.undo_import(demo, replaced.batch_id or 0)
+    assert _gmv(demo, shop, "2024-06") == pytest.approx(june)
+
+
+def test_a_monthly_overview_over_daily_rows_is_an_overlap_too(demo: AppSession) -> None:
+    shop = "悦颜美妆旗舰店"
+    imports.import_file(demo, SYCM_DAILY)
+    days_june = _gmv(demo, shop, "2024-06")
+    skipped = imports.import_file(demo, SYCM_MONTHLY, store=shop)
+    assert skipped.duplicates == 6 and skipped.imported == 12  # 2023's months are new
+    assert _gmv(demo, shop, "2024-06") == pytest.approx(days_june)
+    replaced = imports.import_file(demo, SYCM_MONTHLY, store=shop, on_duplicate="replace")
+    assert replaced.replaced == 182 + 12  # the days, and the 12 months just imported
+    assert _gmv(demo, shop, "2024-06") != pytest.approx(days_june)
