@@ -221,7 +221,9 @@ def _kpi_table(criteria: tuple[dict[str, Any], ...]) -> list[Any]:
                 value = None
             values.append(value)
             met.append(found.get("met") if found else None)
-            shown = "—" if found is None else value_text({**c, "kind": "each_month"}, value)
+            # blank: a month the rule does not look at (a change rule compares only its first
+            # and last month); a month it looks at without figures says 无数据
+            shown = "" if found is None else value_text({**c, "kind": "each_month"}, value)
             if found is not None and found.get("met") is False:
                 shown = f'<font color="{b.BAD}">{b.text(shown)} {b.NOT_MET}</font>'
                 cells.append(b.para(shown, "cell_r", markup=True))
@@ -230,7 +232,14 @@ def _kpi_table(criteria: tuple[dict[str, Any], ...]) -> list[Any]:
         cells.append(b.sparkline(values, met))
         rows.append(cells)
     widths = [42, *([17] * len(months)), 26]  # "23年10月" on one line
-    return [*b.heading("月度指标"), b.table(rows, widths, zebra=True)]
+    return [
+        *b.heading("月度指标"),
+        b.table(rows, widths, zebra=True),
+        b.para(
+            "空白：该条件不看这个月（例如“较3个月前提升”只比较首尾两个月）；无数据：该月没有导入数据。",
+            "muted",
+        ),
+    ]
 
 
 def _criteria_table(criteria: tuple[dict[str, Any], ...]) -> list[Any]:

@@ -42,11 +42,39 @@ def _criteria(months: int) -> tuple[dict[str, Any], ...]:
     return ({"rule": "连续6个月GMV增长率≥18%", "kind": "each_month", "months": series},)
 
 
+def _table(criteria: tuple[dict[str, Any], ...]) -> Any:
+    from reportlab.platypus import Table
+
+    return next(f for f in evaluation._kpi_table(criteria) if isinstance(f, Table))
+
+
+def test_a_month_a_rule_does_not_look_at_is_blank_not_a_dash() -> None:
+    """GUI audit 4: a change rule's 4月 and 5月 printed "—", which reads as missing data; they
+    are months the rule does not compare. Blank, with a line under the table saying so."""
+    change = {
+        "rule": "转化率较3个月前提升≥1.5个百分点",
+        "kind": "change",
+        "unit": "percent",
+        "months": [{"month": "2024-03", "value": 0.019}, {"month": "2024-06", "value": 0.035}],
+    }
+    growth = _criteria(4)[0] | {
+        "months": [
+            {"month": m, "value": 20.0, "met": True} for m in ("2024-04", "2024-05", "2024-06")
+        ]
+    }
+    flowables = evaluation._kpi_table((growth, change))
+    table = _table((growth, change))
+    texts = [[getattr(c, "text", c) for c in row] for row in table._cellvalues]
+    change_row = next(r for r in texts if r[0] == change["rule"])
+    assert change_row[2:4] == ["", ""] and "—" not in " ".join(map(str, change_row))
+    assert any("空白：该条件不看这个月" in getattr(f, "text", "") for f in flowables)
+
+
 @pytest.mark.parametrize("months", [1, 3, 6, 12, 36])
 def test_the_trend_line_fits_inside_its_table_cell(months: int) -> None:
     """The 26 mm line ran past the 趋势 column's right border once the table was scaled to the
     page (six months: a 26.6 mm column, 24 mm inside its paddings)."""
-    table = evaluation._kpi_table(_criteria(months))[-1]
+    table = _table(_criteria(months))
     table.wrap(b.FRAME_W, b.PAGE_H)
     assert table._width <= b.FRAME_W + 0.01
     (trend,) = table._cellvalues[1][-1]  # a flowable cell, as the table holds it
