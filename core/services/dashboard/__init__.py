@@ -17,7 +17,8 @@ here, from plain rows, with its formula written down (and in the README):
   required = max(1, ⌈bench strength × head-count⌉) (bench strength: ready successors per
   position, default 1, ``file_meta['dashboard.bench_strength']``); ready_in = 0 is "无人达标 —
   梯队断层", 0 < ready_in < required is "后备不足". Entry levels (no promotion into them) have
-  no gap.
+  no gap; nor, in a supervisor's view, a level whose only possible successor she sees is
+  herself (her own readiness is others' to review).
 * **turnover** over a window of months W (rolling: the 12 months ending at M; calendar year:
   January of M's year to M): separations = employees whose leave date falls inside W; average
   head-count = mean over the months m of W of the head-count at end of m; turnover % =

@@ -43,8 +43,11 @@ def dashboard(
         tracks_rows, levels = _levels(s)
         staff = _staff(s, scope_set)
         into = _promotion_into(s)
+        # a supervisor's own readiness is not in her list: a level only she could succeed to is
+        # not a gap of her team's pipeline
+        viewer = app.actor.employee_id if scope_set is not None else None
         tracks, gaps = _pipeline(
-            tracks_rows, levels, staff, found, into, end, current.bench_strength
+            tracks_rows, levels, staff, found, into, end, current.bench_strength, viewer
         )
         flow = _flow(staff, levels, month, [t[0] for t in tracks_rows])
         promotions = _promotions(staff, levels, month)

@@ -117,7 +117,12 @@ def _pipeline(
     into: Mapping[int, Sequence[int]],
     end: date,
     bench: float,
+    viewer: int | None = None,
 ) -> tuple[tuple[TrackFigures, ...], tuple[Gap, ...]]:
+    """Each track's levels with their head-count, ready and nearly-ready successors, and the
+    gaps. ``viewer``: the supervisor whose view this is (her own readiness is not shown to her);
+    a level whose only possible successor in view is she herself is no gap of her team's (it
+    shows its head-count only)."""
     by_level: dict[int | None, list[PersonRef]] = defaultdict(list)
     for p in staff:
         if p.active_at(end):
@@ -160,6 +165,9 @@ def _pipeline(
             sources = [levels[s] for s in into.get(lv.id, ()) if s in levels]
             below = tuple(dict.fromkeys(s.title for s in sources))
             reachable = bool(sources)
+            feeders = {person.id for source in sources for person in by_level.get(source.id, ())}
+            if viewer is not None and feeders == {viewer}:
+                reachable = False  # her own succession: not hers to see, so not her team's gap
             required = max(1, math.ceil(bench * len(people) - 1e-9)) if reachable else 0
             r, n = tuple(ready.get(lv.id, ())), tuple(nearly.get(lv.id, ()))
             label = _level_label(lv, repeated)

@@ -496,3 +496,23 @@ def test_gmv_per_track_through_the_file_follows_the_runners_track(
     table = db.tables(d)["business"]
     heads = [c.text("zh") for c in table.columns]
     assert heads[-2:] == ["未分配店铺GMV", "店铺运营GMV"]
+
+
+def test_a_supervisor_sees_no_gap_where_only_she_could_step_up(company_home: AppSession) -> None:
+    """GUI audit 4: lina's dashboard said 运营总监：无人达标 — 梯队断层, because her own readiness
+    is left out of her view and she is the only 运营主管 in it. That level is not a gap of her
+    team's; the owner still sees it judged."""
+    from core.services.admin import users
+    from core.services.admin.auth import unlock_again
+
+    seed = Seed(company_home)
+    seed.employee("E009", "王芳", "运营总监")
+    lead = seed.employee("E001", "李娜", "运营主管")
+    seed.employee("E002", "孙悦", "运营专员", supervisor=lead)
+    users.add_user(company_home, "lina", "李娜", "supervisor", "other-pass-1", employee_no="E001")
+    lina = unlock_again(company_home, "lina", "other-pass-1")
+    owner_gaps = {g.level for g in db.dashboard(company_home, "2024-03").gaps}
+    assert "运营总监" in owner_gaps
+    hers = db.dashboard(lina, "2024-03")
+    assert "运营总监" not in {g.level for g in hers.gaps}
+    assert "运营主管" in {g.level for g in hers.gaps}  # her team's own succession still counts
