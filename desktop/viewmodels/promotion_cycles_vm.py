@@ -5,6 +5,8 @@ evaluation template (``scores.score_sheet``). A cell is saved as it is typed
 (``scores.enter_score``: one audited transaction per edit, no 保存 button): a value outside 0–100
 or not a number is refused with the core's sentence and nothing is saved. Esc reverts a cell to
 what it held when the grid was loaded, Ctrl+Z undoes the last edit (each is itself a saved edit).
+Each cycle (and rater) keeps its own undo list while the page lives: showing another cycle and
+coming back, Ctrl+Z still takes that cycle's edits back, last first.
 A person listed on two moves shares one set of scores: both rows change together.
 """
 
@@ -414,7 +416,8 @@ class ScoreGridModel(QAbstractTableModel):
         self.columns: tuple[SheetColumn, ...] = ()
         self.cells: dict[tuple[int, str, str], SheetCell] = {}
         self.loaded_values: dict[tuple[int, str, str], float | None] = {}
-        self.undo_stack: list[_Edit] = []
+        # per (cycle, rater): another cycle shown and this one again, its edits still undo
+        self._undo: dict[tuple[int, str | None], list[_Edit]] = {}
         self.error = ""
         self.errors: dict[tuple[int, int], str] = {}
         self.rater: str | None = None  # HR typing in a paper form: whose scores these are
@@ -450,7 +453,6 @@ class ScoreGridModel(QAbstractTableModel):
         self.columns = sheet.columns if sheet else ()
         self.cells = cells
         self.loaded_values = {key: cell.mine for key, cell in cells.items()}
-        self.undo_stack = []
         self.errors = {}
         self.endResetModel()
 
@@ -467,13 +469,20 @@ class ScoreGridModel(QAbstractTableModel):
         self.rater = name
         if self.sheet is not None:
             cycle_id = self.sheet.cycle_id
-            self.set_sheet(None)  # another rater's values: start over (the undo list too)
+            self.set_sheet(None)  # another rater's values (and their own undo list)
             try:
                 self.set_sheet(
                     scores.score_sheet(self.session_vm.app, cycle_id, name, current_language())
                 )
             except TiduiError as err:
                 self.failed.emit(err.text())
+
+    @property
+    def undo_stack(self) -> list[_Edit]:
+        """The shown cycle's edits by the shown rater, the last one last (Ctrl+Z pops it)."""
+        if self.sheet is None:
+            return []
+        return self._undo.setdefault((self.sheet.cycle_id, self.rater), [])
 
     def _reread(self) -> None:
         if self.sheet is None:
@@ -673,9 +682,10 @@ class ScoreGridModel(QAbstractTableModel):
             self.errors.pop((row, column), None)
             self._changed(row, column)
             return True
+        stack = self.undo_stack  # this cycle's, whatever the save sets off
         if not self._write(row, column, key, value):
             return False
-        self.undo_stack.append(_Edit(*key, before, value))
+        stack.append(_Edit(*key, before, value))
         return True
 
     def _write(self, row: int, column: int, key: tuple[int, str, str], value: float | None) -> bool:
@@ -736,25 +746,29 @@ class ScoreGridModel(QAbstractTableModel):
         if self.cells[key].mine == original:
             return False
         before = self.cells[key].mine
+        stack = self.undo_stack
         if not self._write(row, column, key, original):
             return False
-        self.undo_stack.append(_Edit(*key, before, original))
+        stack.append(_Edit(*key, before, original))
         return True
 
     def undo(self) -> tuple[int, int] | None:
-        """Ctrl+Z: the last edit taken back (saved); returns the cell it was in."""
-        if not self.undo_stack or self.sheet is None:
-            return None
-        last = self.undo_stack[-1]
-        where = self._find(last)
-        if where is None:
-            self.undo_stack.pop()
-            return None
-        key = (last.employee_id, last.part, last.item)
-        if not self._write(where[0], where[1], key, last.before):
-            return None
-        self.undo_stack.pop()
-        return where
+        """Ctrl+Z: the shown cycle's last edit taken back (saved, its cell back to the exact
+        value it held before); returns the cell it was in. An edit of someone no longer in the
+        grid (taken out of the cycle) is passed over."""
+        stack = self.undo_stack
+        while stack and self.sheet is not None:
+            last = stack[-1]
+            where = self._find(last)
+            if where is None:
+                stack.pop()
+                continue
+            key = (last.employee_id, last.part, last.item)
+            if not self._write(where[0], where[1], key, last.before):
+                return None
+            stack.pop()
+            return where
+        return None
 
     def _find(self, edit: _Edit) -> tuple[int, int] | None:
         assert self.sheet is not None

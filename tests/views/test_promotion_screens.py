@@ -293,6 +293,71 @@ def test_ctrl_z_in_the_score_grid_undoes_the_last_score_even_with_the_next_cell_
     assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == "85"
 
 
+def test_ctrl_z_in_the_score_grid_still_undoes_after_showing_another_cycle(
+    qtbot: QtBot, owner: AppSession
+) -> None:
+    """85 Enter in 2024上半年, a click on 2023下半年 and back on 2024上半年, a click on the grid,
+    Ctrl+Z: the cell holds exactly what it held before again, as the hint promises (the undo
+    list used to be emptied whenever a cycle was shown). Ctrl+Z while 2023下半年 is shown
+    undoes nothing of 2024上半年's."""
+    from PySide6.QtWidgets import QApplication
+
+    page = open_cycles(qtbot, owner)
+    grid = page.vm.grid
+    table = page.grid.table
+    names = [c.name for c in page.vm.cycles.rows]
+    first, other = names.index("2024上半年"), names.index("2023下半年")
+    assert page.vm.cycles.rows[first].id == page.vm.cycle_id  # shown when the page opens
+    first_id = page.vm.cycles.rows[first].id
+    sheet = grid.sheet
+    assert sheet is not None
+    row = next(r for r, person in enumerate(sheet.rows) if person.name == "黄婷")
+    items = [col.item for col in sheet.columns]
+    column = grid.FIXED + items.index("策略答辩")
+    assert grid.is_editable(row, column)
+    before = grid.index(row, column).data(Qt.ItemDataRole.EditRole)
+    assert before != "85"
+
+    def click_cycle(i: int) -> None:
+        cycle_id = page.vm.cycles.rows[i].id
+        rect = page.cycle_table.visualRect(page.vm.cycles.index(i, 0))
+        qtbot.mouseClick(page.cycle_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.waitUntil(lambda: grid.sheet is not None and grid.sheet.cycle_id == cycle_id)
+        worker.wait_all()
+
+    def click_cell(r: int, c: int) -> None:
+        rect = table.visualRect(grid.index(r, c))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.waitUntil(table.hasFocus)
+
+    def ctrl_z() -> None:
+        qtbot.keyClick(
+            QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+        )
+        worker.wait_all()
+
+    click_cell(row, column)
+    for char in "85":  # the first digit opens the cell's editor: the rest go there
+        qtbot.keyClicks(QApplication.focusWidget(), char)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    worker.wait_all()
+    assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == "85"
+
+    click_cycle(other)
+    click_cell(0, grid.FIXED)
+    ctrl_z()  # 2023下半年 has no edits of its own: nothing of 2024上半年's is touched
+    click_cycle(first)
+    assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == "85"
+    click_cell(0, grid.FIXED)
+    ctrl_z()
+    qtbot.waitUntil(lambda: grid.index(row, column).data(Qt.ItemDataRole.EditRole) == before)
+    assert table.currentIndex().row() == row and table.currentIndex().column() == column
+    assert grid.sheet is not None and grid.sheet.cycle_id == first_id
+    shot(page, "score-grid-undo-after-another-cycle")
+    ctrl_z()  # nothing left: the cell stays as it was
+    assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == before
+
+
 def test_tab_in_the_score_grid_goes_only_between_score_cells(
     qtbot: QtBot, owner: AppSession
 ) -> None:
