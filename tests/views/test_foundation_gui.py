@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QWidget, QWizard
 from pytestqt.qtbot import QtBot
 
 from core.services.admin import auth
@@ -310,6 +310,85 @@ def test_settings_users_and_language(qtbot: QtBot, tmp_path: Path) -> None:
     shot(english, "main-window-english")
     for w in (window, english):
         w.allow_close()
+    _close(app)
+
+
+def test_ctrl_s_in_settings_presses_the_shown_tabs_save(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtlog: object
+) -> None:
+    """设置: Ctrl+S on 公司信息 saves as 保存 does (it used to do nothing, without a word), and
+    on 文书模板, 审批流程 and 公示模板 presses their save; on 我的账号 (修改密码 is no save) it
+    does nothing. Scoped to the screen: no "Ambiguous shortcut" with 员工档案's and 晋升通道's
+    Ctrl+S in the same window."""
+    from PySide6.QtWidgets import QApplication, QListWidget, QMessageBox
+
+    from core.services.admin import company
+    from desktop.views.settings.page import SettingsPage
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *_a: shown.append(text))
+    app, _ = make_company(tmp_path)
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
+
+    def ctrl_s(widget: QWidget) -> None:
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        qtbot.keyClick(widget, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    # 公司信息: the typed name saved, and said so
+    page.tabs.setCurrentIndex(titles.index("公司信息"))
+    page.company_tab.name.setText("悦颜美妆旗舰店")
+    ctrl_s(page.company_tab.name)
+    qtbot.waitUntil(lambda: "公司信息已保存。" in shown)
+    assert company.get_info(app).name == "悦颜美妆旗舰店"
+    shot(window, "settings-company-ctrl-s")
+
+    # 文书模板
+    letter = page.letter_tab
+    assert letter is not None
+    page.tabs.setCurrentIndex(titles.index("文书模板"))
+    letter.editor.setPlainText(letter.vm.text() + "\n此致")
+    qtbot.waitUntil(letter.save_button.isEnabled)
+    ctrl_s(letter.editor)
+    qtbot.waitUntil(lambda: letter.vm.text().endswith("此致"))
+
+    # 审批流程: a step left out, saved
+    chain = page.chain_tab
+    assert chain is not None
+    page.tabs.setCurrentIndex(titles.index("审批流程"))
+    steps: QListWidget = chain.steps
+    steps.item(0).setCheckState(Qt.CheckState.Unchecked)
+    chosen = chain.chosen()
+    ctrl_s(steps)
+    qtbot.waitUntil(lambda: "已保存" in chain.message.text())
+    assert [role for role, on in chain.vm.steps() if on] == chosen
+
+    # 公示模板
+    notice = page.notice_tab
+    assert notice is not None
+    page.tabs.setCurrentIndex(titles.index("公示模板"))
+    notice.editor.setPlainText(notice.vm.template() + "{工号}")
+    ctrl_s(notice.editor)
+    qtbot.waitUntil(lambda: notice.vm.template().endswith("{工号}"))
+    assert "已保存" in notice.message.text()
+
+    # 我的账号: nothing to save, nothing happens (no password change tried)
+    page.tabs.setCurrentIndex(titles.index("我的账号"))
+    before = list(shown)
+    ctrl_s(page.account_tab.old)
+    qtbot.wait(300)
+    assert shown == before and QApplication.activeModalWidget() is None
+    messages = [r.message for r in qtlog.records]  # type: ignore[attr-defined]
+    assert not [m for m in messages if "Ambiguous" in m], messages
+    window.allow_close()
     _close(app)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -40,7 +40,8 @@ from desktop.views import files, questions
 from desktop.views.questions import DISCARD, SAVE, ask_save
 from desktop.views.tables import read_only
 
-if TYPE_CHECKING:  # both load lazily: the letter's preview brings in QtPdf
+if TYPE_CHECKING:  # these load lazily: the letter's preview brings in QtPdf
+    from desktop.views.promotion.chain_settings import ChainTab
     from desktop.views.promotion.notice_settings import NoticeTab
     from desktop.views.reports.letter_template import LetterTemplateTab
 
@@ -546,10 +547,12 @@ class SettingsPage(QWidget):
 
             self.audit_tab = AuditTab(AuditViewModel(session_vm, self))
             self.tabs.addTab(self.audit_tab, tr("审计日志"))
+        self.chain_tab: ChainTab | None = None
         if session_vm.can(Perm.EDIT_COMPANY):  # 审批流程: desktop/views/promotion/
             from desktop.views.promotion.chain_settings import ChainTab
 
-            self.tabs.addTab(_narrow(ChainTab(session_vm), 560), tr("审批流程"))
+            self.chain_tab = ChainTab(session_vm)
+            self.tabs.addTab(_narrow(self.chain_tab, 560), tr("审批流程"))
             from desktop.views.promotion.notice_settings import NoticeTab
 
             self.notice_tab = NoticeTab(session_vm)
@@ -561,6 +564,33 @@ class SettingsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.vm.error_raised.connect(self.on_error)
         self.vm.info.connect(self.on_info)
+        # Ctrl+S presses the shown tab's 保存, as on 员工档案 and 晋升通道; like theirs it acts
+        # only with the keyboard in this screen, so the three never meet in one window
+        self.save_action = QAction(tr("保存"), self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.save_action.triggered.connect(self.on_save_shortcut)
+        self.addAction(self.save_action)
+
+    def save_button(self) -> QPushButton | None:
+        """The 保存 of the shown tab (公司信息, 文书模板, 审批流程, 公示模板); None on a tab
+        without one (我的账号's 修改密码 is no save; 语言 and 空闲自动锁定 keep what is chosen)."""
+        saves: list[tuple[QWidget, QPushButton]] = [
+            (self.company_tab, self.company_tab.save_button)
+        ]
+        for tab in (self.letter_tab, self.chain_tab, self.notice_tab):
+            if tab is not None:
+                saves.append((tab, tab.save_button))
+        shown = self.tabs.currentWidget()
+        return next((b for tab, b in saves if _tab_page(self.tabs, tab) is shown), None)
+
+    @Slot()
+    def on_save_shortcut(self) -> None:
+        """Ctrl+S: the shown tab's 保存, pressed where it can be seen (its own feedback follows:
+        公司信息已保存, 已保存, or the refusal); nothing where it is hidden or disabled."""
+        button = self.save_button()
+        if button is not None and button.isVisibleTo(self) and button.isEnabled():
+            button.animateClick()
 
     def confirm_leave(self) -> bool:
         """Before locking or closing: the 文书模板 and 公示模板 texts typed and not saved are not
