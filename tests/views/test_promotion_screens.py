@@ -356,6 +356,18 @@ def test_ctrl_z_in_the_score_grid_still_undoes_after_showing_another_cycle(
     shot(page, "score-grid-undo-after-another-cycle")
     ctrl_z()  # nothing left: the cell stays as it was
     assert grid.index(row, column).data(Qt.ItemDataRole.EditRole) == before
+    # right after choosing a cycle the keyboard is on the cycle list: Ctrl+Z there works too
+    click_cell(row, column)
+    for char in "77":
+        qtbot.keyClicks(QApplication.focusWidget(), char)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    worker.wait_all()
+    click_cycle(other)
+    click_cycle(first)
+    assert page.cycle_table.hasFocus()
+    ctrl_z()
+    qtbot.waitUntil(lambda: grid.index(row, column).data(Qt.ItemDataRole.EditRole) == before)
+    assert table.hasFocus() and table.currentIndex().row() == row
 
 
 def test_tab_in_the_score_grid_goes_only_between_score_cells(

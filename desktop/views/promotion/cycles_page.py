@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QItemSelection, QModelIndex, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -267,6 +268,13 @@ class CyclesPage(QWidget):
         candidates_layout.addLayout(top)
         candidates_layout.addWidget(self.candidate_table, 1)
         self.grid = ScoreGrid(self.vm.grid)
+        # right after choosing a cycle the keyboard is on this list: Ctrl+Z there takes back the
+        # shown cycle's last score too (and goes to its cell), as the grid's hint promises
+        undo_from_list = QAction(self.cycle_table)
+        undo_from_list.setShortcut(QKeySequence.StandardKey.Undo)
+        undo_from_list.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        undo_from_list.triggered.connect(self.on_undo_from_the_list)
+        self.cycle_table.addAction(undo_from_list)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.grid, tr("评估打分"))
         self.tabs.addTab(candidates, tr("候选人"))
@@ -301,6 +309,12 @@ class CyclesPage(QWidget):
     def selected_row(self) -> int:
         rows = self.cycle_table.selectionModel().selectedRows()
         return rows[0].row() if rows else -1
+
+    @Slot()
+    def on_undo_from_the_list(self) -> None:
+        self.tabs.setCurrentWidget(self.grid)
+        self.grid.table.on_undo_triggered()
+        self.grid.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     @Slot()
     def on_cycles_loaded(self) -> None:
