@@ -191,11 +191,11 @@ class CriteriaTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:  # short: the table fits a 1366-px screen's pane
-            return (
+            return (  # (in English too: "Comparison" and "Threshold" pushed the numbers out)
                 tr("类型"),
                 tr("指标"),
-                tr("比较"),
-                tr("阈值"),
+                tr("比较", "column"),
+                tr("阈值", "column"),
                 tr("单位"),
                 tr("月数"),
                 "ROI≥",
@@ -300,7 +300,7 @@ class CriteriaTableModel(QAbstractTableModel):
         if column == self.UNIT:
             return threshold_unit(spec, custom)
         if column == self.WINDOW:
-            return tr("{n}个月", n=spec.window)
+            return tr("{n}个月", "column", n=spec.window)  # English "6" under "Months"
         if column == self.ROI:
             roi = spec.conditions.roi_min
             return tr("不限") if roi is None else mx.format_value("ratio", roi)

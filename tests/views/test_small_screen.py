@@ -390,6 +390,94 @@ def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -
     page.vm.reload()  # type: ignore[attr-defined]
 
 
+def _ladder_path(qtbot: QtBot, app: AppSession) -> tuple[MainWindow, Any, Any]:
+    """The main window at the laptop's size on 晋升通道, with 店铺运营's path 运营专员 → 运营主管
+    selected: the window, the page and the 运营专员 level."""
+    from desktop.viewmodels.ladder_vm import TRANSITION
+
+    window = MainWindow(SessionViewModel(app))
+    qtbot.addWidget(window)
+    window.show()
+    window.showNormal()
+    window.resize(WINDOW)
+    window.show_page("ladder")
+    page = window.pages["ladder"]
+    design = page.vm.design  # type: ignore[attr-defined]
+    specialist = next(lv for lv in design.levels if lv.title == "运营专员")
+    supervisor = next(
+        lv for lv in design.levels if lv.title == "运营主管" and lv.track_id == specialist.track_id
+    )
+    path = design.find_transition(specialist.id, supervisor.id)
+    page.vm.select(TRANSITION, path.id)  # type: ignore[attr-defined]
+    _settle(qtbot)
+    return window, page, specialist
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_rules_numbers_are_in_view_in_english_too(
+    qtbot: QtBot, demo_company: AppSession, lang: str
+) -> None:
+    """In English the rules table showed Type / Metric / Comparison and a cut "Thresh…": the
+    threshold, unit and months of every rule were behind a sideways scroll bar (English titles
+    and words such as "Achievement" do not fit the 308 px the Chinese fit in). The English
+    titles are shorter and the pane is as wide as the table needs, on a level too; the Chinese
+    is as before. The numbers are still edited in place, Tab going from cell to cell."""
+    import re
+
+    from desktop import i18n
+    from desktop.viewmodels.ladder_criteria_vm import CriteriaTableModel as C
+    from desktop.viewmodels.ladder_vm import LEVEL
+
+    i18n.install(lang)
+    try:
+        window, page, specialist = _ladder_path(qtbot, demo_company)
+        pane, form = page.splitter.widget(2), page.transition_form
+        table = form.criteria
+        model = table.model()
+        viewport = table.viewport().width()
+        assert not table.horizontalScrollBar().isVisible()
+        assert table.horizontalHeader().length() <= viewport
+        for column in (C.THRESHOLD, C.UNIT, C.WINDOW):
+            left = table.columnViewportPosition(column)
+            assert left >= 0 and left + table.columnWidth(column) <= viewport, column
+        title_width = table.horizontalHeader().fontMetrics().horizontalAdvance
+        cell_width = table.fontMetrics().horizontalAdvance
+        for column in range(C.ROI):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            assert table.columnWidth(column) >= title_width(title) + 8, title
+            for row in range(model.rowCount()):
+                for word in re.findall(r"[A-Za-z]+-?", str(model.index(row, column).data())):
+                    assert table.columnWidth(column) >= cell_width(word) + 8, word
+        assert not pane.horizontalScrollBar().isVisible()
+        assert not _clipped_labels(form)
+        template = next(
+            label for label in form.findChildren(QLabel) if label.buddy() is form.template
+        )
+        assert template.text() == ("评估模板" if lang == "zh" else "Evaluation template")
+        shot(window, f"1366-ladder-path-rules-{lang}")
+        if lang == "zh":  # as before: the pane at its 380 px, the columns at their widths
+            assert pane.width() == 380
+            assert [table.columnWidth(c) for c in range(C.ROI)] == [59, 59, 38, 58, 44, 50]
+        # edited where it is seen: F2 on the threshold, Tab on to the unit and the months
+        table.setCurrentIndex(model.index(0, C.THRESHOLD))
+        qtbot.keyClick(table, Qt.Key.Key_F2)
+        editor = QApplication.focusWidget()
+        assert editor is not None and editor.parentWidget() is table.viewport()
+        assert editor.x() >= 0 and editor.geometry().right() < viewport
+        qtbot.keyClick(editor, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: table.currentIndex().column() == C.UNIT)
+        qtbot.keyClick(table, Qt.Key.Key_Tab)
+        assert table.currentIndex().column() == C.WINDOW
+        # the pane keeps its width on a level: the picture does not jump from path to level
+        width = pane.width()
+        page.vm.select(LEVEL, specialist.id)
+        _settle(qtbot)
+        assert pane.width() == width
+        page.vm.reload()
+    finally:
+        i18n.install("zh")
+
+
 def test_the_progress_panel_fits_beside_the_ready_list(
     qtbot: QtBot, demo_company: AppSession
 ) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,10 +117,14 @@ class CriteriaDelegate(ChoiceDelegate):
         super().setModelData(editor, model, index)
 
 
-# a run of letters or digits a line does not break inside (Chinese breaks between characters)
-_LATIN_WORD = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+")
+# a run of letters or digits a line does not break inside: Chinese breaks between characters,
+# English at spaces and after a hyphen ("new-" / "product launch")
+_LATIN_WORD = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef-]+-?|-")
+# beside a title or a word: the header's or the cell's margins and the grid line (Fusion: 2 + 2
+# for a title, 3 + 3 for a cell, 1)
+_PADDING = 10
 
-# the short columns keep these widths (for the Chinese titles); type and metric wrap
+# the short columns keep at least these widths (for the Chinese titles); type and metric wrap
 _FIXED = {
     CriteriaTableModel.COMPARATOR: 38,
     CriteriaTableModel.THRESHOLD: 58,
@@ -129,10 +140,18 @@ class CriteriaTable(QTableView):
     Six columns that fit the path editor's pane at 1366×768: type and subject stretch and wrap,
     the short ones keep their width; the full column names are the headers' tooltips, a cell's
     tooltip is the rule's sentence. A 成果次数 rule's ROI / team / result conditions are edited
-    below the table (``CountConditions``)."""
+    below the table (``CountConditions``).
+
+    The columns are as wide as the widest rule of the whole ladder needs, not only the rules
+    shown, and ``least_width`` is what that makes of the table: the pane it sits in widens to
+    it once (English words are wider than the Chinese; at 380 px the numbers were behind a
+    sideways scroll bar), and does not change width as the user goes from path to path."""
+
+    least_width_changed = Signal()
 
     def __init__(self, model: CriteriaTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._least: dict[int, int] = {}
         self.setModel(model)
         self.setItemDelegate(CriteriaDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -157,48 +176,93 @@ class CriteriaTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(28)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setMinimumHeight(150)
-        self._fit_columns()
+        # every path's rules, read through a model of their own (the shown one keeps its path)
+        self._every_path = CriteriaTableModel(model.vm, self)
+        self._measure()
         for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
-            signal.connect(self._fit_columns)
+            signal.connect(self._measure)
+        model.vm.design_changed.connect(self._measure)
+
+    def _texts(self) -> dict[int, list[str]]:
+        """Each sized column's cell texts in every rule of the ladder (and the shown ones)."""
+        texts: dict[int, list[str]] = {column: [] for column in (*_FIXED, *_WRAPPED)}
+
+        def read(model: QAbstractItemModel) -> None:
+            for row in range(model.rowCount()):
+                for column, found in texts.items():
+                    found.append(str(model.index(row, column).data() or ""))
+
+        read(self.model())
+        every = self._every_path
+        for path in every.vm.design.transitions:
+            every.set_transition(path.id)
+            read(every)
+        every.set_transition(0)
+        return texts
 
     def _least_widths(self) -> dict[int, int]:
         """What each column needs so that no title and no word is cut (English "Comparison" in
-        38 px read "mparis"): English words ("Achievement") break only at spaces, Chinese
-        anywhere."""
+        38 px read "mparis"): English words ("Achievement") break only at spaces and after a
+        hyphen, Chinese anywhere. The short columns are never narrower than their widths for the
+        Chinese titles."""
         model = self.model()
         title_width = self.horizontalHeader().fontMetrics().horizontalAdvance
         cell_width = self.fontMetrics().horizontalAdvance
         least = {}
-        for column in (*_FIXED, *_WRAPPED):
+        for column, texts in self._texts().items():
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            words = [
-                word
-                for row in range(model.rowCount())
-                for word in _LATIN_WORD.findall(str(model.index(row, column).data() or ""))
-            ]
-            least[column] = max([title_width(title) + 12] + [cell_width(w) + 16 for w in words])
+            words = [word for text in texts for word in _LATIN_WORD.findall(text)]
+            widths = [title_width(title)] + [cell_width(word) for word in words]
+            least[column] = max(_FIXED.get(column, 0), max(widths) + _PADDING)
         return least
 
     @Slot()
+    def _measure(self) -> None:
+        before = self.least_width()
+        self._least = self._least_widths()
+        self._fit_columns()
+        if self.least_width() != before:
+            self.updateGeometry()
+            self.least_width_changed.emit()
+
+    def least_width(self) -> int:
+        """The table's width when every column has its least width: the columns, the row
+        numbers, room for a vertical scroll bar (a long list of rules) and the frame."""
+        if not self._least:
+            return 0
+        numbers = self.verticalHeader()  # a digit and the header's margins, until it has rows
+        row_numbers = max(
+            numbers.sizeHint().width(), numbers.fontMetrics().horizontalAdvance("9") + 5
+        )
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        return sum(self._least.values()) + row_numbers + scroll_bar + 2 * self.frameWidth()
+
     def _fit_columns(self) -> None:
-        """Type and metric share what the short columns leave; where that would cut a word, they
-        keep their least width and the table scrolls sideways."""
+        """Type and metric share what the short columns leave, evenly while that gives each its
+        least width, else the wider one keeps its least and the other takes the rest; where
+        even that would cut a word, they keep their least widths and the table scrolls."""
         header = self.horizontalHeader()
-        least = self._least_widths()
-        for column, width in _FIXED.items():
-            self.setColumnWidth(column, max(width, least.pop(column)))
-        fixed = sum(self.columnWidth(c) for c in _FIXED)
-        if fixed + sum(least.values()) <= self.viewport().width():
+        least = dict(self._least)
+        for column in _FIXED:
+            self.setColumnWidth(column, least.pop(column))
+        room = self.viewport().width() - sum(self.columnWidth(c) for c in _FIXED)
+        if room // 2 >= max(least.values()):
             for column in _WRAPPED:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             return
-        for column, width in least.items():
+        for column in _WRAPPED:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        if room >= sum(least.values()):
+            wider = max(_WRAPPED, key=least.__getitem__)
+            other = next(c for c in _WRAPPED if c != wider)
+            least[other] = room - least[wider]
+        for column, width in least.items():
             self.setColumnWidth(column, width)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_columns()
+        if self._least:
+            self._fit_columns()
 
     def current_row(self) -> int:
         index = self.currentIndex()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStackedLayout,
     QStackedWidget,
     QTabWidget,
     QToolBar,
@@ -41,6 +42,8 @@ from desktop.views.ladder.metrics import MetricCatalogueView
 from desktop.views.questions import DISCARD, SAVE, ask, ask_save
 
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole
+# the form pane at 1366×768, beside the picture (wider when the rules table needs it)
+FORM_PANE_WIDTH = 380
 
 
 class LadderPage(QWidget):
@@ -114,7 +117,9 @@ class LadderPage(QWidget):
         # Tab goes from the picture straight to the form's first field (the panel itself
         # showed no mark of having the keyboard); it scrolls to whichever field has it
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setMinimumWidth(380)
+        self.form_pane = scroll
+        self.on_rules_width_changed()
+        self.transition_form.criteria.least_width_changed.connect(self.on_rules_width_changed)
 
         self.splitter = QSplitter()
         self.splitter.addWidget(tracks_panel)
@@ -127,7 +132,7 @@ class LadderPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, tr("通道设计"))
         self.evaluation_editor = EvaluationTemplateEditor(self.evaluation_vm)
-        self.tabs.addTab(self.evaluation_editor, tr("评估模板"))
+        self.tabs.addTab(self.evaluation_editor, tr("评估模板", "tab"))
         self.metrics_view = MetricCatalogueView(self.metrics_model)
         self.tabs.addTab(self.metrics_view, tr("指标目录"))
         self.competency_editor = CompetencyModelEditor(self.competency_vm)
@@ -529,6 +534,27 @@ class LadderPage(QWidget):
             self.save_action.setEnabled(self.competency_vm.editable and self.competency_vm.dirty)
         else:
             self.on_vm_dirty_changed(self.vm.dirty)
+
+    @Slot()
+    def on_rules_width_changed(self) -> None:
+        """The form pane is 380 px, or as wide as the path form's rules table needs, whichever
+        form it shows (its width does not jump from a level to a path): in English the rules'
+        numbers were behind a sideways scroll bar at 1366×768."""
+        table = self.transition_form.criteria
+        around = 0  # the margins and frames between the table and the pane's edges
+        widget = table.parentWidget()
+        while widget is not None and widget is not self.form_pane:
+            margins = widget.contentsMargins()
+            around += margins.left() + margins.right()
+            layout = widget.layout()
+            if layout is not None and not isinstance(layout, QStackedLayout):  # it has none
+                margins = layout.contentsMargins()
+                around += margins.left() + margins.right()
+            widget = widget.parentWidget()
+        pane = self.form_pane
+        # the path form is taller than the pane at 768 px: room for its vertical scroll bar
+        around += 2 * pane.frameWidth() + pane.verticalScrollBar().sizeHint().width()
+        pane.setMinimumWidth(max(FORM_PANE_WIDTH, table.least_width() + around))
 
     @Slot()
     def on_form_changed(self) -> None:
