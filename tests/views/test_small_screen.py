@@ -333,23 +333,7 @@ def test_imported_scores_have_their_own_section_and_timeline_rows(
 def test_the_path_editor_fits_its_pane(qtbot: QtBot, demo_company: AppSession) -> None:
     from PySide6.QtWidgets import QScrollArea
 
-    from desktop.viewmodels.ladder_vm import TRANSITION
-
-    window = MainWindow(SessionViewModel(demo_company))
-    qtbot.addWidget(window)
-    window.show()
-    window.showNormal()
-    window.resize(WINDOW)
-    window.show_page("ladder")  # the dashboard is the first page since issue 15
-    page = window.pages["ladder"]
-    design = page.vm.design  # type: ignore[attr-defined]
-    specialist = next(lv for lv in design.levels if lv.title == "运营专员")
-    supervisor = next(
-        lv for lv in design.levels if lv.title == "运营主管" and lv.track_id == specialist.track_id
-    )
-    path = design.find_transition(specialist.id, supervisor.id)
-    page.vm.select(TRANSITION, path.id)  # type: ignore[attr-defined]
-    _settle(qtbot)
+    window, page, _specialist = _ladder_path(qtbot, demo_company)
     pane = page.splitter.widget(2)  # type: ignore[attr-defined]
     assert isinstance(pane, QScrollArea)
     assert not pane.horizontalScrollBar().isVisible()

@@ -399,15 +399,10 @@ def test_an_unfinished_evaluation_says_so_instead_of_no_score(company_home: AppS
 
 def _evaluated(seed: Seed, employee: int, period: str, score: float, day: date | None) -> None:
     """Every item of the default template scored ``score`` in ``period``."""
-    for part, item in (
-        ("performance", "年度绩效"),
-        ("ability", "策略答辩"),
-        ("ability", "数据分析"),
-        ("ability", "团队协作"),
-        ("potential", "学习能力"),
-        ("potential", "创新能力"),
-        ("potential", "领导力"),
-    ):
+    from core.domain.scoring import DEFAULT_TEMPLATE
+
+    items = [(p.key, i.name) for p in DEFAULT_TEMPLATE.parts for i in p.items]
+    for part, item in [("performance", "年度绩效"), *items]:
         seed.score(employee, period, part, item, score, day)
 
 
