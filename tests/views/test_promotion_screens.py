@@ -703,3 +703,20 @@ def test_the_case_dialog_keeps_a_typed_comment_and_enter_presses_no_button(
     assert dialog.isVisible() and dialog.comment.toPlainText() == "请补充6月的直播数据"
     qtbot.keyClick(dialog.comment, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_proposing_from_a_cycle_preselects_that_cycle(qtbot: QtBot, owner: AppSession) -> None:
+    """GUI audit 5 (B): 发起晋升申请 from 2024下半年's candidates preselected 2024上半年: the loop
+    over the open cycles reused the name of the cycle asked for."""
+    from core.services.promotion import cycles
+    from desktop.views.promotion.create_dialog import CreateCasesDialog
+
+    later = cycles.open_cycle(owner, "2024下半年", "2024-06").id
+    opened = CreateCasesDialog(SessionViewModel(owner), [], None, later)
+    qtbot.addWidget(opened)
+    assert opened.cycle.currentText() == "2024下半年" and opened.cycle.currentData() == later
+    names = [opened.cycle.itemText(i) for i in range(opened.cycle.count())]
+    earlier = opened.cycle.itemData(names.index("2024上半年"))
+    again = CreateCasesDialog(SessionViewModel(owner), [], None, earlier)
+    qtbot.addWidget(again)
+    assert again.cycle.currentText() == "2024上半年"

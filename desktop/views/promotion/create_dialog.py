@@ -45,8 +45,8 @@ class CreateCasesDialog(QDialog):
         self.people.setMaximumHeight(140)
         self.cycle = QComboBox()
         self.cycle.addItem(tr("（不指定评审周期）"), None)
-        for cycle_id, name in self.vm.open_cycles():
-            self.cycle.addItem(name, cycle_id)
+        for open_id, name in self.vm.open_cycles():  # not cycle_id: that is the one asked for
+            self.cycle.addItem(name, open_id)
         if cycle_id is not None and self.cycle.findData(cycle_id) >= 0:
             self.cycle.setCurrentIndex(self.cycle.findData(cycle_id))
         elif self.cycle.count() > 1:
