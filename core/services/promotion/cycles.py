@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -312,6 +313,8 @@ def cycle_candidates(
             if c.transition_id is not None
         }
         case_info = {key: (c.id, c.state, waiting_role(c)) for key, c in cases.items()}
+        # a decided case is judged by its snapshot: the list says what the case says
+        decided = {key: _snapshot_verdict(c.snapshot) for key, c in cases.items() if c.snapshot}
         scope = review_scope(s, app.actor)
         names = {
             i: (no, n) for i, no, n in s.execute(select(Employee.id, Employee.no, Employee.name))
@@ -343,6 +346,7 @@ def cycle_candidates(
         if source is None:
             continue
         info = case_info.get(key)
+        status, met, total = decided.get(key) or (c.status, c.met_count, c.total)
         rows.append(
             CycleCandidateRow(
                 c.person.id,
@@ -351,9 +355,9 @@ def cycle_candidates(
                 c.transition.id,
                 c.transition.label(lang),
                 *c.transition.ends(lang),
-                c.status,
-                c.met_count,
-                c.total,
+                status,
+                met,
+                total,
                 source,
                 c.transition.template,
                 info[0] if info else None,
@@ -372,15 +376,28 @@ def cycle_candidates(
             found_case = s.get(PromotionCase, case_id)
             assert found_case is not None
             from_label, to_label = found_case.from_label, found_case.to_label
+        status, met, total = decided.get(key) or (Readiness.NOT_READY, 0, 0)
         rows.append(
             CycleCandidateRow(
                 key[0], no, person, key[1], f"{from_label} → {to_label}", from_label, to_label,
-                Readiness.READY if state in (CaseState.EFFECTIVE, CaseState.PUBLISHED) else Readiness.NOT_READY,
-                0, 0, "case", scoring.DEFAULT_TEMPLATE, case_id, state, waiting,
+                status, met, total, "case", scoring.DEFAULT_TEMPLATE, case_id, state, waiting,
             )
         )  # fmt: skip
     rows.sort(key=lambda r: (r.no, r.transition_id))
     return rows
+
+
+def _snapshot_verdict(snapshot: Any) -> tuple[Readiness, int, int] | None:
+    """(status, criteria met, criteria) as a decided case's snapshot holds them; None when the
+    snapshot says no status (then the rules' verdict stands)."""
+    if not isinstance(snapshot, dict):
+        return None
+    try:
+        status = Readiness(str(snapshot.get("status")))
+    except ValueError:
+        return None
+    criteria = [c for c in snapshot.get("criteria") or () if isinstance(c, dict)]
+    return status, sum(1 for c in criteria if c.get("met")), len(criteria)
 
 
 def active_case_exists(session: Session, employee_id: int, transition_id: int) -> int | None:

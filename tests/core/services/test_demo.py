@@ -452,3 +452,31 @@ def test_a_demo_made_by_an_older_story_is_built_again(tmp_path: Path) -> None:
         assert demo.FINISHED_CYCLE in [c.name for c in cycles.list_cycles(app)]
     finally:
         app.close(backup=False)
+
+
+def test_a_decided_case_is_listed_with_the_verdict_its_snapshot_holds(demo_file: Path) -> None:
+    """GUI audit 5 (B): once 陈静's promotion took effect, 晋升评审 listed 达标情况 已达标 beside
+    her ✗ criterion (the list took today's rules from her new level, or READY for anyone moved
+    on). A decided case's row says what its snapshot says: status, criteria met, criteria."""
+    from sqlalchemy import select
+
+    from core.model import PromotionCase
+    from core.services.promotion import cases, cycles, review
+
+    app = auth.log_in(demo_file, "demo", "tidui-demo")
+    try:
+        rows = [r for r in cycles.cycle_candidates(app, "2023下半年") if r.case_id]
+        listed = {r.case_id: r for r in review.review_rows(app, "2023下半年")}
+        views = {r.case_id: cases.view_case(app, r.case_id) for r in rows if r.case_id}
+        with app.read() as s:
+            held = {c.id: c.snapshot["status"] for c in s.scalars(select(PromotionCase))
+                    if c.snapshot}  # fmt: skip
+    finally:
+        app.close(backup=False)
+    assert len(rows) == 5
+    for row in rows:
+        view = views[row.case_id]
+        assert view.from_snapshot
+        met = sum(1 for c in view.criteria if c["met"])
+        assert (row.met, row.total) == (met, len(view.criteria)), row.name
+        assert row.status.value == held[row.case_id] == listed[row.case_id].readiness, row.name
