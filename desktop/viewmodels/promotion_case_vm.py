@@ -552,9 +552,10 @@ class CaseViewModel(QObject):
         self.failed.emit(self.error)
         return False
 
-    def act(self, action: str, comment: str = "") -> bool:
+    def act(self, action: str, comment: str = "", statement: str | None = None) -> bool:
         """同意 / 退回补充 / 驳回 / 重新提交 / 撤回 / 撤销 (a comment is required for the
-        last ones; the core says so when it is missing)."""
+        last ones; the core says so when it is missing). ``statement``: a 自述 typed and not yet
+        saved, saved first in the same background job (the move is refused if it fails)."""
         app, case_id = self.session_vm.app, self.case_id
         moves: dict[str, Callable[[], object]] = {
             "approve": lambda: cases.act(app, case_id, "approve", comment),
@@ -566,7 +567,15 @@ class CaseViewModel(QObject):
         }
         if action not in moves:
             raise ValueError(action)
-        return self._run(action, moves[action])
+        move = moves[action]
+        if statement is None:
+            return self._run(action, move)
+
+        def both() -> object:
+            cases.set_statement(app, case_id, statement)
+            return move()
+
+        return self._run(action, both)
 
     def decide(
         self,

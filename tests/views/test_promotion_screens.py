@@ -720,3 +720,45 @@ def test_proposing_from_a_cycle_preselects_that_cycle(qtbot: QtBot, owner: AppSe
     again = CreateCasesDialog(SessionViewModel(owner), [], None, earlier)
     qtbot.addWidget(again)
     assert again.cycle.currentText() == "2024上半年"
+
+
+def test_acting_on_a_case_asks_about_an_unsaved_statement(
+    qtbot: QtBot, demo_company: AppSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GUI audit 5 (B): a 自述 typed and not saved was thrown away unasked by 同意 / 驳回 /
+    退回补充 (the move reloads the case). Now: 取消 keeps everything; 保存 saves it with the
+    move."""
+    from core.services.promotion import cases
+    from desktop.views import questions
+    from desktop.views.promotion import case_dialog
+    from desktop.views.promotion.case_dialog import CaseDialog
+
+    case = next(
+        c
+        for c in cases.list_cases(demo_company)
+        if "return" in cases.view_case(demo_company, c.id).actions
+    )
+    dialog = CaseDialog(SessionViewModel(demo_company), case.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.vm.view is not None and not dialog.vm.busy, timeout=20000)
+    assert not dialog.statement.isReadOnly()
+    typed = (dialog.vm.statement or "") + "负责618大促的直播排期"
+    dialog.statement.setPlainText(typed)
+    dialog.comment.setPlainText("请补充6月的直播数据")
+    asked: list[str] = []
+    answers = [questions.CANCEL, questions.SAVE]
+
+    def ask(parent: object, title: str, text: str, discard: str = "") -> str:
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(case_dialog, "ask_statement", ask)
+    monkeypatch.setattr(case_dialog, "ask_to_confirm", lambda *a: True)
+    dialog.on_action_clicked("return")
+    assert asked == ["自述还没有保存。先保存自述再退回补充吗？"]
+    assert dialog.statement.toPlainText() == typed and not dialog.vm.busy  # nothing moved
+    dialog.on_action_clicked("return")
+    qtbot.waitUntil(lambda: not dialog.vm.busy, timeout=20000)
+    after = cases.view_case(demo_company, case.id)
+    assert after.state.value == "returned" and after.statement == typed

@@ -62,6 +62,8 @@ DOCUMENT_TEXTS = {"evaluation": "评估报告…", "letter": "晋升通知书…
 
 # tests replace it here: the question before a move that cannot be taken back
 ask_to_confirm = questions.ask
+# and the one before a move would reload the case over a 自述 not yet saved
+ask_statement = questions.ask_save
 
 
 def ask_evidence_file(parent: QWidget) -> Path | None:
@@ -471,6 +473,26 @@ class CaseDialog(QDialog):
 
     def on_action_clicked(self, action: str) -> None:
         self.error.clear()
+        statement: str | None = None
+        if self.statement_edited():
+            # the move reloads the case, and the box with it: a typed 自述 would be lost unasked
+            choice = ask_statement(
+                self,
+                tr("晋升申请"),
+                tr("自述还没有保存。先保存自述再{action}吗？").format(
+                    action=tr(BUTTON_TEXTS.get(action, action)).rstrip("…")
+                ),
+                tr("不保存"),
+            )
+            if choice == questions.CANCEL:
+                return
+            if choice == questions.SAVE:
+                statement = self.statement.toPlainText()
+            else:
+                self.statement.setPlainText(self.vm.statement or "")
+        if action == "decide" and statement is not None:
+            self.vm.set_statement(statement)  # the decision is its own dialog: saved first
+            return
         if action == "decide":
             dialog = DecisionDialog(self.vm, self)
             dialog.exec()
@@ -483,7 +505,7 @@ class CaseDialog(QDialog):
         if asks and not ask_to_confirm(self, tr(BUTTON_TEXTS[action]), str(question)):
             return
         self.pending = action
-        if not self.vm.act(action, comment):
+        if not self.vm.act(action, comment, statement):
             self.pending = ""
 
     @Slot(str)
