@@ -26,7 +26,7 @@ from core.domain import periods, scoring
 from core.domain.rules import KPI_KINDS, CriterionResult
 from core.errors import PermissionDenied, ValidationError
 from core.i18n import Message
-from core.model import Employee, ReviewCycle, ScoreEntry
+from core.model import Employee, PromotionCase, ReviewCycle, ScoreEntry
 from core.permissions import Perm, Role, can, require
 from core.services.archive.employees import review_scope, visible_ids
 from core.services.eligibility.readiness import cycle_marks
@@ -319,6 +319,11 @@ def enter_score(
         cycle = open_cycle_or_fail(s, target.cycle_id)
         item = _item_spec(s, target.employee_id, target.part, target.item, cycle)
         _check_rater(s, actor, target.employee_id, item)
+        decided = decided_cases(s, cycle.id).get(target.employee_id)
+        if decided is not None:
+            employee = s.get(Employee, target.employee_id)
+            name = employee.name if employee is not None else ""
+            raise ValidationError("case.score.decided", field="score", name=name, case=decided)
         rater = actor.display_name
         if target.rater and target.rater.strip() and can(actor, Perm.ENTER_SCORES):
             rater = target.rater.strip()
@@ -410,6 +415,22 @@ class ScoreSheet:
     rows: tuple[SheetRow, ...]
 
 
+def decided_cases(session: Session, cycle_id: int) -> dict[int, int]:
+    """employee id → the decided case (its scores frozen in its snapshot) of the cycle: their
+    scores in it are the decision's and no longer change (a person shares one set of scores
+    across their moves of a cycle)."""
+    return {
+        employee_id: case_id
+        for employee_id, case_id in session.execute(
+            select(PromotionCase.employee_id, PromotionCase.id).where(
+                PromotionCase.cycle_id == cycle_id,
+                PromotionCase.snapshot.is_not(None),
+                PromotionCase.state != "revoked",  # a revoked decision holds nothing
+            )
+        )
+    }
+
+
 def score_sheet(
     app: AppSession, cycle_id: int, rater: str | None = None, lang: str = "zh"
 ) -> ScoreSheet:
@@ -426,6 +447,7 @@ def score_sheet(
         me = rater.strip() if rater and rater.strip() and can(actor, Perm.ENTER_SCORES) else None
         me = me or actor.display_name
         scope = review_scope(s, actor)
+        frozen = decided_cases(s, cycle.id)
         columns: dict[tuple[str, str], SheetColumn] = {}
         rows: list[SheetRow] = []
         seen: set[tuple[int, int]] = set()
@@ -465,6 +487,7 @@ def score_sheet(
                             scope is None or c.employee_id in scope or can(actor, Perm.ENTER_SCORES)
                         )
                         and may_rate_item(actor, item)
+                        and c.employee_id not in frozen
                     )
                     cells[key] = SheetCell(
                         mine[3] if mine else None,

@@ -466,3 +466,29 @@ def test_new_template_weights_name_the_cases_under_approval_they_re_score(
         assert not decided & set(found)  # a decided case keeps its snapshot
     finally:
         app.close(backup=False)
+
+
+def test_a_decided_case_s_scores_no_longer_change(owner: AppSession) -> None:
+    """GUI audit 5: lina typed 40 over her 72 for a decided case and nothing refused it; the
+    grid then said 40 while the case, the review and the report kept the snapshot's 72."""
+    cycle = cycles.get_cycle(owner, CYCLE)
+    e4 = emp_id(owner, "E004")
+    hr = as_user(owner, "hr")
+    target = scores.ScoreTarget(cycle.id, e4, "ability", "团队协作")
+    scores.enter_score(hr, target, 80)  # before the decision: typed freely
+    case_id = chen_jing_case(owner)
+    for login in ("lina", "hr", "demo"):
+        cases.act(as_user(owner, login), case_id, "approve")
+    low, _high = cases.view_case(owner, case_id).suggested_salary or (0, 0)
+    cases.decide(owner, case_id, low, date.today() + timedelta(days=30))
+    with pytest.raises(ValidationError) as err:
+        scores.enter_score(hr, target, 40)
+    assert err.value.code == "case.score.decided"
+    assert (
+        err.value.text("zh") == f"陈静的晋升申请 #{case_id} 已决定：评分已随决定保存，不能再修改。"
+    )
+    row = next(r for r in scores.score_sheet(hr, cycle.id).rows if r.employee_id == e4)
+    assert not any(cell.editable for cell in row.cells.values())
+    assert row.cells[("ability", "团队协作")].mine == 80
+    others = [r for r in scores.score_sheet(hr, cycle.id).rows if r.employee_id != e4]
+    assert any(cell.editable for r in others for cell in r.cells.values())
