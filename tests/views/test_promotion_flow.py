@@ -209,6 +209,7 @@ def test_from_the_shortlist_through_three_approvals_to_the_archive(
         dialog.on_accepted()
         assert "薪资带宽" in dialog.error.text() and dialog.result() != QDialog.DialogCode.Accepted
         dialog.salary.setValue(suggested)
+        assert dialog.error.text() == ""  # the refusal of 9,999,999 does not stay (audit 5)
         past = date.today() - timedelta(days=30)
         dialog.effective.setDate(QDate(past.year, past.month, past.day))
         decided["salary"] = suggested

@@ -202,6 +202,8 @@ class DecisionDialog(QDialog):
         problem = self.vm.salary_problem(value)
         self.salary_error.setText(problem)
         self.salary_error.setVisible(bool(problem))
+        if self.buttons.isEnabled():  # the refusal of an earlier value no longer holds
+            self.error.clear()
 
     @Slot()
     def on_accepted(self) -> None:
