@@ -375,10 +375,13 @@ class CaseViewModel(QObject):
         v = self._view()
         actor = self.session_vm.app.actor
         allowed = set(v.actions)
-        if "withdraw" in allowed and not (
-            actor.login == v.summary.created_by or actor.role == Role.OWNER.value
-        ):
+        may_withdraw = actor.login == v.summary.created_by or actor.role == Role.OWNER.value
+        if not may_withdraw:
             allowed.discard("withdraw")
+        elif dc.CaseAction.WITHDRAW in dc.legal_actions(v.state):
+            # the creator may take her case back at any step, not only at her own (the core
+            # allows it; 撤回 vanished once the case moved on to the supervisor)
+            allowed.add("withdraw")
         if v.state is dc.CaseState.PUBLISHED and self.session_vm.can(Perm.APPROVE_FINAL):
             allowed.add("revoke")  # the core lets the owner revoke before the effective date
         return [a for a in ACTION_ORDER if a in allowed]

@@ -408,3 +408,17 @@ def test_a_case_that_took_effect_is_not_shown_above_the_next_move() -> None:
     assert status_lines([_summary(2, "rejected", ("运营助理", "运营专员")), took_effect]) == []
     going = _summary(12, "submitted", ("运营专员", "运营主管"))
     assert [s.case_id for s in status_lines([going, took_effect])] == [12]
+
+
+def test_the_creator_may_withdraw_at_any_step(qtbot: QtBot, owner: AppSession) -> None:
+    """GUI audit 5: hr's 撤回 vanished once her case went on to the supervisor, though the core
+    lets the creator withdraw an undecided case at any step. Someone else at that step (lina)
+    is not offered it."""
+    hr = as_user(owner, "hr")
+    case_id = propose_chen_jing(hr)
+    mine = case_vm(qtbot, hr, case_id)
+    assert mine.view is not None and not mine.view.can_act  # at lina's step now
+    assert "withdraw" in mine.actions()
+    assert "withdraw" not in case_vm(qtbot, as_user(owner, "lina"), case_id).actions()
+    ok(qtbot, mine.act, "withdraw", "时机未到")
+    assert mine.state == "withdrawn" and "withdraw" not in mine.actions()
