@@ -513,7 +513,8 @@ def _load(
     """Read what the rules need; unless ``whole_history``, only the months they will look at.
     ``design`` judges by a ladder not yet saved (the designer's "what would change")."""
     latest = kpi.latest_data_month(session)
-    month = _as_of(as_of, latest, today)
+    today_month = kpi.default_as_of(latest, today)
+    month = mo.parse(as_of) if as_of is not None and str(as_of).strip() else today_month
     if design is None:
         design = read_design(session)
     transitions = _transitions(design)
@@ -533,7 +534,7 @@ def _load(
         # looking back (an earlier 截至月份 than today's), an evaluation judged after it is not
         # yet there; today, every evaluation made so far counts, whatever its 截至月份
         item_scores=_latest_item_scores(
-            session, ids, period, month if month < kpi.default_as_of(latest, today) else None
+            session, ids, period, month if month < today_month else None
         ),
         book=kpi.load_facts(session, None if employee_ids is None else ids, months=months),
         custom=design.custom(),
@@ -544,12 +545,6 @@ def _load(
 
 def _flat(transitions: Mapping[int, Sequence[TransitionRules]]) -> list[TransitionRules]:
     return [t for ts in transitions.values() for t in ts]
-
-
-def _as_of(as_of: str | None, latest: str | None, today: date | None) -> str:
-    if as_of is None or not str(as_of).strip():
-        return kpi.default_as_of(latest, today)
-    return mo.parse(as_of)
 
 
 # --- scores -----------------------------------------------------------------------------------
