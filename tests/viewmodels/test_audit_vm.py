@@ -119,3 +119,4 @@ def test_a_template_edit_and_a_setting_read_in_words(company_home: AppSession) -
     assert table.headerData(4, Qt.Orientation.Horizontal) == "编号"
     assert number.data() == "接近达标范围"
     assert number.data(Qt.ItemDataRole.ToolTipRole) == "eligibility.margin"
+    assert _content(vm, "eligibility.margin")[0] == "接近达标范围：10% → 20%"  # not 0.1 → 0.2

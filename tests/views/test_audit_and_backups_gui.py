@@ -57,6 +57,7 @@ def test_owner_reads_filters_and_exports_the_audit_log(
     assert isinstance(page, SettingsPage) and page.audit_tab is not None
     page.tabs.setCurrentWidget(page.audit_tab)
     tab = page.audit_tab
+    from core.services.admin.audit_text import setting_names
     from desktop.views.settings.audit_tab import AuditTab
 
     assert isinstance(tab, AuditTab)
@@ -68,6 +69,9 @@ def test_owner_reads_filters_and_exports_the_audit_log(
         what.data() == "修改公司信息" and what.data(Qt.ItemDataRole.ToolTipRole) == "company.update"
     )
     shot(window, "settings-audit-log")
+    # 编号 is wide enough for a setting's name (it was 60 px: "接近达…")
+    longest = max(tab.table.fontMetrics().horizontalAdvance(t) for t in setting_names())
+    assert tab.table.columnWidth(4) >= longest + 12
     # who: only the owner's entries; what: only accounts
     tab.actor.setCurrentIndex(tab.actor.findData(OWNER))
     assert {r.actor for r in table.rows} == {OWNER}

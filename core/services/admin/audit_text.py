@@ -124,6 +124,8 @@ def value_text(
             found = _word(key, value, lang)
     elif isinstance(value, int):
         found = _reference(key, value, lang, names)
+    if key == "margin" and isinstance(value, int | float) and not isinstance(value, bool):
+        found = f"{value * 100:g}%"  # 接近达标范围 is a share: 0.1 reads 10%
     return found if found is not None else _plain(value, lang)
 
 
@@ -311,6 +313,12 @@ def template_changes(before: Any, after: Any, lang: str | None = None) -> list[s
     if not lines and [p.get("key") for p in old_parts] != [p.get("key") for p in new_parts]:
         say("reordered")
     return lines
+
+
+def setting_names(lang: str | None = None) -> list[str]:
+    """Every setting's name as 编号 shows it (what that column must be wide enough for)."""
+    lang = lang or current_language()
+    return [render(k, None, lang) for k in catalogue() if k.startswith("audit.setting.")]
 
 
 def entity_id_text(entity: str, entity_id: str | None, lang: str | None = None) -> str:

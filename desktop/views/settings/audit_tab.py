@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.services.admin.audit_text import setting_names
 from desktop.i18n import tr
 from desktop.viewmodels.audit_vm import AuditViewModel
 from desktop.views.files import ask_save_xlsx
-from desktop.views.tables import read_only
+from desktop.views.tables import read_only, size_columns
 
 
 def _to_date(edit: QDateEdit) -> date:
@@ -62,14 +63,8 @@ class AuditTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in (
-            (0, 150),
-            (1, 90),
-            (2, 190),
-            (3, 90),
-            (4, 60),
-        ):
-            self.table.setColumnWidth(column, width)
+        # 编号: an id, or a setting's name (接近达标范围) wide enough to read whole
+        size_columns(self.table, {0: 150, 1: 90, 2: 190, 3: 90, 4: 60}, cells={4: setting_names()})
         filters = QHBoxLayout()
         filters.addWidget(QLabel(tr("操作人")))
         filters.addWidget(self.actor)
